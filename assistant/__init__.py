@@ -1,0 +1,1 @@
+"""The conversation engine: understand -> answer | menu | order | hand off | fallback."""

@@ -1,0 +1,98 @@
+"""``qifa eval``: retrieval hit@1 / hit@5 / MRR per search mode, and route accuracy with a confusion table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.reply import ROUTES
+from knowledge.base import Mode
+
+
+@dataclass
+class Case:
+    id: str
+    message: str
+    expect_route: str
+    expect_any: list[str] = field(default_factory=list)
+    lang: str | None = None
+
+
+def load_cases(path: Path) -> list[Case]:
+    cases: list[Case] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            cases.append(Case(str(d["id"]), d["message"], d.get("expect_route", "answer"),
+                              list(d.get("expect_any") or []), d.get("lang")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"line {n}: {exc}") from exc
+    return cases
+
+
+def _rank(texts: list[str], expect: list[str]) -> int | None:
+    for i, t in enumerate(texts):
+        if any(e in t for e in expect):
+            return i + 1
+    return None
+
+
+def run_eval(rt: Any, cases: list[Case], modes: list[str]) -> dict[str, Any]:
+    retrieval_cases = [c for c in cases if c.expect_any]
+    report: dict[str, Any] = {"cases": len(cases), "retrieval_cases": len(retrieval_cases), "retrieval": {}}
+    for mode in modes:
+        hit1 = hit5 = 0
+        rr = 0.0
+        misses: list[dict[str, Any]] = []
+        for c in retrieval_cases:
+            passages = rt.kb.search(c.message, k=5, mode=_mode(mode))
+            rank = _rank([p.text for p in passages], c.expect_any)
+            hit1 += rank == 1
+            hit5 += rank is not None
+            rr += 1.0 / rank if rank else 0.0
+            if rank is None:
+                misses.append({"id": c.id, "message": c.message, "expect": c.expect_any,
+                               "got": [f"{p.title} {p.locator}" for p in passages[:3]]})
+        n = max(len(retrieval_cases), 1)
+        report["retrieval"][mode] = {"hit@1": round(hit1 / n, 3), "hit@5": round(hit5 / n, 3),
+                                     "mrr": round(rr / n, 3), "misses": misses}
+    confusion: dict[str, dict[str, int]] = {r: dict.fromkeys(ROUTES, 0) for r in ROUTES}
+    wrong: list[dict[str, str]] = []
+    for c in cases:
+        reply = rt.assistant.handle(None, c.message, lang=None)
+        got = reply.route
+        if c.expect_route in confusion:
+            confusion[c.expect_route][got] += 1
+        if got != c.expect_route:
+            wrong.append({"id": c.id, "message": c.message, "expected": c.expect_route, "got": got})
+    correct = sum(confusion[r][r] for r in ROUTES)
+    report["routing"] = {"accuracy": round(correct / max(len(cases), 1), 3), "confusion": confusion,
+                         "wrong": wrong}
+    return report
+
+
+def _mode(m: str) -> Mode:
+    assert m in ("hybrid", "bm25", "dense")
+    return m  # type: ignore[return-value]
+
+
+def format_report(r: dict[str, Any]) -> str:
+    lines = [f"retrieval ({r['retrieval_cases']} cases with expected passages)",
+             f"  {'mode':8s} {'hit@1':>6s} {'hit@5':>6s} {'MRR':>6s}"]
+    for mode, f in r["retrieval"].items():
+        lines.append(f"  {mode:8s} {f['hit@1']:6.3f} {f['hit@5']:6.3f} {f['mrr']:6.3f}")
+    for mode, f in r["retrieval"].items():
+        for m in f["misses"]:
+            lines.append(f"  miss [{mode}] {m['id']}: {m['message']} (want {m['expect']}; got {m['got']})")
+    rt = r["routing"]
+    lines.append(f"routing ({r['cases']} cases): accuracy {rt['accuracy']:.3f}")
+    lines.append("  expected \\ got " + " ".join(f"{x:>8s}" for x in ROUTES))
+    for exp, row in rt["confusion"].items():
+        lines.append(f"  {exp:15s} " + " ".join(f"{row[g]:8d}" for g in ROUTES))
+    for w in rt["wrong"]:
+        lines.append(f"  wrong {w['id']}: {w['message']} (expected {w['expected']}, got {w['got']})")
+    return "\n".join(lines)

@@ -1,0 +1,67 @@
+"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from cli import commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qifa", description="qifa (企法通): legal-service assistant for enterprises")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="add or update documents (PDF, DOCX, HTML, Markdown, TXT)")
+    ing.add_argument("paths", nargs="*", help="files or folders")
+    ing.add_argument("--rebuild", action="store_true", help="rebuild the vector index with the configured model")
+    ing.set_defaults(func=commands.ingest)
+
+    ask = sub.add_parser("ask", help="ask a question")
+    ask.add_argument("message", nargs="?", help="the question")
+    ask.add_argument("--session", help="continue a session by id")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    ask.add_argument("--batch", help="a JSONL file of {id, message} lines; one JSON answer per line")
+    ask.add_argument("--lang", choices=["zh", "en"], help="reply language (default: detected)")
+    ask.set_defaults(func=commands.ask)
+
+    docs = sub.add_parser("documents", help="list or remove indexed documents")
+    dsub = docs.add_subparsers(dest="action", required=True)
+    dl = dsub.add_parser("list", help="list documents")
+    dl.add_argument("--json", action="store_true")
+    dl.set_defaults(func=commands.documents_list)
+    dr = dsub.add_parser("remove", help="remove a document and its chunks")
+    dr.add_argument("id")
+    dr.set_defaults(func=commands.documents_remove)
+
+    st = sub.add_parser("stats", help="documents, chunks, embedding model, index sizes")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=commands.stats)
+
+    ev = sub.add_parser("eval", help="measure retrieval and routing on a question set")
+    ev.add_argument("file", nargs="?", help="JSONL question set (default: eval/questions.jsonl)")
+    ev.add_argument("--mode", choices=["hybrid", "bm25", "dense", "all"], default="all")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.set_defaults(func=commands.evaluate)
+
+    for extra in commands.EXTRA_PARSERS:
+        extra(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except commands.UserError as exc:
+        print(f"qifa: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qifa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Load files, clean, chunk and index them through the knowledge base."""

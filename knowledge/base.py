@@ -1,0 +1,288 @@
+"""The knowledge base: SQL holds documents and chunks (the truth), Chroma holds their vectors, and an
+in-memory BM25 index is rebuilt from SQL when the content changes.
+
+Writing one document: embed its new chunks and upsert them into Chroma, then replace its rows in one
+SQL transaction, then delete vectors no row points to. A crash at any point leaves SQL either old or
+new, never half; stray vectors are ignored by search and removed by the next ingest.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from sqlalchemy import delete, func, select
+
+from db import Database
+from db.models_kb import KbChunk, KbDocument, KbMeta
+from knowledge.bm25 import Bm25Index
+from knowledge.chunking import INACTIVE, ParsedDocument, index_text
+from knowledge.embeddings import QifaEmbeddings
+from knowledge.tokens import expand_query, tokenize
+from knowledge.vectors import VectorStore
+
+Outcome = Literal["added", "replaced", "unchanged"]
+Mode = Literal["hybrid", "bm25", "dense"]
+RRF_K = 60
+CANDIDATES = 40
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    document_id: str
+    title: str
+    source: str
+    locator: str
+    heading_path: str
+    text: str
+    effective: str | None
+    status: str | None
+    kind: str
+    score: float
+    bm25: float = 0.0
+    dense: float = 0.0
+
+
+@dataclass
+class DocumentInfo:
+    id: str
+    title: str
+    source: str
+    kind: str
+    effective: str | None
+    status: str | None
+    active: bool
+    chunks: int
+
+
+@dataclass
+class _Snapshot:
+    ids: list[str]
+    position: dict[str, int]
+    active: np.ndarray
+    bm25: Bm25Index
+
+
+class KnowledgeBase:
+    def __init__(self, db: Database, vectors: VectorStore, embeddings: QifaEmbeddings) -> None:
+        self.db = db
+        self.vectors = vectors
+        self.embeddings = embeddings
+        self._lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+
+    # ---- writing -------------------------------------------------------------------------------
+    def upsert(self, doc: ParsedDocument, size_bytes: int = 0) -> Outcome:
+        with self.db.session() as s:
+            old = s.get(KbDocument, doc.id)
+            if old is not None and old.content_hash == doc.content_hash and old.title == doc.title:
+                return "unchanged"
+            old_ids = set(s.scalars(select(KbChunk.id).where(KbChunk.document_id == doc.id)))
+        new_ids = [c.id for c in doc.chunks]
+        have = self.vectors.existing(new_ids)
+        todo = [c for c in doc.chunks if c.id not in have]
+        if todo:
+            texts = [index_text(doc.title, c.heading_path, c.locator, c.text) for c in todo]
+            vecs = self.embeddings.encode(texts)
+            self.vectors.upsert([c.id for c in todo], vecs, [{"document_id": doc.id} for _ in todo])
+        with self.db.session() as s:
+            s.execute(delete(KbChunk).where(KbChunk.document_id == doc.id))
+            row = s.get(KbDocument, doc.id) or KbDocument(id=doc.id)
+            row.title, row.source, row.kind = doc.title, doc.source, doc.kind
+            row.effective, row.status, row.content_hash = doc.effective, doc.status, doc.content_hash
+            row.size_bytes, row.chunk_count = size_bytes, len(doc.chunks)
+            s.add(row)
+            s.flush()
+            s.add_all(
+                KbChunk(
+                    id=c.id,
+                    document_id=doc.id,
+                    ordinal=c.ordinal,
+                    locator=c.locator,
+                    heading_path=c.heading_path,
+                    text=c.text,
+                    tokens=" ".join(tokenize(index_text(doc.title, c.heading_path, c.locator, c.text))),
+                )
+                for c in doc.chunks
+            )
+            s.flush()
+            _recompute_active(s, doc.title)
+        stale = sorted(old_ids - set(new_ids))
+        if stale:
+            self.vectors.delete(stale)
+        self._invalidate()
+        return "replaced" if old is not None else "added"
+
+    def remove(self, doc_id: str) -> DocumentInfo | None:
+        with self.db.session() as s:
+            row = s.get(KbDocument, doc_id)
+            if row is None:
+                return None
+            info = _info(row)
+            ids = list(s.scalars(select(KbChunk.id).where(KbChunk.document_id == doc_id)))
+            s.delete(row)
+            s.flush()
+            _recompute_active(s, info.title)
+        self.vectors.delete(ids)
+        self._invalidate()
+        return info
+
+    def reconcile(self) -> int:
+        """Delete vectors that no chunk row points to (left by an interrupted ingest)."""
+        with self.db.session() as s:
+            known = set(s.scalars(select(KbChunk.id)))
+        stray = sorted(self.vectors.all_ids() - known)
+        if stray:
+            self.vectors.delete(stray)
+        return len(stray)
+
+    def reembed_all(self) -> int:
+        """Embed every stored chunk again (after the vector collection was rebuilt)."""
+        with self.db.session() as s:
+            rows = s.execute(
+                select(KbChunk.id, KbChunk.document_id, KbChunk.locator, KbChunk.heading_path, KbChunk.text,
+                       KbDocument.title).join(KbDocument)
+            ).all()
+        for start in range(0, len(rows), 256):
+            batch = rows[start : start + 256]
+            vecs = self.embeddings.encode([index_text(r.title, r.heading_path, r.locator, r.text) for r in batch])
+            self.vectors.upsert([r.id for r in batch], vecs, [{"document_id": r.document_id} for r in batch])
+        self._invalidate()
+        return len(rows)
+
+    def get_meta(self, key: str) -> str | None:
+        with self.db.session() as s:
+            row = s.get(KbMeta, key)
+            return row.value if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.session() as s:
+            s.merge(KbMeta(key=key, value=value))
+
+    # ---- reading -------------------------------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        with self.db.session() as s:
+            return [_info(r) for r in s.scalars(select(KbDocument).order_by(KbDocument.title, KbDocument.source))]
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        with self.db.session() as s:
+            row = s.get(KbDocument, doc_id)
+            return _info(row) if row else None
+
+    def stats(self) -> dict[str, object]:
+        with self.db.session() as s:
+            docs = s.scalar(select(func.count()).select_from(KbDocument)) or 0
+            active = s.scalar(select(func.count()).select_from(KbDocument).where(KbDocument.active)) or 0
+            chunks = s.scalar(select(func.count()).select_from(KbChunk)) or 0
+        snap = self._snap()
+        return {
+            "documents": docs,
+            "active_documents": active,
+            "chunks": chunks,
+            "embedding_model": self.embeddings.model_id,
+            "embedding_dimension": self.embeddings.dimension,
+            "vector_index_size": self.vectors.count(),
+            "keyword_index_size": len(snap.bm25),
+            "keyword_vocabulary": len(snap.bm25.vocab),
+        }
+
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Passage]:
+        query = query.strip()
+        if not query:
+            return []
+        snap = self._snap()
+        bm: list[tuple[str, float]] = []
+        dn: list[tuple[str, float]] = []
+        if mode in ("hybrid", "bm25"):
+            hits = snap.bm25.top(tokenize(expand_query(query)), CANDIDATES, allowed=snap.active)
+            bm = [(snap.ids[i], s) for i, s in hits]
+        if mode in ("hybrid", "dense"):
+            vec = self.embeddings.encode([query])[0]
+            for cid, sim in self.vectors.query(vec, CANDIDATES * 2):
+                pos = snap.position.get(cid)
+                if pos is not None and snap.active[pos]:
+                    dn.append((cid, sim))
+            dn = dn[:CANDIDATES]
+        fused: dict[str, float] = {}
+        for ranked in (bm, dn):
+            for rank, (cid, _) in enumerate(ranked):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        return self._passages(best, dict(bm), dict(dn))
+
+    def _passages(self, ranked: list[tuple[str, float]], bm: dict[str, float], dn: dict[str, float]) -> list[Passage]:
+        if not ranked:
+            return []
+        ids = [cid for cid, _ in ranked]
+        with self.db.session() as s:
+            rows = {
+                c.id: (c, d)
+                for c, d in s.execute(select(KbChunk, KbDocument).join(KbDocument).where(KbChunk.id.in_(ids))).tuples()
+            }
+        out: list[Passage] = []
+        for cid, score in ranked:
+            if cid not in rows:
+                continue
+            c, d = rows[cid]
+            out.append(
+                Passage(
+                    chunk_id=c.id, document_id=d.id, title=d.title, source=d.source, locator=c.locator,
+                    heading_path=c.heading_path, text=c.text, effective=d.effective, status=d.status,
+                    kind=d.kind, score=round(score, 6), bm25=round(bm.get(cid, 0.0), 4),
+                    dense=round(dn.get(cid, 0.0), 4),
+                )
+            )
+        return out
+
+    # ---- the in-memory snapshot ------------------------------------------------------------------
+    def _invalidate(self) -> None:
+        with self._lock:
+            self._snapshot = None
+
+    def _snap(self) -> _Snapshot:
+        snap = self._snapshot
+        if snap is not None:
+            return snap
+        with self._lock:
+            if self._snapshot is None:
+                with self.db.session() as s:
+                    rows = s.execute(
+                        select(KbChunk.id, KbChunk.tokens, KbDocument.active).join(KbDocument).order_by(KbChunk.id)
+                    ).all()
+                ids = [r.id for r in rows]
+                self._snapshot = _Snapshot(
+                    ids=ids,
+                    position={cid: i for i, cid in enumerate(ids)},
+                    active=np.array([bool(r.active) for r in rows], dtype=bool),
+                    bm25=Bm25Index(ids, [r.tokens.split() for r in rows]),
+                )
+            return self._snapshot
+
+    def warm_up(self) -> None:
+        self._snap()
+        self.embeddings.encode(["预热"])
+
+
+def _recompute_active(s: object, title: str) -> None:
+    """Within documents of one title, only the newest version not declared repealed is used."""
+    from sqlalchemy.orm import Session
+
+    assert isinstance(s, Session)
+    docs = list(s.scalars(select(KbDocument).where(KbDocument.title == title)))
+    live = [d for d in docs if d.status not in INACTIVE]
+    newest = max(live, key=lambda d: (d.effective or "", d.updated_at)) if live else None
+    for d in docs:
+        d.active = d is newest
+
+
+def _info(row: KbDocument) -> DocumentInfo:
+    status = row.status
+    if not row.active and status not in INACTIVE:
+        status = "已修订"
+    return DocumentInfo(
+        id=row.id, title=row.title, source=row.source, kind=row.kind, effective=row.effective,
+        status=status, active=row.active, chunks=row.chunk_count,
+    )

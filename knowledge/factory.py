@@ -1,0 +1,100 @@
+"""Build the knowledge base from settings (once, at start-up) and index the shipped documents."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from config import Settings
+from db import Database
+from knowledge.base import KnowledgeBase
+from knowledge.chunking import parse_document
+from knowledge.embeddings import make_embeddings
+from knowledge.loaders import load_file
+from knowledge.vectors import VectorStore
+
+SHIPPED_DIR = Path(__file__).parent / "content" / "guides"
+SHIPPED_KEY = "shipped_hash"
+
+
+class DataDirError(RuntimeError):
+    """The data directory cannot be used."""
+
+
+def open_database(settings: Settings) -> Database:
+    if not settings.database_url:
+        _check_data_dir(settings.data_dir)
+    database = Database(settings.sqlalchemy_url)
+    database.migrate()
+    return database
+
+
+def _check_data_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError(f"cannot create the data directory {path}: {exc.strerror}") from exc
+    probe = path / ".write-test"
+    try:
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise DataDirError(
+            f"the data directory {path.resolve()} is not writable ({exc.strerror}); "
+            "set QIFA_DATA_DIR to a writable folder"
+        ) from exc
+
+
+def open_knowledge_base(settings: Settings, database: Database, *, rebuild: bool = False) -> KnowledgeBase:
+    embeddings = make_embeddings(settings.embedding_model)
+    path = None if settings.chroma_url else settings.chroma_path
+    if rebuild:
+        _drop_collection(settings, path)
+    vectors = VectorStore(
+        settings.chroma_collection, embeddings.model_id, embeddings.dimension, path=path, url=settings.chroma_url
+    )
+    kb = KnowledgeBase(database, vectors, embeddings)
+    if rebuild:
+        kb.reembed_all()
+    return kb
+
+
+def _drop_collection(settings: Settings, path: Path | None) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        u = urlparse(settings.chroma_url)
+        client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000, settings=chroma_settings)
+    else:
+        assert path is not None
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    if settings.chroma_collection in [c.name for c in client.list_collections()]:
+        client.delete_collection(settings.chroma_collection)
+
+
+def shipped_files() -> list[Path]:
+    return sorted(p for p in SHIPPED_DIR.glob("*.md") if p.is_file())
+
+
+def ensure_shipped(kb: KnowledgeBase, settings: Settings) -> int:
+    """Index the shipped guides when they are new or changed; returns how many were (re)indexed."""
+    if not settings.shipped_knowledge:
+        return 0
+    files = shipped_files()
+    digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()
+    if kb.get_meta(SHIPPED_KEY) == digest:
+        return 0
+    changed = 0
+    root = SHIPPED_DIR.parent.parent.parent
+    for p in files:
+        loaded = load_file(p, int(settings.max_file_mb * 1e6))
+        doc = parse_document(loaded.text, p.relative_to(root).as_posix(), loaded.meta)
+        if kb.upsert(doc, p.stat().st_size) != "unchanged":
+            changed += 1
+    kb.set_meta(SHIPPED_KEY, digest)
+    return changed

@@ -1,0 +1,160 @@
+"""Read PDF, DOCX, HTML, Markdown and TXT files into plain text, with clear errors."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
+MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_DOCX_RATIO = 200
+
+
+class LoadError(Exception):
+    """A file that cannot be ingested; the message says why, in plain words."""
+
+
+@dataclass
+class LoadedFile:
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)  # front matter: title, effective, status, source
+
+
+def load_file(path: Path, max_bytes: int) -> LoadedFile:
+    if not path.exists():
+        raise LoadError("file does not exist")
+    if not path.is_file():
+        raise LoadError("not a regular file")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise LoadError(f"unsupported file type '{suffix or '(none)'}' (supported: PDF, DOCX, HTML, Markdown, TXT)")
+    size = path.stat().st_size
+    if size == 0:
+        raise LoadError("file is empty")
+    if size > max_bytes:
+        raise LoadError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    data = path.read_bytes()
+    if suffix == ".pdf":
+        text = _pdf(path, data)
+    elif suffix == ".docx":
+        text = _docx(path)
+    else:
+        text = _decode(data)
+        if suffix in {".html", ".htm"}:
+            text = _html(text)
+    meta: dict[str, str] = {}
+    if suffix in {".md", ".markdown", ".txt"}:
+        meta, text = split_front_matter(text)
+    text = normalise(text)
+    if len(re.sub(r"\s", "", text)) < 10:
+        raise LoadError("no readable text in the file")
+    return LoadedFile(text=text, meta=meta)
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise LoadError("binary content, not text")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise LoadError("text is neither UTF-8 nor GB18030")
+
+
+def _pdf(path: Path, data: bytes) -> str:
+    if not data.startswith(b"%PDF-"):
+        raise LoadError("not a PDF (the file does not start with %PDF-)")
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise LoadError(f"corrupt PDF ({exc})") from exc
+    return "\n\n".join(pages)
+
+
+def _docx(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            if total > MAX_DOCX_UNCOMPRESSED or total / packed > MAX_DOCX_RATIO:
+                raise LoadError("DOCX expands far beyond its size (a zip bomb?); refused")
+            if "word/document.xml" not in zf.namelist():
+                raise LoadError("not a DOCX (no word/document.xml inside)")
+    except zipfile.BadZipFile as exc:
+        raise LoadError("not a DOCX (not a zip archive)") from exc
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds on broken XML
+        raise LoadError(f"corrupt DOCX ({type(exc).__name__})") from exc
+    lines: list[str] = []
+    for para in document.paragraphs:
+        style = (para.style.name if para.style is not None else "") or ""
+        text = para.text.strip()
+        if not text:
+            continue
+        if style.startswith("Heading"):
+            level = style.removeprefix("Heading").strip()
+            lines.append("#" * (int(level) + 1 if level.isdigit() else 2) + " " + text)
+        elif style == "Title":
+            lines.append("# " + text)
+        else:
+            lines.append(text)
+    return "\n\n".join(lines)
+
+
+def _html(text: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in soup(["script", "style", "nav", "footer", "noscript"]):
+        tag.decompose()
+    out: list[str] = []
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    if title:
+        out.append("# " + title)
+    for el in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "pre"]):
+        t = el.get_text(" ", strip=True)
+        if not t:
+            continue
+        if el.name in {"h1", "h2", "h3", "h4"}:
+            level = int(el.name[1])
+            if level == 1 and out and out[0] == "# " + t:
+                continue
+            out.append("#" * max(level, 2 if title else 1) + " " + t)
+        else:
+            out.append(t)
+    return "\n\n".join(out)
+
+
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """``key: value`` lines between ``---`` fences at the very top."""
+    text = text.lstrip("\ufeff")
+    m = _FRONT.match(text)
+    if not m:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            meta[key.strip().lower()] = value.strip().strip("\"'")
+    return meta, text[m.end():]
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()

@@ -1,0 +1,90 @@
+"""Search tokens for BM25: jieba with a legal-terms dictionary, English words, and an English→Chinese
+glossary so an English question still finds Chinese statutes."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+CONTENT = Path(__file__).parent / "content"
+LEGAL_TERMS = CONTENT / "legal_terms.txt"
+GLOSSARY = CONTENT / "glossary_en_zh.tsv"
+
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 或 及 等 吗 呢 啊 吧 呀 么 我 我们 你 你们 他 她 它 这 那 这个 那个 有 没有 "
+    "什么 怎么 怎么办 怎样 如何 哪些 哪个 多少 可以 能 能否 是否 需要 要 会 就 都 也 还 又 被 把 对 "
+    "请问 一下 一个 一些 公司 企业 我司 the a an of to in on for is are be can do does what how "
+    "which who when i we you it my our with by as at from or and if any".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_lock = threading.Lock()
+_ready = False
+
+
+def _jieba():  # type: ignore[no-untyped-def]
+    global _ready
+    import jieba
+
+    if not _ready:
+        with _lock:
+            if not _ready:
+                jieba.setLogLevel(logging.WARNING)
+                if LEGAL_TERMS.exists():
+                    jieba.load_userdict(str(LEGAL_TERMS))
+                jieba.initialize()
+                _ready = True
+    return jieba
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary now (about a second) rather than on the first question."""
+    _jieba()
+
+
+def tokenize(text: str) -> list[str]:
+    text = text.lower()
+    out: list[str] = []
+    for tok in _jieba().cut_for_search(text):
+        tok = tok.strip()
+        if not tok or tok in STOPWORDS:
+            continue
+        if _CJK.search(tok):
+            if len(tok) > 1 or tok in {"税", "罚", "股"}:
+                out.append(tok)
+        elif _WORD.fullmatch(tok):
+            out.append(tok)
+    return out
+
+
+@lru_cache(maxsize=1)
+def glossary() -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    if GLOSSARY.exists():
+        for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+            en, _, zh = line.partition("\t")
+            if zh.strip() and not en.startswith("#"):
+                pairs.append((en.strip().lower(), zh.strip()))
+    pairs.sort(key=lambda p: -len(p[0]))
+    return pairs
+
+
+def is_english(text: str) -> bool:
+    letters = len(re.findall(r"[A-Za-z]", text))
+    return letters > 0 and len(_CJK.findall(text)) * 3 < letters
+
+
+def expand_query(text: str) -> str:
+    """Append the Chinese terms of English phrases found in the glossary (longest first)."""
+    if not re.search(r"[A-Za-z]", text):
+        return text
+    low = " " + re.sub(r"[^a-z0-9']+", " ", text.lower()) + " "
+    extra: list[str] = []
+    for en, zh in glossary():
+        if f" {en} " in low:
+            extra.append(zh)
+            low = low.replace(f" {en} ", " ")
+    return text + (" " + " ".join(extra) if extra else "")
