@@ -8,6 +8,7 @@ from assistant.engine import Assistant
 from config import Settings
 from db import Database
 from knowledge.base import KnowledgeBase
+from knowledge.embeddings import QifaEmbeddings
 from knowledge.factory import ensure_shipped, open_database, open_knowledge_base
 
 
@@ -22,9 +23,11 @@ class Runtime:
         self.db.dispose()
 
 
-def build_runtime(settings: Settings, *, rebuild: bool = False, shipped: bool = True) -> Runtime:
+def build_runtime(
+    settings: Settings, *, rebuild: bool = False, shipped: bool = True, embeddings: QifaEmbeddings | None = None
+) -> Runtime:
     database = open_database(settings)
-    kb = open_knowledge_base(settings, database, rebuild=rebuild)
+    kb = open_knowledge_base(settings, database, rebuild=rebuild, embeddings=embeddings)
     if shipped:
         ensure_shipped(kb, settings)
     return Runtime(settings=settings, db=database, kb=kb, assistant=Assistant(settings, kb))

@@ -9,7 +9,7 @@ from config import Settings
 from db import Database
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import parse_document
-from knowledge.embeddings import make_embeddings
+from knowledge.embeddings import QifaEmbeddings, make_embeddings
 from knowledge.loaders import load_file
 from knowledge.vectors import VectorStore
 
@@ -45,8 +45,11 @@ def _check_data_dir(path: Path) -> None:
         ) from exc
 
 
-def open_knowledge_base(settings: Settings, database: Database, *, rebuild: bool = False) -> KnowledgeBase:
-    embeddings = make_embeddings(settings.embedding_model)
+def open_knowledge_base(
+    settings: Settings, database: Database, *, rebuild: bool = False, embeddings: QifaEmbeddings | None = None
+) -> KnowledgeBase:
+    """``embeddings`` may be passed in to share one loaded model (tests, several runtimes)."""
+    embeddings = embeddings or make_embeddings(settings.embedding_model)
     path = None if settings.chroma_url else settings.chroma_path
     if rebuild:
         _drop_collection(settings, path)
