@@ -114,7 +114,8 @@ def test_basic_services_are_free_and_notary_fees_follow_the_schedule(shipped: Ca
         if "公证费" in service.fee:
             assert "收费标准" in service.fee, service.id
     notary = shipped.get("notarisation-agency")
-    assert notary is not None and "公证费" in notary.fee
+    assert notary is not None
+    assert "公证费" in notary.fee
 
 
 def test_no_invented_phone_numbers(shipped: Catalogue) -> None:
@@ -122,7 +123,8 @@ def test_no_invented_phone_numbers(shipped: Catalogue) -> None:
         for value in (service.contact, service.department, *service.steps):
             assert not re.search(r"\d{6,}|\d{3,4}-\d{6,8}", value), (service.id, value)
     hotline = shipped.get("law-enforcement-supervision-12345")
-    assert hotline is not None and "12345政务服务便民热线" in hotline.contact
+    assert hotline is not None
+    assert "12345政务服务便民热线" in hotline.contact
 
 
 def test_some_services_need_no_adviser(shipped: Catalogue) -> None:
@@ -137,7 +139,8 @@ def test_some_services_need_no_adviser(shipped: Catalogue) -> None:
 def test_get_returns_none_for_an_unknown_id(shipped: Catalogue) -> None:
     assert shipped.get("no-such-service") is None
     found = shipped.get("contract-review")
-    assert found is not None and found.name == "合同审查"
+    assert found is not None
+    assert found.name == "合同审查"
 
 
 def test_lookups_accept_english_labels_and_refuse_unknown_names(shipped: Catalogue) -> None:
@@ -168,13 +171,13 @@ def test_public_dict_has_all_fields_and_english_labels(shipped: Catalogue) -> No
 def test_services_are_immutable(shipped: Catalogue) -> None:
     service = shipped.services[0]
     with pytest.raises(ValueError, match="frozen"):
-        service.name = "changed"  # type: ignore[misc]
+        service.name = "changed"  # type: ignore[misc, unused-ignore]
 
 
 # ------------------------------------------------------------------ broken files
 
 
-def _service(**changes: Any) -> dict[str, Any]:
+def _service(**changes: object) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": "contract-review",
         "name": "合同审查",
@@ -198,9 +201,9 @@ def _service(**changes: Any) -> dict[str, Any]:
     return data
 
 
-def _write(tmp_path: Path, services: list[Any], version: Any = 1) -> Path:
+def _write(tmp_path: Path, services: list[Any]) -> Path:
     path = tmp_path / "services.yaml"
-    text = yaml.safe_dump({"version": version, "services": services}, allow_unicode=True)
+    text = yaml.safe_dump({"version": 1, "services": services}, allow_unicode=True)
     path.write_text(text, encoding="utf-8")
     return path
 
