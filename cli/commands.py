@@ -47,6 +47,9 @@ def ingest(args: argparse.Namespace) -> int:
 
     if not args.paths and not args.rebuild:
         raise UserError("give one or more files or folders to ingest (or --rebuild)")
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if args.paths and len(missing) == len(args.paths):
+        raise UserError("no such file or folder: " + ", ".join(missing))
     rt = _runtime(rebuild=args.rebuild)
     bar: Any = None
 
@@ -118,13 +121,15 @@ def _ask_batch(args: argparse.Namespace) -> int:
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        item: Any = None
         try:
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("message"), str):
                 raise ValueError("each line needs a string field 'message'")
         except ValueError as exc:
             bad += 1
-            _print_json({"id": None, "line": n, "error": f"line {n}: {exc}"})
+            rid = item.get("id") if isinstance(item, dict) else None
+            _print_json({"id": rid, "line": n, "error": f"line {n}: {exc}"})
             continue
         _print_json(_ask_one(rt, item["message"], None, args.lang, item.get("id")))
     rt.close()

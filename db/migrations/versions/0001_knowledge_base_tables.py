@@ -1,15 +1,14 @@
 """knowledge base tables
 
 Revision ID: 0001
-Revises: 
-Create Date: 2026-11-27 17:29:13.533784
+Revises: -
+Create Date: 2026-11-27
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '0001'
 down_revision = None

@@ -1,0 +1,82 @@
+"""Words the user sees, in Chinese and English. ``t(key, lang, **fields)`` picks one."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "menu_intro": {
+        "zh": "您好！我是企法通，浦江县司法局涉企法治服务助手。我可以：\n"
+        "· 解答企业经营中的法律问题（附法规出处）\n· 为您预约“点单式”法律服务并查询办理进度\n"
+        "· 将复杂问题转交人工法律顾问\n\n服务清单分为四类：",
+        "en": "Hello! I am qifa, the enterprise legal-service assistant of the county justice bureau. I can:\n"
+        "· answer legal questions about running a business (with the sources cited)\n"
+        "· book an order-style legal service for you and track it\n"
+        "· pass complex matters to a human legal adviser\n\nThe service menu has four categories:",
+    },
+    "menu_scenarios": {
+        "zh": "按企业全生命周期场景：依法治企 · 依法维权 · 依法经营。点击下方按钮查看具体服务，或直接输入您的问题。",
+        "en": "By life-cycle scenario: law-based governance · rights protection · law-based operation. "
+        "Pick a button below or just type your question.",
+    },
+    "fallback": {
+        "zh": "抱歉，这个问题超出了我的服务范围。我是企法通，专门为企业解答法律问题、预约涉企法治服务、"
+        "转接法律顾问。您可以问我例如“劳动合同必须写明哪些条款？”，或从下方服务清单中选择。",
+        "en": "Sorry, that is outside what I can help with. I am qifa: I answer enterprises' legal questions, "
+        "book legal services and connect you with legal advisers. Try e.g. \"What must a labour contract "
+        "contain?\" or pick a service below.",
+    },
+    "dissatisfied": {
+        "zh": "抱歉没能帮到您。您可以换一种说法再问一次，或回复“人工”由法律顾问为您解答。",
+        "en": "Sorry that did not help. You can rephrase the question, or reply \"human\" to reach a legal adviser.",
+    },
+    "handoff": {
+        "zh": "{why}已为您转接人工法律顾问（工单号 {case}）。{when}\n请准备：企业名称、联系人和电话、事情经过，"
+        "以及相关合同、通知书、处罚决定书等材料。顾问接手前，我不会再自动回复这个对话。",
+        "en": "{why}A human legal adviser will take over (case {case}). {when}\nPlease have ready: the "
+        "enterprise's name, a contact person and phone number, what happened, and related contracts, "
+        "notices or decisions. Until the adviser replies I will not answer automatically in this chat.",
+    },
+    "why_user_request": {"zh": "好的，", "en": "Sure. "},
+    "why_high_risk": {
+        "zh": "您的问题涉及较高法律风险或需要针对案情的专业判断，",
+        "en": "Your question involves significant legal risk or needs a professional assessment of the facts. ",
+    },
+    "why_low_confidence": {
+        "zh": "知识库中没有找到足够可靠的依据来回答这个问题，",
+        "en": "I could not find a reliable enough source in the knowledge base for this question. ",
+    },
+    "why_dissatisfied": {"zh": "很抱歉前面的回答没有帮到您，", "en": "Sorry the answers did not help. "},
+    "when_open": {
+        "zh": "服务时间 {hours}，预计 {minutes} 分钟内回复。",
+        "en": "Office hours are {hours}; expect a reply within {minutes} minutes.",
+    },
+    "when_closed": {
+        "zh": "现在是非工作时间（服务时间 {hours}），顾问将于 {next} 起尽快回复。",
+        "en": "It is outside office hours ({hours}); an adviser will reply from {next}.",
+    },
+    "handoff_ack": {
+        "zh": "已收到，您的消息已转给法律顾问（工单号 {case}），请耐心等待回复。",
+        "en": "Received. Your message has been passed to the legal adviser (case {case}); please wait for the reply.",
+    },
+    "order_intro": {
+        "zh": "可以为您办理以下服务：",
+        "en": "I can arrange this service for you:",
+    },
+    "order_choose": {
+        "zh": "您想预约的可能是以下服务之一，请选择：",
+        "en": "You may want one of these services; please choose:",
+    },
+    "answer_intro": {
+        "zh": "根据知识库中的相关规定：",
+        "en": "Here is what the relevant provisions say (quoted in the original Chinese):",
+    },
+    "notice": {
+        "zh": "以上为一般性法律信息，不构成法律意见；如需针对具体情况的意见，请回复“人工”联系法律顾问。",
+        "en": "This is general legal information, not legal advice. Reply \"human\" to reach a legal adviser.",
+    },
+}
+
+
+def t(key: str, lang: str, **fields: object) -> str:
+    entry = TEXTS[key]
+    text = entry.get(lang) or entry["zh"]
+    return text.format(**fields) if fields else text
