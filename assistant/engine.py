@@ -1,14 +1,41 @@
-"""The engine every channel calls: ``Assistant.handle(session_id, message) -> Reply``."""
+"""The engine every channel calls: ``Assistant.handle(session_id, message) -> Reply``.
+
+It knows nothing of Telegram or HTTP. Order: an open hand-off case silences it; commands from buttons;
+an order form in progress; dissatisfaction; then the router (menu / order / hand-off / out of scope)
+and finally the knowledge base, whose confidence decides between an answer and a hand-off.
+"""
 
 from __future__ import annotations
 
-import uuid
+import logging
+import re
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
 
-from assistant.answer import extractive
-from assistant.reply import Citation, Reply
+from assistant.answer import extractive, with_notice
+from assistant.conversations import Conversations
+from assistant.handoffs import CaseInfo, Handoffs
+from assistant.llm import LlmWriter
+from assistant.menu import category_listing, menu
+from assistant.office_hours import OfficeHours
+from assistant.reply import Citation, Reply, Suggestion
+from assistant.router import Intent, classify, is_dissatisfied
+from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
+from assistant.texts import t
 from config import Settings
-from knowledge.base import KnowledgeBase
+from knowledge.base import KnowledgeBase, Passage
+from knowledge.catalogue import Catalogue
 from knowledge.tokens import is_english
+
+log = logging.getLogger(__name__)
+
+# Calibrated on eval/questions.jsonl (see issue notes): below both, retrieval is not trusted.
+MIN_BM25 = 6.0
+MIN_DENSE = 0.30
+FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问|这个|该服务|what about|and |then |how about)", re.I)
+SERVICE_DETAIL = re.compile(r"(材料|流程|步骤|多久|时限|费用|收费|多少钱|怎么办|怎么申请|联系|部门|"
+                            r"documents?|materials?|steps?|how long|fee|cost|contact|process)", re.I)
 
 
 class InvalidMessage(ValueError):
@@ -16,12 +43,22 @@ class InvalidMessage(ValueError):
 
 
 class Assistant:
-    def __init__(self, settings: Settings, kb: KnowledgeBase) -> None:
+    def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: Handoffs,
+                 catalogue: Catalogue, llm: LlmWriter | None = None) -> None:
         self.settings = settings
         self.kb = kb
+        self.conversations = conversations
+        self.handoffs = handoffs
+        self.catalogue = catalogue
+        self.llm = llm
+        self.hours = OfficeHours.parse(settings.office_hours, settings.timezone)
+        self.forms: Any = None  # the order-form flow, attached by the runtime when orders are enabled
 
-    def check(self, message: str) -> str:
-        text = (message or "").replace("\x00", "").strip()
+    # ---- input -----------------------------------------------------------------------------------
+    def check(self, message: object) -> str:
+        if not isinstance(message, str):
+            raise InvalidMessage("message must be text / 消息必须是文本")
+        text = message.replace("\x00", "").strip()
         if not text:
             raise InvalidMessage("message is empty / 消息不能为空")
         if len(text) > self.settings.max_message_chars:
@@ -31,15 +68,156 @@ class Assistant:
             )
         return text
 
-    def handle(self, session_id: str | None, message: str, lang: str | None = None) -> Reply:
+    # ---- the one entry point ---------------------------------------------------------------------------
+    def handle(self, session_id: str | None, message: object, lang: str | None = None, channel: str = "cli",
+               external_id: str | None = None) -> Reply:
         text = self.check(message)
-        lang = lang or ("en" if is_english(text) else "zh")
-        passages = self.kb.search(text, k=self.settings.retrieval_top_k)
+        sess = self.conversations.open(session_id, channel, external_id)
+        lang = lang if lang in ("zh", "en") else ("en" if is_english(text) else "zh")
+        self.conversations.add(sess.id, "user", text)
+        state: dict[str, Any] = dict(sess.state or {})
+        reply = self._dispatch(sess.id, text, lang, state)
+        reply.session_id, reply.lang = sess.id, lang
+        stored = None
+        if reply.reply:
+            stored = self.conversations.add(sess.id, "bot", reply.reply, reply.route,
+                                            [asdict(c) for c in reply.citations])
+        reply.message_id = stored.id if stored else None
+        self.conversations.save_state(sess.id, state, lang)
+        return reply
+
+    def _dispatch(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
+        case = self.handoffs.active(sid)
+        if case is not None:
+            ack = t("handoff_ack", lang, case=case.id) if self.handoffs.should_ack(case.id) else ""
+            return Reply(sid, ack, "handoff", handoff=case.brief())
+        if text.startswith("/"):
+            command = self._command(sid, text, lang, state)
+            if command is not None:
+                return command
+        if self.forms is not None and self.forms.active(state):
+            return self.forms.step(sid, text, lang, state)
+        if is_dissatisfied(text):
+            state["unhappy"] = int(state.get("unhappy", 0)) + 1
+            if state["unhappy"] >= 2:
+                return self._handoff(sid, "dissatisfied", lang, state, [])
+            return self._fallback(sid, lang, key="dissatisfied")
+        state["unhappy"] = 0
+        intent = classify(text)
+        return self._route(sid, text, lang, state, intent)
+
+    def _route(self, sid: str, text: str, lang: str, state: dict[str, Any], intent: Intent) -> Reply:
+        if intent.route == "menu":
+            body, suggestions = menu(self.catalogue, lang)
+            return Reply(sid, body, "menu", suggestions=suggestions)
+        if intent.route == "fallback":
+            return self._fallback(sid, lang)
+        if intent.route == "handoff":
+            passages = self.kb.search(text, k=self.settings.retrieval_top_k) if intent.reason == "high_risk" else []
+            return self._handoff(sid, intent.reason or "user_request", lang, state, passages)
+        if intent.route == "order":
+            return self._order(sid, text, lang, state)
+        return self._answer(sid, text, lang, state)
+
+    # ---- routes ------------------------------------------------------------------------------------
+    def _fallback(self, sid: str, lang: str, key: str = "fallback") -> Reply:
+        _, suggestions = menu(self.catalogue, lang)
+        return Reply(sid, t(key, lang), "fallback", suggestions=suggestions)
+
+    def _handoff(self, sid: str, reason: str, lang: str, state: dict[str, Any], passages: list[Passage]) -> Reply:
+        case = self.handoffs.open(sid, reason, lang, [asdict(p) for p in passages])
+        state["unhappy"] = 0
+        return Reply(sid, self.handoff_text(case, lang), "handoff", handoff=case.brief())
+
+    def handoff_text(self, case: CaseInfo, lang: str, now: datetime | None = None) -> str:
+        now = now or datetime.now(UTC)
+        if self.hours.is_open(now):
+            when = t("when_open", lang, hours=self.hours.spec, minutes=self.settings.handoff_response_minutes)
+        else:
+            nxt = self.hours.next_opening(now).strftime("%Y-%m-%d %H:%M")
+            when = t("when_closed", lang, hours=self.hours.spec, next=nxt)
+        why = t(f"why_{case.reason}", lang) if f"why_{case.reason}" in _WHY else ""
+        return t("handoff", lang, why=why, case=case.id, when=when)
+
+    def _order(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
+        found = match_services(self.catalogue, text)
+        if self.forms is not None and len(found) == 1:
+            return self.forms.start(sid, found[0], lang, state)
+        if not found:
+            body, suggestions = menu(self.catalogue, lang)
+            return Reply(sid, t("order_choose", lang) + "\n" + body, "order", suggestions=suggestions)
+        if len(found) > 1:
+            lines = [t("order_choose", lang)] + [f"· {service_name(s, lang)}" for s in found]
+            suggestions = [Suggestion(service_name(s, lang), f"/order {s.id}", "order") for s in found]
+            return Reply(sid, "\n".join(lines), "order", suggestions=suggestions,
+                         data={"services": [s.id for s in found]})
+        svc = found[0]
+        state["last_service"] = svc.id
+        return Reply(sid, t("order_intro", lang) + "\n" + service_detail(svc, lang), "order",
+                     suggestions=service_suggestions(svc, lang), data={"services": [svc.id]})
+
+    def _answer(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
+        last_service = self.catalogue.get(str(state.get("last_service") or ""))
+        if last_service is not None and SERVICE_DETAIL.search(text) and len(text) <= 30 and FOLLOW_UP.search(text):
+            return Reply(sid, service_detail(last_service, lang), "answer",
+                         suggestions=service_suggestions(last_service, lang), data={"services": [last_service.id]})
+        query = text
+        if FOLLOW_UP.search(text) and len(text) <= 30 and state.get("last_query"):
+            query = f"{state['last_query']} {text}"
+        passages = self.kb.search(query, k=self.settings.retrieval_top_k)
+        if not self._confident(passages):
+            services = match_services(self.catalogue, text, limit=1)
+            if services:
+                return self._service_answer(sid, services[0], lang, state)
+            if passages and passages[0].bm25 > 0:
+                return self._handoff(sid, "low_confidence", lang, state, passages)
+            return self._fallback(sid, lang)
+        state["last_query"] = query
+        services = [p for p in passages if p.kind == "service"]
+        if services:
+            state["last_service"] = services[0].source.removeprefix("catalogue:")
         citations = [Citation.from_passage(p) for p in passages]
-        return Reply(
-            session_id=session_id or uuid.uuid4().hex,
-            reply=extractive(citations, lang),
-            route="answer",
-            citations=citations,
-            lang=lang,
-        )
+        body = self.llm.write(text, citations, lang) if self.llm else None
+        return Reply(sid, with_notice(body or extractive(citations, lang), citations, lang), "answer",
+                     citations=citations, data={"writer": "llm" if body else "extractive"})
+
+    def _service_answer(self, sid: str, svc: Any, lang: str, state: dict[str, Any]) -> Reply:
+        state["last_service"] = svc.id
+        return Reply(sid, service_card(svc, lang), "answer", suggestions=service_suggestions(svc, lang),
+                     data={"services": [svc.id]})
+
+    @staticmethod
+    def _confident(passages: list[Passage]) -> bool:
+        if not passages:
+            return False
+        top_bm25 = max(p.bm25 for p in passages)
+        top_dense = max(p.dense for p in passages)
+        return top_bm25 >= MIN_BM25 or top_dense >= MIN_DENSE
+
+    # ---- commands sent by buttons ------------------------------------------------------------------
+    def _command(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
+        name, _, arg = text[1:].partition(" ")
+        name, arg = name.lower().split("@")[0], arg.strip()
+        if name in ("menu", "start", "help"):
+            return self._route(sid, text, lang, state, Intent("menu"))
+        if name in ("human", "adviser", "人工"):
+            return self._handoff(sid, "user_request", lang, state, [])
+        if name in ("category", "scenario"):
+            listing = category_listing(self.catalogue, arg, lang)
+            if listing is not None:
+                return Reply(sid, listing[0], "menu", suggestions=listing[1])
+        svc = self.catalogue.get(arg) if arg else None
+        if name == "service" and svc is not None:
+            return self._service_answer(sid, svc, lang, state)
+        if name == "order" and svc is not None:
+            if self.forms is not None:
+                return self.forms.start(sid, svc, lang, state)
+            state["last_service"] = svc.id
+            return Reply(sid, t("order_intro", lang) + "\n" + service_detail(svc, lang), "order",
+                         suggestions=service_suggestions(svc, lang), data={"services": [svc.id]})
+        if name == "order":
+            return self._order(sid, arg or text, lang, state)
+        return None
+
+
+_WHY = {f"why_{r}" for r in ("user_request", "high_risk", "low_confidence", "dissatisfied")}

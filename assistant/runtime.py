@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from assistant.conversations import Conversations
 from assistant.engine import Assistant
+from assistant.handoffs import Handoffs
+from assistant.llm import LlmWriter, build_chat_model
 from config import Settings
 from db import Database
 from knowledge.base import KnowledgeBase
+from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.factory import ensure_shipped, open_database, open_knowledge_base
+from knowledge.tokens import warm_up
 
 
 @dataclass
@@ -17,6 +23,9 @@ class Runtime:
     settings: Settings
     db: Database
     kb: KnowledgeBase
+    catalogue: Catalogue
+    conversations: Conversations
+    handoffs: Handoffs
     assistant: Assistant
 
     def close(self) -> None:
@@ -24,10 +33,24 @@ class Runtime:
 
 
 def build_runtime(
-    settings: Settings, *, rebuild: bool = False, shipped: bool = True, embeddings: QifaEmbeddings | None = None
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    shipped: bool = True,
+    embeddings: QifaEmbeddings | None = None,
+    chat_model: Any = None,
 ) -> Runtime:
+    """``chat_model`` overrides the configured LLM (tests pass LangChain's fake chat models)."""
     database = open_database(settings)
+    catalogue = load_catalogue()
     kb = open_knowledge_base(settings, database, rebuild=rebuild, embeddings=embeddings)
     if shipped:
-        ensure_shipped(kb, settings)
-    return Runtime(settings=settings, db=database, kb=kb, assistant=Assistant(settings, kb))
+        ensure_shipped(kb, settings, catalogue)
+    warm_up()
+    if chat_model is None and settings.llm_enabled:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        chat_model = build_chat_model(str(settings.llm_base_url), str(settings.llm_model), key, settings.llm_timeout_s)
+    conversations, handoffs = Conversations(database), Handoffs(database)
+    assistant = Assistant(settings, kb, conversations, handoffs, catalogue,
+                          LlmWriter(chat_model) if chat_model is not None else None)
+    return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant)

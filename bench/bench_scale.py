@@ -14,7 +14,6 @@ memory:    VmRSS after each stage and the process peak (VmHWM).
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
+import common
 
 BATCH = 256
 
@@ -108,11 +107,12 @@ def main(argv: list[str] | None = None) -> int:
         # ---- quality on the statute cases --------------------------------------------------------
         quality = _quality(rt, base, statutes, raw_text)
         rt.close()
-        del base
-        gc.collect()
 
     qifa_cps = report.chunks / t_ingest.seconds
     base_cps = len(rows) / t_base.seconds
+    qifa_cpu_cps = report.chunks / t_ingest.cpu_seconds
+    base_cpu_cps = len(rows) / t_base.cpu_seconds
+    print(f"machine load at the end: loadavg_1m {common.machine_info()['loadavg_1m']}")
     print(f"\n{len(queries)} questions x {args.rounds} rounds after {args.warmup} warm-up queries, interleaved")
     q50, q95 = latency["qifa hybrid"]["p50_ms"], latency["qifa hybrid"]["p95_ms"]
     b50, b95 = latency["baseline similarity_search"]["p50_ms"], latency["baseline similarity_search"]["p95_ms"]
@@ -123,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             ["index seconds", round(t_ingest.seconds, 1), round(t_base.seconds, 1),
              f"{t_ingest.seconds / t_base.seconds:.2f}"],
             ["chunks/s", round(qifa_cps, 1), round(base_cps, 1), f"{qifa_cps / base_cps:.2f}"],
+            ["index CPU seconds (all threads)", round(t_ingest.cpu_seconds, 1), round(t_base.cpu_seconds, 1),
+             f"{t_ingest.cpu_seconds / t_base.cpu_seconds:.2f}"],
+            ["chunks per CPU second", round(qifa_cpu_cps, 1), round(base_cpu_cps, 1),
+             f"{qifa_cpu_cps / base_cpu_cps:.2f}"],
             ["retrieval p50 ms (hybrid vs similarity_search)", q50, b50, f"{q50 / b50:.2f}"],
             ["retrieval p95 ms", q95, b95, f"{q95 / b95:.2f}"],
             *([[f"hit@5 ({quality['cases']} statute cases)", f"{quality['qifa hybrid']}/{quality['cases']}",
@@ -144,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         "machine": info,
         "docs": {"sampled": len(sample), "statutes": len(statutes), "failures": report.failed},
         "qifa": {"chunks": report.chunks, "seconds": round(t_ingest.seconds, 2), "chunks_per_s": round(qifa_cps, 1),
-                 "snapshot_rebuild_s": round(t_snap.seconds, 2), "index_chunks": stats["chunks"]},
-        "baseline": {"chunks": len(rows), "seconds": round(t_base.seconds, 2), "chunks_per_s": round(base_cps, 1)},
+                 "cpu_seconds": round(t_ingest.cpu_seconds, 2), "snapshot_rebuild_s": round(t_snap.seconds, 2),
+                 "index_chunks": stats["chunks"]},
+        "baseline": {"chunks": len(rows), "seconds": round(t_base.seconds, 2), "chunks_per_s": round(base_cps, 1),
+                     "cpu_seconds": round(t_base.cpu_seconds, 2)},
         "latency": latency,
         "ratios": {"chunks_per_s": round(qifa_cps / base_cps, 3), "p50": round(q50 / b50, 3),
                    "p95": round(q95 / b95, 3)},
@@ -161,7 +167,7 @@ def _raw_texts(rt: Any) -> dict[str, str]:
     from db.models_kb import KbChunk
 
     with rt.db.session() as s:
-        return dict(s.execute(select(KbChunk.id, KbChunk.text)).tuples().all())
+        return {cid: text for cid, text in s.execute(select(KbChunk.id, KbChunk.text))}
 
 
 def _quality(rt: Any, base: Any, statutes: list[Path], raw_text: dict[str, str]) -> dict[str, Any]:

@@ -74,15 +74,21 @@ def temp_dir(prefix: str) -> Iterator[Path]:
 # ---- timing and statistics -----------------------------------------------------------------------
 @dataclass
 class Timer:
+    """Wall seconds, and CPU seconds of this process (all threads): on a shared machine the CPU figure
+    moves much less with other processes' load than the wall figure does."""
+
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     _start: float = field(default=0.0, repr=False)
+    _cpu: float = field(default=0.0, repr=False)
 
     def __enter__(self) -> Timer:
-        self._start = time.perf_counter()
+        self._start, self._cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self._start
+        self.cpu_seconds = time.process_time() - self._cpu
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -8,7 +8,8 @@ from pathlib import Path
 from config import Settings
 from db import Database
 from knowledge.base import KnowledgeBase
-from knowledge.chunking import parse_document
+from knowledge.catalogue import Catalogue, Service
+from knowledge.chunking import ParsedDocument, parse_document
 from knowledge.embeddings import QifaEmbeddings, make_embeddings
 from knowledge.loaders import load_file
 from knowledge.vectors import VectorStore
@@ -84,20 +85,40 @@ def shipped_files() -> list[Path]:
     return sorted(p for p in SHIPPED_DIR.glob("*.md") if p.is_file())
 
 
-def ensure_shipped(kb: KnowledgeBase, settings: Settings) -> int:
-    """Index the shipped guides when they are new or changed; returns how many were (re)indexed."""
+def service_document(svc: Service) -> ParsedDocument:
+    """A catalogue entry as one searchable passage (source ``catalogue:<id>``)."""
+    text = (
+        f"{svc.name}（{svc.name_en}）属于{svc.category}类服务，适用场景：{'、'.join(svc.scenarios)}。{svc.summary}\n"
+        f"适用对象：{svc.eligibility}\n所需材料：{'；'.join(svc.materials)}。\n办理流程：{'；'.join(svc.steps)}。\n"
+        f"办理时限：{svc.time_limit}。费用：{svc.fee}。承办部门：{svc.department}。联系方式：{svc.contact}。\n"
+        f"{svc.summary_en}"
+    )
+    meta = {"title": f"点单式服务：{svc.name}", "kind": "service", "status": "现行有效"}
+    return parse_document(f"# {meta['title']}\n\n{text}", f"catalogue:{svc.id}", meta)
+
+
+def ensure_shipped(kb: KnowledgeBase, settings: Settings, catalogue: Catalogue | None = None) -> int:
+    """Index the shipped guides and catalogue when new or changed; returns how many were (re)indexed."""
     if not settings.shipped_knowledge:
         return 0
     files = shipped_files()
-    digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()
+    services = catalogue.services if catalogue else []
+    digest = hashlib.sha256(
+        b"".join(p.name.encode() + p.read_bytes() for p in files)
+        + repr([s.to_public_dict() for s in services]).encode()
+    ).hexdigest()
     if kb.get_meta(SHIPPED_KEY) == digest:
         return 0
-    changed = 0
+    docs: list[tuple[ParsedDocument, int]] = []
     root = SHIPPED_DIR.parent.parent.parent
     for p in files:
         loaded = load_file(p, int(settings.max_file_mb * 1e6))
-        doc = parse_document(loaded.text, p.relative_to(root).as_posix(), loaded.meta)
-        if kb.upsert(doc, p.stat().st_size) != "unchanged":
-            changed += 1
+        docs.append((parse_document(loaded.text, p.relative_to(root).as_posix(), loaded.meta), p.stat().st_size))
+    docs.extend((service_document(s), 0) for s in services)
+    changed = sum(kb.upsert(doc, size) != "unchanged" for doc, size in docs)
+    current = {d.id for d, _ in docs}
+    for info in kb.documents():
+        if info.source.startswith("catalogue:") and info.id not in current:
+            kb.remove(info.id)
     kb.set_meta(SHIPPED_KEY, digest)
     return changed

@@ -12,6 +12,7 @@ from pathlib import Path
 CONTENT = Path(__file__).parent / "content"
 LEGAL_TERMS = CONTENT / "legal_terms.txt"
 GLOSSARY = CONTENT / "glossary_en_zh.tsv"
+THESAURUS = CONTENT / "thesaurus_zh.tsv"
 
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 或 及 等 吗 呢 啊 吧 呀 么 我 我们 你 你们 他 她 它 这 那 这个 那个 有 没有 "
@@ -60,16 +61,26 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def glossary() -> list[tuple[str, str]]:
+def _pairs(path: Path) -> list[tuple[str, str]]:
+    """``key<TAB>terms`` lines, longest key first; ``#`` lines are comments."""
     pairs: list[tuple[str, str]] = []
-    if GLOSSARY.exists():
-        for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-            en, _, zh = line.partition("\t")
-            if zh.strip() and not en.startswith("#"):
-                pairs.append((en.strip().lower(), zh.strip()))
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, _, terms = line.partition("\t")
+            if terms.strip() and not key.startswith("#"):
+                pairs.append((key.strip().lower(), terms.strip()))
     pairs.sort(key=lambda p: -len(p[0]))
     return pairs
+
+
+@lru_cache(maxsize=1)
+def glossary() -> list[tuple[str, str]]:
+    return _pairs(GLOSSARY)
+
+
+@lru_cache(maxsize=1)
+def thesaurus() -> list[tuple[str, str]]:
+    return _pairs(THESAURUS)
 
 
 def is_english(text: str) -> bool:
@@ -78,13 +89,19 @@ def is_english(text: str) -> bool:
 
 
 def expand_query(text: str) -> str:
-    """Append the Chinese terms of English phrases found in the glossary (longest first)."""
-    if not re.search(r"[A-Za-z]", text):
-        return text
-    low = " " + re.sub(r"[^a-z0-9']+", " ", text.lower()) + " "
+    """Append the statute wording for everyday words: English phrases through the glossary, Chinese
+    colloquialisms through the thesaurus (longest key first; matched text is consumed)."""
     extra: list[str] = []
-    for en, zh in glossary():
-        if f" {en} " in low:
-            extra.append(zh)
-            low = low.replace(f" {en} ", " ")
+    if re.search(r"[A-Za-z]", text):
+        low = " " + re.sub(r"[^a-z0-9']+", " ", text.lower()) + " "
+        for en, zh in glossary():
+            if f" {en} " in low:
+                extra.append(zh)
+                low = low.replace(f" {en} ", " ")
+    if _CJK.search(text):
+        rest = text
+        for key, terms in thesaurus():
+            if key in rest:
+                extra.append(terms)
+                rest = rest.replace(key, " ")
     return text + (" " + " ".join(extra) if extra else "")

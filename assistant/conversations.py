@@ -1,0 +1,110 @@
+"""Sessions and messages in the SQL store (the one source of truth for every channel)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from db import Database
+from db.models_chat import ChatMessage, ChatSession
+
+
+class UnknownSession(LookupError):
+    """No session with that id."""
+
+
+@dataclass
+class StoredMessage:
+    id: int
+    session_id: str
+    role: str
+    text: str
+    route: str | None
+    citations: list[dict[str, Any]]
+    author: str | None
+    feedback: int | None
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["created_at"] = self.created_at.isoformat() + "Z"
+        return d
+
+
+def _stored(m: ChatMessage) -> StoredMessage:
+    return StoredMessage(m.id, m.session_id, m.role, m.text, m.route, list(m.citations or []), m.author,
+                         m.feedback, m.created_at)
+
+
+class Conversations:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def open(self, session_id: str | None, channel: str, external_id: str | None = None) -> ChatSession:
+        """Return the session (creating it when the id is None); unknown ids raise UnknownSession."""
+        with self.db.session() as s:
+            if session_id is None and external_id is not None:
+                found = s.scalars(
+                    select(ChatSession).where(ChatSession.channel == channel, ChatSession.external_id == external_id)
+                ).first()
+                if found is not None:
+                    return found
+            if session_id is None:
+                row = ChatSession(id=uuid.uuid4().hex, channel=channel, external_id=external_id, state={})
+                s.add(row)
+                return row
+            row_or_none = s.get(ChatSession, session_id)
+            if row_or_none is None:
+                raise UnknownSession(session_id)
+            return row_or_none
+
+    def exists(self, session_id: str) -> bool:
+        with self.db.session() as s:
+            return s.get(ChatSession, session_id) is not None
+
+    def get(self, session_id: str) -> ChatSession:
+        with self.db.session() as s:
+            row = s.get(ChatSession, session_id)
+            if row is None:
+                raise UnknownSession(session_id)
+            return row
+
+    def save_state(self, session_id: str, state: dict[str, Any], lang: str | None = None) -> None:
+        with self.db.session() as s:
+            row = s.get(ChatSession, session_id)
+            if row is None:
+                raise UnknownSession(session_id)
+            row.state = dict(state)
+            if lang:
+                row.lang = lang
+
+    def add(self, session_id: str, role: str, text: str, route: str | None = None,
+            citations: list[dict[str, Any]] | None = None, author: str | None = None) -> StoredMessage:
+        with self.db.session() as s:
+            m = ChatMessage(session_id=session_id, role=role, text=text, route=route,
+                            citations=citations or [], author=author)
+            s.add(m)
+            s.flush()
+            return _stored(m)
+
+    def messages(self, session_id: str, after_id: int = 0) -> list[StoredMessage]:
+        with self.db.session() as s:
+            if s.get(ChatSession, session_id) is None:
+                raise UnknownSession(session_id)
+            rows = s.scalars(
+                select(ChatMessage).where(ChatMessage.session_id == session_id, ChatMessage.id > after_id)
+                .order_by(ChatMessage.id)
+            )
+            return [_stored(m) for m in rows]
+
+    def set_feedback(self, session_id: str, message_id: int, vote: int) -> bool:
+        with self.db.session() as s:
+            m = s.get(ChatMessage, message_id)
+            if m is None or m.session_id != session_id or m.role != "bot":
+                return False
+            m.feedback = vote
+            return True

@@ -1,0 +1,89 @@
+"""Hand-off cases: opened by the engine, worked by advisers (queue, claim, reply, close)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from db import Database
+from db.base import utcnow
+from db.models_chat import ChatSession, Handoff
+
+ACK_EVERY = timedelta(minutes=3)
+OPEN_STATUSES = ("open", "assigned")
+
+
+@dataclass
+class CaseInfo:
+    id: int
+    session_id: str
+    status: str
+    reason: str
+    channel: str
+    lang: str
+    assigned_to: str | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    note: str | None
+    passages: list[dict[str, Any]]
+
+    def brief(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "reason": self.reason}
+
+
+def _info(h: Handoff) -> CaseInfo:
+    return CaseInfo(h.id, h.session_id, h.status, h.reason, h.channel, h.lang, h.assigned_to, h.created_at,
+                    h.updated_at, h.closed_at, h.note, list(h.passages or []))
+
+
+class Handoffs:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def active(self, session_id: str) -> CaseInfo | None:
+        with self.db.session() as s:
+            h = s.scalars(
+                select(Handoff).where(Handoff.session_id == session_id, Handoff.status.in_(OPEN_STATUSES))
+                .order_by(Handoff.id.desc())
+            ).first()
+            return _info(h) if h else None
+
+    def open(self, session_id: str, reason: str, lang: str, passages: list[dict[str, Any]]) -> CaseInfo:
+        with self.db.session() as s:
+            existing = s.scalars(
+                select(Handoff).where(Handoff.session_id == session_id, Handoff.status.in_(OPEN_STATUSES))
+            ).first()
+            if existing is not None:
+                return _info(existing)
+            sess = s.get(ChatSession, session_id)
+            channel = sess.channel if sess else "web"
+            h = Handoff(session_id=session_id, status="open", reason=reason, channel=channel, lang=lang,
+                        passages=passages, last_ack_at=utcnow())
+            s.add(h)
+            s.flush()
+            return _info(h)
+
+    def should_ack(self, case_id: int) -> bool:
+        """True at most once every few minutes while a case waits (so the user is not flooded)."""
+        with self.db.session() as s:
+            h = s.get(Handoff, case_id)
+            if h is None:
+                return False
+            now = utcnow()
+            if h.last_ack_at is None or now - h.last_ack_at >= ACK_EVERY:
+                h.last_ack_at = now
+                return True
+            return False
+
+    def get(self, case_id: int) -> CaseInfo | None:
+        with self.db.session() as s:
+            h = s.get(Handoff, case_id)
+            return _info(h) if h else None
+
+
+def aware(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt

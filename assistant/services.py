@@ -1,0 +1,60 @@
+"""Match a message to services of the catalogue, and describe a service for a channel."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.reply import Suggestion
+from knowledge.catalogue import Catalogue, Service
+
+
+def _terms(service: Service) -> list[str]:
+    words = [service.name, service.name_en, *service.tags]
+    return [w.lower() for w in words if len(w) >= 2]
+
+
+def match_services(catalogue: Catalogue, text: str, limit: int = 3) -> list[Service]:
+    """Services ranked by how many of their name/tag terms the message contains (longer terms weigh more)."""
+    low = text.lower()
+    scored: list[tuple[float, int, Service]] = []
+    for i, svc in enumerate(catalogue.services):
+        score = 0.0
+        for term in _terms(svc):
+            if re.fullmatch(r"[a-z0-9 .'-]+", term):
+                if re.search(rf"\b{re.escape(term)}s?\b", low):
+                    score += len(term.split()) * 2.0
+            elif term in low:
+                score += len(term)
+        if score > 0:
+            scored.append((score, -i, svc))
+    scored.sort(reverse=True)
+    return [s for _, _, s in scored[:limit]]
+
+
+def service_name(svc: Service, lang: str) -> str:
+    return svc.name_en if lang == "en" else svc.name
+
+
+def service_card(svc: Service, lang: str) -> str:
+    if lang == "en":
+        return (f"【{svc.name_en}】({svc.name}) — {svc.category_en}\n{svc.summary_en}\n"
+                f"Time limit: {svc.time_limit} · Fee: {svc.fee}\nDepartment: {svc.department}")
+    return (f"【{svc.name}】（{svc.category}）\n{svc.summary}\n适用对象：{svc.eligibility}\n"
+            f"所需材料：{'；'.join(svc.materials)}\n办理时限：{svc.time_limit} · 费用：{svc.fee}\n"
+            f"承办部门：{svc.department}；联系方式：{svc.contact}")
+
+
+def service_detail(svc: Service, lang: str) -> str:
+    steps = "\n".join(f"{n}. {s}" for n, s in enumerate(svc.steps, start=1))
+    materials = "\n".join(f"· {m}" for m in svc.materials)
+    if lang == "en":
+        return (f"{service_card(svc, lang)}\nMaterials (in Chinese):\n{materials}\nSteps (in Chinese):\n{steps}")
+    return f"{service_card(svc, lang)}\n办理流程：\n{steps}"
+
+
+def service_suggestions(svc: Service, lang: str) -> list[Suggestion]:
+    if lang == "en":
+        return [Suggestion("Order / 预约", f"/order {svc.id}", "order"),
+                Suggestion("Details / 详情", f"/service {svc.id}", "details")]
+    return [Suggestion("预约 / Order", f"/order {svc.id}", "order"),
+            Suggestion("详情 / Details", f"/service {svc.id}", "details")]
