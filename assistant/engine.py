@@ -173,9 +173,9 @@ class Assistant:
                 return self._handoff(sid, "low_confidence", lang, state, passages)
             return self._fallback(sid, lang)
         state["last_query"] = query
-        services = [p for p in passages if p.kind == "service"]
-        if services:
-            state["last_service"] = services[0].source.removeprefix("catalogue:")
+        cards = [p for p in passages if p.kind == "service"]
+        if cards:
+            state["last_service"] = cards[0].source.removeprefix("catalogue:")
         citations = [Citation.from_passage(p) for p in passages]
         body = self.llm.write(text, citations, lang) if self.llm else None
         return Reply(sid, with_notice(body or extractive(citations, lang), citations, lang), "answer",

@@ -28,8 +28,9 @@ _CITE = re.compile(r"\[(\d{1,2})\]")
 
 def build_chat_model(base_url: str, model: str, api_key: str | None, timeout: float) -> Any:
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
-    return ChatOpenAI(base_url=base_url, model=model, api_key=api_key or "none", timeout=timeout,
+    return ChatOpenAI(base_url=base_url, model=model, api_key=SecretStr(api_key or "none"), timeout=timeout,
                       max_retries=0, temperature=0)
 
 

@@ -15,7 +15,8 @@ def menu(catalogue: Catalogue, lang: str) -> tuple[str, list[Suggestion]]:
         services = catalogue.by_category(cat)
         label = f"{cat} {CATEGORIES[cat]}" if lang == "en" else cat
         names = "、".join(s.name for s in services[:4]) if lang == "zh" else ", ".join(s.name_en for s in services[:3])
-        lines.append(f"· {label}（{len(services)}）：{names}…" if lang == "zh" else f"· {label} ({len(services)}): {names}…")
+        count = len(services)
+        lines.append(f"· {label}（{count}）：{names}…" if lang == "zh" else f"· {label} ({count}): {names}…")
         suggestions.append(Suggestion(label, f"/category {cat}", "category"))
     lines.append(t("menu_scenarios", lang))
     for sc, en in SCENARIOS.items():

@@ -16,7 +16,13 @@ class UserError(Exception):
     """Printed as ``qifa: <message>`` with exit code 2."""
 
 
-EXTRA_PARSERS: list[Callable[[Any], None]] = []
+def _extra_parsers() -> list[Callable[[Any], None]]:
+    from cli import serve
+
+    return [serve.add_parser]
+
+
+EXTRA_PARSERS: list[Callable[[Any], None]] = _extra_parsers()
 
 
 def _runtime(rebuild: bool = False) -> Any:

@@ -1,0 +1,1 @@
+"""The HTTP channel: JSON in, engine call, JSON out."""

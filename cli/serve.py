@@ -1,0 +1,26 @@
+"""``qifa serve``: the HTTP API (and, when configured, the Telegram bot) in one process."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from config import get_settings
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("serve", help="run the HTTP API")
+    p.add_argument("--host", help="bind address (default QIFA_HOST, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default QIFA_PORT, 8000)")
+    p.set_defaults(func=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+                log_level="info")
+    return 0

@@ -1,0 +1,151 @@
+"""``ingest(paths)``: folders recursively, every format, bad files reported by name, the rest goes in."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from conftest import COMPANY, LABOUR_2012, LABOUR_TITLE, REVIEW, REVIEW_TITLE, Docs, statute_text
+from fpdf import FPDF
+from sqlalchemy import select
+
+from db.models_kb import KbChunk
+from ingest.pipeline import ingest
+
+LIMIT = 20_000_000
+
+
+def _good_files(docs: Docs) -> list[Path]:
+    """Five good files in five formats, spread over nested folders."""
+    labour = docs.statute("laws/劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)
+    company = docs.write("laws/more/公司法.txt", statute_text("中华人民共和国公司法", COMPANY))
+    html = docs.write(
+        "web/行政复议.html",
+        "<html><head><title>中华人民共和国行政复议法</title></head><body>"
+        + "".join(f"<p>{line}</p>" for line in statute_text(REVIEW_TITLE, REVIEW).split("\n")[6:] if line)
+        + "</body></html>",
+    )
+    document = docx.Document()
+    document.add_heading("企业合规指引", 0)
+    document.add_heading("一、总体要求", 1)
+    document.add_paragraph("企业应当建立合规管理制度，明确合规管理的责任部门和责任人员。")
+    word = docs.root / "guides" / "deep" / "合规指引.docx"
+    word.parent.mkdir(parents=True)
+    document.save(str(word))
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Foreign-invested enterprises may apply for the one-stop service. Bring the business licence.")
+    english = docs.root / "guides" / "foreign.pdf"
+    pdf.output(str(english))
+    return [labour, company, html, word, english]
+
+
+def _bad_files(docs: Docs) -> dict[str, str]:
+    docs.write("bad/empty.md", "")
+    docs.write("bad/fake.pdf", "不是 PDF 的文本文件，扩展名却是 PDF。")
+    docs.write("bad/broken.docx", "不是 zip 压缩包。")
+    docs.write_bytes("bad/garbage.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    docs.write("bad/headings-only.md", "# 某某管理办法\n\n## 第一章 总则\n\n## 第二章 附则\n")
+    return {
+        "empty.md": "file is empty",
+        "fake.pdf": "not a PDF (the file does not start with %PDF-)",
+        "broken.docx": "not a DOCX (not a zip archive)",
+        "garbage.txt": "binary content, not text",
+        "headings-only.md": "no text to index after cleaning",
+    }
+
+
+def _unsupported_and_hidden(docs: Docs) -> None:
+    docs.write("notes.xlsx", "表格")
+    docs.write_bytes("scan.png", b"\x89PNG\r\n\x1a\n")
+    docs.write("README", "没有扩展名的说明文件，内容足够长。")
+    docs.statute(".hidden/秘密.md", "隐藏文件夹里的办法", COMPANY)
+    docs.write("laws/.draft.md", "# 草稿\n\n第一条 草稿。\n\n第二条 草稿。\n\n第三条 草稿。")
+    with zipfile.ZipFile(docs.root / "archive.zip", "w") as zf:
+        zf.writestr("inner.md", "# 压缩包里的文件")
+
+
+def _chunk_rows(rt) -> list[tuple[str, str]]:
+    with rt.db.session() as s:
+        return sorted(s.execute(select(KbChunk.id, KbChunk.document_id)).tuples())
+
+
+def test_a_folder_goes_in_recursively_and_bad_files_are_reported(runtime, docs: Docs) -> None:
+    good = _good_files(docs)
+    expected_failures = _bad_files(docs)
+    _unsupported_and_hidden(docs)
+
+    seen: list[Path] = []
+    totals: list[int] = []
+    report = ingest(runtime.kb, [docs.root], LIMIT, progress=seen.append, on_files=totals.append)
+
+    assert (report.added, report.replaced, report.unchanged, report.failed) == (5, 0, 0, 5)
+    assert {Path(f.path).name: f.reason for f in report.failures} == expected_failures
+    assert all(Path(f.path).is_absolute() for f in report.failures)
+    assert totals == [10]  # five good and five bad; unsupported and hidden files are not even counted
+    assert len(seen) == 10
+    assert sorted(d.source for d in runtime.kb.documents()) == sorted(str(p.resolve()) for p in good)
+    rows = _chunk_rows(runtime)
+    assert report.chunks == len(rows) > 15
+    assert report.summary() == (
+        f"documents: 5 added, 0 replaced, 0 unchanged, 5 failed; chunks written: {len(rows)}"
+    )
+    kinds = {Path(d.source).suffix: (d.kind, d.title) for d in runtime.kb.documents()}
+    assert kinds[".md"] == ("statute", LABOUR_TITLE)
+    assert kinds[".txt"] == ("statute", "中华人民共和国公司法")
+    assert kinds[".html"] == ("statute", REVIEW_TITLE)
+    assert kinds[".docx"] == ("text", "企业合规指引")
+    assert kinds[".pdf"][0] == "text"
+
+    hits = runtime.kb.search("foreign-invested enterprise one-stop service", k=1, mode="bm25")
+    assert hits and hits[0].source.endswith("foreign.pdf")
+
+
+def test_reingesting_unchanged_files_changes_nothing(runtime, docs: Docs) -> None:
+    _good_files(docs)
+    first = ingest(runtime.kb, [docs.root], LIMIT)
+    rows = _chunk_rows(runtime)
+    vectors = runtime.kb.vectors.all_ids()
+
+    again = ingest(runtime.kb, [docs.root], LIMIT)
+    assert (again.added, again.replaced, again.unchanged, again.failed, again.chunks) == (0, 0, 5, 0, 0)
+    assert again.summary() == "documents: 0 added, 0 replaced, 5 unchanged, 0 failed; chunks written: 0"
+    assert _chunk_rows(runtime) == rows
+    assert runtime.kb.vectors.all_ids() == vectors == {cid for cid, _ in rows}
+    assert first.added == 5
+
+
+def test_one_changed_file_is_replaced_and_the_rest_unchanged(runtime, docs: Docs) -> None:
+    good = _good_files(docs)
+    ingest(runtime.kb, [docs.root], LIMIT)
+    good[0].write_text(statute_text(LABOUR_TITLE, LABOUR_2012).replace("六个月", "三个月"), encoding="utf-8")
+    report = ingest(runtime.kb, [docs.root], LIMIT)
+    assert (report.added, report.replaced, report.unchanged, report.failed) == (0, 1, 4, 0)
+    assert report.chunks == 7
+    hit = runtime.kb.search("试用期不得超过三个月", k=1, mode="bm25")[0]
+    assert "试用期不得超过三个月" in hit.text
+
+
+def test_named_files_missing_paths_and_duplicates(runtime, docs: Docs, tmp_path: Path) -> None:
+    labour = docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)
+    sheet = docs.write("表格.xlsx", "表格")
+    missing = tmp_path / "nowhere" / "法.md"
+    report = ingest(runtime.kb, [labour, docs.root, labour.parent / "." / labour.name, sheet, missing], LIMIT)
+    assert report.added == 1  # the same file named three ways goes in once
+    assert report.unchanged == 0
+    reasons = {Path(f.path).name: f.reason for f in report.failures}
+    assert reasons["法.md"] == "path does not exist"
+    assert reasons["表格.xlsx"].startswith("unsupported file type '.xlsx'")
+    assert len(runtime.kb.documents()) == 1
+
+
+def test_a_file_over_the_limit_is_reported_and_others_go_in(runtime, docs: Docs) -> None:
+    docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)
+    big = docs.write("big.txt", "合同条款。" * 100_000)
+    report = ingest(runtime.kb, [docs.root], 1_000_000)
+    assert report.added == 1
+    assert [(Path(f.path).name, f.reason) for f in report.failures] == [
+        (big.name, "file is 1.5 MB, over the 1 MB limit")
+    ]
