@@ -101,6 +101,13 @@ class Conversations:
             )
             return [_stored(m) for m in rows]
 
+    def delete(self, session_id: str) -> None:
+        """Remove a session with its messages and cases (used by ``qifa eval`` to leave no trace)."""
+        with self.db.session() as s:
+            row = s.get(ChatSession, session_id)
+            if row is not None:
+                s.delete(row)
+
     def set_feedback(self, session_id: str, message_id: int, vote: int) -> bool:
         with self.db.session() as s:
             m = s.get(ChatMessage, message_id)

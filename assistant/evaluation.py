@@ -63,7 +63,8 @@ def run_eval(rt: Any, cases: list[Case], modes: list[str]) -> dict[str, Any]:
     confusion: dict[str, dict[str, int]] = {r: dict.fromkeys(ROUTES, 0) for r in ROUTES}
     wrong: list[dict[str, str]] = []
     for c in cases:
-        reply = rt.assistant.handle(None, c.message, lang=None)
+        reply = rt.assistant.handle(None, c.message, lang=None, channel="eval")
+        rt.conversations.delete(reply.session_id)
         got = reply.route
         if c.expect_route in confusion:
             confusion[c.expect_route][got] += 1
