@@ -64,7 +64,8 @@ class SentenceTransformerEmbeddings(QifaEmbeddings):
                 f"'{DEFAULT_EMBEDDING_MODEL}' (bundled) or to a sentence-transformers model available offline."
             ) from exc
         self.model_id = name_or_path
-        dim = self._model.get_sentence_embedding_dimension()
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = getter()
         self.dimension = int(dim) if dim else len(self.encode(["x"])[0])
 
     def encode(self, texts: list[str]) -> np.ndarray:

