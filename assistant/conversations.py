@@ -115,3 +115,29 @@ class Conversations:
                 return False
             m.feedback = vote
             return True
+
+    # ---- issue 5: delivery of adviser messages by channels that push (Telegram) -------------------
+    def undelivered(self, channel: str,
+                    roles: tuple[str, ...] = ("adviser",)) -> list[tuple[StoredMessage, str | None]]:
+        """Messages with those roles not yet delivered, on sessions of ``channel``, oldest first, each with the
+        session's external id (e.g. the Telegram chat id). Mark each with :meth:`mark_delivered` once sent."""
+        with self.db.session() as s:
+            rows = s.execute(
+                select(ChatMessage, ChatSession.external_id)
+                .join(ChatSession, ChatSession.id == ChatMessage.session_id)
+                .where(ChatSession.channel == channel, ChatMessage.role.in_(roles), ChatMessage.delivered_at.is_(None))
+                .order_by(ChatMessage.id)
+            ).all()
+            return [(_stored(m), external_id) for m, external_id in rows]
+
+    def mark_delivered(self, message_id: int) -> bool:
+        """Record that a message was delivered; False when there is no such message."""
+        from db.base import utcnow
+
+        with self.db.session() as s:
+            m = s.get(ChatMessage, message_id)
+            if m is None:
+                return False
+            if m.delivered_at is None:
+                m.delivered_at = utcnow()
+            return True

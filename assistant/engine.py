@@ -77,6 +77,8 @@ class Assistant:
         self.conversations.add(sess.id, "user", text)
         state: dict[str, Any] = dict(sess.state or {})
         reply = self._dispatch(sess.id, text, lang, state)
+        if self.forms is not None:  # issue 4: the rating prompt once an order is completed
+            self.forms.after(sess.id, lang, state, reply)
         reply.session_id, reply.lang = sess.id, lang
         stored = None
         if reply.reply:
@@ -103,6 +105,10 @@ class Assistant:
                 return self._handoff(sid, "dissatisfied", lang, state, [])
             return self._fallback(sid, lang, key="dissatisfied")
         state["unhappy"] = 0
+        if self.forms is not None:  # issue 4: "我的订单进度" / "my orders" / "取消订单 QF-…"
+            tracked = self.forms.intercept(sid, text, lang, state)
+            if tracked is not None:
+                return tracked
         intent = classify(text)
         return self._route(sid, text, lang, state, intent)
 
@@ -206,6 +212,10 @@ class Assistant:
             listing = category_listing(self.catalogue, arg, lang)
             if listing is not None:
                 return Reply(sid, listing[0], "menu", suggestions=listing[1])
+        if self.forms is not None:  # issue 4: /status /cancel /cancel_order /rate /edit /confirm
+            ordered = self.forms.command(sid, name, arg, lang, state)
+            if ordered is not None:
+                return ordered
         svc = self.catalogue.get(arg) if arg else None
         if name == "service" and svc is not None:
             return self._service_answer(sid, svc, lang, state)

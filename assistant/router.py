@@ -46,10 +46,10 @@ _ORDER = re.compile(
 )
 _QUESTION = re.compile(r"(吗|呢|？|\?|有没有|什么时候|多少|多久|是否|能不能|可不可以|怎么|如何|哪些)")
 _OFF_TOPIC = re.compile(
-    r"(天气|气温|下雨|写(一)?首|诗歌|作诗|^.{0,12}诗$|的诗|笑话|股票|基金|涨停|炒股|菜谱|怎么做(?!.{0,6}(合同|账|公证|合规))|"
+    r"(天气|气温|下雨|写(一)?首|诗歌|作诗|^.{0,12}诗$|的诗|笑话|股票|基金|涨停|炒股|菜谱|[肉鱼鸡鸭虾蛋菜饭汤面饼糕丝粥]怎么做|"
     r"红烧|做菜|电影|电视剧|比赛|NBA|足球|篮球|世界杯|乘以|除以|等于多少|算一下|星座|彩票|"
-    r"\b(weather|poem|poetry|joke|recipe|stocks?|movie|film|football|soccer|basketball|match|game|lottery|"
-    r"horoscope|song)\b)",
+    r"\b(weather|poems?|poetry|jokes?|recipes?|stocks?|movies?|films?|football|soccer|basketball|match(es)?|games?|lottery|"
+    r"horoscopes?|songs?)\b)",
     re.I,
 )
 _DISSATISFIED = re.compile(

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.accounts import Accounts  # issue 5: staff accounts
+from assistant.advisers import AdviserDesk  # issue 5: advisers
 from assistant.conversations import Conversations
 from assistant.engine import Assistant
+from assistant.forms import OrderForm
 from assistant.handoffs import Handoffs
 from assistant.llm import LlmWriter, build_chat_model
+from assistant.orders import OrderDesk
 from config import Settings
 from db import Database
 from knowledge.base import KnowledgeBase
@@ -27,6 +31,9 @@ class Runtime:
     conversations: Conversations
     handoffs: Handoffs
     assistant: Assistant
+    orders: OrderDesk | None = None  # issue 4: service orders
+    accounts: Accounts | None = None  # issue 5: staff accounts
+    advisers: AdviserDesk | None = None  # issue 5: the advisers' desk
 
     def close(self) -> None:
         self.db.dispose()
@@ -53,4 +60,10 @@ def build_runtime(
     conversations, handoffs = Conversations(database), Handoffs(database)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue,
                           LlmWriter(chat_model) if chat_model is not None else None)
-    return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant)
+    # issue 4: service orders (the order form hooks into the engine)
+    orders = OrderDesk(database, catalogue, settings.timezone)
+    assistant.forms = OrderForm(orders, catalogue)
+    # issue 5: staff accounts and the advisers' desk
+    accounts = Accounts(database)
+    advisers = AdviserDesk(database, conversations, assistant.hours, settings.handoff_response_minutes)
+    return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders, accounts, advisers)

@@ -17,9 +17,9 @@ class UserError(Exception):
 
 
 def _extra_parsers() -> list[Callable[[Any], None]]:
-    from cli import serve
+    from cli import serve, users  # users: issue 5, staff accounts
 
-    return [serve.add_parser]
+    return [serve.add_parser, users.add_parser]
 
 
 EXTRA_PARSERS: list[Callable[[Any], None]] = _extra_parsers()
@@ -82,12 +82,15 @@ def ingest(args: argparse.Namespace) -> int:
 
 
 def _ask_one(rt: Any, message: str, session: str | None, lang: str | None, rid: Any = None) -> dict[str, Any]:
+    from assistant.conversations import UnknownSession
     from assistant.engine import InvalidMessage
 
     try:
         reply = rt.assistant.handle(session, message, lang=lang)
     except InvalidMessage as exc:
         return {"id": rid, "session_id": session, "error": str(exc)}
+    except UnknownSession:
+        return {"id": rid, "session_id": session, "error": f"no session with id '{session}' (leave out --session)"}
     out: dict[str, Any] = reply.to_json()
     out["id"] = rid if rid is not None else out["id"]
     return out

@@ -9,7 +9,7 @@ from scipy import sparse
 
 
 class Bm25Index:
-    def __init__(self, ids: list[str], docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, ids: list[str], docs: list[list[str]], k1: float = 1.2, b: float = 0.5) -> None:
         self.ids = ids
         vocab: dict[str, int] = {}
         rows: list[int] = []

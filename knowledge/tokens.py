@@ -20,6 +20,12 @@ STOPWORDS = frozenset(
     "请问 一下 一个 一些 公司 企业 我司 the a an of to in on for is are be can do does what how "
     "which who when i we you it my our with by as at from or and if any".split()
 )
+# Words that only shape a question ("can we", "must I", "what should"); dropped from queries, not from
+# the index, so they never decide which article wins.
+QUESTION_WORDS = frozenset(
+    "能不能 要不要 会不会 可不可以 是不是 有没有 不能 不会 应该 还有 还能 直接 谁来 准备 办法 "
+    "有个 这种 这样 那么 怎么样 为什么 多久 多长 情况 问题 现在 已经 想要 想 打算 一定 必须 需要".split()
+)
 _WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _lock = threading.Lock()
@@ -61,6 +67,29 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def query_terms(query: str) -> list[str]:
+    """BM25 terms for a question: its own tokens plus the statute wording it expands to, once each."""
+    return [t for t in dict.fromkeys(tokenize(expand_query(query))) if t not in QUESTION_WORDS]
+
+
+_SUFFIXES = (
+    "ational", "ations", "ation", "ating", "ated", "ates", "ate", "ements", "ement", "ments", "ment",
+    "ions", "ion", "ings", "ing", "ies", "ied", "ed", "es", "al", "s", "e", "y",
+)
+
+
+def _stem(word: str) -> str:
+    """A crude English stem, so "expropriate", "expropriated" and "expropriation" meet one glossary key."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(text: str) -> str:
+    return " ".join(_stem(w) for w in re.sub(r"[^a-z0-9']+", " ", text.lower()).split())
+
+
 def _pairs(path: Path) -> list[tuple[str, str]]:
     """``key<TAB>terms`` lines, longest key first; ``#`` lines are comments."""
     pairs: list[tuple[str, str]] = []
@@ -79,6 +108,12 @@ def glossary() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _stemmed_glossary() -> list[tuple[str, str]]:
+    pairs = [(_stems(en), zh) for en, zh in glossary()]
+    return sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0]))
+
+
+@lru_cache(maxsize=1)
 def thesaurus() -> list[tuple[str, str]]:
     return _pairs(THESAURUS)
 
@@ -89,12 +124,13 @@ def is_english(text: str) -> bool:
 
 
 def expand_query(text: str) -> str:
-    """Append the statute wording for everyday words: English phrases through the glossary, Chinese
-    colloquialisms through the thesaurus (longest key first; matched text is consumed)."""
+    """Append the statute wording for everyday words: English phrases through the glossary (matched on
+    crude word stems), Chinese colloquialisms through the thesaurus (longest key first; matched text is
+    consumed)."""
     extra: list[str] = []
     if re.search(r"[A-Za-z]", text):
-        low = " " + re.sub(r"[^a-z0-9']+", " ", text.lower()) + " "
-        for en, zh in glossary():
+        low = " " + _stems(text) + " "
+        for en, zh in _stemmed_glossary():
             if f" {en} " in low:
                 extra.append(zh)
                 low = low.replace(f" {en} ", " ")

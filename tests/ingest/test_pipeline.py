@@ -7,7 +7,6 @@ from pathlib import Path
 
 import docx
 from conftest import COMPANY, LABOUR_2012, LABOUR_TITLE, REVIEW, REVIEW_TITLE, Docs, statute_text
-from fpdf import FPDF
 from sqlalchemy import select
 
 from db.models_kb import KbChunk
@@ -23,7 +22,10 @@ def _good_files(docs: Docs) -> list[Path]:
     html = docs.write(
         "web/行政复议.html",
         "<html><head><title>中华人民共和国行政复议法</title></head><body>"
-        + "".join(f"<p>{line}</p>" for line in statute_text(REVIEW_TITLE, REVIEW).split("\n")[6:] if line)
+        + "".join(
+            f"<h2>{chapter}</h2>" + "".join(f"<p>第{'一二三'[i]}条 {a}</p>" for i, a in enumerate(articles))
+            for chapter, articles in REVIEW.items()
+        )
         + "</body></html>",
     )
     document = docx.Document()
@@ -33,12 +35,10 @@ def _good_files(docs: Docs) -> list[Path]:
     word = docs.root / "guides" / "deep" / "合规指引.docx"
     word.parent.mkdir(parents=True)
     document.save(str(word))
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=12)
-    pdf.add_page()
-    pdf.multi_cell(0, 8, "Foreign-invested enterprises may apply for the one-stop service. Bring the business licence.")
-    english = docs.root / "guides" / "foreign.pdf"
-    pdf.output(str(english))
+    english = docs.pdf(
+        "guides/foreign.pdf",
+        ["Foreign-invested enterprises may apply for the one-stop service. Bring the business licence."],
+    )
     return [labour, company, html, word, english]
 
 
@@ -48,7 +48,10 @@ def _bad_files(docs: Docs) -> dict[str, str]:
     docs.write("bad/broken.docx", "不是 zip 压缩包。")
     docs.write_bytes("bad/garbage.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     docs.write("bad/headings-only.md", "# 某某管理办法\n\n## 第一章 总则\n\n## 第二章 附则\n")
+    odd = docs.pdf("bad/odd-filter.pdf", ["Article 1. Employers shall pay wages on time."]).read_bytes()
+    docs.write_bytes("bad/odd-filter.pdf", odd.replace(b"/FlateDecode", b"/FlateDecodX"))
     return {
+        "odd-filter.pdf": "corrupt PDF (Unsupported filter /FlateDecodX)",
         "empty.md": "file is empty",
         "fake.pdf": "not a PDF (the file does not start with %PDF-)",
         "broken.docx": "not a DOCX (not a zip archive)",
@@ -81,16 +84,16 @@ def test_a_folder_goes_in_recursively_and_bad_files_are_reported(runtime, docs: 
     totals: list[int] = []
     report = ingest(runtime.kb, [docs.root], LIMIT, progress=seen.append, on_files=totals.append)
 
-    assert (report.added, report.replaced, report.unchanged, report.failed) == (5, 0, 0, 5)
+    assert (report.added, report.replaced, report.unchanged, report.failed) == (5, 0, 0, 6)
     assert {Path(f.path).name: f.reason for f in report.failures} == expected_failures
     assert all(Path(f.path).is_absolute() for f in report.failures)
-    assert totals == [10]  # five good and five bad; unsupported and hidden files are not even counted
-    assert len(seen) == 10
+    assert totals == [11]  # five good and six bad; unsupported and hidden files are not even counted
+    assert len(seen) == 11
     assert sorted(d.source for d in runtime.kb.documents()) == sorted(str(p.resolve()) for p in good)
     rows = _chunk_rows(runtime)
     assert report.chunks == len(rows) > 15
     assert report.summary() == (
-        f"documents: 5 added, 0 replaced, 0 unchanged, 5 failed; chunks written: {len(rows)}"
+        f"documents: 5 added, 0 replaced, 0 unchanged, 6 failed; chunks written: {len(rows)}"
     )
     kinds = {Path(d.source).suffix: (d.kind, d.title) for d in runtime.kb.documents()}
     assert kinds[".md"] == ("statute", LABOUR_TITLE)

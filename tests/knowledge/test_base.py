@@ -175,11 +175,6 @@ def test_marking_a_document_repealed_takes_effect_on_reingest(runtime, docs: Doc
     assert runtime.kb.search("防爆演练", k=5, mode="bm25") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug in knowledge/base.py: upsert recomputes 'active' only for the document's new title, "
-    "so when the newest version is renamed the older version of the old title stays inactive",
-)
 def test_renaming_the_newest_version_reactivates_the_older_one(runtime, corpus: dict[str, Path]) -> None:
     corpus["labour"].write_text(statute_text("劳动合同法释义", LABOUR_2012), encoding="utf-8")
     assert ingest(runtime.kb, [corpus["labour"]], LIMIT).replaced == 1
@@ -348,3 +343,24 @@ def test_an_ingest_killed_midway_recovers_to_the_clean_state(tmp_path: Path, emb
     assert len(set(recovered_ids)) == len(recovered_ids)
     assert vector_ids == set(recovered_ids)
     assert sql_chunk_ids(crashed) == clean_ids
+
+
+# ------------------------------------------------------------------ a real statute from ../shared
+
+
+def test_questions_on_the_real_labour_contract_law(runtime, shared_dir: Path) -> None:
+    law = shared_dir / "corpus" / "laws" / "劳动合同法(2012-12-28).md"
+    if not law.is_file():
+        pytest.skip(f"{law} is absent")
+    report = ingest(runtime.kb, [law], LIMIT)
+    assert (report.added, report.failed) == (1, 0)
+    assert report.chunks >= 98
+    cases = {
+        "劳动合同里必须写明哪些条款？": "劳动合同应当具备以下条款",
+        "员工入职两个月了还没签书面劳动合同，公司有什么风险？": "二倍的工资",
+        "经济补偿金怎么计算？": "每满一年支付一个月工资",
+    }
+    for question, expected in cases.items():
+        hits = runtime.kb.search(question, k=5)
+        assert any(expected in p.text for p in hits), (question, [p.locator for p in hits])
+        assert all(p.effective == "2012-12-28" and p.title == LABOUR_TITLE for p in hits)

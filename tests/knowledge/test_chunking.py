@@ -11,6 +11,7 @@ from knowledge.chunking import MAX_CHARS, MIN_CHARS, document_id, index_text, pa
 from knowledge.loaders import split_front_matter
 
 SOURCE = "/laws/劳动合同法(2012-12-28).md"
+ARTICLE_LOCATOR = re.compile(r"第[一二三四五六七八九十百零]+条(之[一二三四五六七八九十]+)?")
 
 
 def _parse(text: str, source: str = SOURCE):
@@ -55,7 +56,8 @@ def test_article_paragraphs_and_items_stay_in_their_article_and_sections_nest() 
 def test_effective_date_comes_from_the_file_name() -> None:
     doc = _parse(statute_text(LABOUR_TITLE, LABOUR_2012, passed="2007年6月29日"))
     assert doc.effective == "2012-12-28"
-    assert _parse(statute_text(LABOUR_TITLE, LABOUR_2012), "/laws/劳动合同法（2008-01-01）.md").effective == "2008-01-01"
+    full_width = _parse(statute_text(LABOUR_TITLE, LABOUR_2012), "/laws/劳动合同法（2008-01-01）.md")
+    assert full_width.effective == "2008-01-01"
 
 
 def test_effective_date_falls_back_to_the_info_block_and_title_to_the_file_name() -> None:
@@ -173,3 +175,30 @@ def test_prose_without_meta_is_text_and_with_meta_is_guide() -> None:
 )
 def test_index_text_names_the_law_in_full_and_short(title: str, names: str) -> None:
     assert index_text(title, "第一章总则", "第一条", "正文。") == f"{names} 第一章总则 第一条\n正文。"
+
+
+# ------------------------------------------------------------------ the real statutes in ../shared
+
+
+def test_the_real_statutes_parse_into_articles(shared_dir) -> None:
+    laws = sorted((shared_dir / "corpus" / "laws").glob("*.md"))
+    if not laws:
+        pytest.skip(f"no statutes in {shared_dir / 'corpus' / 'laws'}")
+    for path in laws:
+        meta, body = split_front_matter(path.read_text(encoding="utf-8"))
+        doc = parse_document(body, str(path), meta)
+        assert doc.kind == "statute", path.name
+        assert doc.title.startswith(("中华人民共和国", "优化营商环境条例")), (path.name, doc.title)
+        assert doc.effective == re.search(r"\((\d{4}-\d{2}-\d{2})\)", path.name).group(1)  # type: ignore[union-attr]
+        assert len({c.id for c in doc.chunks}) == len(doc.chunks)
+        articles = [c for c in doc.chunks if ARTICLE_LOCATOR.fullmatch(c.locator)]
+        assert len(articles) >= 0.9 * len(doc.chunks) > 20, path.name
+        assert all(c.text.startswith(c.locator) for c in articles)
+    labour = parse_document(
+        (shared_dir / "corpus" / "laws" / "劳动合同法(2012-12-28).md").read_text(encoding="utf-8"),
+        "劳动合同法(2012-12-28).md",
+    )
+    assert [c.locator for c in labour.chunks][-1] == "第九十八条"
+    seventeen = next(c for c in labour.chunks if c.locator == "第十七条")
+    assert seventeen.text.startswith("第十七条 劳动合同应当具备以下条款")
+    assert seventeen.heading_path == "第二章劳动合同的订立"

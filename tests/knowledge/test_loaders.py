@@ -8,7 +8,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from fpdf import FPDF
 
 from knowledge.loaders import LoadError, load_file
 
@@ -76,8 +75,9 @@ def test_html_with_text_only_in_divs_is_not_lost(docs) -> None:
 
 
 def test_html_in_gb18030_is_decoded(docs) -> None:
-    path = docs.write("gbk.html", "<html><body><p>公证机构依法办理公证事项，内容真实合法。</p></body></html>", "gb18030")
-    assert load_file(path, LIMIT).text == "公证机构依法办理公证事项，内容真实合法。"
+    text = "公证机构依法办理公证事项，内容真实合法。"
+    path = docs.write("gbk.html", f"<html><body><p>{text}</p></body></html>", "gb18030")
+    assert load_file(path, LIMIT).text == text
 
 
 def test_docx_headings_become_markdown_headings(docs) -> None:
@@ -101,14 +101,11 @@ def test_docx_headings_become_markdown_headings(docs) -> None:
 
 
 def test_pdf_text_is_extracted_from_every_page(docs) -> None:
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=12)
-    pdf.add_page()
-    pdf.multi_cell(0, 8, "Article 1. Employers shall pay wages in full and on time.")
-    pdf.add_page()
-    pdf.multi_cell(0, 8, "Article 2. A labour dispute may be submitted to arbitration.")
-    path = docs.root / "wages.pdf"
-    pdf.output(str(path))
+    path = docs.pdf(
+        "wages.pdf",
+        ["Article 1. Employers shall pay wages in full and on time.",
+         "Article 2. A labour dispute may be submitted to arbitration."],
+    )
     text = load_file(path, LIMIT).text
     assert "Article 1. Employers shall pay wages in full and on time." in text
     assert "Article 2. A labour dispute may be submitted to arbitration." in text
@@ -170,6 +167,15 @@ def test_corrupt_pdf(docs) -> None:
     assert _refused(path).startswith("corrupt PDF (")
 
 
+def test_pdf_with_an_unsupported_stream_filter_is_corrupt_not_a_crash(docs) -> None:
+    good = docs.pdf("good.pdf", ["Article 1. Employers shall pay wages in full and on time."])
+    data = good.read_bytes()
+    assert b"/FlateDecode" in data
+    odd = docs.write_bytes("odd.pdf", data.replace(b"/FlateDecode", b"/FlateDecodX"))  # same length: xref intact
+    reason = _refused(odd)
+    assert reason.startswith("corrupt PDF (") and "FlateDecodX" in reason
+
+
 def test_docx_that_is_not_a_zip(docs) -> None:
     path = docs.write("letter.docx", "这不是 zip 压缩包，只是普通文字。")
     assert _refused(path) == "not a DOCX (not a zip archive)"
@@ -196,5 +202,5 @@ def test_docx_zip_bomb_is_refused_without_expanding_it(docs) -> None:
 
 def test_file_over_the_size_limit(docs) -> None:
     path = docs.write("big.txt", "合同" * 800_000)  # 4.8 MB of UTF-8
-    reason = _refused(path, limit=2_000_000)
-    assert reason == "file is 4.8 MB, over the 2 MB limit"
+    assert _refused(path, limit=2_000_000) == "file is 4.8 MB, over the 2 MB limit"
+    assert _refused(path, limit=500_000) == "file is 4.8 MB, over the 0.5 MB limit"

@@ -1,0 +1,1 @@
+"""The adviser console: server-rendered pages under ``/console/`` (issue 5)."""

@@ -1,0 +1,239 @@
+"""The adviser console at ``/console/``: log in, the live queue of hand-off cases, a case with its transcript
+and retrieved passages, reply, close; the orders with their status changes.
+
+Server-rendered Jinja2 pages with a little inline JavaScript (no build step, nothing from the network).
+The login keeps the staff JWT in an HttpOnly, SameSite=Strict cookie; every form carries a CSRF token (an
+HMAC of the login's token id, see ``api.security.csrf_token``) checked on each POST, and the login form a
+double-submit token of its own. Nobody who is not logged in is served a page: they are sent to the login.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.deps import RuntimeDep, get_runtime
+from api.security import COOKIE, csrf_token, encode_token, login, staff_from_token
+from assistant.accounts import StaffInfo
+from assistant.advisers import STATUSES, AdviserDesk, CaseError
+from assistant.orders import STATUSES as ORDER_STATUSES
+from assistant.orders import OrderError
+from assistant.runtime import Runtime
+from assistant.staff_orders import list_orders
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+LOGIN_CSRF = "qifa_login_csrf"
+
+CASE_LABELS = {"open": "待处理 Open", "assigned": "处理中 Assigned", "closed": "已结案 Closed"}
+ORDER_LABELS = {"submitted": "已提交 Submitted", "accepted": "已受理 Accepted", "in_progress": "办理中 In progress",
+                "completed": "已完成 Completed", "cancelled": "已取消 Cancelled", "rejected": "未受理 Rejected"}
+REASON_LABELS = {"user_request": "用户要求 Asked for a person", "high_risk": "高风险 High risk",
+                 "low_confidence": "把握不足 Low confidence", "dissatisfied": "不满意 Dissatisfied"}
+ROLE_LABELS = {"user": "企业 Enterprise", "bot": "机器人 Bot", "adviser": "顾问 Adviser", "system": "系统 System"}
+CHANNEL_LABELS = {"web": "网页 Web", "telegram": "Telegram", "cli": "命令行 CLI"}
+
+
+class LoginRequired(Exception):
+    """Raised by the page dependency; answered with a redirect to the login form."""
+
+
+class Forbidden(Exception):
+    """A POST without the right CSRF token, or a role that may not use the console."""
+
+
+class Login:
+    def __init__(self, staff: StaffInfo, csrf: str) -> None:
+        self.staff, self.csrf = staff, csrf
+
+
+def _login(request: Request) -> Login:
+    found = staff_from_token(request, request.cookies.get(COOKIE))
+    if found is None:
+        raise LoginRequired()
+    staff, claims = found
+    if not staff.can("adviser"):
+        raise Forbidden("this console is for advisers / 仅限顾问使用")
+    return Login(staff, csrf_token(get_runtime(request).settings, claims))
+
+
+LoginDep = Annotated[Login, Depends(_login)]
+CsrfField = Annotated[str, Form()]
+
+
+def _check_csrf(login_: Login, sent: str) -> None:
+    if not sent or not hmac.compare_digest(sent, login_.csrf):
+        raise Forbidden("the form has expired or did not come from this console (CSRF) / 表单已失效，请刷新页面重试")
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    nonce = secrets.token_urlsafe(16)
+    base = {"nonce": nonce, "case_labels": CASE_LABELS, "order_labels": ORDER_LABELS, "reason_labels": REASON_LABELS,
+            "role_labels": ROLE_LABELS, "channel_labels": CHANNEL_LABELS}
+    response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    _secure(response, nonce)
+    return response
+
+
+def _secure(response: Response, nonce: str = "") -> None:
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; connect-src 'self'; "
+        "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+
+
+def _redirect(url: str, **params: str) -> RedirectResponse:
+    query = urlencode({k: v for k, v in params.items() if v})
+    return RedirectResponse(f"{url}?{query}" if query else url, status_code=303)
+
+
+def _desk(rt: Runtime) -> AdviserDesk:
+    if rt.advisers is None:
+        raise RuntimeError("the advisers' desk is not enabled in this runtime")
+    return rt.advisers
+
+
+def install(app: FastAPI) -> None:
+    """Include the console and answer its two exceptions with a redirect and a 403 page."""
+    app.include_router(router)
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> Response:
+        response = RedirectResponse("/console/login", status_code=303)
+        _secure(response)
+        return response
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return _page(request, "error.html", {"message": str(exc), "staff": None}, status=403)
+
+
+# ---- login ----------------------------------------------------------------------------------------------
+@router.get("")
+def console_root() -> RedirectResponse:
+    return RedirectResponse("/console/", status_code=307)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, error: str = "") -> HTMLResponse:
+    token = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(24)
+    response = _page(request, "login.html", {"csrf": token, "error": error, "staff": None})
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", path="/console",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/login", response_model=None)
+def login_submit(request: Request, rt: RuntimeDep, username: Annotated[str, Form()] = "",
+                 password: Annotated[str, Form()] = "", csrf: CsrfField = "") -> Response:
+    expected = request.cookies.get(LOGIN_CSRF) or ""
+    if not expected or not hmac.compare_digest(csrf, expected):
+        raise Forbidden("the login form has expired; reload the page / 登录表单已失效，请刷新页面")
+    staff, wait = login(request, username.strip(), password)
+    if wait > 0:
+        msg = f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试 / Too many failed logins; wait {math.ceil(wait)} s"
+        return _page(request, "login.html", {"csrf": expected, "error": msg, "staff": None}, status=429)
+    if staff is None:
+        msg = "用户名或密码错误 / Wrong user name or password"
+        return _page(request, "login.html", {"csrf": expected, "error": msg, "staff": None}, status=401)
+    response = RedirectResponse("/console/", status_code=303)
+    response.set_cookie(COOKIE, encode_token(rt.settings, staff), max_age=rt.settings.token_expire_minutes * 60,
+                        httponly=True, samesite="strict", path="/", secure=request.url.scheme == "https")
+    response.delete_cookie(LOGIN_CSRF, path="/console")
+    return response
+
+
+@router.post("/logout", response_model=None)
+def logout(login_: LoginDep, csrf: CsrfField = "") -> Response:
+    _check_csrf(login_, csrf)
+    response = RedirectResponse("/console/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+# ---- hand-off cases ------------------------------------------------------------------------------------
+def _status(status: str) -> str:
+    return status if status in STATUSES else "open"
+
+
+@router.get("/", response_class=HTMLResponse)
+def queue_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "open") -> HTMLResponse:
+    status = _status(status)
+    items = _desk(rt).queue(status)
+    return _page(request, "queue.html", {"staff": login_.staff, "csrf": login_.csrf, "status": status,
+                                         "items": items, "statuses": STATUSES})
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue_fragment(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "open") -> HTMLResponse:
+    status = _status(status)
+    return _page(request, "_queue_rows.html", {"items": _desk(rt).queue(status), "status": status})
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: int, request: Request, rt: RuntimeDep, login_: LoginDep, msg: str = "",
+              err: str = "") -> HTMLResponse:
+    try:
+        detail = _desk(rt).case(case_id)
+    except CaseError as exc:
+        return _page(request, "error.html", {"message": str(exc), "staff": login_.staff, "csrf": login_.csrf},
+                     status=exc.status)
+    return _page(request, "case.html", {"staff": login_.staff, "csrf": login_.csrf, "d": detail,
+                                        "c": detail.item.case, "msg": msg, "err": err})
+
+
+@router.post("/cases/{case_id}/{action}", response_model=None)
+def case_action(case_id: int, action: str, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
+                text: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "") -> Response:
+    _check_csrf(login_, csrf)
+    desk, name, url = _desk(rt), login_.staff.name, f"/console/cases/{case_id}"
+    try:
+        if action == "claim":
+            desk.claim(case_id, name)
+            return _redirect(url, msg="已认领 Claimed")
+        if action == "reply":
+            desk.reply(case_id, name, text)
+            return _redirect(url, msg="已发送 Sent")
+        if action == "close":
+            desk.close(case_id, name, note)
+            return _redirect(url, msg="已结案 Closed")
+    except CaseError as exc:
+        return _redirect(url, err=str(exc))
+    return _redirect(url, err=f"unknown action '{action}'")
+
+
+# ---- orders ----------------------------------------------------------------------------------------------
+@router.get("/orders", response_class=HTMLResponse)
+def orders_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "", msg: str = "",
+                err: str = "") -> HTMLResponse:
+    status = status if status in ORDER_STATUSES else ""
+    rows = list_orders(rt.orders, status or None) if rt.orders is not None else []
+    return _page(request, "orders.html", {"staff": login_.staff, "csrf": login_.csrf, "orders": rows,
+                                          "status": status, "statuses": ORDER_STATUSES, "msg": msg, "err": err,
+                                          "enabled": rt.orders is not None})
+
+
+@router.post("/orders/{order_id}/status", response_model=None)
+def order_status(order_id: int, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
+                 status: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
+                 back: Annotated[str, Form()] = "") -> Response:
+    _check_csrf(login_, csrf)
+    back = back if back in ORDER_STATUSES else ""
+    if rt.orders is None:
+        return _redirect("/console/orders", err="orders are not enabled / 未启用订单")
+    try:
+        o = rt.orders.change_status(order_id, status, login_.staff.name, reason or None)
+    except OrderError as exc:
+        return _redirect("/console/orders", status=back, err=exc.message())
+    return _redirect("/console/orders", status=back, msg=f"{o.number} → {ORDER_LABELS.get(o.status, o.status)}")

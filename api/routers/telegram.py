@@ -1,0 +1,31 @@
+"""``POST /telegram/webhook``: Telegram's updates in webhook mode, handed to the running bot's update queue.
+
+The ``X-Telegram-Bot-Api-Secret-Token`` header must equal QIFA_TELEGRAM_WEBHOOK_SECRET (constant-time
+comparison); missing or wrong: 403. Without a bot in webhook mode the route answers 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+
+router = APIRouter(tags=["telegram"])
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@router.post("/telegram/webhook", include_in_schema=False)
+async def telegram_webhook(request: Request) -> Response:
+    bot: Any = getattr(request.app.state, "telegram", None)
+    if bot is None or not bot.webhook:
+        raise HTTPException(404, "the Telegram bot is not running in webhook mode")
+    if not bot.check_secret(request.headers.get(SECRET_HEADER)):
+        raise HTTPException(403, "wrong or missing secret token")
+    try:
+        data = await request.json()
+    except ValueError:
+        raise HTTPException(400, "the body is not JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        raise HTTPException(400, "the body is not a Telegram update")
+    await bot.feed(data)
+    return Response(status_code=200)

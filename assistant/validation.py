@@ -1,0 +1,188 @@
+"""Order-form fields: each validator returns the normalised value or raises :class:`FieldError`.
+
+Every message exists in Chinese and English; the chat form shows one, the HTTP API shows both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# GB 32100-2015 统一社会信用代码: 18 characters from this set; the 18th is a check character.
+CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ENTERPRISE_NAME_MAX = 100
+CONTACT_NAME_MAX = 50
+PREFERRED_TIME_MAX = 100
+DESCRIPTION_MAX = 1000
+SKIP_WORDS = frozenset({"跳过", "略过", "无", "没有", "skip", "none", "n/a", "-"})
+YES_WORDS = frozenset({"同意", "我同意", "是", "是的", "好的", "确认同意", "yes", "y", "i agree", "agree", "true"})
+NO_WORDS = frozenset({"不同意", "否", "不", "no", "n", "disagree", "false"})
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"(0\d{2,3})-?(\d{7,8})")
+
+
+class FieldError(ValueError):
+    """One bad field, with its message in both languages."""
+
+    def __init__(self, field: str, zh: str, en: str) -> None:
+        self.field, self.zh, self.en = field, zh, en
+        super().__init__(f"{field}: {zh} / {en}")
+
+    def message(self, lang: str | None = None) -> str:
+        """The message in ``lang``; both languages (``中文 / English``) when lang is None."""
+        if lang == "zh":
+            return self.zh
+        if lang == "en":
+            return self.en
+        return f"{self.zh} / {self.en}"
+
+
+class FormInvalid(ValueError):
+    """Several bad fields at once (the HTTP API reports them all)."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+
+def _text(field: str, value: object) -> str:
+    if value is None:
+        raise FieldError(field, "此项为必填项", "this field is required")
+    if not isinstance(value, str):
+        raise FieldError(field, "必须是文本", "must be text")
+    return re.sub(r"\s+", " ", value.replace("\x00", "")).strip()
+
+
+def credit_check_char(first17: str) -> str:
+    """The GB 32100-2015 check character for the first 17 characters (which must be in the charset)."""
+    total = sum(CREDIT_CHARSET.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
+    return CREDIT_CHARSET[(31 - total % 31) % 31]
+
+
+def validate_enterprise_name(value: object) -> str:
+    text = _text("enterprise_name", value)
+    if not text:
+        raise FieldError("enterprise_name", "请填写企业名称", "please give the enterprise's name")
+    if len(text) > ENTERPRISE_NAME_MAX:
+        raise FieldError("enterprise_name", f"企业名称不能超过 {ENTERPRISE_NAME_MAX} 个字（现为 {len(text)} 个）",
+                         f"the enterprise name must be at most {ENTERPRISE_NAME_MAX} characters (got {len(text)})")
+    return text
+
+
+def validate_credit_code(value: object) -> str:
+    code = re.sub(r"[\s-]", "", _text("credit_code", value)).upper()
+    if len(code) != 18:
+        raise FieldError("credit_code", f"统一社会信用代码应为 18 位（现为 {len(code)} 位）",
+                         f"the unified social credit code has 18 characters (got {len(code)})")
+    bad = sorted({c for c in code if c not in CREDIT_CHARSET})
+    if bad:
+        raise FieldError("credit_code", f"统一社会信用代码含有无效字符：{' '.join(bad)}（不使用 I、O、Z、S、V）",
+                         f"the credit code contains invalid characters: {' '.join(bad)} "
+                         "(I, O, Z, S and V are not used)")
+    if not code[2:8].isdigit():
+        raise FieldError("credit_code", "统一社会信用代码第 3-8 位应为行政区划代码（数字）",
+                         "characters 3-8 of the credit code must be the area code (digits)")
+    if credit_check_char(code[:17]) != code[17]:
+        raise FieldError("credit_code", "统一社会信用代码校验位错误，请核对营业执照",
+                         "credit code check character is wrong; please check the business licence")
+    return code
+
+
+def validate_contact_name(value: object) -> str:
+    text = _text("contact_name", value)
+    if not text:
+        raise FieldError("contact_name", "请填写联系人姓名", "please give a contact name")
+    if len(text) > CONTACT_NAME_MAX:
+        raise FieldError("contact_name", f"联系人姓名不能超过 {CONTACT_NAME_MAX} 个字",
+                         f"the contact name must be at most {CONTACT_NAME_MAX} characters")
+    if not re.search(r"[^\d\s\W]", text):
+        raise FieldError("contact_name", "联系人姓名应包含文字", "the contact name must contain letters")
+    return text
+
+
+def validate_phone(value: object) -> str:
+    """Mainland mobile (13800138000) or landline (0579-84123456 / 057984123456), optional +86."""
+    raw = _text("phone", value)
+    digits = re.sub(r"[\s()（）]", "", raw)
+    digits = re.sub(r"^(\+86|0086|86(?=1[3-9]\d{9}$))-?", "", digits)
+    if _MOBILE.fullmatch(digits):
+        return digits
+    m = _LANDLINE.fullmatch(digits)
+    if m:
+        area, local = m.group(1), m.group(2)
+        if "-" not in digits:  # 010 and 02X are the three-digit area codes, the rest have four
+            split = 3 if digits[1] in "12" else 4
+            area, local = digits[:split], digits[split:]
+        if len(local) in (7, 8) and local[0] not in "01":
+            return f"{area}-{local}"
+    raise FieldError("phone", "电话号码格式不正确，请填写 11 位手机号或带区号的固定电话（如 0579-84123456）",
+                     "the phone number is not valid: give an 11-digit mobile number or a landline with its "
+                     "area code (e.g. 0579-84123456)")
+
+
+def validate_preferred_time(value: object) -> str | None:
+    if value is None:
+        return None
+    text = _text("preferred_time", value)
+    if not text or text.lower() in SKIP_WORDS:
+        return None
+    if len(text) > PREFERRED_TIME_MAX:
+        raise FieldError("preferred_time", f"期望时间不能超过 {PREFERRED_TIME_MAX} 个字",
+                         f"the preferred time must be at most {PREFERRED_TIME_MAX} characters")
+    return text
+
+
+def validate_description(value: object) -> str:
+    text = _text("description", value)
+    if not text:
+        raise FieldError("description", "请简要说明需求", "please describe what you need")
+    if len(text) > DESCRIPTION_MAX:
+        raise FieldError("description", f"需求说明不能超过 {DESCRIPTION_MAX} 个字（现为 {len(text)} 个）",
+                         f"the description must be at most {DESCRIPTION_MAX} characters (got {len(text)})")
+    return text
+
+
+def validate_consent(value: object) -> bool:
+    if value is True:
+        return True
+    if isinstance(value, str) and value.strip().lower().rstrip("。.!！") in YES_WORDS:
+        return True
+    raise FieldError("consent", "需要您明确同意个人信息的使用才能提交订单",
+                     "explicit consent to the use of these personal details is needed to submit the order")
+
+
+VALIDATORS: dict[str, Callable[[object], Any]] = {
+    "enterprise_name": validate_enterprise_name,
+    "credit_code": validate_credit_code,
+    "contact_name": validate_contact_name,
+    "phone": validate_phone,
+    "preferred_time": validate_preferred_time,
+    "description": validate_description,
+    "consent": validate_consent,
+}
+OPTIONAL_FIELDS = frozenset({"preferred_time"})
+
+
+def validate_field(field: str, value: object) -> Any:
+    return VALIDATORS[field](value)
+
+
+def validate_form(fields: tuple[str, ...], data: Mapping[str, object]) -> dict[str, Any]:
+    """Validate every field of a service's form; raise FormInvalid listing each bad one."""
+    clean: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for field in fields:
+        value = data.get(field)
+        if value is None and field not in OPTIONAL_FIELDS:
+            errors.append(FieldError(field, "此项为必填项", "this field is required"))
+            continue
+        try:
+            clean[field] = validate_field(field, value)
+        except FieldError as exc:
+            errors.append(exc)
+    if errors:
+        raise FormInvalid(errors)
+    return clean

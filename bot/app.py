@@ -1,0 +1,356 @@
+"""The Telegram channel: python-telegram-bot handlers that only translate.
+
+Update -> text for the engine (``Assistant.handle``) -> Reply -> messages and inline keyboards (bot/render.py).
+The engine's state in the SQL store is the one source of truth (forms, hand-offs, language preference), so
+PTB persistence is not used. FastAPI owns the event loop: :class:`TelegramBot` is started and stopped in the
+API's lifespan, polling with PTB's updater or fed by the webhook route through ``update_queue``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from assistant.engine import InvalidMessage
+from assistant.reply import Reply
+from assistant.runtime import Runtime
+from bot.render import PARSE_MODE, Feedback, Outgoing, Payloads, decode_payload, escape, render
+from config import Settings
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+LANGS = ("zh", "en")
+LANG_KEY = "telegram_lang"  # the chat's chosen language, kept in the session's state (SQL store)
+
+# commands forwarded to the engine as they are (the engine's own command words)
+ENGINE_COMMANDS = ("menu", "order", "status", "human", "cancel")
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "zh": [("start", "开始 · 服务清单"), ("menu", "服务清单"), ("order", "预约服务"), ("status", "我的订单"),
+           ("human", "转人工法律顾问"), ("lang", "语言 zh|en"), ("cancel", "退出填写中的表单"), ("help", "帮助")],
+    "en": [("start", "Start · service menu"), ("menu", "Service menu"), ("order", "Order a service"),
+           ("status", "My orders"), ("human", "Talk to a legal adviser"), ("lang", "Language zh|en"),
+           ("cancel", "Leave the form being filled"), ("help", "Help")],
+}
+NOTICE = {
+    "zh": "个人信息说明：为解答问题、办理预约和转接法律顾问，我们会保存您在本对话中发送的消息、Telegram 会话标识"
+          "以及您在预约表单中填写的信息，仅用于办理您的请求，由县司法局依法管理并按规定期限保存。请勿发送与咨询无关的"
+          "敏感个人信息；如需查询或删除您的信息，请发送 /human 联系工作人员。",
+    "en": "Personal data: to answer your questions, handle your orders and connect you with a legal adviser we keep "
+          "the messages you send here, your Telegram chat id and what you enter in order forms. They are used only "
+          "for your requests, managed by the county justice bureau and kept for the period the rules set. Please do "
+          "not send sensitive personal data the question does not need; send /human to ask for your data to be "
+          "shown or deleted.",
+}
+HELP = {
+    "zh": "可以直接输入法律问题，或使用命令：\n/menu 服务清单\n/order 预约服务\n/status 我的订单\n"
+          "/human 转人工法律顾问\n/cancel 退出正在填写的表单\n/lang zh|en 切换语言",
+    "en": "Type a legal question, or use a command:\n/menu service menu\n/order order a service\n/status my orders\n"
+          "/human talk to a legal adviser\n/cancel leave the form being filled\n/lang zh|en switch language",
+}
+LANG_SET = {"zh": "已切换为中文。", "en": "Language set to English."}
+LANG_USAGE = "用法 / usage: /lang zh | /lang en"
+VOTE_THANKS = {"zh": "感谢反馈！", "en": "Thanks for the feedback!"}
+VOTE_GONE = "无法记录该评价 / This vote could not be recorded"
+EXPIRED = "按钮已失效，请重新发送 /menu / This button has expired, send /menu"
+APOLOGY = ("抱歉，处理您的消息时出错了，请稍后再试。\n"
+           "Sorry, something went wrong while handling your message. Please try again.")
+
+
+def lang_of(code: str | None) -> str:
+    return "en" if (code or "").lower().startswith("en") else "zh"
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates run concurrently, but those of one chat one after another, in the order they arrived (the
+    first await of each update's task is this chat's lock, and asyncio locks are first come, first served)."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        self._users[chat.id] = self._users.get(chat.id, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._users[chat.id] -= 1
+            if not self._users[chat.id]:  # nobody waiting: forget the chat
+                del self._users[chat.id], self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+class Handlers:
+    """The callbacks, holding the runtime and the table of long button payloads. Per-chat ordering is the
+    update processor's (:class:`PerChatUpdateProcessor`)."""
+
+    def __init__(self, runtime: Runtime, advisers_chat: int | None) -> None:
+        self.runtime = runtime
+        self.advisers_chat = advisers_chat
+        self.payloads = Payloads()
+
+    # ---- the engine, off the event loop ------------------------------------------------------------------
+    def _session(self, chat_id: int) -> tuple[str, dict[str, Any]]:
+        sess = self.runtime.conversations.open(None, CHANNEL, str(chat_id))
+        return sess.id, dict(sess.state or {})
+
+    def _ask(self, chat_id: int, text: str, hint: str | None, sticky: bool = False) -> Reply:
+        """``hint``: the language when the chat chose none (None: the engine detects it from the text);
+        ``sticky``: a button press, which continues in the conversation's language."""
+        sess = self.runtime.conversations.open(None, CHANNEL, str(chat_id))
+        chosen = (sess.state or {}).get(LANG_KEY)
+        lang = chosen if chosen in LANGS else hint
+        if lang is None and sticky:
+            lang = sess.lang if sess.lang in LANGS else None
+        return self.runtime.assistant.handle(sess.id, text, lang, CHANNEL, str(chat_id))
+
+    def _set_lang(self, chat_id: int, lang: str) -> None:
+        sid, state = self._session(chat_id)
+        state[LANG_KEY] = lang
+        self.runtime.conversations.save_state(sid, state, lang)
+
+    def _chosen_lang(self, chat_id: int, fallback: str) -> str:
+        chosen = self._session(chat_id)[1].get(LANG_KEY)
+        return str(chosen) if chosen in LANGS else fallback
+
+    def _vote(self, chat_id: int, vote: Feedback) -> bool:
+        sid, _ = self._session(chat_id)
+        return self.runtime.conversations.set_feedback(sid, vote.message_id, vote.vote)
+
+    # ---- sending -----------------------------------------------------------------------------------------
+    @staticmethod
+    async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, messages: list[Outgoing]) -> None:
+        for m in messages:
+            await context.bot.send_message(chat_id, m.text, parse_mode=PARSE_MODE, reply_markup=m.markup,
+                                           disable_web_page_preview=True)
+
+    async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                       hint: str | None = None, notice: str = "", sticky: bool = False) -> None:
+        """Send ``text`` to the engine as this chat and send its reply back, one chat at a time."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+        try:
+            reply = await asyncio.to_thread(self._ask, chat.id, text, hint, sticky)
+        except InvalidMessage as exc:
+            await context.bot.send_message(chat.id, escape(str(exc)), parse_mode=PARSE_MODE)
+            return
+        if notice:  # after the greeting (the reply's first paragraph), before the menu
+            head, _, rest = reply.reply.partition("\n\n")
+            reply.reply = "\n\n".join(p for p in (head, notice, rest) if p)
+        await self.send(context, chat.id, render(reply, self.payloads))
+
+    # ---- handlers ------------------------------------------------------------------------------------------
+    def _hint(self, update: Update) -> str:
+        user = update.effective_user
+        return lang_of(user.language_code if user else None)
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        lang = await asyncio.to_thread(self._chosen_lang, chat.id, self._hint(update))
+        await self.converse(update, context, "/start", lang, notice=NOTICE[lang])
+
+    async def forward_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/menu /order /status /human /cancel: the engine's own commands, forwarded with their arguments."""
+        msg = update.effective_message
+        chat = update.effective_chat
+        if msg is None or chat is None or not msg.text:
+            return
+        name, _, arg = msg.text.partition(" ")
+        text = f"{name.split('@')[0]} {arg.strip()}".strip()
+        lang = await asyncio.to_thread(self._chosen_lang, chat.id, self._hint(update))
+        await self.converse(update, context, text, lang)
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        lang = await asyncio.to_thread(self._chosen_lang, chat.id, self._hint(update))
+        await context.bot.send_message(chat.id, escape(HELP[lang]), parse_mode=PARSE_MODE)
+
+    async def lang(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        choice = (context.args or [""])[0].lower()
+        if choice not in LANGS:
+            await context.bot.send_message(chat.id, LANG_USAGE)
+            return
+        await asyncio.to_thread(self._set_lang, chat.id, choice)
+        await context.bot.send_message(chat.id, LANG_SET[choice])
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        msg = update.effective_message
+        if msg is None or not msg.text:
+            return
+        await self.converse(update, context, msg.text)
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None:
+            return
+        decoded = decode_payload(query.data or "", self.payloads)
+        if isinstance(decoded, Feedback):
+            stored = await asyncio.to_thread(self._vote, chat.id, decoded)
+            lang = await asyncio.to_thread(self._chosen_lang, chat.id, self._hint(update))
+            await query.answer(VOTE_THANKS[lang] if stored else VOTE_GONE)
+            return
+        if decoded is None:
+            await query.answer(EXPIRED, show_alert=True)
+            return
+        await query.answer()
+        await self.converse(update, context, decoded, sticky=True)
+
+    async def adviser_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """In the advisers' group, a reply to a case's message goes to the enterprise (bot/delivery.py)."""
+        from bot.delivery import relay_adviser_reply
+
+        await relay_adviser_reply(self.runtime, update, context)
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The one error handler: log with the update id (never the user's text), apologise, keep running."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram update %s failed: %s", update_id, type(context.error).__name__,
+                  exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, APOLOGY)
+            except TelegramError:
+                log.warning("telegram update %s: the apology could not be sent either", update_id)
+
+
+def build_application(settings: Settings, runtime: Runtime) -> Application:
+    """The PTB Application with every handler. Webhook mode has no updater (updates come through the API)."""
+    if settings.telegram_token is None:
+        raise ValueError("QIFA_TELEGRAM_TOKEN is not set")
+    if settings.telegram_mode == "webhook" and settings.telegram_webhook_secret is None:
+        raise ValueError("QIFA_TELEGRAM_MODE=webhook needs QIFA_TELEGRAM_WEBHOOK_SECRET")
+    builder = (ApplicationBuilder().token(settings.telegram_token.get_secret_value())
+               .rate_limiter(AIORateLimiter()).concurrent_updates(PerChatUpdateProcessor()))
+    if settings.telegram_api_base:
+        base = settings.telegram_api_base.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    if settings.telegram_mode == "webhook":
+        builder = builder.updater(None)
+    app = builder.build()
+    h = Handlers(runtime, settings.telegram_advisers_chat)
+    app.bot_data["handlers"] = h
+    advisers = filters.Chat(chat_id=settings.telegram_advisers_chat) if settings.telegram_advisers_chat else None
+    if advisers is not None:
+        app.add_handler(MessageHandler(advisers & filters.REPLY & filters.TEXT & ~filters.COMMAND, h.adviser_reply))
+    users = filters.ChatType.PRIVATE & ~advisers if advisers is not None else filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("start", h.start, filters=users))
+    app.add_handler(CommandHandler("help", h.help, filters=users))
+    app.add_handler(CommandHandler("lang", h.lang, filters=users))
+    app.add_handler(CommandHandler(list(ENGINE_COMMANDS), h.forward_command, filters=users))
+    app.add_handler(MessageHandler(users & filters.TEXT, h.text))  # free text and the engine's other commands
+    app.add_handler(CallbackQueryHandler(h.button))
+    app.add_error_handler(h.error)
+    return app
+
+
+async def set_commands(app: Application) -> None:
+    """setMyCommands in both languages: Chinese by default, English for users whose Telegram is in English."""
+    for lang, code in (("zh", None), ("en", "en")):
+        commands = [BotCommand(name, desc) for name, desc in COMMANDS[lang]]
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
+
+
+class TelegramBot:
+    """The running bot: PTB application plus the delivery tasks, started and stopped by the API's lifespan."""
+
+    def __init__(self, settings: Settings, runtime: Runtime, poll_timeout: int = 10) -> None:
+        self.settings = settings
+        self.runtime = runtime
+        self.app = build_application(settings, runtime)
+        self.poll_timeout = poll_timeout
+        self.tasks: list[asyncio.Task[None]] = []
+        secret = settings.telegram_webhook_secret
+        self._secret = secret.get_secret_value().encode() if secret else b""
+
+    @property
+    def webhook(self) -> bool:
+        return self.settings.telegram_mode == "webhook"
+
+    def check_secret(self, given: str | None) -> bool:
+        """The X-Telegram-Bot-Api-Secret-Token header, compared in constant time."""
+        return bool(self._secret) and hmac.compare_digest((given or "").encode(), self._secret)
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """One update posted to the webhook, queued for the application."""
+        update = Update.de_json(data, self.app.bot)
+        await self.app.update_queue.put(update)
+
+    async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()  # a half-started bot (e.g. Telegram unreachable) leaves nothing running
+            raise
+
+    async def _start(self) -> None:
+        from bot.delivery import run_adviser_replies, run_advisers_group
+
+        await self.app.initialize()
+        await set_commands(self.app)
+        if self.webhook and self.settings.telegram_webhook_url:
+            await self.app.bot.set_webhook(self.settings.telegram_webhook_url, secret_token=self._secret.decode(),
+                                           allowed_updates=Update.ALL_TYPES)
+        await self.app.start()
+        if self.app.updater is not None:
+            await self.app.updater.start_polling(timeout=self.poll_timeout, allowed_updates=Update.ALL_TYPES)
+        self.tasks.append(asyncio.create_task(run_adviser_replies(self.app, self.runtime), name="qifa-advisers"))
+        if self.settings.telegram_advisers_chat:
+            self.tasks.append(asyncio.create_task(
+                run_advisers_group(self.app, self.runtime, self.settings.telegram_advisers_chat),
+                name="qifa-advisers-group"))
+        log.info("telegram bot started (%s)", self.settings.telegram_mode)
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks.clear()
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        with contextlib.suppress(RuntimeError):  # not initialised
+            await self.app.shutdown()

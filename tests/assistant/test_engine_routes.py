@@ -1,0 +1,427 @@
+"""The conversation engine end to end: every route in Chinese and English, hand-off cases and the
+silence while one is open, dissatisfaction, low confidence, follow-ups and the stored transcript.
+
+Each test gets its own copy of a data dir holding the shipped guides, the service catalogue and the
+Labour Contract Law (real SQLite, real Chroma, the bundled embedding model)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from chat_support import LABOUR_TITLE, fresh_data_dir, open_runtime
+from sqlalchemy import func, select
+
+import assistant.engine as engine_module
+from assistant.conversations import UnknownSession
+from assistant.engine import InvalidMessage
+from assistant.reply import Reply
+from assistant.runtime import Runtime
+from assistant.services import match_services
+from assistant.texts import t
+from db.base import utcnow
+from db.models_chat import ChatSession, Handoff
+
+CATEGORIES = ["法律咨询", "服务代办", "业务指引", "协调监督"]
+SCENARIOS = ["依法治企", "依法维权", "依法经营"]
+CITE = re.compile(r"\[(\d+)\]")
+
+
+@pytest.fixture
+def rt(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[Runtime]:
+    runtime = open_runtime(fresh_data_dir(tmp_path_factory, embeddings, tmp_path / "var"), embeddings)
+    yield runtime
+    runtime.close()
+
+
+def ask(rt: Runtime, message: str, sid: str | None = None, lang: str | None = None) -> Reply:
+    return rt.assistant.handle(sid, message, lang=lang)
+
+
+def assert_cites_only_retrieved(rt: Runtime, query: str, reply: Reply) -> None:
+    retrieved = rt.kb.search(query, k=rt.settings.retrieval_top_k)
+    assert retrieved, "the question should retrieve something"
+    assert [(c.source, c.locator) for c in reply.citations] == [(p.source, p.locator) for p in retrieved]
+    numbers = {int(n) for n in CITE.findall(reply.reply)}
+    assert numbers, "the reply should carry numbered citations"
+    assert numbers <= set(range(1, len(reply.citations) + 1))
+
+
+def close_case(rt: Runtime, case_id: int) -> None:
+    with rt.db.session() as s:
+        h = s.get(Handoff, case_id)
+        assert h is not None
+        h.status, h.closed_at = "closed", utcnow()
+
+
+def session_count(rt: Runtime) -> int:
+    with rt.db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(ChatSession)) or 0)
+
+
+# ------------------------------------------------------------------ answer
+
+
+@pytest.mark.parametrize("question", ["试用期最长多久？", "经济补偿怎么计算？",
+                                      "劳动合同期限三年的，试用期最长能约定多久？",
+                                      "员工不签书面劳动合同，公司应该怎么做？"])
+def test_a_chinese_legal_question_is_answered_from_retrieved_passages(rt: Runtime, question: str) -> None:
+    reply = ask(rt, question)
+    assert reply.route == "answer" and reply.lang == "zh"
+    assert reply.handoff is None and rt.handoffs.active(reply.session_id) is None
+    assert reply.data == {"writer": "extractive"}
+    assert reply.reply.startswith(t("answer_intro", "zh"))
+    assert reply.reply.endswith(t("notice", "zh"))
+    assert "\n出处：\n" in reply.reply
+    assert_cites_only_retrieved(rt, question, reply)
+    for c in reply.citations:  # law name + article + effective date, for each source listed
+        assert c.label() in reply.reply
+    assert any(c.title == LABOUR_TITLE and c.effective == "2012-12-28" for c in reply.citations)
+
+
+def test_the_probation_answer_quotes_article_19_with_its_date(rt: Runtime) -> None:
+    reply = ask(rt, "试用期最长多久？")
+    assert f"《{LABOUR_TITLE}》 第十九条（2012-12-28）" in reply.reply
+    assert "试用期不得超过六个月" in reply.reply
+
+
+@pytest.mark.parametrize("question", ["How long can a probation period be?",
+                                      "How is severance pay calculated when a labour contract ends?"])
+def test_an_english_question_gets_an_english_answer(rt: Runtime, question: str) -> None:
+    reply = ask(rt, question)
+    assert reply.route == "answer" and reply.lang == "en"
+    assert reply.reply.startswith(t("answer_intro", "en"))
+    assert reply.reply.endswith(t("notice", "en"))
+    assert "\nSources:\n" in reply.reply
+    for zh_only in (t("answer_intro", "zh"), t("notice", "zh"), "出处："):
+        assert zh_only not in reply.reply
+    assert_cites_only_retrieved(rt, question, reply)
+    assert any(c.title == LABOUR_TITLE for c in reply.citations)
+    assert "Labour Contract Law of the PRC, Article" in reply.reply
+
+
+def test_the_lang_parameter_overrides_detection(rt: Runtime) -> None:
+    en = ask(rt, "试用期最长多久？", lang="en")
+    assert en.lang == "en" and en.reply.startswith(t("answer_intro", "en")) and en.reply.endswith(t("notice", "en"))
+    zh = ask(rt, "hello", lang="zh")
+    assert zh.lang == "zh" and zh.route == "menu" and zh.reply.startswith("您好！我是企法通")
+
+
+# ------------------------------------------------------------------ menu
+
+
+@pytest.mark.parametrize("message", ["你好", "您好！", "有哪些服务", "你能做什么？"])
+def test_greetings_and_what_can_you_do_show_the_menu_in_chinese(rt: Runtime, message: str) -> None:
+    reply = ask(rt, message)
+    assert reply.route == "menu" and reply.lang == "zh" and not reply.citations
+    labels = [s.label for s in reply.suggestions]
+    assert labels == CATEGORIES + SCENARIOS
+    assert [s.message for s in reply.suggestions[:4]] == [f"/category {c}" for c in CATEGORIES]
+    for word in CATEGORIES + SCENARIOS:
+        assert word in reply.reply
+    assert "合同审查" in reply.reply  # the services of each category are named
+
+
+@pytest.mark.parametrize("message", ["hello", "Hi there!", "What can you do?", "What services do you offer?"])
+def test_greetings_and_what_can_you_do_show_the_menu_in_english(rt: Runtime, message: str) -> None:
+    reply = ask(rt, message)
+    assert reply.route == "menu" and reply.lang == "en"
+    assert reply.reply.startswith("Hello! I am qifa")
+    categories = [s for s in reply.suggestions if s.kind == "category"]
+    assert [s.message for s in categories] == [f"/category {c}" for c in CATEGORIES]
+    assert [s.label.split()[0] for s in categories] == CATEGORIES
+    assert "Legal consultation" in reply.reply and "Contract review" in reply.reply
+
+
+def test_a_category_button_lists_its_services(rt: Runtime) -> None:
+    reply = ask(rt, "/category 法律咨询", lang="zh")
+    assert reply.route == "menu"
+    assert reply.reply.startswith("【法律咨询】")
+    assert "/service contract-review" in [s.message for s in reply.suggestions]
+    assert "合同审查" in reply.reply
+
+
+# ------------------------------------------------------------------ order
+
+
+@pytest.mark.parametrize(("message", "lang", "name"), [
+    ("我想预约合同审查", "zh", "合同审查"),
+    ("帮我们安排一次合同审查", "zh", "合同审查"),
+    ("I would like to book a contract review", "en", "Contract review"),
+])
+def test_an_order_names_the_catalogue_service(rt: Runtime, message: str, lang: str, name: str) -> None:
+    svc = rt.catalogue.get("contract-review")
+    assert svc is not None and name in (svc.name, svc.name_en)
+    reply = ask(rt, message)
+    assert reply.route == "order" and reply.lang == lang
+    assert name in reply.reply
+    assert not reply.citations and reply.handoff is None
+
+
+# ------------------------------------------------------------------ hand-off
+
+
+def assert_handoff_text(reply: Reply, case_id: int, lang: str) -> None:
+    text = reply.reply
+    if lang == "zh":
+        assert "已为您转接人工法律顾问" in text and f"工单号 {case_id}" in text and "请准备" in text
+        assert "预计 30 分钟内回复" in text or "现在是非工作时间" in text
+    else:
+        assert "A human legal adviser will take over" in text and f"case {case_id}" in text
+        assert "Please have ready" in text
+        assert "expect a reply within 30 minutes" in text or "It is outside office hours" in text
+    assert "Mon-Fri 08:30-17:00" in text
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("转人工", "zh"), ("我要找顾问", "zh"), ("别跟机器说了，帮我找个律师", "zh"),
+    ("talk to a human", "en"), ("I want to speak with a lawyer please", "en"),
+])
+def test_asking_for_a_person_opens_a_case(rt: Runtime, message: str, lang: str) -> None:
+    reply = ask(rt, message)
+    case = rt.handoffs.active(reply.session_id)
+    assert case is not None and case.reason == "user_request" and case.status == "open"
+    assert reply.route == "handoff" and reply.lang == lang
+    assert reply.handoff == {"id": case.id, "status": "open", "reason": "user_request"}
+    assert not reply.citations
+    assert_handoff_text(reply, case.id, lang)
+    assert reply.reply.startswith(t("why_user_request", lang))
+
+
+def test_the_human_button_opens_a_case(rt: Runtime) -> None:
+    reply = ask(rt, "/human", lang="zh")
+    case = rt.handoffs.active(reply.session_id)
+    assert reply.route == "handoff" and case is not None and case.reason == "user_request"
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("我们和供应商的合同纠纷涉及800万，怎么办？", "zh"),
+    ("帮我分析一下我们和客户的买卖合同官司能不能胜诉", "zh"),
+    ("车间昨天发生了安全事故，一名工人死亡，公司现在该怎么办？", "zh"),
+    ("Our general manager was detained by police on suspicion of bribery. What should we do right now?", "en"),
+    ("A customer is claiming 5 million yuan from us. What should we do?", "en"),
+])
+def test_high_risk_matters_go_to_an_adviser(rt: Runtime, message: str, lang: str) -> None:
+    reply = ask(rt, message)
+    case = rt.handoffs.active(reply.session_id)
+    assert case is not None and case.reason == "high_risk"
+    assert reply.route == "handoff" and reply.handoff == {"id": case.id, "status": "open", "reason": "high_risk"}
+    assert not reply.citations, "a high-risk matter gets no automatic legal answer"
+    assert reply.reply.startswith(t("why_high_risk", lang))
+    assert_handoff_text(reply, case.id, lang)
+    # the adviser gets the passages found for the question
+    retrieved = rt.kb.search(message, k=rt.settings.retrieval_top_k)
+    assert [p["chunk_id"] for p in case.passages] == [p.chunk_id for p in retrieved]
+
+
+def test_an_open_case_silences_the_engine_until_it_is_closed(rt: Runtime) -> None:
+    first = ask(rt, "转人工")
+    sid = first.session_id
+    case = rt.handoffs.active(sid)
+    assert case is not None
+
+    silenced = ask(rt, "试用期最长多久？", sid)
+    assert silenced.route == "handoff" and silenced.handoff == case.brief()
+    assert silenced.citations == [] and silenced.reply == ""  # acknowledged at most every few minutes
+    stored = rt.conversations.messages(sid)
+    assert [(m.role, m.text) for m in stored[-2:]] == [("bot", first.reply), ("user", "试用期最长多久？")]
+
+    close_case(rt, case.id)
+    assert rt.handoffs.active(sid) is None
+    answered = ask(rt, "试用期最长多久？", sid)
+    assert answered.route == "answer" and answered.citations and answered.handoff is None
+    assert rt.conversations.messages(sid)[-1].route == "answer"
+
+
+def test_a_waiting_user_is_acknowledged_again_after_a_few_minutes(rt: Runtime) -> None:
+    sid = ask(rt, "转人工").session_id
+    case = rt.handoffs.active(sid)
+    assert case is not None
+    with rt.db.session() as s:
+        h = s.get(Handoff, case.id)
+        assert h is not None
+        h.last_ack_at = utcnow() - timedelta(minutes=10)
+    ack = ask(rt, "还要等多久？", sid)
+    assert ack.route == "handoff" and ack.reply == t("handoff_ack", "zh", case=case.id) and not ack.citations
+    assert rt.conversations.messages(sid)[-1].text == ack.reply
+    assert ask(rt, "在吗？", sid).reply == ""  # not again straight away
+
+
+@pytest.mark.parametrize(("first", "second", "lang"), [("不满意", "没用", "zh"), ("not helpful", "useless", "en")])
+def test_dissatisfied_twice_in_a_row_goes_to_an_adviser(rt: Runtime, first: str, second: str, lang: str) -> None:
+    one = ask(rt, first)
+    assert one.route == "fallback" and one.reply == t("dissatisfied", lang)
+    assert rt.handoffs.active(one.session_id) is None
+    two = ask(rt, second, one.session_id)
+    case = rt.handoffs.active(one.session_id)
+    assert case is not None and case.reason == "dissatisfied"
+    assert two.route == "handoff" and two.handoff == {"id": case.id, "status": "open", "reason": "dissatisfied"}
+    assert two.reply.startswith(t("why_dissatisfied", lang))
+    assert_handoff_text(two, case.id, lang)
+
+
+def test_dissatisfaction_must_be_in_a_row(rt: Runtime) -> None:
+    sid = ask(rt, "不满意").session_id
+    assert ask(rt, "试用期最长多久？", sid).route == "answer"
+    again = ask(rt, "没用", sid)
+    assert again.route == "fallback" and again.reply == t("dissatisfied", "zh")
+    assert rt.handoffs.active(sid) is None
+
+
+@pytest.mark.parametrize("question", ["船舶优先权如何行使？", "海关进口关税税率怎么确定？"])
+def test_a_legal_question_the_knowledge_base_cannot_support_goes_to_an_adviser(rt: Runtime, question: str) -> None:
+    retrieved = rt.kb.search(question, k=rt.settings.retrieval_top_k)
+    # the preconditions of the rule: words in common (BM25 > 0) but below both confidence thresholds
+    assert retrieved and retrieved[0].bm25 > 0
+    assert max(p.bm25 for p in retrieved) < engine_module.MIN_BM25
+    assert max(p.dense for p in retrieved) < engine_module.MIN_DENSE
+    assert match_services(rt.catalogue, question, limit=1) == []
+    reply = ask(rt, question)
+    case = rt.handoffs.active(reply.session_id)
+    assert case is not None and case.reason == "low_confidence"
+    assert reply.route == "handoff" and not reply.citations
+    assert reply.reply.startswith(t("why_low_confidence", "zh"))
+    assert [p["chunk_id"] for p in case.passages] == [p.chunk_id for p in retrieved]
+
+
+def test_raised_thresholds_turn_an_answer_into_a_low_confidence_handoff(rt: Runtime, monkeypatch) -> None:
+    question = "用人单位违反规定约定试用期要承担什么责任？"
+    assert match_services(rt.catalogue, question, limit=1) == []
+    assert ask(rt, question).route == "answer"
+    monkeypatch.setattr(engine_module, "MIN_BM25", 1e9)
+    monkeypatch.setattr(engine_module, "MIN_DENSE", 2.0)
+    reply = ask(rt, question)
+    assert reply.route == "handoff" and reply.handoff is not None and reply.handoff["reason"] == "low_confidence"
+    assert not reply.citations
+
+
+# ------------------------------------------------------------------ fallback
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("今天天气怎么样？", "zh"), ("写一首关于春天的诗", "zh"), ("讲个笑话吧", "zh"),
+    ("What's the weather like today?", "en"), ("Write me a poem about the sea", "en"),
+    ("Any good films this weekend?", "en"),  # plural: once routed to the knowledge base and handed off
+])
+def test_out_of_scope_messages_get_a_polite_refusal_with_the_menu(rt: Runtime, message: str, lang: str) -> None:
+    reply = ask(rt, message)
+    assert reply.route == "fallback" and reply.lang == lang
+    assert reply.reply == t("fallback", lang)
+    assert not reply.citations and reply.handoff is None and rt.handoffs.active(reply.session_id) is None
+    assert [s.message for s in reply.suggestions if s.kind == "category"] == [f"/category {c}" for c in CATEGORIES]
+
+
+# ------------------------------------------------------------------ follow-ups
+
+
+@pytest.mark.parametrize(("opening", "service_id"), [
+    ("/service contract-review", "contract-review"),
+    ("合同审查服务是什么", "contract-review"),
+    ("/service notarisation-agency", "notarisation-agency"),
+])
+def test_a_follow_up_asks_for_the_materials_of_the_service_just_discussed(rt: Runtime, opening: str,
+                                                                          service_id: str) -> None:
+    svc = rt.catalogue.get(service_id)
+    other = rt.catalogue.get("notarisation-agency" if service_id == "contract-review" else "contract-review")
+    assert svc is not None and other is not None
+    sid = ask(rt, opening).session_id
+    reply = ask(rt, "那需要什么材料？", sid)
+    assert reply.route == "answer" and reply.data.get("services") == [service_id]
+    assert svc.name in reply.reply and "所需材料" in reply.reply
+    for material in svc.materials:
+        assert material in reply.reply
+    assert not any(m in reply.reply for m in other.materials if m not in svc.materials)
+
+
+def test_the_same_follow_up_in_a_new_session_is_not_about_that_service(rt: Runtime) -> None:
+    svc = rt.catalogue.get("contract-review")
+    assert svc is not None
+    reply = ask(rt, "那需要什么材料？")
+    assert reply.data.get("services") != [svc.id]
+    assert not all(m in reply.reply for m in svc.materials)
+
+
+def test_an_english_follow_up_gets_the_materials_in_english_framing(rt: Runtime) -> None:
+    svc = rt.catalogue.get("contract-review")
+    assert svc is not None
+    sid = ask(rt, "/service contract-review").session_id
+    reply = ask(rt, "And the documents?", sid)
+    assert reply.route == "answer" and reply.lang == "en"
+    assert "Materials (in Chinese):" in reply.reply and "Contract review" in reply.reply
+    for material in svc.materials:
+        assert material in reply.reply
+
+
+def test_a_follow_up_question_is_searched_together_with_the_previous_one(rt: Runtime) -> None:
+    sid = ask(rt, "试用期最长多久？").session_id
+    follow = "那违反了怎么办？"
+    reply = ask(rt, follow, sid)
+    assert reply.route == "answer"
+    combined = rt.kb.search(f"试用期最长多久？ {follow}", k=rt.settings.retrieval_top_k)
+    alone = rt.kb.search(follow, k=rt.settings.retrieval_top_k)
+    assert [c.locator for c in reply.citations] == [p.locator for p in combined]
+    assert [c.locator for c in reply.citations] != [p.locator for p in alone]
+    assert all("试用期" in c.snippet for c in reply.citations[:2])
+
+
+# ------------------------------------------------------------------ the stored transcript
+
+
+def test_every_message_is_stored_in_order_with_role_route_and_citations(rt: Runtime) -> None:
+    turns = ["你好", "试用期最长多久？", "今天天气怎么样", "我想预约合同审查"]
+    replies: list[Reply] = []
+    sid: str | None = None
+    for text in turns:
+        replies.append(ask(rt, text, sid))
+        sid = replies[-1].session_id
+    assert sid is not None
+    stored = rt.conversations.messages(sid)
+    assert [(m.role, m.text, m.route) for m in stored] == [
+        x for text, r in zip(turns, replies, strict=True) for x in (("user", text, None), ("bot", r.reply, r.route))
+    ]
+    assert [m.route for m in stored if m.role == "bot"] == ["menu", "answer", "fallback", "order"]
+    assert [m.id for m in stored] == sorted(m.id for m in stored)
+    assert all(a.created_at <= b.created_at for a, b in itertools.pairwise(stored))
+    answer = stored[3]
+    assert answer.citations == [asdict(c) for c in replies[1].citations] and answer.citations
+    assert replies[1].message_id == answer.id
+    assert all(m.citations == [] for m in stored if m.id != answer.id)
+
+
+def test_a_session_continues_across_runtimes_over_the_same_data_dir(rt: Runtime, embeddings) -> None:
+    sid = ask(rt, "/service contract-review", lang="zh").session_id
+    rt.close()
+    again = open_runtime(rt.settings.data_dir, embeddings)
+    try:
+        reply = again.assistant.handle(sid, "那需要什么材料？")
+        assert reply.data.get("services") == ["contract-review"]
+        assert len(again.conversations.messages(sid)) == 4
+    finally:
+        again.close()
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize("message", ["", "   \n\t", "\x00", "a" * 2001, "合" * 2001, 42, None, ["试用期"]])
+def test_bad_messages_are_refused_before_anything_is_stored(rt: Runtime, message: object) -> None:
+    with pytest.raises(InvalidMessage):
+        rt.assistant.handle(None, message)
+    assert session_count(rt) == 0
+
+
+def test_a_message_of_exactly_the_limit_is_accepted(rt: Runtime) -> None:
+    reply = ask(rt, "合同" * 1000)
+    assert len("合同" * 1000) == rt.settings.max_message_chars
+    assert reply.route in ("answer", "handoff", "fallback") and reply.session_id
+
+
+def test_an_unknown_session_is_refused(rt: Runtime) -> None:
+    with pytest.raises(UnknownSession):
+        ask(rt, "你好", "no-such-session")
+    assert session_count(rt) == 0
