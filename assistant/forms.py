@@ -59,7 +59,7 @@ class OrderForm:
         edit = EDIT_RE.match(text.strip())
         if edit:
             return self.edit(sid, edit.group(1), lang, state)
-        side = self.intercept(sid, text, lang, state)
+        side = self.intercept(sid, text, lang, state, whole=True)  # free-text fields may mention 订单
         if side is not None:
             return side
         if form["current"] is None:  # every field given: only confirm, change or cancel
@@ -97,12 +97,15 @@ class OrderForm:
             return self.edit(sid, arg, lang, state)
         return self.confirm(sid, lang, state)
 
-    def intercept(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
-        """Order questions asked in words ("我的订单进度", "取消订单 QF-…"); None for anything else."""
+    def intercept(self, sid: str, text: str, lang: str, state: dict[str, Any], whole: bool = False) -> Reply | None:
+        """Order questions asked in words ("我的订单进度", "取消订单 QF-…"); None for anything else.
+        ``whole``: only when they are the whole message (inside a form, where answers are free text)."""
+        text = text.strip()
         m = CANCEL_ORDER_RE.search(text)
-        if m:
+        if m and (not whole or (m.start() == 0 and m.end() == len(text))):
             return self._continue(self.cancel_order(sid, m.group(1), lang), state)
-        if STATUS_RE.search(text) and len(text) <= 40:
+        s = STATUS_RE.search(text)
+        if s and (not whole or (s.start() == 0 and len(text.rstrip("？?。.!！")) - s.end() <= 2)) and len(text) <= 40:
             return self._continue(self.status(sid, lang), state)
         return None
 

@@ -171,6 +171,12 @@ def test_status_mid_form_keeps_the_form(runtime: Runtime) -> None:
     assert chat.form is not None and chat.form["current"] == "credit_code"
     r = chat(CODE)
     assert "联系人姓名" in r.reply
+    chat("张三")
+    chat("13800138000")
+    r = chat("合同里关于我的订单进度的违约条款")  # free text that mentions 订单 is the description
+    assert "个人信息使用告知" in r.reply and chat.form["values"]["description"].startswith("合同里")
+    r = chat(f"取消订单 {number}")  # a whole-message order command still works inside a form
+    assert f"订单 {number} 已取消" in r.reply and "继续填写预约" in r.reply and chat.form is not None
 
 
 def test_no_orders_yet(runtime: Runtime) -> None:
