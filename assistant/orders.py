@@ -27,7 +27,7 @@ from db.models_chat import ChatSession
 from db.models_orders import Order, OrderCounter, OrderEvent
 from knowledge.catalogue import Catalogue
 
-# How long an order's personal details are kept (PIPL). Meant to become Settings.order_retention_days.
+# How long an order's personal details are kept (PIPL) unless Settings.order_retention_days says otherwise.
 RETENTION_DAYS = 365
 STATUSES = ("submitted", "accepted", "in_progress", "completed", "cancelled", "rejected")
 TRANSITIONS: dict[str, tuple[str, ...]] = {

@@ -61,7 +61,7 @@ def build_runtime(
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue,
                           LlmWriter(chat_model) if chat_model is not None else None)
     # issue 4: service orders (the order form hooks into the engine)
-    orders = OrderDesk(database, catalogue, settings.timezone)
+    orders = OrderDesk(database, catalogue, settings.timezone, retention_days=settings.order_retention_days)
     assistant.forms = OrderForm(orders, catalogue)
     # issue 5: staff accounts and the advisers' desk
     accounts = Accounts(database)

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     office_hours: str = "Mon-Fri 08:30-17:00"
     handoff_response_minutes: int = Field(default=30, ge=1)
     timezone: str = "Asia/Shanghai"
+    order_retention_days: int = Field(default=365, ge=1)
 
     # optional LLM (OpenAI-compatible)
     llm_base_url: str | None = None
