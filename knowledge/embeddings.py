@@ -6,6 +6,7 @@ The default is the multilingual Universal Sentence Encoder bundled in ``fast-uni
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ class EmbeddingModelError(RuntimeError):
     """The configured model cannot be loaded."""
 
 
-class QifaEmbeddings(Embeddings):
+class QifaEmbeddings(Embeddings, ABC):
     model_id: str
     dimension: int
 
@@ -29,8 +30,9 @@ class QifaEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0].tolist()
 
+    @abstractmethod
     def encode(self, texts: list[str]) -> np.ndarray:
-        raise NotImplementedError  # abstract: each model implements it
+        """Normalised vectors, one row per text."""
 
 
 class UseEmbeddings(QifaEmbeddings):

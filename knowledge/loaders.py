@@ -54,6 +54,11 @@ def load_file(path: Path, max_bytes: int) -> LoadedFile:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise LoadError("text starts as UTF-16 but does not decode as UTF-16") from exc
     if b"\x00" in data[:8192]:
         raise LoadError("binary content, not text")
     for enc in ("utf-8-sig", "gb18030"):
@@ -72,7 +77,7 @@ def _pdf(path: Path, data: bytes) -> str:
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except Exception as exc:  # pypdf raises many kinds on broken files (NotImplementedError, LimitReachedError …)
+    except Exception as exc:  # pypdf raises many kinds on broken files (unsupported filters, limits reached …)
         raise LoadError(f"corrupt PDF ({exc})") from exc
     return "\n\n".join(pages)
 

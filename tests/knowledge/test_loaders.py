@@ -204,3 +204,10 @@ def test_file_over_the_size_limit(docs) -> None:
     path = docs.write("big.txt", "合同" * 800_000)  # 4.8 MB of UTF-8
     assert _refused(path, limit=2_000_000) == "file is 4.8 MB, over the 2 MB limit"
     assert _refused(path, limit=500_000) == "file is 4.8 MB, over the 0.5 MB limit"
+
+
+def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("第一条 企业可以申请法治体检服务。这是一段用 UTF-16 保存的文字。".encode("utf-16"))
+    loaded = load_file(path, 10_000_000)
+    assert "法治体检" in loaded.text
