@@ -31,12 +31,14 @@ from knowledge.tokens import is_english
 log = logging.getLogger(__name__)
 
 # Calibrated on eval/questions.jsonl over the 13 statutes + seed + shipped guides (see the issue notes).
-# Retrieval is trusted when the best keyword score or the best cosine similarity reaches these:
-MIN_BM25 = 12.0
+# Keyword scores are in units of the index's largest IDF (KnowledgeBase.keyword_scale), so the same
+# thresholds hold for a small knowledge base and a large one. Retrieval is trusted when the best keyword
+# score or the best cosine similarity reaches these:
+MIN_BM25 = 1.5
 MIN_DENSE = 0.45
 # Below them, a message still this close to the knowledge base is a legal question we cannot support
 # (-> an adviser); anything further away is out of scope (-> polite refusal).
-LEGAL_BM25 = 6.0
+LEGAL_BM25 = 0.75
 LEGAL_DENSE = 0.30
 FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问|这个|该服务|what about|and |then |how about)", re.I)
 SERVICE_DETAIL = re.compile(r"(材料|流程|步骤|多久|时限|费用|收费|多少钱|怎么办|怎么申请|联系|部门|"
@@ -176,11 +178,12 @@ class Assistant:
         if FOLLOW_UP.search(text) and len(text) <= 30 and state.get("last_query"):
             query = f"{state['last_query']} {text}"
         passages = self.kb.search(query, k=self.settings.retrieval_top_k)
-        if not self._confident(passages):
+        scale = self.kb.keyword_scale()
+        if not self._confident(passages, scale):
             services = match_services(self.catalogue, text, limit=1)
             if services:
                 return self._service_answer(sid, services[0], lang, state)
-            if self._legal(passages):
+            if self._legal(passages, scale):
                 return self._handoff(sid, "low_confidence", lang, state, passages)
             return self._fallback(sid, lang)
         state["last_query"] = query
@@ -198,13 +201,13 @@ class Assistant:
                      data={"services": [svc.id]})
 
     @staticmethod
-    def _confident(passages: list[Passage]) -> bool:
-        return bool(passages) and (max(p.bm25 for p in passages) >= MIN_BM25
+    def _confident(passages: list[Passage], scale: float) -> bool:
+        return bool(passages) and (max(p.bm25 for p in passages) >= MIN_BM25 * scale
                                    or max(p.dense for p in passages) >= MIN_DENSE)
 
     @staticmethod
-    def _legal(passages: list[Passage]) -> bool:
-        return bool(passages) and (max(p.bm25 for p in passages) >= LEGAL_BM25
+    def _legal(passages: list[Passage], scale: float) -> bool:
+        return bool(passages) and (max(p.bm25 for p in passages) >= LEGAL_BM25 * scale
                                    or max(p.dense for p in passages) >= LEGAL_DENSE)
 
     # ---- commands sent by buttons ------------------------------------------------------------------

@@ -294,6 +294,11 @@ class KnowledgeBase:
                 )
             return self._snapshot
 
+    def keyword_scale(self) -> float:
+        """The largest IDF a term can have in this index: BM25 scores in these units compare across
+        knowledge bases of different sizes (the engine's confidence thresholds are given in them)."""
+        return float(np.log(1.0 + (len(self._snap().ids) + 0.5) / 0.5))
+
     def warm_up(self) -> None:
         self._snap()
         self.embeddings.encode(["预热"])

@@ -34,6 +34,8 @@ class Bm25Index:
         norm = k1 * (1 - b + b * lengths[np.array(rows, dtype=np.int64)] / max(avg, 1e-9)) if rows else tf_arr
         weights = idf[np.array(cols, dtype=np.int64)] * tf_arr * (k1 + 1) / (tf_arr + norm) if rows else tf_arr
         self.vocab = vocab
+        self.idf = idf
+        self.n_docs = n
         self.matrix = sparse.csc_matrix((weights, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
 
     def __len__(self) -> int:
