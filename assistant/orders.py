@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from assistant.conversations import UnknownSession
-from assistant.validation import validate_form
+from assistant.validation import Bilingual, validate_form
 from db import Database
 from db.base import utcnow
 from db.models_chat import ChatSession
@@ -53,7 +53,7 @@ NUMBER_RE = re.compile(r"QF-\d{8}-\d{4,}", re.I)
 _ATTEMPTS = 8
 
 
-class OrderError(Exception):
+class OrderError(Bilingual, Exception):
     """A refused order operation, with a message in both languages and an HTTP-like status."""
 
     status = 409
@@ -62,13 +62,6 @@ class OrderError(Exception):
     def __init__(self, zh: str, en: str, field: str | None = None) -> None:
         self.zh, self.en, self.field = zh, en, field
         super().__init__(f"{zh} / {en}")
-
-    def message(self, lang: str | None = None) -> str:
-        if lang == "zh":
-            return self.zh
-        if lang == "en":
-            return self.en
-        return f"{self.zh} / {self.en}"
 
 
 class UnknownOrder(OrderError):

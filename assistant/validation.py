@@ -24,12 +24,11 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"(0\d{2,3})-?(\d{7,8})")
 
 
-class FieldError(ValueError):
-    """One bad field, with its message in both languages."""
+class Bilingual:
+    """Mixed into errors the user sees: the message in Chinese and in English."""
 
-    def __init__(self, field: str, zh: str, en: str) -> None:
-        self.field, self.zh, self.en = field, zh, en
-        super().__init__(f"{field}: {zh} / {en}")
+    zh: str
+    en: str
 
     def message(self, lang: str | None = None) -> str:
         """The message in ``lang``; both languages (``中文 / English``) when lang is None."""
@@ -38,6 +37,14 @@ class FieldError(ValueError):
         if lang == "en":
             return self.en
         return f"{self.zh} / {self.en}"
+
+
+class FieldError(Bilingual, ValueError):
+    """One bad field, with its message in both languages."""
+
+    def __init__(self, field: str, zh: str, en: str) -> None:
+        self.field, self.zh, self.en = field, zh, en
+        super().__init__(f"{field}: {zh} / {en}")
 
 
 class FormInvalid(ValueError):
