@@ -1,7 +1,7 @@
 # qifa (企法通) — install, run, test.  Prerequisites: Python 3.11 and make.
 #
 #   make run    install into .venv, then serve the HTTP API on embedded defaults
-#   make test   install, then ruff + mypy + pytest (make browser installs Debian chromium for browser tests)
+#   make test   install (and Debian chromium for the browser tests), then ruff + mypy + pytest
 #
 # torch==2.13.0 is installed first and on its own: a CPU build lies on disk for pip; letting
 # the resolver pick torch together with everything else would download a multi-GB CUDA build.
@@ -56,7 +56,7 @@ browser:
 	fi
 
 # pytest's exit code is passed through unchanged, so 5 (no tests collected) fails the build.
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -12,13 +12,16 @@ from __future__ import annotations
 import hmac
 import math
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from api.deps import RuntimeDep, get_runtime
 from api.security import COOKIE, csrf_token, encode_token, login, staff_from_token
@@ -31,6 +34,21 @@ from assistant.staff_orders import list_orders
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+@pass_context
+def _local(ctx: Any, value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time shown in the bureau's time zone (``Settings.timezone``)."""
+    if value is None:
+        return ""
+    dt = value if isinstance(value, datetime) else datetime.fromisoformat(value.rstrip("Z"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    tz = ZoneInfo(ctx["request"].app.state.runtime.settings.timezone)
+    return dt.astimezone(tz).strftime(fmt)
+
+
+templates.env.filters["local"] = _local
 LOGIN_CSRF = "qifa_login_csrf"
 
 CASE_LABELS = {"open": "待处理 Open", "assigned": "处理中 Assigned", "closed": "已结案 Closed"}

@@ -1,0 +1,104 @@
+"""The adviser console in a real headless Chromium: log in, the queue updates by itself, reply from a
+case page and the enterprise gets the message; the page fits a phone's width."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from assistant.runtime import Runtime
+
+CHROMIUM = Path("/usr/bin/chromium")
+PW = "adviser-pass-1"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture
+def base_url(runtime: Runtime) -> Iterator[str]:
+    assert runtime.accounts is not None
+    runtime.accounts.add("wang", "adviser", PW)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    srv = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port,
+                                        log_level="warning", ws="none", timeout_graceful_shutdown=3))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: `make test` installs it (make browser)")
+        pytest.skip("Debian's chromium is not installed (run `make browser`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def hand_off(base_url: str) -> str:
+    reply = httpx.post(f"{base_url}/api/v1/chat", json={"message": "转人工，我们和供应商有合同纠纷"}, timeout=30).json()
+    assert reply["route"] == "handoff"
+    return str(reply["session_id"])
+
+
+def test_queue_updates_by_itself_and_a_reply_reaches_the_enterprise(base_url: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.goto(f"{base_url}/console/")
+    assert page.url.endswith("/console/login")
+    page.fill("input[name=username]", "wang")
+    page.fill("input[name=password]", PW)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/console/")
+    cases = page.locator("a[href*='/console/cases/']")
+    assert cases.count() == 0
+
+    sid = hand_off(base_url)  # arrives while the page is open: no reload
+    cases.first.wait_for(timeout=12_000)
+    assert cases.count() == 1
+
+    cases.first.click()
+    page.wait_for_url("**/console/cases/*")
+    assert "转人工，我们和供应商有合同纠纷" in page.inner_text("body")
+    page.fill("textarea[name=text]", "您好，我是法律顾问王，请把合同发给我看看。")
+    page.click("form:has(textarea[name=text]) button[type=submit]")
+    page.wait_for_load_state()
+
+    messages = httpx.get(f"{base_url}/api/v1/sessions/{sid}/messages", timeout=10).json()
+    assert messages[-1]["role"] == "adviser" and messages[-1]["author"] == "wang"
+    assert messages[-1]["text"] == "您好，我是法律顾问王，请把合同发给我看看。"
+
+
+def test_console_pages_fit_a_phone(base_url: str, browser: object) -> None:
+    hand_off(base_url)
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page.goto(f"{base_url}/console/login")
+    page.fill("input[name=username]", "wang")
+    page.fill("input[name=password]", PW)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/console/")
+    for path in ("/console/", "/console/cases/1", "/console/orders"):
+        page.goto(f"{base_url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a 390px screen"
