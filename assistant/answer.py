@@ -70,6 +70,8 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 
 def extractive(citations: list[Citation], lang: str, shown: int = 3) -> str:
     lines = [t("answer_intro", lang)]
+    if lang == "en" and citations:
+        lines.append(f"The most relevant source is {english_label(citations[0])}; the Chinese text is authoritative.")
     for n, c in enumerate(citations[:shown], start=1):
         label = english_label(c) if lang == "en" else c.label()
         lines.append(f"[{n}] {label}：{quote(c.snippet)}")
