@@ -4,15 +4,12 @@ case page and the enterprise gets the message; the page fits a phone's width."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
+from live_server import live_server
 
 from api.app import create_app
 from assistant.runtime import Runtime
@@ -27,20 +24,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 def base_url(runtime: Runtime) -> Iterator[str]:
     assert runtime.accounts is not None
     runtime.accounts.add("wang", "adviser", PW)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    srv = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port,
-                                        log_level="warning", ws="none", timeout_graceful_shutdown=3))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(create_app(runtime=runtime)) as url:
+        yield url
 
 
 @pytest.fixture

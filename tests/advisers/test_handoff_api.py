@@ -3,7 +3,6 @@ logins, roles and the login throttle; the overdue flag; a restart in the middle 
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -12,8 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
+from live_server import live_server
 
 from api.app import create_app
 from assistant.runtime import Runtime, build_runtime
@@ -91,27 +90,10 @@ def test_handoff_reaches_queue_claim_reply_close(client: TestClient) -> None:
     assert again["route"] == "menu" and again["reply"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(runtime: Runtime, client: TestClient) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning",
-                            ws="none", timeout_graceful_shutdown=3)
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(create_app(runtime=runtime)) as url:
+        yield url
 
 
 def test_reply_arrives_over_sse_within_a_second(client: TestClient, server: str) -> None:

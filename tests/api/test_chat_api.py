@@ -6,18 +6,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from chat_support import fresh_data_dir, open_runtime
 from fastapi.testclient import TestClient
+from live_server import live_server
 from sqlalchemy import func, select
 
 from api.app import create_app
@@ -263,37 +260,16 @@ def test_qifa_ask_and_the_api_give_the_same_replies(tmp_path: Path, tmp_path_fac
 # ------------------------------------------------------------------ a real server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_a_real_uvicorn_server_answers_over_loopback(rt: Runtime) -> None:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime=rt), host="127.0.0.1", port=port,
-                                           log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive(), "the server stopped during start-up"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            assert http.get("/healthz").json()["status"] == "ok"
-            answer = chat(http, "试用期最长多久？")
-            assert answer["route"] == "answer" and answer["citations"]
-            bad = http.post(CHAT, content=b"{oops", headers={"content-type": "application/json"})
-            assert bad.status_code == 400 and bad.json()["error"]["fields"][0]["field"] == "body"
-            assert http.post(CHAT, json={"message": " "}).status_code == 422
-            follow = chat(http, "你好", answer["session_id"])
-            assert follow["route"] == "menu" and follow["session_id"] == answer["session_id"]
-            messages = http.get(f"/api/v1/sessions/{answer['session_id']}/messages").json()
-            assert [m["role"] for m in messages] == ["user", "bot", "user", "bot"]
-            assert http.get("/healthz").status_code == 200
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-    assert not thread.is_alive()
+    with live_server(create_app(runtime=rt)) as url, httpx.Client(base_url=url, timeout=30) as http:
+        assert http.get("/healthz").json()["status"] == "ok"
+        answer = chat(http, "试用期最长多久？")
+        assert answer["route"] == "answer" and answer["citations"]
+        bad = http.post(CHAT, content=b"{oops", headers={"content-type": "application/json"})
+        assert bad.status_code == 400 and bad.json()["error"]["fields"][0]["field"] == "body"
+        assert http.post(CHAT, json={"message": " "}).status_code == 422
+        follow = chat(http, "你好", answer["session_id"])
+        assert follow["route"] == "menu" and follow["session_id"] == answer["session_id"]
+        messages = http.get(f"/api/v1/sessions/{answer['session_id']}/messages").json()
+        assert [m["role"] for m in messages] == ["user", "bot", "user", "bot"]
+        assert http.get("/healthz").status_code == 200
