@@ -177,6 +177,9 @@ class AdviserDesk:
             now = utcnow()
             h.status, h.closed_at, h.updated_at, h.note = "closed", now, now, note
             h.assigned_to = h.assigned_to or adviser
+            notice = CLOSED_NOTICE.get(h.lang, CLOSED_NOTICE["zh"])
+            s.add(ChatMessage(session_id=h.session_id, role="system", text=notice, route="handoff", citations=[],
+                              author=adviser))
             return _info(h)
 
     @staticmethod
@@ -189,6 +192,12 @@ class AdviserDesk:
                             f"/ 案件 {h.id} 已由 {h.assigned_to} 认领")
 
 
+# Told to the enterprise, in its channel, when the adviser closes the case.
+CLOSED_NOTICE = {
+    "zh": "法律顾问已结束本次人工服务。之后的消息将由企法通智能助手回复；如需再次联系顾问，请回复“人工”。",
+    "en": "The legal adviser has closed this conversation. qifa will answer your next messages; "
+    "reply \"human\" to reach an adviser again.",
+}
 _ZH = {"claim": "认领", "reply": "回复", "close": "结案"}
 _EN = {"claim": "claimed", "reply": "replied to", "close": "closed again"}
 

@@ -34,9 +34,9 @@ RELAYED = "✅ 已发送给企业（工单 #{case}）/ Sent to the enterprise (c
 
 # ---- adviser replies -> enterprises --------------------------------------------------------------------------
 async def deliver_pending(app: Application, runtime: Runtime) -> int:
-    """Send every undelivered adviser message of a Telegram session; returns how many were sent."""
+    """Send every undelivered adviser (and system) message of a Telegram session; returns how many were sent."""
     convs = runtime.conversations
-    pending = await asyncio.to_thread(convs.undelivered, CHANNEL)
+    pending = await asyncio.to_thread(convs.undelivered, CHANNEL, ("adviser", "system"))
     sent = 0
     for message, external_id in pending:
         chat_id = int(external_id) if external_id and external_id.lstrip("-").isdigit() else None
@@ -44,7 +44,9 @@ async def deliver_pending(app: Application, runtime: Runtime) -> int:
             await asyncio.to_thread(convs.mark_delivered, message.id)
             continue
         try:
-            for text in adviser_message(message.author, message.text):
+            texts = (adviser_message(message.author, message.text) if message.role == "adviser"
+                     else [escape(part) for part in split_text(message.text)])
+            for text in texts:
                 await app.bot.send_message(chat_id, text, parse_mode=PARSE_MODE)
         except (Forbidden, BadRequest) as exc:  # blocked the bot, chat gone: retrying will not help
             log.warning("adviser message %s could not be delivered: %s", message.id, type(exc).__name__)

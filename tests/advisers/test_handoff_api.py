@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from live_server import live_server
 
 from api.app import create_app
+from assistant.advisers import CLOSED_NOTICE
 from assistant.runtime import Runtime, build_runtime
 from config import Settings
 from db.base import utcnow
@@ -82,6 +83,8 @@ def test_handoff_reaches_queue_claim_reply_close(client: TestClient) -> None:
 
     r = client.post(f"/api/v1/handoffs/{case_id}/close", headers=wang, json={"note": "已电话联系"})
     assert r.status_code == 200 and r.json()["status"] == "closed"
+    last = client.get(f"/api/v1/sessions/{sid}/messages").json()[-1]
+    assert last["role"] == "system" and last["text"] == CLOSED_NOTICE["zh"]  # the enterprise is told
     r = client.post(f"/api/v1/handoffs/{case_id}/reply", headers=wang, json={"text": "还在吗？"})
     assert r.status_code == 409 and "closed" in r.json()["error"]["message"]
     assert client.get("/api/v1/handoffs", headers=wang).json() == []

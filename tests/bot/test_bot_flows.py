@@ -18,6 +18,7 @@ from emulator import BotApiEmulator
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from sqlalchemy import select
 
+from assistant.advisers import CLOSED_NOTICE
 from assistant.runtime import Runtime
 from bot.app import APOLOGY, HELP, NOTICE, TelegramBot
 from bot.render import ADVISER_MARK, HANDOFF_MARK, MAX_CHARS, utf16_len
@@ -174,6 +175,11 @@ async def test_human_handoff_then_adviser_reply_arrives_marked(bot: TelegramBot,
     assert rt.conversations.undelivered("telegram") == []
     await asyncio.sleep(1.2)  # delivered once, not again
     assert len(emulator.sent(CHAT)) == 2
+    assert rt.advisers is not None
+    rt.advisers.close(case.id, "王律师")
+    await emulator.wait_sent(CHAT, 3, timeout=2.5)
+    closed = emulator.sent(CHAT)[2]["text"]
+    assert closed == CLOSED_NOTICE["zh"] and not closed.startswith(ADVISER_MARK)
 
 
 async def test_advisers_group_gets_the_case_and_a_reply_there_reaches_the_enterprise(
