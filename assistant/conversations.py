@@ -116,7 +116,7 @@ class Conversations:
             m.feedback = vote
             return True
 
-    # ---- issue 5: delivery of adviser messages by channels that push (Telegram) -------------------
+    # ---- delivery of adviser messages by channels that push (Telegram) -------------------
     def undelivered(self, channel: str,
                     roles: tuple[str, ...] = ("adviser",)) -> list[tuple[StoredMessage, str | None]]:
         """Messages with those roles not yet delivered, on sessions of ``channel``, oldest first, each with the

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from assistant.answer import extractive, with_notice
 from assistant.conversations import Conversations
@@ -25,7 +25,7 @@ from assistant.services import match_services, service_card, service_detail, ser
 from assistant.texts import t
 from config import Settings
 from knowledge.base import KnowledgeBase, Passage
-from knowledge.catalogue import Catalogue
+from knowledge.catalogue import Catalogue, Service
 from knowledge.tokens import is_english
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,17 @@ SERVICE_DETAIL = re.compile(r"(材料|流程|步骤|多久|时限|费用|收费|
                             r"documents?|materials?|steps?|how long|fee|cost|contact|process)", re.I)
 
 
+class FormFlow(Protocol):
+    """What the engine needs of the order-form flow (assistant.forms.OrderForm implements it)."""
+
+    def active(self, state: dict[str, Any]) -> bool: ...
+    def start(self, sid: str, service: Service, lang: str, state: dict[str, Any]) -> Reply: ...
+    def step(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply: ...
+    def command(self, sid: str, name: str, arg: str, lang: str, state: dict[str, Any]) -> Reply | None: ...
+    def intercept(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None: ...
+    def after(self, sid: str, lang: str, state: dict[str, Any], reply: Reply) -> None: ...
+
+
 class InvalidMessage(ValueError):
     """A message the engine refuses, with a message fit for the user."""
 
@@ -59,7 +70,7 @@ class Assistant:
         self.catalogue = catalogue
         self.llm = llm
         self.hours = OfficeHours.parse(settings.office_hours, settings.timezone)
-        self.forms: Any = None  # the order-form flow, attached by the runtime when orders are enabled
+        self.forms: FormFlow | None = None  # the order-form flow, attached by the runtime
 
     # ---- input -----------------------------------------------------------------------------------
     def check(self, message: object) -> str:
@@ -84,7 +95,7 @@ class Assistant:
         self.conversations.add(sess.id, "user", text)
         state: dict[str, Any] = dict(sess.state or {})
         reply = self._dispatch(sess.id, text, lang, state)
-        if self.forms is not None:  # issue 4: the rating prompt once an order is completed
+        if self.forms is not None:  # the rating prompt once an order is completed
             self.forms.after(sess.id, lang, state, reply)
         reply.session_id, reply.lang = sess.id, lang
         stored = None
@@ -112,7 +123,7 @@ class Assistant:
                 return self._handoff(sid, "dissatisfied", lang, state, [])
             return self._fallback(sid, lang, key="dissatisfied")
         state["unhappy"] = 0
-        if self.forms is not None:  # issue 4: "我的订单进度" / "my orders" / "取消订单 QF-…"
+        if self.forms is not None:  # "我的订单进度" / "my orders" / "取消订单 QF-…"
             tracked = self.forms.intercept(sid, text, lang, state)
             if tracked is not None:
                 return tracked
@@ -195,7 +206,7 @@ class Assistant:
         return Reply(sid, with_notice(body or extractive(citations, lang), citations, lang), "answer",
                      citations=citations, data={"writer": "llm" if body else "extractive"})
 
-    def _service_answer(self, sid: str, svc: Any, lang: str, state: dict[str, Any]) -> Reply:
+    def _service_answer(self, sid: str, svc: Service, lang: str, state: dict[str, Any]) -> Reply:
         state["last_service"] = svc.id
         return Reply(sid, service_card(svc, lang), "answer", suggestions=service_suggestions(svc, lang),
                      data={"services": [svc.id]})
@@ -222,7 +233,7 @@ class Assistant:
             listing = category_listing(self.catalogue, arg, lang)
             if listing is not None:
                 return Reply(sid, listing[0], "menu", suggestions=listing[1])
-        if self.forms is not None:  # issue 4: /status /cancel /cancel_order /rate /edit /confirm
+        if self.forms is not None:  # /status /cancel /cancel_order /rate /edit /confirm
             ordered = self.forms.command(sid, name, arg, lang, state)
             if ordered is not None:
                 return ordered

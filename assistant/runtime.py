@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.accounts import Accounts  # issue 5: staff accounts
-from assistant.advisers import AdviserDesk  # issue 5: advisers
+from assistant.accounts import Accounts  # staff accounts
+from assistant.advisers import AdviserDesk  # advisers
 from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.forms import OrderForm
@@ -31,9 +31,9 @@ class Runtime:
     conversations: Conversations
     handoffs: Handoffs
     assistant: Assistant
-    orders: OrderDesk | None = None  # issue 4: service orders
-    accounts: Accounts | None = None  # issue 5: staff accounts
-    advisers: AdviserDesk | None = None  # issue 5: the advisers' desk
+    orders: OrderDesk | None = None  # service orders
+    accounts: Accounts | None = None  # staff accounts
+    advisers: AdviserDesk | None = None  # the advisers' desk
 
     def close(self) -> None:
         self.db.dispose()
@@ -60,10 +60,10 @@ def build_runtime(
     conversations, handoffs = Conversations(database), Handoffs(database)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue,
                           LlmWriter(chat_model) if chat_model is not None else None)
-    # issue 4: service orders (the order form hooks into the engine)
+    # service orders (the order form hooks into the engine)
     orders = OrderDesk(database, catalogue, settings.timezone, retention_days=settings.order_retention_days)
     assistant.forms = OrderForm(orders, catalogue)
-    # issue 5: staff accounts and the advisers' desk
+    # staff accounts and the advisers' desk
     accounts = Accounts(database)
     advisers = AdviserDesk(database, conversations, assistant.hours, settings.handoff_response_minutes)
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders, accounts, advisers)

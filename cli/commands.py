@@ -17,7 +17,7 @@ class UserError(Exception):
 
 
 def _extra_parsers() -> list[Callable[[Any], None]]:
-    from cli import serve, users  # users: issue 5, staff accounts
+    from cli import serve, users
 
     return [serve.add_parser, users.add_parser]
 

@@ -2,10 +2,10 @@
 
 from db.models_chat import ChatMessage, ChatSession, Handoff
 from db.models_kb import KbChunk, KbDocument, KbMeta
-from db.models_orders import Order, OrderCounter, OrderEvent  # issue 4: service orders
-from db.models_staff import StaffUser  # issue 5: staff accounts
+from db.models_orders import Order, OrderCounter, OrderEvent  # service orders
+from db.models_staff import StaffUser  # staff accounts
 
 __all__ = [
     "ChatMessage", "ChatSession", "Handoff", "KbChunk", "KbDocument", "KbMeta", "Order", "OrderCounter", "OrderEvent",
-    "StaffUser",  # issue 5
+    "StaffUser",
 ]

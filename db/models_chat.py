@@ -37,7 +37,7 @@ class ChatMessage(Base):
     author: Mapped[str | None] = mapped_column(String(100), nullable=True)  # adviser name
     feedback: Mapped[int | None] = mapped_column(Integer, nullable=True)  # +1 / -1
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # issue 5: when a channel that pushes (Telegram) delivered an adviser message; NULL = not yet
+    # when a channel that pushes (Telegram) delivered an adviser message; NULL = not yet
     delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 

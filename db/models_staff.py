@@ -1,4 +1,4 @@
-"""Staff accounts: advisers, curators and administrators who log in to the consoles (issue 5)."""
+"""Staff accounts: advisers, curators and administrators who log in to the consoles."""
 
 from __future__ import annotations
 

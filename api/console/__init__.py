@@ -1,1 +1,1 @@
-"""The adviser console: server-rendered pages under ``/console/`` (issue 5)."""
+"""The adviser console: server-rendered pages under ``/console/``."""
