@@ -172,6 +172,10 @@ async def test_human_handoff_then_adviser_reply_arrives_marked(bot: TelegramBot,
     assert reply["text"].startswith(f"{ADVISER_MARK} 法律顾问 王律师：") and "合同<草稿>" in reply["text"]
     sent = [c for c in emulator.calls_of("sendMessage") if "王律师" in c.params["text"]]
     assert sent[0].params["parse_mode"] == "HTML" and "&lt;草稿&gt;" in sent[0].params["text"]
+    for _ in range(40):  # marked delivered right after the send returns
+        if not rt.conversations.undelivered("telegram"):
+            break
+        await asyncio.sleep(0.05)
     assert rt.conversations.undelivered("telegram") == []
     await asyncio.sleep(1.2)  # delivered once, not again
     assert len(emulator.sent(CHAT)) == 2
