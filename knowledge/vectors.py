@@ -80,11 +80,10 @@ class VectorStore:
         return set(self.collection.get(include=[])["ids"])
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        n = self.count()
-        if n == 0:
+        if k <= 0:
             return []
         res = self.collection.query(
-            query_embeddings=[vector.tolist()], n_results=min(k, n), where=where, include=["distances"]
+            query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
         )
         ids = res["ids"][0]
         dists = (res.get("distances") or [[1.0] * len(ids)])[0]
