@@ -17,9 +17,9 @@ class UserError(Exception):
 
 
 def _extra_parsers() -> list[Callable[[Any], None]]:
-    from cli import serve, users
+    from cli import packs, serve, users
 
-    return [serve.add_parser, users.add_parser]
+    return [serve.add_parser, users.add_parser, packs.add_parser]
 
 
 EXTRA_PARSERS: list[Callable[[Any], None]] = _extra_parsers()
@@ -28,11 +28,12 @@ EXTRA_PARSERS: list[Callable[[Any], None]] = _extra_parsers()
 def _runtime(rebuild: bool = False) -> Any:
     from assistant.runtime import build_runtime
     from knowledge.factory import DataDirError
+    from knowledge.packs import PackError
     from knowledge.vectors import IndexModelMismatch
 
     try:
         return build_runtime(get_settings(), rebuild=rebuild)
-    except (DataDirError, IndexModelMismatch) as exc:
+    except (DataDirError, IndexModelMismatch, PackError) as exc:
         raise UserError(str(exc)) from exc
     except Exception as exc:
         from knowledge.embeddings import EmbeddingModelError
@@ -154,7 +155,10 @@ def documents_list(args: argparse.Namespace) -> int:
         return 0
     for d in docs:
         state = "" if d.active else f"  [{d.status or '不再使用'}]"
-        print(f"{d.id}  {d.chunks:5d} chunks  {d.effective or '-':10s}  {d.title}  ({d.source}){state}")
+        about = "  ".join(x for x in (d.category or d.kind, d.status if d.active else "", d.issuer) if x)
+        english = f"  {d.title_en}" if d.title_en else ""
+        print(f"{d.id:32s} {d.chunks:5d} chunks  {d.effective or '-':10s}  《{d.title}》{english}  {about}"
+              f"  ({d.source}){state}")
     print(f"{len(docs)} documents")
     return 0
 

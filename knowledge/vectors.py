@@ -37,6 +37,7 @@ class VectorStore:
             assert path is not None
             path.mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        self.path = None if url else path
         self.name = collection
         self.model_id = model_id
         self.dimension = dimension
@@ -54,6 +55,22 @@ class VectorStore:
                 f"but QIFA_EMBEDDING_MODEL is '{model_id}' ({dimension} dimensions). Mixing models would "
                 "ruin retrieval. Rebuild the index with: qifa ingest --rebuild"
             )
+
+    def reopen(self) -> None:
+        """Open the embedded store afresh: a ``PersistentClient`` keeps its vector index in memory and does
+        not see vectors another process wrote until the store is opened again (a server needs nothing)."""
+        if self.path is None:
+            return
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+        from chromadb.config import Settings as ChromaSettings
+
+        SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+        self.client = chromadb.PersistentClient(
+            path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        )
+        self.collection = self.client.get_collection(self.name)
 
     def count(self) -> int:
         return int(self.collection.count())

@@ -49,6 +49,7 @@ def qifa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) ->
     def configure(data_dir: Path, shipped: bool = False, **env: str) -> Run:
         monkeypatch.setenv("QIFA_DATA_DIR", str(data_dir))
         monkeypatch.setenv("QIFA_SHIPPED_KNOWLEDGE", "true" if shipped else "false")
+        monkeypatch.setenv("QIFA_SHIPPED_PACKS", "")  # the statutes pack: tests/knowledge/test_packs.py
         for key, value in env.items():
             monkeypatch.setenv(key, value)
 
