@@ -13,10 +13,9 @@ the other process's vectors otherwise).
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +27,7 @@ from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge.bm25 import Bm25Index
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.embeddings import QifaEmbeddings
+from knowledge.precomputed import Precomputed, vector_key
 from knowledge.tokens import query_terms, tokenize
 from knowledge.vectors import VectorStore
 
@@ -42,11 +42,6 @@ TITLE_WEIGHT = 0.5  # the law's name is its own BM25 field, so its words count o
 VERSION_KEY = "kb_version"  # moved by every write, in the same SQL transaction
 FRESH_S = 1.0  # how often a reader looks at the version counter
 EMBED_BATCH = 64
-
-
-def vector_key(text: str) -> str:
-    """The key of a chunk's vector in a shipped vector file: a hash of the text the model embeds."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
 @dataclass
@@ -114,11 +109,12 @@ class KnowledgeBase:
         self,
         doc: ParsedDocument,
         size_bytes: int = 0,
-        known: Mapping[str, np.ndarray] | None = None,
+        pre: Precomputed | None = None,
         on_embedded: Callable[[int], None] | None = None,
     ) -> Outcome:
-        """``known``: vectors by ``vector_key`` (a shipped pack's) used instead of embedding again;
+        """``pre``: vectors and tokens shipped with the text, used instead of computing them again;
         ``on_embedded(n)`` is called after each batch of n chunks the model embedded (progress bars)."""
+        pre = pre or Precomputed()
         with self.db.session() as s:
             old = s.get(KbDocument, doc.id)
             if old is not None and old.content_hash == doc.content_hash and old.title == doc.title:
@@ -130,7 +126,7 @@ class KnowledgeBase:
         todo = [c for c in doc.chunks if c.id not in have]
         if todo:
             texts = [index_text(doc.title, c.heading_path, c.locator, c.text) for c in todo]
-            vecs = self._vectors_for(texts, known or {}, on_embedded)
+            vecs = self._vectors_for(texts, pre, on_embedded)
             self.vectors.upsert([c.id for c in todo], vecs, [{"document_id": doc.id} for _ in todo])
         with self.db.session() as s:
             s.execute(delete(KbChunk).where(KbChunk.document_id == doc.id))
@@ -150,7 +146,7 @@ class KnowledgeBase:
                     locator=c.locator,
                     heading_path=c.heading_path,
                     text=c.text,
-                    tokens=" ".join(tokenize(index_text(doc.title, c.heading_path, c.locator, c.text))),
+                    tokens=_tokens(index_text(doc.title, c.heading_path, c.locator, c.text), pre),
                 )
                 for c in doc.chunks
             )
@@ -206,12 +202,12 @@ class KnowledgeBase:
         return len(rows)
 
     def _vectors_for(
-        self, texts: list[str], known: Mapping[str, np.ndarray], on_embedded: Callable[[int], None] | None
+        self, texts: list[str], pre: Precomputed, on_embedded: Callable[[int], None] | None
     ) -> np.ndarray:
         vecs = np.zeros((len(texts), self.embeddings.dimension), dtype=np.float32)
         missing: list[int] = []
         for i, text in enumerate(texts):
-            v = known.get(vector_key(text))
+            v = pre.vectors.get(vector_key(text))
             if v is not None and v.shape == (self.embeddings.dimension,):
                 vecs[i] = v
             else:
@@ -395,6 +391,11 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         self._snap()
         self.embeddings.encode(["预热"])
+
+
+def _tokens(text: str, pre: Precomputed) -> str:
+    shipped = pre.tokens.get(vector_key(text))
+    return shipped if shipped is not None else " ".join(tokenize(text))
 
 
 def _scaled(scores: np.ndarray, among: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from knowledge.chunking import ParsedDocument, parse_document
 from knowledge.embeddings import QifaEmbeddings, make_embeddings
 from knowledge.loaders import load_file
 from knowledge.packs import Pack, PackError, install_pack, shipped_packs
+from knowledge.precomputed import load_precomputed, vectors_file
 from knowledge.vectors import VectorStore
 
 SHIPPED_DIR = Path(__file__).parent / "content" / "guides"
@@ -153,23 +154,32 @@ def ensure_shipped(kb: KnowledgeBase, settings: Settings, catalogue: Catalogue |
     return _ensure_guides(kb, settings, catalogue) + ensure_packs(kb, settings)
 
 
+def guide_documents(settings: Settings, catalogue: Catalogue | None) -> list[tuple[ParsedDocument, int]]:
+    """The shipped guides (category 指引) and the catalogue's services, parsed, with their sizes."""
+    docs: list[tuple[ParsedDocument, int]] = []
+    root = SHIPPED_DIR.parent.parent.parent
+    for p in shipped_files():
+        loaded = load_file(p, int(settings.max_file_mb * 1e6))
+        loaded.meta.setdefault("category", "指引")
+        docs.append((parse_document(loaded.text, p.relative_to(root).as_posix(), loaded.meta), p.stat().st_size))
+    docs.extend((service_document(s), 0) for s in (catalogue.services if catalogue else []))
+    return docs
+
+
 def _ensure_guides(kb: KnowledgeBase, settings: Settings, catalogue: Catalogue | None) -> int:
     files = shipped_files()
     services = catalogue.services if catalogue else []
     digest = hashlib.sha256(
-        b"".join(p.name.encode() + p.read_bytes() for p in files)
+        b"metadata-v2"  # guides carry their category (指引) since the statutes pack came
+        + b"".join(p.name.encode() + p.read_bytes() for p in files)
         + repr([s.to_public_dict() for s in services]).encode()
     ).hexdigest()
     if kb.get_meta(SHIPPED_KEY) == digest:
         return 0
-    docs: list[tuple[ParsedDocument, int]] = []
-    root = SHIPPED_DIR.parent.parent.parent
-    for p in files:
-        loaded = load_file(p, int(settings.max_file_mb * 1e6))
-        loaded.meta.setdefault("category", "指引")
-        docs.append((parse_document(loaded.text, p.relative_to(root).as_posix(), loaded.meta), p.stat().st_size))
-    docs.extend((service_document(s), 0) for s in services)
-    changed = sum(kb.upsert(doc, size) != "unchanged" for doc, size in docs)
+    docs = guide_documents(settings, catalogue)
+    model = kb.embeddings.model_id
+    pre = load_precomputed(vectors_file(SHIPPED_DIR, model), model)
+    changed = sum(kb.upsert(doc, size, pre=pre) != "unchanged" for doc, size in docs)
     current = {d.id for d, _ in docs}
     for info in kb.documents():
         if info.source.startswith("catalogue:") and info.id not in current:

@@ -1,7 +1,7 @@
 """Knowledge packs shipped inside the package: a folder with ``manifest.yaml``, the texts, and the vectors
-of the bundled embedding model (``vectors-<model>.npz``, float16, keyed by ``vector_key`` of the text the
-model embeds). Installing a pack upserts its documents; a chunk whose vector is shipped is not embedded
-again, so a fresh data dir is ready in seconds. Another model, or a changed text, embeds only what it must.
+of the bundled embedding model with the search tokens (``vectors-<model>.npz``, see knowledge/precomputed.py).
+Installing a pack upserts its documents; a chunk whose vector is shipped is not embedded again, so a fresh
+data dir is ready in seconds. Another model, or a changed text, embeds only what it must.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 
-from knowledge.base import KnowledgeBase, vector_key
+from knowledge.base import KnowledgeBase
 from knowledge.chunking import ParsedDocument, index_text, parse_document
+from knowledge.precomputed import load_precomputed, vector_key, vectors_file
 
 PACKS_DIR = Path(__file__).parent / "content" / "packs"
 KINDS = ("法律", "行政法规", "司法解释", "地方性法规", "指引")
@@ -64,7 +64,7 @@ class Pack:
         return f"pack:{self.name}/{doc.file}"
 
     def vectors_path(self, model_id: str) -> Path:
-        return self.root / f"vectors-{re.sub(r'[^A-Za-z0-9_.-]', '_', model_id)}.npz"
+        return vectors_file(self.root, model_id)
 
     def digest(self) -> str:
         """Changes when the manifest or any text changes (the installed state is compared with it)."""
@@ -170,25 +170,6 @@ def shipped_packs(root: Path = PACKS_DIR) -> list[Pack]:
     return [load_pack(p) for p in sorted(root.iterdir()) if (p / "manifest.yaml").is_file()] if root.is_dir() else []
 
 
-def load_vectors(pack: Pack, model_id: str) -> dict[str, np.ndarray]:
-    """The shipped vectors for ``model_id`` (empty when the pack has none for that model)."""
-    path = pack.vectors_path(model_id)
-    if not path.is_file():
-        return {}
-    with np.load(path, allow_pickle=False) as data:
-        if str(data["model"]) != model_id:
-            return {}
-        vectors = data["vectors"].astype(np.float32)
-        return dict(zip((str(k) for k in data["keys"]), vectors, strict=True))
-
-
-def save_vectors(pack: Pack, model_id: str, keys: list[str], vectors: np.ndarray) -> Path:
-    path = pack.vectors_path(model_id)
-    np.savez_compressed(path, model=np.array(model_id), keys=np.array(keys),
-                        vectors=vectors.astype(np.float16))
-    return path
-
-
 @dataclass
 class PackStatus:
     name: str
@@ -221,16 +202,16 @@ def install_pack(
     digest = pack.digest()
     if kb.get_meta(pack.meta_key) == digest:
         return 0
-    known = load_vectors(pack, kb.embeddings.model_id)
+    pre = load_precomputed(pack.vectors_path(kb.embeddings.model_id), kb.embeddings.model_id)
     parsed = [pack.parsed(d) for d in pack.documents]
     if on_total is not None:
-        todo = sum(vector_key(index_text(p.title, c.heading_path, c.locator, c.text)) not in known
+        todo = sum(vector_key(index_text(p.title, c.heading_path, c.locator, c.text)) not in pre.vectors
                    for p in parsed for c in p.chunks)
         on_total(todo)
     changed = 0
     for p, d in zip(parsed, pack.documents, strict=True):
         size = (pack.root / d.file).stat().st_size
-        changed += kb.upsert(p, size, known=known, on_embedded=on_embedded) != "unchanged"
+        changed += kb.upsert(p, size, pre=pre, on_embedded=on_embedded) != "unchanged"
     current = {p.id for p in parsed}
     for info in kb.documents():
         if info.pack == pack.name and info.id not in current:
