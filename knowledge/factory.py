@@ -102,8 +102,9 @@ def service_document(svc: Service) -> ParsedDocument:
 
 
 def selected_packs(settings: Settings) -> list[Pack]:
-    """The shipped packs ``QIFA_SHIPPED_PACKS`` names (none when ``QIFA_SHIPPED_KNOWLEDGE`` is off)."""
-    names = [n.strip() for n in settings.shipped_packs.split(",") if n.strip()]
+    """The shipped packs ``QIFA_SHIPPED_PACKS`` names (none when ``QIFA_SHIPPED_KNOWLEDGE`` is off or the
+    value is ``none``: an empty variable counts as not set)."""
+    names = [n.strip() for n in settings.shipped_packs.split(",") if n.strip() and n.strip().lower() != "none"]
     if not settings.shipped_knowledge or not names:
         return []
     packs = {p.name: p for p in shipped_packs()}

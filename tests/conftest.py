@@ -174,7 +174,7 @@ def minilm() -> QifaEmbeddings:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "var", shipped_packs="")
+    return Settings(data_dir=tmp_path / "var", shipped_packs="none")
 
 
 @pytest.fixture
