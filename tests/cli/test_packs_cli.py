@@ -80,7 +80,8 @@ def test_packs_list_says_what_is_shipped_and_installed(installed: Path, tmp_path
     assert code == 0
     assert "not installed" in out and "not selected" in out
 
-    code, _, err = qifa(tmp_path / "other", QIFA_SHIPPED_KNOWLEDGE="true", QIFA_SHIPPED_PACKS="laws,tax")("packs", "list")
+    run = qifa(tmp_path / "other", QIFA_SHIPPED_KNOWLEDGE="true", QIFA_SHIPPED_PACKS="laws,tax")
+    code, _, err = run("packs", "list")
     assert code == 2 and err.strip() == "qifa: QIFA_SHIPPED_PACKS names unknown pack(s) tax; shipped: laws"
 
 
