@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     for pack in packs:
         print(write(pack.vectors_path(embeddings.model_id), pack.chunk_texts(), embeddings))
     guides = [index_text(d.title, c.heading_path, c.locator, c.text)
-              for d, _ in guide_documents(Settings(_env_file=None), load_catalogue()) for c in d.chunks]
+              for d, _ in guide_documents(Settings.model_construct(), load_catalogue()) for c in d.chunks]
     print(write(vectors_file(SHIPPED_DIR, embeddings.model_id), guides, embeddings))
     return 0
 
