@@ -185,17 +185,23 @@ class KnowledgeBase:
             self.vectors.delete(stray)
         return len(stray)
 
-    def reembed_all(self) -> int:
+    def reembed_all(
+        self, on_total: Callable[[int], None] | None = None, on_embedded: Callable[[int], None] | None = None
+    ) -> int:
         """Embed every stored chunk again (after the vector collection was rebuilt)."""
         with self.db.session() as s:
             rows = s.execute(
                 select(KbChunk.id, KbChunk.document_id, KbChunk.locator, KbChunk.heading_path, KbChunk.text,
                        KbDocument.title).join(KbDocument)
             ).all()
+        if on_total:
+            on_total(len(rows))
         for start in range(0, len(rows), 256):
             batch = rows[start : start + 256]
             vecs = self.embeddings.encode([index_text(r.title, r.heading_path, r.locator, r.text) for r in batch])
             self.vectors.upsert([r.id for r in batch], vecs, [{"document_id": r.document_id} for r in batch])
+            if on_embedded:
+                on_embedded(len(batch))
         with self.db.session() as s:
             self._bump(s)
         self._invalidate()

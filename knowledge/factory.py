@@ -63,7 +63,9 @@ def open_knowledge_base(
     )
     kb = KnowledgeBase(database, vectors, embeddings)
     if rebuild:
-        kb.reembed_all()
+        bar = _Progress("embedding")
+        kb.reembed_all(on_total=bar.start, on_embedded=bar.update)
+        bar.close()
     return kb
 
 
