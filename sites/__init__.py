@@ -7,6 +7,6 @@ CORS for registered origins only, and to record which site started a conversatio
 """
 
 from sites.origins import InvalidOrigin, normalise_origin
-from sites.registry import SiteError, SiteInfo, Sites, SiteRefused
+from sites.registry import SiteError, SiteInfo, SiteRefused, Sites
 
 __all__ = ["InvalidOrigin", "SiteError", "SiteInfo", "SiteRefused", "Sites", "normalise_origin"]
