@@ -41,6 +41,7 @@
       orderFailed: "预约未能提交：", network: "网络连接失败，请稍后再试。", busy: "正在回复…",
       tooLong: "消息过长，最多 {n} 字", notEnabledNoKey: "企法通未对本网站开通（缺少站点密钥）。",
       unread: "有新消息", typing: "企法通正在输入…",
+      start: [{ label: "服务清单 / Menu", message: "/menu" }, { label: "我的订单 / My orders", message: "/status" }],
       fields: {
         enterprise_name: "企业名称", credit_code: "统一社会信用代码", contact_name: "联系人", phone: "联系电话",
         preferred_time: "期望服务时间", description: "需求说明", consent: "个人信息使用同意"
@@ -52,7 +53,7 @@
       }
     },
     en: {
-      title: "qifa · legal services for enterprises", launcher: "Legal help", open: "Open the qifa chat",
+      title: "qifa · legal help", launcher: "Legal help", open: "Open the qifa chat",
       close: "Close the chat", newChat: "New conversation", input: "Type your question", send: "Send",
       handoff: "Talk to an adviser", backToBot: "Back to the assistant", del: "Delete my conversation", you: "You",
       bot: "qifa", adviser: "Legal adviser", system: "Notice",
@@ -73,6 +74,7 @@
       busy: "Replying…", tooLong: "The message is too long (at most {n} characters)",
       notEnabledNoKey: "qifa is not enabled for this site (no site key).", unread: "New message",
       typing: "qifa is typing…",
+      start: [{ label: "Service menu / 服务清单", message: "/menu" }, { label: "My orders / 我的订单", message: "/status" }],
       fields: {
         enterprise_name: "Enterprise name", credit_code: "Unified social credit code", contact_name: "Contact name",
         phone: "Phone", preferred_time: "Preferred time", description: "What you need", consent: "Consent"
@@ -271,6 +273,7 @@
 
   function addNotice() {
     log.appendChild(el("div", { "class": "notice", "data-qifa": "notice", role: "note" }, L.notice));
+    setSuggestions(L.start, []);
   }
 
   function who(m) {

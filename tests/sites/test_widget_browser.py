@@ -173,6 +173,10 @@ def adviser(env: Env) -> dict[str, str]:
 def test_a_cited_answer_and_markup_stays_text(page: Any, env: Env, rt: Runtime) -> None:
     open_widget(page, f"{env.host}/")
     assert "个人信息" in page.locator("[data-qifa=notice]").inner_text()
+    # the menu's suggestions are buttons
+    page.get_by_role("button", name="服务清单 / Menu").click()
+    page.locator("[data-qifa=message][data-role=bot]").first.wait_for(timeout=TIMEOUT)
+    assert page.locator("[data-qifa=suggestion]").filter(has_text="法律咨询").count() == 1
     answer = ask(page, "试用期最长能约定多久？")
     assert "试用期" in answer.inner_text()
     citations = answer.locator("[data-qifa=citation]")
@@ -188,7 +192,7 @@ def test_a_cited_answer_and_markup_stays_text(page: Any, env: Env, rt: Runtime) 
     page.wait_for_function("""() => document.querySelector('[data-qifa=root]').shadowRoot
         .querySelector('[data-qifa=feedback][data-vote="1"]').getAttribute('aria-pressed') === 'true'""")
     sid = stored(page, env)
-    bot = next(m for m in rt.conversations.messages(sid) if m.role == "bot")
+    bot = [m for m in rt.conversations.messages(sid) if m.role == "bot"][1]
     assert bot.feedback == 1
     assert Sites(rt.db).site_of(sid) == env.site.id  # the conversation names the site
 
@@ -202,7 +206,7 @@ def test_a_cited_answer_and_markup_stays_text(page: Any, env: Env, rt: Runtime) 
     mine.wait_for()
     assert TYPED_MARKUP in mine.inner_text()
     ask_done = page.locator("[data-qifa=message][data-role=bot]")
-    ask_done.nth(2).wait_for(timeout=TIMEOUT)
+    ask_done.nth(3).wait_for(timeout=TIMEOUT)
     counts = page.evaluate("""() => { const r = document.querySelector('[data-qifa=root]').shadowRoot;
         return [r.querySelectorAll('img').length, r.querySelectorAll('script').length, r.querySelectorAll('b').length,
                 window.__pwned === undefined]; }""")
