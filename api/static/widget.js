@@ -32,7 +32,7 @@
       backToBot: "返回机器人", del: "删除我的对话", you: "您", bot: "企法通", adviser: "法律顾问", system: "系统消息",
       notice: "个人信息说明：为解答问题、办理预约和转接法律顾问，我们会保存您在本对话中发送的消息以及您在预约表单中填写的信息，"
         + "仅用于办理您的请求，由县司法局依法管理并按规定期限保存。请勿发送与咨询无关的敏感个人信息。",
-      waiting: "已转接人工法律顾问，请等待回复", waitingCase: "工单号 ", sources: "出处", helpful: "有帮助",
+      waiting: "已转接人工法律顾问，请等待回复", waitingCase: "工单号 ", sources: "出处（点击查看原文）", helpful: "有帮助",
       unhelpful: "没有帮助", thanks: "感谢您的反馈", order: "预约", details: "详情", orderTitle: "预约服务：",
       submit: "提交预约", cancel: "返回对话", required: "此项为必填项", optional: "（选填）",
       consent: "我已阅读并同意：为办理本服务，收集上述企业名称、统一社会信用代码、联系人、电话等信息，仅用于本次服务的联系和办理，"
@@ -61,7 +61,7 @@
         + "keep the messages you send here and what you enter in order forms. They are used only for your requests, "
         + "managed by the county justice bureau and kept for the period the rules set. Please do not send sensitive "
         + "personal data the question does not need.",
-      waiting: "A legal adviser will reply here", waitingCase: "case ", sources: "Sources", helpful: "Helpful",
+      waiting: "A legal adviser will reply here", waitingCase: "case ", sources: "Sources (open to read the passage)", helpful: "Helpful",
       unhelpful: "Not helpful", thanks: "Thank you for the feedback", order: "Order", details: "Details",
       orderTitle: "Order: ", submit: "Submit the order", cancel: "Back to the chat", required: "This field is required",
       optional: " (optional)",
@@ -125,7 +125,8 @@
     ".adviser{align-self:flex-start;background:#ecfdf5;border:2px solid #059669}",
     ".adviser .who{color:#047857}",
     ".system{align-self:center;max-width:95%;background:#eef2ff;border:1px dashed #6366f1;font-size:13px;color:#3730a3}",
-    ".cites{margin:8px 0 0;padding:0;list-style:none;white-space:normal;display:flex;flex-direction:column;gap:4px}",
+    ".cites-head{display:block;margin-top:8px;font-size:12px;font-weight:600;color:#6b7280}",
+    ".cites{margin:4px 0 0;padding:0;list-style:none;white-space:normal;display:flex;flex-direction:column;gap:4px}",
     ".cites button{text-align:left;font-size:13px;padding:4px 8px;min-height:30px;width:100%;background:#f3f4f6}",
     ".cites blockquote{margin:4px 0 4px 8px;padding:6px 8px;border-left:3px solid var(--qf-accent);background:#fafafa;",
     "font-size:13px;white-space:pre-wrap}",
@@ -283,19 +284,32 @@
     return L.bot;
   }
 
-  function citationLabel(c, n) {
+  function citationLabel(c, n, labels) {
+    if (labels[n - 1]) return labels[n - 1];
     var where = c.locator ? " " + c.locator : "";
     var when = c.effective ? "（" + c.effective + "）" : "";
     return "[" + n + "] 《" + (c.title || "") + "》" + where + when;
   }
 
-  function addCitations(box, citations) {
+  // The reply's own list of sources ("出处：" / "Sources:", one "[n] label" a line) becomes the expandable
+  // citations below the text; its labels (in the reply's language) name the buttons.
+  var SOURCES = /\n\n(?:出处：|Sources:)\n((?:\[\d+\][^\n]*(?:\n|$))+)/;
+  function splitSources(text) {
+    var m = SOURCES.exec(text);
+    if (!m) return { text: text, labels: [] };
+    var rest = text.slice(m.index + m[0].length).replace(/^\n+/, "");
+    return { text: text.slice(0, m.index) + (rest ? "\n\n" + rest : ""),
+             labels: m[1].split("\n").filter(Boolean) };
+  }
+
+  function addCitations(box, citations, labels) {
+    box.appendChild(el("span", { "class": "cites-head" }, L.sources));
     var list = el("ol", { "class": "cites", "aria-label": L.sources });
     citations.forEach(function (c, i) {
       var item = el("li");
       var quote = el("blockquote", { hidden: "" }, c.snippet || "");
       var btn = el("button", { type: "button", "data-qifa": "citation", "aria-expanded": "false" },
-                   citationLabel(c, i + 1));
+                   citationLabel(c, i + 1, labels));
       btn.addEventListener("click", function () {
         var open = quote.hasAttribute("hidden");
         if (open) quote.removeAttribute("hidden"); else quote.setAttribute("hidden", "");
@@ -334,8 +348,10 @@
     var box = el("div", { "class": "msg " + m.role, "data-qifa": "message", "data-role": m.role });
     if (m.id) box.setAttribute("data-id", String(m.id));
     box.appendChild(el("span", { "class": "who" }, who(m)));
-    box.appendChild(el("span", { "class": "text" }, m.text));
-    if (m.citations && m.citations.length) addCitations(box, m.citations);
+    var cited = m.citations && m.citations.length;
+    var parts = cited ? splitSources(m.text) : { text: m.text, labels: [] };
+    box.appendChild(el("span", { "class": "text" }, parts.text));
+    if (cited) addCitations(box, m.citations, parts.labels);
     if (m.role === "bot" && m.id && m.route === "answer") addFeedback(box, m.id, m.feedback);
     log.appendChild(box);
     scrollDown();

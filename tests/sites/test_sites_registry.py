@@ -129,3 +129,19 @@ def test_migration_0006_keeps_every_conversation_and_goes_back(tmp_path: Path) -
         assert "site_id" not in columns
         assert conn.execute("SELECT count(*) FROM chat_messages").fetchone() == (1,)
         assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'sites'").fetchall()
+
+
+def test_the_sites_package_imports_no_channel() -> None:
+    """sites/ is a domain package: the API and the CLI use it, never the other way round."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "sites"
+    imported: set[str] = set()
+    for path in root.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+    assert "db" in imported  # the scan sees the imports
+    assert not imported & {"fastapi", "starlette", "telegram", "api", "bot", "cli"}
