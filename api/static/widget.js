@@ -344,7 +344,11 @@
     box.appendChild(row);
   }
 
+  // what the buttons send, shown with their labels when the history brings them back
+  var COMMANDS = { "/human": L.handoff, "/bot": L.backToBot, "/menu": L.start[0].label, "/status": L.start[1].label };
+
   function addMessage(m) {
+    if (m.history && m.role === "user" && COMMANDS[m.text]) m.text = COMMANDS[m.text];
     var box = el("div", { "class": "msg " + m.role, "data-qifa": "message", "data-role": m.role });
     if (m.id) box.setAttribute("data-id", String(m.id));
     box.appendChild(el("span", { "class": "who" }, who(m)));
