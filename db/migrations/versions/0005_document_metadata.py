@@ -1,7 +1,7 @@
 """document metadata: English title, category, issuing body, public URL and knowledge pack
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0006 (0006 reached main first, on 0004; this one follows it so the chain stays linear)
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0005'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
