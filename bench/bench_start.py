@@ -2,7 +2,7 @@
 guides, catalogue and statutes pack from their shipped vectors) and on a later start (nothing to do), and its
 resident memory with the pack loaded. Needs no shared data.
 
-    python bench/bench_start.py [--rounds 3] [--out start.json]
+    python bench/bench_start.py [--rounds 3] [--packs laws] [--out start.json]
 
 Each round: a real ``python -m cli.main serve`` subprocess on a free port with a new temporary data dir
 (first start), stopped, then started again on the same data dir (warm start). The memory (VmRSS, VmHWM from
@@ -43,9 +43,9 @@ def memory_mb(pid: int) -> dict[str, float]:
     return out
 
 
-def start(data_dir: Path) -> tuple[subprocess.Popen[bytes], int, float]:
+def start(data_dir: Path, packs: str) -> tuple[subprocess.Popen[bytes], int, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
-    env.update(QIFA_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO))
+    env.update(QIFA_DATA_DIR=str(data_dir), QIFA_SHIPPED_PACKS=packs, PYTHONPATH=str(REPO))
     port = free_port()
     began = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)], cwd=data_dir.parent,
@@ -81,15 +81,16 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--packs", default="laws", help="QIFA_SHIPPED_PACKS for the server ('none': guides only)")
     ap.add_argument("--out", help="save the figures as JSON")
     args = ap.parse_args(argv)
     rows = []
     for n in range(args.rounds):
         tmp = Path(tempfile.mkdtemp(prefix="qifa-bench-start-"))
         try:
-            proc, _, first = start(tmp / "var")
+            proc, _, first = start(tmp / "var", args.packs)
             stop(proc)
-            proc, port, warm = start(tmp / "var")
+            proc, port, warm = start(tmp / "var", args.packs)
             first_answer = ask(port, "公司拖欠工资，员工可以怎么办？")
             mem = memory_mb(proc.pid)
             stop(proc)
