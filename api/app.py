@@ -23,7 +23,7 @@ from api.routers import (
     staff_users,
     telegram,
 )
-from assistant.runtime import Runtime, build_runtime
+from composition import Runtime, build_runtime
 from config import Settings
 from config.settings import DEFAULT_SECRET_KEY
 

@@ -9,14 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from assistant.runtime import Runtime
+from composition import Runtime
 
 PW = "adviser-pass-1"
 
 
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
-    assert runtime.accounts is not None
     runtime.accounts.add("wang", "adviser", PW)
     with TestClient(create_app(runtime=runtime), follow_redirects=False) as c:
         yield c

@@ -18,11 +18,12 @@ from emulator import BotApiEmulator
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from sqlalchemy import select
 
-from assistant.advisers import CLOSED_NOTICE
-from assistant.runtime import Runtime
-from bot.app import APOLOGY, HELP, NOTICE, TelegramBot
+from assistant.texts import t
+from bot.app import APOLOGY, HELP, TelegramBot
 from bot.render import ADVISER_MARK, HANDOFF_MARK, MAX_CHARS, utf16_len
+from composition import Runtime
 from db.models_chat import ChatMessage
+from handoffs.desk import CLOSED_NOTICE
 from knowledge.embeddings import QifaEmbeddings
 
 CHAT = 424242
@@ -108,8 +109,9 @@ async def test_start_shows_notice_and_menu_then_category_service_order(bot: Tele
 
     user = User(emulator)
     [start] = await user.say("/start")
-    assert NOTICE["zh"][:10] in start["text"] and "企法通" in start["text"]
-    assert start["text"].index("企法通") < start["text"].index(NOTICE["zh"][:10]) < start["text"].index("服务清单")
+    notice = t("privacy", "zh")[:10]
+    assert notice in start["text"] and "企法通" in start["text"]
+    assert start["text"].index("企法通") < start["text"].index(notice) < start["text"].index("服务清单")
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons(start))
     [listing] = await user.press(start, "^法律咨询")
     assert listing["text"].startswith("【法律咨询】")
@@ -179,7 +181,6 @@ async def test_human_handoff_then_adviser_reply_arrives_marked(bot: TelegramBot,
     assert rt.conversations.undelivered("telegram") == []
     await asyncio.sleep(1.2)  # delivered once, not again
     assert len(emulator.sent(CHAT)) == 2
-    assert rt.advisers is not None
     rt.advisers.close(case.id, "王律师")
     await emulator.wait_sent(CHAT, 3, timeout=2.5)
     closed = emulator.sent(CHAT)[2]["text"]
