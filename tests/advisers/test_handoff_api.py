@@ -112,9 +112,9 @@ def test_reply_arrives_over_sse_within_a_second(client: TestClient, server: str)
         with httpx.stream("GET", f"{server}/api/v1/sessions/{sid}/events",
                           headers={"Last-Event-ID": str(last)}, timeout=5) as r:
             assert r.headers["content-type"].startswith("text/event-stream")
-            ready.set()
             event: dict[str, str] = {}
             for line in r.iter_lines():
+                ready.set()  # the stream has begun (its first line is the retry interval)
                 if line.startswith(("event:", "id:", "data:")):
                     key, _, value = line.partition(":")
                     event[key] = value.strip()
@@ -125,7 +125,6 @@ def test_reply_arrives_over_sse_within_a_second(client: TestClient, server: str)
     t = threading.Thread(target=listen, daemon=True)
     t.start()
     assert ready.wait(5)
-    time.sleep(0.2)
     sent = time.monotonic()
     r = client.post(f"/api/v1/handoffs/{case_id}/reply", headers=wang, json={"text": "顾问已接入。"})
     assert r.status_code == 201

@@ -124,7 +124,8 @@ def test_hostile_input_on_the_staff_routes(client: TestClient, staff: dict[str, 
 
 
 def test_the_unexpected_is_a_json_500_with_a_request_id_logged_with_its_traceback(
-        client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     def broken(*_: Any, **__: Any) -> Any:
         raise RuntimeError("secret detail of the failure")
 
