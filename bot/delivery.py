@@ -19,9 +19,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.render import PARSE_MODE, adviser_message, escape, split_text
 from composition import Runtime
-from handoffs.cases import CaseInfo
-from handoffs.desk import CaseError
-from handoffs.feed import cases_after, last_case_id, recent_user_messages
+from handoffs import CaseError, CaseInfo, cases_after, last_case_id, recent_user_messages
 
 log = logging.getLogger(__name__)
 
