@@ -60,4 +60,4 @@ def events(session_id: TextPath, rt: RuntimeDep, last_event_id: Annotated[str | 
            after: AfterQuery = 0) -> EventSourceResponse:
     rt.conversations.get(session_id)  # unknown -> 404 unknown_session
     return EventSourceResponse(_stream(rt.conversations, session_id, _start(last_event_id, after)),
-                               ping=int(HEARTBEAT_S), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+                               ping=HEARTBEAT_S, headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
