@@ -51,7 +51,8 @@ def test_after_last_event_id_and_heartbeat(server: str, runtime: Runtime) -> Non
 
     lines, events = read(url, 2)
     assert lines[0].startswith("retry:")
-    assert [(e["id"], e["event"], e["role"]) for e in events] == [(first, "message", "user"), (second, "message", "bot")]
+    assert [(e["id"], e["event"], e["role"]) for e in events] == [
+        (first, "message", "user"), (second, "message", "bot")]
     assert any(line.startswith(":") for line in lines)  # the heartbeat comment
 
     _, events = read(f"{url}?after={first}", 1)
