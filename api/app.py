@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
+from api import sites as site_gate
 from api.console.router import install as install_console
 from api.routers import (
     auth,
@@ -22,6 +23,7 @@ from api.routers import (
     staff_orders,
     staff_users,
     telegram,
+    widget,
 )
 from composition import Runtime, build_runtime
 from config import Settings
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="qifa (企法通) API", version="0.1.0", lifespan=lifespan,
                   description="Enterprise legal-service assistant: chat, services, orders, hand-offs.")
+    site_gate.install(app)  # the gate admitting the sites that embed the widget (inside the request id)
     errors.install(app)
     # enterprises: chat, messages and events, catalogue, orders; Telegram's webhook
     for module in (health, chat, sessions, events, services, orders, telegram):
@@ -66,4 +69,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in (auth, handoffs, staff_orders, staff_users):
         app.include_router(module.router)
     install_console(app)
+    # the web widget and its demo page
+    app.include_router(widget.router)
     return app

@@ -32,6 +32,7 @@ from orders import (
     UnknownOrder,
     UnknownService,
 )
+from sites import SiteRefused
 from staff import AccountError, UnknownUser
 
 log = logging.getLogger("qifa.api")
@@ -45,6 +46,7 @@ STATUS: dict[type[Exception], int] = {
     CaseError: 409, UnknownCase: 404, InvalidText: 422,
     AccountError: 422, UnknownUser: 404,
     UnknownGroup: 422,
+    SiteRefused: 403,
 }
 
 
@@ -67,7 +69,7 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _domain(exc: Exception) -> JSONResponse:
+def render(exc: Exception) -> JSONResponse:
     """A domain error as JSON: its code, its message (both languages) and the field it names."""
     status = status_of(exc)
     if isinstance(exc, FormInvalid):
@@ -88,6 +90,8 @@ def _domain(exc: Exception) -> JSONResponse:
         return error(status, exc.code, str(exc), [{"field": "case", "message": str(exc)}])
     if isinstance(exc, AccountError):
         return error(status, exc.code, str(exc), [{"field": "user", "message": str(exc)}])
+    if isinstance(exc, SiteRefused):
+        return error(status, exc.code, str(exc), [{"field": "site_key", "message": str(exc)}])
     if isinstance(exc, UnknownGroup):
         label = "服务类别" if exc.kind == "category" else "服务场景"
         message = f"{exc} / 未知的{label}"
@@ -133,7 +137,7 @@ def install(app: FastAPI) -> None:
         return error(422, "invalid_request", f"invalid fields: {names} / 以下字段无效：{names}", fields)
 
     async def domain(_: Request, exc: Exception) -> JSONResponse:
-        return _domain(exc)
+        return render(exc)
 
     for cls in STATUS:
         app.add_exception_handler(cls, domain)

@@ -151,3 +151,12 @@ class ServiceOut(BaseModel):
     contact: str
     requires_adviser: bool
     form_fields: list[str] = Field(description="the fields POST /api/v1/orders asks for")
+
+
+class WidgetConfig(BaseModel):
+    """What the widget needs before the first message (GET /api/v1/widget/config)."""
+
+    site: str | None = Field(description="the name of the site whose key came with the request, else null")
+    retention_days: int = Field(description="days an order's personal details are kept (the consent text)")
+    max_message_chars: int
+    delete_conversation: bool = Field(description="whether the widget offers to delete a conversation")

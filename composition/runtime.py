@@ -17,6 +17,7 @@ from knowledge.embeddings import QifaEmbeddings
 from knowledge.factory import ensure_shipped, open_knowledge_base
 from knowledge.tokens import warm_up
 from orders import OrderDesk, OrderForm
+from sites import Sites
 from staff import Accounts
 
 
@@ -34,6 +35,7 @@ class Runtime:
     orders: OrderDesk  # service orders
     accounts: Accounts  # staff accounts and the login throttle
     advisers: AdviserDesk  # the advisers' desk
+    sites: Sites  # web sites embedding the widget
 
     def close(self) -> None:
         self.db.dispose()
@@ -65,4 +67,4 @@ def build_runtime(
                           LlmWriter(chat_model) if chat_model is not None else None)
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
-                   Accounts(database), advisers)
+                   Accounts(database), advisers, Sites(database))

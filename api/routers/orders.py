@@ -8,21 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from api.deps import RuntimeDep
 from api.schemas import OrderId, SafeText
 from api.schemas_orders import OrderCancel, OrderCreate, OrderOut, OrderRating
+from api.sites import record_site
 from orders import UnknownOrder
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 
 
 @router.post("", status_code=201, response_model=OrderOut)
-def create_order(body: OrderCreate, rt: RuntimeDep) -> dict[str, Any]:
+def create_order(body: OrderCreate, rt: RuntimeDep, request: Request) -> dict[str, Any]:
     data = body.model_dump(exclude={"service_id", "session_id", "lang"})
     data["consent"] = body.consent is True  # over HTTP only a JSON true is consent
     order = rt.orders.place(body.service_id, data, body.session_id, channel="web", lang=body.lang or "zh")
+    if order.session_id is not None:
+        record_site(request, order.session_id)
     return order.to_json()
 
 
