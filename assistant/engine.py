@@ -11,14 +11,13 @@ import logging
 import re
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from assistant.answer import extractive, with_notice
 from assistant.conversations import Conversations
-from assistant.handoffs import CaseInfo, Handoffs
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
-from assistant.office_hours import OfficeHours
+from assistant.ports import Case, CaseBook, FormFlow, Hours
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, classify, is_dissatisfied
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
@@ -45,15 +44,11 @@ SERVICE_DETAIL = re.compile(r"(材料|流程|步骤|多久|时限|费用|收费|
                             r"documents?|materials?|steps?|how long|fee|cost|contact|process)", re.I)
 
 
-class FormFlow(Protocol):
-    """What the engine needs of the order-form flow (assistant.forms.OrderForm implements it)."""
-
-    def active(self, state: dict[str, Any]) -> bool: ...
-    def start(self, sid: str, service: Service, lang: str, state: dict[str, Any]) -> Reply: ...
-    def step(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply: ...
-    def command(self, sid: str, name: str, arg: str, lang: str, state: dict[str, Any]) -> Reply | None: ...
-    def intercept(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None: ...
-    def after(self, sid: str, lang: str, state: dict[str, Any], reply: Reply) -> None: ...
+LANGS = ("zh", "en")
+LANG_COMMAND = re.compile(r"^/lang(?:@\w+)?(?:\s+(\S+))?\s*$", re.I)
+# kept in the session's state: the language the user chose (/lang), and whether the personal-data notice was given
+CHOSEN_LANG = "chosen_lang"
+NOTICE_GIVEN = "notice_given"
 
 
 class InvalidMessage(ValueError):
@@ -61,16 +56,16 @@ class InvalidMessage(ValueError):
 
 
 class Assistant:
-    def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: Handoffs,
-                 catalogue: Catalogue, llm: LlmWriter | None = None) -> None:
+    def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: CaseBook,
+                 catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None) -> None:
         self.settings = settings
         self.kb = kb
         self.conversations = conversations
         self.handoffs = handoffs
         self.catalogue = catalogue
+        self.hours = hours
+        self.forms = forms
         self.llm = llm
-        self.hours = OfficeHours.parse(settings.office_hours, settings.timezone)
-        self.forms: FormFlow | None = None  # the order-form flow, attached by the runtime
 
     # ---- input -----------------------------------------------------------------------------------
     def check(self, message: object) -> str:
@@ -88,16 +83,30 @@ class Assistant:
 
     # ---- the one entry point ---------------------------------------------------------------------------
     def handle(self, session_id: str | None, message: object, lang: str | None = None, channel: str = "cli",
-               external_id: str | None = None) -> Reply:
+               external_id: str | None = None, *, hint: str | None = None, sticky: bool = False) -> Reply:
+        """One message of a session (None: a new one, or the session of ``channel`` + ``external_id``).
+
+        The reply's language: ``lang`` when given; else the one chosen with ``/lang``; else, with ``sticky``
+        (a button press), the conversation's; else ``hint`` (e.g. the user's Telegram language); else the
+        message's own. The first reply of a session carries the personal-data notice (``Reply.notice``)."""
         text = self.check(message)
         sess = self.conversations.open(session_id, channel, external_id)
-        lang = lang if lang in ("zh", "en") else ("en" if is_english(text) else "zh")
-        self.conversations.add(sess.id, "user", text)
         state: dict[str, Any] = dict(sess.state or {})
-        reply = self._dispatch(sess.id, text, lang, state)
-        if self.forms is not None:  # the rating prompt once an order is completed
-            self.forms.after(sess.id, lang, state, reply)
+        chosen = state.get(CHOSEN_LANG)
+        if lang not in LANGS:
+            lang = (chosen if chosen in LANGS else sess.lang if sticky and sess.lang in LANGS
+                    else hint if hint in LANGS else "en" if is_english(text) else "zh")
+        self.conversations.add(sess.id, "user", text)
+        choice = LANG_COMMAND.match(text)
+        if choice is not None:
+            reply, lang = self._choose_lang(sess.id, (choice.group(1) or "").lower(), lang, state)
+        else:
+            reply = self._dispatch(sess.id, text, lang, state)
+            self.forms.after(sess.id, lang, state, reply)  # the rating prompt once an order is completed
         reply.session_id, reply.lang = sess.id, lang
+        if not state.get(NOTICE_GIVEN):
+            reply.notice = t("privacy", lang)
+            state[NOTICE_GIVEN] = True
         stored = None
         if reply.reply:
             stored = self.conversations.add(sess.id, "bot", reply.reply, reply.route,
@@ -105,6 +114,20 @@ class Assistant:
         reply.message_id = stored.id if stored else None
         self.conversations.save_state(sess.id, state, lang)
         return reply
+
+    def language(self, channel: str, external_id: str, fallback: str) -> str:
+        """The language chosen with ``/lang`` in the session of ``channel`` + ``external_id``, else ``fallback``."""
+        state = self.conversations.state_of(channel, external_id)
+        chosen = state.get(CHOSEN_LANG) if state else None
+        return str(chosen) if chosen in LANGS else fallback
+
+    @staticmethod
+    def _choose_lang(sid: str, choice: str, lang: str, state: dict[str, Any]) -> tuple[Reply, str]:
+        """``/lang zh|en``: the session's language from now on (kept in its state)."""
+        if choice not in LANGS:
+            return Reply(sid, t("lang_usage", lang), "menu"), lang
+        state[CHOSEN_LANG] = choice
+        return Reply(sid, t("lang_set", choice), "menu"), choice
 
     def _dispatch(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
         case = self.handoffs.active(sid)
@@ -115,7 +138,7 @@ class Assistant:
             command = self._command(sid, text, lang, state)
             if command is not None:
                 return command
-        if self.forms is not None and self.forms.active(state):
+        if self.forms.active(state):
             return self.forms.step(sid, text, lang, state)
         if is_dissatisfied(text):
             state["unhappy"] = int(state.get("unhappy", 0)) + 1
@@ -123,10 +146,9 @@ class Assistant:
                 return self._handoff(sid, "dissatisfied", lang, state, [])
             return self._fallback(sid, lang, key="dissatisfied")
         state["unhappy"] = 0
-        if self.forms is not None:  # "我的订单进度" / "my orders" / "取消订单 QF-…"
-            tracked = self.forms.intercept(sid, text, lang, state)
-            if tracked is not None:
-                return tracked
+        tracked = self.forms.intercept(sid, text, lang, state)  # "我的订单进度" / "my orders" / "取消订单 QF-…"
+        if tracked is not None:
+            return tracked
         intent = classify(text)
         return self._route(sid, text, lang, state, intent)
 
@@ -153,7 +175,7 @@ class Assistant:
         state["unhappy"] = 0
         return Reply(sid, self.handoff_text(case, lang), "handoff", handoff=case.brief())
 
-    def handoff_text(self, case: CaseInfo, lang: str, now: datetime | None = None) -> str:
+    def handoff_text(self, case: Case, lang: str, now: datetime | None = None) -> str:
         now = now or datetime.now(UTC)
         if self.hours.is_open(now):
             when = t("when_open", lang, hours=self.hours.spec, minutes=self.settings.handoff_response_minutes)
@@ -165,20 +187,14 @@ class Assistant:
 
     def _order(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
         found = match_services(self.catalogue, text)
-        if self.forms is not None and len(found) == 1:
+        if len(found) == 1:
             return self.forms.start(sid, found[0], lang, state)
         if not found:
             body, suggestions = menu(self.catalogue, lang)
             return Reply(sid, t("order_choose", lang) + "\n" + body, "order", suggestions=suggestions)
-        if len(found) > 1:
-            lines = [t("order_choose", lang)] + [f"· {service_name(s, lang)}" for s in found]
-            suggestions = [Suggestion(service_name(s, lang), f"/order {s.id}", "order") for s in found]
-            return Reply(sid, "\n".join(lines), "order", suggestions=suggestions,
-                         data={"services": [s.id for s in found]})
-        svc = found[0]
-        state["last_service"] = svc.id
-        return Reply(sid, t("order_intro", lang) + "\n" + service_detail(svc, lang), "order",
-                     suggestions=service_suggestions(svc, lang), data={"services": [svc.id]})
+        lines = [t("order_choose", lang)] + [f"· {service_name(s, lang)}" for s in found]
+        suggestions = [Suggestion(service_name(s, lang), f"/order {s.id}", "order") for s in found]
+        return Reply(sid, "\n".join(lines), "order", suggestions=suggestions, data={"services": [s.id for s in found]})
 
     def _answer(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
         last_service = self.catalogue.get(str(state.get("last_service") or ""))
@@ -233,19 +249,14 @@ class Assistant:
             listing = category_listing(self.catalogue, arg, lang)
             if listing is not None:
                 return Reply(sid, listing[0], "menu", suggestions=listing[1])
-        if self.forms is not None:  # /status /cancel /cancel_order /rate /edit /confirm
-            ordered = self.forms.command(sid, name, arg, lang, state)
-            if ordered is not None:
-                return ordered
+        ordered = self.forms.command(sid, name, arg, lang, state)  # /status /cancel /cancel_order /rate /edit …
+        if ordered is not None:
+            return ordered
         svc = self.catalogue.get(arg) if arg else None
         if name == "service" and svc is not None:
             return self._service_answer(sid, svc, lang, state)
         if name == "order" and svc is not None:
-            if self.forms is not None:
-                return self.forms.start(sid, svc, lang, state)
-            state["last_service"] = svc.id
-            return Reply(sid, t("order_intro", lang) + "\n" + service_detail(svc, lang), "order",
-                         suggestions=service_suggestions(svc, lang), data={"services": [svc.id]})
+            return self.forms.start(sid, svc, lang, state)
         if name == "order":
             return self._order(sid, arg or text, lang, state)
         return None

@@ -54,13 +54,12 @@ class Reply:
     suggestions: list[Suggestion] = field(default_factory=list)
     handoff: dict[str, Any] | None = None
     lang: str = "zh"
-    id: str | None = None  # caller's id (batch) or the stored message id
-    message_id: int | None = None
+    message_id: int | None = None  # the stored bot message (what feedback names)
     data: dict[str, Any] = field(default_factory=dict)  # structured extras (service cards, order form state)
+    notice: str | None = None  # the personal-data notice, on the first reply of a session (every channel shows it)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id,
             "session_id": self.session_id,
             "reply": self.reply,
             "route": self.route,
@@ -70,4 +69,5 @@ class Reply:
             "handoff": self.handoff,
             "message_id": self.message_id,
             "data": self.data,
+            "notice": self.notice,
         }

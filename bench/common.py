@@ -157,7 +157,7 @@ def make_settings(data_dir: Path, **overrides: Any) -> Any:
 
 
 def make_runtime(data_dir: Path, **overrides: Any) -> Any:
-    from assistant.runtime import build_runtime
+    from composition import build_runtime
 
     return build_runtime(make_settings(data_dir, **overrides))
 

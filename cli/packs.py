@@ -19,8 +19,9 @@ def add_parser(sub: Any) -> None:
 
 
 def packs_list(args: argparse.Namespace) -> int:
-    from cli.commands import UserError
-    from knowledge.factory import DataDirError, open_database, open_knowledge_base, selected_packs
+    from cli.errors import UserError
+    from db import DataDirError, open_database
+    from knowledge.factory import open_knowledge_base, selected_packs
     from knowledge.packs import PackError, pack_status, shipped_packs
     from knowledge.vectors import IndexModelMismatch
 

@@ -16,38 +16,10 @@ from knowledge.embeddings import QifaEmbeddings, make_embeddings
 from knowledge.loaders import load_file
 from knowledge.packs import Pack, PackError, install_pack, shipped_packs
 from knowledge.precomputed import load_precomputed, vectors_file
-from knowledge.vectors import VectorStore
+from knowledge.vectors import VectorStore, chroma_client
 
 SHIPPED_DIR = Path(__file__).parent / "content" / "guides"
 SHIPPED_KEY = "shipped_hash"
-
-
-class DataDirError(RuntimeError):
-    """The data directory cannot be used."""
-
-
-def open_database(settings: Settings) -> Database:
-    if not settings.database_url:
-        _check_data_dir(settings.data_dir)
-    database = Database(settings.sqlalchemy_url)
-    database.migrate()
-    return database
-
-
-def _check_data_dir(path: Path) -> None:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataDirError(f"cannot create the data directory {path}: {exc.strerror}") from exc
-    probe = path / ".write-test"
-    try:
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as exc:
-        raise DataDirError(
-            f"the data directory {path.resolve()} is not writable ({exc.strerror}); "
-            "set QIFA_DATA_DIR to a writable folder"
-        ) from exc
 
 
 def open_knowledge_base(
@@ -70,19 +42,7 @@ def open_knowledge_base(
 
 
 def _drop_collection(settings: Settings, path: Path | None) -> None:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        from urllib.parse import urlparse
-
-        u = urlparse(settings.chroma_url)
-        client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000, settings=chroma_settings)
-    else:
-        assert path is not None
-        path.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    client = chroma_client(settings.chroma_url, path)
     if settings.chroma_collection in [c.name for c in client.list_collections()]:
         client.delete_collection(settings.chroma_collection)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from assistant.runtime import Runtime, build_runtime
+from composition import Runtime, build_runtime
 from config import Settings
 from ingest.pipeline import ingest
 from knowledge.embeddings import QifaEmbeddings

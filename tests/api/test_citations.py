@@ -10,7 +10,7 @@ from conftest import LABOUR_2012, LABOUR_TITLE, Docs
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from assistant.runtime import Runtime
+from composition import Runtime
 from ingest.pipeline import ingest
 from knowledge.chunking import document_id
 

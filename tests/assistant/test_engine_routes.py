@@ -21,9 +21,9 @@ import assistant.engine as engine_module
 from assistant.conversations import UnknownSession
 from assistant.engine import InvalidMessage
 from assistant.reply import Reply
-from assistant.runtime import Runtime
 from assistant.services import match_services
 from assistant.texts import t
+from composition import Runtime
 from db.base import utcnow
 from db.models_chat import ChatSession, Handoff
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import COMPANY, LABOUR_2012, LABOUR_TITLE, REPO, Docs
 
-from assistant.runtime import build_runtime
 from cli.main import main
+from composition import build_runtime
 from config import Settings, get_settings
 from ingest.pipeline import ingest
 from knowledge.chunking import document_id
@@ -123,8 +123,8 @@ def test_ask_json_has_the_documented_shape(qifa, prepared) -> None:
     code, out, err = run("ask", "劳动合同的试用期最长能约定多久？", "--json")
     assert code == 0, err
     reply = json.loads(out)
-    assert {"id", "session_id", "reply", "route", "citations"} <= set(reply)
-    assert reply["id"] is None
+    assert {"session_id", "reply", "route", "citations", "message_id", "notice"} <= set(reply)
+    assert "id" not in reply and isinstance(reply["message_id"], int) and reply["notice"]
     assert reply["route"] == "answer"
     assert isinstance(reply["session_id"], str) and len(reply["session_id"]) >= 16
     assert reply["citations"], "an answer must cite the retrieved passages"

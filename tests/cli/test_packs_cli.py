@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.runtime import build_runtime
 from cli.main import main
+from composition import build_runtime
 from config import Settings, get_settings
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.factory import ensure_shipped

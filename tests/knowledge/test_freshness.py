@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import COMPANY, COMPANY_TITLE, LABOUR_2012, LABOUR_TITLE, REPO, Docs
 
-from assistant.runtime import Runtime, build_runtime
+from composition import Runtime, build_runtime
 from config import Settings
 from ingest.pipeline import ingest
 from knowledge.base import Passage

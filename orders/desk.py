@@ -1,31 +1,30 @@
 """The order desk: create orders with their QF-YYYYMMDD-NNNN numbers, follow their status, keep their history.
 
 Numbers come from a per-day counter row bumped by the first statement of the transaction that creates the
-order (``UPDATE … SET last = last + 1`` takes the write lock at once), with a unique constraint on the number
-and a retry as the safety net.
+order (one ``INSERT … ON CONFLICT DO UPDATE … RETURNING``, which takes the write lock at once); the number
+also has a unique constraint.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from assistant.conversations import UnknownSession
-from assistant.validation import Bilingual, validate_form
+from assistant.conversations import Conversations
 from db import Database
-from db.base import utcnow
-from db.models_chat import ChatSession
+from db.base import iso_utc, utcnow
 from db.models_orders import Order, OrderCounter, OrderEvent
-from knowledge.catalogue import Catalogue
+from knowledge.catalogue import Catalogue, Service
+from orders.validation import Bilingual, validate_form
 
 # How long an order's personal details are kept (PIPL) unless Settings.order_retention_days says otherwise.
 RETENTION_DAYS = 365
@@ -50,13 +49,11 @@ RATING_LEVELS: dict[int, tuple[str, str]] = {
 }
 RATING_COMMENT_MAX = 500
 NUMBER_RE = re.compile(r"QF-\d{8}-\d{4,}", re.I)
-_ATTEMPTS = 8
 
 
 class OrderError(Bilingual, Exception):
-    """A refused order operation, with a message in both languages and an HTTP-like status."""
+    """A refused order operation (a conflict with the order's state), with a message in both languages."""
 
-    status = 409
     code = "order_error"
 
     def __init__(self, zh: str, en: str, field: str | None = None) -> None:
@@ -65,7 +62,7 @@ class OrderError(Bilingual, Exception):
 
 
 class UnknownOrder(OrderError):
-    status, code = 404, "unknown_order"
+    code = "unknown_order"
 
     def __init__(self, ref: object) -> None:
         super().__init__(f"没有找到订单 {ref}（只能查看本会话提交的订单）",
@@ -73,7 +70,7 @@ class UnknownOrder(OrderError):
 
 
 class UnknownService(OrderError):
-    status, code = 404, "unknown_service"
+    code = "unknown_service"
 
     def __init__(self, service_id: str) -> None:
         super().__init__(f"没有这项服务：{service_id}", f"no service '{service_id}'", "service_id")
@@ -88,7 +85,7 @@ class RatingRefused(OrderError):
 
 
 class InvalidRating(OrderError):
-    status, code = 422, "invalid_rating"
+    code = "invalid_rating"
 
 
 @dataclass
@@ -102,7 +99,7 @@ class OrderEventInfo:
 
     def to_json(self) -> dict[str, Any]:
         d = dict(self.__dict__)
-        d["created_at"] = self.created_at.isoformat() + "Z"
+        d["created_at"] = iso_utc(self.created_at)
         return d
 
 
@@ -138,19 +135,20 @@ class OrderInfo:
     def to_json(self) -> dict[str, Any]:
         d = {k: v for k, v in self.__dict__.items() if k != "history"}
         for key in ("consent_at", "retain_until", "rated_at", "created_at", "updated_at"):
-            d[key] = d[key].isoformat() + "Z" if d[key] else None
+            d[key] = iso_utc(d[key])
         d["rating_label"] = self.rating_label
         d["rating_label_en"] = RATING_LEVELS[self.rating][1] if self.rating else None
         d["history"] = [e.to_json() for e in self.history]
         return d
 
-
-def _info(o: Order) -> OrderInfo:
-    history = [OrderEventInfo(e.kind, e.from_status, e.to_status, e.actor, e.reason, e.created_at) for e in o.events]
-    return OrderInfo(o.id, o.number, o.session_id, o.service_id, o.service_name, o.status, o.channel, o.lang,
-                     o.enterprise_name, o.credit_code, o.contact_name, o.phone, o.preferred_time, o.description,
-                     o.consent_at, o.retain_until, o.rating, o.rating_comment, o.rated_at, o.created_at,
-                     o.updated_at, history)
+    @classmethod
+    def from_row(cls, o: Order) -> OrderInfo:
+        history = [OrderEventInfo(e.kind, e.from_status, e.to_status, e.actor, e.reason, e.created_at)
+                   for e in o.events]
+        return cls(o.id, o.number, o.session_id, o.service_id, o.service_name, o.status, o.channel, o.lang,
+                   o.enterprise_name, o.credit_code, o.contact_name, o.phone, o.preferred_time, o.description,
+                   o.consent_at, o.retain_until, o.rating, o.rating_comment, o.rated_at, o.created_at,
+                   o.updated_at, history)
 
 
 def parse_level(level: object) -> int:
@@ -170,14 +168,29 @@ def parse_level(level: object) -> int:
 
 
 class OrderDesk:
-    def __init__(self, db: Database, catalogue: Catalogue, timezone: str = "Asia/Shanghai",
-                 retention_days: int = RETENTION_DAYS) -> None:
+    def __init__(self, db: Database, catalogue: Catalogue, conversations: Conversations,
+                 timezone: str = "Asia/Shanghai", retention_days: int = RETENTION_DAYS) -> None:
         self.db = db
         self.catalogue = catalogue
+        self.conversations = conversations
         self.tz = ZoneInfo(timezone)
         self.retention_days = retention_days
 
     # ---- creation ------------------------------------------------------------------------------------
+    def place(self, service_id: str, data: Mapping[str, object], session_id: str | None, *, channel: str,
+              lang: str = "zh") -> OrderInfo:
+        """An order from outside a conversation (the HTTP API). The session (UnknownSession), the service and
+        every field are checked first; a new session of ``channel`` is opened only then, when none is given."""
+        if session_id is not None:
+            channel = self.conversations.get(session_id).channel
+        svc = self.catalogue.get(service_id)
+        if svc is None:
+            raise UnknownService(service_id)
+        clean = validate_form(svc.form_fields, data)
+        if session_id is None:
+            session_id = self.conversations.open(None, channel).id
+        return self._store(svc, clean, session_id, channel, lang)
+
     def create(self, service_id: str, data: Mapping[str, object], session_id: str | None = None, *,
                channel: str | None = None, lang: str = "zh") -> OrderInfo:
         """Validate every field (FormInvalid lists the bad ones) and store the order as ``submitted``."""
@@ -186,50 +199,42 @@ class OrderDesk:
             raise UnknownService(service_id)
         clean = validate_form(svc.form_fields, data)
         if session_id is not None:
-            with self.db.session() as s:
-                sess = s.get(ChatSession, session_id)
-                if sess is None:
-                    raise UnknownSession(session_id)
-                channel = channel or sess.channel
-        for attempt in range(_ATTEMPTS):
-            try:
-                with self.db.session() as s:
-                    number = self._next_number(s)
-                    now = utcnow()
-                    order = Order(
-                        number=number, session_id=session_id, service_id=svc.id, service_name=svc.name,
-                        status="submitted", channel=channel or "web", lang=lang if lang in ("zh", "en") else "zh",
-                        enterprise_name=clean["enterprise_name"], credit_code=clean.get("credit_code"),
-                        contact_name=clean["contact_name"], phone=clean["phone"],
-                        preferred_time=clean.get("preferred_time"), description=clean["description"],
-                        consent_at=now, retain_until=now + timedelta(days=self.retention_days),
-                        created_at=now, updated_at=now,
-                    )
-                    order.events.append(OrderEvent(kind="status", from_status=None, to_status="submitted",
-                                                   actor="enterprise", created_at=now))
-                    order.events.append(OrderEvent(
-                        kind="adviser_notice", actor="system", created_at=now,
-                        reason=f"新订单 {number}：{svc.name}（{clean['enterprise_name']}）待受理 / "
-                               f"new order {number}: {svc.name_en} ({clean['enterprise_name']}) awaits acceptance"))
-                    s.add(order)
-                    s.flush()
-                    return _info(order)
-            except (IntegrityError, OperationalError):
-                if attempt == _ATTEMPTS - 1:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
-        raise AssertionError("unreachable")
+            channel = channel or self.conversations.get(session_id).channel  # unknown: UnknownSession
+        return self._store(svc, clean, session_id, channel or "web", lang)
+
+    def _store(self, svc: Service, clean: dict[str, Any], session_id: str | None, channel: str,
+               lang: str) -> OrderInfo:
+        with self.db.session() as s:
+            number = self._next_number(s)
+            now = utcnow()
+            order = Order(
+                number=number, session_id=session_id, service_id=svc.id, service_name=svc.name,
+                status="submitted", channel=channel, lang=lang if lang in ("zh", "en") else "zh",
+                enterprise_name=clean["enterprise_name"], credit_code=clean.get("credit_code"),
+                contact_name=clean["contact_name"], phone=clean["phone"],
+                preferred_time=clean.get("preferred_time"), description=clean["description"],
+                consent_at=now, retain_until=now + timedelta(days=self.retention_days),
+                created_at=now, updated_at=now,
+            )
+            order.events.append(OrderEvent(kind="status", from_status=None, to_status="submitted",
+                                           actor="enterprise", created_at=now))
+            order.events.append(OrderEvent(
+                kind="adviser_notice", actor="system", created_at=now,
+                reason=f"新订单 {number}：{svc.name}（{clean['enterprise_name']}）待受理 / "
+                       f"new order {number}: {svc.name_en} ({clean['enterprise_name']}) awaits acceptance"))
+            s.add(order)
+            s.flush()
+            return OrderInfo.from_row(order)
 
     def _next_number(self, s: Session) -> str:
+        """Bump the day's counter in one statement (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, SQLite
+        and PostgreSQL alike): the first statement of the order's transaction, so it holds the row's lock
+        until the order is stored and two orders never share a number."""
         day = datetime.now(self.tz).strftime("%Y%m%d")
-        conn = s.connection()
-        bumped = conn.execute(update(OrderCounter).where(OrderCounter.day == day).values(last=OrderCounter.last + 1))
-        if bumped.rowcount == 0:
-            s.add(OrderCounter(day=day, last=1))
-            s.flush()  # two first orders of a day at once: one of them fails here and is retried
-            last = 1
-        else:
-            last = int(conn.execute(select(OrderCounter.last).where(OrderCounter.day == day)).scalar_one())
+        insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        upsert = insert(OrderCounter).values(day=day, last=1).on_conflict_do_update(
+            index_elements=[OrderCounter.day], set_={"last": OrderCounter.last + 1})
+        last = int(s.execute(upsert.returning(OrderCounter.last)).scalar_one())
         return f"QF-{day}-{last:04d}"
 
     # ---- reading ---------------------------------------------------------------------------------------
@@ -239,20 +244,20 @@ class OrderDesk:
             o = s.get(Order, order_id)
             if o is None or (session_id is not None and o.session_id != session_id):
                 return None
-            return _info(o)
+            return OrderInfo.from_row(o)
 
     def by_number(self, number: str, session_id: str | None = None) -> OrderInfo | None:
         with self.db.session() as s:
             o = s.scalars(select(Order).where(Order.number == number.upper())).first()
             if o is None or (session_id is not None and o.session_id != session_id):
                 return None
-            return _info(o)
+            return OrderInfo.from_row(o)
 
     def list_for_session(self, session_id: str) -> list[OrderInfo]:
         """Orders placed from that session, newest first."""
         with self.db.session() as s:
             rows = s.scalars(select(Order).where(Order.session_id == session_id).order_by(Order.id.desc()))
-            return [_info(o) for o in rows]
+            return [OrderInfo.from_row(o) for o in rows]
 
     def awaiting_rating(self, session_id: str) -> list[OrderInfo]:
         """Completed, unrated orders of the session whose rating prompt has not been shown yet."""
@@ -260,7 +265,7 @@ class OrderDesk:
             rows = s.scalars(select(Order).where(
                 Order.session_id == session_id, Order.status == "completed", Order.rating.is_(None),
                 Order.rating_prompted.is_(False)).order_by(Order.id))
-            return [_info(o) for o in rows]
+            return [OrderInfo.from_row(o) for o in rows]
 
     def mark_prompted(self, order_ids: list[int]) -> None:
         with self.db.session() as s:
@@ -278,7 +283,7 @@ class OrderDesk:
                 raise UnknownOrder(order_id)
             self._transition(o, to, by, reason)
             s.flush()
-            return _info(o)
+            return OrderInfo.from_row(o)
 
     def cancel(self, order_id: int, session_id: str, reason: str | None = None) -> OrderInfo:
         """The enterprise cancels its own order, while it is not yet in progress."""
@@ -294,7 +299,7 @@ class OrderDesk:
             why = (reason or "").strip() or "企业取消 / cancelled by the enterprise"
             self._transition(o, "cancelled", "enterprise", why)
             s.flush()
-            return _info(o)
+            return OrderInfo.from_row(o)
 
     def rate(self, order_id: int, session_id: str, level: object, comment: str | None = None) -> OrderInfo:
         """Keep the enterprise's rating (好差评) of a completed order; once per order."""
@@ -319,7 +324,7 @@ class OrderDesk:
             o.events.append(OrderEvent(kind="rating", actor="enterprise", created_at=now,
                                        reason=f"{label}：{text}" if text else label))
             s.flush()
-            return _info(o)
+            return OrderInfo.from_row(o)
 
     @staticmethod
     def _transition(o: Order, to: str, by: str, reason: str | None) -> None:

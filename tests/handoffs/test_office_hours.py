@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
 
-from assistant.handoffs import CaseInfo
-from assistant.office_hours import OfficeHours
-from assistant.runtime import Runtime, build_runtime
+from composition import Runtime, build_runtime
+from config import Settings
+from handoffs.cases import CaseInfo
+from handoffs.office_hours import OfficeHours
 
 SH = ZoneInfo("Asia/Shanghai")
 HOURS = OfficeHours.parse("Mon-Fri 08:30-17:00", "Asia/Shanghai")
@@ -67,10 +69,40 @@ def test_other_specs_and_a_bad_spec() -> None:
             OfficeHours.parse(bad, "Asia/Shanghai")
 
 
-def test_an_unknown_time_zone_falls_back_to_utc_plus_8() -> None:
-    hours = OfficeHours.parse("Mon-Fri 08:30-17:00", "Nowhere/Atlantis")
-    assert hours.is_open(datetime(2024, 3, 6, 2, 0, tzinfo=UTC))  # 10:00 at UTC+8
-    assert hours.next_opening(datetime(2024, 3, 8, 11, 0, tzinfo=UTC)).utcoffset() == timedelta(hours=8)
+@pytest.mark.parametrize("name", ["Nowhere/Atlantis", "", "../etc/passwd", "UTC+8"])
+def test_an_unknown_time_zone_is_refused_by_settings(name: str, tmp_path) -> None:
+    with pytest.raises(ValidationError, match="unknown time zone"):
+        Settings(_env_file=None, data_dir=tmp_path, timezone=name)
+
+
+def test_the_cli_names_an_unknown_time_zone_at_start(tmp_path, monkeypatch, capsys) -> None:
+    from cli.main import main
+
+    monkeypatch.setenv("QIFA_TIMEZONE", "Nowhere/Atlantis")
+    monkeypatch.setenv("QIFA_DATA_DIR", str(tmp_path))
+    assert main(["stats"]) == 2
+    assert "unknown time zone 'Nowhere/Atlantis'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("when", "open_"), [
+    (at("2025-10-01", "10:00"), False),  # National Day, a Wednesday: a public holiday
+    (at("2025-10-08", "10:00"), False),  # the last day of the 2025 National Day holiday, a Wednesday
+    (at("2025-09-28", "10:00"), True),  # Sunday, a make-up working day (调休)
+    (at("2025-10-11", "10:00"), True),  # Saturday, a make-up working day
+    (at("2025-09-27", "10:00"), False),  # an ordinary Saturday
+    (at("2025-10-09", "10:00"), True),  # the first working day after the holiday
+])
+def test_public_holidays_and_make_up_working_days(when: datetime, open_: bool) -> None:
+    assert HOURS.is_open(when) is open_
+
+
+def test_next_opening_skips_the_national_day_holiday() -> None:
+    assert HOURS.next_opening(at("2025-09-30", "18:00")) == at("2025-10-09", "08:30")
+
+
+def test_office_minutes_do_not_count_a_holiday() -> None:
+    # Tuesday 2025-09-30 16:00 -> Thursday 2025-10-09 09:30: one hour before the holiday, one hour after it
+    assert HOURS.minutes_open_between(at("2025-09-30", "16:00"), at("2025-10-09", "09:30")) == 120
 
 
 def test_office_minutes_between_two_instants() -> None:

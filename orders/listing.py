@@ -3,23 +3,20 @@ session's). Reading one order and changing its status go through ``OrderDesk``."
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from assistant.orders import STATUSES, TRANSITIONS, OrderDesk, OrderError
+from db.base import iso_utc
+from orders.desk import STATUSES, TRANSITIONS, OrderDesk, OrderError
 
 LIST_LIMIT = 500
 
 
 class InvalidStatus(OrderError):
-    status = 422
+    """A status name that is not one of ``STATUSES``."""
+
     code = "invalid_status"
-
-
-def _iso(dt: datetime | None) -> str | None:
-    return dt.isoformat() + "Z" if dt else None
 
 
 def list_orders(desk: OrderDesk, status: str | None = None, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
@@ -37,5 +34,5 @@ def list_orders(desk: OrderDesk, status: str | None = None, limit: int = LIST_LI
         rows = s.execute(query.order_by(Order.created_at, Order.id).limit(limit)).all()
     return [{"id": r.id, "number": r.number, "service_name": r.service_name, "status": r.status,
              "channel": r.channel, "enterprise_name": r.enterprise_name, "contact_name": r.contact_name,
-             "phone": r.phone, "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
+             "phone": r.phone, "created_at": iso_utc(r.created_at), "updated_at": iso_utc(r.updated_at),
              "next": list(TRANSITIONS.get(r.status, ()))} for r in rows]

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from assistant.conversations import Conversations, StoredMessage
-from assistant.handoffs import CaseInfo, _info
-from assistant.office_hours import OfficeHours
 from db import Database
-from db.base import utcnow
+from db.base import iso_utc, utcnow
 from db.models_chat import ChatMessage, Handoff
+from handoffs.cases import CaseInfo
+from handoffs.office_hours import OfficeHours
 
 STATUSES = ("open", "assigned", "closed")
 MAX_REPLY = 4000
@@ -27,23 +27,23 @@ MAX_NOTE = 2000
 
 
 class CaseError(Exception):
-    """A refused operation on a case; ``str(exc)`` names the case and the reason in both languages."""
+    """A refused operation on a case (a conflict with its state); ``str(exc)`` names the case and the reason
+    in both languages."""
 
     code = "case_conflict"
-    status = 409
 
 
 class UnknownCase(CaseError):
     code = "unknown_case"
-    status = 404
 
     def __init__(self, case_id: int) -> None:
         super().__init__(f"no hand-off case #{case_id} / 没有编号为 {case_id} 的转人工案件")
 
 
 class InvalidText(CaseError):
+    """Text (or a status) the desk cannot take: empty, too long, unknown."""
+
     code = "invalid_text"
-    status = 422
 
 
 @dataclass
@@ -58,9 +58,10 @@ class QueueItem:
         c = self.case
         return {"id": c.id, "session_id": c.session_id, "status": c.status, "reason": c.reason,
                 "channel": c.channel, "lang": c.lang, "assigned_to": c.assigned_to,
-                "created_at": _iso(c.created_at), "updated_at": _iso(c.updated_at), "closed_at": _iso(c.closed_at),
+                "created_at": iso_utc(c.created_at), "updated_at": iso_utc(c.updated_at),
+                "closed_at": iso_utc(c.closed_at),
                 "note": c.note, "waiting_minutes": self.waiting_minutes, "office_minutes": self.office_minutes,
-                "overdue": self.overdue, "first_reply_at": _iso(self.first_reply_at)}
+                "overdue": self.overdue, "first_reply_at": iso_utc(self.first_reply_at)}
 
 
 @dataclass
@@ -73,10 +74,6 @@ class CaseDetail:
         out["passages"] = self.item.case.passages
         out["transcript"] = [m.to_json() for m in self.transcript]
         return out
-
-
-def _iso(dt: datetime | None) -> str | None:
-    return dt.isoformat() + "Z" if dt else None
 
 
 def _utc(dt: datetime) -> datetime:
@@ -98,7 +95,7 @@ class AdviserDesk:
         with self.db.session() as s:
             rows = list(s.scalars(select(Handoff).where(Handoff.status == status)
                                   .order_by(Handoff.created_at, Handoff.id)))
-            cases = [_info(h) for h in rows]
+            cases = [CaseInfo.from_row(h) for h in rows]
             firsts = self._first_replies(s, cases)
         return [self._item(c, firsts.get(c.id), now) for c in cases]
 
@@ -107,7 +104,7 @@ class AdviserDesk:
             h = s.get(Handoff, case_id)
             if h is None:
                 raise UnknownCase(case_id)
-            info = _info(h)
+            info = CaseInfo.from_row(h)
             firsts = self._first_replies(s, [info])
         return CaseDetail(self._item(info, firsts.get(info.id), now), self.conversations.messages(info.session_id))
 
@@ -144,7 +141,7 @@ class AdviserDesk:
             if getattr(done, "rowcount", 0) != 1:
                 s.refresh(h)
                 self._check_mine(h, adviser, _action)
-            return _info(h)
+            return CaseInfo.from_row(h)
 
     def reply(self, case_id: int, adviser: str, text: str) -> StoredMessage:
         """Store the adviser's message in the case's conversation (claiming an open case first)."""
@@ -180,7 +177,7 @@ class AdviserDesk:
             notice = CLOSED_NOTICE.get(h.lang, CLOSED_NOTICE["zh"])
             s.add(ChatMessage(session_id=h.session_id, role="system", text=notice, route="handoff", citations=[],
                               author=adviser))
-            return _info(h)
+            return CaseInfo.from_row(h)
 
     @staticmethod
     def _check_mine(h: Handoff, adviser: str, action: str) -> None:

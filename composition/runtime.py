@@ -1,29 +1,30 @@
-"""Everything heavy, built once at start-up and handed to the channels."""
+"""Everything heavy, built once at start-up from ``Settings`` and handed to the channels (api/, bot/, cli/)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.accounts import Accounts  # staff accounts
-from assistant.advisers import AdviserDesk  # advisers
 from assistant.conversations import Conversations
 from assistant.engine import Assistant
-from assistant.forms import OrderForm
-from assistant.handoffs import Handoffs
 from assistant.llm import LlmWriter, build_chat_model
-from assistant.orders import OrderDesk
 from config import Settings
-from db import Database
+from db import Database, open_database
+from handoffs import AdviserDesk, Handoffs, OfficeHours
 from knowledge.base import KnowledgeBase
 from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.embeddings import QifaEmbeddings
-from knowledge.factory import ensure_shipped, open_database, open_knowledge_base
+from knowledge.factory import ensure_shipped, open_knowledge_base
 from knowledge.tokens import warm_up
+from orders import OrderDesk, OrderForm
+from sites import Sites
+from staff import Accounts
 
 
 @dataclass
 class Runtime:
+    """Every part, always present: channels never check whether something "is enabled"."""
+
     settings: Settings
     db: Database
     kb: KnowledgeBase
@@ -31,9 +32,10 @@ class Runtime:
     conversations: Conversations
     handoffs: Handoffs
     assistant: Assistant
-    orders: OrderDesk | None = None  # service orders
-    accounts: Accounts | None = None  # staff accounts
-    advisers: AdviserDesk | None = None  # the advisers' desk
+    orders: OrderDesk  # service orders
+    accounts: Accounts  # staff accounts and the login throttle
+    advisers: AdviserDesk  # the advisers' desk
+    sites: Sites  # web sites embedding the widget
 
     def close(self) -> None:
         self.db.dispose()
@@ -58,12 +60,11 @@ def build_runtime(
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         chat_model = build_chat_model(str(settings.llm_base_url), str(settings.llm_model), key, settings.llm_timeout_s)
     conversations, handoffs = Conversations(database), Handoffs(database)
-    assistant = Assistant(settings, kb, conversations, handoffs, catalogue,
+    hours = OfficeHours.parse(settings.office_hours, settings.timezone)
+    orders = OrderDesk(database, catalogue, conversations, settings.timezone,
+                       retention_days=settings.order_retention_days)
+    assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
                           LlmWriter(chat_model) if chat_model is not None else None)
-    # service orders (the order form hooks into the engine)
-    orders = OrderDesk(database, catalogue, settings.timezone, retention_days=settings.order_retention_days)
-    assistant.forms = OrderForm(orders, catalogue)
-    # staff accounts and the advisers' desk
-    accounts = Accounts(database)
-    advisers = AdviserDesk(database, conversations, assistant.hours, settings.handoff_response_minutes)
-    return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders, accounts, advisers)
+    advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
+    return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
+                   Accounts(database), advisers, Sites(database))

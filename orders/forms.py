@@ -13,11 +13,11 @@ import re
 from datetime import UTC
 from typing import Any
 
-from assistant.order_texts import FIELD_ALIASES, field_label, ot, status_label
-from assistant.orders import NUMBER_RE, RATING_LEVELS, OrderDesk, OrderError, OrderInfo
 from assistant.reply import Reply, Suggestion
-from assistant.validation import NO_WORDS, FieldError, FormInvalid, validate_field
 from knowledge.catalogue import Catalogue, Service
+from orders.desk import NUMBER_RE, RATING_LEVELS, OrderDesk, OrderError, OrderInfo
+from orders.texts import FIELD_ALIASES, field_label, ot, status_label
+from orders.validation import NO_WORDS, FieldError, FormInvalid, validate_field
 
 CANCEL_WORDS = frozenset({"取消", "取消预约", "不办了", "算了", "放弃", "cancel", "stop", "quit"})
 CONFIRM_WORDS = frozenset({"确认", "确认提交", "提交", "确定", "confirm", "submit", "yes", "ok"})

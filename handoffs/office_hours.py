@@ -1,11 +1,19 @@
-"""Office hours such as ``Mon-Fri 08:30-17:00`` in the bureau's time zone."""
+"""Office hours such as ``Mon-Fri 08:30-17:00`` in the bureau's time zone, on China's working days.
+
+Which days are working days follows the State Council's calendar as kept by the maintained
+``chinesecalendar`` package: public holidays (e.g. National Day, 2025-10-01) are closed and the make-up
+working days (调休, e.g. Sunday 2025-09-28) are open. On days the package names no holiday or make-up day
+(and in years it does not cover yet) the weekday range of the spec decides.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _SPEC = re.compile(r"^\s*(\w{3})\s*-\s*(\w{3})\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -25,28 +33,30 @@ class OfficeHours:
         m = _SPEC.match(spec)
         if not m or m.group(1).lower() not in DAYS or m.group(2).lower() not in DAYS:
             raise ValueError(f"office hours '{spec}' should look like 'Mon-Fri 08:30-17:00'")
-        try:
-            tz: tzinfo = ZoneInfo(tz_name)
-        except ZoneInfoNotFoundError:
-            from datetime import timezone
-
-            tz = timezone(timedelta(hours=8))
+        tz: tzinfo = ZoneInfo(tz_name)  # Settings has checked the name
         return cls(DAYS.index(m.group(1).lower()), DAYS.index(m.group(2).lower()),
                    time(int(m.group(3)), int(m.group(4))), time(int(m.group(5)), int(m.group(6))), tz, spec)
 
-    def _workday(self, day: int) -> bool:
-        return self.first_day <= day <= self.last_day
+    def workday(self, day: date) -> bool:
+        """A public holiday is closed and a make-up working day (调休) open; other days follow the spec."""
+        try:
+            holiday, name = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:  # a year the package has no calendar for
+            name = None
+        if name is not None:
+            return not holiday
+        return self.first_day <= day.weekday() <= self.last_day
 
     def is_open(self, now: datetime | None = None) -> bool:
         local = (now or datetime.now(UTC)).astimezone(self.tz)
-        return self._workday(local.weekday()) and self.opens <= local.time() < self.closes
+        return self.workday(local.date()) and self.opens <= local.time() < self.closes
 
     def next_opening(self, now: datetime | None = None) -> datetime:
         local = (now or datetime.now(UTC)).astimezone(self.tz)
-        for add in range(8):
+        for add in range(32):  # the longest holiday with its weekends is well under a month
             day = local + timedelta(days=add)
             start = day.replace(hour=self.opens.hour, minute=self.opens.minute, second=0, microsecond=0)
-            if self._workday(day.weekday()) and start > local:
+            if self.workday(day.date()) and start > local:
                 return start
         return local
 
@@ -58,7 +68,7 @@ class OfficeHours:
         while cur < end_l:
             day_open = cur.replace(hour=self.opens.hour, minute=self.opens.minute, second=0, microsecond=0)
             day_close = cur.replace(hour=self.closes.hour, minute=self.closes.minute, second=0, microsecond=0)
-            if self._workday(cur.weekday()):
+            if self.workday(cur.date()):
                 lo, hi = max(cur, day_open), min(end_l, day_close)
                 if hi > lo:
                     total += (hi - lo).total_seconds() / 60

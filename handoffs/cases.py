@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -34,10 +34,10 @@ class CaseInfo:
     def brief(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "reason": self.reason}
 
-
-def _info(h: Handoff) -> CaseInfo:
-    return CaseInfo(h.id, h.session_id, h.status, h.reason, h.channel, h.lang, h.assigned_to, h.created_at,
-                    h.updated_at, h.closed_at, h.note, list(h.passages or []))
+    @classmethod
+    def from_row(cls, h: Handoff) -> CaseInfo:
+        return cls(h.id, h.session_id, h.status, h.reason, h.channel, h.lang, h.assigned_to, h.created_at,
+                   h.updated_at, h.closed_at, h.note, list(h.passages or []))
 
 
 class Handoffs:
@@ -50,7 +50,7 @@ class Handoffs:
                 select(Handoff).where(Handoff.session_id == session_id, Handoff.status.in_(OPEN_STATUSES))
                 .order_by(Handoff.id.desc())
             ).first()
-            return _info(h) if h else None
+            return CaseInfo.from_row(h) if h else None
 
     def open(self, session_id: str, reason: str, lang: str, passages: list[dict[str, Any]]) -> CaseInfo:
         with self.db.session() as s:
@@ -58,14 +58,14 @@ class Handoffs:
                 select(Handoff).where(Handoff.session_id == session_id, Handoff.status.in_(OPEN_STATUSES))
             ).first()
             if existing is not None:
-                return _info(existing)
+                return CaseInfo.from_row(existing)
             sess = s.get(ChatSession, session_id)
             channel = sess.channel if sess else "web"
             h = Handoff(session_id=session_id, status="open", reason=reason, channel=channel, lang=lang,
                         passages=passages, last_ack_at=utcnow())
             s.add(h)
             s.flush()
-            return _info(h)
+            return CaseInfo.from_row(h)
 
     def should_ack(self, case_id: int) -> bool:
         """True at most once every few minutes while a case waits (so the user is not flooded)."""
@@ -82,8 +82,4 @@ class Handoffs:
     def get(self, case_id: int) -> CaseInfo | None:
         with self.db.session() as s:
             h = s.get(Handoff, case_id)
-            return _info(h) if h else None
-
-
-def aware(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+            return CaseInfo.from_row(h) if h else None

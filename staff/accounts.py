@@ -1,19 +1,12 @@
 """Staff accounts (advisers, curators, administrators): argon2 password hashes in the SQL store.
 
-Also the in-memory login throttle: failed logins are counted per (user name, client address) inside a
-sliding window; from ``LoginThrottle.max_failures`` failures on, every further attempt is refused (even with
-the right password) until a lock-out ends that doubles with each further failure (30 s, 60 s, … at most 15 min).
-A success clears the count. The counts live in the process's memory: they reset on restart and are not shared
-between API workers (each worker throttles on its own), which is enough to slow a password guesser down.
+Logins go through the in-memory throttle of ``staff.throttle`` (``Accounts.throttle``).
 """
 
 from __future__ import annotations
 
 import re
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -22,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from db import Database
+from db.base import iso_utc
 from db.models_staff import StaffUser
+from staff.throttle import LoginThrottle
 
 ROLES = ("adviser", "curator", "admin")
 MIN_PASSWORD = 8
@@ -37,12 +32,10 @@ class AccountError(Exception):
     """A refused account operation; ``str(exc)`` is a message fit for the person at the console."""
 
     code = "account_error"
-    status = 422
 
 
 class UnknownUser(AccountError):
     code = "unknown_user"
-    status = 404
 
     def __init__(self, name: str) -> None:
         super().__init__(f"no staff user named '{name}' / 没有名为“{name}”的工作人员账号")
@@ -62,11 +55,11 @@ class StaffInfo:
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "name": self.name, "role": self.role, "active": self.active,
-                "created_at": self.created_at.isoformat() + "Z"}
+                "created_at": iso_utc(self.created_at)}
 
-
-def _info(u: StaffUser) -> StaffInfo:
-    return StaffInfo(u.id, u.name, u.role, bool(u.active), u.created_at)
+    @classmethod
+    def from_row(cls, u: StaffUser) -> StaffInfo:
+        return cls(u.id, u.name, u.role, bool(u.active), u.created_at)
 
 
 def check_role(role: str) -> str:
@@ -108,18 +101,18 @@ class Accounts:
                 u = StaffUser(name=name, role=role, password_hash=digest, active=True)
                 s.add(u)
                 s.flush()
-                return _info(u)
+                return StaffInfo.from_row(u)
         except IntegrityError as exc:  # added by another process between the check and the insert
             raise AccountError(f"a staff user named '{name}' already exists / 用户名“{name}”已存在") from exc
 
     def list(self) -> list[StaffInfo]:
         with self.db.session() as s:
-            return [_info(u) for u in s.scalars(select(StaffUser).order_by(StaffUser.name))]
+            return [StaffInfo.from_row(u) for u in s.scalars(select(StaffUser).order_by(StaffUser.name))]
 
     def get(self, name: str) -> StaffInfo | None:
         with self.db.session() as s:
             u = s.scalars(select(StaffUser).where(StaffUser.name == name)).first()
-            return _info(u) if u else None
+            return StaffInfo.from_row(u) if u else None
 
     def disable(self, name: str) -> StaffInfo:
         with self.db.session() as s:
@@ -127,7 +120,7 @@ class Accounts:
             if u is None:
                 raise UnknownUser(name)
             u.active = False
-            return _info(u)
+            return StaffInfo.from_row(u)
 
     def set_password(self, name: str, password: str) -> StaffInfo:
         digest = _hasher.hash(check_password(password))
@@ -136,7 +129,7 @@ class Accounts:
             if u is None:
                 raise UnknownUser(name)
             u.password_hash = digest
-            return _info(u)
+            return StaffInfo.from_row(u)
 
     def authenticate(self, name: str, password: str) -> StaffInfo | None:
         """The active user with that name and password, or None (the same for every kind of failure)."""
@@ -150,48 +143,4 @@ class Accounts:
                 return None
             if _hasher.check_needs_rehash(u.password_hash):
                 u.password_hash = _hasher.hash(password)
-            return _info(u)
-
-
-@dataclass
-class _Failures:
-    times: list[float] = field(default_factory=list)
-    locked_until: float = 0.0
-
-
-class LoginThrottle:
-    """Counts failed logins per key in memory; see the module docstring for the rule."""
-
-    def __init__(self, max_failures: int = 5, window_s: float = 900.0, base_lock_s: float = 30.0,
-                 max_lock_s: float = 900.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_failures, self.window_s = max_failures, window_s
-        self.base_lock_s, self.max_lock_s = base_lock_s, max_lock_s
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._failures: dict[tuple[str, str], _Failures] = {}
-
-    def retry_after(self, name: str, address: str) -> float:
-        """Seconds before this key may try again (0: now)."""
-        with self._lock:
-            f = self._failures.get((name.lower(), address))
-            return max(0.0, f.locked_until - self.clock()) if f else 0.0
-
-    def failed(self, name: str, address: str) -> float:
-        """Record a failure; returns the lock-out it caused in seconds (0: none yet)."""
-        now = self.clock()
-        with self._lock:
-            if len(self._failures) > 10_000:  # forget stale keys so memory stays bounded
-                self._failures = {k: v for k, v in self._failures.items()
-                                  if v.times and now - v.times[-1] < self.window_s}
-            f = self._failures.setdefault((name.lower(), address), _Failures())
-            f.times = [t for t in f.times if now - t < self.window_s] + [now]
-            over = len(f.times) - self.max_failures
-            if over < 0:
-                return 0.0
-            lock = min(self.base_lock_s * (2 ** over), self.max_lock_s)
-            f.locked_until = now + lock
-            return lock
-
-    def succeeded(self, name: str, address: str) -> None:
-        with self._lock:
-            self._failures.pop((name.lower(), address), None)
+            return StaffInfo.from_row(u)

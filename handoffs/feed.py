@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from assistant.handoffs import CaseInfo, _info
 from db import Database
 from db.models_chat import ChatMessage, Handoff
+from handoffs.cases import CaseInfo
 
 
 def last_case_id(db: Database) -> int:
@@ -20,7 +20,7 @@ def last_case_id(db: Database) -> int:
 def cases_after(db: Database, after_id: int, limit: int = 20) -> list[CaseInfo]:
     with db.session() as s:
         rows = s.scalars(select(Handoff).where(Handoff.id > after_id).order_by(Handoff.id).limit(limit))
-        return [_info(h) for h in rows]
+        return [CaseInfo.from_row(h) for h in rows]
 
 
 def recent_user_messages(db: Database, session_id: str, limit: int = 3) -> list[str]:
