@@ -12,8 +12,10 @@ from api import errors
 from api import sites as site_gate
 from api.console.router import install as install_console
 from api.routers import (
+    audit,
     auth,
     chat,
+    documents,
     events,
     handoffs,
     health,
@@ -66,7 +68,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in (health, chat, sessions, events, services, orders, telegram):
         app.include_router(module.router)
     # staff: login, hand-off cases, orders, users, and the adviser console
-    for module in (auth, handoffs, staff_orders, staff_users):
+    for module in (auth, handoffs, staff_orders, staff_users, documents, audit):
         app.include_router(module.router)
     install_console(app)
     # the web widget and its demo page

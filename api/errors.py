@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
+from curation import CurationError, DuplicateFile, FileRefused, FileTooLarge, InvalidMetadata, UnknownDocument
 from handoffs import CaseError, InvalidText, UnknownCase
 from knowledge.catalogue import UnknownGroup
 from orders import (
@@ -47,6 +48,8 @@ STATUS: dict[type[Exception], int] = {
     AccountError: 422, UnknownUser: 404,
     UnknownGroup: 422,
     SiteRefused: 403,
+    CurationError: 409, FileRefused: 422, FileTooLarge: 413, DuplicateFile: 409, UnknownDocument: 404,
+    InvalidMetadata: 422,
 }
 
 
@@ -92,6 +95,11 @@ def render(exc: Exception) -> JSONResponse:
         return error(status, exc.code, str(exc), [{"field": "user", "message": str(exc)}])
     if isinstance(exc, SiteRefused):
         return error(status, exc.code, str(exc), [{"field": "site_key", "message": str(exc)}])
+    if isinstance(exc, DuplicateFile):
+        return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc),
+                                                  "document_id": exc.document_id}])
+    if isinstance(exc, CurationError):
+        return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
     if isinstance(exc, UnknownGroup):
         label = "服务类别" if exc.kind == "category" else "服务场景"
         message = f"{exc} / 未知的{label}"

@@ -94,6 +94,7 @@ def require_role(*roles: str) -> Callable[..., StaffInfo]:
 CurrentStaff = Annotated[StaffInfo, Depends(current_staff)]
 Adviser = Annotated[StaffInfo, Depends(require_role("adviser"))]
 Admin = Annotated[StaffInfo, Depends(require_role("admin"))]
+Curator = Annotated[StaffInfo, Depends(require_role("curator"))]
 
 
 def client_address(request: Request) -> str:

@@ -9,6 +9,7 @@ from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
 from config import Settings
+from curation import AuditLog, DocumentDesk
 from db import Database, open_database
 from handoffs import AdviserDesk, Handoffs, OfficeHours
 from knowledge.base import KnowledgeBase
@@ -36,8 +37,11 @@ class Runtime:
     accounts: Accounts  # staff accounts and the login throttle
     advisers: AdviserDesk  # the advisers' desk
     sites: Sites  # web sites embedding the widget
+    audit: AuditLog  # every change staff make to the knowledge base
+    documents: DocumentDesk  # uploads, metadata, validity and removal of documents
 
     def close(self) -> None:
+        self.documents.close()
         self.db.dispose()
 
 
@@ -66,5 +70,7 @@ def build_runtime(
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
                           LlmWriter(chat_model) if chat_model is not None else None)
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
+    audit = AuditLog(database)
+    documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6))
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
-                   Accounts(database), advisers, Sites(database))
+                   Accounts(database), advisers, Sites(database), audit, documents)

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 import numpy as np
@@ -80,6 +81,7 @@ class DocumentInfo:
     issuer: str | None = None
     url: str | None = None
     pack: str | None = None
+    ingested_at: datetime | None = None  # when its text was last written
 
 
 @dataclass
@@ -173,6 +175,26 @@ class KnowledgeBase:
             _recompute_active(s, info.title)
             self._bump(s)
         self.vectors.delete(ids)
+        self._invalidate()
+        return info
+
+    def update_metadata(self, doc_id: str, changes: dict[str, str | None]) -> DocumentInfo | None:
+        """Change a document's citation metadata and validity (``status``, ``effective``, ``title_en``,
+        ``category``, ``issuer``, ``url``); which version of its title is used is worked out again."""
+        allowed = {"status", "effective", "title_en", "category", "issuer", "url"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+        with self.db.session() as s:
+            row = s.get(KbDocument, doc_id)
+            if row is None:
+                return None
+            for key, value in changes.items():
+                setattr(row, key, value)
+            s.flush()
+            _recompute_active(s, row.title)
+            self._bump(s)
+            info = _info(row)
         self._invalidate()
         return info
 
@@ -318,7 +340,10 @@ class KnowledgeBase:
         with self.db.session() as s:
             rows = {
                 c.id: (c, d)
-                for c, d in s.execute(select(KbChunk, KbDocument).join(KbDocument).where(KbChunk.id.in_(ids))).tuples()
+                for c, d in s.execute(
+                    # documents repealed or removed since the snapshot (here or in another process) drop out at once
+                    select(KbChunk, KbDocument).join(KbDocument).where(KbChunk.id.in_(ids), KbDocument.active)
+                ).tuples()
             }
         out: list[Passage] = []
         for cid, score in ranked:
@@ -431,5 +456,5 @@ def _info(row: KbDocument) -> DocumentInfo:
     return DocumentInfo(
         id=row.id, title=row.title, source=row.source, kind=row.kind, effective=row.effective,
         status=status, active=row.active, chunks=row.chunk_count, title_en=row.title_en, category=row.category,
-        issuer=row.issuer, url=row.url, pack=row.pack,
+        issuer=row.issuer, url=row.url, pack=row.pack, ingested_at=row.updated_at,
     )

@@ -12,6 +12,10 @@ MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_DOCX_RATIO = 200
 
 
+NO_PDF_TEXT = ("no text found in the PDF (a scanned image?); OCR is not supported / "
+               "PDF 中没有文字层（可能是扫描件），不支持 OCR")
+
+
 class LoadError(Exception):
     """A file that cannot be ingested; the message says why, in plain words."""
 
@@ -49,6 +53,8 @@ def load_file(path: Path, max_bytes: int) -> LoadedFile:
         meta, text = split_front_matter(text)
     text = normalise(text)
     if len(re.sub(r"\s", "", text)) < 10:
+        if suffix == ".pdf":
+            raise LoadError(NO_PDF_TEXT)
         raise LoadError("no readable text in the file")
     return LoadedFile(text=text, meta=meta)
 

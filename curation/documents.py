@@ -1,0 +1,240 @@
+"""The documents desk: staff upload, list, edit, replace and remove knowledge-base documents.
+
+An upload is read and chunked at once (a bad file is refused before anything is written), then embedded and
+indexed in the background by one worker thread; ``kb_uploads`` holds the job's progress, so every process
+sees it. A changed validity or a removal moves the knowledge base's version counter and search drops
+inactive documents at fetch time, so a repealed document is never cited again, in any process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePath
+from typing import Any
+
+from sqlalchemy import select, update
+
+from curation.audit import AuditLog
+from curation.errors import DuplicateFile, FileRefused, FileTooLarge, UnknownDocument
+from curation.metadata import VALIDITY, clean, status_code
+from db import Database
+from db.base import iso_utc, utcnow
+from db.models_curation import KbUpload
+from knowledge.base import DocumentInfo, KnowledgeBase
+from knowledge.chunking import ParsedDocument, parse_document
+from knowledge.loaders import SUPPORTED, LoadError, load_file
+
+log = logging.getLogger("qifa.curation")
+UPLOAD_FIELDS = ("title", "effective", "status", "title_en", "category", "issuer", "url")
+EDITABLE = ("status", "effective", "title_en", "category", "issuer", "url")
+PENDING = ("queued", "indexing")
+SHOWN = (*PENDING, "failed")  # uploads listed before (or instead of) their document
+
+
+@dataclass
+class DocumentRow:
+    """A document as the console lists it: the stored document and, if it was uploaded, its upload."""
+
+    id: str
+    title: str
+    kind: str
+    status: str  # in_force | amended | repealed
+    validity: str  # 现行有效 | 已修订 | 已废止 (as stored)
+    effective: str | None
+    chunks: int
+    state: str  # queued | indexing | done | failed
+    progress: float
+    ingested_at: datetime | None
+    uploaded_by: str | None
+    filename: str | None = None
+    error: str | None = None
+    source: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "kind": self.kind, "status": self.status,
+                "validity": self.validity, "effective": self.effective, "chunks": self.chunks, "state": self.state,
+                "progress": self.progress, "ingested_at": iso_utc(self.ingested_at), "uploaded_by": self.uploaded_by,
+                "filename": self.filename, "error": self.error, "source": self.source, **self.meta}
+
+
+def _row(info: DocumentInfo, up: KbUpload | None) -> DocumentRow:
+    code = status_code(info.status, info.active)
+    return DocumentRow(
+        id=info.id, title=info.title, kind=info.kind, status=code, validity=info.status or VALIDITY[code],
+        effective=info.effective, chunks=info.chunks, state="done", progress=1.0, ingested_at=info.ingested_at,
+        uploaded_by=up.uploaded_by if up else None, filename=up.filename if up else None, source=info.source,
+        meta={"title_en": info.title_en, "category": info.category, "issuer": info.issuer, "url": info.url,
+              "pack": info.pack, "active": info.active},
+    )
+
+
+def _pending(up: KbUpload) -> DocumentRow:
+    progress = up.chunks_done / up.chunks_total if up.chunks_total else 0.0
+    return DocumentRow(
+        id=up.document_id, title=up.filename, kind="", status="in_force", validity="", effective=None,
+        chunks=up.chunks_total, state=up.state, progress=round(min(progress, 1.0), 3), ingested_at=None,
+        uploaded_by=up.uploaded_by, filename=up.filename, error=up.error,
+    )
+
+
+def safe_name(filename: str) -> str:
+    name = PurePath(filename.replace("\\", "/")).name.strip()
+    name = "".join(ch for ch in name if ord(ch) >= 32)[-200:]
+    if not name or name in {".", ".."}:
+        raise FileRefused("the file has no name / 文件没有文件名")
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise FileRefused(f"unsupported file type '{suffix or '(none)'}' (supported: PDF, DOCX, HTML, Markdown, "
+                          "TXT) / 不支持的文件类型（支持 PDF、DOCX、HTML、Markdown、TXT）")
+    return name
+
+
+class DocumentDesk:
+    def __init__(self, db: Database, kb: KnowledgeBase, audit: AuditLog, max_bytes: int) -> None:
+        self.db, self.kb, self.audit, self.max_bytes = db, kb, audit, max_bytes
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qifa-index")
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=False)
+
+    # ---- reading ---------------------------------------------------------------------------------------
+    def _uploads(self) -> dict[str, KbUpload]:
+        with self.db.session() as s:
+            return {u.document_id: u for u in s.scalars(select(KbUpload).order_by(KbUpload.id))}
+
+    def list(self, kind: str = "", status: str = "", q: str = "") -> list[DocumentRow]:
+        uploads = self._uploads()
+        docs = self.kb.documents()
+        stored = {d.id for d in docs}
+        rows = [_row(d, uploads.get(d.id)) for d in docs]
+        rows += [_pending(u) for u in uploads.values() if u.document_id not in stored and u.state in SHOWN]
+        needle = q.strip().lower()
+        return [r for r in rows
+                if (not kind or r.kind == kind) and (not status or r.status == status or r.state == status)
+                and (not needle or needle in r.title.lower() or needle in str(r.meta.get("title_en") or "").lower())]
+
+    def get(self, doc_id: str) -> DocumentRow:
+        up = self._uploads().get(doc_id)
+        info = self.kb.document(doc_id)
+        if info is not None:
+            return _row(info, up)
+        if up is not None and up.state in SHOWN:
+            return _pending(up)
+        raise UnknownDocument(doc_id)
+
+    # ---- uploading -------------------------------------------------------------------------------------
+    def upload(self, filename: str, data: bytes, actor: str, meta: dict[str, str] | None = None,
+               replaces: str | None = None) -> DocumentRow:
+        name = safe_name(filename)
+        if len(data) > self.max_bytes:
+            raise FileTooLarge(self.max_bytes)
+        given = {k: v for k, v in clean({k: v for k, v in (meta or {}).items() if v}, UPLOAD_FIELDS).items()
+                 if v is not None}
+        old: DocumentInfo | None = None
+        if replaces:
+            old = self.kb.document(replaces)
+            if old is None:
+                raise UnknownDocument(replaces)
+            given.setdefault("title", old.title)  # a new version competes with the old one under the same title
+        sha = hashlib.sha256(data).hexdigest()
+        self._refuse_duplicate(sha)
+        doc = self._parse(name, data, sha, given)
+        with self.db.session() as s:
+            up = KbUpload(document_id=doc.id, filename=name, sha256=sha, size_bytes=len(data), uploaded_by=actor,
+                          state="queued", chunks_total=len(doc.chunks), chunks_done=0, replaces=replaces)
+            s.add(up)
+            s.flush()
+            upload_id = up.id
+            self.audit.record(actor, "document.upload", doc.id, None,
+                              {"filename": name, "title": doc.title, "sha256": sha, "replaces": replaces,
+                               "chunks": len(doc.chunks), **given}, session=s)
+        self._worker.submit(self._index, upload_id, doc, len(data), actor)
+        return self.get(doc.id)
+
+    def _refuse_duplicate(self, sha: str) -> None:
+        with self.db.session() as s:
+            ups = list(s.scalars(select(KbUpload).where(KbUpload.sha256 == sha)))
+        for up in ups:
+            if up.state in PENDING or (up.state == "done" and self.kb.document(up.document_id) is not None):
+                raise DuplicateFile(up.document_id)
+
+    def _parse(self, name: str, data: bytes, sha: str, meta: dict[str, str]) -> ParsedDocument:
+        with tempfile.TemporaryDirectory(prefix="qifa-upload-") as tmp:
+            path = Path(tmp) / ("upload" + PurePath(name).suffix.lower())
+            path.write_bytes(data)
+            try:
+                loaded = load_file(path, self.max_bytes)
+            except LoadError as exc:
+                text = str(exc)
+                raise FileRefused(text if " / " in text else f"{text} / 无法读取该文件") from exc
+        merged = {**loaded.meta, **meta}
+        source = f"upload/{sha[:12]}/{name}"
+        doc = parse_document(loaded.text, source, merged)
+        if not doc.chunks:
+            raise FileRefused("no text to index after cleaning / 清理后没有可索引的文字")
+        if doc.title == "upload":
+            doc.title = PurePath(name).stem
+        return doc
+
+    def _index(self, upload_id: int, doc: ParsedDocument, size: int, actor: str) -> None:
+        def progress(n: int) -> None:
+            with self.db.session() as s:
+                s.execute(update(KbUpload).where(KbUpload.id == upload_id)
+                          .values(chunks_done=KbUpload.chunks_done + n))
+
+        with self.db.session() as s:
+            up = s.get(KbUpload, upload_id)
+            assert up is not None
+            up.state = "indexing"
+            replaces = up.replaces
+        try:
+            self.kb.upsert(doc, size, on_embedded=progress)
+            if replaces and self.kb.document(replaces) is not None:
+                before = self.kb.document(replaces)
+                self.kb.update_metadata(replaces, {"status": VALIDITY["amended"]})
+                self.audit.record(actor, "document.supersede", replaces,
+                                  {"status": before.status if before else None}, {"status": VALIDITY["amended"],
+                                                                                 "superseded_by": doc.id})
+        except Exception as exc:  # a failed job is reported on the document, never half-indexed (see upsert)
+            log.exception("indexing upload %s failed", upload_id)
+            self._finish(upload_id, "failed", f"indexing failed: {exc} / 索引失败")
+            return
+        self._finish(upload_id, "done", None)
+
+    def _finish(self, upload_id: int, state: str, error: str | None) -> None:
+        with self.db.session() as s:
+            up = s.get(KbUpload, upload_id)
+            assert up is not None
+            up.state, up.error, up.finished_at = state, error, utcnow()
+            if state == "done":
+                up.chunks_done = up.chunks_total
+
+    # ---- editing ---------------------------------------------------------------------------------------
+    def update(self, doc_id: str, changes: dict[str, str | None], actor: str) -> DocumentRow:
+        cleaned = clean(changes, EDITABLE)
+        before = self.get(doc_id)
+        if before.state != "done":
+            raise UnknownDocument(doc_id)
+        if cleaned:
+            self.kb.update_metadata(doc_id, cleaned)
+            old = {k: (before.validity if k == "status" else getattr(before, k, None) or before.meta.get(k))
+                   for k in cleaned}
+            self.audit.record(actor, "document.update", doc_id, old, cleaned)
+        return self.get(doc_id)
+
+    def remove(self, doc_id: str, actor: str) -> DocumentRow:
+        row = self.get(doc_id)
+        if row.state in PENDING:
+            raise FileRefused("the document is still being indexed; remove it when indexing is done / "
+                              "文档正在索引，完成后再删除")
+        self.kb.remove(doc_id)  # None for a failed upload: only its record goes
+        with self.db.session() as s:
+            s.execute(update(KbUpload).where(KbUpload.document_id == doc_id).values(state="removed"))
+        self.audit.record(actor, "document.remove", doc_id, row.to_json(), None)
+        return row

@@ -1,0 +1,47 @@
+"""Curation tables: uploaded files (with their background indexing job) and the audit log of staff changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, utcnow
+
+
+class KbUpload(Base):
+    """One uploaded file: who sent it, its content hash (duplicates are recognised by it) and its indexing job.
+
+    The document row appears in ``kb_documents`` only when indexing finished; until then this row is the
+    document's state (``queued`` → ``indexing`` → ``done`` | ``failed``)."""
+
+    __tablename__ = "kb_uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(String(32), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    chunks_total: Mapped[int] = mapped_column(Integer, default=0)
+    chunks_done: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    replaces: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the document it supersedes
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class AuditEntry(Base):
+    """Who changed what, when, with the state before and after (JSON text)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(200))
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
