@@ -78,21 +78,37 @@ def _login(request: Request) -> Login:
     if found is None:
         raise LoginRequired()
     staff, claims = found
-    if not staff.can("adviser"):
-        raise Forbidden("this console is for advisers / 仅限顾问使用")
+    if not staff.can("adviser", "curator"):
+        raise Forbidden("this console is for staff / 仅限工作人员使用")
     return Login(staff, csrf_token(get_runtime(request).settings, claims))
 
 
-LoginDep = Annotated[Login, Depends(_login)]
+def _adviser(request: Request) -> Login:
+    login_ = _login(request)
+    if not login_.staff.can("adviser"):
+        raise Forbidden("this page is for advisers / 此页面仅限顾问使用")
+    return login_
+
+
+def curator_login(request: Request) -> Login:
+    login_ = _login(request)
+    if not login_.staff.can("curator"):
+        raise Forbidden("this page is for curators and administrators / 此页面仅限知识库管理员和系统管理员使用")
+    return login_
+
+
+LoginDep = Annotated[Login, Depends(_adviser)]
+AnyLoginDep = Annotated[Login, Depends(_login)]
+CuratorLoginDep = Annotated[Login, Depends(curator_login)]
 CsrfField = Annotated[str, Form()]
 
 
-def _check_csrf(login_: Login, sent: str) -> None:
+def check_csrf(login_: Login, sent: str) -> None:
     if not sent or not hmac.compare_digest(sent, login_.csrf):
         raise Forbidden("the form has expired or did not come from this console (CSRF) / 表单已失效，请刷新页面重试")
 
 
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     nonce = secrets.token_urlsafe(16)
     base = {"nonce": nonce, "case_labels": CASE_LABELS, "order_labels": ORDER_LABELS, "reason_labels": REASON_LABELS,
             "role_labels": ROLE_LABELS, "channel_labels": CHANNEL_LABELS}
@@ -111,7 +127,7 @@ def _secure(response: Response, nonce: str = "") -> None:
     response.headers["X-Content-Type-Options"] = "nosniff"
 
 
-def _redirect(url: str, **params: str) -> RedirectResponse:
+def redirect(url: str, **params: str) -> RedirectResponse:
     query = urlencode({k: v for k, v in params.items() if v})
     return RedirectResponse(f"{url}?{query}" if query else url, status_code=303)
 
@@ -128,7 +144,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
-        return _page(request, "error.html", {"message": str(exc), "staff": None}, status=403)
+        return page(request, "error.html", {"message": str(exc), "staff": None}, status=403)
 
 
 # ---- login ----------------------------------------------------------------------------------------------
@@ -140,7 +156,7 @@ def console_root() -> RedirectResponse:
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, error: str = "") -> HTMLResponse:
     token = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(24)
-    response = _page(request, "login.html", {"csrf": token, "error": error, "staff": None})
+    response = page(request, "login.html", {"csrf": token, "error": error, "staff": None})
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", path="/console",
                         secure=request.url.scheme == "https")
     return response
@@ -155,11 +171,11 @@ def login_submit(request: Request, rt: RuntimeDep, username: Annotated[str, Form
     staff, wait = login(request, username.strip(), password)
     if wait > 0:
         msg = f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试 / Too many failed logins; wait {math.ceil(wait)} s"
-        return _page(request, "login.html", {"csrf": expected, "error": msg, "staff": None}, status=429)
+        return page(request, "login.html", {"csrf": expected, "error": msg, "staff": None}, status=429)
     if staff is None:
         msg = "用户名或密码错误 / Wrong user name or password"
-        return _page(request, "login.html", {"csrf": expected, "error": msg, "staff": None}, status=401)
-    response = RedirectResponse("/console/", status_code=303)
+        return page(request, "login.html", {"csrf": expected, "error": msg, "staff": None}, status=401)
+    response = RedirectResponse("/console/" if staff.can("adviser") else "/console/documents", status_code=303)
     response.set_cookie(COOKIE, encode_token(rt.settings, staff), max_age=rt.settings.token_expire_minutes * 60,
                         httponly=True, samesite="strict", path="/", secure=request.url.scheme == "https")
     response.delete_cookie(LOGIN_CSRF, path="/console")
@@ -167,8 +183,8 @@ def login_submit(request: Request, rt: RuntimeDep, username: Annotated[str, Form
 
 
 @router.post("/logout", response_model=None)
-def logout(login_: LoginDep, csrf: CsrfField = "") -> Response:
-    _check_csrf(login_, csrf)
+def logout(login_: AnyLoginDep, csrf: CsrfField = "") -> Response:
+    check_csrf(login_, csrf)
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -180,58 +196,60 @@ def _status(status: str) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def queue_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "open") -> HTMLResponse:
+def queuepage(request: Request, rt: RuntimeDep, login_: AnyLoginDep, status: str = "open") -> Response:
+    if not login_.staff.can("adviser"):
+        return RedirectResponse("/console/documents", status_code=303)
     status = _status(status)
     items = rt.advisers.queue(status)
-    return _page(request, "queue.html", {"staff": login_.staff, "csrf": login_.csrf, "status": status,
+    return page(request, "queue.html", {"staff": login_.staff, "csrf": login_.csrf, "status": status,
                                          "items": items, "statuses": STATUSES})
 
 
 @router.get("/queue", response_class=HTMLResponse)
 def queue_fragment(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "open") -> HTMLResponse:
     status = _status(status)
-    return _page(request, "_queue_rows.html", {"items": rt.advisers.queue(status), "status": status})
+    return page(request, "_queue_rows.html", {"items": rt.advisers.queue(status), "status": status})
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(case_id: CaseId, request: Request, rt: RuntimeDep, login_: LoginDep, msg: str = "",
+def casepage(case_id: CaseId, request: Request, rt: RuntimeDep, login_: LoginDep, msg: str = "",
               err: str = "") -> HTMLResponse:
     try:
         detail = rt.advisers.case(case_id)
     except CaseError as exc:
-        return _page(request, "error.html", {"message": str(exc), "staff": login_.staff, "csrf": login_.csrf},
+        return page(request, "error.html", {"message": str(exc), "staff": login_.staff, "csrf": login_.csrf},
                      status=status_of(exc))
-    return _page(request, "case.html", {"staff": login_.staff, "csrf": login_.csrf, "d": detail,
+    return page(request, "case.html", {"staff": login_.staff, "csrf": login_.csrf, "d": detail,
                                         "c": detail.item.case, "msg": msg, "err": err})
 
 
 @router.post("/cases/{case_id}/{action}", response_model=None)
 def case_action(case_id: CaseId, action: str, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
                 text: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "") -> Response:
-    _check_csrf(login_, csrf)
+    check_csrf(login_, csrf)
     desk, name, url = rt.advisers, login_.staff.name, f"/console/cases/{case_id}"
     try:
         if action == "claim":
             desk.claim(case_id, name)
-            return _redirect(url, msg="已认领 Claimed")
+            return redirect(url, msg="已认领 Claimed")
         if action == "reply":
             desk.reply(case_id, name, text)
-            return _redirect(url, msg="已发送 Sent")
+            return redirect(url, msg="已发送 Sent")
         if action == "close":
             desk.close(case_id, name, note)
-            return _redirect(url, msg="已结案 Closed")
+            return redirect(url, msg="已结案 Closed")
     except CaseError as exc:
-        return _redirect(url, err=str(exc))
-    return _redirect(url, err=f"unknown action '{action}'")
+        return redirect(url, err=str(exc))
+    return redirect(url, err=f"unknown action '{action}'")
 
 
 # ---- orders ----------------------------------------------------------------------------------------------
 @router.get("/orders", response_class=HTMLResponse)
-def orders_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "", msg: str = "",
+def orderspage(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "", msg: str = "",
                 err: str = "") -> HTMLResponse:
     status = status if status in ORDER_STATUSES else ""
     rows = list_orders(rt.orders, status or None)
-    return _page(request, "orders.html", {"staff": login_.staff, "csrf": login_.csrf, "orders": rows,
+    return page(request, "orders.html", {"staff": login_.staff, "csrf": login_.csrf, "orders": rows,
                                           "status": status, "statuses": ORDER_STATUSES, "msg": msg, "err": err})
 
 
@@ -239,10 +257,10 @@ def orders_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str 
 def order_status(order_id: OrderId, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
                  status: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
                  back: Annotated[str, Form()] = "") -> Response:
-    _check_csrf(login_, csrf)
+    check_csrf(login_, csrf)
     back = back if back in ORDER_STATUSES else ""
     try:
         o = rt.orders.change_status(order_id, status, login_.staff.name, reason or None)
     except OrderError as exc:
-        return _redirect("/console/orders", status=back, err=exc.message())
-    return _redirect("/console/orders", status=back, msg=f"{o.number} → {ORDER_LABELS.get(o.status, o.status)}")
+        return redirect("/console/orders", status=back, err=exc.message())
+    return redirect("/console/orders", status=back, msg=f"{o.number} → {ORDER_LABELS.get(o.status, o.status)}")

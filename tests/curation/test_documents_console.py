@@ -1,0 +1,117 @@
+"""The curators' documents page of the console: roles, upload through the form (CSRF), progress, validity,
+a new version, removal; errors shown on the page; the page's CSP."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+from conftest import REPEALED, REPEALED_TITLE, statute_text
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from composition import Runtime
+
+PW = "staff-pass-1"
+DRILL = statute_text(REPEALED_TITLE, REPEALED, passed="2015年3月1日").encode()
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    for name, role in (("wang", "adviser"), ("chen", "curator"), ("root", "admin")):
+        runtime.accounts.add(name, role, PW)
+    with TestClient(create_app(runtime=runtime), follow_redirects=False) as c:
+        yield c
+
+
+def csrf(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, html
+    return m.group(1)
+
+
+def log_in(client: TestClient, name: str) -> tuple[str, str]:
+    page = client.get("/console/login")
+    r = client.post("/console/login", data={"username": name, "password": PW, "csrf": csrf(page.text)})
+    assert r.status_code == 303
+    return r.headers["location"], csrf(client.get("/console/documents").text) if name != "wang" else ""
+
+
+def wait_done(client: TestClient) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        jobs = client.get("/console/documents/progress").json()
+        if not any(j["state"] in ("queued", "indexing") for j in jobs):
+            return
+        time.sleep(0.05)
+    raise AssertionError("still indexing")
+
+
+def test_roles_on_the_console(client: TestClient) -> None:
+    assert client.get("/console/documents").headers["location"] == "/console/login"
+    where, _ = log_in(client, "wang")
+    assert where == "/console/"
+    r = client.get("/console/documents")
+    assert r.status_code == 403 and "仅限知识库管理员" in r.text
+    assert "/console/documents" not in client.get("/console/").text  # no link to what they may not open
+    client.cookies.clear()
+    where, _ = log_in(client, "chen")
+    assert where == "/console/documents"  # a curator lands on the documents
+    assert client.get("/console/").headers["location"] == "/console/documents"
+    assert client.get("/console/orders").status_code == 403
+    client.cookies.clear()
+    log_in(client, "root")
+    assert client.get("/console/documents").status_code == 200 and client.get("/console/").status_code == 200
+
+
+def test_upload_progress_repeal_new_version_remove(client: TestClient, runtime: Runtime) -> None:
+    _, token = log_in(client, "chen")
+    page = client.get("/console/documents")
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    nonce = re.search(r"'nonce-([^']+)'", page.headers["content-security-policy"])
+    assert nonce and f'nonce="{nonce.group(1)}"' in page.text
+    r = client.post("/console/documents", files={"file": ("drill.md", DRILL)}, data={"csrf": "0" * 64})
+    assert r.status_code == 403 and runtime.documents.list() == []
+    r = client.post("/console/documents", files={"file": ("drill.md", DRILL)},
+                    data={"csrf": token, "effective": "2015-03-01"})
+    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    listing = client.get("/console/documents").text
+    assert "drill.md" in listing or REPEALED_TITLE in listing
+    wait_done(client)
+    [row] = runtime.documents.list()
+    assert (row.title, row.uploaded_by, row.effective, row.state) == (REPEALED_TITLE, "chen", "2015-03-01", "done")
+    listing = client.get("/console/documents", params={"q": "防爆"}).text
+    assert REPEALED_TITLE in listing and "现行有效" in listing
+    assert REPEALED_TITLE not in client.get("/console/documents", params={"status": "repealed"}).text
+
+    r = client.post(f"/console/documents/{row.id}/status", data={"csrf": token, "status": "repealed"})
+    assert r.status_code == 303
+    assert runtime.documents.get(row.id).status == "repealed"
+    assert row.id not in {p.document_id for p in runtime.kb.search("防爆演练")}
+    r = client.post(f"/console/documents/{row.id}/status", data={"csrf": token, "status": "gone"})
+    assert r.status_code == 303 and "err=" in r.headers["location"]
+    client.post(f"/console/documents/{row.id}/status", data={"csrf": token, "status": "in_force"})
+
+    newer = DRILL.replace("每季度".encode(), "每月".encode())
+    r = client.post(f"/console/documents/{row.id}/version", files={"file": ("drill-2024.md", newer)},
+                    data={"csrf": token, "effective": "2024-01-01"})
+    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    wait_done(client)
+    assert runtime.documents.get(row.id).validity == "已修订"
+    assert {p.locator for p in runtime.kb.search("防爆演练 每月")} and all(
+        p.document_id != row.id for p in runtime.kb.search("防爆演练"))
+
+    r = client.post(f"/console/documents/{row.id}/remove", data={"csrf": token})
+    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    assert len(runtime.documents.list()) == 1
+
+
+def test_a_bad_file_is_shown_on_the_page(client: TestClient, runtime: Runtime) -> None:
+    _, token = log_in(client, "chen")
+    r = client.post("/console/documents", files={"file": ("scan.pdf", b"not a pdf at all")}, data={"csrf": token})
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "not a PDF" in page and 'role="alert"' in page
+    assert runtime.documents.list() == []
