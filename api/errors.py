@@ -33,6 +33,7 @@ from orders import (
     UnknownOrder,
     UnknownService,
 )
+from reporting import PeriodError
 from sites import SiteRefused
 from staff import AccountError, UnknownUser
 
@@ -49,7 +50,7 @@ STATUS: dict[type[Exception], int] = {
     UnknownGroup: 422,
     SiteRefused: 403,
     CurationError: 409, FileRefused: 422, FileTooLarge: 413, DuplicateFile: 409, UnknownDocument: 404,
-    InvalidMetadata: 422,
+    InvalidMetadata: 422, PeriodError: 422,
 }
 
 
@@ -99,6 +100,8 @@ def render(exc: Exception) -> JSONResponse:
         return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc),
                                                   "document_id": exc.document_id}])
     if isinstance(exc, CurationError):
+        return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
+    if isinstance(exc, PeriodError):
         return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
     if isinstance(exc, UnknownGroup):
         label = "服务类别" if exc.kind == "category" else "服务场景"

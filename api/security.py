@@ -95,6 +95,7 @@ CurrentStaff = Annotated[StaffInfo, Depends(current_staff)]
 Adviser = Annotated[StaffInfo, Depends(require_role("adviser"))]
 Admin = Annotated[StaffInfo, Depends(require_role("admin"))]
 Curator = Annotated[StaffInfo, Depends(require_role("curator"))]
+AnyStaff = Annotated[StaffInfo, Depends(require_role("adviser", "curator"))]
 
 
 def client_address(request: Request) -> str:
