@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api import errors
 from api import sites as site_gate
 from api.console import curation as console_curation
+from api.console import reports as console_reports
 from api.console.router import install as install_console
 from api.routers import (
     audit,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(module.router)
     install_console(app)
     app.include_router(console_curation.router)  # the curators' pages of the console
+    app.include_router(console_reports.router)  # the dashboard and the ledger
     # the web widget and its demo page
     app.include_router(widget.router)
     return app

@@ -119,7 +119,8 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
 
 def _secure(response: Response, nonce: str = "") -> None:
     response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; connect-src 'self'; "
+        f"default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'nonce-{nonce}'; "
+        "connect-src 'self'; "
         "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cache-Control"] = "no-store"
