@@ -19,6 +19,7 @@ from api.routers import (
     chat,
     documents,
     events,
+    faqs,
     handoffs,
     health,
     orders,
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in (health, chat, sessions, events, services, orders, telegram):
         app.include_router(module.router)
     # staff: login, hand-off cases, orders, users, and the adviser console
-    for module in (auth, handoffs, staff_orders, staff_users, documents, audit, reports):
+    for module in (auth, handoffs, staff_orders, staff_users, documents, faqs, audit, reports):
         app.include_router(module.router)
     install_console(app)
     app.include_router(console_curation.router)  # the curators' pages of the console

@@ -20,7 +20,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
-from curation import CurationError, DuplicateFile, FileRefused, FileTooLarge, InvalidMetadata, UnknownDocument
+from curation import (
+    CurationError,
+    DuplicateFaq,
+    DuplicateFile,
+    FileRefused,
+    FileTooLarge,
+    InvalidMetadata,
+    UnknownDocument,
+    UnknownFaq,
+    UnknownReviewGroup,
+)
 from handoffs import CaseError, InvalidText, UnknownCase
 from knowledge.catalogue import UnknownGroup
 from orders import (
@@ -50,7 +60,8 @@ STATUS: dict[type[Exception], int] = {
     UnknownGroup: 422,
     SiteRefused: 403,
     CurationError: 409, FileRefused: 422, FileTooLarge: 413, DuplicateFile: 409, UnknownDocument: 404,
-    InvalidMetadata: 422, PeriodError: 422,
+    InvalidMetadata: 422, PeriodError: 422, UnknownFaq: 404, DuplicateFaq: 409,
+    UnknownReviewGroup: 404,
 }
 
 

@@ -51,3 +51,53 @@ class AuditOut(BaseModel):
     target: str
     before: Any
     after: Any
+
+
+class FaqIn(Body):
+    question: StrictStr = Field(max_length=1000, description="2-200 characters")
+    variants: list[StrictStr] = Field(default_factory=list, max_length=100, description="other phrasings (up to 20)")
+    answer: StrictStr = Field(max_length=20000, description="plain text, 1-4,000 characters; markup is kept as text")
+
+
+class FaqOut(BaseModel):
+    id: int
+    question: str
+    variants: list[str]
+    answer: str
+    created_by: str
+    created_at: str
+    updated_at: str
+
+
+class HitTestOut(BaseModel):
+    query: str
+    route: str = Field(description="answer, menu, order, handoff or fallback")
+    reason: str = Field(description="faq, retrieval, service_card, low_confidence, user_request, high_risk, …")
+    intent: str | None
+    intent_probability: float | None
+    faq: dict[str, Any] | None
+    passages: list[dict[str, Any]] = Field(description="rank, document, locator, fused, keyword and dense scores")
+    thresholds: dict[str, float]
+
+
+class ReviewGroupOut(BaseModel):
+    key: int
+    question: str
+    count: int
+    reasons: dict[str, int]
+    items: list[dict[str, Any]]
+
+
+class ReviewActionIn(Body):
+    action: Literal["faq", "document", "dismiss"]
+    answer: StrictStr = Field(default="", max_length=20000, description="the FAQ's answer (action faq)")
+    question: StrictStr = Field(default="", max_length=1000, description="the FAQ's question (default: the group's)")
+    document_id: StrictStr = Field(default="", max_length=64, description="the document (action document)")
+
+
+class ReviewActionOut(BaseModel):
+    key: int
+    action: str
+    detail: str | None
+    decided: int
+    faq: FaqOut | None

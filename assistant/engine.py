@@ -17,7 +17,7 @@ from assistant.answer import extractive, with_notice
 from assistant.conversations import Conversations
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
-from assistant.ports import Case, CaseBook, FormFlow, Hours
+from assistant.ports import Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, classify, is_dissatisfied
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
@@ -57,7 +57,8 @@ class InvalidMessage(ValueError):
 
 class Assistant:
     def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: CaseBook,
-                 catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None) -> None:
+                 catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None,
+                 faq: FaqMatcher | None = None) -> None:
         self.settings = settings
         self.kb = kb
         self.conversations = conversations
@@ -66,6 +67,7 @@ class Assistant:
         self.hours = hours
         self.forms = forms
         self.llm = llm
+        self.faq = faq  # curated answers, consulted before retrieval (see _faq_answer)
 
     # ---- input -----------------------------------------------------------------------------------
     def check(self, message: object) -> str:
@@ -201,6 +203,9 @@ class Assistant:
         if last_service is not None and SERVICE_DETAIL.search(text) and len(text) <= 30 and FOLLOW_UP.search(text):
             return Reply(sid, service_detail(last_service, lang), "answer",
                          suggestions=service_suggestions(last_service, lang), data={"services": [last_service.id]})
+        faq = self._faq_answer(sid, text, lang)
+        if faq is not None:
+            return faq
         query = text
         if FOLLOW_UP.search(text) and len(text) <= 30 and state.get("last_query"):
             query = f"{state['last_query']} {text}"
@@ -226,6 +231,15 @@ class Assistant:
         state["last_service"] = svc.id
         return Reply(sid, service_card(svc, lang), "answer", suggestions=service_suggestions(svc, lang),
                      data={"services": [svc.id]})
+
+    # ---- the FAQ hook: a curated answer takes precedence over retrieval when the question matches closely ----
+    def _faq_answer(self, sid: str, text: str, lang: str) -> Reply | None:
+        hit: FaqAnswer | None = self.faq.match(text) if self.faq is not None else None
+        if hit is None:
+            return None
+        cite = Citation("常见问题", f"faq:{hit.id}", hit.question, hit.answer[:400], hit.score, kind="常见问题")
+        return Reply(sid, with_notice(hit.answer, [cite], lang), "answer", citations=[cite],
+                     data={"writer": "faq", "faq_id": hit.id})
 
     @staticmethod
     def _confident(passages: list[Passage], scale: float) -> bool:

@@ -22,6 +22,25 @@ class FormFlow(Protocol):
     def after(self, sid: str, lang: str, state: dict[str, Any], reply: Reply) -> None: ...
 
 
+class FaqAnswer(Protocol):
+    """A curated answer that matched (``curation.FaqHit``)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def answer(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+
+
+class FaqMatcher(Protocol):
+    """Curated questions and answers consulted before retrieval (``curation.FaqBook``)."""
+
+    def match(self, text: str) -> FaqAnswer | None: ...
+
+
 class Case(Protocol):
     """A hand-off case as the engine sees it (``handoffs.CaseInfo``)."""
 

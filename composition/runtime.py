@@ -9,7 +9,7 @@ from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
 from config import Settings
-from curation import AuditLog, DocumentDesk
+from curation import AuditLog, DocumentDesk, FaqBook, ReviewQueue
 from db import Database, open_database
 from handoffs import AdviserDesk, Handoffs, OfficeHours
 from knowledge.base import KnowledgeBase
@@ -39,6 +39,8 @@ class Runtime:
     sites: Sites  # web sites embedding the widget
     audit: AuditLog  # every change staff make to the knowledge base
     documents: DocumentDesk  # uploads, metadata, validity and removal of documents
+    faqs: FaqBook  # curated answers, consulted by the engine before retrieval
+    review: ReviewQueue  # questions the assistant did not serve well, grouped, for curators
 
     def close(self) -> None:
         self.documents.close()
@@ -67,10 +69,12 @@ def build_runtime(
     hours = OfficeHours.parse(settings.office_hours, settings.timezone)
     orders = OrderDesk(database, catalogue, conversations, settings.timezone,
                        retention_days=settings.order_retention_days)
-    assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
-                          LlmWriter(chat_model) if chat_model is not None else None)
-    advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     audit = AuditLog(database)
+    faqs = FaqBook(database, kb.embeddings, audit)
+    assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
+                          LlmWriter(chat_model) if chat_model is not None else None, faq=faqs)
+    advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6))
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
-                   Accounts(database), advisers, Sites(database), audit, documents)
+                   Accounts(database), advisers, Sites(database), audit, documents, faqs,
+                   ReviewQueue(database, kb, faqs, audit))

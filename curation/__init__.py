@@ -11,7 +11,12 @@ from curation.errors import (
     InvalidMetadata,
     UnknownDocument,
 )
+from curation.faq import DuplicateFaq, FaqBook, FaqEntry, FaqHit, UnknownFaq
+from curation.hit_testing import HitTest, hit_test
 from curation.metadata import VALIDITY
+from curation.review import ReviewGroup, ReviewQueue, UnknownReviewGroup
 
-__all__ = ["VALIDITY", "AuditLog", "AuditRecord", "CurationError", "DocumentDesk", "DocumentRow", "DuplicateFile",
-           "FileRefused", "FileTooLarge", "InvalidMetadata", "UnknownDocument"]
+__all__ = ["VALIDITY", "AuditLog", "AuditRecord", "CurationError", "DocumentDesk", "DocumentRow", "DuplicateFaq",
+           "DuplicateFile", "FaqBook", "FaqEntry", "FaqHit", "FileRefused", "FileTooLarge", "HitTest",
+           "InvalidMetadata", "ReviewGroup", "ReviewQueue", "UnknownDocument", "UnknownFaq", "UnknownReviewGroup",
+           "hit_test"]

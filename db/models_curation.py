@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, utcnow
@@ -45,3 +45,31 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(200))
     before: Mapped[str | None] = mapped_column(Text, nullable=True)
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Faq(Base):
+    """A curated question → answer pair with variant phrasings; answered before retrieval when a question is close.
+
+    The answer is plain text (markup is kept as typed and shown as text, never rendered)."""
+
+    __tablename__ = "faqs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question: Mapped[str] = mapped_column(String(200))
+    variants: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answer: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ReviewDecision(Base):
+    """What staff did with one question of the review queue (a user message): faq | document | dismiss."""
+
+    __tablename__ = "review_decisions"
+
+    message_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # chat_messages.id of the question
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the FAQ id or document id
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""curation: uploaded files with their indexing job, and the audit log of staff changes
+"""curation: uploaded files with their indexing job, the audit log of staff changes, FAQs, review decisions
 
 Revision ID: 0011
 Revises: 0005
@@ -46,9 +46,29 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index(op.f('ix_audit_log_at'), 'audit_log', ['at'], unique=False)
+    op.create_table('faqs',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('question', sa.String(length=200), nullable=False),
+    sa.Column('variants', sa.JSON(), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=100), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('review_decisions',
+    sa.Column('message_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('detail', sa.String(length=200), nullable=True),
+    sa.Column('actor', sa.String(length=100), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('message_id')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('review_decisions')
+    op.drop_table('faqs')
     op.drop_index(op.f('ix_audit_log_at'), table_name='audit_log')
     op.drop_table('audit_log')
     op.drop_index(op.f('ix_kb_uploads_sha256'), table_name='kb_uploads')

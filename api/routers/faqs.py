@@ -1,0 +1,60 @@
+"""Curated questions and answers (常见问题), hit testing and the review queue, for curators and administrators."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import RuntimeDep
+from api.schemas import INT64_MAX, SafeText
+from api.schemas_curation import FaqIn, FaqOut, HitTestOut, ReviewActionIn, ReviewActionOut, ReviewGroupOut
+from api.security import Curator
+from curation import hit_test
+
+router = APIRouter(prefix="/api/v1", tags=["curation"])
+FaqId = Annotated[int, Path(ge=1, le=INT64_MAX, description="the FAQ id")]
+GroupKey = Annotated[int, Path(ge=1, le=INT64_MAX, description="the review group's key")]
+
+
+@router.get("/faqs", response_model=list[FaqOut])
+def faqs(rt: RuntimeDep, staff: Curator) -> list[dict[str, Any]]:
+    return [e.to_json() for e in rt.faqs.entries()]
+
+
+@router.post("/faqs", status_code=201, response_model=FaqOut)
+def add_faq(body: FaqIn, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    return rt.faqs.add(body.question, body.variants, body.answer, staff.name).to_json()
+
+
+@router.get("/faqs/{faq_id}", response_model=FaqOut)
+def faq(faq_id: FaqId, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    return rt.faqs.get(faq_id).to_json()
+
+
+@router.put("/faqs/{faq_id}", response_model=FaqOut)
+def edit_faq(faq_id: FaqId, body: FaqIn, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    return rt.faqs.update(faq_id, body.question, body.variants, body.answer, staff.name).to_json()
+
+
+@router.delete("/faqs/{faq_id}", response_model=FaqOut)
+def remove_faq(faq_id: FaqId, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    return rt.faqs.remove(faq_id, staff.name).to_json()
+
+
+@router.get("/search", response_model=HitTestOut)
+def search(rt: RuntimeDep, staff: Curator, q: Annotated[SafeText, Query(min_length=1, max_length=2000)],
+           k: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
+    """Hit testing: the ranked passages with keyword, dense and fused scores, the FAQ that would answer, and the
+    route the engine would take."""
+    return hit_test(rt.kb, rt.faqs, rt.catalogue, q, k).to_json()
+
+
+@router.get("/review", response_model=list[ReviewGroupOut])
+def review(rt: RuntimeDep, staff: Curator) -> list[dict[str, Any]]:
+    return [g.to_json() for g in rt.review.groups()]
+
+
+@router.post("/review/{key}", response_model=ReviewActionOut)
+def decide(key: GroupKey, body: ReviewActionIn, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    return rt.review.decide(key, body.action, staff.name, body.answer, body.question, body.document_id)
