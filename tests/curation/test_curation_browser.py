@@ -147,3 +147,35 @@ def test_the_dashboard_draws_its_charts_and_exports_the_ledger(base_url: str, br
         small.set_viewport_size({"width": 1100, "height": 760})
         small.screenshot(path=str(REPO / "docs" / "console.png"))
     assert errors == []
+
+
+def test_an_faq_made_from_the_review_queue_answers_the_next_enterprise(base_url: str, browser: Any,
+                                                                       runtime: Runtime, docs: Docs) -> None:
+    ingest(runtime.kb, [docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)], 20_000_000)
+    heat = "公司给员工发放防暑降温费有什么规定？"
+    for q in (heat, "公司给员工发放防暑降温费有什么规定"):
+        assert httpx.post(f"{base_url}/api/v1/chat", json={"message": q}, timeout=60).json()["route"] != "answer"
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    log_in(page, base_url)
+    page.click("text=复核 Review")
+    group = page.locator(".review-group", has_text="防暑降温费")
+    assert group.locator("li").count() == 2
+    answer = "<script>window.__pwned=1</script>防暑降温费每年6月至9月按月发放。"
+    group.locator("textarea[name=answer]").fill(answer)
+    group.locator("button", has_text="加为常见问题").click()
+    page.wait_for_selector("p.msg[role=status]")
+    assert page.locator(".review-group", has_text="防暑降温费").count() == 0
+    reply = httpx.post(f"{base_url}/api/v1/chat", json={"message": heat}, timeout=60).json()
+    assert reply["route"] == "answer" and reply["citations"][0]["title"] == "常见问题"
+    assert reply["reply"].startswith(answer)
+    page.click("text=常见问题 FAQ")
+    cell = page.locator("#faqs td.answer").first
+    assert cell.inner_text() == answer  # shown as text: the script neither parsed nor run
+    assert page.evaluate("window.__pwned") is None and page.locator("#faqs script").count() == 0
+    page.click("text=命中测试 Hit testing")
+    page.fill("input[name=q]", heat)
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("#route")
+    assert "faq" in page.locator("#route").inner_text()
+    assert errors == []

@@ -1,0 +1,72 @@
+"""The curators' console pages for answers: the review queue (add an FAQ, link a document, dismiss), the FAQ
+list (add, remove) and hit testing. Forms only translate to ``curation`` calls."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.console.router import CsrfField, CuratorLoginDep, check_csrf, page, redirect
+from api.deps import RuntimeDep
+from curation import CurationError, hit_test
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+TextField = Annotated[str, Form(max_length=20000)]
+REASON_LABELS = {"refused": "未能解答 Refused", "low_confidence": "把握不足 Low confidence", "disliked": "👎 Disliked"}
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, msg: str = "",
+                err: str = "") -> HTMLResponse:
+    return page(request, "review.html", {"staff": login_.staff, "csrf": login_.csrf, "groups": rt.review.groups(),
+                                         "documents": [d for d in rt.kb.documents() if d.active],
+                                         "review_labels": REASON_LABELS, "msg": msg, "err": err})
+
+
+@router.post("/review/{key}", response_model=None)
+def review_action(key: int, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "", action: TextField = "",
+                  answer: TextField = "", question: TextField = "", document_id: TextField = "") -> Response:
+    check_csrf(login_, csrf)
+    try:
+        done = rt.review.decide(key, action, login_.staff.name, answer, question, document_id[:64])
+    except CurationError as exc:
+        return redirect("/console/review", err=str(exc))
+    labels = {"faq": "已加为常见问题 Added as an FAQ", "document": "已关联文档 Linked", "dismiss": "已忽略 Dismissed"}
+    return redirect("/console/review", msg=f"{labels[done['action']]} ({done['decided']})")
+
+
+@router.get("/faqs", response_class=HTMLResponse)
+def faqs_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, msg: str = "", err: str = "") -> HTMLResponse:
+    return page(request, "faqs.html", {"staff": login_.staff, "csrf": login_.csrf, "faqs": rt.faqs.entries(),
+                                       "msg": msg, "err": err})
+
+
+@router.post("/faqs", response_model=None)
+def add_faq(rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "", question: TextField = "",
+            variants: TextField = "", answer: TextField = "") -> Response:
+    check_csrf(login_, csrf)
+    lines = [v.strip() for v in variants.splitlines() if v.strip()]
+    try:
+        entry = rt.faqs.add(question, lines, answer, login_.staff.name)
+    except CurationError as exc:
+        return redirect("/console/faqs", err=str(exc))
+    return redirect("/console/faqs", msg=f"已添加 Added: {entry.question}")
+
+
+@router.post("/faqs/{faq_id}/remove", response_model=None)
+def remove_faq(faq_id: int, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "") -> Response:
+    check_csrf(login_, csrf)
+    try:
+        entry = rt.faqs.remove(faq_id, login_.staff.name)
+    except CurationError as exc:
+        return redirect("/console/faqs", err=str(exc))
+    return redirect("/console/faqs", msg=f"已删除 Removed: {entry.question}")
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, q: str = "") -> HTMLResponse:
+    q = q.strip()[:2000]
+    result = hit_test(rt.kb, rt.faqs, rt.catalogue, q, 10) if q else None
+    return page(request, "search.html", {"staff": login_.staff, "csrf": login_.csrf, "q": q, "r": result})

@@ -1,0 +1,75 @@
+"""The console's review, FAQ and hit-testing pages through HTTP: roles, CSRF, actions, markup shown as text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from composition import Runtime
+
+PW = "staff-pass-1"
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    for name, role in (("wang", "adviser"), ("chen", "curator")):
+        runtime.accounts.add(name, role, PW)
+    with TestClient(create_app(runtime=runtime), follow_redirects=False) as c:
+        yield c
+
+
+def log_in(client: TestClient, name: str) -> str:
+    page = client.get("/console/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token
+    assert client.post("/console/login", data={"username": name, "password": PW, "csrf": token.group(1)}
+                       ).status_code == 303
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/console/orders" if name == "wang"
+                                                                  else "/console/faqs").text)
+    assert found
+    return found.group(1)
+
+
+def test_advisers_may_not_open_them(client: TestClient) -> None:
+    log_in(client, "wang")
+    for url in ("/console/review", "/console/faqs", "/console/search?q=x"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_faq_form_review_actions_and_hit_testing(client: TestClient, runtime: Runtime) -> None:
+    token = log_in(client, "chen")
+    form = {"question": "防暑降温费怎么发", "variants": "防暑降温费的标准\n\n防暑降温费的标准",
+            "answer": "<b>按月</b>发放"}
+    assert client.post("/console/faqs", data=form).status_code == 403  # no CSRF token
+    assert runtime.faqs.entries() == []
+    r = client.post("/console/faqs", data={**form, "csrf": token})
+    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    [entry] = runtime.faqs.entries()
+    assert entry.variants == ["防暑降温费的标准"] and entry.answer == "<b>按月</b>发放"
+    page = client.get("/console/faqs").text
+    assert "&lt;b&gt;按月&lt;/b&gt;发放" in page and "<b>按月</b>" not in page
+    r = client.post("/console/faqs", data={**form, "csrf": token})
+    assert "err=" in r.headers["location"]  # the same question again
+    assert client.post("/console/faqs", data={"question": "x", "answer": "a", "csrf": token}
+                       ).headers["location"].startswith("/console/faqs?err=")
+
+    runtime.assistant.handle(None, "今天天气怎么样", channel="web")
+    groups = runtime.review.groups()
+    assert [g.question for g in groups] == ["今天天气怎么样"]
+    assert "今天天气怎么样" in client.get("/console/review").text
+    r = client.post(f"/console/review/{groups[0].key}", data={"action": "nonsense", "csrf": token})
+    assert "err=" in r.headers["location"] and runtime.review.groups() != []
+    r = client.post(f"/console/review/{groups[0].key}", data={"action": "dismiss", "csrf": token})
+    assert "msg=" in r.headers["location"] and runtime.review.groups() == []
+    r = client.post(f"/console/review/{groups[0].key}", data={"action": "dismiss", "csrf": token})
+    assert "err=" in r.headers["location"]
+
+    page = client.get("/console/search", params={"q": "防暑降温费怎么发"}).text
+    assert 'id="route"' in page and "faq" in page
+    assert client.get("/console/search").status_code == 200
+    r = client.post(f"/console/faqs/{entry.id}/remove", data={"csrf": token})
+    assert "msg=" in r.headers["location"] and runtime.faqs.entries() == []
