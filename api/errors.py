@@ -21,12 +21,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
 from curation import (
+    CatalogueInvalid,
     CurationError,
     DuplicateFaq,
     DuplicateFile,
     FileRefused,
     FileTooLarge,
     InvalidMetadata,
+    UnknownCatalogueService,
     UnknownDocument,
     UnknownFaq,
     UnknownReviewGroup,
@@ -61,7 +63,7 @@ STATUS: dict[type[Exception], int] = {
     SiteRefused: 403,
     CurationError: 409, FileRefused: 422, FileTooLarge: 413, DuplicateFile: 409, UnknownDocument: 404,
     InvalidMetadata: 422, PeriodError: 422, UnknownFaq: 404, DuplicateFaq: 409,
-    UnknownReviewGroup: 404,
+    UnknownReviewGroup: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422,
 }
 
 
@@ -107,6 +109,8 @@ def render(exc: Exception) -> JSONResponse:
         return error(status, exc.code, str(exc), [{"field": "user", "message": str(exc)}])
     if isinstance(exc, SiteRefused):
         return error(status, exc.code, str(exc), [{"field": "site_key", "message": str(exc)}])
+    if isinstance(exc, CatalogueInvalid):
+        return error(status, exc.code, str(exc), [{"field": f, "message": m} for f, m in exc.errors])
     if isinstance(exc, DuplicateFile):
         return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc),
                                                   "document_id": exc.document_id}])

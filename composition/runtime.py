@@ -9,7 +9,7 @@ from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
 from config import Settings
-from curation import AuditLog, DocumentDesk, FaqBook, ReviewQueue
+from curation import AuditLog, CatalogueEditor, DocumentDesk, FaqBook, ReviewQueue
 from db import Database, open_database
 from handoffs import AdviserDesk, Handoffs, OfficeHours
 from knowledge.base import KnowledgeBase
@@ -41,6 +41,7 @@ class Runtime:
     documents: DocumentDesk  # uploads, metadata, validity and removal of documents
     faqs: FaqBook  # curated answers, consulted by the engine before retrieval
     review: ReviewQueue  # questions the assistant did not serve well, grouped, for curators
+    services: CatalogueEditor  # staff edits of the service catalogue (SQL over the shipped seed)
 
     def close(self) -> None:
         self.documents.close()
@@ -59,6 +60,9 @@ def build_runtime(
     database = open_database(settings)
     catalogue = load_catalogue()
     kb = open_knowledge_base(settings, database, rebuild=rebuild, embeddings=embeddings)
+    audit = AuditLog(database)
+    services = CatalogueEditor(database, kb, catalogue, audit)
+    services.apply_stored()  # staff edits over the shipped seed, before the catalogue is indexed
     if shipped:
         ensure_shipped(kb, settings, catalogue)
     warm_up()
@@ -69,7 +73,6 @@ def build_runtime(
     hours = OfficeHours.parse(settings.office_hours, settings.timezone)
     orders = OrderDesk(database, catalogue, conversations, settings.timezone,
                        retention_days=settings.order_retention_days)
-    audit = AuditLog(database)
     faqs = FaqBook(database, kb.embeddings, audit)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
                           LlmWriter(chat_model) if chat_model is not None else None, faq=faqs)
@@ -77,4 +80,4 @@ def build_runtime(
     documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6))
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
                    Accounts(database), advisers, Sites(database), audit, documents, faqs,
-                   ReviewQueue(database, kb, faqs, audit))
+                   ReviewQueue(database, kb, faqs, audit), services)

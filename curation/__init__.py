@@ -2,6 +2,7 @@
 new versions, removal) with background indexing, and the audit log of every change."""
 
 from curation.audit import AuditLog, AuditRecord
+from curation.catalogue_edits import CatalogueEditor, CatalogueInvalid, UnknownCatalogueService
 from curation.documents import DocumentDesk, DocumentRow
 from curation.errors import (
     CurationError,
@@ -16,7 +17,7 @@ from curation.hit_testing import HitTest, hit_test
 from curation.metadata import VALIDITY
 from curation.review import ReviewGroup, ReviewQueue, UnknownReviewGroup
 
-__all__ = ["VALIDITY", "AuditLog", "AuditRecord", "CurationError", "DocumentDesk", "DocumentRow", "DuplicateFaq",
-           "DuplicateFile", "FaqBook", "FaqEntry", "FaqHit", "FileRefused", "FileTooLarge", "HitTest",
-           "InvalidMetadata", "ReviewGroup", "ReviewQueue", "UnknownDocument", "UnknownFaq", "UnknownReviewGroup",
-           "hit_test"]
+__all__ = ["VALIDITY", "AuditLog", "AuditRecord", "CatalogueEditor", "CatalogueInvalid", "CurationError",
+    "DocumentDesk", "DocumentRow", "DuplicateFaq", "DuplicateFile", "FaqBook", "FaqEntry", "FaqHit", "FileRefused",
+    "FileTooLarge", "HitTest", "InvalidMetadata", "ReviewGroup", "ReviewQueue", "UnknownCatalogueService",
+    "UnknownDocument", "UnknownFaq", "UnknownReviewGroup", "hit_test"]

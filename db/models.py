@@ -1,7 +1,7 @@
 """Every table, imported in one place so that Alembic and ``create_all`` see them all."""
 
 from db.models_chat import ChatMessage, ChatSession, Handoff
-from db.models_curation import AuditEntry, Faq, KbUpload, ReviewDecision  # uploads and the audit log
+from db.models_curation import AuditEntry, CatalogueEdit, Faq, KbUpload, ReviewDecision  # uploads and the audit log
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from db.models_orders import Order, OrderCounter, OrderEvent  # service orders
 from db.models_sites import Site, SiteOrigin  # web sites embedding the widget
@@ -9,6 +9,7 @@ from db.models_staff import StaffUser  # staff accounts
 
 __all__ = [
     "AuditEntry",
+    "CatalogueEdit",
     "ChatMessage",
     "ChatSession",
     "Faq",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -73,3 +74,14 @@ class ReviewDecision(Base):
     detail: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the FAQ id or document id
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CatalogueEdit(Base):
+    """A service as staff edited it (every field); the shipped YAML stays the seed, this row wins over it."""
+
+    __tablename__ = "catalogue_edits"
+
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    edited_by: Mapped[str] = mapped_column(String(100))
+    edited_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -166,6 +166,12 @@ class Catalogue(BaseModel):
     version: int = 1
     services: tuple[Service, ...]
 
+    def replace(self, service: Service) -> None:
+        """Put an edited service in place of the one with its id. The catalogue is shared by reference (engine,
+        order desk, forms), so it changes in place: every holder sees the edit at once."""
+        services = tuple(service if s.id == service.id else s for s in self.services)
+        object.__setattr__(self, "services", services)  # frozen for everyone else; this is the one way to edit
+
     def get(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from api.deps import RuntimeDep
-from api.schemas import INT64_MAX, SafeText
+from api.schemas import INT64_MAX, SafeText, TextPath, storable
 from api.schemas_curation import FaqIn, FaqOut, HitTestOut, ReviewActionIn, ReviewActionOut, ReviewGroupOut
 from api.security import Curator
 from curation import hit_test
@@ -58,3 +58,15 @@ def review(rt: RuntimeDep, staff: Curator) -> list[dict[str, Any]]:
 @router.post("/review/{key}", response_model=ReviewActionOut)
 def decide(key: GroupKey, body: ReviewActionIn, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
     return rt.review.decide(key, body.action, staff.name, body.answer, body.question, body.document_id)
+
+
+@router.patch("/services/{service_id}", response_model=dict[str, Any])
+def edit_service(service_id: TextPath, body: dict[str, Any], rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    """Change any catalogue fields of a service (checked like the YAML); takes effect at once, re-indexed."""
+    return rt.services.edit(service_id, storable(body), staff.name).to_public_dict()
+
+
+@router.delete("/services/{service_id}/edits", response_model=dict[str, Any])
+def reset_service(service_id: TextPath, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    """Drop the edits: the service as shipped."""
+    return rt.services.reset(service_id, staff.name).to_public_dict()

@@ -1,4 +1,4 @@
-"""curation: uploaded files with their indexing job, the audit log of staff changes, FAQs, review decisions
+"""curation: uploaded files with their indexing job, the audit log of staff changes, FAQs, review decisions, catalogue edits
 
 Revision ID: 0011
 Revises: 0005
@@ -64,9 +64,17 @@ def upgrade() -> None:
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('message_id')
     )
+    op.create_table('catalogue_edits',
+    sa.Column('service_id', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('edited_by', sa.String(length=100), nullable=False),
+    sa.Column('edited_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('service_id')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('catalogue_edits')
     op.drop_table('review_decisions')
     op.drop_table('faqs')
     op.drop_index(op.f('ix_audit_log_at'), table_name='audit_log')

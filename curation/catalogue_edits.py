@@ -1,0 +1,131 @@
+"""Service catalogue edits by staff: every field of a service, checked by the same model as the YAML loader
+(``knowledge.catalogue.Service``), stored in SQL (the shipped YAML stays the seed), applied to the one shared
+catalogue object at once and re-indexed as the service's searchable passage. Other processes apply stored edits
+at start-up and, through ``refresh()`` (a version counter looked at at most once a second), while running."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from curation.audit import AuditLog
+from curation.errors import CurationError, InvalidMetadata
+from db import Database
+from db.models_curation import CatalogueEdit
+from db.models_kb import KbMeta
+from knowledge.base import KnowledgeBase
+from knowledge.catalogue import Catalogue, Service, load_catalogue
+from knowledge.factory import service_document
+
+VERSION_KEY = "catalogue_version"
+FRESH_S = 1.0
+
+
+class UnknownCatalogueService(CurationError):
+    code = "unknown_service"
+    field = "service_id"
+
+    def __init__(self, service_id: str) -> None:
+        super().__init__(f"no service '{service_id}' in the catalogue / 服务目录中没有该服务")
+
+
+class CatalogueInvalid(CurationError):
+    """An edit that breaks the catalogue's schema; ``errors`` lists (field, message) pairs."""
+
+    code = "invalid_service"
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        self.errors = errors
+        names = ", ".join(f for f, _ in errors)
+        super().__init__(f"invalid fields: {names} / 以下字段无效：{names}")
+
+
+class CatalogueEditor:
+    def __init__(self, db: Database, kb: KnowledgeBase, catalogue: Catalogue, audit: AuditLog) -> None:
+        self.db, self.kb, self.catalogue, self.audit = db, kb, catalogue, audit
+        self._seen: str | None = None
+        self._checked = 0.0
+
+    def edits(self) -> dict[str, dict[str, Any]]:
+        with self.db.session() as s:
+            return {e.service_id: dict(e.data) for e in s.scalars(select(CatalogueEdit))}
+
+    def apply_stored(self) -> int:
+        """Put every stored edit over the seed (start-up, and when another process edited)."""
+        seed = load_catalogue()
+        stored = self.edits()
+        changed = 0
+        for svc in seed.services:
+            data = stored.get(svc.id)
+            target = svc
+            if data is not None:
+                try:
+                    target = Service.model_validate(data)
+                except ValidationError:  # a seed change made an old edit invalid: the seed wins
+                    target = svc
+            if self.catalogue.get(svc.id) != target:
+                self.catalogue.replace(target)
+                changed += 1
+        return changed
+
+    def refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < FRESH_S:
+            return
+        self._checked = now
+        with self.db.session() as s:
+            row = s.get(KbMeta, VERSION_KEY)
+            version = row.value if row is not None else None
+        if version != self._seen:
+            self._seen = version
+            self.apply_stored()
+
+    def edit(self, service_id: str, changes: dict[str, Any], actor: str) -> Service:
+        current = self.catalogue.get(service_id)
+        if current is None:
+            raise UnknownCatalogueService(service_id)
+        if "id" in changes and changes["id"] != service_id:
+            raise InvalidMetadata("id", "a service's id cannot be changed / 服务编号不可修改")
+        merged = {**current.model_dump(), **changes, "id": service_id}
+        try:
+            svc = Service.model_validate(merged)
+        except ValidationError as exc:
+            raise CatalogueInvalid([(".".join(str(p) for p in e["loc"]) or "service", str(e["msg"]))
+                                    for e in exc.errors()]) from None
+        with self.db.session() as s:
+            row = s.get(CatalogueEdit, service_id) or CatalogueEdit(service_id=service_id)
+            row.data, row.edited_by = svc.model_dump(mode="json"), actor
+            s.add(row)
+            self.audit.record(actor, "service.edit", f"service:{service_id}", current.model_dump(mode="json"),
+                              svc.model_dump(mode="json"), session=s)
+            self._seen = _bump(s)
+        self.catalogue.replace(svc)
+        self.kb.upsert(service_document(svc))
+        return svc
+
+    def reset(self, service_id: str, actor: str) -> Service:
+        """Back to the shipped seed."""
+        seed = load_catalogue().get(service_id)
+        current = self.catalogue.get(service_id)
+        if seed is None or current is None:
+            raise UnknownCatalogueService(service_id)
+        with self.db.session() as s:
+            row = s.get(CatalogueEdit, service_id)
+            if row is not None:
+                s.delete(row)
+            self.audit.record(actor, "service.reset", f"service:{service_id}", current.model_dump(mode="json"),
+                              seed.model_dump(mode="json"), session=s)
+            self._seen = _bump(s)
+        self.catalogue.replace(seed)
+        self.kb.upsert(service_document(seed))
+        return seed
+
+
+def _bump(s: Any) -> str:
+    row = s.get(KbMeta, VERSION_KEY)
+    value = str(int(row.value) + 1) if row is not None and row.value.isdigit() else "1"
+    s.merge(KbMeta(key=VERSION_KEY, value=value))
+    return value

@@ -1,0 +1,88 @@
+"""Service catalogue edits through the API: the same validation as the YAML, stored in SQL over the seed,
+in effect at once (the public catalogue, the engine's service card, another process) and back to the seed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from composition import Runtime, build_runtime
+from config import Settings
+from knowledge.embeddings import QifaEmbeddings
+
+PW = "staff-pass-1"
+SID = "contract-review"
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    for name, role in (("wang", "adviser"), ("chen", "curator"), ("root", "admin")):
+        runtime.accounts.add(name, role, PW)
+    with TestClient(create_app(runtime=runtime)) as c:
+        yield c
+
+
+def auth(client: TestClient, name: str) -> dict[str, str]:
+    r = client.post("/api/v1/auth/token", data={"username": name, "password": PW})
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_roles(client: TestClient) -> None:
+    assert client.patch(f"/api/v1/services/{SID}", json={"fee": "免费"}).status_code == 401
+    adviser = auth(client, "wang")
+    assert client.patch(f"/api/v1/services/{SID}", json={"fee": "免费"}, headers=adviser).status_code == 403
+    assert client.delete(f"/api/v1/services/{SID}/edits", headers=auth(client, "wang")).status_code == 403
+
+
+def test_an_edit_takes_effect_at_once_everywhere_and_can_be_undone(client: TestClient, runtime: Runtime,
+                                                                    settings: Settings,
+                                                                    embeddings: QifaEmbeddings) -> None:
+    curator = auth(client, "chen")
+    seed = client.get(f"/api/v1/services/{SID}").json()
+    r = client.patch(f"/api/v1/services/{SID}", headers=curator,
+                     json={"fee": "免费（2027 年起）", "time_limit": "三个工作日",
+                           "tags": ["合同", "审查", "采购合同"]})
+    assert r.status_code == 200, r.text
+    assert (r.json()["fee"], r.json()["time_limit"]) == ("免费（2027 年起）", "三个工作日")
+    assert client.get(f"/api/v1/services/{SID}").json()["fee"] == "免费（2027 年起）"  # the public catalogue
+    card = client.post("/api/v1/chat", json={"message": f"/service {SID}"}).json()
+    assert "三个工作日" in card["reply"]  # the engine's service card
+    assert any("三个工作日" in p.text for p in runtime.kb.search("合同审查 办理时限", k=10))  # re-indexed
+    other = build_runtime(settings, shipped=False, embeddings=embeddings)  # a process started later
+    try:
+        assert other.catalogue.get(SID).fee == "免费（2027 年起）"  # type: ignore[union-attr]
+    finally:
+        other.close()
+    log = client.get("/api/v1/audit", headers=auth(client, "root")).json()
+    assert log[0]["action"] == "service.edit" and log[0]["before"]["fee"] == seed["fee"]
+    assert log[0]["after"]["fee"] == "免费（2027 年起）"
+
+    r = client.delete(f"/api/v1/services/{SID}/edits", headers=curator)
+    assert r.status_code == 200 and r.json()["fee"] == seed["fee"]
+    assert client.get(f"/api/v1/services/{SID}").json() == seed
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"category": "烹饪"}, "category"), ({"scenarios": ["依法治企", "依法治企"]}, "scenarios"),
+    ({"form_fields": ["enterprise_name"]}, "form_fields"), ({"requires_adviser": "yes"}, "requires_adviser"),
+    ({"colour": "red"}, "colour"), ({"name": ""}, "name"), ({"id": "other-id"}, "id"),
+])
+def test_edits_that_break_the_schema_are_refused_and_change_nothing(client: TestClient, body: dict[str, Any],
+                                                                    field: str) -> None:
+    seed = client.get(f"/api/v1/services/{SID}").json()
+    r = client.patch(f"/api/v1/services/{SID}", headers=auth(client, "chen"), json=body)
+    assert r.status_code == 422, r.text
+    assert field in [f["field"] for f in r.json()["error"]["fields"]]
+    assert client.get(f"/api/v1/services/{SID}").json() == seed
+    assert client.get("/api/v1/audit", headers=auth(client, "root")).json() == []
+
+
+def test_unknown_service(client: TestClient) -> None:
+    r = client.patch("/api/v1/services/no-such", headers=auth(client, "chen"), json={"fee": "x"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_service"
+    assert client.delete("/api/v1/services/no-such/edits", headers=auth(client, "chen")).status_code == 404
+    assert client.patch(f"/api/v1/services/{SID}", headers=auth(client, "chen"), json=[1]).status_code == 422
