@@ -1,7 +1,7 @@
 """The review queue: questions the assistant did not serve well — it refused (fallback), handed off for low
 confidence, or got a 👎 — grouped by similarity, each group with one action: add an FAQ, link to a document, or
-dismiss. A decided question leaves the queue. (Adding an example phrasing to an intent waits for the intent
-examples of issue 11; a hand-off an adviser marks "the assistant should have answered" needs that mark first.)
+dismiss; and the hand-offs an adviser marked "the assistant should have answered". A decided question leaves the
+queue. (Adding an example phrasing to an intent waits for the intent examples of issue 11.)
 
 Groups: the same words after normalisation, then greedily by embedding similarity >= GROUP_SIMILARITY."""
 
@@ -21,7 +21,7 @@ from curation.faq import FaqBook, FaqEntry, normalise
 from db import Database
 from db.base import iso_utc
 from db.models_chat import ChatMessage, Handoff
-from db.models_curation import ReviewDecision
+from db.models_curation import ReviewDecision, ReviewMark
 from knowledge.base import KnowledgeBase
 
 GROUP_SIMILARITY = 0.8
@@ -71,13 +71,17 @@ class ReviewQueue:
                                     ChatMessage.created_at)
                              .where(ChatMessage.role == "bot",
                                     or_(ChatMessage.route.in_(("fallback", "handoff")), ChatMessage.feedback == -1))
+                             .where(ChatMessage.text != "")
                              .order_by(ChatMessage.id.desc()).limit(SCAN_LIMIT)).all()
             low = {h.session_id: h.created_at for h in s.execute(
                 select(Handoff.session_id, Handoff.created_at).where(Handoff.reason == "low_confidence"))}
+            marked = set(s.scalars(select(ReviewMark.session_id)))
             decided = set(s.scalars(select(ReviewDecision.message_id)))
             found: dict[int, ReviewItem] = {}
             for b in bots:
-                if b.feedback == -1:
+                if b.route == "handoff" and b.session_id in marked:
+                    reason = "should_have_answered"
+                elif b.feedback == -1:
                     reason = "disliked"
                 elif b.route == "fallback":
                     reason = "refused"
@@ -92,6 +96,14 @@ class ReviewQueue:
                     continue
                 found[q.id] = ReviewItem(q.id, b.session_id, q.text, reason, q.created_at)
         return sorted(found.values(), key=lambda i: i.message_id)
+
+    def mark(self, case_id: int, session_id: str, actor: str) -> None:
+        """An adviser says the assistant should have answered this hand-off: its question joins the queue."""
+        with self.db.session() as s:
+            if s.get(ReviewMark, case_id) is None:
+                s.add(ReviewMark(case_id=case_id, session_id=session_id, marked_by=actor))
+                self.audit.record(actor, "review.mark", f"case:{case_id}", None, {"session_id": session_id},
+                                  session=s)
 
     def groups(self) -> list[ReviewGroup]:
         items = self.items()

@@ -1,7 +1,14 @@
 """Every table, imported in one place so that Alembic and ``create_all`` see them all."""
 
 from db.models_chat import ChatMessage, ChatSession, Handoff
-from db.models_curation import AuditEntry, CatalogueEdit, Faq, KbUpload, ReviewDecision  # uploads and the audit log
+from db.models_curation import (  # uploads and the audit log
+    AuditEntry,
+    CatalogueEdit,
+    Faq,
+    KbUpload,
+    ReviewDecision,
+    ReviewMark,
+)
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from db.models_orders import Order, OrderCounter, OrderEvent  # service orders
 from db.models_sites import Site, SiteOrigin  # web sites embedding the widget
@@ -22,6 +29,7 @@ __all__ = [
     "OrderCounter",
     "OrderEvent",
     "ReviewDecision",
+    "ReviewMark",
     "Site",
     "SiteOrigin",
     "StaffUser",

@@ -85,3 +85,14 @@ class CatalogueEdit(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     edited_by: Mapped[str] = mapped_column(String(100))
     edited_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ReviewMark(Base):
+    """An adviser's mark on a hand-off case: the assistant should have answered it (it joins the review queue)."""
+
+    __tablename__ = "review_marks"
+
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # handoffs.id
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    marked_by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

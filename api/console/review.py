@@ -14,7 +14,8 @@ from curation import CurationError, hit_test
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 TextField = Annotated[str, Form(max_length=20000)]
-REASON_LABELS = {"refused": "未能解答 Refused", "low_confidence": "把握不足 Low confidence", "disliked": "👎 Disliked"}
+REASON_LABELS = {"refused": "未能解答 Refused", "low_confidence": "把握不足 Low confidence", "disliked": "👎 Disliked",
+                 "should_have_answered": "顾问标记：应能自助解答 Adviser: should have answered"}
 
 
 @router.get("/review", response_class=HTMLResponse)

@@ -239,6 +239,9 @@ def case_action(case_id: CaseId, action: str, rt: RuntimeDep, login_: LoginDep, 
         if action == "close":
             desk.close(case_id, name, note)
             return redirect(url, msg="已结案 Closed")
+        if action == "should-answer":
+            rt.review.mark(case_id, desk.case(case_id).item.case.session_id, name)
+            return redirect(url, msg="已标记，将进入复核队列 Marked for review")
     except CaseError as exc:
         return redirect(url, err=str(exc))
     return redirect(url, err=f"unknown action '{action}'")

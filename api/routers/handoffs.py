@@ -40,3 +40,11 @@ def reply(case_id: CaseId, body: ReplyIn, rt: RuntimeDep, staff: Adviser) -> dic
 def close(case_id: CaseId, rt: RuntimeDep, staff: Adviser, body: CloseIn | None = None) -> dict[str, Any]:
     rt.advisers.close(case_id, staff.name, body.note if body else None)
     return rt.advisers.case(case_id).item.to_json()
+
+
+@router.post("/{case_id}/should-answer", response_model=CaseOut)
+def should_answer(case_id: CaseId, rt: RuntimeDep, staff: Adviser) -> dict[str, Any]:
+    """Mark the case: the assistant should have answered it; its question joins the curators' review queue."""
+    item = rt.advisers.case(case_id).item
+    rt.review.mark(case_id, item.case.session_id, staff.name)
+    return item.to_json()

@@ -29,7 +29,10 @@ def stats(rt: RuntimeDep, staff: Curator, start: From = "",
     return compute_stats(rt.db, period_of(rt, start, end), rt.settings.handoff_response_minutes)
 
 
-@router.get("/ledger.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+CSV = {200: {"content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/ledger.csv", response_class=Response, responses=CSV)
 def ledger(rt: RuntimeDep, staff: AnyStaff, start: From = "",
            end: To = "") -> Response:
     """The service ledger (服务台账): one row per order placed in the period, UTF-8 with a BOM."""

@@ -168,3 +168,22 @@ def test_review_queue_groups_and_an_faq_settles_a_group(client: TestClient) -> N
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "action"
     log = client.get("/api/v1/audit", headers=auth(client, "root")).json()
     assert [e["action"] for e in log] == ["review.document", "review.dismiss", "review.faq", "faq.add"]
+
+
+def test_an_adviser_marks_a_hand_off_the_assistant_should_have_answered(client: TestClient) -> None:
+    adviser, curator = auth(client, "wang"), auth(client, "chen")
+    sid = ask(client, "我们公司想咨询一下合同的事")["session_id"]
+    case = client.post("/api/v1/chat", json={"session_id": sid, "message": "转人工"}).json()["handoff"]["id"]
+    assert client.post(f"/api/v1/handoffs/{case}/should-answer").status_code == 401
+    assert client.post(f"/api/v1/handoffs/{case}/should-answer", headers=curator).status_code == 403
+    before = {g["question"] for g in client.get("/api/v1/review", headers=curator).json()}
+    assert "转人工" not in before
+    for _ in range(2):  # marking twice is one mark
+        r = client.post(f"/api/v1/handoffs/{case}/should-answer", headers=adviser)
+        assert r.status_code == 200 and r.json()["id"] == case
+    groups = client.get("/api/v1/review", headers=curator).json()
+    marked = [g for g in groups if g["reasons"].get("should_have_answered")]
+    assert [g["question"] for g in marked] == ["转人工"] and marked[0]["count"] == 1
+    assert client.post("/api/v1/handoffs/999/should-answer", headers=adviser).status_code == 404
+    log = client.get("/api/v1/audit", headers=auth(client, "root"), params={"action": "review.mark"}).json()
+    assert [(e["actor"], e["target"]) for e in log] == [("wang", f"case:{case}")]

@@ -13,7 +13,8 @@ from db import Database
 from db.base import Base
 from db.engine import MIGRATIONS
 
-TABLES = {"kb_uploads", "audit_log", "faqs", "review_decisions", "catalogue_edits"}
+TABLES = {"kb_uploads", "audit_log", "faqs", "review_decisions", "catalogue_edits",
+          "review_marks"}
 
 
 def alembic(url: str) -> Config:

@@ -71,9 +71,19 @@ def upgrade() -> None:
     sa.Column('edited_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('service_id')
     )
+    op.create_table('review_marks',
+    sa.Column('case_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('session_id', sa.String(length=64), nullable=False),
+    sa.Column('marked_by', sa.String(length=100), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('case_id')
+    )
+    op.create_index(op.f('ix_review_marks_session_id'), 'review_marks', ['session_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_review_marks_session_id'), table_name='review_marks')
+    op.drop_table('review_marks')
     op.drop_table('catalogue_edits')
     op.drop_table('review_decisions')
     op.drop_table('faqs')
