@@ -13,6 +13,7 @@ from api import sites as site_gate
 from api.console import curation as console_curation
 from api.console import reports as console_reports
 from api.console import review as console_review
+from api.console import services as console_services
 from api.console.router import install as install_console
 from api.routers import (
     audit,
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(console_curation.router)  # the curators' pages of the console
     app.include_router(console_reports.router)  # the dashboard and the ledger
     app.include_router(console_review.router)  # the review queue, FAQs and hit testing
+    app.include_router(console_services.router)  # catalogue edits
     # the web widget and its demo page
     app.include_router(widget.router)
     return app

@@ -29,7 +29,8 @@ def stats(rt: RuntimeDep, staff: Curator, start: From = "",
     return compute_stats(rt.db, period_of(rt, start, end), rt.settings.handoff_response_minutes)
 
 
-CSV = {200: {"content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}}
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 @router.get("/ledger.csv", response_class=Response, responses=CSV)

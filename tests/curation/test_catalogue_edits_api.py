@@ -86,3 +86,35 @@ def test_unknown_service(client: TestClient) -> None:
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_service"
     assert client.delete("/api/v1/services/no-such/edits", headers=auth(client, "chen")).status_code == 404
     assert client.patch(f"/api/v1/services/{SID}", headers=auth(client, "chen"), json=[1]).status_code == 422
+
+
+def test_the_console_form_edits_every_field_and_refuses_a_broken_one(client: TestClient, runtime: Runtime) -> None:
+    import re
+
+    page = client.get("/console/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token
+    client.post("/console/login", data={"username": "chen", "password": PW, "csrf": token.group(1)})
+    form_page = client.get("/console/services", params={"edit": SID}).text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form_page)
+    assert csrf and 'name="form_fields"' in form_page and 'name="requires_adviser"' in form_page
+    svc = runtime.catalogue.get(SID)
+    assert svc is not None
+    data: dict[str, Any] = {"csrf": csrf.group(1)}
+    for name, value in svc.model_dump().items():
+        if isinstance(value, tuple):
+            data[name] = "\n".join(value)
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif name != "id":
+            data[name] = value
+    r = client.post(f"/console/services/{SID}", data={**data, "fee": "面议"}, follow_redirects=False)
+    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    assert runtime.catalogue.get(SID).fee == "面议"  # type: ignore[union-attr]
+    r = client.post(f"/console/services/{SID}", data={**data, "category": "烹饪"}, follow_redirects=False)
+    assert "err=" in r.headers["location"] and runtime.catalogue.get(SID).category == svc.category  # type: ignore[union-attr]
+    r = client.post(f"/console/services/{SID}", data={**data, "reset": "1"}, follow_redirects=False)
+    assert runtime.catalogue.get(SID) == svc
+    assert client.post(f"/console/services/{SID}", data={**data, "csrf": "x"}, follow_redirects=False
+                       ).status_code == 403

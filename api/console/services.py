@@ -1,0 +1,65 @@
+"""The curators' catalogue page: every service, and a form with all its fields (lists one item per line);
+saved through ``curation.CatalogueEditor`` (validated like the YAML, in effect at once, re-indexed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.console.router import CuratorLoginDep, check_csrf, page, redirect
+from api.deps import RuntimeDep
+from curation import CatalogueInvalid, CurationError
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+def _fields(svc: Any) -> list[tuple[str, str, Any]]:
+    """(name, kind, value): kind is text, lines or flag."""
+    out = []
+    for name, value in svc.model_dump().items():
+        if name == "id":
+            continue
+        kind = "flag" if isinstance(value, bool) else "lines" if isinstance(value, tuple | list) else "text"
+        out.append((name, kind, "\n".join(value) if kind == "lines" else value))
+    return out
+
+
+@router.get("/services", response_class=HTMLResponse)
+def services_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, edit: str = "", msg: str = "",
+                  err: str = "") -> HTMLResponse:
+    svc = rt.catalogue.get(edit) if edit else None
+    return page(request, "services.html", {"staff": login_.staff, "csrf": login_.csrf,
+                                           "services": rt.catalogue.services, "svc": svc,
+                                           "fields": _fields(svc) if svc else [], "edited": rt.services.edits(),
+                                           "msg": msg, "err": err})
+
+
+@router.post("/services/{service_id}", response_model=None)
+async def save_service(service_id: str, request: Request, rt: RuntimeDep, login_: CuratorLoginDep) -> Response:
+    form = await request.form()
+    check_csrf(login_, str(form.get("csrf") or ""))
+    svc = rt.catalogue.get(service_id[:64])
+    if svc is None:
+        return redirect("/console/services", err=f"no service '{service_id[:64]}' / 服务目录中没有该服务")
+    changes: dict[str, Any] = {}
+    for name, kind, _ in _fields(svc):
+        raw = str(form.get(name) or "")
+        if kind == "flag":
+            changes[name] = form.get(name) == "on"
+        elif kind == "lines":
+            changes[name] = [ln.strip() for ln in raw.splitlines() if ln.strip()]
+        else:
+            changes[name] = raw.strip()
+    try:
+        if form.get("reset") == "1":
+            rt.services.reset(svc.id, login_.staff.name)
+            return redirect("/console/services", edit=svc.id, msg="已恢复为初始内容 Back to the shipped text")
+        rt.services.edit(svc.id, changes, login_.staff.name)
+    except CatalogueInvalid as exc:
+        detail = "; ".join(f"{f}: {m}" for f, m in exc.errors)
+        return redirect("/console/services", edit=svc.id, err=f"{exc} — {detail}")
+    except CurationError as exc:
+        return redirect("/console/services", edit=svc.id, err=str(exc))
+    return redirect("/console/services", edit=svc.id, msg="已保存，立即生效 Saved; in effect now")
