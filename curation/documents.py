@@ -13,7 +13,6 @@ import logging
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -23,7 +22,7 @@ from curation.audit import AuditLog
 from curation.errors import DuplicateFile, FileRefused, FileTooLarge, UnknownDocument
 from curation.metadata import VALIDITY, clean, status_code
 from db import Database
-from db.base import iso_utc, utcnow
+from db.base import utcnow
 from db.models_curation import KbUpload
 from knowledge.base import DocumentInfo, KnowledgeBase
 from knowledge.chunking import ParsedDocument, parse_document
@@ -49,7 +48,7 @@ class DocumentRow:
     chunks: int
     state: str  # queued | indexing | done | failed
     progress: float
-    ingested_at: datetime | None
+    ingested_at: str | None  # ISO 8601, UTC
     uploaded_by: str | None
     filename: str | None = None
     error: str | None = None
@@ -59,7 +58,7 @@ class DocumentRow:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "kind": self.kind, "status": self.status,
                 "validity": self.validity, "effective": self.effective, "chunks": self.chunks, "state": self.state,
-                "progress": self.progress, "ingested_at": iso_utc(self.ingested_at), "uploaded_by": self.uploaded_by,
+                "progress": self.progress, "ingested_at": self.ingested_at, "uploaded_by": self.uploaded_by,
                 "filename": self.filename, "error": self.error, "source": self.source, **self.meta}
 
 

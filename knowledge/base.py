@@ -17,13 +17,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
 import numpy as np
 from sqlalchemy import delete, func, select
 
 from db import Database
+from db.base import iso_utc
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge.bm25 import Bm25Index
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
@@ -81,7 +81,7 @@ class DocumentInfo:
     issuer: str | None = None
     url: str | None = None
     pack: str | None = None
-    ingested_at: datetime | None = None  # when its text was last written
+    ingested_at: str | None = None  # when its row was last written (ISO 8601, UTC, ``Z``)
 
 
 @dataclass
@@ -456,5 +456,5 @@ def _info(row: KbDocument) -> DocumentInfo:
     return DocumentInfo(
         id=row.id, title=row.title, source=row.source, kind=row.kind, effective=row.effective,
         status=status, active=row.active, chunks=row.chunk_count, title_en=row.title_en, category=row.category,
-        issuer=row.issuer, url=row.url, pack=row.pack, ingested_at=row.updated_at,
+        issuer=row.issuer, url=row.url, pack=row.pack, ingested_at=iso_utc(row.updated_at),
     )
