@@ -27,7 +27,6 @@ from api.routers import (
 )
 from composition import Runtime, build_runtime
 from config import Settings
-from config.settings import DEFAULT_SECRET_KEY
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +39,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         owned = runtime is None
         rt = runtime or build_runtime(settings or Settings())
         app.state.runtime = rt
-        if rt.settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
-            log.warning("QIFA_SECRET_KEY is the built-in default: set it before staff log in over a network")
         # the Telegram bot, when configured, runs in this event loop
         cfg = settings or rt.settings
         app.state.telegram = None

@@ -18,7 +18,7 @@ from knowledge.factory import ensure_shipped, open_knowledge_base
 from knowledge.tokens import warm_up
 from orders import OrderDesk, OrderForm
 from sites import Sites
-from staff import Accounts
+from staff import Accounts, Tokens, signing_secret
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Runtime:
     accounts: Accounts  # staff accounts and the login throttle
     advisers: AdviserDesk  # the advisers' desk
     sites: Sites  # web sites embedding the widget
+    tokens: Tokens  # staff login tokens, signed with the server's secret
 
     def close(self) -> None:
         self.db.dispose()
@@ -50,6 +51,7 @@ def build_runtime(
     chat_model: Any = None,
 ) -> Runtime:
     """``chat_model`` overrides the configured LLM (tests pass LangChain's fake chat models)."""
+    secret = signing_secret(settings)  # first: an unusable secret stops start-up before anything is built
     database = open_database(settings)
     catalogue = load_catalogue()
     kb = open_knowledge_base(settings, database, rebuild=rebuild, embeddings=embeddings)
@@ -67,4 +69,5 @@ def build_runtime(
                           LlmWriter(chat_model) if chat_model is not None else None)
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
-                   Accounts(database), advisers, Sites(database))
+                   Accounts(database), advisers, Sites(database),
+                   Tokens(secret, settings.token_expire_minutes))

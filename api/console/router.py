@@ -3,7 +3,7 @@ and retrieved passages, reply, close; the orders with their status changes.
 
 Server-rendered Jinja2 pages with a little inline JavaScript (no build step, nothing from the network).
 The login keeps the staff JWT in an HttpOnly, SameSite=Strict cookie; every form carries a CSRF token (an
-HMAC of the login's token id, see ``api.security.csrf_token``) checked on each POST, and the login form a
+HMAC of the login's token id, see ``staff.Tokens.csrf``) checked on each POST, and the login form a
 double-submit token of its own. Nobody who is not logged in is served a page: they are sent to the login.
 """
 
@@ -26,7 +26,7 @@ from jinja2 import pass_context
 from api.deps import RuntimeDep, get_runtime
 from api.errors import status_of
 from api.schemas import CaseId, OrderId
-from api.security import COOKIE, csrf_token, encode_token, login, staff_from_token
+from api.security import COOKIE, login, staff_from_token
 from handoffs import STATUSES, CaseError
 from orders import STATUSES as ORDER_STATUSES
 from orders import OrderError, list_orders
@@ -80,7 +80,7 @@ def _login(request: Request) -> Login:
     staff, claims = found
     if not staff.can("adviser"):
         raise Forbidden("this console is for advisers / 仅限顾问使用")
-    return Login(staff, csrf_token(get_runtime(request).settings, claims))
+    return Login(staff, get_runtime(request).tokens.csrf(claims))
 
 
 LoginDep = Annotated[Login, Depends(_login)]
@@ -160,15 +160,17 @@ def login_submit(request: Request, rt: RuntimeDep, username: Annotated[str, Form
         msg = "用户名或密码错误 / Wrong user name or password"
         return _page(request, "login.html", {"csrf": expected, "error": msg, "staff": None}, status=401)
     response = RedirectResponse("/console/", status_code=303)
-    response.set_cookie(COOKIE, encode_token(rt.settings, staff), max_age=rt.settings.token_expire_minutes * 60,
+    response.set_cookie(COOKIE, rt.tokens.issue(staff), max_age=rt.settings.token_expire_minutes * 60,
                         httponly=True, samesite="strict", path="/", secure=request.url.scheme == "https")
     response.delete_cookie(LOGIN_CSRF, path="/console")
     return response
 
 
 @router.post("/logout", response_model=None)
-def logout(login_: LoginDep, csrf: CsrfField = "") -> Response:
+def logout(login_: LoginDep, rt: RuntimeDep, csrf: CsrfField = "") -> Response:
+    """Logs out everywhere: the token version is bumped, so a copy of the cookie stops working too."""
     _check_csrf(login_, csrf)
+    rt.accounts.revoke_tokens(login_.staff.name)
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
