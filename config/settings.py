@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     secret_key: SecretStr | None = None  # None: a random key made at first start, kept in the data dir
     token_expire_minutes: int = Field(default=480, ge=1, le=MAX_TOKEN_MINUTES)
+    max_body_kb: int = Field(default=64, ge=1)  # JSON and form bodies; uploads may have max_file_mb
+    body_timeout_s: float = Field(default=15.0, gt=0)
 
     # Telegram
     telegram_token: SecretStr | None = None
