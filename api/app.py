@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api import body_limit, errors
 from api import sites as site_gate
 from api.console.router import install as install_console
+from api.rate_limit import RateLimit
 from api.routers import (
     auth,
     chat,
@@ -58,7 +59,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="qifa (企法通) API", version="0.1.0", lifespan=lifespan,
                   description="Enterprise legal-service assistant: chat, services, orders, hand-offs.")
     site_gate.install(app)  # the gate admitting the sites that embed the widget (inside the request id)
-    body_limit.install(app, settings or (runtime.settings if runtime else Settings()))
+    edge = settings or (runtime.settings if runtime else Settings())  # the limits at the edge
+    app.add_middleware(RateLimit, settings=edge)  # before the gate's store lookup; after the body limit
+    body_limit.install(app, edge)
     errors.install(app)
     # enterprises: chat, messages and events, catalogue, orders; Telegram's webhook
     for module in (health, chat, sessions, events, services, orders, telegram):

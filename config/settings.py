@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     token_expire_minutes: int = Field(default=480, ge=1, le=MAX_TOKEN_MINUTES)
     max_body_kb: int = Field(default=64, ge=1)  # JSON and form bodies; uploads may have max_file_mb
     body_timeout_s: float = Field(default=15.0, gt=0)
+    # rate limits, requests per minute (0: off)
+    rate_limit_per_ip: int = Field(default=60, ge=0)
+    rate_limit_per_session: int = Field(default=20, ge=0)
+    rate_limit_per_site: int = Field(default=1200, ge=0)
+    rate_limit_login: int = Field(default=10, ge=0)
+    rate_limit_storage: str = "memory://"  # or redis://host:6379 to share the counters between workers
+    max_streams_per_ip: int = Field(default=5, ge=1)
+    max_streams_total: int = Field(default=500, ge=1)
 
     # Telegram
     telegram_token: SecretStr | None = None
@@ -69,6 +77,17 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{name}'; use an IANA name such as Asia/Shanghai") from None
         return name
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, url: str) -> str:
+        from limits.storage import storage_from_string
+
+        try:
+            storage_from_string(url if url.startswith("async+") else f"async+{url}")
+        except Exception as exc:  # limits raises ConfigurationError, ValueError or ImportError (a missing driver)
+            raise ValueError(f"unusable rate-limit storage '{url}': {exc}") from None
+        return url
 
     @field_validator("secret_key")
     @classmethod
