@@ -27,6 +27,8 @@ def serve(args: argparse.Namespace) -> int:
         signing_secret(settings)  # refuse a weak or published secret before the server starts
     except SecretKeyError as exc:
         raise UserError(str(exc)) from exc
+    from api.server import uvicorn_options
+
     uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                log_level="info")
+                log_level="info", **uvicorn_options(settings))
     return 0

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "memory://"  # or redis://host:6379 to share the counters between workers
     max_streams_per_ip: int = Field(default=5, ge=1)
     max_streams_total: int = Field(default=500, ge=1)
+    trusted_proxies: str = ""  # comma-separated addresses or networks whose X-Forwarded-For/-Proto are believed
+    log_format: Literal["json", "text"] = "json"
 
     # Telegram
     telegram_token: SecretStr | None = None
@@ -77,6 +79,24 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{name}'; use an IANA name such as Asia/Shanghai") from None
         return name
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        import ipaddress
+
+        for item in (p.strip() for p in value.split(",") if p.strip()):
+            if item == "*":
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"'{item}' is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @field_validator("rate_limit_storage")
     @classmethod

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import RuntimeDep
 from api.errors import error
+from api.schemas import Ok
 from api.schemas_staff import StaffOut, Token
 from api.security import CurrentStaff, login
 
@@ -43,8 +44,8 @@ def me(staff: CurrentStaff) -> dict[str, object]:
     return staff.to_json()
 
 
-@router.post("/logout", status_code=204, response_model=None)
-def logout(staff: CurrentStaff, rt: RuntimeDep) -> Response:
+@router.post("/logout", response_model=Ok)
+def logout(staff: CurrentStaff, rt: RuntimeDep) -> dict[str, bool]:
     """Log out everywhere: this token and every other token of the user stop working."""
     rt.accounts.revoke_tokens(staff.name)
-    return Response(status_code=204)
+    return {"ok": True}
