@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.answer import extractive, with_notice
 from assistant.conversations import Conversations
+from assistant.guard import injected
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
 from assistant.ports import Case, CaseBook, FormFlow, Hours
@@ -205,6 +206,7 @@ class Assistant:
         if FOLLOW_UP.search(text) and len(text) <= 30 and state.get("last_query"):
             query = f"{state['last_query']} {text}"
         passages = self.kb.search(query, k=self.settings.retrieval_top_k)
+        passages = [p for p in passages if not injected(p.text)]  # a passage giving orders is no source
         scale = self.kb.keyword_scale()
         if not self._confident(passages, scale):
             services = match_services(self.catalogue, text, limit=1)

@@ -51,8 +51,8 @@ def build_runtime(
     chat_model: Any = None,
 ) -> Runtime:
     """``chat_model`` overrides the configured LLM (tests pass LangChain's fake chat models)."""
-    secret = signing_secret(settings)  # first: an unusable secret stops start-up before anything is built
     database = open_database(settings)
+    secret = signing_secret(settings)  # an unusable secret stops start-up before anything heavy is built
     catalogue = load_catalogue()
     kb = open_knowledge_base(settings, database, rebuild=rebuild, embeddings=embeddings)
     if shipped:

@@ -39,6 +39,14 @@ def signing_secret(settings: Settings) -> bytes:
     if settings.secret_key is not None:
         return _usable(settings.secret_key.get_secret_value(), "QIFA_SECRET_KEY").encode()
     path = secret_file(settings)
+    try:
+        return _usable(_stored(path), str(path)).encode()
+    except OSError as exc:
+        raise SecretKeyError(f"cannot keep the signing key in {path}: {exc.strerror or exc} "
+                             f"/ 无法在数据目录中保存签名密钥") from exc
+
+
+def _stored(path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         # written whole to a private temporary file, then linked into place: another worker starting at the same
@@ -57,4 +65,4 @@ def signing_secret(settings: Settings) -> bytes:
             tmp.unlink()
     if path.stat().st_mode & 0o077:
         os.chmod(path, 0o600)
-    return _usable(path.read_text(encoding="utf-8").strip(), str(path)).encode()
+    return path.read_text(encoding="utf-8").strip()
