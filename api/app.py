@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,7 +29,7 @@ from api.routers import (
     telegram,
     widget,
 )
-from composition import Runtime, build_runtime
+from composition import Runtime, build_runtime, run_daily
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -49,9 +51,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
             app.state.telegram = TelegramBot(cfg, rt)
             await app.state.telegram.start()
+        # the daily retention purge, when this app owns its runtime (``qifa serve``)
+        job = asyncio.create_task(run_daily(rt.db, rt.settings), name="qifa-purge") if owned else None
         try:
             yield
         finally:
+            if job is not None:
+                job.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await job
             if app.state.telegram is not None:
                 await app.state.telegram.stop()
             if owned:

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     handoff_response_minutes: int = Field(default=30, ge=1)
     timezone: str = "Asia/Shanghai"
     order_retention_days: int = Field(default=365, ge=1)
+    conversation_retention_days: int = Field(default=180, ge=1)
 
     # optional LLM (OpenAI-compatible)
     llm_base_url: str | None = None
