@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from api import body_limit, errors
 from api import sites as site_gate
 from api.console.router import install as install_console
+from api.headers import SecurityHeaders
 from api.logs import AccessLog
 from api.rate_limit import RateLimit
 from api.routers import (
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(RateLimit, settings=edge)  # before the gate's store lookup; after the body limit
     body_limit.install(app, edge)
     app.add_middleware(AccessLog)  # inside the request id, which it logs
+    app.add_middleware(SecurityHeaders)
     errors.install(app)
     # enterprises: chat, messages and events, catalogue, orders; Telegram's webhook
     for module in (health, chat, sessions, events, services, orders, telegram):
