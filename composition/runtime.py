@@ -8,6 +8,7 @@ from typing import Any
 from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
+from assistant.moderation import SensitiveWords
 from config import Settings
 from db import Database, open_database
 from handoffs import AdviserDesk, Handoffs, OfficeHours
@@ -66,7 +67,7 @@ def build_runtime(
     orders = OrderDesk(database, catalogue, conversations, settings.timezone,
                        retention_days=settings.order_retention_days)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
-                          LlmWriter(chat_model) if chat_model is not None else None)
+                          LlmWriter(chat_model) if chat_model is not None else None, words=SensitiveWords(database))
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
                    Accounts(database), advisers, Sites(database),
