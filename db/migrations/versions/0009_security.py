@@ -2,7 +2,7 @@
 tokens); sensitive words and the review log of blocked messages
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0005
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
-down_revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
