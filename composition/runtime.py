@@ -8,6 +8,7 @@ from typing import Any
 from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
+from assistant.moderation import SensitiveWords
 from config import Settings
 from curation import AuditLog, CatalogueEditor, DocumentDesk, FaqBook, ReviewQueue
 from db import Database, open_database
@@ -19,7 +20,7 @@ from knowledge.factory import ensure_shipped, open_knowledge_base
 from knowledge.tokens import warm_up
 from orders import OrderDesk, OrderForm
 from sites import Sites
-from staff import Accounts
+from staff import Accounts, Tokens, signing_secret
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Runtime:
     accounts: Accounts  # staff accounts and the login throttle
     advisers: AdviserDesk  # the advisers' desk
     sites: Sites  # web sites embedding the widget
+    tokens: Tokens  # staff login tokens, signed with the server's secret
     audit: AuditLog  # every change staff make to the knowledge base
     documents: DocumentDesk  # uploads, metadata, validity and removal of documents
     faqs: FaqBook  # curated answers, consulted by the engine before retrieval
@@ -58,6 +60,7 @@ def build_runtime(
 ) -> Runtime:
     """``chat_model`` overrides the configured LLM (tests pass LangChain's fake chat models)."""
     database = open_database(settings)
+    secret = signing_secret(settings)  # an unusable secret stops start-up before anything heavy is built
     catalogue = load_catalogue()
     kb = open_knowledge_base(settings, database, rebuild=rebuild, embeddings=embeddings)
     audit = AuditLog(database)
@@ -75,9 +78,11 @@ def build_runtime(
                        retention_days=settings.order_retention_days)
     faqs = FaqBook(database, kb.embeddings, audit)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
-                          LlmWriter(chat_model) if chat_model is not None else None, faq=faqs)
+                          LlmWriter(chat_model) if chat_model is not None else None, words=SensitiveWords(database),
+                          faq=faqs)
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6))
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
-                   Accounts(database), advisers, Sites(database), audit, documents, faqs,
+                   Accounts(database), advisers, Sites(database),
+                   Tokens(secret, settings.token_expire_minutes), audit, documents, faqs,
                    ReviewQueue(database, kb, faqs, audit), services)

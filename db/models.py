@@ -10,6 +10,7 @@ from db.models_curation import (  # uploads and the audit log
     ReviewMark,
 )
 from db.models_kb import KbChunk, KbDocument, KbMeta
+from db.models_moderation import ModerationEvent, SensitiveWord  # sensitive words and their review log
 from db.models_orders import Order, OrderCounter, OrderEvent  # service orders
 from db.models_sites import Site, SiteOrigin  # web sites embedding the widget
 from db.models_staff import StaffUser  # staff accounts
@@ -25,11 +26,13 @@ __all__ = [
     "KbDocument",
     "KbMeta",
     "KbUpload",
+    "ModerationEvent",
     "Order",
     "OrderCounter",
     "OrderEvent",
     "ReviewDecision",
     "ReviewMark",
+    "SensitiveWord",
     "Site",
     "SiteOrigin",
     "StaffUser",

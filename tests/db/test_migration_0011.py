@@ -32,7 +32,7 @@ def tables(path: Path) -> set[str]:
 def test_migration_0011_up_down_up(tmp_path: Path) -> None:
     path = tmp_path / "qifa.db"
     url = f"sqlite:///{path}"
-    command.upgrade(alembic(url), "0005")
+    command.upgrade(alembic(url), "0009")
     with sqlite3.connect(path) as conn:
         conn.execute("INSERT INTO kb_documents (id, title, source, kind, active, content_hash, size_bytes, "
                      "chunk_count, created_at, updated_at) VALUES ('d1', '劳动法', '/x/劳动法.md', 'statute', 1, "
@@ -48,7 +48,7 @@ def test_migration_0011_up_down_up(tmp_path: Path) -> None:
         for table in TABLES:
             have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
             assert have == set(Base.metadata.tables[table].columns.keys()), table
-    command.downgrade(alembic(url), "0005")
+    command.downgrade(alembic(url), "0009")
     assert not TABLES & tables(path)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM kb_documents").fetchone() == (1,)
