@@ -204,7 +204,9 @@ def _status(status: str) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def queue_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "open") -> HTMLResponse:
+def queue_page(request: Request, rt: RuntimeDep, login_: AnyLoginDep, status: str = "open") -> Response:
+    if not login_.staff.can("adviser"):
+        return RedirectResponse("/console/documents", status_code=303)
     status = _status(status)
     items = rt.advisers.queue(status)
     return page(request, "queue.html", {"staff": login_.staff, "csrf": login_.csrf, "status": status,
