@@ -20,6 +20,7 @@ from assistant.menu import category_listing, menu
 from assistant.ports import Case, CaseBook, FormFlow, Hours
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, classify, is_dissatisfied
+from assistant.serial import SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
 from assistant.texts import t
 from config import Settings
@@ -66,6 +67,7 @@ class Assistant:
         self.hours = hours
         self.forms = forms
         self.llm = llm
+        self.locks = SessionLocks(conversations.db)  # one message of a session at a time
 
     # ---- input -----------------------------------------------------------------------------------
     def check(self, message: object) -> str:
@@ -88,8 +90,19 @@ class Assistant:
 
         The reply's language: ``lang`` when given; else the one chosen with ``/lang``; else, with ``sticky``
         (a button press), the conversation's; else ``hint`` (e.g. the user's Telegram language); else the
-        message's own. The first reply of a session carries the personal-data notice (``Reply.notice``)."""
+        message's own. The first reply of a session carries the personal-data notice (``Reply.notice``).
+
+        Two messages of one session never run together (``SessionLocks``): each reads the state the other
+        wrote, so no update of the session's state is lost."""
         text = self.check(message)
+        key = session_id or (f"{channel}:{external_id}" if external_id is not None else None)
+        if key is None:  # a new session: nobody else can know it yet
+            return self._handle(None, text, lang, channel, external_id, hint, sticky)
+        with self.locks.hold(key):
+            return self._handle(session_id, text, lang, channel, external_id, hint, sticky)
+
+    def _handle(self, session_id: str | None, text: str, lang: str | None, channel: str, external_id: str | None,
+                hint: str | None, sticky: bool) -> Reply:
         sess = self.conversations.open(session_id, channel, external_id)
         state: dict[str, Any] = dict(sess.state or {})
         chosen = state.get(CHOSEN_LANG)
