@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import errors, metrics
 from api import sites as site_gate
 from api.console.router import install as install_console
 from api.routers import (
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             from bot.app import TelegramBot
 
             app.state.telegram = TelegramBot(cfg, rt)
-            await app.state.telegram.start()
+            await app.state.telegram.start_or_retry()  # unreachable: the API serves, the bot retries with backoff
         try:
             yield
         finally:
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="qifa (企法通) API", version="0.1.0", lifespan=lifespan,
                   description="Enterprise legal-service assistant: chat, services, orders, hand-offs.")
+    metrics.install(app)  # requests and latencies per route; GET /metrics for admins
     site_gate.install(app)  # the gate admitting the sites that embed the widget (inside the request id)
     errors.install(app)
     # enterprises: chat, messages and events, catalogue, orders; Telegram's webhook

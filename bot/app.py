@@ -252,6 +252,9 @@ class TelegramBot:
         self.app = build_application(settings, runtime)
         self.poll_timeout = poll_timeout
         self.tasks: list[asyncio.Task[None]] = []
+        self.ready = False  # started: Telegram answered and polling (or the webhook) runs
+        self.last_error: str | None = None  # why the last start failed, while retrying
+        self._starter: asyncio.Task[None] | None = None
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value().encode() if secret else b""
 
@@ -272,8 +275,40 @@ class TelegramBot:
         try:
             await self._start()
         except BaseException:
-            await self.stop()  # a half-started bot (e.g. Telegram unreachable) leaves nothing running
+            await self._teardown()  # a half-started bot (e.g. Telegram unreachable) leaves nothing running
             raise
+        self.ready, self.last_error = True, None
+
+    async def start_or_retry(self) -> None:
+        """Start now when Telegram answers; otherwise log why and keep trying in the background (see
+        ``launch``): the API must serve even while Telegram is unreachable."""
+        try:
+            await self.start()
+        except Exception as exc:  # network errors, Telegram refusing the token …
+            self._failed(exc, 1.0)
+            self.launch(1.0)
+
+    def launch(self, first_delay_s: float = 1.0) -> None:
+        """Try to start in the background after 1, 2, 4 … seconds (at most QIFA_TELEGRAM_RETRY_MAX_S apart)
+        until Telegram answers."""
+        self._starter = asyncio.create_task(self._keep_starting(first_delay_s), name="qifa-telegram-start")
+
+    def _failed(self, exc: Exception, delay: float) -> None:
+        self.last_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        log.warning("telegram unreachable (%s); the API keeps serving, next try in %.0f s", self.last_error, delay)
+        self.app = build_application(self.settings, self.runtime)  # a fresh client for the next try
+
+    async def _keep_starting(self, delay: float) -> None:
+        while True:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.settings.telegram_retry_max_s)
+            try:
+                await self.start()
+            except Exception as exc:
+                self._failed(exc, delay)
+                continue
+            log.info("telegram reachable: the bot is running")
+            return
 
     async def _start(self) -> None:
         from bot.delivery import run_adviser_replies, run_advisers_group
@@ -294,6 +329,15 @@ class TelegramBot:
         log.info("telegram bot started (%s)", self.settings.telegram_mode)
 
     async def stop(self) -> None:
+        starter, self._starter = self._starter, None
+        if starter is not None:
+            starter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starter
+        await self._teardown()
+
+    async def _teardown(self) -> None:
+        self.ready = False
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:

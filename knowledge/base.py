@@ -8,6 +8,7 @@ new, never half; stray vectors are ignored by search and removed by the next ing
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Literal
@@ -22,6 +23,8 @@ from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.tokens import query_terms, tokenize
 from knowledge.vectors import VectorStore
+
+log = logging.getLogger(__name__)
 
 Outcome = Literal["added", "replaced", "unchanged"]
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -79,6 +82,7 @@ class KnowledgeBase:
         self.embeddings = embeddings
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
+        self.vector_error: str | None = None  # set while the vector store fails (search falls back to BM25)
 
     # ---- writing -------------------------------------------------------------------------------
     def upsert(self, doc: ParsedDocument, size_bytes: int = 0) -> Outcome:
@@ -214,8 +218,14 @@ class KnowledgeBase:
             bm = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
             bm = np.where(snap.active, bm, 0.0)
         if mode in ("hybrid", "dense"):
-            vec = self.embeddings.encode([query])[0]
-            for cid, sim in self.vectors.query(vec, min(n, POOL + snap.inactive)):
+            found = self._dense(query, min(n, POOL + snap.inactive))
+            if found is None:  # the vector store is unavailable: keyword-only answers
+                if mode == "dense":
+                    return []
+                terms = query_terms(query)
+                bm = np.where(snap.active, snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms), 0.0)
+                mode = "bm25"
+            for cid, sim in found or []:
                 pos = snap.position.get(cid)
                 if pos is not None and snap.active[pos]:
                     dn[pos] = sim
@@ -234,6 +244,32 @@ class KnowledgeBase:
             {snap.ids[i]: float(bm[i]) for i in cand},
             {snap.ids[i]: float(dn[i]) for i in cand},
         )
+
+    def _dense(self, query: str, k: int) -> list[tuple[str, float]] | None:
+        """The vector store's nearest chunks, or None when it fails (logged once per outage; ``vector_error``
+        says why until a query succeeds again)."""
+        vec = self.embeddings.encode([query])[0]
+        try:
+            found = self.vectors.query(vec, k)
+        except Exception as exc:  # Chroma down, unreachable or corrupt: answer from keywords
+            if self.vector_error is None:
+                log.warning("vector store unavailable (%s: %s); answering with keyword search only",
+                            type(exc).__name__, str(exc)[:200])
+            self.vector_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            return None
+        if self.vector_error is not None:
+            log.warning("vector store available again")
+            self.vector_error = None
+        return found
+
+    def vector_status(self) -> str | None:
+        """None when the vector store answers; else why not (checked now, with a count)."""
+        try:
+            self.vectors.count()
+        except Exception as exc:
+            self.vector_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            return self.vector_error
+        return self.vector_error
 
     def _passages(self, ranked: list[tuple[str, float]], bm: dict[str, float], dn: dict[str, float]) -> list[Passage]:
         if not ranked:

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-
 from live_server import free_port
 
 REPO = Path(__file__).resolve().parents[2]
