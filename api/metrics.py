@@ -95,8 +95,8 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
 
 
-@router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}},
-                                                                  "description": "Prometheus text format"}})
+@router.get("/metrics", response_class=Response, responses={
+    200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text format"}})
 def metrics(request: Request, staff: Admin) -> Response:
     registry: CollectorRegistry = request.app.state.metrics.registry
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,4 +1,4 @@
-"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users|sites``."""
+"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users|sites|backup|restore``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from cli import commands, serve, sites, users
+from cli import backup, commands, serve, sites, users
 from cli.errors import UserError
 
 
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parser(sub)
     users.add_parser(sub)
     sites.add_parser(sub)
+    backup.add_parser(sub)
     return p
 
 

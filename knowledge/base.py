@@ -152,19 +152,32 @@ class KnowledgeBase:
             self.vectors.delete(stray)
         return len(stray)
 
-    def reembed_all(self) -> int:
-        """Embed every stored chunk again (after the vector collection was rebuilt)."""
+    def repair(self) -> tuple[int, int]:
+        """Make the vector index match the chunk rows (SQL is the truth): delete stray vectors, embed chunks
+        that have none. Returns (removed, embedded)."""
+        removed = self.reconcile()
         with self.db.session() as s:
-            rows = s.execute(
-                select(KbChunk.id, KbChunk.document_id, KbChunk.locator, KbChunk.heading_path, KbChunk.text,
+            known = sorted(s.scalars(select(KbChunk.id)))
+        missing = set(known) - self.vectors.existing(known)
+        if missing:
+            self._embed(missing)
+        return removed, len(missing)
+
+    def _embed(self, ids: set[str] | None) -> int:
+        with self.db.session() as s:
+            q = select(KbChunk.id, KbChunk.document_id, KbChunk.locator, KbChunk.heading_path, KbChunk.text,
                        KbDocument.title).join(KbDocument)
-            ).all()
+            rows = [r for r in s.execute(q).all() if ids is None or r.id in ids]
         for start in range(0, len(rows), 256):
             batch = rows[start : start + 256]
             vecs = self.embeddings.encode([index_text(r.title, r.heading_path, r.locator, r.text) for r in batch])
             self.vectors.upsert([r.id for r in batch], vecs, [{"document_id": r.document_id} for r in batch])
         self._invalidate()
         return len(rows)
+
+    def reembed_all(self) -> int:
+        """Embed every stored chunk again (after the vector collection was rebuilt)."""
+        return self._embed(None)
 
     def get_meta(self, key: str) -> str | None:
         with self.db.session() as s:
