@@ -56,6 +56,7 @@ HELP = {
     "en": "Type a legal question, or use a command:\n/menu service menu\n/order order a service\n/status my orders\n"
           "/human talk to a legal adviser\n/cancel leave the form being filled\n/lang zh|en switch language",
 }
+SEEN_UPDATES = 10_000  # webhook update ids remembered to drop a second delivery of the same update
 VOTE_THANKS = {"zh": "感谢反馈！", "en": "Thanks for the feedback!"}
 VOTE_GONE = "无法记录该评价 / This vote could not be recorded"
 EXPIRED = "按钮已失效，请重新发送 /menu / This button has expired, send /menu"
@@ -255,6 +256,7 @@ class TelegramBot:
         self.ready = False  # started: Telegram answered and polling (or the webhook) runs
         self.last_error: str | None = None  # why the last start failed, while retrying
         self._starter: asyncio.Task[None] | None = None
+        self._seen: dict[int, None] = {}  # the latest webhook update ids, oldest first
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value().encode() if secret else b""
 
@@ -266,10 +268,19 @@ class TelegramBot:
         """The X-Telegram-Bot-Api-Secret-Token header, compared in constant time."""
         return bool(self._secret) and hmac.compare_digest((given or "").encode(), self._secret)
 
-    async def feed(self, data: dict[str, Any]) -> None:
-        """One update posted to the webhook, queued for the application."""
+    async def feed(self, data: dict[str, Any]) -> bool:
+        """One update posted to the webhook, queued for the application; False for an update id already seen
+        (Telegram delivers again when an answer was slow, and a captured request may be replayed)."""
+        update_id = int(data["update_id"])
+        if update_id in self._seen:
+            log.info("telegram update %d delivered again: ignored", update_id)
+            return False
+        self._seen[update_id] = None
+        while len(self._seen) > SEEN_UPDATES:
+            self._seen.pop(next(iter(self._seen)))
         update = Update.de_json(data, self.app.bot)
         await self.app.update_queue.put(update)
+        return True
 
     async def start(self) -> None:
         try:

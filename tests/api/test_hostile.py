@@ -488,3 +488,35 @@ def test_hostile_input_is_refused_cleanly(world: World, case: Case) -> None:
 def test_the_suite_is_big_enough() -> None:
     assert len(ALL) >= 150
     assert len({c.values[0].id for c in ALL}) == len(ALL)  # type: ignore[attr-defined]
+
+
+def test_a_replayed_webhook_update_is_answered_once(world: World) -> None:
+    """The same update posted twice with the right secret (Telegram's redelivery, or a captured request replayed):
+    both get 200, so Telegram stops retrying, but the message is handled once."""
+    import time
+
+    chat = 880088
+    update = {"update_id": 5_000_001, "message": {"message_id": 9, "date": int(time.time()), "text": "服务清单",
+                                                 "chat": {"id": chat, "type": "private"},
+                                                 "from": {"id": chat, "is_bot": False, "first_name": "企"}}}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    before = world.counts()["chat_messages"]
+    assert world.client.post("/telegram/webhook", json=update, headers=headers).status_code == 200
+    deadline = time.monotonic() + 20
+    while world.counts()["chat_messages"] < before + 2:
+        assert time.monotonic() < deadline, "the update was never answered"
+        time.sleep(0.05)
+    assert world.client.post("/telegram/webhook", json=update, headers=headers).status_code == 200
+    # one chat's updates are handled in arrival order: had the replay been queued, it would be answered first
+    later = {**update, "update_id": 5_000_002, "message": {**update["message"], "message_id": 10, "text": "你好"}}
+    assert world.client.post("/telegram/webhook", json=later, headers=headers).status_code == 200
+    while world.counts()["chat_messages"] < before + 4:
+        assert time.monotonic() < deadline, "the later update was never answered"
+        time.sleep(0.05)
+    with world.rt.db.session() as s:
+        from db.models_chat import ChatMessage, ChatSession
+
+        texts = list(s.scalars(select(ChatMessage.text).join(ChatSession, ChatSession.id == ChatMessage.session_id)
+                               .where(ChatSession.external_id == str(chat), ChatMessage.role == "user")
+                               .order_by(ChatMessage.id)))
+    assert texts == ["服务清单", "你好"]
