@@ -163,7 +163,7 @@ def parse_level(level: object) -> int:
         return level
     if isinstance(level, str):
         text = level.strip().lower()
-        if text.isdigit() and int(text) in RATING_LEVELS:
+        if text.isascii() and text.isdigit() and int(text) in RATING_LEVELS:
             return int(text)
         for value, (zh, en) in RATING_LEVELS.items():
             if text in (zh, en, en.replace(" ", "_")):

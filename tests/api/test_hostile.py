@@ -138,6 +138,8 @@ SESSION_CASES = [
     C("events-after-text", "GET", f"{S}/{{sid}}/events?after=abc"),
     C("events-after-huge", "GET", f"{S}/{{sid}}/events?after={HUGE}"),
     C("events-last-event-id-huge", "GET", f"{S}/{{sid}}/events", headers=(("Last-Event-ID", str(HUGE)),)),
+    C("events-last-event-id-superscript-with-bad-after", "GET", f"{S}/{{sid}}/events?after=x", None, 422,
+      headers=(("Last-Event-ID", "²"),)),  # "²" is no id (was a 500); the bad ?after= is refused
     C("events-unknown-session", "GET", f"{S}/nope/events", None, 404),
     C("events-sql-session", "GET", f"{S}/%27%20OR%201%3D1--/events", None, 404),
     C("feedback-unknown-session", "POST", f"{S}/nope/feedback", '{"message_id": 1, "vote": 1}', 404),
@@ -207,6 +209,10 @@ ORDER_CASES = [
     C("order-rate-level-6", "POST", f"{ORD}/{{oid}}/rating", '{"session_id": "{osid}", "level": 6}', (409, 422)),
     C("order-rate-level-huge", "POST", f"{ORD}/{{oid}}/rating", f'{{"session_id": "{{osid}}", "level": {HUGE}}}'),
     C("order-rate-level-string", "POST", f"{ORD}/{{oid}}/rating", '{"session_id": "{osid}", "level": "five"}'),
+    C("order-rate-level-superscript", "POST", f"{ORD}/{{oid}}/rating", '{"session_id": "{osid}", "level": "²"}',
+      (409, 422)),  # found by schemathesis: "²".isdigit() is True but int() refuses it (was a 500)
+    C("order-rate-level-arabic-digit", "POST", f"{ORD}/{{oid}}/rating", '{"session_id": "{osid}", "level": "٥"}',
+      (409, 422)),
     C("order-rate-level-infinity", "POST", f"{ORD}/{{oid}}/rating", '{"session_id": "{osid}", "level": Infinity}'),
     C("order-multipart-upload", "POST", ORD,
       b'--b\r\nContent-Disposition: form-data; name="file"; filename="..\\\\..\\\\win.ini"\r\n\r\nx\r\n--b--\r\n',
@@ -520,3 +526,11 @@ def test_a_replayed_webhook_update_is_answered_once(world: World) -> None:
                                .where(ChatSession.external_id == str(chat), ChatMessage.role == "user")
                                .order_by(ChatMessage.id)))
     assert texts == ["服务清单", "你好"]
+
+
+@pytest.mark.parametrize("header", ["²", "１２", "٣", "-1", " 7 ", ""])
+def test_a_last_event_id_that_is_not_ascii_digits_is_no_id(header: str) -> None:
+    """Found by schemathesis: "²".isdigit() is True and int("²") raises, a 500 on the event stream."""
+    from api.routers.events import _start
+
+    assert _start(header, 5) == (7 if header.strip() == "7" else 5)
