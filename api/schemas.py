@@ -66,13 +66,17 @@ class ChatRequest(Body):
 
 
 class CitationOut(BaseModel):
-    title: str
-    source: str
-    locator: str
+    title: str = Field(description="the document's title as cited, e.g. 中华人民共和国民法典")
+    source: str = Field(description="the document's stable id (see `qifa documents list`), never a file path")
+    locator: str = Field(description="the article (第五百七十七条) or section")
     snippet: str
     score: float
-    effective: str | None = None
-    status: str | None = None
+    effective: str | None = Field(default=None, description="the date the text took effect (YYYY-MM-DD)")
+    status: str | None = Field(default=None, description="现行有效 / 已修订 / 已废止")
+    title_en: str | None = Field(default=None, description="English title, when known")
+    kind: str | None = Field(default=None, description="法律 / 行政法规 / 司法解释 / 地方性法规 / 指引")
+    issuer: str | None = Field(default=None, description="the issuing body")
+    url: str | None = Field(default=None, description="a public URL of the document, when known")
 
 
 class SuggestionOut(BaseModel):

@@ -15,11 +15,12 @@ from config import get_settings
 def _runtime(rebuild: bool = False) -> Any:
     from composition import build_runtime
     from db import DataDirError
+    from knowledge.packs import PackError
     from knowledge.vectors import IndexModelMismatch
 
     try:
         return build_runtime(get_settings(), rebuild=rebuild)
-    except (DataDirError, IndexModelMismatch) as exc:
+    except (DataDirError, IndexModelMismatch, PackError) as exc:
         raise UserError(str(exc)) from exc
     except Exception as exc:
         from knowledge.embeddings import EmbeddingModelError
@@ -142,7 +143,10 @@ def documents_list(args: argparse.Namespace) -> int:
         return 0
     for d in docs:
         state = "" if d.active else f"  [{d.status or '不再使用'}]"
-        print(f"{d.id}  {d.chunks:5d} chunks  {d.effective or '-':10s}  {d.title}  ({d.source}){state}")
+        about = "  ".join(x for x in (d.category or d.kind, d.status if d.active else "", d.issuer) if x)
+        english = f"  {d.title_en}" if d.title_en else ""
+        print(f"{d.id:32s} {d.chunks:5d} chunks  {d.effective or '-':10s}  《{d.title}》{english}  {about}"
+              f"  ({d.source}){state}")
     print(f"{len(docs)} documents")
     return 0
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from cli import backup, commands, serve, sites, users
+from cli import backup, commands, packs, serve, sites, users
 from cli.errors import UserError
 
 
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parser(sub)
     users.add_parser(sub)
     sites.add_parser(sub)
+    packs.add_parser(sub)
     backup.add_parser(sub)
     return p
 

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     max_file_mb: float = 20.0
     shipped_knowledge: bool = True
+    shipped_packs: str = "laws"  # comma-separated knowledge packs installed at start-up ("none" for none)
     retrieval_top_k: int = Field(default=5, ge=1, le=50)
 
     # conversation

@@ -42,6 +42,7 @@ class VectorStore:
         self, collection: str, model_id: str, dimension: int, path: Path | None = None, url: str | None = None
     ) -> None:
         self.client: Any = chroma_client(url, path)
+        self.path = None if url else path
         self.name = collection
         self.model_id = model_id
         self.dimension = dimension
@@ -59,6 +60,18 @@ class VectorStore:
                 f"but QIFA_EMBEDDING_MODEL is '{model_id}' ({dimension} dimensions). Mixing models would "
                 "ruin retrieval. Rebuild the index with: qifa ingest --rebuild"
             )
+
+    def reopen(self) -> None:
+        """Open the embedded store afresh: a ``PersistentClient`` keeps its vector index in memory and does
+        not see vectors another process wrote until the store is opened again (a server needs nothing)."""
+        if self.path is None:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+        self.client = chroma_client(None, self.path)
+        self.collection = self.client.get_collection(self.name)
 
     def count(self) -> int:
         return int(self.collection.count())

@@ -190,7 +190,7 @@ def minilm() -> QifaEmbeddings:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "var")
+    return Settings(data_dir=tmp_path / "var", shipped_packs="none")
 
 
 @pytest.fixture

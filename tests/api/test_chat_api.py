@@ -80,7 +80,7 @@ def test_a_question_without_a_session_starts_one_and_gets_a_cited_answer(client:
     assert data["reply"].endswith(t("notice", "zh"))
     assert data["citations"] and all(set(c) >= CITATION_KEYS for c in data["citations"])
     retrieved = rt.kb.search("试用期最长多久？", k=rt.settings.retrieval_top_k)
-    assert [(c["source"], c["locator"]) for c in data["citations"]] == [(p.source, p.locator) for p in retrieved]
+    assert [(c["source"], c["locator"]) for c in data["citations"]] == [(p.document_id, p.locator) for p in retrieved]
     assert all(isinstance(c["score"], float) and c["snippet"] for c in data["citations"])
     assert "第十九条" in [c["locator"] for c in data["citations"]]
     assert chat(client, "试用期最长多久？")["session_id"] != data["session_id"]  # each new chat is its own session
@@ -242,6 +242,7 @@ def test_qifa_ask_and_the_api_give_the_same_replies(tmp_path: Path, tmp_path_fac
         if name.startswith("QIFA_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("QIFA_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("QIFA_SHIPPED_PACKS", "none")  # as the runtime above (tests/chat_support.py)
     monkeypatch.chdir(tmp_path)  # no .env here
     from_cli = []
     try:
