@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def qifa_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_") or k == "QIFA_TEST_POSTGRES_URL"}
-    env.update({"QIFA_DATA_DIR": str(data_dir), "QIFA_SHIPPED_KNOWLEDGE": "false", "PYTHONPATH": str(REPO)})
+    env.update({"QIFA_DATA_DIR": str(data_dir), "QIFA_SHIPPED_KNOWLEDGE": "false", "QIFA_SHIPPED_PACKS": "none",
+                "PYTHONPATH": str(REPO)})
     env.update(extra)
     return env
 
