@@ -265,6 +265,8 @@ STAFF_CASES = [
     C("staff-disabled-user-token", "GET", H, None, 401, auth="disabled"),
     C("staff-ten-year-token", "GET", U, None, (200, 401), auth="ten_years",
       tightens="401 once token lifetimes are capped (the security half); today a valid admin token"),
+    C("staff-token-after-password-change", "GET", H, None, (200, 401), auth="password_changed",
+      tightens="401 once a password change bumps the user's token version (the security half)"),
     C("staff-huge-token", "GET", H, None, 401, auth="Bearer " + "x" * 20_000),
     C("staff-non-ascii-token", "GET", H, None, 401, auth="Bearer 令牌"),
     C("staff-token-in-query", "GET", H + "?access_token={admin_raw}", None, 401),
@@ -386,10 +388,12 @@ ALL = CHAT_CASES + SESSION_CASES + ORDER_CASES + GATE_CASES + STAFF_CASES + WEBH
 class World:
     def __init__(self, rt: Runtime, client: TestClient) -> None:
         self.rt, self.client = rt, client
-        for name, role in (("root", "admin"), ("wang", "adviser"), ("chen", "curator"), ("gone", "adviser")):
+        for name, role in (("root", "admin"), ("wang", "adviser"), ("chen", "curator"), ("gone", "adviser"),
+                           ("zhou", "adviser")):
             rt.accounts.add(name, role, PW)
-        self.tokens = {n: self._token(n) for n in ("root", "wang", "chen", "gone")}
+        self.tokens = {n: self._token(n) for n in ("root", "wang", "chen", "gone", "zhou")}
         rt.accounts.disable("gone")
+        rt.accounts.set_password("zhou", "a-new-password-2")  # the old login's token should die with it
         first = client.post(CHAT, json={"message": "服务清单"}).json()
         second = client.post(CHAT, json={"message": "你好"}).json()
         self.sid, self.mid, self.sid2 = first["session_id"], first["message_id"], second["session_id"]
@@ -421,7 +425,7 @@ class World:
         claims = {"sub": "root", "role": "admin", "iat": now, "jti": "j1", "exp": now + timedelta(minutes=5)}
         named = {
             "admin": self.tokens["root"], "adviser": self.tokens["wang"], "curator": self.tokens["chen"],
-            "disabled": self.tokens["gone"],
+            "disabled": self.tokens["gone"], "password_changed": self.tokens["zhou"],
             "forged": jwt.encode(claims, "not-the-key-but-long-enough-for-hs256-x", algorithm="HS256"),
             "alg_none": jwt.encode(claims, None, algorithm="none"),
             "hs512": jwt.encode(claims, s.secret_key.get_secret_value(), algorithm="HS512"),
