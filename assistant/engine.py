@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -68,6 +69,8 @@ class Assistant:
         self.forms = forms
         self.llm = llm
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time
+        # at most this many messages handled at once: the rest wait their turn instead of thrashing the CPU
+        self.slots = threading.BoundedSemaphore(settings.max_concurrent_messages)
 
     # ---- input -----------------------------------------------------------------------------------
     def check(self, message: object) -> str:
@@ -97,8 +100,9 @@ class Assistant:
         text = self.check(message)
         key = session_id or (f"{channel}:{external_id}" if external_id is not None else None)
         if key is None:  # a new session: nobody else can know it yet
-            return self._handle(None, text, lang, channel, external_id, hint, sticky)
-        with self.locks.hold(key):
+            with self.slots:
+                return self._handle(None, text, lang, channel, external_id, hint, sticky)
+        with self.locks.hold(key), self.slots:
             return self._handle(session_id, text, lang, channel, external_id, hint, sticky)
 
     def _handle(self, session_id: str | None, text: str, lang: str | None, channel: str, external_id: str | None,

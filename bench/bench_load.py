@@ -36,6 +36,7 @@ PASSWORD = "bench-load-pass-1"
 class Figures:
     chat_latency: list[float] = field(default_factory=list)
     chat_spans: list[tuple[float, float]] = field(default_factory=list)  # (sent, answered), monotonic
+    samples: list[tuple[float, float, str]] = field(default_factory=list)  # (sent, seconds, route)
     ingest_span: tuple[float, float] | None = None
     chat_ok: int = 0
     rate_limited: int = 0
@@ -116,6 +117,7 @@ async def session(c: httpx.AsyncClient, n: int, questions: list[str], until: flo
         fig.chat_ok += 1
         fig.chat_latency.append(elapsed)
         fig.chat_spans.append((began, began + elapsed))
+        fig.samples.append((began, elapsed, body["route"]))
         if body["message_id"] is not None:
             fig.acked.setdefault(sid, []).append(body["message_id"])
         if body["route"] == "handoff" and text == "转人工":
@@ -209,7 +211,8 @@ async def main_async(args: argparse.Namespace) -> int:
                 until = began + args.duration
                 tasks = [session(c, n, questions, until, think, fig) for n in range(args.sessions)]
                 tasks.append(adviser(c, until + 5, fig))
-                tasks.append(curator(env, curator_docs(root), args.duration / 4, fig))
+                if not args.no_curator:
+                    tasks.append(curator(env, curator_docs(root), args.duration / 4, fig))
                 await asyncio.gather(*tasks)
                 wall = time.monotonic() - began
                 check = await verify(c, fig)
@@ -245,6 +248,9 @@ async def main_async(args: argparse.Namespace) -> int:
     print(json.dumps(report, ensure_ascii=False, indent=2))
     if args.out:
         Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    if args.samples:
+        t0 = min((t for t, _, _ in fig.samples), default=0.0)
+        Path(args.samples).write_text("\n".join(f"{t - t0:.2f}\t{d * 1000:.0f}\t{r}" for t, d, r in fig.samples))
     bad = report["errors"] or check["bot_messages_missing"] or check["adviser_replies_missing"]
     return 1 if bad else 0
 
@@ -256,6 +262,8 @@ def main() -> int:
     ap.add_argument("--think", default="1.0-3.0", help="pause between a session's messages, seconds: LO-HI")
     ap.add_argument("--packs", default="laws", help="QIFA_SHIPPED_PACKS for the server ('none': guides only)")
     ap.add_argument("--out", help="write the figures as JSON here")
+    ap.add_argument("--samples", help="write every chat's start (s), latency (ms) and route here, one per line")
+    ap.add_argument("--no-curator", action="store_true", help="no ingest during the run")
     return asyncio.run(main_async(ap.parse_args()))
 
 

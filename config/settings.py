@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     handoff_response_minutes: int = Field(default=30, ge=1)
     timezone: str = "Asia/Shanghai"
     order_retention_days: int = Field(default=365, ge=1)
+    max_concurrent_messages: int = Field(default=2, ge=1, le=256)
 
     # optional LLM (OpenAI-compatible)
     llm_base_url: str | None = None

@@ -120,3 +120,37 @@ def test_the_store_lock_on_postgresql_spans_processes(tmp_path: Path) -> None:
     finally:
         one.dispose()
         two.dispose()
+
+
+def test_at_most_the_configured_number_of_messages_are_handled_at_once(tmp_path: Path, embeddings) -> None:
+    """QIFA_MAX_CONCURRENT_MESSAGES: the rest wait their turn (here 2 of 6 sessions at a time)."""
+    from composition import build_runtime
+    from config import Settings
+
+    rt = build_runtime(Settings(data_dir=tmp_path / "var", max_concurrent_messages=2), shipped=False,
+                       embeddings=embeddings)
+    inside, most = [0], [0]
+    guard = threading.Lock()
+    real = rt.assistant._dispatch
+
+    def counting(*args: object, **kw: object) -> object:
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.05)
+        try:
+            return real(*args, **kw)  # type: ignore[arg-type]
+        finally:
+            with guard:
+                inside[0] -= 1
+
+    rt.assistant._dispatch = counting  # type: ignore[method-assign]
+    try:
+        threads = [threading.Thread(target=rt.assistant.handle, args=(None, "服务清单")) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert most[0] == 2
+    finally:
+        rt.close()
