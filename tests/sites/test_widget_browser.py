@@ -325,6 +325,20 @@ def test_hand_off_live_reply_close_and_history_after_reload(page: Any, env: Env,
     assert stored(page, env) != sid
 
 
+def test_delete_my_conversation_from_another_origin(page: Any, env: Env, rt: Runtime) -> None:
+    """The button is shown (config says so); its DELETE passes the CORS preflight and removes the conversation."""
+    open_widget(page, f"{env.host}/")
+    assert ask(page, "经济补偿怎么计算？") is not None
+    sid = stored(page, env)
+    assert rt.conversations.messages(sid)
+    button = page.locator("[data-qifa=delete]")
+    button.wait_for(state="visible", timeout=TIMEOUT)
+    button.click()
+    page.wait_for_function(f"localStorage.getItem('qifa:{env.api}:{env.site.key}') === null", timeout=TIMEOUT)
+    assert page.locator("[data-qifa=message]").count() == 0
+    assert not rt.conversations.exists(sid)
+
+
 def test_an_unregistered_origin_is_told_the_widget_is_not_enabled(page: Any, env: Env) -> None:
     open_widget(page, f"{env.other}/")  # localhost is another origin than 127.0.0.1
     message = page.locator("[data-qifa-error=not-enabled]")
