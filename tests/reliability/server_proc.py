@@ -20,7 +20,9 @@ REPO = Path(__file__).resolve().parents[2]
 def qifa_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_") or k == "QIFA_TEST_POSTGRES_URL"}
     env.update({"QIFA_DATA_DIR": str(data_dir), "QIFA_SHIPPED_KNOWLEDGE": "false", "QIFA_SHIPPED_PACKS": "none",
-                "PYTHONPATH": str(REPO)})
+                "PYTHONPATH": str(REPO),
+                # many requests from one test client: rate limits off (tests/security tests them)
+                "QIFA_RATE_LIMIT_PER_IP": "0", "QIFA_RATE_LIMIT_PER_SESSION": "0"})
     env.update(extra)
     return env
 
