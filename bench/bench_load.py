@@ -178,6 +178,11 @@ async def verify(c: httpx.AsyncClient, fig: Figures) -> dict[str, int]:
     stored: dict[str, list[dict[str, Any]]] = {}
     for sid in set(fig.acked) | {s for s, _ in fig.adviser_replies}:
         r = await c.get(f"/api/v1/sessions/{sid}/messages")
+        while r.status_code == 429:  # the per-session limit counts these reads too: wait as told
+            await asyncio.sleep(float(r.headers.get("Retry-After", "1")))
+            r = await c.get(f"/api/v1/sessions/{sid}/messages")
+        if r.status_code != 200:
+            fig.errors.append(f"verify: {r.status_code} {r.text[:200]}")
         stored[sid] = r.json() if r.status_code == 200 else []
     for sid, ids in fig.acked.items():
         have = {m["id"] for m in stored[sid]}
