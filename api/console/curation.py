@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.console.router import CsrfField, CuratorLoginDep, check_csrf, page, redirect
+from api.console.router import BANNERS, CsrfField, CuratorLoginDep, check_csrf, page, redirect
 from api.deps import RuntimeDep
+from api.errors import status_of
 from api.routers.documents import read_limited
-from curation import VALIDITY, CurationError
+from curation import CurationError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 KIND_LABELS = {"statute": "法律法规 Statute", "guide": "指引 Guide", "text": "文本 Text"}
@@ -24,14 +25,21 @@ TextField = Annotated[str, Form(max_length=1000)]
 
 @router.get("/documents", response_class=HTMLResponse)
 def documents_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, kind: str = "", status: str = "",
-                   q: str = "", msg: str = "", err: str = "") -> HTMLResponse:
+                   q: str = "", done: str = "") -> HTMLResponse:
+    return _documents(request, rt, login_, kind, status, q, msg=BANNERS.get(done, ""))
+
+
+def _documents(request: Request, rt: Any, login_: Any, kind: str = "", status: str = "", q: str = "",
+               msg: str = "", err: str = "", code: int = 200) -> HTMLResponse:
+    """The page; a success banner comes from the fixed table, a refusal is shown here directly (no redirect)."""
     kind = kind if kind in KIND_LABELS else ""
     status = status if status in STATUS_LABELS or status in STATE_LABELS else ""
     rows = rt.documents.list(kind, status, q[:200])
     return page(request, "documents.html", {
         "staff": login_.staff, "csrf": login_.csrf, "rows": rows, "kind": kind, "status": status, "q": q[:200],
         "msg": msg, "err": err, "kinds": KIND_LABELS, "statuses": STATUS_LABELS, "states": STATE_LABELS,
-        "limit_mb": rt.settings.max_file_mb, "pending": any(r.state in ("queued", "indexing") for r in rows)})
+        "limit_mb": rt.settings.max_file_mb, "pending": any(r.state in ("queued", "indexing") for r in rows)},
+        status=code)
 
 
 @router.get("/documents/progress", response_model=None)
@@ -42,47 +50,48 @@ def progress(rt: RuntimeDep, login_: CuratorLoginDep) -> JSONResponse:
                         headers={"Cache-Control": "no-store"})
 
 
-async def _upload(rt: Any, login_: Any, file: UploadFile, meta: dict[str, str], replaces: str | None) -> Response:
+async def _upload(request: Request, rt: Any, login_: Any, file: UploadFile, meta: dict[str, str],
+                  replaces: str | None) -> Response:
     try:
         data = await read_limited(file, rt.documents.max_bytes)
-        row = rt.documents.upload(file.filename or "", data, login_.staff.name, meta, replaces)
+        rt.documents.upload(file.filename or "", data, login_.staff.name, meta, replaces)
     except CurationError as exc:
-        return redirect("/console/documents", err=str(exc))
-    return redirect("/console/documents", msg=f"已上传，正在索引 Uploaded, indexing: {row.filename}")
+        return _documents(request, rt, login_, err=str(exc), code=status_of(exc))
+    return redirect("/console/documents", done="uploaded")
 
 
 @router.post("/documents", response_model=None)
-async def upload(rt: RuntimeDep, login_: CuratorLoginDep, file: Annotated[UploadFile, File()],
+async def upload(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, file: Annotated[UploadFile, File()],
                  csrf: CsrfField = "", title: TextField = "", effective: TextField = "",
                  status: TextField = "", issuer: TextField = "") -> Response:
     check_csrf(login_, csrf)
-    return await _upload(rt, login_, file, {"title": title, "effective": effective, "status": status,
+    return await _upload(request, rt, login_, file, {"title": title, "effective": effective, "status": status,
                                             "issuer": issuer}, None)
 
 
 @router.post("/documents/{doc_id}/version", response_model=None)
-async def new_version(doc_id: str, rt: RuntimeDep, login_: CuratorLoginDep, file: Annotated[UploadFile, File()],
-                      csrf: CsrfField = "", effective: TextField = "") -> Response:
+async def new_version(doc_id: str, request: Request, rt: RuntimeDep, login_: CuratorLoginDep,
+                      file: Annotated[UploadFile, File()], csrf: CsrfField = "", effective: TextField = "") -> Response:
     check_csrf(login_, csrf)
-    return await _upload(rt, login_, file, {"effective": effective}, doc_id[:64])
+    return await _upload(request, rt, login_, file, {"effective": effective}, doc_id[:64])
 
 
 @router.post("/documents/{doc_id}/status", response_model=None)
-def change_status(doc_id: str, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "",
+def change_status(doc_id: str, request: Request, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "",
                   status: TextField = "") -> Response:
     check_csrf(login_, csrf)
     try:
-        row = rt.documents.update(doc_id[:64], {"status": status}, login_.staff.name)
+        rt.documents.update(doc_id[:64], {"status": status}, login_.staff.name)
     except CurationError as exc:
-        return redirect("/console/documents", err=str(exc))
-    return redirect("/console/documents", msg=f"{row.title} → {VALIDITY.get(row.status, row.status)}")
+        return _documents(request, rt, login_, err=str(exc), code=status_of(exc))
+    return redirect("/console/documents", done="validity")
 
 
 @router.post("/documents/{doc_id}/remove", response_model=None)
-def remove(doc_id: str, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "") -> Response:
+def remove(doc_id: str, request: Request, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "") -> Response:
     check_csrf(login_, csrf)
     try:
-        row = rt.documents.remove(doc_id[:64], login_.staff.name)
+        rt.documents.remove(doc_id[:64], login_.staff.name)
     except CurationError as exc:
-        return redirect("/console/documents", err=str(exc))
-    return redirect("/console/documents", msg=f"已删除 Removed: {row.title}")
+        return _documents(request, rt, login_, err=str(exc), code=status_of(exc))
+    return redirect("/console/documents", done="removed")

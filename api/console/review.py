@@ -3,13 +3,14 @@ list (add, remove) and hit testing. Forms only translate to ``curation`` calls."
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.console.router import CsrfField, CuratorLoginDep, check_csrf, page, redirect
+from api.console.router import BANNERS, CsrfField, CuratorLoginDep, check_csrf, page, redirect
 from api.deps import RuntimeDep
+from api.errors import status_of
 from curation import CurationError, hit_test
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -19,51 +20,61 @@ REASON_LABELS = {"refused": "未能解答 Refused", "low_confidence": "把握不
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, msg: str = "",
-                err: str = "") -> HTMLResponse:
+def review_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, done: str = "") -> HTMLResponse:
+    return _review(request, rt, login_, msg=BANNERS.get(done, ""))
+
+
+def _review(request: Request, rt: Any, login_: Any, msg: str = "", err: str = "", code: int = 200) -> HTMLResponse:
+    """A success banner comes from the fixed table; a refusal is shown on the page itself (no redirect)."""
     return page(request, "review.html", {"staff": login_.staff, "csrf": login_.csrf, "groups": rt.review.groups(),
                                          "documents": [d for d in rt.kb.documents() if d.active],
-                                         "review_labels": REASON_LABELS, "msg": msg, "err": err})
+                                         "review_labels": REASON_LABELS, "msg": msg, "err": err}, status=code)
 
 
 @router.post("/review/{key}", response_model=None)
-def review_action(key: int, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "", action: TextField = "",
-                  answer: TextField = "", question: TextField = "", document_id: TextField = "") -> Response:
+def review_action(key: int, request: Request, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "",
+                  action: TextField = "", answer: TextField = "", question: TextField = "",
+                  document_id: TextField = "") -> Response:
     check_csrf(login_, csrf)
     try:
         done = rt.review.decide(key, action, login_.staff.name, answer, question, document_id[:64])
     except CurationError as exc:
-        return redirect("/console/review", err=str(exc))
-    labels = {"faq": "已加为常见问题 Added as an FAQ", "document": "已关联文档 Linked", "dismiss": "已忽略 Dismissed"}
-    return redirect("/console/review", msg=f"{labels[done['action']]} ({done['decided']})")
+        return _review(request, rt, login_, err=str(exc), code=status_of(exc))
+    codes = {"faq": "faq", "document": "linked", "dismiss": "dismissed"}
+    return redirect("/console/review", done=codes[done["action"]])
 
 
 @router.get("/faqs", response_class=HTMLResponse)
-def faqs_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, msg: str = "", err: str = "") -> HTMLResponse:
+def faqs_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, done: str = "") -> HTMLResponse:
+    return _faqs(request, rt, login_, msg=BANNERS.get(done, ""))
+
+
+def _faqs(request: Request, rt: Any, login_: Any, msg: str = "", err: str = "", code: int = 200) -> HTMLResponse:
     return page(request, "faqs.html", {"staff": login_.staff, "csrf": login_.csrf, "faqs": rt.faqs.entries(),
-                                       "msg": msg, "err": err})
+                                       "msg": msg, "err": err}, status=code)
 
 
 @router.post("/faqs", response_model=None)
-def add_faq(rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "", question: TextField = "",
+def add_faq(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "", question: TextField = "",
             variants: TextField = "", answer: TextField = "") -> Response:
     check_csrf(login_, csrf)
     lines = [v.strip() for v in variants.splitlines() if v.strip()]
     try:
-        entry = rt.faqs.add(question, lines, answer, login_.staff.name)
+        rt.faqs.add(question, lines, answer, login_.staff.name)
     except CurationError as exc:
-        return redirect("/console/faqs", err=str(exc))
-    return redirect("/console/faqs", msg=f"已添加 Added: {entry.question}")
+        return _faqs(request, rt, login_, err=str(exc), code=status_of(exc))
+    return redirect("/console/faqs", done="faq_added")
 
 
 @router.post("/faqs/{faq_id}/remove", response_model=None)
-def remove_faq(faq_id: int, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "") -> Response:
+def remove_faq(faq_id: int, request: Request, rt: RuntimeDep, login_: CuratorLoginDep,
+               csrf: CsrfField = "") -> Response:
     check_csrf(login_, csrf)
     try:
-        entry = rt.faqs.remove(faq_id, login_.staff.name)
+        rt.faqs.remove(faq_id, login_.staff.name)
     except CurationError as exc:
-        return redirect("/console/faqs", err=str(exc))
-    return redirect("/console/faqs", msg=f"已删除 Removed: {entry.question}")
+        return _faqs(request, rt, login_, err=str(exc), code=status_of(exc))
+    return redirect("/console/faqs", done="faq_removed")
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -130,7 +130,13 @@ def _secure(response: Response, nonce: str = "") -> None:
 
 # the banners a redirect may ask for, by code: a link can pick one of these, never supply its own text (phishing)
 BANNERS = {"claimed": "已认领 Claimed", "sent": "已发送 Sent", "closed": "已结案 Closed",
-           "status": "订单状态已更新 / Order status updated", "marked": "已标记，将进入复核队列 Marked for review"}
+           "status": "订单状态已更新 / Order status updated", "marked": "已标记，将进入复核队列 Marked for review",
+           # the curators' pages (documents, review, FAQ, catalogue)
+           "uploaded": "已上传，正在索引 Uploaded, indexing", "validity": "效力状态已更新 Validity updated",
+           "removed": "已删除 Removed", "faq": "已加为常见问题 Added as an FAQ", "linked": "已关联文档 Linked",
+           "dismissed": "已忽略 Dismissed", "faq_added": "常见问题已添加 FAQ added",
+           "faq_removed": "常见问题已删除 FAQ removed", "saved": "已保存，立即生效 Saved; in effect now",
+           "reset": "已恢复为初始内容 Back to the shipped text"}
 
 
 def redirect(url: str, **params: str) -> RedirectResponse:

@@ -8,8 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.console.router import CuratorLoginDep, check_csrf, page, redirect
+from api.console.router import BANNERS, CuratorLoginDep, check_csrf, page, redirect
 from api.deps import RuntimeDep
+from api.errors import status_of
 from curation import CatalogueInvalid, CurationError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -27,13 +28,19 @@ def _fields(svc: Any) -> list[tuple[str, str, Any]]:
 
 
 @router.get("/services", response_class=HTMLResponse)
-def services_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, edit: str = "", msg: str = "",
-                  err: str = "") -> HTMLResponse:
-    svc = rt.catalogue.get(edit) if edit else None
+def services_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, edit: str = "",
+                  done: str = "") -> HTMLResponse:
+    return _services(request, rt, login_, edit, msg=BANNERS.get(done, ""))
+
+
+def _services(request: Request, rt: Any, login_: Any, edit: str, msg: str = "", err: str = "",
+              code: int = 200) -> HTMLResponse:
+    """A success banner comes from the fixed table; a refusal is shown on the page itself (no redirect)."""
+    svc = rt.catalogue.get(edit[:64]) if edit else None
     return page(request, "services.html", {"staff": login_.staff, "csrf": login_.csrf,
                                            "services": rt.catalogue.services, "svc": svc,
                                            "fields": _fields(svc) if svc else [], "edited": rt.services.edits(),
-                                           "msg": msg, "err": err})
+                                           "msg": msg, "err": err}, status=code)
 
 
 @router.post("/services/{service_id}", response_model=None)
@@ -42,7 +49,8 @@ async def save_service(service_id: str, request: Request, rt: RuntimeDep, login_
     check_csrf(login_, str(form.get("csrf") or ""))
     svc = rt.catalogue.get(service_id[:64])
     if svc is None:
-        return redirect("/console/services", err=f"no service '{service_id[:64]}' / 服务目录中没有该服务")
+        return _services(request, rt, login_, "", err="服务目录中没有该服务 / no such service in the catalogue",
+                         code=404)
     changes: dict[str, Any] = {}
     for name, kind, _ in _fields(svc):
         raw = str(form.get(name) or "")
@@ -55,11 +63,11 @@ async def save_service(service_id: str, request: Request, rt: RuntimeDep, login_
     try:
         if form.get("reset") == "1":
             rt.services.reset(svc.id, login_.staff.name)
-            return redirect("/console/services", edit=svc.id, msg="已恢复为初始内容 Back to the shipped text")
+            return redirect("/console/services", edit=svc.id, done="reset")
         rt.services.edit(svc.id, changes, login_.staff.name)
     except CatalogueInvalid as exc:
         detail = "; ".join(f"{f}: {m}" for f, m in exc.errors)
-        return redirect("/console/services", edit=svc.id, err=f"{exc} — {detail}")
+        return _services(request, rt, login_, svc.id, err=f"{exc} — {detail}", code=status_of(exc))
     except CurationError as exc:
-        return redirect("/console/services", edit=svc.id, err=str(exc))
-    return redirect("/console/services", edit=svc.id, msg="已保存，立即生效 Saved; in effect now")
+        return _services(request, rt, login_, svc.id, err=str(exc), code=status_of(exc))
+    return redirect("/console/services", edit=svc.id, done="saved")

@@ -76,7 +76,8 @@ def test_upload_progress_repeal_new_version_remove(client: TestClient, runtime: 
     assert r.status_code == 403 and runtime.documents.list() == []
     r = client.post("/console/documents", files={"file": ("drill.md", DRILL)},
                     data={"csrf": token, "effective": "2015-03-01"})
-    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    assert r.status_code == 303 and r.headers["location"] == "/console/documents?done=uploaded"
+    assert "已上传，正在索引 Uploaded, indexing" in client.get(r.headers["location"]).text
     listing = client.get("/console/documents").text
     assert "drill.md" in listing or REPEALED_TITLE in listing
     wait_done(client)
@@ -91,27 +92,36 @@ def test_upload_progress_repeal_new_version_remove(client: TestClient, runtime: 
     assert runtime.documents.get(row.id).status == "repealed"
     assert row.id not in {p.document_id for p in runtime.kb.search("防爆演练")}
     r = client.post(f"/console/documents/{row.id}/status", data={"csrf": token, "status": "gone"})
-    assert r.status_code == 303 and "err=" in r.headers["location"]
+    assert r.status_code == 422 and 'role="alert"' in r.text and "location" not in r.headers
     client.post(f"/console/documents/{row.id}/status", data={"csrf": token, "status": "in_force"})
 
     newer = DRILL.replace("每季度".encode(), "每月".encode())
     r = client.post(f"/console/documents/{row.id}/version", files={"file": ("drill-2024.md", newer)},
                     data={"csrf": token, "effective": "2024-01-01"})
-    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    assert r.status_code == 303 and r.headers["location"] == "/console/documents?done=uploaded"
     wait_done(client)
     assert runtime.documents.get(row.id).validity == "已修订"
     assert {p.locator for p in runtime.kb.search("防爆演练 每月")} and all(
         p.document_id != row.id for p in runtime.kb.search("防爆演练"))
 
     r = client.post(f"/console/documents/{row.id}/remove", data={"csrf": token})
-    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    assert r.status_code == 303 and r.headers["location"] == "/console/documents?done=removed"
     assert len(runtime.documents.list()) == 1
 
 
 def test_a_bad_file_is_shown_on_the_page(client: TestClient, runtime: Runtime) -> None:
     _, token = log_in(client, "chen")
     r = client.post("/console/documents", files={"file": ("scan.pdf", b"not a pdf at all")}, data={"csrf": token})
-    assert r.status_code == 303
-    page = client.get(r.headers["location"]).text
-    assert "not a PDF" in page and 'role="alert"' in page
+    assert r.status_code == 422 and "location" not in r.headers  # the page itself, no redirect carrying the text
+    assert "not a PDF" in r.text and 'role="alert"' in r.text
     assert runtime.documents.list() == []
+
+
+def test_a_link_cannot_supply_banner_text(client: TestClient) -> None:
+    """Only fixed banner codes are shown: text in ?msg= / ?err= or an unknown code shows no banner (phishing)."""
+    log_in(client, "chen")
+    bait = "请拨打 400-000-0000 核实账户 Call us to verify"
+    for url in ("/console/documents", "/console/faqs", "/console/review", "/console/services"):
+        page = client.get(url, params={"msg": bait, "err": bait, "done": bait}).text
+        assert bait not in page and 'role="alert"' not in page and 'role="status"' not in page, url
+    assert "已删除 Removed" in client.get("/console/documents", params={"done": "removed"}).text

@@ -47,29 +47,30 @@ def test_faq_form_review_actions_and_hit_testing(client: TestClient, runtime: Ru
     assert client.post("/console/faqs", data=form).status_code == 403  # no CSRF token
     assert runtime.faqs.entries() == []
     r = client.post("/console/faqs", data={**form, "csrf": token})
-    assert r.status_code == 303 and "msg=" in r.headers["location"]
+    assert r.status_code == 303 and r.headers["location"] == "/console/faqs?done=faq_added"
     [entry] = runtime.faqs.entries()
     assert entry.variants == ["防暑降温费的标准"] and entry.answer == "<b>按月</b>发放"
     page = client.get("/console/faqs").text
     assert "&lt;b&gt;按月&lt;/b&gt;发放" in page and "<b>按月</b>" not in page
     r = client.post("/console/faqs", data={**form, "csrf": token})
-    assert "err=" in r.headers["location"]  # the same question again
-    assert client.post("/console/faqs", data={"question": "x", "answer": "a", "csrf": token}
-                       ).headers["location"].startswith("/console/faqs?err=")
+    assert r.status_code == 409 and 'role="alert"' in r.text  # the same question again, shown on the page
+    r = client.post("/console/faqs", data={"question": "x", "answer": "a", "csrf": token})
+    assert r.status_code == 422 and 'role="alert"' in r.text and "location" not in r.headers
 
     runtime.assistant.handle(None, "今天天气怎么样", channel="web")
     groups = runtime.review.groups()
     assert [g.question for g in groups] == ["今天天气怎么样"]
     assert "今天天气怎么样" in client.get("/console/review").text
     r = client.post(f"/console/review/{groups[0].key}", data={"action": "nonsense", "csrf": token})
-    assert "err=" in r.headers["location"] and runtime.review.groups() != []
+    assert r.status_code == 422 and 'role="alert"' in r.text and runtime.review.groups() != []
     r = client.post(f"/console/review/{groups[0].key}", data={"action": "dismiss", "csrf": token})
-    assert "msg=" in r.headers["location"] and runtime.review.groups() == []
+    assert r.headers["location"] == "/console/review?done=dismissed" and runtime.review.groups() == []
+    assert "已忽略 Dismissed" in client.get(r.headers["location"]).text
     r = client.post(f"/console/review/{groups[0].key}", data={"action": "dismiss", "csrf": token})
-    assert "err=" in r.headers["location"]
+    assert r.status_code == 404 and 'role="alert"' in r.text
 
     page = client.get("/console/search", params={"q": "防暑降温费怎么发"}).text
     assert 'id="route"' in page and "faq" in page
     assert client.get("/console/search").status_code == 200
     r = client.post(f"/console/faqs/{entry.id}/remove", data={"csrf": token})
-    assert "msg=" in r.headers["location"] and runtime.faqs.entries() == []
+    assert r.headers["location"] == "/console/faqs?done=faq_removed" and runtime.faqs.entries() == []
