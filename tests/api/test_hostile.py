@@ -353,7 +353,8 @@ CONSOLE_CASES = [
       ctype="application/x-www-form-urlencoded", html=True, auth="cookie"),
     C("console-status-wrong-csrf", "POST", "/console/orders/{oid}/status", "status=accepted&csrf=x", 403,
       ctype="application/x-www-form-urlencoded", html=True, auth="cookie"),
-    C("console-curator-forbidden", "GET", "/console/", None, 403, html=True, auth="cookie_curator"),
+    # a curator asking for the advisers' queue is sent to the documents (issue 13); the orders page stays refused
+    C("console-curator-forbidden", "GET", "/console/orders", None, 403, html=True, auth="cookie_curator"),
     C("console-forged-cookie", "GET", "/console/", None, 303, html=True, auth="cookie_forged"),
     C("console-case-huge-id", "GET", f"/console/cases/{HUGE}", None, 422, auth="cookie"),
     C("console-case-text-id", "GET", "/console/cases/abc", None, 422, auth="cookie"),
@@ -370,9 +371,10 @@ MISC_CASES = [
     C("traversal-widget", "GET", "/widget.js/../../pyproject.toml", None, 404),
     C("traversal-encoded", "GET", "/demo/..%2F..%2Fpyproject.toml", None, 404),
     C("traversal-double-encoded", "GET", "/demo/%252e%252e%252fpyproject.toml", None, 404),
-    C("upload-route-absent", "POST", "/api/v1/documents",
+    # the upload route exists since issue 13 (curators only): without a login it is refused before any byte is kept
+    C("upload-needs-login", "POST", "/api/v1/documents",
       b'--b\r\nContent-Disposition: form-data; name="file"; filename="../../../etc/cron.d/x"\r\n\r\nx\r\n--b--\r\n',
-      404, ctype="multipart/form-data; boundary=b"),
+      401, ctype="multipart/form-data; boundary=b"),
     C("upload-put-absent", "PUT", "/api/v1/documents/..%2F..%2Fqifa.db", b"x", (404, 405),
       ctype="application/octet-stream"),
     C("orders-put", "PUT", ORD, order(), 405),
