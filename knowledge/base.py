@@ -294,6 +294,12 @@ class KnowledgeBase:
                 )
             return self._snapshot
 
+    def term_weights(self, terms: list[str]) -> dict[str, float]:
+        """Each term's IDF in the keyword index, in units of ``keyword_scale`` (0 for an unknown term)."""
+        snap, scale = self._snap(), self.keyword_scale()
+        return {t: float(snap.bm25.idf[snap.bm25.vocab[t]]) / scale if t in snap.bm25.vocab else 0.0
+                for t in terms}
+
     def keyword_scale(self) -> float:
         """The largest IDF a term can have in this index: BM25 scores in these units compare across
         knowledge bases of different sizes (the engine's confidence thresholds are given in them)."""
