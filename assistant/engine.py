@@ -118,6 +118,10 @@ class Assistant:
             tracked = self.forms.intercept(sid, text, lang, state)
             if tracked is not None:
                 return tracked
+        last_service = self.catalogue.get(str(state.get("last_service") or ""))
+        if last_service is not None and SERVICE_DETAIL.search(text) and len(text) <= 30 and FOLLOW_UP.search(text):
+            return Reply(sid, service_detail(last_service, lang), "answer",  # "那需要什么材料？"
+                         suggestions=service_suggestions(last_service, lang), data={"services": [last_service.id]})
         intent = self.router.classify(text)
         if intent.route == "unhappy" and intent.sure and len(text) <= 40:
             state["unhappy"] = int(state.get("unhappy", 0)) + 1
@@ -238,10 +242,6 @@ class Assistant:
                 strict: bool = False) -> Reply:
         """Answer from the knowledge base when its passages address the question. ``strict`` (the intent
         was unclear or out of scope) also asks dense and keyword search to agree."""
-        last_service = self.catalogue.get(str(state.get("last_service") or ""))
-        if last_service is not None and SERVICE_DETAIL.search(text) and len(text) <= 30 and FOLLOW_UP.search(text):
-            return Reply(sid, service_detail(last_service, lang), "answer",
-                         suggestions=service_suggestions(last_service, lang), data={"services": [last_service.id]})
         query = text
         if FOLLOW_UP.search(text) and len(text) <= 30 and state.get("last_query"):
             query = f"{state['last_query']} {text}"

@@ -214,7 +214,7 @@ class KnowledgeBase:
             bm = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
             bm = np.where(snap.active, bm, 0.0)
         if mode in ("hybrid", "dense"):
-            vec = self.embeddings.encode([query])[0]
+            vec = self.embeddings.query_vector(query)
             for cid, sim in self.vectors.query(vec, min(n, POOL + snap.inactive)):
                 pos = snap.position.get(cid)
                 if pos is not None and snap.active[pos]:

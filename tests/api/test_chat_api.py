@@ -88,7 +88,7 @@ def test_a_question_without_a_session_starts_one_and_gets_a_cited_answer(client:
     ("你好", "zh", "menu"), ("What can you do?", "en", "menu"),
     ("我想预约合同审查", "zh", "order"), ("I would like to book a contract review", "en", "order"),
     ("今天天气怎么样？", "zh", "fallback"), ("Write me a poem", "en", "fallback"),
-    ("转人工", "zh", "handoff"), ("talk to a human", "en", "handoff"),
+    ("转人工", "zh", "handoff"), ("I want to talk to a human adviser", "en", "handoff"),
     ("How long can a probation period be?", "en", "answer"),
 ])
 def test_every_route_over_http(client: TestClient, message: str, lang: str, route: str) -> None:

@@ -367,7 +367,7 @@ def test_the_installed_module_runs_as_a_subprocess(prepared, tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
     env.update(QIFA_DATA_DIR=str(data), QIFA_SHIPPED_KNOWLEDGE="false")
     done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "ask", "对行政复议决定不服，还能去法院起诉吗？", "--json"],
+        [sys.executable, "-m", "cli.main", "ask", "行政复议的结果我们不认可，能再到法院去告吗？", "--json"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     assert done.returncode == 0, done.stderr
