@@ -4,6 +4,7 @@ the supporting passages, numbered, each source once. English replies get English
 
 from __future__ import annotations
 
+import math
 import re
 
 from assistant.reply import Citation
@@ -75,7 +76,7 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 LEAD_PASSAGES = 3
 SECOND_LEAD = 0.6  # a second sentence leads too when it scores at least this share of the best
-RANK_DISCOUNT = 0.15  # a later passage's sentence must match better to lead
+DENSE_PRIOR = 0.5  # a sentence scores (its terms) x (this + its passage's cosine similarity to the question)
 
 
 def sentences(text: str) -> list[str]:
@@ -83,23 +84,30 @@ def sentences(text: str) -> list[str]:
 
 
 def _score(sentence: str, weights: dict[str, float]) -> float:
-    """The weights (IDF) of the query terms found in the sentence, a long sentence slightly discounted."""
+    """The weights of the query terms found in the sentence, a long sentence slightly discounted."""
     return sum(w for term, w in weights.items() if term in sentence) / (1.0 + len(sentence) / 300)
 
 
 def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
                    ) -> list[tuple[int, str]]:
     """The (passage index, sentence) pairs that best answer the question: one, or two when close.
-    ``weights`` are the query terms' IDF (every term weighs 1 without them)."""
+
+    A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
+    candidate sentences (a term every candidate shares tells them apart no better than none), and a
+    sentence's score leans on its passage's dense similarity to the question."""
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
+    cands = [(n, k, sent) for n, p in enumerate(passages[:LEAD_PASSAGES]) for k, sent in enumerate(sentences(p.text))]
+    if not cands:
+        return []
+    local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
+             for term, w in weights.items()}
     scored: list[tuple[float, int, int, str]] = []
-    for n, p in enumerate(passages[:LEAD_PASSAGES]):
-        for k, sent in enumerate(sentences(p.text)):
-            score = _score(sent, weights) * (1.0 - RANK_DISCOUNT * n)
-            if score > 0:
-                scored.append((score, -n, -k, sent))
+    for n, k, sent in cands:
+        score = _score(sent, local) * (DENSE_PRIOR + passages[n].dense)
+        if score > 0:
+            scored.append((score, -n, -k, sent))
     if not scored:
-        return [(0, sentences(passages[0].text)[0])] if passages and sentences(passages[0].text) else []
+        return [(cands[0][0], cands[0][2])]
     scored.sort(reverse=True)
     best = scored[0]
     lead = [(-best[1], best[3])]

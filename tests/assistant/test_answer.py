@@ -93,3 +93,10 @@ def test_strict_answerability_wants_dense_and_keyword_search_to_agree() -> None:
 ])
 def test_a_label_is_never_cut_inside_a_word_or_a_bracket(text: str, label: str) -> None:
     assert _lead(text) == label
+
+
+def test_the_first_two_sentences_of_a_reply_skip_a_closing_quote() -> None:
+    from assistant.evaluation import first_sentences
+
+    assert first_sentences("[1] 甲：“乙乙。”\n丙丙。丁丁。") == "[1] 甲：“乙乙 丙丙"
+    assert first_sentences("第一句。第二句！第三句？") == "第一句 第二句"
