@@ -52,7 +52,7 @@ def answerable(passages: list[Passage], scale: float, weights: dict[str, float],
     if not confident:
         return "unsure" if legal else "off_topic"
     agree = bm >= LEGAL_BM25 * scale and dn >= LEGAL_DENSE  # dense and keyword search both see it
-    if strict and not (bm >= MIN_BM25 * scale and dn >= MIN_DENSE):
+    if strict and not agree:
         return "unsure"
     share = coverage(weights, passages)
     if share is None:

@@ -81,7 +81,7 @@ def test_answerability_by_retrieval_strength(bm25: float, dense: float, verdict:
 
 
 def test_strict_answerability_wants_dense_and_keyword_search_to_agree() -> None:
-    keyword_only = [passage(ART19, "第十九条", bm25=30.0, dense=0.2)]
+    keyword_only = [passage(ART19, "第十九条", bm25=30.0, dense=LEGAL_DENSE / 2)]
     assert answerable(keyword_only, 10.0, {"试用期": 1.0}) == "yes"
     assert answerable(keyword_only, 10.0, {"试用期": 1.0}, strict=True) == "unsure"
 
