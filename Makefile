@@ -45,14 +45,16 @@ run: install
 
 # Browser tests drive the Debian chromium through playwright's executable_path;
 # browsers are never downloaded with `playwright install`.
+# fonts-noto-cjk and fonts-noto-color-emoji: Chinese text and the widget's emoji in the screenshots.
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing chromium with apt-get"; \
+		echo "installing $(BROWSER_PACKAGES) with apt-get"; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq chromium; \
+		apt-get update -qq && apt-get install -y -qq $(BROWSER_PACKAGES); \
 	else \
-		echo "warning: /usr/bin/chromium is missing (install it: sudo apt-get install chromium); browser tests will fail" >&2; \
+		echo "warning: /usr/bin/chromium or a CJK font is missing (sudo apt-get install $(BROWSER_PACKAGES)); browser tests will fail" >&2; \
 	fi
 
 # pytest's exit code is passed through unchanged, so 5 (no tests collected) fails the build.

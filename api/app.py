@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
+from api import sites as site_gate
 from api.console.router import install as install_console
 from api.routers import (
     auth,
@@ -22,6 +23,7 @@ from api.routers import (
     staff_orders,
     staff_users,
     telegram,
+    widget,
 )
 from assistant.runtime import Runtime, build_runtime
 from config import Settings
@@ -66,4 +68,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in (auth, handoffs, staff_orders, staff_users):
         app.include_router(module.router)
     install_console(app)
+    # the web widget, its demo page, and the gate admitting the sites that embed it
+    app.include_router(widget.router)
+    site_gate.install(app)
     return app

@@ -17,9 +17,9 @@ class UserError(Exception):
 
 
 def _extra_parsers() -> list[Callable[[Any], None]]:
-    from cli import serve, users
+    from cli import serve, sites, users
 
-    return [serve.add_parser, users.add_parser]
+    return [serve.add_parser, users.add_parser, sites.add_parser]
 
 
 EXTRA_PARSERS: list[Callable[[Any], None]] = _extra_parsers()

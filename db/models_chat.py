@@ -17,6 +17,8 @@ class ChatSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     channel: Mapped[str] = mapped_column(String(20), default="web")  # web | telegram | cli
     external_id: Mapped[str | None] = mapped_column(String(100), nullable=True)  # e.g. Telegram chat id
+    # the web site (sites.id) whose widget started the conversation; NULL for other channels
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), nullable=True, index=True)
     lang: Mapped[str] = mapped_column(String(5), default="zh")
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

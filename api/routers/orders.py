@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from api.deps import RuntimeDep
 from api.errors import error
+from api.sites import record_site
 from assistant.orders import OrderDesk, OrderError, UnknownOrder, UnknownService
 from assistant.runtime import Runtime
 from assistant.validation import FormInvalid
@@ -76,7 +77,7 @@ def _invalid(exc: FormInvalid) -> JSONResponse:
 
 
 @router.post("", status_code=201, response_model=None)
-def create_order(body: OrderCreate, rt: RuntimeDep) -> Any:
+def create_order(body: OrderCreate, rt: RuntimeDep, request: Request) -> Any:
     desk = _desk(rt)
     session_id = body.session_id
     if session_id is not None:
@@ -93,6 +94,7 @@ def create_order(body: OrderCreate, rt: RuntimeDep) -> Any:
         return _invalid(exc)
     except OrderError as exc:
         return _order_error(exc)
+    record_site(request, session_id)
     return order.to_json()
 
 

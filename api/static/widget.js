@@ -1,0 +1,778 @@
+/*! qifa (企法通) web widget — one script tag on a host page:
+ *  <script src="https://QIFA_HOST/widget.js" data-site-key="KEY" defer></script>
+ *  optional: data-lang="zh|en" data-position="right|left" data-title="…" data-color="#1d4ed8"
+ * Plain JavaScript, no dependencies. Everything lives in a Shadow DOM; every text from the user, the API or an
+ * adviser is inserted with textContent (never as HTML); no inline script, eval or style attributes, so a strict
+ * Content-Security-Policy on the host page does not break it. It talks only to the API it was loaded from. */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script) {
+    var all = document.querySelectorAll("script[src*='widget.js']");
+    script = all[all.length - 1];
+  }
+  if (!script || window.__qifaWidget) return;
+  window.__qifaWidget = true;
+
+  var SRC = new URL(script.src, location.href);
+  var BASE = SRC.href.replace(/\/widget\.js(?:[?#].*)?$/, "");
+  var KEY = (script.getAttribute("data-site-key") || "").trim();
+  var LANG_ATTR = script.getAttribute("data-lang");
+  var LANG = LANG_ATTR === "en" || LANG_ATTR === "zh" ? LANG_ATTR
+    : (/^en/i.test(document.documentElement.lang || "") ? "en" : "zh");
+  var POSITION = script.getAttribute("data-position") === "left" ? "left" : "right";
+  var COLOR = script.getAttribute("data-color") || "";
+  var STORE = "qifa:" + BASE + ":" + (KEY || "-");
+
+  var T = {
+    zh: {
+      title: "企法通 · 涉企法律服务", launcher: "法律咨询", open: "打开企法通对话", close: "关闭对话",
+      newChat: "新对话", input: "请输入您的问题", send: "发送", handoff: "转人工",
+      backToBot: "返回机器人", del: "删除我的对话", you: "您", bot: "企法通", adviser: "法律顾问", system: "系统消息",
+      notice: "个人信息说明：为解答问题、办理预约和转接法律顾问，我们会保存您在本对话中发送的消息以及您在预约表单中填写的信息，"
+        + "仅用于办理您的请求，由县司法局依法管理并按规定期限保存。请勿发送与咨询无关的敏感个人信息。",
+      waiting: "已转接人工法律顾问，请等待回复", waitingCase: "工单号 ", sources: "出处（点击查看原文）", helpful: "有帮助",
+      unhelpful: "没有帮助", thanks: "感谢您的反馈", order: "预约", details: "详情", orderTitle: "预约服务：",
+      submit: "提交预约", cancel: "返回对话", required: "此项为必填项", optional: "（选填）",
+      consent: "我已阅读并同意：为办理本服务，收集上述企业名称、统一社会信用代码、联系人、电话等信息，仅用于本次服务的联系和办理，"
+        + "由承办部门和法律顾问查看，保存 {days} 天后删除。",
+      consentNeeded: "需要您勾选同意个人信息的使用才能提交", ordered: "预约已提交，订单号 {number}。工作人员会尽快与您联系。",
+      orderFailed: "预约未能提交：", network: "网络连接失败，请稍后再试。", busy: "正在回复…",
+      tooLong: "消息过长，最多 {n} 字", notEnabledNoKey: "企法通未对本网站开通（缺少站点密钥）。",
+      unread: "有新消息", typing: "企法通正在输入…",
+      start: [{ label: "服务清单 / Menu", message: "/menu" }, { label: "我的订单 / My orders", message: "/status" }],
+      fields: {
+        enterprise_name: "企业名称", credit_code: "统一社会信用代码", contact_name: "联系人", phone: "联系电话",
+        preferred_time: "期望服务时间", description: "需求说明", consent: "个人信息使用同意"
+      },
+      errors: {
+        name: "请填写企业名称（不超过 100 字）", credit: "统一社会信用代码应为 18 位，且校验位正确（见营业执照）",
+        contact: "请填写联系人姓名（不超过 50 字）", phone: "请填写 11 位手机号或带区号的固定电话（如 0579-84123456）",
+        time: "期望时间不能超过 100 字", description: "请简要说明需求（不超过 1000 字）"
+      }
+    },
+    en: {
+      title: "qifa · legal help", launcher: "Legal help", open: "Open the qifa chat",
+      close: "Close the chat", newChat: "New conversation", input: "Type your question", send: "Send",
+      handoff: "Talk to an adviser", backToBot: "Back to the assistant", del: "Delete my conversation", you: "You",
+      bot: "qifa", adviser: "Legal adviser", system: "Notice",
+      notice: "Personal data: to answer your questions, handle your orders and connect you with a legal adviser we "
+        + "keep the messages you send here and what you enter in order forms. They are used only for your requests, "
+        + "managed by the county justice bureau and kept for the period the rules set. Please do not send sensitive "
+        + "personal data the question does not need.",
+      waiting: "A legal adviser will reply here", waitingCase: "case ", sources: "Sources (open to read the passage)", helpful: "Helpful",
+      unhelpful: "Not helpful", thanks: "Thank you for the feedback", order: "Order", details: "Details",
+      orderTitle: "Order: ", submit: "Submit the order", cancel: "Back to the chat", required: "This field is required",
+      optional: " (optional)",
+      consent: "I agree that the details above (enterprise name, credit code, contact name, phone) are collected to "
+        + "deliver this service, used only to contact me and provide it, seen only by the handling department and "
+        + "legal advisers, and deleted after {days} days.",
+      consentNeeded: "Please tick the consent box to submit the order",
+      ordered: "Your order {number} has been submitted. The bureau will contact you soon.",
+      orderFailed: "The order was not submitted: ", network: "Network error, please try again later.",
+      busy: "Replying…", tooLong: "The message is too long (at most {n} characters)",
+      notEnabledNoKey: "qifa is not enabled for this site (no site key).", unread: "New message",
+      typing: "qifa is typing…",
+      start: [{ label: "Service menu / 服务清单", message: "/menu" }, { label: "My orders / 我的订单", message: "/status" }],
+      fields: {
+        enterprise_name: "Enterprise name", credit_code: "Unified social credit code", contact_name: "Contact name",
+        phone: "Phone", preferred_time: "Preferred time", description: "What you need", consent: "Consent"
+      },
+      errors: {
+        name: "Please give the enterprise's name (at most 100 characters)",
+        credit: "The credit code has 18 characters and a valid check character (see the business licence)",
+        contact: "Please give a contact name (at most 50 characters)",
+        phone: "Give an 11-digit mobile number or a landline with its area code (e.g. 0579-84123456)",
+        time: "The preferred time must be at most 100 characters",
+        description: "Please describe what you need (at most 1,000 characters)"
+      }
+    }
+  };
+  var L = T[LANG];
+  var TITLE = script.getAttribute("data-title") || L.title;
+
+  var STYLES = [
+    ":host{all:initial !important;display:block !important;position:static !important}",
+    ".qf{all:initial;font-family:system-ui,-apple-system,'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;",
+    "font-size:15px;line-height:1.5;color:#1f2937;--qf-accent:#b91c1c;--qf-accent-text:#fff}",
+    ".qf *,.qf *::before,.qf *::after{box-sizing:border-box;font-family:inherit}",
+    "button{font:inherit;cursor:pointer;border-radius:8px;border:1px solid #d1d5db;background:#fff;color:#1f2937;",
+    "padding:6px 10px;min-height:36px}",
+    "button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offset:1px}",
+    "[hidden]{display:none !important}",
+    ".launcher{position:fixed;bottom:20px;z-index:2147483646;background:var(--qf-accent);color:var(--qf-accent-text);",
+    "border:none;border-radius:28px;padding:12px 18px;font-size:16px;font-weight:600;box-shadow:0 4px 14px rgba(0,0,0,.25)}",
+    ".launcher .dot{display:inline-block;width:10px;height:10px;border-radius:50%;background:#facc15;margin-left:6px}",
+    ".right{right:20px}.left{left:20px}",
+    ".panel{position:fixed;bottom:84px;z-index:2147483647;width:min(400px,calc(100vw - 24px));",
+    "height:min(640px,calc(100vh - 104px));display:flex;flex-direction:column;background:#fff;border-radius:14px;",
+    "box-shadow:0 10px 40px rgba(0,0,0,.3);overflow:hidden;border:1px solid #e5e7eb}",
+    ".panel.right{right:12px}.panel.left{left:12px}",
+    "@media (max-width:480px){.panel{inset:0;width:100vw;height:100%;border-radius:0;bottom:0}",
+    ".panel.right,.panel.left{right:0;left:0}}",
+    "header{display:flex;align-items:center;gap:6px;padding:10px 12px;background:var(--qf-accent);color:var(--qf-accent-text)}",
+    "header h2{flex:1;margin:0;font-size:16px;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}",
+    "header button{background:transparent;color:var(--qf-accent-text);border-color:rgba(255,255,255,.6);padding:4px 8px;",
+    "min-height:32px;font-size:13px}",
+    ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px;background:#f9fafb}",
+    ".notice{font-size:12px;color:#4b5563;background:#fff7ed;border:1px solid #fed7aa;border-radius:8px;padding:8px 10px}",
+    ".msg{max-width:88%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word;overflow-wrap:anywhere}",
+    ".msg .who{display:block;font-size:12px;font-weight:600;margin-bottom:2px;color:#6b7280}",
+    ".user{align-self:flex-end;background:var(--qf-accent);color:var(--qf-accent-text)}",
+    ".user .who{color:rgba(255,255,255,.85)}",
+    ".bot{align-self:flex-start;background:#fff;border:1px solid #e5e7eb}",
+    ".adviser{align-self:flex-start;background:#ecfdf5;border:2px solid #059669}",
+    ".adviser .who{color:#047857}",
+    ".system{align-self:center;max-width:95%;background:#eef2ff;border:1px dashed #6366f1;font-size:13px;color:#3730a3}",
+    ".cites-head{display:block;margin-top:8px;font-size:12px;font-weight:600;color:#6b7280}",
+    ".cites{margin:4px 0 0;padding:0;list-style:none;white-space:normal;display:flex;flex-direction:column;gap:4px}",
+    ".cites button{text-align:left;font-size:13px;padding:4px 8px;min-height:30px;width:100%;background:#f3f4f6}",
+    ".cites blockquote{margin:4px 0 4px 8px;padding:6px 8px;border-left:3px solid var(--qf-accent);background:#fafafa;",
+    "font-size:13px;white-space:pre-wrap}",
+    ".fb{display:flex;gap:6px;margin-top:6px}.fb button{padding:2px 8px;min-height:30px}",
+    ".fb button[aria-pressed=true]{background:#fef3c7;border-color:#f59e0b}",
+    ".card{align-self:flex-start;max-width:88%;background:#fff;border:1px solid var(--qf-accent);border-radius:12px;padding:10px}",
+    ".card h3{margin:0 0 4px;font-size:15px}.card p{margin:0 0 8px;font-size:13px;color:#374151}",
+    ".card .row{display:flex;gap:6px;flex-wrap:wrap}",
+    ".primary{background:var(--qf-accent);color:var(--qf-accent-text);border-color:var(--qf-accent)}",
+    ".sugg{display:flex;flex-wrap:wrap;gap:6px;padding:6px 12px 0;background:#fff}",
+    ".sugg button{font-size:13px;padding:4px 10px;min-height:32px;border-radius:16px}",
+    ".wait{display:flex;align-items:center;gap:8px;padding:6px 12px;background:#ecfdf5;font-size:13px;color:#065f46}",
+    ".wait span{flex:1}",
+    "form.composer{display:flex;gap:6px;padding:8px 12px;background:#fff;border-top:1px solid #e5e7eb}",
+    "textarea{flex:1;resize:none;font:inherit;border:1px solid #d1d5db;border-radius:8px;padding:7px 9px;min-height:40px;",
+    "max-height:120px;color:#111827;background:#fff}",
+    ".actions{display:flex;gap:6px;padding:0 12px 10px;background:#fff;flex-wrap:wrap}",
+    ".actions button{font-size:13px;min-height:32px;padding:4px 10px}",
+    ".typing{font-size:12px;color:#6b7280;padding:0 12px}",
+    ".sheet{position:absolute;inset:0;background:#fff;display:flex;flex-direction:column;z-index:2}",
+    ".sheet form{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}",
+    ".sheet label{font-weight:600;font-size:14px;display:block;margin-bottom:3px}",
+    ".sheet input[type=text],.sheet input[type=tel],.sheet textarea{width:100%;font:inherit;border:1px solid #d1d5db;",
+    "border-radius:8px;padding:7px 9px;background:#fff;color:#111827}",
+    ".sheet [aria-invalid=true]{border-color:#dc2626;background:#fef2f2}",
+    ".sheet .err{color:#b91c1c;font-size:13px;margin:3px 0 0}",
+    ".sheet .consent{display:flex;gap:8px;align-items:flex-start;font-weight:400;font-size:13px}",
+    ".sheet .consent input{margin-top:4px;width:18px;height:18px;flex:none}",
+    ".sheet .row{display:flex;gap:8px;padding:10px 12px;border-top:1px solid #e5e7eb}",
+    ".panel{position:fixed}.panel>.body{position:relative;flex:1;display:flex;flex-direction:column;min-height:0}",
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+  ].join("");
+
+  // ------------------------------------------------------------------ small DOM helpers (text only)
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      for (var k in attrs) {
+        if (Object.prototype.hasOwnProperty.call(attrs, k) && attrs[k] !== null && attrs[k] !== undefined) {
+          if (k === "class") node.className = attrs[k];
+          else node.setAttribute(k, attrs[k]);
+        }
+      }
+    }
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function fmt(s, vars) {
+    return s.replace(/\{(\w+)\}/g, function (_, k) { return vars[k] === undefined ? "" : String(vars[k]); });
+  }
+  function load() {
+    try { return JSON.parse(localStorage.getItem(STORE) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function save() {
+    try {
+      if (state.sid) localStorage.setItem(STORE, JSON.stringify({ sid: state.sid }));
+      else localStorage.removeItem(STORE);
+    } catch (e) { /* storage may be blocked; the conversation still works until the page is left */ }
+  }
+
+  // ------------------------------------------------------------------ HTTP (only to the widget's own API)
+  function api(method, path, body) {
+    var headers = {};
+    if (KEY) headers["X-Qifa-Site-Key"] = KEY;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(BASE + path, {
+      method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit", mode: "cors", cache: "no-store"
+    }).then(function (r) {
+      return r.json().catch(function () { return null; }).then(function (data) {
+        return { ok: r.ok, status: r.status, data: data };
+      });
+    });
+  }
+  function errorText(res) {
+    return res && res.data && res.data.error && res.data.error.message ? res.data.error.message : L.network;
+  }
+
+  // ------------------------------------------------------------------ state and the DOM
+  var state = { sid: load().sid || null, lastId: 0, open: false, busy: false, waiting: null, es: null,
+                retry: 1000, config: null, disabled: false, services: {}, chatForm: false };
+
+  var host = el("div", { "data-qifa": "root" });
+  var root = host.attachShadow({ mode: "open" });
+  if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === "function") {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);  // constructed stylesheets are not subject to the host page's style-src
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    root.appendChild(el("style", null, STYLES));
+  }
+  var wrap = el("div", { "class": "qf", lang: LANG === "en" ? "en" : "zh-CN" });
+  if (COLOR && window.CSS && window.CSS.supports && window.CSS.supports("color", COLOR)) {
+    wrap.style.setProperty("--qf-accent", COLOR);  // CSSOM, allowed under a strict style-src
+  }
+  root.appendChild(wrap);
+
+  var launcher = el("button", { type: "button", "class": "launcher " + POSITION, "data-qifa": "launcher",
+                                "aria-expanded": "false", "aria-controls": "qifa-panel", "aria-label": L.open });
+  launcher.appendChild(el("span", null, "💬 " + L.launcher));
+  var dot = el("span", { "class": "dot", hidden: "" });
+  dot.appendChild(el("span", { "class": "sr" }, L.unread));
+  launcher.appendChild(dot);
+
+  var panel = el("section", { id: "qifa-panel", "class": "panel " + POSITION, "data-qifa": "panel", role: "dialog",
+                              "aria-label": TITLE, hidden: "" });
+  var head = el("header");
+  head.appendChild(el("h2", null, TITLE));
+  var newBtn = el("button", { type: "button", "data-qifa": "new" }, L.newChat);
+  var closeBtn = el("button", { type: "button", "data-qifa": "close", "aria-label": L.close }, "✕");
+  head.appendChild(newBtn);
+  head.appendChild(closeBtn);
+  var body = el("div", { "class": "body" });
+  var log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+                        "aria-label": TITLE, tabindex: "0" });
+  var typing = el("div", { "class": "typing", "aria-hidden": "true", hidden: "" }, L.typing);
+  var sugg = el("div", { "class": "sugg", "data-qifa": "suggestions" });
+  var wait = el("div", { "class": "wait", role: "status", hidden: "" });
+  var waitText = el("span");
+  var backBtn = el("button", { type: "button", "data-qifa": "back-to-bot" }, "🤖 " + L.backToBot);
+  wait.appendChild(waitText);
+  wait.appendChild(backBtn);
+  var composer = el("form", { "class": "composer", novalidate: "" });
+  var input = el("textarea", { "data-qifa": "input", rows: "1", "aria-label": L.input, placeholder: L.input,
+                               maxlength: "2000" });
+  var sendBtn = el("button", { type: "submit", "class": "primary", "data-qifa": "send" }, L.send);
+  composer.appendChild(input);
+  composer.appendChild(sendBtn);
+  var actions = el("div", { "class": "actions" });
+  var handoffBtn = el("button", { type: "button", "data-qifa": "handoff" }, "👩‍💼 " + L.handoff);
+  var delBtn = el("button", { type: "button", "data-qifa": "delete", hidden: "" }, L.del);
+  actions.appendChild(handoffBtn);
+  actions.appendChild(delBtn);
+  [log, typing, wait, sugg, composer, actions].forEach(function (n) { body.appendChild(n); });
+  panel.appendChild(head);
+  panel.appendChild(body);
+  wrap.appendChild(panel);
+  wrap.appendChild(launcher);
+
+  // ------------------------------------------------------------------ messages
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
+    requestAnimationFrame(function () { log.scrollTop = log.scrollHeight; });
+  }
+
+  function addNotice() {
+    log.appendChild(el("div", { "class": "notice", "data-qifa": "notice", role: "note" }, L.notice));
+    setSuggestions(L.start, []);
+  }
+
+  function who(m) {
+    if (m.role === "user") return L.you;
+    if (m.role === "adviser") return "👩‍💼 " + L.adviser + (m.author ? " " + m.author : "");
+    if (m.role === "system") return L.system;
+    return L.bot;
+  }
+
+  function citationLabel(c, n, labels) {
+    if (labels[n - 1]) return labels[n - 1];
+    var where = c.locator ? " " + c.locator : "";
+    var when = c.effective ? "（" + c.effective + "）" : "";
+    return "[" + n + "] 《" + (c.title || "") + "》" + where + when;
+  }
+
+  // The reply's own list of sources ("出处：" / "Sources:", one "[n] label" a line) becomes the expandable
+  // citations below the text; its labels (in the reply's language) name the buttons.
+  var SOURCES = /\n\n(?:出处：|Sources:)\n((?:\[\d+\][^\n]*(?:\n|$))+)/;
+  function splitSources(text) {
+    var m = SOURCES.exec(text);
+    if (!m) return { text: text, labels: [] };
+    var rest = text.slice(m.index + m[0].length).replace(/^\n+/, "");
+    return { text: text.slice(0, m.index) + (rest ? "\n\n" + rest : ""),
+             labels: m[1].split("\n").filter(Boolean) };
+  }
+
+  function addCitations(box, citations, labels) {
+    box.appendChild(el("span", { "class": "cites-head" }, L.sources));
+    var list = el("ol", { "class": "cites", "aria-label": L.sources });
+    citations.forEach(function (c, i) {
+      var item = el("li");
+      var quote = el("blockquote", { hidden: "" }, c.snippet || "");
+      var btn = el("button", { type: "button", "data-qifa": "citation", "aria-expanded": "false" },
+                   citationLabel(c, i + 1, labels));
+      btn.addEventListener("click", function () {
+        var open = quote.hasAttribute("hidden");
+        if (open) quote.removeAttribute("hidden"); else quote.setAttribute("hidden", "");
+        btn.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+      item.appendChild(btn);
+      item.appendChild(quote);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+  }
+
+  function addFeedback(box, messageId, current) {
+    var row = el("div", { "class": "fb" });
+    [[1, "👍", L.helpful], [-1, "👎", L.unhelpful]].forEach(function (v) {
+      var b = el("button", { type: "button", "data-qifa": "feedback", "data-vote": String(v[0]),
+                             "aria-label": v[2], title: v[2], "aria-pressed": current === v[0] ? "true" : "false" },
+                 v[1]);
+      b.addEventListener("click", function () {
+        if (!state.sid) return;
+        api("POST", "/api/v1/sessions/" + encodeURIComponent(state.sid) + "/feedback",
+            { message_id: messageId, vote: v[0] }).then(function (res) {
+          if (!res.ok) { system(errorText(res)); return; }
+          Array.prototype.forEach.call(row.querySelectorAll("button"), function (x) {
+            x.setAttribute("aria-pressed", x === b ? "true" : "false");
+          });
+          b.setAttribute("title", L.thanks);
+        }, function () { system(L.network); });
+      });
+      row.appendChild(b);
+    });
+    box.appendChild(row);
+  }
+
+  // what the buttons send, shown with their labels when the history brings them back
+  var COMMANDS = { "/human": L.handoff, "/bot": L.backToBot, "/menu": L.start[0].label, "/status": L.start[1].label };
+
+  function addMessage(m) {
+    if (m.history && m.role === "user" && COMMANDS[m.text]) m.text = COMMANDS[m.text];
+    var box = el("div", { "class": "msg " + m.role, "data-qifa": "message", "data-role": m.role });
+    if (m.id) box.setAttribute("data-id", String(m.id));
+    box.appendChild(el("span", { "class": "who" }, who(m)));
+    var cited = m.citations && m.citations.length;
+    var parts = cited ? splitSources(m.text) : { text: m.text, labels: [] };
+    box.appendChild(el("span", { "class": "text" }, parts.text));
+    if (cited) addCitations(box, m.citations, parts.labels);
+    if (m.role === "bot" && m.id && m.route === "answer") addFeedback(box, m.id, m.feedback);
+    log.appendChild(box);
+    scrollDown();
+    if (!state.open && (m.role === "adviser" || m.role === "system") && !m.history) dot.removeAttribute("hidden");
+    return box;
+  }
+
+  function system(text) { return addMessage({ role: "system", text: text }); }
+
+  function setSuggestions(list, skipServices) {
+    sugg.textContent = "";
+    (list || []).forEach(function (s) {
+      var id = (s.message || "").replace(/^\/(order|service)\s+/, "");
+      if ((s.kind === "order" || s.kind === "details") && skipServices.indexOf(id) >= 0) return;
+      var b = el("button", { type: "button", "data-qifa": "suggestion", "data-kind": s.kind || "message" }, s.label);
+      b.addEventListener("click", function () {
+        if (s.kind === "order" && /^\/order\s+\S+$/.test(s.message)) openOrderForm(id);
+        else send(s.message, s.label);
+      });
+      sugg.appendChild(b);
+    });
+  }
+
+  function setWaiting(handoff) {
+    state.waiting = handoff;
+    if (handoff) {
+      waitText.textContent = "⏳ " + L.waiting + (handoff.id ? "（" + L.waitingCase + handoff.id + "）" : "");
+      wait.removeAttribute("hidden");
+    } else {
+      wait.setAttribute("hidden", "");
+    }
+  }
+
+  function serviceCard(id) {
+    var card = el("div", { "class": "card", "data-qifa": "service-card", "data-service": id });
+    log.appendChild(card);
+    var fill = function (svc) {
+      var name = LANG === "en" ? svc.name_en : svc.name;
+      card.appendChild(el("h3", null, name));
+      card.appendChild(el("p", null, LANG === "en" ? svc.summary_en : svc.summary));
+      var row = el("div", { "class": "row" });
+      var order = el("button", { type: "button", "class": "primary", "data-qifa": "order" },
+                     LANG === "en" ? "Order / 预约" : "预约 / Order");
+      order.addEventListener("click", function () { openOrderForm(id); });
+      var details = el("button", { type: "button" }, LANG === "en" ? "Details / 详情" : "详情 / Details");
+      details.addEventListener("click", function () { send("/service " + id, name + " · " + L.details); });
+      row.appendChild(order);
+      row.appendChild(details);
+      card.appendChild(row);
+      scrollDown();
+    };
+    getService(id).then(fill, function (res) { card.appendChild(el("p", null, errorText(res))); });
+  }
+
+  function getService(id) {
+    if (state.services[id]) return Promise.resolve(state.services[id]);
+    return api("GET", "/api/v1/services/" + encodeURIComponent(id)).then(function (res) {
+      if (!res.ok) throw res;
+      state.services[id] = res.data;
+      return res.data;
+    });
+  }
+
+  function renderReply(r) {
+    if (r.reply) {
+      addMessage({ role: "bot", text: r.reply, id: r.message_id, citations: r.citations, route: r.route });
+    }
+    var data = r.data || {};
+    var services = (data.services || []).slice();
+    // a form the engine started in the chat: offer the same service's card, whose "预约" opens the page form
+    var form = data.form;
+    state.chatForm = !!form;
+    if (form && form.stage === "fill" && !(form.filled || []).length && services.indexOf(form.service) < 0) {
+      services.push(form.service);
+    }
+    services.forEach(serviceCard);
+    setSuggestions(r.suggestions, services);
+    if (r.route === "handoff" && r.handoff) setWaiting(r.handoff);
+    else if (r.route !== "handoff") setWaiting(null);
+    if (r.message_id && r.message_id > state.lastId) state.lastId = r.message_id;
+    scrollDown();
+  }
+
+  // ------------------------------------------------------------------ sending
+  function setBusy(on) {
+    state.busy = on;
+    sendBtn.disabled = on || state.disabled;
+    if (on) typing.removeAttribute("hidden"); else typing.setAttribute("hidden", "");
+  }
+
+  function send(text, shown) {
+    text = (text || "").trim();
+    if (!text || state.busy || state.disabled) return;
+    var max = (state.config && state.config.max_message_chars) || 2000;
+    if (text.length > max) { system(fmt(L.tooLong, { n: max })); return; }
+    addMessage({ role: "user", text: shown || text });
+    sugg.textContent = "";
+    setBusy(true);
+    var payload = { message: text };
+    if (state.sid) payload.session_id = state.sid;
+    if (LANG_ATTR === "zh" || LANG_ATTR === "en") payload.lang = LANG_ATTR;
+    api("POST", "/api/v1/chat", payload).then(function (res) {
+      setBusy(false);
+      if (res.ok) {
+        if (state.sid !== res.data.session_id) {
+          state.sid = res.data.session_id;
+          save();
+          connectEvents();
+        }
+        renderReply(res.data);
+      } else if (res.status === 404 && res.data && res.data.error && res.data.error.code === "unknown_session") {
+        reset(false);  // the conversation is gone on the server: start a new one with this message
+        send(text, shown);
+      } else {
+        system(errorText(res));
+      }
+    }, function () { setBusy(false); system(L.network); });
+  }
+
+  composer.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value;
+    input.value = "";
+    send(text);
+    input.focus();
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      composer.requestSubmit ? composer.requestSubmit() : composer.dispatchEvent(new Event("submit"));
+    }
+  });
+  handoffBtn.addEventListener("click", function () { send("/human", L.handoff); });
+  // the engine's word for leaving a hand-off and talking to the assistant again
+  backBtn.addEventListener("click", function () { send("/bot", L.backToBot); });
+
+  // ------------------------------------------------------------------ live messages (advisers) and history
+  function connectEvents() {
+    if (state.es) { state.es.close(); state.es = null; }
+    if (!state.sid || typeof EventSource !== "function") return;
+    var url = BASE + "/api/v1/sessions/" + encodeURIComponent(state.sid) + "/events?after=" + state.lastId
+      + (KEY ? "&site_key=" + encodeURIComponent(KEY) : "");
+    var es = new EventSource(url);
+    state.es = es;
+    es.addEventListener("message", function (e) {
+      var m;
+      try { m = JSON.parse(e.data); } catch (err) { return; }
+      if (!m || typeof m.id !== "number" || m.id <= state.lastId) return;
+      state.lastId = m.id;
+      state.retry = 1000;
+      if (m.role === "adviser" || m.role === "system") {  // users' and bot messages come with the chat reply
+        addMessage(m);
+        if (m.role === "system") setWaiting(null);
+      }
+    });
+    es.addEventListener("error", function () {
+      // the browser reconnects by itself with Last-Event-ID; once it gives up, start again after the last id
+      if (es.readyState === 2 && state.es === es) {
+        state.es = null;
+        setTimeout(function () { if (!state.es && state.sid) connectEvents(); }, state.retry);
+        state.retry = Math.min(state.retry * 2, 30000);
+      }
+    });
+  }
+
+  function loadHistory() {
+    return api("GET", "/api/v1/sessions/" + encodeURIComponent(state.sid) + "/messages").then(function (res) {
+      if (!res.ok) {
+        if (res.status === 404) { reset(false); return; }
+        system(errorText(res));
+        return;
+      }
+      var waiting = null;
+      res.data.forEach(function (m) {
+        m.history = true;
+        addMessage(m);
+        state.lastId = Math.max(state.lastId, m.id);
+        if (m.role === "bot" && m.route === "handoff") waiting = waiting || { id: null };
+        else if (m.role === "system" || (m.role === "bot" && m.route && m.route !== "handoff")) waiting = null;
+      });
+      setWaiting(waiting);
+      connectEvents();
+    }, function () { system(L.network); });
+  }
+
+  function reset(focus) {
+    if (state.es) { state.es.close(); state.es = null; }
+    state.sid = null;
+    state.lastId = 0;
+    save();
+    log.textContent = "";
+    sugg.textContent = "";
+    setWaiting(null);
+    closeSheet();
+    addNotice();
+    if (focus) input.focus();
+  }
+  newBtn.addEventListener("click", function () { reset(true); });
+  delBtn.addEventListener("click", function () {
+    if (!state.sid) { reset(true); return; }
+    api("DELETE", "/api/v1/sessions/" + encodeURIComponent(state.sid)).then(function (res) {
+      if (res.ok) reset(true); else system(errorText(res));
+    }, function () { system(L.network); });
+  });
+
+  // ------------------------------------------------------------------ the order form
+  var CREDIT = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  var WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  function creditOk(raw) {
+    var c = raw.replace(/[\s-]/g, "").toUpperCase();
+    if (c.length !== 18 || !/^\d{6}$/.test(c.slice(2, 8))) return false;
+    var total = 0;
+    for (var i = 0; i < 18; i++) {
+      if (CREDIT.indexOf(c[i]) < 0) return false;
+      if (i < 17) total += CREDIT.indexOf(c[i]) * WEIGHTS[i];
+    }
+    return CREDIT[(31 - total % 31) % 31] === c[17];
+  }
+  function phoneOk(raw) {
+    var d = raw.replace(/[\s()（）]/g, "").replace(/^(\+86|0086|86(?=1[3-9]\d{9}$))-?/, "");
+    if (/^1[3-9]\d{9}$/.test(d)) return true;
+    var m = /^(0\d{2,3})-?(\d{7,8})$/.exec(d);
+    if (!m) return false;
+    var local = d.indexOf("-") >= 0 ? m[2] : d.slice(d[1] === "1" || d[1] === "2" ? 3 : 4);
+    return (local.length === 7 || local.length === 8) && "01".indexOf(local[0]) < 0;
+  }
+  function check(field, value) {
+    var v = (value || "").replace(/\s+/g, " ").trim();
+    if (field === "preferred_time") return v.length > 100 ? L.errors.time : null;
+    if (!v) return L.required;
+    if (field === "enterprise_name") return v.length > 100 ? L.errors.name : null;
+    if (field === "credit_code") return creditOk(v) ? null : L.errors.credit;
+    if (field === "contact_name") return v.length > 50 || !/\p{L}/u.test(v) ? L.errors.contact : null;
+    if (field === "phone") return phoneOk(v) ? null : L.errors.phone;
+    if (field === "description") return v.length > 1000 ? L.errors.description : null;
+    return null;
+  }
+
+  var sheetNode = null;
+  function closeSheet() {
+    if (sheetNode) { sheetNode.remove(); sheetNode = null; }
+  }
+
+  function openOrderForm(id) {
+    if (state.chatForm && state.sid) {
+      // leave the chat's own form first, or the next chat message would be taken as an answer to it
+      state.chatForm = false;
+      api("POST", "/api/v1/chat", { session_id: state.sid, message: "/cancel" }).then(function (res) {
+        if (res.ok && res.data.message_id > state.lastId) state.lastId = res.data.message_id;
+      }, function () { /* the form below still works */ });
+    }
+    getService(id).then(function (svc) { buildForm(svc); }, function (res) { system(errorText(res)); });
+  }
+
+  function buildForm(svc) {
+    closeSheet();
+    var days = (state.config && state.config.retention_days) || 365;
+    var name = LANG === "en" ? svc.name_en : svc.name;
+    var sheet = el("div", { "class": "sheet", role: "region", "aria-label": L.orderTitle + name });
+    var form = el("form", { "data-qifa": "order-form", "data-service": svc.id, novalidate: "" });
+    form.appendChild(el("h3", null, L.orderTitle + name));
+    var inputs = {};
+    var errors = {};
+    svc.form_fields.forEach(function (field) {
+      var wrapField = el("div", { "data-field": field });
+      var idIn = "qf-" + field;
+      var err = el("p", { "class": "err", id: idIn + "-err", hidden: "", "aria-live": "polite" });
+      var control;
+      if (field === "consent") {
+        control = el("input", { type: "checkbox", id: idIn, name: field, "aria-describedby": idIn + "-err" });
+        var lab = el("label", { "class": "consent", "for": idIn });
+        lab.appendChild(control);
+        lab.appendChild(el("span", { "data-qifa": "consent-text" }, fmt(L.consent, { days: days })));
+        wrapField.appendChild(lab);
+      } else {
+        var optional = field === "preferred_time";
+        wrapField.appendChild(el("label", { "for": idIn }, L.fields[field] + (optional ? L.optional : " *")));
+        control = field === "description"
+          ? el("textarea", { id: idIn, name: field, rows: "3", maxlength: "1000" })
+          : el("input", { type: field === "phone" ? "tel" : "text", id: idIn, name: field,
+                          autocomplete: field === "phone" ? "tel" : field === "contact_name" ? "name"
+                            : field === "enterprise_name" ? "organization" : "off",
+                          maxlength: field === "credit_code" ? "24" : "100" });
+        control.setAttribute("aria-describedby", idIn + "-err");
+        if (!optional) control.setAttribute("aria-required", "true");
+        wrapField.appendChild(control);
+      }
+      wrapField.appendChild(err);
+      inputs[field] = control;
+      errors[field] = err;
+      form.appendChild(wrapField);
+    });
+    var formError = el("p", { "class": "err", role: "alert", hidden: "" });
+    form.appendChild(formError);
+    var row = el("div", { "class": "row" });
+    var submit = el("button", { type: "submit", "class": "primary" }, L.submit);
+    var back = el("button", { type: "button" }, L.cancel);
+    row.appendChild(submit);
+    row.appendChild(back);
+    sheet.appendChild(form);
+    sheet.appendChild(row);
+    body.appendChild(sheet);
+    sheetNode = sheet;
+    var first = inputs[svc.form_fields[0]];
+    if (first) first.focus();
+
+    function show(field, message) {
+      var e = errors[field];
+      if (!e) { formError.textContent = message; formError.removeAttribute("hidden"); return; }
+      if (message) {
+        e.textContent = message;
+        e.removeAttribute("hidden");
+        inputs[field].setAttribute("aria-invalid", "true");
+      } else {
+        e.textContent = "";
+        e.setAttribute("hidden", "");
+        inputs[field].removeAttribute("aria-invalid");
+      }
+    }
+    back.addEventListener("click", function () { closeSheet(); input.focus(); });
+    submit.addEventListener("click", function (e) { e.preventDefault(); submitForm(); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); submitForm(); });
+
+    function submitForm() {
+      formError.setAttribute("hidden", "");
+      var bad = null;
+      var payload = { service_id: svc.id, lang: LANG };
+      svc.form_fields.forEach(function (field) {
+        var message;
+        if (field === "consent") {
+          message = inputs[field].checked ? null : L.consentNeeded;
+          payload.consent = inputs[field].checked;
+        } else {
+          message = check(field, inputs[field].value);
+          var v = inputs[field].value.trim();
+          if (v || field !== "preferred_time") payload[field] = v;
+        }
+        show(field, message);
+        if (message && !bad) bad = field;
+      });
+      if (bad) { inputs[bad].focus(); return; }
+      if (state.sid) payload.session_id = state.sid;
+      submit.disabled = true;
+      api("POST", "/api/v1/orders", payload).then(function (res) {
+        submit.disabled = false;
+        if (res.ok) {
+          if (!state.sid && res.data.session_id) { state.sid = res.data.session_id; save(); connectEvents(); }
+          closeSheet();
+          var note = system(fmt(L.ordered, { number: res.data.number }));
+          note.setAttribute("data-order", res.data.number);
+          input.focus();
+          return;
+        }
+        var fields = (res.data && res.data.error && res.data.error.fields) || [];
+        var firstBad = null;
+        fields.forEach(function (f) {
+          if (errors[f.field]) { show(f.field, f.message); firstBad = firstBad || f.field; }
+        });
+        if (firstBad) inputs[firstBad].focus();
+        else show("", L.orderFailed + errorText(res));
+      }, function () { submit.disabled = false; show("", L.network); });
+    }
+  }
+
+  // ------------------------------------------------------------------ opening, closing, start-up
+  function setOpen(open) {
+    state.open = open;
+    launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      panel.removeAttribute("hidden");
+      dot.setAttribute("hidden", "");
+      scrollDown();
+      if (!state.disabled) input.focus();
+    } else {
+      panel.setAttribute("hidden", "");
+      launcher.focus();
+    }
+  }
+  launcher.addEventListener("click", function () { setOpen(!state.open); });
+  closeBtn.addEventListener("click", function () { setOpen(false); });
+  panel.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") {
+      if (sheetNode) { closeSheet(); input.focus(); } else setOpen(false);
+    }
+  });
+
+  function disable(message) {
+    state.disabled = true;
+    input.disabled = true;
+    sendBtn.disabled = true;
+    handoffBtn.disabled = true;
+    system(message).setAttribute("data-qifa-error", "not-enabled");
+  }
+
+  function start() {
+    addNotice();
+    if (!KEY && SRC.origin !== location.origin) { disable(L.notEnabledNoKey); return; }
+    var q = KEY ? "?site_key=" + encodeURIComponent(KEY) : "";
+    // a simple GET (no custom header): a page that is not registered can read the refusal and say so
+    fetch(BASE + "/api/v1/widget/config" + q, { credentials: "omit", mode: "cors", cache: "no-store" })
+      .then(function (r) {
+        return r.json().catch(function () { return null; }).then(function (data) {
+          return { ok: r.ok, status: r.status, data: data };
+        });
+      })
+      .then(function (res) {
+        if (!res.ok) { disable(errorText(res)); return; }
+        state.config = res.data;
+        input.setAttribute("maxlength", String(res.data.max_message_chars || 2000));
+        if (res.data.delete_conversation) delBtn.removeAttribute("hidden");
+        if (state.sid) loadHistory();
+      }, function () { disable(L.network); });
+  }
+
+  function mount() {
+    document.body.appendChild(host);
+    start();
+  }
+  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+})();
