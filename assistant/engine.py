@@ -15,6 +15,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import numpy as np
+
 from assistant.answer import extractive, with_notice
 from assistant.answerability import answerable, relevant
 from assistant.conversations import Conversations
@@ -151,7 +153,7 @@ class Assistant:
         intent = self.router.classify(text)
         if intent.route != "answer" or not intent.sure:
             return None
-        reply = self._answer(sid, text, lang, state, allow_handoff=False)
+        reply = self._answer(sid, text, lang, state, allow_handoff=False, vector=intent.vector)
         if reply.route != "answer":
             return None
         reply.reply += f"\n\n{t('form_resume', lang)}\n{self.forms.resume(state)}"
@@ -159,7 +161,7 @@ class Assistant:
 
     def _route(self, sid: str, text: str, lang: str, state: dict[str, Any], intent: Intent) -> Reply:
         if not intent.sure:  # don't guess between routes: answer when the knowledge base can, else ask
-            reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True)
+            reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
             return reply if reply.route == "answer" else self._clarify(sid, lang)
         if intent.route == "menu":
             body, suggestions = menu(self.catalogue, lang)
@@ -168,14 +170,15 @@ class Assistant:
             _, suggestions = menu(self.catalogue, lang)
             return Reply(sid, t("bot_here", lang), "menu", suggestions=suggestions)
         if intent.route == "fallback":  # out of scope, unless the knowledge base clearly has it
-            reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True)
+            reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
             return reply if reply.route == "answer" else self._fallback(sid, lang)
         if intent.route == "handoff":
-            passages = self.kb.search(text, k=self.settings.retrieval_top_k) if intent.reason == "high_risk" else []
+            passages = self.kb.search(text, k=self.settings.retrieval_top_k, vector=intent.vector) \
+                if intent.reason == "high_risk" else []
             return self._handoff(sid, intent.reason or "user_request", lang, state, passages)
         if intent.route == "order":
             return self._order(sid, text, lang, state)
-        return self._answer(sid, text, lang, state)
+        return self._answer(sid, text, lang, state, vector=intent.vector)
 
     # ---- routes ------------------------------------------------------------------------------------
     def _fallback(self, sid: str, lang: str, key: str = "fallback") -> Reply:
@@ -239,13 +242,13 @@ class Assistant:
                      suggestions=service_suggestions(svc, lang), data={"services": [svc.id]})
 
     def _answer(self, sid: str, text: str, lang: str, state: dict[str, Any], allow_handoff: bool = True,
-                strict: bool = False) -> Reply:
+                strict: bool = False, vector: np.ndarray | None = None) -> Reply:
         """Answer from the knowledge base when its passages address the question. ``strict`` (the intent
         was unclear or out of scope) also asks dense and keyword search to agree."""
         query = text
         if FOLLOW_UP.search(text) and len(text) <= 30 and state.get("last_query"):
             query = f"{state['last_query']} {text}"
-        passages = self.kb.search(query, k=self.settings.retrieval_top_k)
+        passages = self.kb.search(query, k=self.settings.retrieval_top_k, vector=vector if query == text else None)
         scale = self.kb.keyword_scale()
         weights = self.kb.term_weights(query_terms(query))
         verdict = answerable(passages, scale, weights, strict=strict)

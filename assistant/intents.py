@@ -109,7 +109,7 @@ class IntentModel:
         return model
 
     def predict(self, text: str, vector: np.ndarray | None = None) -> Prediction:
-        v = self.embeddings.query_vector(text) if vector is None else vector
+        v = self.embeddings.encode([text])[0] if vector is None else vector
         probs = self._clf.predict_proba(np.asarray(v, dtype=np.float32).reshape(1, -1))[0]
         order = np.argsort(probs)[::-1]
         table = {self.classes[i]: round(float(probs[i]), 4) for i in range(len(self.classes))}

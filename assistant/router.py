@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 import cn2an
+import numpy as np
 
 from assistant.intents import IntentModel, Prediction
 
@@ -42,6 +43,7 @@ class Intent:
     intent: str | None = None  # the model's intent, when the model decided
     probability: float = 1.0  # 1.0 for a rule
     sure: bool = True
+    vector: np.ndarray | None = None  # the message's embedding, when the model computed it (search reuses it)
 
 
 ROUTE_OF: dict[str, tuple[str, str | None]] = {
@@ -91,8 +93,8 @@ class Router:
     def __init__(self, model: IntentModel | None) -> None:
         self.model = model
 
-    def predict(self, text: str) -> Prediction | None:
-        return self.model.predict(text) if self.model is not None else None
+    def predict(self, text: str, vector: np.ndarray | None = None) -> Prediction | None:
+        return self.model.predict(text, vector) if self.model is not None else None
 
     def classify(self, text: str) -> Intent:
         """The route a message asks for before looking anything up."""
@@ -103,11 +105,12 @@ class Router:
             return Intent("leave")
         if large_amount(t):
             return Intent("handoff", "high_risk")
-        p = self.predict(t)
-        if p is None:  # no model (a test of the rules alone): every message is a question
+        if self.model is None:  # no model (a test of the rules alone): every message is a question
             return Intent("answer")
+        vector = self.model.embeddings.encode([t])[0]
+        p = self.model.predict(t, vector)
         route, reason = ROUTE_OF[p.intent]
-        return Intent(route, reason, p.intent, p.probability, p.probability >= SURE)
+        return Intent(route, reason, p.intent, p.probability, p.probability >= SURE, vector)
 
     def wants_to_leave(self, text: str) -> bool:
         if leaves_handoff(text):

@@ -198,7 +198,9 @@ class KnowledgeBase:
             "keyword_vocabulary": len(snap.bm25.vocab),
         }
 
-    def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Passage]:
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid", vector: np.ndarray | None = None,
+               ) -> list[Passage]:
+        """``vector``: the query's embedding when the caller already has it (it is not computed twice)."""
         query = query.strip()
         if not query:
             return []
@@ -214,7 +216,7 @@ class KnowledgeBase:
             bm = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
             bm = np.where(snap.active, bm, 0.0)
         if mode in ("hybrid", "dense"):
-            vec = self.embeddings.query_vector(query)
+            vec = self.embeddings.encode([query])[0] if vector is None else vector
             for cid, sim in self.vectors.query(vec, min(n, POOL + snap.inactive)):
                 pos = snap.position.get(cid)
                 if pos is not None and snap.active[pos]:

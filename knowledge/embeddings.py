@@ -6,9 +6,7 @@ The default is the multilingual Universal Sentence Encoder bundled in ``fast-uni
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +14,6 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from config.settings import DEFAULT_EMBEDDING_MODEL
-
-RECENT_VECTORS = 64
 
 
 class EmbeddingModelError(RuntimeError):
@@ -37,24 +33,6 @@ class QifaEmbeddings(Embeddings, ABC):
     @abstractmethod
     def encode(self, texts: list[str]) -> np.ndarray:
         """Normalised vectors, one row per text."""
-
-    def query_vector(self, text: str) -> np.ndarray:
-        """One text's vector, remembered for the last few texts: the intent model and the search embed the
-        same message once between them. Callers must not modify the array."""
-        recent: OrderedDict[str, np.ndarray] = self.__dict__.setdefault("_recent", OrderedDict())
-        lock: threading.Lock = self.__dict__.setdefault("_recent_lock", threading.Lock())
-        with lock:
-            vec = recent.get(text)
-            if vec is not None:
-                recent.move_to_end(text)
-                return vec
-        vec = self.encode([text])[0]
-        vec.setflags(write=False)
-        with lock:
-            recent[text] = vec
-            while len(recent) > RECENT_VECTORS:
-                recent.popitem(last=False)
-        return vec
 
 
 class UseEmbeddings(QifaEmbeddings):

@@ -357,7 +357,7 @@ def test_questions_on_the_real_labour_contract_law(runtime, shared_dir: Path) ->
     assert report.chunks >= 98
     cases = {
         "签劳动合同时，合同里一定要有哪些内容？": "劳动合同应当具备以下条款",
-        "新人来了快三个月，书面合同一直没签，用人单位要担什么后果？": "二倍的工资",
+        "用工超过一个月还没跟员工订立书面劳动合同，用人单位要承担什么责任？": "二倍的工资",
         "辞退员工的经济补偿按什么标准算？": "每满一年支付一个月工资",
     }
     for question, expected in cases.items():
