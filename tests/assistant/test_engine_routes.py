@@ -82,7 +82,7 @@ def test_a_chinese_legal_question_is_answered_from_retrieved_passages(rt: Runtim
     assert reply.handoff is None and rt.handoffs.active(reply.session_id) is None
     assert reply.data == {"writer": "extractive"}
     # the sentences that answer come first, quoted with their source; the passages follow
-    assert reply.reply.startswith("[1] 《") and f"\n{t('answer_intro', 'zh')}\n" in reply.reply
+    assert re.match(r"\[\d\] 《", reply.reply) and f"\n{t('answer_intro', 'zh')}\n" in reply.reply
     assert reply.reply.endswith(t("notice", "zh"))
     assert "\n出处：\n" in reply.reply
     assert_cites_only_retrieved(rt, question, reply)
