@@ -25,7 +25,7 @@ from api.routers import (
     telegram,
     widget,
 )
-from assistant.runtime import Runtime, build_runtime
+from composition import Runtime, build_runtime
 from config import Settings
 from config.settings import DEFAULT_SECRET_KEY
 
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="qifa (企法通) API", version="0.1.0", lifespan=lifespan,
                   description="Enterprise legal-service assistant: chat, services, orders, hand-offs.")
+    site_gate.install(app)  # the gate admitting the sites that embed the widget (inside the request id)
     errors.install(app)
     # enterprises: chat, messages and events, catalogue, orders; Telegram's webhook
     for module in (health, chat, sessions, events, services, orders, telegram):
@@ -68,7 +69,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in (auth, handoffs, staff_orders, staff_users):
         app.include_router(module.router)
     install_console(app)
-    # the web widget, its demo page, and the gate admitting the sites that embed it
+    # the web widget and its demo page
     app.include_router(widget.router)
-    site_gate.install(app)
     return app

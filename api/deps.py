@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from assistant.engine import Assistant
-from assistant.runtime import Runtime
+from composition import Runtime
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -1,16 +1,53 @@
-"""Every error is JSON: ``{"error": {"code", "message", "fields": [{"field", "message"}]}}``."""
+"""Every error is JSON: ``{"error": {"code", "message", "fields": [{"field", "message"}]}}``.
+
+Domain errors are plain exceptions; this module maps each type to its HTTP status once (:data:`STATUS`), so
+routes raise and never catch. Anything unexpected is answered ``500 {"error": {"code": "internal", ...,
+"request_id"}}`` and logged with its traceback under the same request id (sent back as ``X-Request-ID``).
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.conversations import UnknownSession
+from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
+from handoffs import CaseError, InvalidText, UnknownCase
+from knowledge.catalogue import UnknownGroup
+from orders import (
+    FormInvalid,
+    InvalidRating,
+    InvalidStatus,
+    InvalidTransition,
+    OrderError,
+    RatingRefused,
+    UnknownOrder,
+    UnknownService,
+)
+from sites import SiteRefused
+from staff import AccountError, UnknownUser
+
+log = logging.getLogger("qifa.api")
+REQUEST_ID = "X-Request-ID"
+
+# the one map of domain errors to HTTP statuses (the most specific class wins: see status_of)
+STATUS: dict[type[Exception], int] = {
+    UnknownSession: 404, UnknownMessage: 404, InvalidMessage: 422,
+    OrderError: 409, UnknownOrder: 404, UnknownService: 404, InvalidRating: 422, InvalidStatus: 422,
+    InvalidTransition: 409, RatingRefused: 409, FormInvalid: 422,
+    CaseError: 409, UnknownCase: 404, InvalidText: 422,
+    AccountError: 422, UnknownUser: 404,
+    UnknownGroup: 422,
+    SiteRefused: 403,
+}
 
 
 def error(status: int, code: str, message: str, fields: list[dict[str, str]] | None = None,
@@ -19,12 +56,75 @@ def error(status: int, code: str, message: str, fields: list[dict[str, str]] | N
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def status_of(exc: Exception) -> int:
+    """The HTTP status of a domain error (500 for anything unmapped)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
 
 
+def render(exc: Exception) -> JSONResponse:
+    """A domain error as JSON: its code, its message (both languages) and the field it names."""
+    status = status_of(exc)
+    if isinstance(exc, FormInvalid):
+        names = ", ".join(e.field for e in exc.errors)
+        fields = [{"field": e.field, "message": e.message()} for e in exc.errors]
+        return error(status, "invalid_order", f"invalid fields: {names} / 以下字段无效：{names}", fields)
+    if isinstance(exc, OrderError):
+        return error(status, exc.code, exc.message(), [{"field": exc.field or "order", "message": exc.message()}])
+    if isinstance(exc, UnknownSession):
+        return error(status, "unknown_session", f"no session '{exc.args[0]}' / 会话不存在",
+                     [{"field": "session_id", "message": "unknown session"}])
+    if isinstance(exc, UnknownMessage):
+        return error(status, "unknown_message", "no such bot message in this session / 该会话中没有这条回复",
+                     [{"field": "message_id", "message": "unknown message"}])
+    if isinstance(exc, InvalidMessage):
+        return error(status, "invalid_message", str(exc), [{"field": "message", "message": str(exc)}])
+    if isinstance(exc, CaseError):
+        return error(status, exc.code, str(exc), [{"field": "case", "message": str(exc)}])
+    if isinstance(exc, AccountError):
+        return error(status, exc.code, str(exc), [{"field": "user", "message": str(exc)}])
+    if isinstance(exc, SiteRefused):
+        return error(status, exc.code, str(exc), [{"field": "site_key", "message": str(exc)}])
+    if isinstance(exc, UnknownGroup):
+        label = "服务类别" if exc.kind == "category" else "服务场景"
+        message = f"{exc} / 未知的{label}"
+        return error(status, "invalid_request", message, [{"field": exc.kind, "message": message}])
+    raise TypeError(f"no mapping for {type(exc).__name__}")  # pragma: no cover - STATUS lists every type
+
+
+class RequestId:
+    """ASGI middleware: every request gets an id (``request.state.request_id``), sent back as X-Request-ID."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if REQUEST_ID not in headers:
+                    headers.append(REQUEST_ID, rid)
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
 def install(app: FastAPI) -> None:
+    app.add_middleware(RequestId)
+
     @app.exception_handler(RequestValidationError)
     async def validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = []
@@ -36,15 +136,20 @@ def install(app: FastAPI) -> None:
         names = ", ".join(f["field"] for f in fields)
         return error(422, "invalid_request", f"invalid fields: {names} / 以下字段无效：{names}", fields)
 
-    @app.exception_handler(InvalidMessage)
-    async def invalid_message(_: Request, exc: InvalidMessage) -> JSONResponse:
-        return error(422, "invalid_message", str(exc), [{"field": "message", "message": str(exc)}])
+    async def domain(_: Request, exc: Exception) -> JSONResponse:
+        return render(exc)
 
-    @app.exception_handler(UnknownSession)
-    async def unknown_session(_: Request, exc: UnknownSession) -> JSONResponse:
-        return error(404, "unknown_session", f"no session '{exc.args[0]}' / 会话不存在",
-                     [{"field": "session_id", "message": "unknown session"}])
+    for cls in STATUS:
+        app.add_exception_handler(cls, domain)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return error(exc.status_code, "http_error", str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        rid = getattr(request.state, "request_id", None) or uuid.uuid4().hex
+        log.error("request %s %s %s failed", rid, request.method, request.url.path, exc_info=exc)
+        body: dict[str, Any] = {"error": {"code": "internal", "request_id": rid, "fields": [],
+                          "message": f"internal error; quote request id {rid} / 服务器内部错误，请提供请求编号 {rid}"}}
+        return JSONResponse(body, status_code=500, headers={REQUEST_ID: rid})

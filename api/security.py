@@ -19,8 +19,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from api.deps import get_runtime
-from assistant.accounts import Accounts, StaffInfo
 from config import Settings
+from staff import Accounts, StaffInfo
 
 ALGORITHM = "HS256"
 COOKIE = "qifa_staff"
@@ -57,10 +57,7 @@ def csrf_token(settings: Settings, claims: dict[str, Any]) -> str:
 
 
 def accounts_of(request: Request) -> Accounts:
-    accounts = get_runtime(request).accounts
-    if accounts is None:
-        raise RuntimeError("staff accounts are not enabled in this runtime")
-    return accounts
+    return get_runtime(request).accounts
 
 
 def staff_from_token(request: Request, token: str | None) -> tuple[StaffInfo, dict[str, Any]] | None:

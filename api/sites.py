@@ -12,17 +12,17 @@ servers, the consoles). Only the enterprise paths are gated; staff endpoints nev
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 import anyio
 from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sites import SiteInfo, SiteRefused, Sites
-from sites.registry import not_enabled
+from api import errors
+from sites import SiteInfo, SiteRefused, Sites, not_enabled
 
 SITE_KEY_HEADER = "x-qifa-site-key"
 SITE_KEY_QUERY = "site_key"
@@ -33,9 +33,7 @@ PREFLIGHT_MAX_AGE = "600"
 
 
 def get_sites(app: Any) -> Sites:
-    sites: Sites | None = getattr(app.state, "sites", None)
-    if sites is None:
-        sites = app.state.sites = Sites(app.state.runtime.db)
+    sites: Sites = app.state.runtime.sites
     return sites
 
 
@@ -53,12 +51,13 @@ async def _respond(send: Send, status: int, headers: list[tuple[bytes, bytes]], 
     await send({"type": "http.response.body", "body": body})
 
 
-def _refusal(exc: SiteRefused, origin: str | None) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    body = json.dumps({"error": {"code": exc.code, "message": str(exc), "fields": []}}, ensure_ascii=False)
-    headers = [(b"content-type", b"application/json"), (b"vary", b"Origin")]
+def _refusal(exc: SiteRefused, origin: str | None) -> JSONResponse:
+    """403 in the API's one error shape (api/errors.py); readable by the refused page when it sent an Origin."""
+    response = errors.render(exc)
+    response.headers["vary"] = "Origin"
     if origin:
-        headers.append((b"access-control-allow-origin", origin.encode("latin-1")))
-    return headers, body.encode()
+        response.headers["access-control-allow-origin"] = origin
+    return response
 
 
 class SiteGate:
@@ -80,7 +79,7 @@ class SiteGate:
                     (b"access-control-allow-headers", ALLOW_HEADERS.encode()),
                     (b"access-control-max-age", PREFLIGHT_MAX_AGE.encode())])
             else:
-                await _respond(send, 403, *_refusal(not_enabled(origin), None))
+                await _refusal(not_enabled(origin), None)(scope, receive, send)
             return
         key = headers.get(SITE_KEY_HEADER) or (_query_key(scope) if scope["method"] == "GET" else None)
         if not key:
@@ -89,7 +88,7 @@ class SiteGate:
         try:
             site = await anyio.to_thread.run_sync(sites.check, key, origin)
         except SiteRefused as exc:
-            await _respond(send, 403, *_refusal(exc, origin))
+            await _refusal(exc, origin)(scope, receive, send)
             return
         scope["state"] = {**scope.get("state", {}), "site": site}
         if not origin:

@@ -55,7 +55,7 @@ def english_locator(locator: str) -> str:
 
 
 def english_label(c: Citation) -> str:
-    name = LAW_EN.get(c.title)
+    name = c.title_en or LAW_EN.get(c.title)
     where = english_locator(c.locator)
     head = f"{name}, {where}" if name else f"{c.title} — {where}" if where else c.title
     return head + (f" ({c.effective})" if c.effective else "") + (f" 《{c.title}》" if name else "")

@@ -10,11 +10,16 @@ from typing import Any
 from sqlalchemy import select
 
 from db import Database
+from db.base import iso_utc, utcnow
 from db.models_chat import ChatMessage, ChatSession
 
 
 class UnknownSession(LookupError):
     """No session with that id."""
+
+
+class UnknownMessage(LookupError):
+    """No bot message with that id in the session."""
 
 
 @dataclass
@@ -31,7 +36,7 @@ class StoredMessage:
 
     def to_json(self) -> dict[str, Any]:
         d = dict(self.__dict__)
-        d["created_at"] = self.created_at.isoformat() + "Z"
+        d["created_at"] = iso_utc(self.created_at)
         return d
 
 
@@ -61,6 +66,14 @@ class Conversations:
             if row_or_none is None:
                 raise UnknownSession(session_id)
             return row_or_none
+
+    def state_of(self, channel: str, external_id: str) -> dict[str, Any] | None:
+        """The state of the session of ``channel`` + ``external_id`` (e.g. a Telegram chat), None when it has none."""
+        with self.db.session() as s:
+            row = s.scalars(
+                select(ChatSession).where(ChatSession.channel == channel, ChatSession.external_id == external_id)
+            ).first()
+            return dict(row.state or {}) if row is not None else None
 
     def exists(self, session_id: str) -> bool:
         with self.db.session() as s:
@@ -132,8 +145,6 @@ class Conversations:
 
     def mark_delivered(self, message_id: int) -> bool:
         """Record that a message was delivered; False when there is no such message."""
-        from db.base import utcnow
-
         with self.db.session() as s:
             m = s.get(ChatMessage, message_id)
             if m is None:

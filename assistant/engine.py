@@ -13,18 +13,17 @@ import logging
 import re
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from assistant.answer import extractive, with_notice
 from assistant.answerability import answerable, relevant
 from assistant.conversations import Conversations
-from assistant.handoffs import CaseInfo, Handoffs
 from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
-from assistant.office_hours import OfficeHours
+from assistant.ports import Case, CaseBook, FormFlow, Hours
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
@@ -41,17 +40,11 @@ SERVICE_DETAIL = re.compile(r"(材料|流程|步骤|多久|时限|费用|收费|
                             r"documents?|materials?|steps?|how long|fee|cost|contact|process)", re.I)
 
 
-class FormFlow(Protocol):
-    """What the engine needs of the order-form flow (assistant.forms.OrderForm implements it)."""
-
-    def active(self, state: dict[str, Any]) -> bool: ...
-    def start(self, sid: str, service: Service, lang: str, state: dict[str, Any]) -> Reply: ...
-    def step(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply: ...
-    def command(self, sid: str, name: str, arg: str, lang: str, state: dict[str, Any]) -> Reply | None: ...
-    def intercept(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None: ...
-    def after(self, sid: str, lang: str, state: dict[str, Any], reply: Reply) -> None: ...
-    def would_reject(self, text: str, state: dict[str, Any]) -> bool: ...
-    def resume(self, state: dict[str, Any]) -> str: ...
+LANGS = ("zh", "en")
+LANG_COMMAND = re.compile(r"^/lang(?:@\w+)?(?:\s+(\S+))?\s*$", re.I)
+# kept in the session's state: the language the user chose (/lang), and whether the personal-data notice was given
+CHOSEN_LANG = "chosen_lang"
+NOTICE_GIVEN = "notice_given"
 
 
 class InvalidMessage(ValueError):
@@ -59,16 +52,16 @@ class InvalidMessage(ValueError):
 
 
 class Assistant:
-    def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: Handoffs,
-                 catalogue: Catalogue, llm: LlmWriter | None = None) -> None:
+    def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: CaseBook,
+                 catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None) -> None:
         self.settings = settings
         self.kb = kb
         self.conversations = conversations
         self.handoffs = handoffs
         self.catalogue = catalogue
+        self.hours = hours
+        self.forms = forms
         self.llm = llm
-        self.hours = OfficeHours.parse(settings.office_hours, settings.timezone)
-        self.forms: FormFlow | None = None  # the order-form flow, attached by the runtime
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
 
     # ---- input -----------------------------------------------------------------------------------
@@ -87,16 +80,30 @@ class Assistant:
 
     # ---- the one entry point ---------------------------------------------------------------------------
     def handle(self, session_id: str | None, message: object, lang: str | None = None, channel: str = "cli",
-               external_id: str | None = None) -> Reply:
+               external_id: str | None = None, *, hint: str | None = None, sticky: bool = False) -> Reply:
+        """One message of a session (None: a new one, or the session of ``channel`` + ``external_id``).
+
+        The reply's language: ``lang`` when given; else the one chosen with ``/lang``; else, with ``sticky``
+        (a button press), the conversation's; else ``hint`` (e.g. the user's Telegram language); else the
+        message's own. The first reply of a session carries the personal-data notice (``Reply.notice``)."""
         text = self.check(message)
         sess = self.conversations.open(session_id, channel, external_id)
-        lang = lang if lang in ("zh", "en") else ("en" if is_english(text) else "zh")
-        self.conversations.add(sess.id, "user", text)
         state: dict[str, Any] = dict(sess.state or {})
-        reply = self._dispatch(sess.id, text, lang, state)
-        if self.forms is not None:  # the rating prompt once an order is completed
-            self.forms.after(sess.id, lang, state, reply)
+        chosen = state.get(CHOSEN_LANG)
+        if lang not in LANGS:
+            lang = (chosen if chosen in LANGS else sess.lang if sticky and sess.lang in LANGS
+                    else hint if hint in LANGS else "en" if is_english(text) else "zh")
+        self.conversations.add(sess.id, "user", text)
+        choice = LANG_COMMAND.match(text)
+        if choice is not None:
+            reply, lang = self._choose_lang(sess.id, (choice.group(1) or "").lower(), lang, state)
+        else:
+            reply = self._dispatch(sess.id, text, lang, state)
+            self.forms.after(sess.id, lang, state, reply)  # the rating prompt once an order is completed
         reply.session_id, reply.lang = sess.id, lang
+        if not state.get(NOTICE_GIVEN):
+            reply.notice = t("privacy", lang)
+            state[NOTICE_GIVEN] = True
         stored = None
         if reply.reply:
             stored = self.conversations.add(sess.id, "bot", reply.reply, reply.route,
@@ -104,6 +111,20 @@ class Assistant:
         reply.message_id = stored.id if stored else None
         self.conversations.save_state(sess.id, state, lang)
         return reply
+
+    def language(self, channel: str, external_id: str, fallback: str) -> str:
+        """The language chosen with ``/lang`` in the session of ``channel`` + ``external_id``, else ``fallback``."""
+        state = self.conversations.state_of(channel, external_id)
+        chosen = state.get(CHOSEN_LANG) if state else None
+        return str(chosen) if chosen in LANGS else fallback
+
+    @staticmethod
+    def _choose_lang(sid: str, choice: str, lang: str, state: dict[str, Any]) -> tuple[Reply, str]:
+        """``/lang zh|en``: the session's language from now on (kept in its state)."""
+        if choice not in LANGS:
+            return Reply(sid, t("lang_usage", lang), "menu"), lang
+        state[CHOSEN_LANG] = choice
+        return Reply(sid, t("lang_set", choice), "menu"), choice
 
     def _dispatch(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
         case = self.handoffs.active(sid)
@@ -113,13 +134,12 @@ class Assistant:
             command = self._command(sid, text, lang, state)
             if command is not None:
                 return command
-        if self.forms is not None and self.forms.active(state):
+        if self.forms.active(state):
             side = self._side_question(sid, text, lang, state)
             return side if side is not None else self.forms.step(sid, text, lang, state)
-        if self.forms is not None:  # "我的订单进度" / "my orders" / "取消订单 QF-…"
-            tracked = self.forms.intercept(sid, text, lang, state)
-            if tracked is not None:
-                return tracked
+        tracked = self.forms.intercept(sid, text, lang, state)  # "我的订单进度" / "my orders" / "取消订单 QF-…"
+        if tracked is not None:
+            return tracked
         last_service = self.catalogue.get(str(state.get("last_service") or ""))
         if last_service is not None and SERVICE_DETAIL.search(text) and len(text) <= 30 and FOLLOW_UP.search(text):
             return Reply(sid, service_detail(last_service, lang), "answer",  # "那需要什么材料？"
@@ -133,7 +153,7 @@ class Assistant:
         state["unhappy"] = 0
         return self._route(sid, text, lang, state, intent)
 
-    def _waiting(self, sid: str, case: CaseInfo, text: str, lang: str, state: dict[str, Any]) -> Reply:
+    def _waiting(self, sid: str, case: Case, text: str, lang: str, state: dict[str, Any]) -> Reply:
         """A case waits for an adviser: never silent; the user can withdraw it and talk to the assistant."""
         if self.router.wants_to_leave(text):
             self.handoffs.withdraw(case.id)
@@ -147,7 +167,6 @@ class Assistant:
 
     def _side_question(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
         """A legal question in the middle of an order form: answer it, then ask the form's question again."""
-        assert self.forms is not None
         if text.startswith("/") or not self.forms.would_reject(text, state):
             return None
         intent = self.router.classify(text)
@@ -220,26 +239,20 @@ class Assistant:
         nxt = self.hours.next_opening(now).strftime("%Y-%m-%d %H:%M")
         return t("when_closed", lang, hours=self.hours.spec, next=nxt)
 
-    def handoff_text(self, case: CaseInfo, lang: str, now: datetime | None = None) -> str:
+    def handoff_text(self, case: Case, lang: str, now: datetime | None = None) -> str:
         why = t(f"why_{case.reason}", lang) if f"why_{case.reason}" in _WHY else ""
         return t("handoff", lang, why=why, case=case.id, when=self._when(lang, now))
 
     def _order(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
         found = match_services(self.catalogue, text)
-        if self.forms is not None and len(found) == 1:
+        if len(found) == 1:
             return self.forms.start(sid, found[0], lang, state)
         if not found:
             body, suggestions = menu(self.catalogue, lang)
             return Reply(sid, t("order_choose", lang) + "\n" + body, "order", suggestions=suggestions)
-        if len(found) > 1:
-            lines = [t("order_choose", lang)] + [f"· {service_name(s, lang)}" for s in found]
-            suggestions = [Suggestion(service_name(s, lang), f"/order {s.id}", "order") for s in found]
-            return Reply(sid, "\n".join(lines), "order", suggestions=suggestions,
-                         data={"services": [s.id for s in found]})
-        svc = found[0]
-        state["last_service"] = svc.id
-        return Reply(sid, t("order_intro", lang) + "\n" + service_detail(svc, lang), "order",
-                     suggestions=service_suggestions(svc, lang), data={"services": [svc.id]})
+        lines = [t("order_choose", lang)] + [f"· {service_name(s, lang)}" for s in found]
+        suggestions = [Suggestion(service_name(s, lang), f"/order {s.id}", "order") for s in found]
+        return Reply(sid, "\n".join(lines), "order", suggestions=suggestions, data={"services": [s.id for s in found]})
 
     def _answer(self, sid: str, text: str, lang: str, state: dict[str, Any], allow_handoff: bool = True,
                 strict: bool = False, vector: np.ndarray | None = None) -> Reply:
@@ -304,19 +317,14 @@ class Assistant:
             listing = category_listing(self.catalogue, arg, lang)
             if listing is not None:
                 return Reply(sid, listing[0], "menu", suggestions=listing[1])
-        if self.forms is not None:  # /status /cancel /cancel_order /rate /edit /confirm
-            ordered = self.forms.command(sid, name, arg, lang, state)
-            if ordered is not None:
-                return ordered
+        ordered = self.forms.command(sid, name, arg, lang, state)  # /status /cancel /cancel_order /rate /edit …
+        if ordered is not None:
+            return ordered
         svc = self.catalogue.get(arg) if arg else None
         if name == "service" and svc is not None:
             return self._service_answer(sid, svc, lang, state)
         if name == "order" and svc is not None:
-            if self.forms is not None:
-                return self.forms.start(sid, svc, lang, state)
-            state["last_service"] = svc.id
-            return Reply(sid, t("order_intro", lang) + "\n" + service_detail(svc, lang), "order",
-                         suggestions=service_suggestions(svc, lang), data={"services": [svc.id]})
+            return self.forms.start(sid, svc, lang, state)
         if name == "order":
             return self._order(sid, arg or text, lang, state)
         return None

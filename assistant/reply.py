@@ -15,23 +15,27 @@ SNIPPET_CHARS = 400
 @dataclass
 class Citation:
     title: str
-    source: str
+    source: str  # the document's stable id, never a server path
     locator: str
     snippet: str
     score: float
     effective: str | None = None
     status: str | None = None
+    title_en: str | None = None
+    kind: str | None = None  # 法律 / 行政法规 / 司法解释 / 地方性法规 / 指引
+    issuer: str | None = None
+    url: str | None = None  # a public URL of the document, when known
 
     @classmethod
     def from_passage(cls, p: Passage) -> Citation:
         snippet = p.text if len(p.text) <= SNIPPET_CHARS else p.text[: SNIPPET_CHARS - 1] + "…"
-        return cls(p.title, p.source, p.locator, snippet, p.score, p.effective, p.status)
+        return cls(p.title, p.document_id, p.locator, snippet, p.score, p.effective, p.status,
+                   p.title_en, p.category, p.issuer, p.url)
 
     def label(self) -> str:
-        """《title》locator（date）— the way a citation is written in a reply."""
-        where = f" {self.locator}" if self.locator else ""
+        """《title》locator（date）, the way a reply cites: 《中华人民共和国民法典》第五百七十七条（2021-01-01）."""
         when = f"（{self.effective}）" if self.effective else ""
-        return f"《{self.title}》{where}{when}"
+        return f"《{self.title}》{self.locator}{when}"
 
 
 @dataclass
@@ -50,13 +54,12 @@ class Reply:
     suggestions: list[Suggestion] = field(default_factory=list)
     handoff: dict[str, Any] | None = None
     lang: str = "zh"
-    id: str | None = None  # caller's id (batch) or the stored message id
-    message_id: int | None = None
+    message_id: int | None = None  # the stored bot message (what feedback names)
     data: dict[str, Any] = field(default_factory=dict)  # structured extras (service cards, order form state)
+    notice: str | None = None  # the personal-data notice, on the first reply of a session (every channel shows it)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id,
             "session_id": self.session_id,
             "reply": self.reply,
             "route": self.route,
@@ -66,4 +69,5 @@ class Reply:
             "handoff": self.handoff,
             "message_id": self.message_id,
             "data": self.data,
+            "notice": self.notice,
         }

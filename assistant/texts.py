@@ -114,6 +114,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "相关规定原文：",
         "en": "The provisions it rests on (quoted in the original Chinese):",
     },
+    "privacy": {
+        "zh": "个人信息说明：为解答问题、办理预约和转接法律顾问，我们会保存您在本对话中发送的消息、"
+        "会话标识（如 Telegram 会话编号）以及您在预约表单中填写的信息，仅用于办理您的请求，"
+        "由县司法局依法管理并按规定期限保存。请勿发送与咨询无关的敏感个人信息；"
+        "如需查询或删除您的信息，请回复“人工”联系工作人员。",
+        "en": "Personal data: to answer your questions, handle your orders and connect you with a legal adviser "
+        "we keep the messages you send here, the conversation's identifier (such as your Telegram chat id) "
+        "and what you enter in order forms. They are used only for your requests, managed by the county "
+        "justice bureau and kept for the period the rules set. Please do not send sensitive personal data "
+        "the question does not need; reply \"human\" to ask for your data to be shown or deleted.",
+    },
+    "lang_set": {"zh": "已切换为中文。", "en": "Language set to English."},
+    "lang_usage": {"zh": "用法：/lang zh 或 /lang en", "en": "Usage: /lang zh or /lang en"},
     "notice": {
         "zh": "以上为一般性法律信息，不构成法律意见；如需针对具体情况的意见，请回复“人工”联系法律顾问。",
         "en": "This is general legal information, not legal advice. Reply \"human\" to reach a legal adviser.",

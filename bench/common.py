@@ -146,16 +146,18 @@ def memory_mb() -> dict[str, float]:
 
 # ---- qifa ----------------------------------------------------------------------------------------
 def make_settings(data_dir: Path, **overrides: Any) -> Any:
-    """A fresh ``Settings`` on an embedded store in ``data_dir`` (no .env file, no server URLs)."""
+    """A fresh ``Settings`` on an embedded store in ``data_dir`` (no .env file, no server URLs). The statutes
+    pack is left out: these benchmarks index the sample corpus themselves (bench_start.py measures the pack)."""
     from config import Settings
 
-    values: dict[str, Any] = {"data_dir": data_dir, "database_url": None, "chroma_url": None}
+    values: dict[str, Any] = {"data_dir": data_dir, "database_url": None, "chroma_url": None,
+                              "shipped_packs": "none"}
     values.update(overrides)
     return Settings(_env_file=None, **values)
 
 
 def make_runtime(data_dir: Path, **overrides: Any) -> Any:
-    from assistant.runtime import build_runtime
+    from composition import build_runtime
 
     return build_runtime(make_settings(data_dir, **overrides))
 

@@ -1,9 +1,10 @@
 """The Telegram channel: python-telegram-bot handlers that only translate.
 
 Update -> text for the engine (``Assistant.handle``) -> Reply -> messages and inline keyboards (bot/render.py).
-The engine's state in the SQL store is the one source of truth (forms, hand-offs, language preference), so
-PTB persistence is not used. FastAPI owns the event loop: :class:`TelegramBot` is started and stopped in the
-API's lifespan, polling with PTB's updater or fed by the webhook route through ``update_queue``.
+The engine's state in the SQL store is the one source of truth (forms, hand-offs, the language chosen with
+``/lang``, the personal-data notice), so PTB persistence is not used. FastAPI owns the event loop:
+:class:`TelegramBot` is started and stopped in the API's lifespan, polling with PTB's updater or fed by the
+webhook route through ``update_queue``.
 """
 
 from __future__ import annotations
@@ -32,18 +33,16 @@ from telegram.ext import (
 
 from assistant.engine import InvalidMessage
 from assistant.reply import Reply
-from assistant.runtime import Runtime
 from bot.render import PARSE_MODE, Feedback, Outgoing, Payloads, decode_payload, escape, render
+from composition import Runtime
 from config import Settings
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-LANGS = ("zh", "en")
-LANG_KEY = "telegram_lang"  # the chat's chosen language, kept in the session's state (SQL store)
 
 # commands forwarded to the engine as they are (the engine's own command words)
-ENGINE_COMMANDS = ("menu", "order", "status", "human", "cancel")
+ENGINE_COMMANDS = ("menu", "order", "status", "human", "cancel", "lang")
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "zh": [("start", "开始 · 服务清单"), ("menu", "服务清单"), ("order", "预约服务"), ("status", "我的订单"),
            ("human", "转人工法律顾问"), ("lang", "语言 zh|en"), ("cancel", "退出填写中的表单"), ("help", "帮助")],
@@ -51,24 +50,12 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
            ("status", "My orders"), ("human", "Talk to a legal adviser"), ("lang", "Language zh|en"),
            ("cancel", "Leave the form being filled"), ("help", "Help")],
 }
-NOTICE = {
-    "zh": "个人信息说明：为解答问题、办理预约和转接法律顾问，我们会保存您在本对话中发送的消息、Telegram 会话标识"
-          "以及您在预约表单中填写的信息，仅用于办理您的请求，由县司法局依法管理并按规定期限保存。请勿发送与咨询无关的"
-          "敏感个人信息；如需查询或删除您的信息，请发送 /human 联系工作人员。",
-    "en": "Personal data: to answer your questions, handle your orders and connect you with a legal adviser we keep "
-          "the messages you send here, your Telegram chat id and what you enter in order forms. They are used only "
-          "for your requests, managed by the county justice bureau and kept for the period the rules set. Please do "
-          "not send sensitive personal data the question does not need; send /human to ask for your data to be "
-          "shown or deleted.",
-}
 HELP = {
     "zh": "可以直接输入法律问题，或使用命令：\n/menu 服务清单\n/order 预约服务\n/status 我的订单\n"
           "/human 转人工法律顾问\n/cancel 退出正在填写的表单\n/lang zh|en 切换语言",
     "en": "Type a legal question, or use a command:\n/menu service menu\n/order order a service\n/status my orders\n"
           "/human talk to a legal adviser\n/cancel leave the form being filled\n/lang zh|en switch language",
 }
-LANG_SET = {"zh": "已切换为中文。", "en": "Language set to English."}
-LANG_USAGE = "用法 / usage: /lang zh | /lang en"
 VOTE_THANKS = {"zh": "感谢反馈！", "en": "Thanks for the feedback!"}
 VOTE_GONE = "无法记录该评价 / This vote could not be recorded"
 EXPIRED = "按钮已失效，请重新发送 /menu / This button has expired, send /menu"
@@ -121,31 +108,16 @@ class Handlers:
         self.payloads = Payloads()
 
     # ---- the engine, off the event loop ------------------------------------------------------------------
-    def _session(self, chat_id: int) -> tuple[str, dict[str, Any]]:
-        sess = self.runtime.conversations.open(None, CHANNEL, str(chat_id))
-        return sess.id, dict(sess.state or {})
-
     def _ask(self, chat_id: int, text: str, hint: str | None, sticky: bool = False) -> Reply:
-        """``hint``: the language when the chat chose none (None: the engine detects it from the text);
-        ``sticky``: a button press, which continues in the conversation's language."""
-        sess = self.runtime.conversations.open(None, CHANNEL, str(chat_id))
-        chosen = (sess.state or {}).get(LANG_KEY)
-        lang = chosen if chosen in LANGS else hint
-        if lang is None and sticky:
-            lang = sess.lang if sess.lang in LANGS else None
-        return self.runtime.assistant.handle(sess.id, text, lang, CHANNEL, str(chat_id))
-
-    def _set_lang(self, chat_id: int, lang: str) -> None:
-        sid, state = self._session(chat_id)
-        state[LANG_KEY] = lang
-        self.runtime.conversations.save_state(sid, state, lang)
+        """``hint``: the user's Telegram language (None: the engine detects it from the text); ``sticky``: a
+        button press, which continues in the conversation's language. The engine's ``/lang`` choice wins."""
+        return self.runtime.assistant.handle(None, text, None, CHANNEL, str(chat_id), hint=hint, sticky=sticky)
 
     def _chosen_lang(self, chat_id: int, fallback: str) -> str:
-        chosen = self._session(chat_id)[1].get(LANG_KEY)
-        return str(chosen) if chosen in LANGS else fallback
+        return self.runtime.assistant.language(CHANNEL, str(chat_id), fallback)
 
     def _vote(self, chat_id: int, vote: Feedback) -> bool:
-        sid, _ = self._session(chat_id)
+        sid = self.runtime.conversations.open(None, CHANNEL, str(chat_id)).id
         return self.runtime.conversations.set_feedback(sid, vote.message_id, vote.vote)
 
     # ---- sending -----------------------------------------------------------------------------------------
@@ -156,7 +128,7 @@ class Handlers:
                                            disable_web_page_preview=True)
 
     async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
-                       hint: str | None = None, notice: str = "", sticky: bool = False) -> None:
+                       hint: str | None = None, sticky: bool = False) -> None:
         """Send ``text`` to the engine as this chat and send its reply back, one chat at a time."""
         chat = update.effective_chat
         if chat is None:
@@ -167,9 +139,6 @@ class Handlers:
         except InvalidMessage as exc:
             await context.bot.send_message(chat.id, escape(str(exc)), parse_mode=PARSE_MODE)
             return
-        if notice:  # after the greeting (the reply's first paragraph), before the menu
-            head, _, rest = reply.reply.partition("\n\n")
-            reply.reply = "\n\n".join(p for p in (head, notice, rest) if p)
         await self.send(context, chat.id, render(reply, self.payloads))
 
     # ---- handlers ------------------------------------------------------------------------------------------
@@ -178,22 +147,17 @@ class Handlers:
         return lang_of(user.language_code if user else None)
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat = update.effective_chat
-        if chat is None:
-            return
-        lang = await asyncio.to_thread(self._chosen_lang, chat.id, self._hint(update))
-        await self.converse(update, context, "/start", lang, notice=NOTICE[lang])
+        """The greeting and the menu (the engine adds the personal-data notice to a chat's first reply)."""
+        await self.converse(update, context, "/start", self._hint(update))
 
     async def forward_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/menu /order /status /human /cancel: the engine's own commands, forwarded with their arguments."""
+        """/menu /order /status /human /cancel /lang: the engine's own commands, forwarded with their arguments."""
         msg = update.effective_message
-        chat = update.effective_chat
-        if msg is None or chat is None or not msg.text:
+        if msg is None or not msg.text:
             return
         name, _, arg = msg.text.partition(" ")
         text = f"{name.split('@')[0]} {arg.strip()}".strip()
-        lang = await asyncio.to_thread(self._chosen_lang, chat.id, self._hint(update))
-        await self.converse(update, context, text, lang)
+        await self.converse(update, context, text, self._hint(update))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
@@ -201,17 +165,6 @@ class Handlers:
             return
         lang = await asyncio.to_thread(self._chosen_lang, chat.id, self._hint(update))
         await context.bot.send_message(chat.id, escape(HELP[lang]), parse_mode=PARSE_MODE)
-
-    async def lang(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat = update.effective_chat
-        if chat is None:
-            return
-        choice = (context.args or [""])[0].lower()
-        if choice not in LANGS:
-            await context.bot.send_message(chat.id, LANG_USAGE)
-            return
-        await asyncio.to_thread(self._set_lang, chat.id, choice)
-        await context.bot.send_message(chat.id, LANG_SET[choice])
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg = update.effective_message
@@ -276,7 +229,6 @@ def build_application(settings: Settings, runtime: Runtime) -> Application:
     users = filters.ChatType.PRIVATE & ~advisers if advisers is not None else filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", h.start, filters=users))
     app.add_handler(CommandHandler("help", h.help, filters=users))
-    app.add_handler(CommandHandler("lang", h.lang, filters=users))
     app.add_handler(CommandHandler(list(ENGINE_COMMANDS), h.forward_command, filters=users))
     app.add_handler(MessageHandler(users & filters.TEXT, h.text))  # free text and the engine's other commands
     app.add_handler(CallbackQueryHandler(h.button))

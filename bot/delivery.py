@@ -17,11 +17,9 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from assistant.advisers import CaseError
-from assistant.handoff_feed import cases_after, last_case_id, recent_user_messages
-from assistant.handoffs import CaseInfo
-from assistant.runtime import Runtime
 from bot.render import PARSE_MODE, adviser_message, escape, split_text
+from composition import Runtime
+from handoffs import CaseError, CaseInfo, cases_after, last_case_id, recent_user_messages
 
 log = logging.getLogger(__name__)
 

@@ -215,10 +215,14 @@ def feedback_row(message_id: int) -> list[InlineKeyboardButton]:
 
 def render(reply: Reply, payloads: Payloads, limit: int = MAX_CHARS) -> list[Outgoing]:
     """The messages for one engine reply. The keyboard (suggestions, then 👍/👎 under an answer) goes with the
-    last message; the first carries a hand-off mark when the conversation was handed to an adviser."""
+    last message; the first carries a hand-off mark when the conversation was handed to an adviser. The
+    personal-data notice of a session's first reply follows the greeting of a menu, else ends the text."""
     text = reply.reply
     if reply.route == "answer" and reply.citations and "[1]" not in text:
         text += "\n\n" + "\n".join(f"[{n}] {c.label()}" for n, c in enumerate(reply.citations, start=1))
+    if reply.notice:
+        head, _, rest = text.partition("\n\n") if reply.route == "menu" else (text, "", "")
+        text = "\n\n".join(p for p in (head, reply.notice, rest) if p)
     if reply.route == "handoff" and text:
         text = HANDOFF_MARK + text
     # escaping can lengthen the text but Telegram counts characters after parsing, so split the raw text

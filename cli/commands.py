@@ -5,34 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cli.errors import UserError
 from config import get_settings
 
 
-class UserError(Exception):
-    """Printed as ``qifa: <message>`` with exit code 2."""
-
-
-def _extra_parsers() -> list[Callable[[Any], None]]:
-    from cli import serve, sites, users
-
-    return [serve.add_parser, users.add_parser, sites.add_parser]
-
-
-EXTRA_PARSERS: list[Callable[[Any], None]] = _extra_parsers()
-
-
 def _runtime(rebuild: bool = False) -> Any:
-    from assistant.runtime import build_runtime
-    from knowledge.factory import DataDirError
+    from composition import build_runtime
+    from db import DataDirError
+    from knowledge.packs import PackError
     from knowledge.vectors import IndexModelMismatch
 
     try:
         return build_runtime(get_settings(), rebuild=rebuild)
-    except (DataDirError, IndexModelMismatch) as exc:
+    except (DataDirError, IndexModelMismatch, PackError) as exc:
         raise UserError(str(exc)) from exc
     except Exception as exc:
         from knowledge.embeddings import EmbeddingModelError
@@ -81,19 +69,20 @@ def ingest(args: argparse.Namespace) -> int:
     return 1 if report.failures else 0
 
 
-def _ask_one(rt: Any, message: str, session: str | None, lang: str | None, rid: Any = None) -> dict[str, Any]:
+def _ask_one(rt: Any, message: str, session: str | None, lang: str | None, rid: Any = None,
+             batch: bool = False) -> dict[str, Any]:
+    """The reply as JSON; a batch line's answer starts with the line's ``id``."""
     from assistant.conversations import UnknownSession
     from assistant.engine import InvalidMessage
 
+    head: dict[str, Any] = {"id": rid} if batch else {}
     try:
         reply = rt.assistant.handle(session, message, lang=lang)
     except InvalidMessage as exc:
-        return {"id": rid, "session_id": session, "error": str(exc)}
+        return {**head, "session_id": session, "error": str(exc)}
     except UnknownSession:
-        return {"id": rid, "session_id": session, "error": f"no session with id '{session}' (leave out --session)"}
-    out: dict[str, Any] = reply.to_json()
-    out["id"] = rid if rid is not None else out["id"]
-    return out
+        return {**head, "session_id": session, "error": f"no session with id '{session}' (leave out --session)"}
+    return {**head, **reply.to_json()}
 
 
 def ask(args: argparse.Namespace) -> int:
@@ -140,7 +129,7 @@ def _ask_batch(args: argparse.Namespace) -> int:
             rid = item.get("id") if isinstance(item, dict) else None
             _print_json({"id": rid, "line": n, "error": f"line {n}: {exc}"})
             continue
-        _print_json(_ask_one(rt, item["message"], None, args.lang, item.get("id")))
+        _print_json(_ask_one(rt, item["message"], None, args.lang, item.get("id"), batch=True))
     rt.close()
     return 1 if bad else 0
 
@@ -154,7 +143,10 @@ def documents_list(args: argparse.Namespace) -> int:
         return 0
     for d in docs:
         state = "" if d.active else f"  [{d.status or '不再使用'}]"
-        print(f"{d.id}  {d.chunks:5d} chunks  {d.effective or '-':10s}  {d.title}  ({d.source}){state}")
+        about = "  ".join(x for x in (d.category or d.kind, d.status if d.active else "", d.issuer) if x)
+        english = f"  {d.title_en}" if d.title_en else ""
+        print(f"{d.id:32s} {d.chunks:5d} chunks  {d.effective or '-':10s}  《{d.title}》{english}  {about}"
+              f"  ({d.source}){state}")
     print(f"{len(docs)} documents")
     return 0
 

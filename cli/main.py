@@ -1,4 +1,4 @@
-"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users``."""
+"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users|sites``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import commands
+from pydantic import ValidationError
+
+from cli import commands, packs, serve, sites, users
+from cli.errors import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,8 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.set_defaults(func=commands.evaluate)
 
-    for extra in commands.EXTRA_PARSERS:
-        extra(sub)
+    serve.add_parser(sub)
+    users.add_parser(sub)
+    sites.add_parser(sub)
+    packs.add_parser(sub)
     return p
 
 
@@ -55,7 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except commands.UserError as exc:
+    except ValidationError as exc:  # QIFA_* settings that cannot be used: say which, at start
+        problems = "; ".join(f"QIFA_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        print(f"qifa: invalid settings: {problems}", file=sys.stderr)
+        return 2
+    except UserError as exc:
         print(f"qifa: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

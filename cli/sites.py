@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from cli.errors import UserError
 from config import get_settings
 
 
@@ -30,8 +31,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _with_sites(func: Callable[[Any], Any]) -> Any:
-    from cli.commands import UserError
-    from knowledge.factory import DataDirError, open_database
+    from db import DataDirError, open_database
     from sites import SiteError, Sites
 
     try:

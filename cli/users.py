@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Any
 
+from cli.errors import UserError
 from config import get_settings
 
 
@@ -35,9 +36,8 @@ def add_parser(sub: Any) -> None:
 
 
 def _accounts() -> Any:
-    from assistant.accounts import Accounts
-    from cli.commands import UserError
-    from knowledge.factory import DataDirError, open_database
+    from db import DataDirError, open_database
+    from staff import Accounts
 
     try:
         return Accounts(open_database(get_settings()))
@@ -46,8 +46,6 @@ def _accounts() -> Any:
 
 
 def _password(args: argparse.Namespace) -> str:
-    from cli.commands import UserError
-
     if not args.password_stdin:
         raise UserError("give the password on standard input with --password-stdin "
                         "(e.g. printf '%s' \"$PW\" | qifa users add NAME --role adviser --password-stdin)")
@@ -56,8 +54,7 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _run(func: Any, *a: Any) -> Any:
-    from assistant.accounts import AccountError
-    from cli.commands import UserError
+    from staff import AccountError
 
     try:
         return func(*a)

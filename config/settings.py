@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-production"  # a placeholder: start-up warns while it is in use
@@ -26,6 +27,7 @@ class Settings(BaseSettings):
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     max_file_mb: float = 20.0
     shipped_knowledge: bool = True
+    shipped_packs: str = "laws"  # comma-separated knowledge packs installed at start-up ("none" for none)
     retrieval_top_k: int = Field(default=5, ge=1, le=50)
 
     # conversation
@@ -54,6 +56,15 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base: str | None = None
     telegram_advisers_chat: int | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{name}'; use an IANA name such as Asia/Shanghai") from None
+        return name
 
     @property
     def sqlalchemy_url(self) -> str:

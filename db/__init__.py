@@ -1,5 +1,5 @@
-"""SQL storage shared by every layer: engine, session factory, models and migrations."""
+"""SQL storage shared by every layer: engine, session factory, models and migrations; ``open_database``."""
 
-from db.engine import Database
+from db.engine import Database, DataDirError, open_database
 
-__all__ = ["Database"]
+__all__ = ["DataDirError", "Database", "open_database"]

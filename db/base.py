@@ -13,3 +13,8 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def iso_utc(dt: datetime | None) -> str | None:
+    """A stored (naive UTC) time as ISO 8601 with a ``Z``, the way every JSON answer writes times."""
+    return dt.isoformat() + "Z" if dt is not None else None

@@ -1,4 +1,5 @@
-"""Engine and sessions: SQLite (WAL) by default, any SQLAlchemy URL otherwise."""
+"""Engine and sessions: SQLite (WAL) by default, any SQLAlchemy URL otherwise; ``open_database`` opens and
+migrates the store named by ``Settings`` (the one place the database is opened)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from config import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -60,3 +63,32 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+class DataDirError(RuntimeError):
+    """The data directory cannot be used."""
+
+
+def open_database(settings: Settings) -> Database:
+    """The SQL store of ``settings`` (SQLite in the data dir unless QIFA_DATABASE_URL is set), migrated to head."""
+    if not settings.database_url:
+        _check_data_dir(settings.data_dir)
+    database = Database(settings.sqlalchemy_url)
+    database.migrate()
+    return database
+
+
+def _check_data_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError(f"cannot create the data directory {path}: {exc.strerror}") from exc
+    probe = path / ".write-test"
+    try:
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise DataDirError(
+            f"the data directory {path.resolve()} is not writable ({exc.strerror}); "
+            "set QIFA_DATA_DIR to a writable folder"
+        ) from exc

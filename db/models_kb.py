@@ -23,6 +23,11 @@ class KbDocument(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer, default=0)
     chunk_count: Mapped[int] = mapped_column(Integer, default=0)
+    title_en: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(20), nullable=True)  # 法律 | 行政法规 | 司法解释 | …
+    issuer: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    pack: Mapped[str | None] = mapped_column(String(50), nullable=True)  # the shipped pack it came with
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -4,11 +4,18 @@ in-memory BM25 index is rebuilt from SQL when the content changes.
 Writing one document: embed its new chunks and upsert them into Chroma, then replace its rows in one
 SQL transaction, then delete vectors no row points to. A crash at any point leaves SQL either old or
 new, never half; stray vectors are ignored by search and removed by the next ingest.
+
+Every write also moves a version counter in ``kb_meta``. A searching process looks at it at most once a
+second (FRESH_S): when another process (``qifa ingest`` beside ``qifa serve``) moved it, the BM25 snapshot
+is rebuilt and the embedded Chroma client reopened (it keeps its vector index in memory and would not see
+the other process's vectors otherwise).
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,6 +27,7 @@ from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge.bm25 import Bm25Index
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.embeddings import QifaEmbeddings
+from knowledge.precomputed import Precomputed, vector_key
 from knowledge.tokens import query_terms, tokenize
 from knowledge.vectors import VectorStore
 
@@ -31,6 +39,9 @@ Mode = Literal["hybrid", "bm25", "dense"]
 POOL = 100
 BM25_WEIGHT = 0.5
 TITLE_WEIGHT = 0.5  # the law's name is its own BM25 field, so its words count once, not in every chunk
+VERSION_KEY = "kb_version"  # moved by every write, in the same SQL transaction
+FRESH_S = 1.0  # how often a reader looks at the version counter
+EMBED_BATCH = 64
 
 
 @dataclass
@@ -48,6 +59,10 @@ class Passage:
     score: float
     bm25: float = 0.0
     dense: float = 0.0
+    title_en: str | None = None
+    category: str | None = None
+    issuer: str | None = None
+    url: str | None = None
 
 
 @dataclass
@@ -60,6 +75,11 @@ class DocumentInfo:
     status: str | None
     active: bool
     chunks: int
+    title_en: str | None = None
+    category: str | None = None
+    issuer: str | None = None
+    url: str | None = None
+    pack: str | None = None
 
 
 @dataclass
@@ -70,6 +90,7 @@ class _Snapshot:
     inactive: int
     bm25: Bm25Index  # heading, place and text of each chunk
     titles: Bm25Index  # the law's name (full and short) of each chunk
+    version: str | None  # the kb_meta version counter it was built at
 
 
 class KnowledgeBase:
@@ -79,9 +100,21 @@ class KnowledgeBase:
         self.embeddings = embeddings
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
+        self._checked = 0.0  # monotonic time of the last look at the version counter
+        self._seen: str | None = None  # the last version this process built a snapshot at or wrote
+        self._foreign = False  # another process wrote between two of ours: reopen the vector client
 
     # ---- writing -------------------------------------------------------------------------------
-    def upsert(self, doc: ParsedDocument, size_bytes: int = 0) -> Outcome:
+    def upsert(
+        self,
+        doc: ParsedDocument,
+        size_bytes: int = 0,
+        pre: Precomputed | None = None,
+        on_embedded: Callable[[int], None] | None = None,
+    ) -> Outcome:
+        """``pre``: vectors and tokens shipped with the text, used instead of computing them again;
+        ``on_embedded(n)`` is called after each batch of n chunks the model embedded (progress bars)."""
+        pre = pre or Precomputed()
         with self.db.session() as s:
             old = s.get(KbDocument, doc.id)
             if old is not None and old.content_hash == doc.content_hash and old.title == doc.title:
@@ -93,7 +126,7 @@ class KnowledgeBase:
         todo = [c for c in doc.chunks if c.id not in have]
         if todo:
             texts = [index_text(doc.title, c.heading_path, c.locator, c.text) for c in todo]
-            vecs = self.embeddings.encode(texts)
+            vecs = self._vectors_for(texts, pre, on_embedded)
             self.vectors.upsert([c.id for c in todo], vecs, [{"document_id": doc.id} for _ in todo])
         with self.db.session() as s:
             s.execute(delete(KbChunk).where(KbChunk.document_id == doc.id))
@@ -101,6 +134,8 @@ class KnowledgeBase:
             row.title, row.source, row.kind = doc.title, doc.source, doc.kind
             row.effective, row.status, row.content_hash = doc.effective, doc.status, doc.content_hash
             row.size_bytes, row.chunk_count = size_bytes, len(doc.chunks)
+            row.title_en, row.category, row.issuer, row.url = doc.title_en, doc.category, doc.issuer, doc.url
+            row.pack = doc.pack
             s.add(row)
             s.flush()
             s.add_all(
@@ -111,7 +146,7 @@ class KnowledgeBase:
                     locator=c.locator,
                     heading_path=c.heading_path,
                     text=c.text,
-                    tokens=" ".join(tokenize(index_text(doc.title, c.heading_path, c.locator, c.text))),
+                    tokens=_tokens(index_text(doc.title, c.heading_path, c.locator, c.text), pre),
                 )
                 for c in doc.chunks
             )
@@ -119,6 +154,7 @@ class KnowledgeBase:
             _recompute_active(s, doc.title)
             if old_title is not None and old_title != doc.title:
                 _recompute_active(s, old_title)
+            self._bump(s)
         stale = sorted(old_ids - set(new_ids))
         if stale:
             self.vectors.delete(stale)
@@ -135,6 +171,7 @@ class KnowledgeBase:
             s.delete(row)
             s.flush()
             _recompute_active(s, info.title)
+            self._bump(s)
         self.vectors.delete(ids)
         self._invalidate()
         return info
@@ -148,19 +185,58 @@ class KnowledgeBase:
             self.vectors.delete(stray)
         return len(stray)
 
-    def reembed_all(self) -> int:
+    def reembed_all(
+        self, on_total: Callable[[int], None] | None = None, on_embedded: Callable[[int], None] | None = None
+    ) -> int:
         """Embed every stored chunk again (after the vector collection was rebuilt)."""
         with self.db.session() as s:
             rows = s.execute(
                 select(KbChunk.id, KbChunk.document_id, KbChunk.locator, KbChunk.heading_path, KbChunk.text,
                        KbDocument.title).join(KbDocument)
             ).all()
+        if on_total:
+            on_total(len(rows))
         for start in range(0, len(rows), 256):
             batch = rows[start : start + 256]
             vecs = self.embeddings.encode([index_text(r.title, r.heading_path, r.locator, r.text) for r in batch])
             self.vectors.upsert([r.id for r in batch], vecs, [{"document_id": r.document_id} for r in batch])
+            if on_embedded:
+                on_embedded(len(batch))
+        with self.db.session() as s:
+            self._bump(s)
         self._invalidate()
         return len(rows)
+
+    def _vectors_for(
+        self, texts: list[str], pre: Precomputed, on_embedded: Callable[[int], None] | None
+    ) -> np.ndarray:
+        vecs = np.zeros((len(texts), self.embeddings.dimension), dtype=np.float32)
+        missing: list[int] = []
+        for i, text in enumerate(texts):
+            v = pre.vectors.get(vector_key(text))
+            if v is not None and v.shape == (self.embeddings.dimension,):
+                vecs[i] = v
+            else:
+                missing.append(i)
+        for start in range(0, len(missing), EMBED_BATCH):
+            batch = missing[start : start + EMBED_BATCH]
+            vecs[batch] = self.embeddings.encode([texts[i] for i in batch])
+            if on_embedded:
+                on_embedded(len(batch))
+        return vecs
+
+    def _bump(self, s: object) -> None:
+        """Move the version counter (inside the caller's transaction)."""
+        from sqlalchemy.orm import Session
+
+        assert isinstance(s, Session)
+        row = s.get(KbMeta, VERSION_KEY)
+        prior = row.value if row is not None else None
+        value = str(int(prior) + 1 if prior is not None and prior.isdigit() else 1)
+        s.merge(KbMeta(key=VERSION_KEY, value=value))
+        if prior != self._seen:
+            self._foreign = True
+        self._seen = value
 
     def get_meta(self, key: str) -> str | None:
         with self.db.session() as s:
@@ -256,7 +332,8 @@ class KnowledgeBase:
                     chunk_id=c.id, document_id=d.id, title=d.title, source=d.source, locator=c.locator,
                     heading_path=c.heading_path, text=c.text, effective=d.effective, status=d.status,
                     kind=d.kind, score=round(score, 6), bm25=round(bm.get(cid, 0.0), 4),
-                    dense=round(dn.get(cid, 0.0), 4),
+                    dense=round(dn.get(cid, 0.0), 4), title_en=d.title_en, category=d.category,
+                    issuer=d.issuer, url=d.url,
                 )
             )
         return out
@@ -266,18 +343,35 @@ class KnowledgeBase:
         with self._lock:
             self._snapshot = None
 
+    def _look_for_changes(self) -> None:
+        """At most once a second: has any process written since the snapshot was built?"""
+        now = time.monotonic()
+        if self._snapshot is None or now - self._checked < FRESH_S:
+            return
+        self._checked = now
+        if self.get_meta(VERSION_KEY) != self._snapshot.version:
+            self._invalidate()
+
     def _snap(self) -> _Snapshot:
+        self._look_for_changes()
         snap = self._snapshot
         if snap is not None:
             return snap
         with self._lock:
             if self._snapshot is None:
+                self._checked = time.monotonic()
                 with self.db.session() as s:
+                    meta = s.get(KbMeta, VERSION_KEY)
+                    version = meta.value if meta is not None else None
                     rows = s.execute(
                         select(KbChunk.id, KbChunk.tokens, KbDocument.title, KbDocument.active)
                         .join(KbDocument)
                         .order_by(KbChunk.id)
                     ).all()
+                if self._foreign or (self._seen is not None and version != self._seen):
+                    self.vectors.reopen()  # another process wrote: its vectors are on disk, not in our client
+                    self._foreign = False
+                self._seen = version
                 ids = [r.id for r in rows]
                 names = {t: tokenize(index_text(t, "", "", "")) for t in {r.title for r in rows}}
                 bodies: list[list[str]] = []
@@ -293,6 +387,7 @@ class KnowledgeBase:
                     inactive=int((~active).sum()),
                     bm25=Bm25Index(ids, bodies),
                     titles=Bm25Index(ids, [names[r.title] for r in rows], b=0.0),
+                    version=version,
                 )
             return self._snapshot
 
@@ -310,6 +405,11 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         self._snap()
         self.embeddings.encode(["预热"])
+
+
+def _tokens(text: str, pre: Precomputed) -> str:
+    shipped = pre.tokens.get(vector_key(text))
+    return shipped if shipped is not None else " ".join(tokenize(text))
 
 
 def _scaled(scores: np.ndarray, among: np.ndarray) -> np.ndarray:
@@ -338,5 +438,6 @@ def _info(row: KbDocument) -> DocumentInfo:
         status = "已修订"
     return DocumentInfo(
         id=row.id, title=row.title, source=row.source, kind=row.kind, effective=row.effective,
-        status=status, active=row.active, chunks=row.chunk_count,
+        status=status, active=row.active, chunks=row.chunk_count, title_en=row.title_en, category=row.category,
+        issuer=row.issuer, url=row.url, pack=row.pack,
     )

@@ -142,12 +142,20 @@ class Service(BaseModel):
         return data
 
 
+class UnknownGroup(ValueError):
+    """A category or scenario name the catalogue does not know; ``kind`` says which."""
+
+    def __init__(self, kind: str, value: str, known: list[str]) -> None:
+        self.kind = kind
+        super().__init__(f"unknown {kind} '{value}'; expected one of {', '.join(known)}")
+
+
 def _canonical(value: str, mapping: dict[str, str], kind: str) -> str:
     """Accept a Chinese key or its English label; return the Chinese key."""
     for key, label in mapping.items():
         if value in (key, label) or value.casefold() == label.casefold():
             return key
-    raise ValueError(f"unknown {kind} '{value}'; expected one of {', '.join(mapping)}")
+    raise UnknownGroup(kind, value, list(mapping))
 
 
 class Catalogue(BaseModel):

@@ -46,6 +46,13 @@ class ParsedDocument:
     status: str | None
     content_hash: str
     chunks: list[Chunk] = field(default_factory=list)
+    # what citations show: English title, category (法律 / 行政法规 / 司法解释 / 地方性法规 / 指引), issuing
+    # body, public URL; and the knowledge pack the document came with (None: ingested by a user)
+    title_en: str | None = None
+    category: str | None = None
+    issuer: str | None = None
+    url: str | None = None
+    pack: str | None = None
 
 
 def document_id(source: str) -> str:
@@ -63,7 +70,7 @@ def parse_document(text: str, source: str, meta: dict[str, str] | None = None) -
     title = meta.get("title") or _first_heading(lines) or _title_from_name(source)
     body_lines = _drop_title(lines, title)
     statute = sum(1 for ln in body_lines if ARTICLE.match(ln)) >= 3
-    doc_id = document_id(source)
+    doc_id = meta.get("id") or document_id(source)
     pieces = _articles(body_lines) if statute else _prose(body_lines)
     chunks = _with_ids(doc_id, pieces)
     return ParsedDocument(
@@ -75,6 +82,11 @@ def parse_document(text: str, source: str, meta: dict[str, str] | None = None) -
         status=_status(meta.get("status"), info),
         content_hash=_content_hash(text, meta),
         chunks=chunks,
+        title_en=meta.get("title_en") or None,
+        category=meta.get("category") or None,
+        issuer=meta.get("issuer") or None,
+        url=meta.get("url") or None,
+        pack=meta.get("pack") or None,
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
+from typing import Any
 
 from config import Settings
 from db import Database
@@ -12,38 +14,12 @@ from knowledge.catalogue import Catalogue, Service
 from knowledge.chunking import ParsedDocument, parse_document
 from knowledge.embeddings import QifaEmbeddings, make_embeddings
 from knowledge.loaders import load_file
-from knowledge.vectors import VectorStore
+from knowledge.packs import Pack, PackError, install_pack, shipped_packs
+from knowledge.precomputed import load_precomputed, vectors_file
+from knowledge.vectors import VectorStore, chroma_client
 
 SHIPPED_DIR = Path(__file__).parent / "content" / "guides"
 SHIPPED_KEY = "shipped_hash"
-
-
-class DataDirError(RuntimeError):
-    """The data directory cannot be used."""
-
-
-def open_database(settings: Settings) -> Database:
-    if not settings.database_url:
-        _check_data_dir(settings.data_dir)
-    database = Database(settings.sqlalchemy_url)
-    database.migrate()
-    return database
-
-
-def _check_data_dir(path: Path) -> None:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataDirError(f"cannot create the data directory {path}: {exc.strerror}") from exc
-    probe = path / ".write-test"
-    try:
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as exc:
-        raise DataDirError(
-            f"the data directory {path.resolve()} is not writable ({exc.strerror}); "
-            "set QIFA_DATA_DIR to a writable folder"
-        ) from exc
 
 
 def open_knowledge_base(
@@ -59,24 +35,14 @@ def open_knowledge_base(
     )
     kb = KnowledgeBase(database, vectors, embeddings)
     if rebuild:
-        kb.reembed_all()
+        bar = _Progress("embedding")
+        kb.reembed_all(on_total=bar.start, on_embedded=bar.update)
+        bar.close()
     return kb
 
 
 def _drop_collection(settings: Settings, path: Path | None) -> None:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        from urllib.parse import urlparse
-
-        u = urlparse(settings.chroma_url)
-        client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000, settings=chroma_settings)
-    else:
-        assert path is not None
-        path.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    client = chroma_client(settings.chroma_url, path)
     if settings.chroma_collection in [c.name for c in client.list_collections()]:
         client.delete_collection(settings.chroma_collection)
 
@@ -97,25 +63,86 @@ def service_document(svc: Service) -> ParsedDocument:
     return parse_document(f"# {meta['title']}\n\n{text}", f"catalogue:{svc.id}", meta)
 
 
+def selected_packs(settings: Settings) -> list[Pack]:
+    """The shipped packs ``QIFA_SHIPPED_PACKS`` names (none when ``QIFA_SHIPPED_KNOWLEDGE`` is off or the
+    value is ``none``: an empty variable counts as not set)."""
+    names = [n.strip() for n in settings.shipped_packs.split(",") if n.strip() and n.strip().lower() != "none"]
+    if not settings.shipped_knowledge or not names:
+        return []
+    packs = {p.name: p for p in shipped_packs()}
+    unknown = [n for n in names if n not in packs]
+    if unknown:
+        raise PackError(f"QIFA_SHIPPED_PACKS names unknown pack(s) {', '.join(unknown)}; shipped: "
+                        + (", ".join(packs) or "none"))
+    return [packs[n] for n in names]
+
+
+def ensure_packs(kb: KnowledgeBase, settings: Settings) -> int:
+    """Install the selected packs when new or changed (an unchanged pack costs one hash); a chunk without a
+    shipped vector for the configured model is embedded, with a progress bar on stderr."""
+    changed = 0
+    for pack in selected_packs(settings):
+        bar = _Progress(f"embedding pack {pack.name}")
+        changed += install_pack(kb, pack, on_total=bar.start, on_embedded=bar.update)
+        bar.close()
+    return changed
+
+
+class _Progress:
+    """A tqdm bar on stderr, opened only when there is something to embed."""
+
+    def __init__(self, desc: str) -> None:
+        self.desc = desc
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="chunk", desc=self.desc, file=sys.stderr)
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def ensure_shipped(kb: KnowledgeBase, settings: Settings, catalogue: Catalogue | None = None) -> int:
-    """Index the shipped guides and catalogue when new or changed; returns how many were (re)indexed."""
+    """Index the shipped guides, catalogue and packs when new or changed; returns how many were (re)indexed."""
     if not settings.shipped_knowledge:
         return 0
+    return _ensure_guides(kb, settings, catalogue) + ensure_packs(kb, settings)
+
+
+def guide_documents(settings: Settings, catalogue: Catalogue | None) -> list[tuple[ParsedDocument, int]]:
+    """The shipped guides (category 指引) and the catalogue's services, parsed, with their sizes."""
+    docs: list[tuple[ParsedDocument, int]] = []
+    root = SHIPPED_DIR.parent.parent.parent
+    for p in shipped_files():
+        loaded = load_file(p, int(settings.max_file_mb * 1e6))
+        loaded.meta.setdefault("category", "指引")
+        docs.append((parse_document(loaded.text, p.relative_to(root).as_posix(), loaded.meta), p.stat().st_size))
+    docs.extend((service_document(s), 0) for s in (catalogue.services if catalogue else []))
+    return docs
+
+
+def _ensure_guides(kb: KnowledgeBase, settings: Settings, catalogue: Catalogue | None) -> int:
     files = shipped_files()
     services = catalogue.services if catalogue else []
     digest = hashlib.sha256(
-        b"".join(p.name.encode() + p.read_bytes() for p in files)
+        b"metadata-v2"  # guides carry their category (指引) since the statutes pack came
+        + b"".join(p.name.encode() + p.read_bytes() for p in files)
         + repr([s.to_public_dict() for s in services]).encode()
     ).hexdigest()
     if kb.get_meta(SHIPPED_KEY) == digest:
         return 0
-    docs: list[tuple[ParsedDocument, int]] = []
-    root = SHIPPED_DIR.parent.parent.parent
-    for p in files:
-        loaded = load_file(p, int(settings.max_file_mb * 1e6))
-        docs.append((parse_document(loaded.text, p.relative_to(root).as_posix(), loaded.meta), p.stat().st_size))
-    docs.extend((service_document(s), 0) for s in services)
-    changed = sum(kb.upsert(doc, size) != "unchanged" for doc, size in docs)
+    docs = guide_documents(settings, catalogue)
+    model = kb.embeddings.model_id
+    pre = load_precomputed(vectors_file(SHIPPED_DIR, model), model)
+    changed = sum(kb.upsert(doc, size, pre=pre) != "unchanged" for doc, size in docs)
     current = {d.id for d, _ in docs}
     for info in kb.documents():
         if info.source.startswith("catalogue:") and info.id not in current:

@@ -47,6 +47,18 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+def tokenizer_fingerprint() -> str:
+    """Changes when the tokens of a text could change: this module, the legal-terms dictionary, jieba."""
+    import hashlib
+
+    import jieba
+
+    h = hashlib.sha1(Path(__file__).read_bytes())
+    h.update(LEGAL_TERMS.read_bytes() if LEGAL_TERMS.exists() else b"")
+    h.update(str(getattr(jieba, "__version__", "")).encode())
+    return h.hexdigest()[:16]
+
+
 def warm_up() -> None:
     """Load jieba's dictionary now (about a second) rather than on the first question."""
     _jieba()

@@ -17,26 +17,32 @@ class IndexModelMismatch(RuntimeError):
     """The index was built with another embedding model."""
 
 
+def chroma_client(url: str | None, path: Path | None) -> Any:
+    """The one place a Chroma client is built: a server by URL (http or https), else embedded at ``path``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        u = urlparse(url)
+        return chromadb.HttpClient(
+            host=u.hostname or "localhost",
+            port=u.port or (443 if u.scheme == "https" else 8000),
+            ssl=u.scheme == "https",
+            settings=chroma_settings,
+        )
+    if path is None:
+        raise ValueError("an embedded Chroma index needs a path (or give QIFA_CHROMA_URL)")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
 class VectorStore:
     def __init__(
         self, collection: str, model_id: str, dimension: int, path: Path | None = None, url: str | None = None
     ) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        if url:
-            u = urlparse(url)
-            self.client: Any = chromadb.HttpClient(
-                host=u.hostname or "localhost",
-                port=u.port or (443 if u.scheme == "https" else 8000),
-                ssl=u.scheme == "https",
-                settings=chroma_settings,
-            )
-        else:
-            assert path is not None
-            path.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        self.client: Any = chroma_client(url, path)
+        self.path = None if url else path
         self.name = collection
         self.model_id = model_id
         self.dimension = dimension
@@ -54,6 +60,18 @@ class VectorStore:
                 f"but QIFA_EMBEDDING_MODEL is '{model_id}' ({dimension} dimensions). Mixing models would "
                 "ruin retrieval. Rebuild the index with: qifa ingest --rebuild"
             )
+
+    def reopen(self) -> None:
+        """Open the embedded store afresh: a ``PersistentClient`` keeps its vector index in memory and does
+        not see vectors another process wrote until the store is opened again (a server needs nothing)."""
+        if self.path is None:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+        self.client = chroma_client(None, self.path)
+        self.collection = self.client.get_collection(self.name)
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -88,6 +106,3 @@ class VectorStore:
         ids = res["ids"][0]
         dists = (res.get("distances") or [[1.0] * len(ids)])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
-
-    def drop(self) -> None:
-        self.client.delete_collection(self.name)

@@ -7,6 +7,7 @@ CORS for registered origins only, and to record which site started a conversatio
 """
 
 from sites.origins import InvalidOrigin, normalise_origin
-from sites.registry import SiteError, SiteInfo, SiteRefused, Sites
+from sites.registry import SiteError, SiteInfo, SiteRefused, Sites, UnknownSite, not_enabled
 
-__all__ = ["InvalidOrigin", "SiteError", "SiteInfo", "SiteRefused", "Sites", "normalise_origin"]
+__all__ = ["InvalidOrigin", "SiteError", "SiteInfo", "SiteRefused", "Sites", "UnknownSite", "normalise_origin",
+           "not_enabled"]

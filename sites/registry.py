@@ -26,21 +26,17 @@ class SiteError(Exception):
     """A refused operation on sites; ``str(exc)`` is fit for the person who asked (Chinese and English)."""
 
     code = "site_error"
-    status = 422
 
 
 class UnknownSite(SiteError):
     code = "unknown_site"
-    status = 404
 
     def __init__(self, name: str) -> None:
         super().__init__(f"no site named or keyed '{name}' / 没有名称或密钥为“{name}”的网站")
 
 
 class SiteRefused(SiteError):
-    """A request the API refuses because of its site key and origin (403)."""
-
-    status = 403
+    """A request the API refuses because of its site key and origin (api/errors.py answers it with 403)."""
 
     def __init__(self, code: str, message: str) -> None:
         self.code = code

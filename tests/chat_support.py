@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from assistant.runtime import Runtime, build_runtime
+from composition import Runtime, build_runtime
 from config import Settings
 from ingest.pipeline import ingest
 from knowledge.embeddings import QifaEmbeddings
@@ -54,8 +54,9 @@ _template: Path | None = None
 
 
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:
-    """Settings for a test data dir, ignoring any ``.env`` file (keeps the LLM off unless asked for)."""
-    return Settings(_env_file=None, data_dir=data_dir, **overrides)
+    """Settings for a test data dir, ignoring any ``.env`` file (keeps the LLM off unless asked for).
+    The statutes pack is left out unless asked for (tests/knowledge/test_packs.py installs it)."""
+    return Settings(_env_file=None, data_dir=data_dir, **{"shipped_packs": "none", **overrides})
 
 
 def template_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: QifaEmbeddings) -> Path:

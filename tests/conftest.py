@@ -3,15 +3,31 @@ writer of small fixture documents (statutes in the corpus's Markdown shape, guid
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from assistant.runtime import Runtime, build_runtime
-from config import Settings
+from composition import Runtime, build_runtime
+from config import Settings, get_settings
 from knowledge.embeddings import QifaEmbeddings, UseEmbeddings, make_embeddings
+
+# The suite never reads the developer's settings: no QIFA_* variable from the shell (a developer with
+# QIFA_DATABASE_URL exported must not run the tests against that database) and no .env file. Tests that
+# need a setting pass it, or set the variable with monkeypatch.
+for _name in [n for n in os.environ if n.upper().startswith("QIFA_") and n != "QIFA_TEST_POSTGRES_URL"]:
+    del os.environ[_name]
+Settings.model_config["env_file"] = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """``get_settings()`` is cached per process: every test starts without a cached copy."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
@@ -174,7 +190,7 @@ def minilm() -> QifaEmbeddings:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "var")
+    return Settings(data_dir=tmp_path / "var", shipped_packs="none")
 
 
 @pytest.fixture

@@ -24,13 +24,13 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
 from api.deps import RuntimeDep, get_runtime
+from api.errors import status_of
+from api.schemas import CaseId, OrderId
 from api.security import COOKIE, csrf_token, encode_token, login, staff_from_token
-from assistant.accounts import StaffInfo
-from assistant.advisers import STATUSES, AdviserDesk, CaseError
-from assistant.orders import STATUSES as ORDER_STATUSES
-from assistant.orders import OrderError
-from assistant.runtime import Runtime
-from assistant.staff_orders import list_orders
+from handoffs import STATUSES, CaseError
+from orders import STATUSES as ORDER_STATUSES
+from orders import OrderError, list_orders
+from staff import StaffInfo
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -116,12 +116,6 @@ def _redirect(url: str, **params: str) -> RedirectResponse:
     return RedirectResponse(f"{url}?{query}" if query else url, status_code=303)
 
 
-def _desk(rt: Runtime) -> AdviserDesk:
-    if rt.advisers is None:
-        raise RuntimeError("the advisers' desk is not enabled in this runtime")
-    return rt.advisers
-
-
 def install(app: FastAPI) -> None:
     """Include the console and answer its two exceptions with a redirect and a 403 page."""
     app.include_router(router)
@@ -188,7 +182,7 @@ def _status(status: str) -> str:
 @router.get("/", response_class=HTMLResponse)
 def queue_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "open") -> HTMLResponse:
     status = _status(status)
-    items = _desk(rt).queue(status)
+    items = rt.advisers.queue(status)
     return _page(request, "queue.html", {"staff": login_.staff, "csrf": login_.csrf, "status": status,
                                          "items": items, "statuses": STATUSES})
 
@@ -196,26 +190,26 @@ def queue_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str =
 @router.get("/queue", response_class=HTMLResponse)
 def queue_fragment(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "open") -> HTMLResponse:
     status = _status(status)
-    return _page(request, "_queue_rows.html", {"items": _desk(rt).queue(status), "status": status})
+    return _page(request, "_queue_rows.html", {"items": rt.advisers.queue(status), "status": status})
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(case_id: int, request: Request, rt: RuntimeDep, login_: LoginDep, msg: str = "",
+def case_page(case_id: CaseId, request: Request, rt: RuntimeDep, login_: LoginDep, msg: str = "",
               err: str = "") -> HTMLResponse:
     try:
-        detail = _desk(rt).case(case_id)
+        detail = rt.advisers.case(case_id)
     except CaseError as exc:
         return _page(request, "error.html", {"message": str(exc), "staff": login_.staff, "csrf": login_.csrf},
-                     status=exc.status)
+                     status=status_of(exc))
     return _page(request, "case.html", {"staff": login_.staff, "csrf": login_.csrf, "d": detail,
                                         "c": detail.item.case, "msg": msg, "err": err})
 
 
 @router.post("/cases/{case_id}/{action}", response_model=None)
-def case_action(case_id: int, action: str, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
+def case_action(case_id: CaseId, action: str, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
                 text: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "") -> Response:
     _check_csrf(login_, csrf)
-    desk, name, url = _desk(rt), login_.staff.name, f"/console/cases/{case_id}"
+    desk, name, url = rt.advisers, login_.staff.name, f"/console/cases/{case_id}"
     try:
         if action == "claim":
             desk.claim(case_id, name)
@@ -236,20 +230,17 @@ def case_action(case_id: int, action: str, rt: RuntimeDep, login_: LoginDep, csr
 def orders_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "", msg: str = "",
                 err: str = "") -> HTMLResponse:
     status = status if status in ORDER_STATUSES else ""
-    rows = list_orders(rt.orders, status or None) if rt.orders is not None else []
+    rows = list_orders(rt.orders, status or None)
     return _page(request, "orders.html", {"staff": login_.staff, "csrf": login_.csrf, "orders": rows,
-                                          "status": status, "statuses": ORDER_STATUSES, "msg": msg, "err": err,
-                                          "enabled": rt.orders is not None})
+                                          "status": status, "statuses": ORDER_STATUSES, "msg": msg, "err": err})
 
 
 @router.post("/orders/{order_id}/status", response_model=None)
-def order_status(order_id: int, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
+def order_status(order_id: OrderId, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
                  status: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
                  back: Annotated[str, Form()] = "") -> Response:
     _check_csrf(login_, csrf)
     back = back if back in ORDER_STATUSES else ""
-    if rt.orders is None:
-        return _redirect("/console/orders", err="orders are not enabled / 未启用订单")
     try:
         o = rt.orders.change_status(order_id, status, login_.staff.name, reason or None)
     except OrderError as exc:

@@ -2,7 +2,7 @@
 
 Wrong credentials get 401. After five failures for one user name from one address within 15 minutes, every
 attempt gets 429 with ``Retry-After`` for 30 s, doubling with each further failure up to 15 min (in memory;
-see ``assistant.accounts.LoginThrottle``).
+see ``staff.LoginThrottle``).
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import RuntimeDep
 from api.errors import error
+from api.schemas_staff import StaffOut, Token
 from api.security import CurrentStaff, encode_token, login
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-@router.post("/token", response_model=None)
+@router.post("/token", response_model=Token, responses={
+    401: {"description": "wrong user name or password"},
+    429: {"description": "too many failed logins; see Retry-After"}})
 def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], rt: RuntimeDep) -> Any:
     staff, wait = login(request, form.username, form.password)
     if wait > 0:
@@ -31,9 +34,9 @@ def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()
     if staff is None:
         return error(401, "invalid_credentials", "wrong user name or password / 用户名或密码错误",
                      headers={"WWW-Authenticate": "Bearer"})
-    return {"access_token": encode_token(rt.settings, staff), "token_type": "bearer"}
+    return Token(access_token=encode_token(rt.settings, staff))
 
 
-@router.get("/me")
+@router.get("/me", response_model=StaffOut)
 def me(staff: CurrentStaff) -> dict[str, object]:
     return staff.to_json()

@@ -7,21 +7,20 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import RuntimeDep
-from api.errors import error
-from api.schemas import FeedbackRequest, MessageOut
+from api.schemas import AfterQuery, FeedbackRequest, MessageOut, Ok, TextPath
+from assistant.conversations import UnknownMessage
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
 
 
 @router.get("/{session_id}/messages", response_model=list[MessageOut])
-def messages(session_id: str, rt: RuntimeDep, after: int = 0) -> list[dict[str, Any]]:
+def messages(session_id: TextPath, rt: RuntimeDep, after: AfterQuery = 0) -> list[dict[str, Any]]:
     return [m.to_json() for m in rt.conversations.messages(session_id, after_id=after)]
 
 
-@router.post("/{session_id}/feedback", response_model=None)
-def feedback(session_id: str, body: FeedbackRequest, rt: RuntimeDep) -> Any:
-    rt.conversations.get(session_id)
+@router.post("/{session_id}/feedback", response_model=Ok)
+def feedback(session_id: TextPath, body: FeedbackRequest, rt: RuntimeDep) -> Ok:
+    rt.conversations.get(session_id)  # unknown -> 404 unknown_session
     if not rt.conversations.set_feedback(session_id, body.message_id, body.vote):
-        return error(404, "unknown_message", "no such bot message in this session / 该会话中没有这条回复",
-                     [{"field": "message_id", "message": "unknown message"}])
-    return {"ok": True}
+        raise UnknownMessage(body.message_id)
+    return Ok(ok=True)

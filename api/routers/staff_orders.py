@@ -5,54 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from api.deps import RuntimeDep
-from api.errors import error
+from api.schemas import OrderId, SafeText
+from api.schemas_orders import OrderOut, OrderSummary, StatusChange
 from api.security import Adviser
-from assistant.orders import OrderDesk, OrderError, UnknownOrder
-from assistant.runtime import Runtime
-from assistant.staff_orders import list_orders
+from orders import UnknownOrder, list_orders
 
 router = APIRouter(prefix="/api/v1/staff/orders", tags=["staff"])
 
 
-class StatusChange(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    status: StrictStr = Field(max_length=20, description="accepted, in_progress, completed, rejected or cancelled")
-    reason: StrictStr | None = Field(default=None, max_length=500, description="required to reject or cancel")
+@router.get("", response_model=list[OrderSummary])
+def orders(rt: RuntimeDep, staff: Adviser, status: SafeText | None = None) -> list[dict[str, Any]]:
+    return list_orders(rt.orders, status or None)
 
 
-def order_desk(rt: Runtime) -> OrderDesk:
-    if rt.orders is None:
-        raise RuntimeError("orders are not enabled in this runtime")
-    return rt.orders
-
-
-def order_error(exc: OrderError) -> Any:
-    return error(exc.status, exc.code, exc.message(), [{"field": exc.field or "order", "message": exc.message()}])
-
-
-@router.get("", response_model=None)
-def orders(rt: RuntimeDep, staff: Adviser, status: str | None = None) -> Any:
-    try:
-        return list_orders(order_desk(rt), status or None)
-    except OrderError as exc:
-        return order_error(exc)
-
-
-@router.get("/{order_id}", response_model=None)
-def order(order_id: int, rt: RuntimeDep, staff: Adviser) -> Any:
-    found = order_desk(rt).get(order_id)
+@router.get("/{order_id}", response_model=OrderOut)
+def order(order_id: OrderId, rt: RuntimeDep, staff: Adviser) -> dict[str, Any]:
+    found = rt.orders.get(order_id)
     if found is None:
-        return order_error(UnknownOrder(order_id))
+        raise UnknownOrder(order_id)
     return found.to_json()
 
 
-@router.post("/{order_id}/status", response_model=None)
-def change_status(order_id: int, body: StatusChange, rt: RuntimeDep, staff: Adviser) -> Any:
-    try:
-        return order_desk(rt).change_status(order_id, body.status, staff.name, body.reason).to_json()
-    except OrderError as exc:
-        return order_error(exc)
+@router.post("/{order_id}/status", response_model=OrderOut)
+def change_status(order_id: OrderId, body: StatusChange, rt: RuntimeDep, staff: Adviser) -> dict[str, Any]:
+    return rt.orders.change_status(order_id, body.status, staff.name, body.reason).to_json()

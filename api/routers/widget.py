@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
 
 from api.deps import RuntimeDep
+from api.schemas import WidgetConfig
 from api.sites import SiteDep
 
 router = APIRouter(tags=["widget"])
@@ -25,13 +25,6 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 WIDGET_CACHE = "public, max-age=300"  # five minutes: a new release reaches the sites quickly; ETag revalidates
 DEMO_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-
-
-class WidgetConfig(BaseModel):
-    site: str | None
-    retention_days: int
-    max_message_chars: int
-    delete_conversation: bool
 
 
 @cache
@@ -50,7 +43,8 @@ def _static(request: Request, name: str, media_type: str, cache_control: str,
 
 
 @router.get("/widget.js", response_class=Response,
-            responses={200: {"content": {"text/javascript": {}}, "description": "the widget script"}})
+            responses={200: {"content": {"text/javascript": {"schema": {"type": "string"}}},
+                             "description": "the widget script"}})
 def widget_js(request: Request) -> Response:
     """The widget: ``<script src="https://QIFA_HOST/widget.js" data-site-key="KEY" defer></script>``."""
     return _static(request, "widget.js", "text/javascript; charset=utf-8", WIDGET_CACHE,

@@ -286,7 +286,7 @@
 
   function citationLabel(c, n, labels) {
     if (labels[n - 1]) return labels[n - 1];
-    var where = c.locator ? " " + c.locator : "";
+    var where = c.locator || "";
     var when = c.effective ? "（" + c.effective + "）" : "";
     return "[" + n + "] 《" + (c.title || "") + "》" + where + when;
   }

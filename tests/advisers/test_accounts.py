@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from assistant.accounts import AccountError, LoginThrottle, UnknownUser
-from assistant.runtime import Runtime
+from composition import Runtime
 from db.models_staff import StaffUser
+from staff.accounts import AccountError, LoginThrottle, UnknownUser
 
 PW = "correct horse 1"
 
@@ -40,7 +40,6 @@ def test_hash_is_argon2_and_add_list_disable_passwd(runtime: Runtime) -> None:
     ("has space", "adviser", PW, "user name"),
 ])
 def test_add_errors(runtime: Runtime, name: str, role: str, password: str, words: str) -> None:
-    assert runtime.accounts is not None
     with pytest.raises(AccountError, match=words):
         runtime.accounts.add(name, role, password)
     assert runtime.accounts.list() == []

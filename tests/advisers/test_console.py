@@ -9,14 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from assistant.runtime import Runtime
+from composition import Runtime
 
 PW = "adviser-pass-1"
 
 
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
-    assert runtime.accounts is not None
     runtime.accounts.add("wang", "adviser", PW)
     with TestClient(create_app(runtime=runtime), follow_redirects=False) as c:
         yield c
@@ -81,3 +80,20 @@ def test_post_without_csrf_is_403(client: TestClient) -> None:
     assert r.status_code == 403
     assert client.post("/console/login", data={"username": "wang", "password": PW}).status_code == 403
     assert all(m["role"] != "adviser" for m in client.get(f"/api/v1/sessions/{sid}/messages").json())
+
+
+def test_hostile_input_on_the_console_gets_4xx_and_stores_nothing(client: TestClient, runtime: Runtime) -> None:
+    chat = client.post("/api/v1/chat", json={"message": "转人工"}).json()
+    sid, case_id = chat["session_id"], chat["handoff"]["id"]
+    token = log_in(client)
+    before = len(runtime.conversations.messages(sid))
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    # bytes that are not UTF-8 in a form field reach the desk as replacement characters, never as surrogates
+    r = client.post(f"/console/cases/{case_id}/reply", content=f"csrf={token}&text=%ED%A0%80".encode(), headers=form)
+    assert r.status_code == 303
+    stored = runtime.conversations.messages(sid)[before:]
+    assert [m.role for m in stored] == ["adviser"] and "\ufffd" in stored[0].text
+    for url in (f"/console/cases/{2**63}", f"/console/cases/{2**63}/claim", f"/console/orders/{2**63}/status"):
+        r = client.get(url) if url.endswith(str(2**63)) else client.post(url, data={"csrf": token})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", url
+    assert client.get("/healthz").status_code == 200

@@ -12,7 +12,7 @@ import pytest
 from live_server import live_server
 
 from api.app import create_app
-from assistant.runtime import Runtime
+from composition import Runtime
 
 CHROMIUM = Path("/usr/bin/chromium")
 PW = "adviser-pass-1"
@@ -22,7 +22,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 @pytest.fixture
 def base_url(runtime: Runtime) -> Iterator[str]:
-    assert runtime.accounts is not None
     runtime.accounts.add("wang", "adviser", PW)
     with live_server(create_app(runtime=runtime)) as url:
         yield url

@@ -18,14 +18,14 @@ from live_server import live_server
 from sqlalchemy import func, select
 
 from api.app import create_app
-from assistant.runtime import Runtime
 from assistant.texts import t
 from cli.main import main
+from composition import Runtime
 from config import get_settings
 from db.models_chat import ChatSession
 
 CHAT = "/api/v1/chat"
-REPLY_KEYS = {"id", "session_id", "reply", "route", "citations", "suggestions", "handoff"}
+REPLY_KEYS = {"session_id", "reply", "route", "citations", "suggestions", "handoff", "message_id", "notice"}
 CITATION_KEYS = {"title", "source", "locator", "snippet", "score"}
 CATEGORIES = ["法律咨询", "服务代办", "业务指引", "协调监督"]
 
@@ -72,13 +72,15 @@ def test_healthz(client: TestClient) -> None:
 
 def test_a_question_without_a_session_starts_one_and_gets_a_cited_answer(client: TestClient, rt: Runtime) -> None:
     data = chat(client, "试用期最长多久？")
-    assert set(data) >= REPLY_KEYS
+    assert set(data) >= REPLY_KEYS and "id" not in data  # one name for the stored reply: message_id
     assert data["route"] == "answer" and data["handoff"] is None and data["lang"] == "zh"
+    assert data["notice"] == t("privacy", "zh")  # a new session's first reply carries the personal-data notice
+    assert chat(client, "试用期最长多久？", data["session_id"])["notice"] is None  # once
     assert re.fullmatch(r"[0-9a-f]{32}", data["session_id"]) and rt.conversations.exists(data["session_id"])
     assert data["reply"].endswith(t("notice", "zh"))
     assert data["citations"] and all(set(c) >= CITATION_KEYS for c in data["citations"])
     retrieved = rt.kb.search("试用期最长多久？", k=rt.settings.retrieval_top_k)
-    assert [(c["source"], c["locator"]) for c in data["citations"]] == [(p.source, p.locator) for p in retrieved]
+    assert [(c["source"], c["locator"]) for c in data["citations"]] == [(p.document_id, p.locator) for p in retrieved]
     assert all(isinstance(c["score"], float) and c["snippet"] for c in data["citations"])
     assert "第十九条" in [c["locator"] for c in data["citations"]]
     assert chat(client, "试用期最长多久？")["session_id"] != data["session_id"]  # each new chat is its own session
@@ -243,6 +245,7 @@ def test_qifa_ask_and_the_api_give_the_same_replies(tmp_path: Path, tmp_path_fac
         if name.startswith("QIFA_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("QIFA_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("QIFA_SHIPPED_PACKS", "none")  # as the runtime above (tests/chat_support.py)
     monkeypatch.chdir(tmp_path)  # no .env here
     from_cli = []
     try:

@@ -20,13 +20,13 @@ from sqlalchemy import func, select
 import assistant.answerability as answerability
 from assistant.conversations import UnknownSession
 from assistant.engine import InvalidMessage
-from assistant.office_hours import OfficeHours
 from assistant.reply import Reply
-from assistant.runtime import Runtime
 from assistant.services import match_services
 from assistant.texts import t
+from composition import Runtime
 from db.base import utcnow
 from db.models_chat import ChatSession, Handoff
+from handoffs import OfficeHours
 
 CATEGORIES = ["法律咨询", "服务代办", "业务指引", "协调监督"]
 SCENARIOS = ["依法治企", "依法维权", "依法经营"]
@@ -52,7 +52,7 @@ def ask(rt: Runtime, message: str, sid: str | None = None, lang: str | None = No
 def assert_cites_only_retrieved(rt: Runtime, query: str, reply: Reply) -> None:
     retrieved = rt.kb.search(query, k=rt.settings.retrieval_top_k)
     assert retrieved, "the question should retrieve something"
-    assert [(c.source, c.locator) for c in reply.citations] == [(p.source, p.locator) for p in retrieved]
+    assert [(c.source, c.locator) for c in reply.citations] == [(p.document_id, p.locator) for p in retrieved]
     numbers = {int(n) for n in CITE.findall(reply.reply)}
     assert numbers, "the reply should carry numbered citations"
     assert numbers <= set(range(1, len(reply.citations) + 1))
@@ -93,7 +93,7 @@ def test_a_chinese_legal_question_is_answered_from_retrieved_passages(rt: Runtim
 
 def test_the_probation_answer_quotes_article_19_with_its_date(rt: Runtime) -> None:
     reply = ask(rt, "试用期最长多久？")
-    assert f"《{LABOUR_TITLE}》 第十九条（2012-12-28）" in reply.reply
+    assert f"《{LABOUR_TITLE}》第十九条（2012-12-28）" in reply.reply
     assert "试用期不得超过六个月" in reply.reply
 
 

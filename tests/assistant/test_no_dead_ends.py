@@ -11,13 +11,13 @@ import pytest
 from chat_support import fresh_data_dir, open_runtime
 
 import assistant.answerability as answerability
-from assistant.handoffs import WITHDRAWN_NOTE
-from assistant.office_hours import OfficeHours
-from assistant.order_texts import ot
 from assistant.reply import Reply
-from assistant.runtime import Runtime
 from assistant.texts import t
+from composition import Runtime
 from db.models_chat import Handoff
+from handoffs import OfficeHours
+from handoffs.cases import WITHDRAWN_NOTE
+from orders.texts import ot
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ def test_render_escapes_and_puts_the_keyboard_with_feedback_on_the_last_message(
     out = render(reply, Payloads())
     assert len(out) == 2 and out[0].markup is None
     assert out[0].text.startswith("A &amp; B &lt;tag&gt;")
-    assert "[1] 《中华人民共和国劳动合同法》 第十九条（2013-07-01）" in out[-1].text  # cited even if the body was not
+    assert "[1] 《中华人民共和国劳动合同法》第十九条（2013-07-01）" in out[-1].text  # cited even if the body was not
     rows = out[-1].markup.inline_keyboard  # type: ignore[union-attr]
     assert [b.callback_data for b in rows[0]] == ["o:contract-review"]
     assert [(b.text, b.callback_data) for b in rows[-1]] == [("👍", "fb:41:1"), ("👎", "fb:41:-1")]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import COMPANY, LABOUR_2012, LABOUR_TITLE, REPO, Docs
 
-from assistant.runtime import build_runtime
 from cli.main import main
+from composition import build_runtime
 from config import Settings, get_settings
 from ingest.pipeline import ingest
 from knowledge.chunking import document_id
@@ -49,6 +49,7 @@ def qifa(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) ->
     def configure(data_dir: Path, shipped: bool = False, **env: str) -> Run:
         monkeypatch.setenv("QIFA_DATA_DIR", str(data_dir))
         monkeypatch.setenv("QIFA_SHIPPED_KNOWLEDGE", "true" if shipped else "false")
+        monkeypatch.setenv("QIFA_SHIPPED_PACKS", "none")  # the statutes pack: tests/knowledge/test_packs.py
         for key, value in env.items():
             monkeypatch.setenv(key, value)
 
@@ -122,8 +123,8 @@ def test_ask_json_has_the_documented_shape(qifa, prepared) -> None:
     code, out, err = run("ask", "劳动合同的试用期最长能约定多久？", "--json")
     assert code == 0, err
     reply = json.loads(out)
-    assert {"id", "session_id", "reply", "route", "citations"} <= set(reply)
-    assert reply["id"] is None
+    assert {"session_id", "reply", "route", "citations", "message_id", "notice"} <= set(reply)
+    assert "id" not in reply and isinstance(reply["message_id"], int) and reply["notice"]
     assert reply["route"] == "answer"
     assert isinstance(reply["session_id"], str) and len(reply["session_id"]) >= 16
     assert reply["citations"], "an answer must cite the retrieved passages"
@@ -133,9 +134,9 @@ def test_ask_json_has_the_documented_shape(qifa, prepared) -> None:
         assert citation["title"] in {LABOUR_TITLE, "中华人民共和国公司法", "中华人民共和国行政复议法"}
     top = reply["citations"][0]
     assert (top["title"], top["locator"], top["snippet"]) == (LABOUR_TITLE, "第四条", PROBATION)
-    assert top["source"] == str(paths["labour"].resolve())
+    assert top["source"] == document_id(str(paths["labour"].resolve()))  # an id: never a server path
     assert top["effective"] == "2012-12-28"
-    assert "《中华人民共和国劳动合同法》 第四条（2012-12-28）" in reply["reply"]
+    assert "《中华人民共和国劳动合同法》第四条（2012-12-28）" in reply["reply"]
     assert "试用期不得超过六个月" in reply["reply"]
 
 
@@ -234,7 +235,7 @@ def test_documents_list_and_remove(qifa, docs: Docs, tmp_path: Path) -> None:
     code, out, _ = run("documents", "list")
     assert code == 0
     assert out.strip().splitlines()[-1] == "2 documents"
-    assert f"{labour_id}      7 chunks  2012-12-28  {LABOUR_TITLE}  ({labour.resolve()})" in out
+    assert f"{labour_id:32s}     7 chunks  2012-12-28  《{LABOUR_TITLE}》  statute  ({labour.resolve()})" in out
 
     code, out, _ = run("documents", "remove", company_id)
     assert code == 0
@@ -272,11 +273,13 @@ def test_a_fresh_data_dir_indexes_the_shipped_guides_and_answers_at_once(qifa, t
     reply = json.loads(out)
     assert reply["route"] == "answer"
     assert reply["citations"]
-    assert all(c["source"].startswith(("knowledge/content/", "catalogue:")) for c in reply["citations"])
     assert reply["citations"][0]["title"] == "企业法治体检服务指南"
 
     code, out, _ = run("documents", "list", "--json")
-    sources = {d["source"] for d in json.loads(out)}
+    listed = json.loads(out)
+    sources = {d["source"] for d in listed}
+    assert {c["source"] for c in reply["citations"]} <= {d["id"] for d in listed}
+    assert reply["citations"][0]["kind"] == "指引"
     assert {f"knowledge/content/guides/{p.name}" for p in shipped_files()} <= sources
     code, out, _ = run("stats", "--json")
     figures = json.loads(out)

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
 
 from api.app import create_app
-from assistant.runtime import build_runtime
+from composition import build_runtime
 from config import Settings
 from knowledge.embeddings import QifaEmbeddings
 

@@ -27,12 +27,13 @@ from conftest import (
 )
 from sqlalchemy import func, select
 
-from assistant.runtime import Runtime, build_runtime
+from composition import Runtime, build_runtime
 from config import Settings
+from db import open_database
 from db.models_kb import KbChunk, KbDocument
 from ingest.pipeline import ingest
 from knowledge.chunking import document_id, parse_document
-from knowledge.factory import open_database, open_knowledge_base
+from knowledge.factory import open_knowledge_base
 from knowledge.loaders import load_file
 from knowledge.vectors import IndexModelMismatch
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from conftest import LABOUR_2012, LABOUR_TITLE, Docs
 
-from assistant.runtime import build_runtime
+from composition import build_runtime
 from config import Settings
 from ingest.pipeline import ingest
 from knowledge.embeddings import QifaEmbeddings, make_embeddings

@@ -8,12 +8,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from assistant.orders import InvalidRating, InvalidTransition, RatingRefused, UnknownOrder
 from assistant.reply import Reply
-from assistant.runtime import Runtime, build_runtime
+from composition import Runtime, build_runtime
 from config import Settings
 from db.models_orders import Order
 from knowledge.embeddings import QifaEmbeddings
+from orders.desk import InvalidRating, InvalidTransition, RatingRefused, UnknownOrder
 
 NUMBER = re.compile(r"QF-\d{8}-\d{4}")
 CODE = "91440300708461136T"  # Tencent's published code: a valid check character

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.validation import (
+from orders.validation import (
     CREDIT_CHARSET,
     FieldError,
     FormInvalid,

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from assistant.runtime import Runtime
+from composition import Runtime
 from db.models_chat import ChatSession
 from sites import SiteInfo, Sites
 
@@ -52,6 +52,8 @@ def assert_error(r: Any, status: int, code: str) -> dict[str, Any]:
     assert r.headers["content-type"].startswith("application/json")
     error: dict[str, Any] = r.json()["error"]
     assert error["code"] == code
+    assert error["fields"] == [{"field": "site_key", "message": error["message"]}]  # the API's one error shape
+    assert r.headers["x-request-id"]
     assert re.search(r"[\u4e00-\u9fff]", error["message"]) and re.search(r"[a-z]{3}", error["message"])
     return error
 

@@ -26,7 +26,7 @@ from live_server import free_port, live_server
 from sqlalchemy import select
 
 from api.app import create_app
-from assistant.runtime import Runtime
+from composition import Runtime
 from db.models_orders import Order
 from sites import SiteInfo, Sites
 

@@ -1,0 +1,70 @@
+"""Everything heavy, built once at start-up from ``Settings`` and handed to the channels (api/, bot/, cli/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.conversations import Conversations
+from assistant.engine import Assistant
+from assistant.llm import LlmWriter, build_chat_model
+from config import Settings
+from db import Database, open_database
+from handoffs import AdviserDesk, Handoffs, OfficeHours
+from knowledge.base import KnowledgeBase
+from knowledge.catalogue import Catalogue, load_catalogue
+from knowledge.embeddings import QifaEmbeddings
+from knowledge.factory import ensure_shipped, open_knowledge_base
+from knowledge.tokens import warm_up
+from orders import OrderDesk, OrderForm
+from sites import Sites
+from staff import Accounts
+
+
+@dataclass
+class Runtime:
+    """Every part, always present: channels never check whether something "is enabled"."""
+
+    settings: Settings
+    db: Database
+    kb: KnowledgeBase
+    catalogue: Catalogue
+    conversations: Conversations
+    handoffs: Handoffs
+    assistant: Assistant
+    orders: OrderDesk  # service orders
+    accounts: Accounts  # staff accounts and the login throttle
+    advisers: AdviserDesk  # the advisers' desk
+    sites: Sites  # web sites embedding the widget
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    shipped: bool = True,
+    embeddings: QifaEmbeddings | None = None,
+    chat_model: Any = None,
+) -> Runtime:
+    """``chat_model`` overrides the configured LLM (tests pass LangChain's fake chat models)."""
+    database = open_database(settings)
+    catalogue = load_catalogue()
+    kb = open_knowledge_base(settings, database, rebuild=rebuild, embeddings=embeddings)
+    if shipped:
+        ensure_shipped(kb, settings, catalogue)
+    warm_up()
+    if chat_model is None and settings.llm_enabled:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        chat_model = build_chat_model(str(settings.llm_base_url), str(settings.llm_model), key, settings.llm_timeout_s)
+    conversations, handoffs = Conversations(database), Handoffs(database)
+    hours = OfficeHours.parse(settings.office_hours, settings.timezone)
+    orders = OrderDesk(database, catalogue, conversations, settings.timezone,
+                       retention_days=settings.order_retention_days)
+    assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
+                          LlmWriter(chat_model) if chat_model is not None else None)
+    advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
+    return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
+                   Accounts(database), advisers, Sites(database))

@@ -1,0 +1,63 @@
+"""What a shipped text needs at install time, computed ahead: the vectors of one embedding model and the
+BM25 search tokens, both keyed by ``vector_key`` of the text search indexes (title, place, article text).
+
+A file ``vectors-<model>.npz`` holds: ``model``; ``keys``; ``vectors`` (float16, one row per key);
+``tokenizer`` (the fingerprint of the tokenizer that made the tokens) and ``tokens`` (UTF-8, one line per
+key). Tokens of another tokenizer (a changed dictionary or stopword list) are not used: they are made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+
+def vector_key(text: str) -> str:
+    """The key of a text in a precomputed file: a hash of exactly the text the model embeds."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass
+class Precomputed:
+    vectors: Mapping[str, np.ndarray] = field(default_factory=dict)
+    tokens: Mapping[str, str] = field(default_factory=dict)  # space-joined, as stored in kb_chunks.tokens
+
+
+def vectors_file(folder: Path, model_id: str) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "_.-" else "_" for ch in model_id)
+    return folder / f"vectors-{safe}.npz"
+
+
+def load_precomputed(path: Path, model_id: str) -> Precomputed:
+    """Empty when the file is absent; vectors only when they are ``model_id``'s, tokens only when they are
+    the current tokenizer's."""
+    if not path.is_file():
+        return Precomputed()
+    from knowledge.tokens import tokenizer_fingerprint
+
+    with np.load(path, allow_pickle=False) as data:
+        keys = [str(k) for k in data["keys"]]
+        vectors: dict[str, np.ndarray] = {}
+        if str(data["model"]) == model_id:
+            vectors = dict(zip(keys, data["vectors"].astype(np.float32), strict=True))
+        tokens: dict[str, str] = {}
+        if "tokens" in data.files and str(data["tokenizer"]) == tokenizer_fingerprint():
+            lines = bytes(data["tokens"]).decode("utf-8").split("\n")
+            tokens = dict(zip(keys, lines, strict=True))
+    return Precomputed(vectors, tokens)
+
+
+def save_precomputed(path: Path, model_id: str, texts: list[str], vectors: np.ndarray) -> Path:
+    from knowledge.tokens import tokenize, tokenizer_fingerprint
+
+    blob = "\n".join(" ".join(tokenize(t)) for t in texts).encode("utf-8")
+    np.savez_compressed(
+        path, model=np.array(model_id), keys=np.array([vector_key(t) for t in texts]),
+        vectors=vectors.astype(np.float16), tokenizer=np.array(tokenizer_fingerprint()),
+        tokens=np.frombuffer(blob, dtype=np.uint8),
+    )
+    return path
