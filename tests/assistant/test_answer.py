@@ -40,9 +40,9 @@ def test_an_extractive_answer_starts_with_the_quoted_sentence_and_cites_each_sou
     ps = [passage(ART19, "第十九条", chunk="a"), passage(ART19, "第十九条", chunk="b"), passage(ART20, "第二十条")]
     body, citations = extractive("试用期最长多久，三年合同", ps, "zh")
     first = body.splitlines()[0]
-    assert first.startswith(f"[1] 《{LAW}》 第十九条（2012-12-28）：“") and "试用期" in first
+    assert first.startswith(f"[1] 《{LAW}》第十九条（2012-12-28）：“") and "试用期" in first
     assert [c.locator for c in citations] == ["第十九条", "第二十条"]  # the same article is not cited twice
-    assert body.count(f"[1] 《{LAW}》 第十九条") <= 2  # once in the lead, once above its passage
+    assert body.count(f"[1] 《{LAW}》第十九条") <= 2  # once in the lead, once above its passage
 
 
 def test_an_english_answer_uses_english_labels() -> None:
