@@ -40,7 +40,7 @@ def coverage(weights: dict[str, float], passages: list[Passage]) -> float | None
 
 
 def answerable(passages: list[Passage], scale: float, weights: dict[str, float], strict: bool = False,
-               ) -> Verdict:
+               english: bool = False) -> Verdict:
     """``yes``: answer; ``unaddressed``: retrieval found text but it does not address the question;
     ``unsure``: close to the knowledge base but too weak to answer (an adviser's question);
     ``off_topic``: far from everything the knowledge base holds."""
@@ -54,7 +54,7 @@ def answerable(passages: list[Passage], scale: float, weights: dict[str, float],
     agree = bm >= LEGAL_BM25 * scale and dn >= LEGAL_DENSE  # dense and keyword search both see it
     if strict and not agree:
         return "unsure"
-    share = coverage(weights, passages)
+    share = None if english else coverage(weights, passages)  # English: glossary terms are too loose a test
     if share is None:
         return "yes" if agree or dn >= MIN_DENSE else "unaddressed"
     return "yes" if share >= MIN_COVERAGE else "unaddressed"

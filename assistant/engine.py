@@ -264,7 +264,7 @@ class Assistant:
         passages = self.kb.search(query, k=self.settings.retrieval_top_k, vector=vector if query == text else None)
         scale = self.kb.keyword_scale()
         weights = self.kb.term_weights(query_terms(query))
-        verdict = answerable(passages, scale, weights, strict=strict)
+        verdict = answerable(passages, scale, weights, strict=strict, english=is_english(text))
         if verdict != "yes":
             services = match_services(self.catalogue, text, limit=1)
             if services and not strict:
