@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import body_limit, errors
 from api import sites as site_gate
 from api.console.router import install as install_console
+from api.headers import SecurityHeaders
+from api.logs import AccessLog
+from api.rate_limit import RateLimit
 from api.routers import (
     auth,
     chat,
@@ -25,9 +30,8 @@ from api.routers import (
     telegram,
     widget,
 )
-from composition import Runtime, build_runtime
+from composition import Runtime, build_runtime, run_daily
 from config import Settings
-from config.settings import DEFAULT_SECRET_KEY
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +44,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         owned = runtime is None
         rt = runtime or build_runtime(settings or Settings())
         app.state.runtime = rt
-        if rt.settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
-            log.warning("QIFA_SECRET_KEY is the built-in default: set it before staff log in over a network")
         # the Telegram bot, when configured, runs in this event loop
         cfg = settings or rt.settings
         app.state.telegram = None
@@ -50,9 +52,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
             app.state.telegram = TelegramBot(cfg, rt)
             await app.state.telegram.start()
+        # the daily retention purge, when this app owns its runtime (``qifa serve``)
+        job = asyncio.create_task(run_daily(rt.db, rt.settings), name="qifa-purge") if owned else None
         try:
             yield
         finally:
+            if job is not None:
+                job.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await job
             if app.state.telegram is not None:
                 await app.state.telegram.stop()
             if owned:
@@ -61,6 +69,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="qifa (企法通) API", version="0.1.0", lifespan=lifespan,
                   description="Enterprise legal-service assistant: chat, services, orders, hand-offs.")
     site_gate.install(app)  # the gate admitting the sites that embed the widget (inside the request id)
+    edge = settings or (runtime.settings if runtime else Settings())  # the limits at the edge
+    app.add_middleware(RateLimit, settings=edge)  # before the gate's store lookup; after the body limit
+    body_limit.install(app, edge)
+    app.add_middleware(AccessLog)  # inside the request id, which it logs
+    app.add_middleware(SecurityHeaders)
     errors.install(app)
     # enterprises: chat, messages and events, catalogue, orders; Telegram's webhook
     for module in (health, chat, sessions, events, services, orders, telegram):

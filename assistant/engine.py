@@ -20,9 +20,11 @@ import numpy as np
 from assistant.answer import extractive, with_notice
 from assistant.answerability import answerable, relevant
 from assistant.conversations import Conversations
+from assistant.guard import injected
 from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
+from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
 from assistant.ports import Case, CaseBook, FormFlow, Hours
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router
@@ -53,8 +55,10 @@ class InvalidMessage(ValueError):
 
 class Assistant:
     def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: CaseBook,
-                 catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None) -> None:
+                 catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None,
+                 words: SensitiveWords | None = None) -> None:
         self.settings = settings
+        self.words = words  # sensitive-word filter on messages and answers (None: off)
         self.kb = kb
         self.conversations = conversations
         self.handoffs = handoffs
@@ -93,13 +97,21 @@ class Assistant:
         if lang not in LANGS:
             lang = (chosen if chosen in LANGS else sess.lang if sticky and sess.lang in LANGS
                     else hint if hint in LANGS else "en" if is_english(text) else "zh")
-        self.conversations.add(sess.id, "user", text)
+        blocked = self.words.find(text) if self.words is not None else None
+        self.conversations.add(sess.id, "user", PLACEHOLDER if blocked else text)
         choice = LANG_COMMAND.match(text)
-        if choice is not None:
+        if blocked is not None and self.words is not None:  # refused politely, kept for review only
+            self.words.record(sess.id, "input", blocked, text)
+            reply = Reply(sess.id, REFUSAL[lang], "fallback")
+        elif choice is not None:
             reply, lang = self._choose_lang(sess.id, (choice.group(1) or "").lower(), lang, state)
         else:
             reply = self._dispatch(sess.id, text, lang, state)
             self.forms.after(sess.id, lang, state, reply)  # the rating prompt once an order is completed
+            withheld = self.words.find(reply.reply) if self.words is not None and reply.reply else None
+            if withheld is not None and self.words is not None:
+                self.words.record(sess.id, "answer", withheld, reply.reply)
+                reply = Reply(sess.id, ANSWER_WITHHELD[lang], "fallback")
         reply.session_id, reply.lang = sess.id, lang
         if not state.get(NOTICE_GIVEN):
             reply.notice = t("privacy", lang)
@@ -192,12 +204,15 @@ class Assistant:
             reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
             return reply if reply.route == "answer" else self._fallback(sid, lang)
         if intent.route == "handoff":
-            passages = self.kb.search(text, k=self.settings.retrieval_top_k, vector=intent.vector) \
-                if intent.reason == "high_risk" else []
+            passages = self._search(text, intent.vector) if intent.reason == "high_risk" else []
             return self._handoff(sid, intent.reason or "user_request", lang, state, passages)
         if intent.route == "order":
             return self._order(sid, text, lang, state)
         return self._answer(sid, text, lang, state, vector=intent.vector)
+
+    def _search(self, query: str, vector: np.ndarray | None) -> list[Passage]:
+        passages = self.kb.search(query, k=self.settings.retrieval_top_k, vector=vector)
+        return [p for p in passages if not injected(p.text)]  # a passage giving orders is no source
 
     # ---- routes ------------------------------------------------------------------------------------
     def _fallback(self, sid: str, lang: str, key: str = "fallback") -> Reply:
@@ -261,7 +276,7 @@ class Assistant:
         query = text
         if FOLLOW_UP.search(text) and len(text) <= 30 and state.get("last_query"):
             query = f"{state['last_query']} {text}"
-        passages = self.kb.search(query, k=self.settings.retrieval_top_k, vector=vector if query == text else None)
+        passages = self._search(query, vector if query == text else None)
         scale = self.kb.keyword_scale()
         weights = self.kb.term_weights(query_terms(query))
         verdict = answerable(passages, scale, weights, strict=strict, english=is_english(text))

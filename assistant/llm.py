@@ -1,6 +1,9 @@
 """Optional answers written by an OpenAI-compatible chat model (through LangChain), from retrieved
-passages only. The model's text is accepted only when every [n] it cites is a retrieved passage and it
-cites at least one; otherwise, and on any error or timeout, the caller uses the extractive answer."""
+passages only. The model's text is accepted only when every [n] it cites is a retrieved passage, it
+cites at least one, and ``assistant.guard`` finds no injected instruction, prompt marker or foreign link
+in it; a question that itself gives orders is not sent at all. Otherwise, and on any error or timeout,
+the caller uses the extractive answer. The question is sent with phone numbers, ID-card numbers and
+credit codes masked (``privacy.mask``)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ import logging
 import re
 from typing import Any
 
+from assistant.guard import answer_problem, injected
 from assistant.reply import Citation
+from privacy import mask
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +50,13 @@ class LlmWriter:
     def write(self, question: str, citations: list[Citation], lang: str) -> str | None:
         if not citations:
             return None
+        if injected(question):  # a message giving orders is answered without the model, which might obey
+            log.warning("LLM not asked: the message tries to instruct the assistant")
+            return None
         from langchain_core.messages import HumanMessage, SystemMessage
 
         passages = "\n".join(f"[{n}] {c.label()}：{_data(c.snippet)}" for n, c in enumerate(citations, start=1))
-        prompt = f"<passages>\n{passages}\n</passages>\n<question>\n{_data(question)}\n</question>"
+        prompt = f"<passages>\n{passages}\n</passages>\n<question>\n{_data(mask(question))}\n</question>"
         try:
             out = self.model.invoke([SystemMessage(SYSTEM[lang]), HumanMessage(prompt)])
         except Exception as exc:  # network errors, timeouts, bad responses: fall back
@@ -58,5 +66,9 @@ class LlmWriter:
         cited = {int(n) for n in _CITE.findall(text)}
         if not text or not cited or any(n < 1 or n > len(citations) for n in cited):
             log.info("LLM answer rejected: cites %s of %d passages", sorted(cited), len(citations))
+            return None
+        problem = answer_problem(text, [c.snippet for c in citations] + [c.source for c in citations])
+        if problem:
+            log.warning("LLM answer rejected: %s", problem)
             return None
         return text

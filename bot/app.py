@@ -33,6 +33,7 @@ from telegram.ext import (
 
 from assistant.engine import InvalidMessage
 from assistant.reply import Reply
+from assistant.retention import forget_chat
 from bot.render import PARSE_MODE, Feedback, Outgoing, Payloads, decode_payload, escape, render
 from composition import Runtime
 from config import Settings
@@ -45,17 +46,23 @@ CHANNEL = "telegram"
 ENGINE_COMMANDS = ("menu", "order", "status", "human", "cancel", "lang")
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "zh": [("start", "开始 · 服务清单"), ("menu", "服务清单"), ("order", "预约服务"), ("status", "我的订单"),
-           ("human", "转人工法律顾问"), ("lang", "语言 zh|en"), ("cancel", "退出填写中的表单"), ("help", "帮助")],
+           ("human", "转人工法律顾问"), ("lang", "语言 zh|en"), ("cancel", "退出填写中的表单"),
+           ("forget", "删除我的对话"), ("help", "帮助")],
     "en": [("start", "Start · service menu"), ("menu", "Service menu"), ("order", "Order a service"),
            ("status", "My orders"), ("human", "Talk to a legal adviser"), ("lang", "Language zh|en"),
-           ("cancel", "Leave the form being filled"), ("help", "Help")],
+           ("cancel", "Leave the form being filled"), ("forget", "Delete my conversation"), ("help", "Help")],
 }
 HELP = {
     "zh": "可以直接输入法律问题，或使用命令：\n/menu 服务清单\n/order 预约服务\n/status 我的订单\n"
-          "/human 转人工法律顾问\n/cancel 退出正在填写的表单\n/lang zh|en 切换语言",
+          "/human 转人工法律顾问\n/cancel 退出正在填写的表单\n/lang zh|en 切换语言\n/forget 删除我的对话记录",
     "en": "Type a legal question, or use a command:\n/menu service menu\n/order order a service\n/status my orders\n"
-          "/human talk to a legal adviser\n/cancel leave the form being filled\n/lang zh|en switch language",
+          "/human talk to a legal adviser\n/cancel leave the form being filled\n/lang zh|en switch language\n"
+          "/forget delete my conversation",
 }
+FORGOTTEN = {"zh": "已删除您在本聊天中的对话记录和填写中的表单。已提交的订单按承诺的期限保存。",
+             "en": "Your conversation and any form being filled have been deleted. Orders you placed are kept for "
+                   "the promised period."}
+NOTHING_TO_FORGET = {"zh": "没有需要删除的对话记录。", "en": "There is no conversation to delete."}
 VOTE_THANKS = {"zh": "感谢反馈！", "en": "Thanks for the feedback!"}
 VOTE_GONE = "无法记录该评价 / This vote could not be recorded"
 EXPIRED = "按钮已失效，请重新发送 /menu / This button has expired, send /menu"
@@ -166,6 +173,16 @@ class Handlers:
         lang = await asyncio.to_thread(self._chosen_lang, chat.id, self._hint(update))
         await context.bot.send_message(chat.id, escape(HELP[lang]), parse_mode=PARSE_MODE)
 
+    async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/forget: delete this chat's conversation (messages, form state, hand-off cases); orders are kept."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        lang = await asyncio.to_thread(self._chosen_lang, chat.id, self._hint(update))
+        found = await asyncio.to_thread(forget_chat, self.runtime.db, "telegram", str(chat.id))
+        await context.bot.send_message(chat.id, escape(FORGOTTEN[lang] if found else NOTHING_TO_FORGET[lang]),
+                                       parse_mode=PARSE_MODE)
+
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg = update.effective_message
         if msg is None or not msg.text:
@@ -229,6 +246,7 @@ def build_application(settings: Settings, runtime: Runtime) -> Application:
     users = filters.ChatType.PRIVATE & ~advisers if advisers is not None else filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", h.start, filters=users))
     app.add_handler(CommandHandler("help", h.help, filters=users))
+    app.add_handler(CommandHandler("forget", h.forget, filters=users))
     app.add_handler(CommandHandler(list(ENGINE_COMMANDS), h.forward_command, filters=users))
     app.add_handler(MessageHandler(users & filters.TEXT, h.text))  # free text and the engine's other commands
     app.add_handler(CallbackQueryHandler(h.button))

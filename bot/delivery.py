@@ -20,6 +20,7 @@ from telegram.ext import Application, ContextTypes
 from bot.render import PARSE_MODE, adviser_message, escape, split_text
 from composition import Runtime
 from handoffs import CaseError, CaseInfo, cases_after, last_case_id, recent_user_messages
+from privacy import mask
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def case_post(case: CaseInfo, recent: list[str]) -> str:
              f"原因 reason: {case.reason} · 渠道 channel: {case.channel} · 语言 lang: {case.lang}"]
     if recent:
         lines.append("用户最近的消息 / Latest messages:")
-        lines += [f"· {text[:500]}" for text in recent]
+        lines += [f"· {mask(text[:500])}" for text in recent]  # the group sees no phone, ID or credit code
     lines.append("回复（引用）本条消息即可答复企业。/ Reply to this message to answer the enterprise.")
     return escape("\n".join(lines))
 

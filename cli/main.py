@@ -1,4 +1,4 @@
-"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users|sites``."""
+"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users|sites|packs|purge|words``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from cli import commands, packs, serve, sites, users
+from cli import commands, packs, purge, serve, sites, users, words
 from cli.errors import UserError
 
 
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_parser(sub)
     sites.add_parser(sub)
     packs.add_parser(sub)
+    purge.add_parser(sub)
+    words.add_parser(sub)
     return p
 
 

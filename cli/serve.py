@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from cli.errors import UserError
 from config import get_settings
 
 
@@ -19,8 +20,15 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from staff import SecretKeyError, signing_secret
 
     settings = get_settings()
+    try:
+        signing_secret(settings)  # refuse a weak or published secret before the server starts
+    except SecretKeyError as exc:
+        raise UserError(str(exc)) from exc
+    from api.server import uvicorn_options
+
     uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                log_level="info")
+                log_level="info", **uvicorn_options(settings))
     return 0

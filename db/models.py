@@ -2,11 +2,24 @@
 
 from db.models_chat import ChatMessage, ChatSession, Handoff
 from db.models_kb import KbChunk, KbDocument, KbMeta
+from db.models_moderation import ModerationEvent, SensitiveWord  # sensitive words and their review log
 from db.models_orders import Order, OrderCounter, OrderEvent  # service orders
 from db.models_sites import Site, SiteOrigin  # web sites embedding the widget
 from db.models_staff import StaffUser  # staff accounts
 
 __all__ = [
-    "ChatMessage", "ChatSession", "Handoff", "KbChunk", "KbDocument", "KbMeta", "Order", "OrderCounter", "OrderEvent",
-    "Site", "SiteOrigin", "StaffUser",
+    "ChatMessage",
+    "ChatSession",
+    "Handoff",
+    "KbChunk",
+    "KbDocument",
+    "KbMeta",
+    "ModerationEvent",
+    "Order",
+    "OrderCounter",
+    "OrderEvent",
+    "SensitiveWord",
+    "Site",
+    "SiteOrigin",
+    "StaffUser",
 ]

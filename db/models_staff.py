@@ -18,4 +18,6 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20))  # adviser | curator | admin
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # bumped by logout-everywhere, a password change and disabling: tokens carrying an older version are refused
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

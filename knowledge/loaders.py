@@ -6,6 +6,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -116,12 +117,25 @@ def _docx(path: Path) -> str:
     return "\n\n".join(lines)
 
 
+_HIDDEN_STYLE = re.compile(r"(display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])"
+                           r"|opacity\s*:\s*0(?![.\d]*[1-9]))", re.I)
+
+
+def _hidden(tag: Any) -> bool:
+    attrs = getattr(tag, "attrs", None) or {}
+    return ("hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
+            or bool(_HIDDEN_STYLE.search(str(attrs.get("style", "")))))
+
+
 def _html(text: str) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
-    for tag in soup(["script", "style", "nav", "footer", "noscript"]):
+    for tag in soup(["script", "style", "nav", "footer", "noscript", "template", "iframe", "object"]):
         tag.decompose()
+    for tag in soup.find_all(_hidden):  # text a reader never sees (a place to hide instructions to the assistant)
+        if not tag.decomposed:
+            tag.decompose()
     out: list[str] = []
     title = soup.title.get_text(strip=True) if soup.title else ""
     if title:

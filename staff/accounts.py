@@ -48,6 +48,7 @@ class StaffInfo:
     role: str
     active: bool
     created_at: datetime
+    token_version: int = 0
 
     def can(self, *roles: str) -> bool:
         """Admins may do everything; others only what their role is listed for."""
@@ -59,7 +60,7 @@ class StaffInfo:
 
     @classmethod
     def from_row(cls, u: StaffUser) -> StaffInfo:
-        return cls(u.id, u.name, u.role, bool(u.active), u.created_at)
+        return cls(u.id, u.name, u.role, bool(u.active), u.created_at, int(u.token_version or 0))
 
 
 def check_role(role: str) -> str:
@@ -120,6 +121,7 @@ class Accounts:
             if u is None:
                 raise UnknownUser(name)
             u.active = False
+            u.token_version = (u.token_version or 0) + 1
             return StaffInfo.from_row(u)
 
     def set_password(self, name: str, password: str) -> StaffInfo:
@@ -129,6 +131,16 @@ class Accounts:
             if u is None:
                 raise UnknownUser(name)
             u.password_hash = digest
+            u.token_version = (u.token_version or 0) + 1
+            return StaffInfo.from_row(u)
+
+    def revoke_tokens(self, name: str) -> StaffInfo:
+        """Log the user out everywhere: every token issued so far stops working."""
+        with self.db.session() as s:
+            u = s.scalars(select(StaffUser).where(StaffUser.name == name)).first()
+            if u is None:
+                raise UnknownUser(name)
+            u.token_version = (u.token_version or 0) + 1
             return StaffInfo.from_row(u)
 
     def authenticate(self, name: str, password: str) -> StaffInfo | None:

@@ -19,11 +19,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(app: Any, start_timeout: float = 30) -> Iterator[str]:
-    """Yields the base URL; stops the server (and checks it stopped) on the way out."""
+def live_server(app: Any, start_timeout: float = 30, **options: Any) -> Iterator[str]:
+    """Yields the base URL; stops the server (and checks it stopped) on the way out. ``options`` go to
+    ``uvicorn.Config`` (e.g. those of ``api.server.uvicorn_options``)."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none",
-                                           timeout_graceful_shutdown=3))
+    config = {"log_level": "warning", "ws": "none", "timeout_graceful_shutdown": 3, **options}
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **config))
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()
     try:

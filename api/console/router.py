@@ -3,7 +3,7 @@ and retrieved passages, reply, close; the orders with their status changes.
 
 Server-rendered Jinja2 pages with a little inline JavaScript (no build step, nothing from the network).
 The login keeps the staff JWT in an HttpOnly, SameSite=Strict cookie; every form carries a CSRF token (an
-HMAC of the login's token id, see ``api.security.csrf_token``) checked on each POST, and the login form a
+HMAC of the login's token id, see ``staff.Tokens.csrf``) checked on each POST, and the login form a
 double-submit token of its own. Nobody who is not logged in is served a page: they are sent to the login.
 """
 
@@ -26,7 +26,7 @@ from jinja2 import pass_context
 from api.deps import RuntimeDep, get_runtime
 from api.errors import status_of
 from api.schemas import CaseId, OrderId
-from api.security import COOKIE, csrf_token, encode_token, login, staff_from_token
+from api.security import COOKIE, login, staff_from_token
 from handoffs import STATUSES, CaseError
 from orders import STATUSES as ORDER_STATUSES
 from orders import OrderError, list_orders
@@ -80,7 +80,7 @@ def _login(request: Request) -> Login:
     staff, claims = found
     if not staff.can("adviser"):
         raise Forbidden("this console is for advisers / 仅限顾问使用")
-    return Login(staff, csrf_token(get_runtime(request).settings, claims))
+    return Login(staff, get_runtime(request).tokens.csrf(claims))
 
 
 LoginDep = Annotated[Login, Depends(_login)]
@@ -111,6 +111,11 @@ def _secure(response: Response, nonce: str = "") -> None:
     response.headers["X-Content-Type-Options"] = "nosniff"
 
 
+# the banners a redirect may ask for, by code: a link can pick one of these, never supply its own text (phishing)
+BANNERS = {"claimed": "已认领 Claimed", "sent": "已发送 Sent", "closed": "已结案 Closed",
+           "status": "订单状态已更新 / Order status updated"}
+
+
 def _redirect(url: str, **params: str) -> RedirectResponse:
     query = urlencode({k: v for k, v in params.items() if v})
     return RedirectResponse(f"{url}?{query}" if query else url, status_code=303)
@@ -138,9 +143,9 @@ def console_root() -> RedirectResponse:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, error: str = "") -> HTMLResponse:
+def login_form(request: Request) -> HTMLResponse:
     token = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(24)
-    response = _page(request, "login.html", {"csrf": token, "error": error, "staff": None})
+    response = _page(request, "login.html", {"csrf": token, "error": "", "staff": None})
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", path="/console",
                         secure=request.url.scheme == "https")
     return response
@@ -160,15 +165,17 @@ def login_submit(request: Request, rt: RuntimeDep, username: Annotated[str, Form
         msg = "用户名或密码错误 / Wrong user name or password"
         return _page(request, "login.html", {"csrf": expected, "error": msg, "staff": None}, status=401)
     response = RedirectResponse("/console/", status_code=303)
-    response.set_cookie(COOKIE, encode_token(rt.settings, staff), max_age=rt.settings.token_expire_minutes * 60,
+    response.set_cookie(COOKIE, rt.tokens.issue(staff), max_age=rt.settings.token_expire_minutes * 60,
                         httponly=True, samesite="strict", path="/", secure=request.url.scheme == "https")
     response.delete_cookie(LOGIN_CSRF, path="/console")
     return response
 
 
 @router.post("/logout", response_model=None)
-def logout(login_: LoginDep, csrf: CsrfField = "") -> Response:
+def logout(login_: LoginDep, rt: RuntimeDep, csrf: CsrfField = "") -> Response:
+    """Logs out everywhere: the token version is bumped, so a copy of the cookie stops working too."""
     _check_csrf(login_, csrf)
+    rt.accounts.revoke_tokens(login_.staff.name)
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -194,55 +201,67 @@ def queue_fragment(request: Request, rt: RuntimeDep, login_: LoginDep, status: s
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(case_id: CaseId, request: Request, rt: RuntimeDep, login_: LoginDep, msg: str = "",
-              err: str = "") -> HTMLResponse:
+def case_page(case_id: CaseId, request: Request, rt: RuntimeDep, login_: LoginDep, done: str = "") -> HTMLResponse:
+    return _case(request, rt, login_, case_id, msg=BANNERS.get(done, ""))
+
+
+def _case(request: Request, rt: Any, login_: Login, case_id: int, msg: str = "", err: str = "",
+          status: int = 200) -> HTMLResponse:
     try:
         detail = rt.advisers.case(case_id)
     except CaseError as exc:
         return _page(request, "error.html", {"message": str(exc), "staff": login_.staff, "csrf": login_.csrf},
                      status=status_of(exc))
     return _page(request, "case.html", {"staff": login_.staff, "csrf": login_.csrf, "d": detail,
-                                        "c": detail.item.case, "msg": msg, "err": err})
+                                        "c": detail.item.case, "msg": msg, "err": err}, status=status)
 
 
 @router.post("/cases/{case_id}/{action}", response_model=None)
-def case_action(case_id: CaseId, action: str, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
-                text: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "") -> Response:
+def case_action(case_id: CaseId, action: str, request: Request, rt: RuntimeDep, login_: LoginDep,
+                csrf: CsrfField = "", text: Annotated[str, Form()] = "",
+                note: Annotated[str, Form()] = "") -> Response:
+    """Success: a redirect naming a fixed banner; a refusal: the page itself, with the reason (no redirect)."""
     _check_csrf(login_, csrf)
     desk, name, url = rt.advisers, login_.staff.name, f"/console/cases/{case_id}"
     try:
         if action == "claim":
             desk.claim(case_id, name)
-            return _redirect(url, msg="已认领 Claimed")
+            return _redirect(url, done="claimed")
         if action == "reply":
             desk.reply(case_id, name, text)
-            return _redirect(url, msg="已发送 Sent")
+            return _redirect(url, done="sent")
         if action == "close":
             desk.close(case_id, name, note)
-            return _redirect(url, msg="已结案 Closed")
+            return _redirect(url, done="closed")
     except CaseError as exc:
-        return _redirect(url, err=str(exc))
-    return _redirect(url, err=f"unknown action '{action}'")
+        return _case(request, rt, login_, case_id, err=str(exc), status=status_of(exc))
+    return _case(request, rt, login_, case_id, err="unknown action / 未知操作", status=404)
 
 
 # ---- orders ----------------------------------------------------------------------------------------------
 @router.get("/orders", response_class=HTMLResponse)
-def orders_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "", msg: str = "",
-                err: str = "") -> HTMLResponse:
+def orders_page(request: Request, rt: RuntimeDep, login_: LoginDep, status: str = "",
+                done: str = "") -> HTMLResponse:
+    return _orders(request, rt, login_, status, msg=BANNERS.get(done, ""))
+
+
+def _orders(request: Request, rt: Any, login_: Login, status: str, msg: str = "", err: str = "",
+            code: int = 200) -> HTMLResponse:
     status = status if status in ORDER_STATUSES else ""
     rows = list_orders(rt.orders, status or None)
     return _page(request, "orders.html", {"staff": login_.staff, "csrf": login_.csrf, "orders": rows,
-                                          "status": status, "statuses": ORDER_STATUSES, "msg": msg, "err": err})
+                                          "status": status, "statuses": ORDER_STATUSES, "msg": msg, "err": err},
+                 status=code)
 
 
 @router.post("/orders/{order_id}/status", response_model=None)
-def order_status(order_id: OrderId, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
+def order_status(order_id: OrderId, request: Request, rt: RuntimeDep, login_: LoginDep, csrf: CsrfField = "",
                  status: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
                  back: Annotated[str, Form()] = "") -> Response:
     _check_csrf(login_, csrf)
     back = back if back in ORDER_STATUSES else ""
     try:
-        o = rt.orders.change_status(order_id, status, login_.staff.name, reason or None)
+        rt.orders.change_status(order_id, status, login_.staff.name, reason or None)
     except OrderError as exc:
-        return _redirect("/console/orders", status=back, err=exc.message())
-    return _redirect("/console/orders", status=back, msg=f"{o.number} → {ORDER_LABELS.get(o.status, o.status)}")
+        return _orders(request, rt, login_, back, err=exc.message(), code=status_of(exc))
+    return _redirect("/console/orders", status=back, done="status")

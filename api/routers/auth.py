@@ -2,7 +2,8 @@
 
 Wrong credentials get 401. After five failures for one user name from one address within 15 minutes, every
 attempt gets 429 with ``Retry-After`` for 30 s, doubling with each further failure up to 15 min (in memory;
-see ``staff.LoginThrottle``).
+see ``staff.LoginThrottle``). ``POST /api/v1/auth/logout`` logs the user out everywhere (the token version is
+bumped, so every token issued before is refused).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import RuntimeDep
 from api.errors import error
+from api.schemas import Ok
 from api.schemas_staff import StaffOut, Token
-from api.security import CurrentStaff, encode_token, login
+from api.security import CurrentStaff, login
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -34,9 +36,16 @@ def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()
     if staff is None:
         return error(401, "invalid_credentials", "wrong user name or password / 用户名或密码错误",
                      headers={"WWW-Authenticate": "Bearer"})
-    return Token(access_token=encode_token(rt.settings, staff))
+    return Token(access_token=rt.tokens.issue(staff))
 
 
 @router.get("/me", response_model=StaffOut)
 def me(staff: CurrentStaff) -> dict[str, object]:
     return staff.to_json()
+
+
+@router.post("/logout", response_model=Ok)
+def logout(staff: CurrentStaff, rt: RuntimeDep) -> dict[str, bool]:
+    """Log out everywhere: this token and every other token of the user stop working."""
+    rt.accounts.revoke_tokens(staff.name)
+    return {"ok": True}

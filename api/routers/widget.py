@@ -67,4 +67,4 @@ def widget_config(rt: RuntimeDep, site: SiteDep) -> dict[str, Any]:
     """What the widget needs before the first message. With a ``site_key`` (query) or ``X-Qifa-Site-Key`` from a
     page whose origin is not registered for it, the answer is 403 ``site_not_enabled`` (readable by that page)."""
     return {"site": site.name if site else None, "retention_days": rt.settings.order_retention_days,
-            "max_message_chars": rt.settings.max_message_chars, "delete_conversation": False}
+            "max_message_chars": rt.settings.max_message_chars, "delete_conversation": True}

@@ -18,7 +18,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 RANK = {"api": 4, "bot": 4, "cli": 4, "composition": 3, "assistant": 2, "orders": 2, "handoffs": 2, "staff": 2,
-        "sites": 2, "ingest": 2, "knowledge": 1, "db": 0, "config": 0}
+        "sites": 2, "ingest": 2, "knowledge": 1, "db": 0, "config": 0, "privacy": 0}
 FRAMEWORKS = ("fastapi", "starlette", "sse_starlette", "telegram", "uvicorn")
 
 
@@ -125,7 +125,7 @@ def test_no_package_takes_another_packages_private_names() -> None:
 
 
 @pytest.mark.parametrize("package", ["assistant", "knowledge", "orders", "handoffs", "staff", "sites", "db",
-                                     "config"])
+                                     "config", "privacy"])
 def test_below_the_channels_no_web_or_telegram_framework(package: str) -> None:
     found = [(m, t) for m in MODULES if m.split(".")[0] == package for t, _ in imports_of(m)
              if t.split(".")[0] in FRAMEWORKS]

@@ -148,7 +148,7 @@ def test_widget_config_names_the_site_and_the_retention_period(client: TestClien
     r = client.get(f"/api/v1/widget/config?site_key={site.key}", headers={"Origin": GOOD})
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == GOOD
     assert r.json() == {"site": "pujiang", "retention_days": runtime.settings.order_retention_days,
-                        "max_message_chars": runtime.settings.max_message_chars, "delete_conversation": False}
+                        "max_message_chars": runtime.settings.max_message_chars, "delete_conversation": True}
     assert client.get("/api/v1/widget/config").json()["site"] is None  # the same-origin demo page
 
 

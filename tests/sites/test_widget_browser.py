@@ -301,11 +301,11 @@ def test_hand_off_live_reply_close_and_history_after_reload(page: Any, env: Env,
         .querySelector('[data-qifa=send]').disabled""")
     assert [m.text for m in rt.conversations.messages(sid) if m.role == "user"][-1] == "/bot"
 
-    if rt.handoffs.active(sid) is not None:
-        # the engine does not leave a hand-off on "/bot" yet (the intent classifier's work adds it): the adviser
-        # closes the case, the notice arrives live, and the assistant answers again
-        assert httpx.post(f"{cases}/close", json={}, headers=auth, timeout=10).status_code == 200
-        page.locator("[data-qifa=message][data-role=system]").last.wait_for(timeout=TIMEOUT)
+    # the engine withdraws the case on "/bot" and says so; the assistant answers again
+    assert rt.handoffs.active(sid) is None
+    last = [m for m in rt.conversations.messages(sid) if m.role == "bot"][-1]
+    assert last.route == "menu" and str(case.id) in last.text
+    assert str(case.id) in page.locator("[data-qifa=message][data-role=bot]").last.inner_text()
     back.wait_for(state="hidden", timeout=TIMEOUT)
     assert ask(page, "经济补偿怎么计算？").locator("[data-qifa=citation]").count() >= 1
 
@@ -323,6 +323,20 @@ def test_hand_off_live_reply_close_and_history_after_reload(page: Any, env: Env,
     assert page.evaluate(f"localStorage.getItem('qifa:{env.api}:{env.site.key}')") is None
     assert ask(page, "试用期最长能约定多久？") is not None
     assert stored(page, env) != sid
+
+
+def test_delete_my_conversation_from_another_origin(page: Any, env: Env, rt: Runtime) -> None:
+    """The button is shown (config says so); its DELETE passes the CORS preflight and removes the conversation."""
+    open_widget(page, f"{env.host}/")
+    assert ask(page, "经济补偿怎么计算？") is not None
+    sid = stored(page, env)
+    assert rt.conversations.messages(sid)
+    button = page.locator("[data-qifa=delete]")
+    button.wait_for(state="visible", timeout=TIMEOUT)
+    button.click()
+    page.wait_for_function(f"localStorage.getItem('qifa:{env.api}:{env.site.key}') === null", timeout=TIMEOUT)
+    assert page.locator("[data-qifa=message]").count() == 0
+    assert not rt.conversations.exists(sid)
 
 
 def test_an_unregistered_origin_is_told_the_widget_is_not_enabled(page: Any, env: Env) -> None:

@@ -1,0 +1,148 @@
+"""Rate limits on the public endpoints and on logins, and a cap on open event streams (pure ASGI middleware).
+
+Counted with the ``limits`` library (moving windows of one minute): per client address, per conversation (the
+session id in the path, or in the JSON body of ``POST /chat`` and ``POST /orders``) and per site key on the
+enterprise endpoints; per (user name, address) on the two login forms, on top of the failed-login throttle.
+Over a limit the answer is 429 with ``Retry-After`` and a bilingual JSON error. The counters live in memory by
+default (per worker); ``QIFA_RATE_LIMIT_STORAGE=redis://…`` shares them between workers. Open event streams are
+counted per address and in total in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import Counter
+from urllib.parse import parse_qs
+
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import error
+from api.sites import GATED_PREFIXES, SITE_KEY_HEADER, SITE_KEY_QUERY
+from config import Settings
+
+LOGIN_PATHS = ("/api/v1/auth/token", "/console/login")
+SESSION_BODY_PATHS = ("/api/v1/chat", "/api/v1/orders")
+SESSIONS_PREFIX = "/api/v1/sessions/"
+
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _events_path(path: str) -> bool:
+    return path.startswith(SESSIONS_PREFIX) and path.endswith("/events")
+
+
+def _path_session(path: str) -> str | None:
+    if not path.startswith(SESSIONS_PREFIX):
+        return None
+    rest = path[len(SESSIONS_PREFIX):]
+    return rest.split("/", 1)[0] or None
+
+
+def _limit(per_minute: int) -> RateLimitItem | None:
+    return RateLimitItemPerMinute(per_minute) if per_minute > 0 else None
+
+
+def too_many(seconds: int, what: str) -> ASGIApp:
+    return error(429, "rate_limited", f"too many requests {what}; try again in {seconds} s "
+                 f"/ 请求过于频繁，请 {seconds} 秒后再试", headers={"Retry-After": str(seconds)})
+
+
+class RateLimit:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        url = settings.rate_limit_storage
+        self.limiter = MovingWindowRateLimiter(storage_from_string(url if url.startswith("async+") else
+                                                                   f"async+{url}"))
+        self.per_ip, self.per_session = _limit(settings.rate_limit_per_ip), _limit(settings.rate_limit_per_session)
+        self.per_site, self.login = _limit(settings.rate_limit_per_site), _limit(settings.rate_limit_login)
+        self.streams_per_ip, self.streams_total = settings.max_streams_per_ip, settings.max_streams_total
+        self.streams: Counter[str] = Counter()
+
+    async def _hit(self, item: RateLimitItem | None, *key: str) -> int:
+        """0 when the request may go on, else the seconds to wait."""
+        if item is None or await self.limiter.hit(item, *key):
+            return 0
+        stats = await self.limiter.get_window_stats(item, *key)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        path, method, address = scope["path"], scope["method"], client_address(scope)
+        if method == "POST" and path in LOGIN_PATHS and self.login is not None:
+            body, receive = await _peek(receive)
+            names = parse_qs(body.decode("utf-8", "replace")).get("username", [""])
+            wait = await self._hit(self.login, "login", address, names[0].strip().lower())
+            if wait:
+                await too_many(wait, "to log in")(scope, receive, send)
+                return
+        elif path.startswith(GATED_PREFIXES):
+            session = _path_session(path)
+            if session is None and method == "POST" and path in SESSION_BODY_PATHS and self.per_session is not None:
+                body, receive = await _peek(receive)
+                session = _body_session(body)
+            headers = Headers(scope=scope)
+            site = headers.get(SITE_KEY_HEADER) or parse_qs(scope.get("query_string", b"").decode("latin-1")).get(
+                SITE_KEY_QUERY, [None])[0]
+            for item, key, what in ((self.per_ip, address, "from this address"),
+                                    (self.per_session, session, "in this conversation"),
+                                    (self.per_site, site, "for this site")):
+                wait = await self._hit(item, what, key) if key else 0
+                if wait:
+                    await too_many(wait, what)(scope, receive, send)
+                    return
+            if method == "GET" and _events_path(path):
+                await self._stream(address, scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _stream(self, address: str, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.streams[address] >= self.streams_per_ip or sum(self.streams.values()) >= self.streams_total:
+            await error(429, "too_many_streams", "too many open event streams; close one and retry "
+                        "/ 打开的消息推送连接过多，请关闭后重试", headers={"Retry-After": "10"})(scope, receive, send)
+            return
+        self.streams[address] += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.streams[address] -= 1
+            if self.streams[address] <= 0:
+                del self.streams[address]
+
+
+async def _peek(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole body (already bounded by the body limit), and a ``receive`` that replays it to the app."""
+    messages: list[Message] = []
+    body = b""
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        body += message.get("body", b"")
+        if not message.get("more_body", False):
+            break
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return body, replay
+
+
+def _body_session(body: bytes) -> str | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    value = data.get("session_id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and 0 < len(value) <= 200 else None
