@@ -334,7 +334,7 @@ def test_delete_my_conversation_from_another_origin(page: Any, env: Env, rt: Run
     button = page.locator("[data-qifa=delete]")
     button.wait_for(state="visible", timeout=TIMEOUT)
     button.click()
-    page.wait_for_function(f"localStorage.getItem('qifa:{env.api}:{env.site.key}') === null", timeout=TIMEOUT)
+    page.wait_for_function(f"() => localStorage.getItem('qifa:{env.api}:{env.site.key}') === null", timeout=TIMEOUT)
     assert page.locator("[data-qifa=message]").count() == 0
     assert not rt.conversations.exists(sid)
 
