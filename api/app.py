@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import body_limit, errors
+from api import body_limit, errors, metrics
 from api import sites as site_gate
 from api.console.router import install as install_console
 from api.headers import SecurityHeaders
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             from bot.app import TelegramBot
 
             app.state.telegram = TelegramBot(cfg, rt)
-            await app.state.telegram.start()
+            await app.state.telegram.start_or_retry()  # unreachable: the API serves, the bot retries with backoff
         # the daily retention purge, when this app owns its runtime (``qifa serve``)
         job = asyncio.create_task(run_daily(rt.db, rt.settings), name="qifa-purge") if owned else None
         try:
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="qifa (企法通) API", version="0.1.0", lifespan=lifespan,
                   description="Enterprise legal-service assistant: chat, services, orders, hand-offs.")
+    metrics.install(app)  # requests and latencies per route; GET /metrics for admins
     site_gate.install(app)  # the gate admitting the sites that embed the widget (inside the request id)
     edge = settings or (runtime.settings if runtime else Settings())  # the limits at the edge
     app.add_middleware(RateLimit, settings=edge)  # before the gate's store lookup; after the body limit

@@ -131,6 +131,17 @@ class Health(BaseModel):
     llm: bool
 
 
+class CheckOut(BaseModel):
+    ok: bool
+    detail: str
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ready", "not_ready"]
+    not_ready: list[str] = Field(description="the checks that failed: database, index, telegram")
+    checks: dict[str, CheckOut]
+
+
 class ServiceOut(BaseModel):
     """One service of the catalogue (the fields of ``knowledge.catalogue.Service``, with English labels)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictStr
 
@@ -27,7 +27,7 @@ class OrderCreate(Body):
                          description="must be true: consent to the use of these personal details for the service")
     session_id: StrictStr | None = Field(default=None, max_length=64,
                                          description="the chat session placing the order; a new one when omitted")
-    lang: StrictStr | None = Field(default=None, description="zh or en")
+    lang: Literal["zh", "en"] | None = Field(default=None, description="zh or en (the order's messages)")
 
 
 class OrderCancel(Body):

@@ -33,7 +33,7 @@ LAW_EN = {
 
 
 def cn_number(s: str) -> int | None:
-    if s.isdigit():
+    if s.isascii() and s.isdigit():
         return int(s)
     total, digit = 0, 0
     for ch in s:

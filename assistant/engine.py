@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, Sensitiv
 from assistant.ports import Case, CaseBook, FormFlow, Hours
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router
+from assistant.serial import SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
 from assistant.texts import t
 from config import Settings
@@ -67,6 +69,9 @@ class Assistant:
         self.forms = forms
         self.llm = llm
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
+        self.locks = SessionLocks(conversations.db)  # one message of a session at a time
+        # at most this many messages handled at once: the rest wait their turn instead of thrashing the CPU
+        self.slots = threading.BoundedSemaphore(settings.max_concurrent_messages)
 
     # ---- input -----------------------------------------------------------------------------------
     def check(self, message: object) -> str:
@@ -89,8 +94,20 @@ class Assistant:
 
         The reply's language: ``lang`` when given; else the one chosen with ``/lang``; else, with ``sticky``
         (a button press), the conversation's; else ``hint`` (e.g. the user's Telegram language); else the
-        message's own. The first reply of a session carries the personal-data notice (``Reply.notice``)."""
+        message's own. The first reply of a session carries the personal-data notice (``Reply.notice``).
+
+        Two messages of one session never run together (``SessionLocks``): each reads the state the other
+        wrote, so no update of the session's state is lost."""
         text = self.check(message)
+        key = session_id or (f"{channel}:{external_id}" if external_id is not None else None)
+        if key is None:  # a new session: nobody else can know it yet
+            with self.slots:
+                return self._handle(None, text, lang, channel, external_id, hint, sticky)
+        with self.locks.hold(key), self.slots:
+            return self._handle(session_id, text, lang, channel, external_id, hint, sticky)
+
+    def _handle(self, session_id: str | None, text: str, lang: str | None, channel: str, external_id: str | None,
+                hint: str | None, sticky: bool) -> Reply:
         sess = self.conversations.open(session_id, channel, external_id)
         state: dict[str, Any] = dict(sess.state or {})
         chosen = state.get(CHOSEN_LANG)

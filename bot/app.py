@@ -59,6 +59,7 @@ HELP = {
           "/human talk to a legal adviser\n/cancel leave the form being filled\n/lang zh|en switch language\n"
           "/forget delete my conversation",
 }
+SEEN_UPDATES = 10_000  # webhook update ids remembered to drop a second delivery of the same update
 FORGOTTEN = {"zh": "已删除您在本聊天中的对话记录和填写中的表单。已提交的订单按承诺的期限保存。",
              "en": "Your conversation and any form being filled have been deleted. Orders you placed are kept for "
                    "the promised period."}
@@ -270,6 +271,10 @@ class TelegramBot:
         self.app = build_application(settings, runtime)
         self.poll_timeout = poll_timeout
         self.tasks: list[asyncio.Task[None]] = []
+        self.ready = False  # started: Telegram answered and polling (or the webhook) runs
+        self.last_error: str | None = None  # why the last start failed, while retrying
+        self._starter: asyncio.Task[None] | None = None
+        self._seen: dict[int, None] = {}  # the latest webhook update ids, oldest first
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value().encode() if secret else b""
 
@@ -281,17 +286,58 @@ class TelegramBot:
         """The X-Telegram-Bot-Api-Secret-Token header, compared in constant time."""
         return bool(self._secret) and hmac.compare_digest((given or "").encode(), self._secret)
 
-    async def feed(self, data: dict[str, Any]) -> None:
-        """One update posted to the webhook, queued for the application."""
+    async def feed(self, data: dict[str, Any]) -> bool:
+        """One update posted to the webhook, queued for the application; False for an update id already seen
+        (Telegram delivers again when an answer was slow, and a captured request may be replayed)."""
+        update_id = int(data["update_id"])
+        if update_id in self._seen:
+            log.info("telegram update %d delivered again: ignored", update_id)
+            return False
+        self._seen[update_id] = None
+        while len(self._seen) > SEEN_UPDATES:
+            self._seen.pop(next(iter(self._seen)))
         update = Update.de_json(data, self.app.bot)
         await self.app.update_queue.put(update)
+        return True
 
     async def start(self) -> None:
         try:
             await self._start()
         except BaseException:
-            await self.stop()  # a half-started bot (e.g. Telegram unreachable) leaves nothing running
+            await self._teardown()  # a half-started bot (e.g. Telegram unreachable) leaves nothing running
             raise
+        self.ready, self.last_error = True, None
+
+    async def start_or_retry(self) -> None:
+        """Start now when Telegram answers; otherwise log why and keep trying in the background (see
+        ``launch``): the API must serve even while Telegram is unreachable."""
+        try:
+            await self.start()
+        except Exception as exc:  # network errors, Telegram refusing the token …
+            self._failed(exc, 1.0)
+            self.launch(1.0)
+
+    def launch(self, first_delay_s: float = 1.0) -> None:
+        """Try to start in the background after 1, 2, 4 … seconds (at most QIFA_TELEGRAM_RETRY_MAX_S apart)
+        until Telegram answers."""
+        self._starter = asyncio.create_task(self._keep_starting(first_delay_s), name="qifa-telegram-start")
+
+    def _failed(self, exc: Exception, delay: float) -> None:
+        self.last_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        log.warning("telegram unreachable (%s); the API keeps serving, next try in %.0f s", self.last_error, delay)
+        self.app = build_application(self.settings, self.runtime)  # a fresh client for the next try
+
+    async def _keep_starting(self, delay: float) -> None:
+        while True:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.settings.telegram_retry_max_s)
+            try:
+                await self.start()
+            except Exception as exc:
+                self._failed(exc, delay)
+                continue
+            log.info("telegram reachable: the bot is running")
+            return
 
     async def _start(self) -> None:
         from bot.delivery import run_adviser_replies, run_advisers_group
@@ -312,6 +358,15 @@ class TelegramBot:
         log.info("telegram bot started (%s)", self.settings.telegram_mode)
 
     async def stop(self) -> None:
+        starter, self._starter = self._starter, None
+        if starter is not None:
+            starter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starter
+        await self._teardown()
+
+    async def _teardown(self) -> None:
+        self.ready = False
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:

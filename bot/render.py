@@ -102,7 +102,7 @@ def decode_payload(data: str, payloads: Payloads) -> str | Feedback | None:
     prefix, _, rest = data.partition(":")
     if prefix == CB_FEEDBACK:
         mid, _, vote = rest.partition(":")
-        if mid.isdigit() and vote in ("1", "-1"):
+        if mid.isascii() and mid.isdigit() and vote in ("1", "-1"):
             return Feedback(int(mid), int(vote))
         return None
     if not rest:
@@ -113,7 +113,7 @@ def decode_payload(data: str, payloads: Payloads) -> str | Feedback | None:
         return f"/order {rest}"
     if prefix in (CB_CATEGORY, CB_SCENARIO):
         names = _CATEGORY_NAMES if prefix == CB_CATEGORY else _SCENARIO_NAMES
-        if rest.isdigit() and int(rest) < len(names):
+        if rest.isascii() and rest.isdigit() and int(rest) < len(names):
             word = "category" if prefix == CB_CATEGORY else "scenario"
             return f"/{word} {names[int(rest)]}"
         return None

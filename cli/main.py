@@ -1,4 +1,4 @@
-"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users|sites|packs|purge|words``."""
+"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users|sites|packs|purge|words|backup|restore``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from cli import commands, packs, purge, serve, sites, users, words
+from cli import backup, commands, packs, purge, serve, sites, users, words
 from cli.errors import UserError
 
 
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     packs.add_parser(sub)
     purge.add_parser(sub)
     words.add_parser(sub)
+    backup.add_parser(sub)
     return p
 
 

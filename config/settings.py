@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     handoff_response_minutes: int = Field(default=30, ge=1)
     timezone: str = "Asia/Shanghai"
     order_retention_days: int = Field(default=365, ge=1)
+    max_concurrent_messages: int = Field(default=2, ge=1, le=256)
     conversation_retention_days: int = Field(default=180, ge=1)
 
     # optional LLM (OpenAI-compatible)
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base: str | None = None
     telegram_advisers_chat: int | None = None
+    telegram_retry_max_s: float = Field(default=60.0, gt=0, le=3600)
 
     @field_validator("timezone")
     @classmethod

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
@@ -52,6 +52,23 @@ class Database:
             raise
         finally:
             s.close()
+
+    @contextmanager
+    def exclusive(self, key: str) -> Iterator[None]:
+        """A lock on ``key`` shared by every process using this store: on PostgreSQL an advisory lock, held
+        on a connection of its own until the block ends. SQLite has no such lock: there the caller's
+        in-process lock is the whole guarantee (one server process per SQLite file)."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(hashtextextended(:k, 0))"), {"k": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(hashtextextended(:k, 0))"), {"k": key})
+                conn.commit()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -13,6 +13,7 @@ the other process's vectors otherwise).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +31,8 @@ from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
 from knowledge.tokens import query_terms, tokenize
 from knowledge.vectors import VectorStore
+
+log = logging.getLogger(__name__)
 
 Outcome = Literal["added", "replaced", "unchanged"]
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -100,6 +103,7 @@ class KnowledgeBase:
         self.embeddings = embeddings
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
+        self.vector_error: str | None = None  # set while the vector store fails (search falls back to BM25)
         self._checked = 0.0  # monotonic time of the last look at the version counter
         self._seen: str | None = None  # the last version this process built a snapshot at or wrote
         self._foreign = False  # another process wrote between two of ours: reopen the vector client
@@ -185,15 +189,27 @@ class KnowledgeBase:
             self.vectors.delete(stray)
         return len(stray)
 
-    def reembed_all(
-        self, on_total: Callable[[int], None] | None = None, on_embedded: Callable[[int], None] | None = None
-    ) -> int:
-        """Embed every stored chunk again (after the vector collection was rebuilt)."""
+    def repair(self) -> tuple[int, int]:
+        """Make the vector index match the chunk rows (SQL is the truth): delete stray vectors, embed chunks
+        that have none. Returns (removed, embedded)."""
+        removed = self.reconcile()
         with self.db.session() as s:
-            rows = s.execute(
+            known = sorted(s.scalars(select(KbChunk.id)))
+        missing = set(known) - self.vectors.existing(known)
+        if missing:
+            self.reembed_all(only=missing)
+        return removed, len(missing)
+
+    def reembed_all(
+        self, on_total: Callable[[int], None] | None = None, on_embedded: Callable[[int], None] | None = None,
+        only: set[str] | None = None,
+    ) -> int:
+        """Embed every stored chunk again (after the vector collection was rebuilt); ``only``: just those chunks."""
+        with self.db.session() as s:
+            rows = [r for r in s.execute(
                 select(KbChunk.id, KbChunk.document_id, KbChunk.locator, KbChunk.heading_path, KbChunk.text,
                        KbDocument.title).join(KbDocument)
-            ).all()
+            ).all() if only is None or r.id in only]
         if on_total:
             on_total(len(rows))
         for start in range(0, len(rows), 256):
@@ -292,8 +308,14 @@ class KnowledgeBase:
             bm = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
             bm = np.where(snap.active, bm, 0.0)
         if mode in ("hybrid", "dense"):
-            vec = self.embeddings.encode([query])[0] if vector is None else vector
-            for cid, sim in self.vectors.query(vec, min(n, POOL + snap.inactive)):
+            found = self._dense(query, min(n, POOL + snap.inactive), vector)
+            if found is None:  # the vector store is unavailable: keyword-only answers
+                if mode == "dense":
+                    return []
+                terms = query_terms(query)
+                bm = np.where(snap.active, snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms), 0.0)
+                mode = "bm25"
+            for cid, sim in found or []:
                 pos = snap.position.get(cid)
                 if pos is not None and snap.active[pos]:
                     dn[pos] = sim
@@ -312,6 +334,32 @@ class KnowledgeBase:
             {snap.ids[i]: float(bm[i]) for i in cand},
             {snap.ids[i]: float(dn[i]) for i in cand},
         )
+
+    def _dense(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[str, float]] | None:
+        """The vector store's nearest chunks, or None when it fails (logged once per outage; ``vector_error``
+        says why until a query succeeds again)."""
+        vec = self.embeddings.encode([query])[0] if vector is None else vector
+        try:
+            found = self.vectors.query(vec, k)
+        except Exception as exc:  # Chroma down, unreachable or corrupt: answer from keywords
+            if self.vector_error is None:
+                log.warning("vector store unavailable (%s: %s); answering with keyword search only",
+                            type(exc).__name__, str(exc)[:200])
+            self.vector_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            return None
+        if self.vector_error is not None:
+            log.warning("vector store available again")
+            self.vector_error = None
+        return found
+
+    def vector_status(self) -> str | None:
+        """None when the vector store answers; else why not (checked now, with a count)."""
+        try:
+            self.vectors.count()
+        except Exception as exc:
+            self.vector_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            return self.vector_error
+        return self.vector_error
 
     def _passages(self, ranked: list[tuple[str, float]], bm: dict[str, float], dn: dict[str, float]) -> list[Passage]:
         if not ranked:

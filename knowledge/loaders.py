@@ -109,7 +109,7 @@ def _docx(path: Path) -> str:
             continue
         if style.startswith("Heading"):
             level = style.removeprefix("Heading").strip()
-            lines.append("#" * (int(level) + 1 if level.isdigit() else 2) + " " + text)
+            lines.append("#" * (int(level) + 1 if level.isascii() and level.isdigit() else 2) + " " + text)
         elif style == "Title":
             lines.append("# " + text)
         else:

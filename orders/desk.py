@@ -80,6 +80,12 @@ class InvalidTransition(OrderError):
     code = "invalid_transition"
 
 
+class InvalidStatus(OrderError):
+    """A status name that is not one of ``STATUSES``."""
+
+    code = "invalid_status"
+
+
 class RatingRefused(OrderError):
     code = "rating_refused"
 
@@ -157,7 +163,7 @@ def parse_level(level: object) -> int:
         return level
     if isinstance(level, str):
         text = level.strip().lower()
-        if text.isdigit() and int(text) in RATING_LEVELS:
+        if text.isascii() and text.isdigit() and int(text) in RATING_LEVELS:
             return int(text)
         for value, (zh, en) in RATING_LEVELS.items():
             if text in (zh, en, en.replace(" ", "_")):
@@ -329,8 +335,7 @@ class OrderDesk:
     @staticmethod
     def _transition(o: Order, to: str, by: str, reason: str | None) -> None:
         if to not in STATUSES:
-            raise InvalidTransition(f"未知状态：{to}", f"unknown status '{to}'; one of: {', '.join(STATUSES)}",
-                                    "status")
+            raise InvalidStatus(f"未知状态：{to}", f"unknown status '{to}'; one of: {', '.join(STATUSES)}", "status")
         if to not in TRANSITIONS[o.status]:
             allowed = ", ".join(TRANSITIONS[o.status]) or "none (final)"
             raise InvalidTransition(

@@ -8,15 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from db.base import iso_utc
-from orders.desk import STATUSES, TRANSITIONS, OrderDesk, OrderError
+from orders.desk import STATUSES, TRANSITIONS, InvalidStatus, OrderDesk
 
 LIST_LIMIT = 500
-
-
-class InvalidStatus(OrderError):
-    """A status name that is not one of ``STATUSES``."""
-
-    code = "invalid_status"
 
 
 def list_orders(desk: OrderDesk, status: str | None = None, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:

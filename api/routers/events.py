@@ -31,7 +31,7 @@ RETRY_MS = 3000
 
 def _start(last_event_id: str | None, after: int) -> int:
     given = (last_event_id or "").strip()
-    if given.isdigit():
+    if given.isascii() and given.isdigit():  # "²".isdigit() is True, but int() refuses it
         if int(given) > INT64_MAX:
             raise RequestValidationError([{"type": "value_error", "loc": ("header", "last-event-id"),
                                            "msg": "number out of range (64-bit) / 数值超出范围"}])

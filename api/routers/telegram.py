@@ -21,6 +21,8 @@ async def telegram_webhook(request: Request) -> Response:
         raise HTTPException(404, "the Telegram bot is not running in webhook mode")
     if not bot.check_secret(request.headers.get(SECRET_HEADER)):
         raise HTTPException(403, "wrong or missing secret token")
+    if not bot.ready:  # still trying to reach Telegram: Telegram delivers the update again later
+        raise HTTPException(503, "the Telegram bot is starting")
     try:
         data = await request.json()
     except ValueError:

@@ -45,7 +45,7 @@ class Call:
 
 
 class BotApiEmulator:
-    def __init__(self, token: str = "123456:TEST-token") -> None:
+    def __init__(self, token: str = "123456:TEST-token", port: int = 0) -> None:
         self.token = token
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
@@ -54,7 +54,7 @@ class BotApiEmulator:
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1000)
         self._lock = threading.Condition()
-        self._server = _Server(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)

@@ -13,7 +13,7 @@ from composition import Runtime, build_runtime
 from config import Settings
 from db.models_orders import Order
 from knowledge.embeddings import QifaEmbeddings
-from orders.desk import InvalidRating, InvalidTransition, RatingRefused, UnknownOrder
+from orders.desk import InvalidRating, InvalidStatus, InvalidTransition, RatingRefused, UnknownOrder
 
 NUMBER = re.compile(r"QF-\d{8}-\d{4}")
 CODE = "91440300708461136T"  # Tencent's published code: a valid check character
@@ -223,7 +223,7 @@ def test_lifecycle_and_refused_transitions(runtime: Runtime) -> None:
     assert "不能变更为“已完成”" in err.value.zh and "cannot become completed" in err.value.en
     with pytest.raises(InvalidTransition, match="reason"):
         desk.change_status(order.id, "rejected", "顾问 王")
-    with pytest.raises(InvalidTransition, match="unknown status"):
+    with pytest.raises(InvalidStatus, match="unknown status"):  # a wrong name: 422, not a refused transition
         desk.change_status(order.id, "lost", "顾问 王")
     with pytest.raises(UnknownOrder):
         desk.change_status(order.id + 999, "accepted", "顾问 王")
