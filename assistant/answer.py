@@ -1,11 +1,16 @@
-"""Extractive answers: the best passages, quoted and numbered, with English labels for English replies."""
+"""Extractive answers without an LLM: first the one or two sentences that answer the question (the
+best-matching clauses of the top passages, by sentence-level scoring), quoted with their citation, then
+the supporting passages, numbered, each source once. English replies get English labels."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from assistant.reply import Citation
 from assistant.texts import t
+from knowledge.base import Passage
+from knowledge.tokens import query_terms
 
 QUOTE_CHARS = 260
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -68,14 +73,86 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
     return cut + "……"
 
 
-def extractive(citations: list[Citation], lang: str, shown: int = 3) -> str:
-    lines = [t("answer_intro", lang)]
-    if lang == "en" and citations:
-        lines.append(f"The most relevant source is {english_label(citations[0])}; the Chinese text is authoritative.")
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+LEAD_PASSAGES = 3
+SECOND_LEAD = 0.6  # a second sentence leads too when it scores at least this share of the best
+DENSE_PRIOR = 0.5  # a sentence scores (its terms) x (this + its passage's cosine similarity to the question)
+
+
+def sentences(text: str) -> list[str]:
+    return [m.group(0).strip() for m in _SENTENCE.finditer(text) if len(m.group(0).strip()) >= 6]
+
+
+def _score(sentence: str, weights: dict[str, float]) -> float:
+    """The weights of the query terms found in the sentence, a long sentence slightly discounted."""
+    return sum(w for term, w in weights.items() if term in sentence) / (1.0 + len(sentence) / 300)
+
+
+def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
+                   ) -> list[tuple[int, str]]:
+    """The (passage index, sentence) pairs that best answer the question: one, or two when close.
+
+    A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
+    candidate sentences (a term every candidate shares tells them apart no better than none), and a
+    sentence's score leans on its passage's dense similarity to the question."""
+    weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
+    cands = [(n, k, sent) for n, p in enumerate(passages[:LEAD_PASSAGES]) for k, sent in enumerate(sentences(p.text))]
+    if not cands:
+        return []
+    local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
+             for term, w in weights.items()}
+    scored: list[tuple[float, int, int, str]] = []
+    for n, k, sent in cands:
+        score = _score(sent, local) * (DENSE_PRIOR + passages[n].dense)
+        if score > 0:
+            scored.append((score, -n, -k, sent))
+    if not scored:
+        return [(cands[0][0], cands[0][2])]
+    scored.sort(reverse=True)
+    best = scored[0]
+    lead = [(-best[1], best[3])]
+    for cand in scored[1:]:
+        if cand[0] >= SECOND_LEAD * best[0] and cand[3] != best[3]:
+            lead.append((-cand[1], cand[3]))
+            break
+    return lead
+
+
+def unique_sources(citations: list[Citation]) -> list[Citation]:
+    """Each source once: a second chunk of the same article or the same guide section is dropped."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Citation] = []
+    for c in citations:
+        key = (c.title, c.locator)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def extractive(query: str, passages: list[Passage], lang: str, weights: dict[str, float] | None = None,
+               shown: int = 3) -> tuple[str, list[Citation]]:
+    """The reply body and the citations it numbers."""
+    citations = unique_sources([Citation.from_passage(p) for p in passages])
+    number = {(c.title, c.locator): n for n, c in enumerate(citations, start=1)}
+    lines: list[str] = []
+    last = -1
+    for idx, sent in lead_sentences(query, passages, weights):
+        p = passages[idx]
+        n = number[(p.title, p.locator)]
+        if n == last:  # a second sentence of the same source: no second label
+            lines[-1] += f"“{sent}”"
+            continue
+        c, last = citations[n - 1], n
+        label = english_label(c) if lang == "en" else c.label()
+        lines.append(f"[{n}] {label}：“{sent}”" if lang == "zh" else f"[{n}] {label}: “{sent}”")
+    if lang == "en" and lines:
+        lines.append("The Chinese text is authoritative.")
+    lines.append(t("answer_intro", lang))
     for n, c in enumerate(citations[:shown], start=1):
         label = english_label(c) if lang == "en" else c.label()
         lines.append(f"[{n}] {label}：{quote(c.snippet)}")
-    return "\n".join(lines)
+    return "\n".join(lines), citations
 
 
 def with_notice(body: str, citations: list[Citation], lang: str) -> str:

@@ -1,8 +1,10 @@
 """The engine every channel calls: ``Assistant.handle(session_id, message) -> Reply``.
 
-It knows nothing of Telegram or HTTP. Order: an open hand-off case silences it; commands from buttons;
-an order form in progress; dissatisfaction; then the router (menu / order / hand-off / out of scope)
-and finally the knowledge base, whose confidence decides between an answer and a hand-off.
+It knows nothing of Telegram or HTTP. Order: a waiting hand-off case (a short notice, or the withdrawal);
+commands from buttons; an order form in progress (a legal question in it is answered, then the form goes
+on); order tracking; then the router (precise rules, then the intent model) and, for questions, the
+knowledge base, whose answerability decides between an answer, "not covered" and a hand-off. When the
+intent model is unsure, the assistant answers only if the knowledge base clearly can, else asks.
 """
 
 from __future__ import annotations
@@ -14,35 +16,29 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
 from assistant.answer import extractive, with_notice
+from assistant.answerability import answerable, relevant
 from assistant.conversations import Conversations
 from assistant.guard import injected
+from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
 from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
 from assistant.ports import Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours
 from assistant.reply import Citation, Reply, Suggestion
-from assistant.router import Intent, classify, is_dissatisfied
+from assistant.router import Intent, Router
 from assistant.serial import SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
 from assistant.texts import t
 from config import Settings
 from knowledge.base import KnowledgeBase, Passage
 from knowledge.catalogue import Catalogue, Service
-from knowledge.tokens import is_english
+from knowledge.tokens import is_english, query_terms
 
 log = logging.getLogger(__name__)
 
-# Calibrated on eval/questions.jsonl over the 13 statutes + seed + shipped guides (see the issue notes).
-# Keyword scores are in units of the index's largest IDF (KnowledgeBase.keyword_scale), so the same
-# thresholds hold for a small knowledge base and a large one. Retrieval is trusted when the best keyword
-# score or the best cosine similarity reaches these:
-MIN_BM25 = 1.5
-MIN_DENSE = 0.45
-# Below them, a message still this close to the knowledge base is a legal question we cannot support
-# (-> an adviser); anything further away is out of scope (-> polite refusal).
-LEGAL_BM25 = 0.75
-LEGAL_DENSE = 0.30
 FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问|这个|该服务|what about|and |then |how about)", re.I)
 SERVICE_DETAIL = re.compile(r"(材料|流程|步骤|多久|时限|费用|收费|多少钱|怎么办|怎么申请|联系|部门|"
                             r"documents?|materials?|steps?|how long|fee|cost|contact|process)", re.I)
@@ -73,6 +69,7 @@ class Assistant:
         self.forms = forms
         self.llm = llm
         self.faq = faq  # curated answers, consulted before retrieval (see _faq_answer)
+        self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time
         # at most this many messages handled at once: the rest wait their turn instead of thrashing the CPU
         self.slots = threading.BoundedSemaphore(settings.max_concurrent_messages)
@@ -162,38 +159,78 @@ class Assistant:
     def _dispatch(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
         case = self.handoffs.active(sid)
         if case is not None:
-            ack = t("handoff_ack", lang, case=case.id) if self.handoffs.should_ack(case.id) else ""
-            return Reply(sid, ack, "handoff", handoff=case.brief())
+            return self._waiting(sid, case, text, lang, state)
         if text.startswith("/"):
             command = self._command(sid, text, lang, state)
             if command is not None:
                 return command
         if self.forms.active(state):
-            return self.forms.step(sid, text, lang, state)
-        if is_dissatisfied(text):
+            side = self._side_question(sid, text, lang, state)
+            return side if side is not None else self.forms.step(sid, text, lang, state)
+        tracked = self.forms.intercept(sid, text, lang, state)  # "我的订单进度" / "my orders" / "取消订单 QF-…"
+        if tracked is not None:
+            return tracked
+        last_service = self.catalogue.get(str(state.get("last_service") or ""))
+        if last_service is not None and SERVICE_DETAIL.search(text) and len(text) <= 30 and FOLLOW_UP.search(text):
+            return Reply(sid, service_detail(last_service, lang), "answer",  # "那需要什么材料？"
+                         suggestions=service_suggestions(last_service, lang), data={"services": [last_service.id]})
+        intent = self.router.classify(text)
+        if intent.route == "unhappy" and intent.sure and len(text) <= 40:
             state["unhappy"] = int(state.get("unhappy", 0)) + 1
             if state["unhappy"] >= 2:
                 return self._handoff(sid, "dissatisfied", lang, state, [])
             return self._fallback(sid, lang, key="dissatisfied")
         state["unhappy"] = 0
-        tracked = self.forms.intercept(sid, text, lang, state)  # "我的订单进度" / "my orders" / "取消订单 QF-…"
-        if tracked is not None:
-            return tracked
-        intent = classify(text)
         return self._route(sid, text, lang, state, intent)
 
+    def _waiting(self, sid: str, case: Case, text: str, lang: str, state: dict[str, Any]) -> Reply:
+        """A case waits for an adviser: never silent; the user can withdraw it and talk to the assistant."""
+        if self.router.wants_to_leave(text):
+            self.handoffs.withdraw(case.id)
+            body, suggestions = menu(self.catalogue, lang)
+            return Reply(sid, t("handoff_withdrawn", lang, case=case.id), "menu", suggestions=suggestions,
+                         data={"withdrawn": case.id})
+        full = self.handoffs.should_ack(case.id)
+        body = t("handoff_ack", lang, case=case.id) + " " + self._when(lang) if full else \
+            t("handoff_wait", lang, case=case.id)
+        return Reply(sid, body, "handoff", handoff=case.brief(), suggestions=[self._back_button(lang)])
+
+    def _side_question(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
+        """A legal question in the middle of an order form: answer it, then ask the form's question again."""
+        if text.startswith("/") or not self.forms.would_reject(text, state):
+            return None
+        intent = self.router.classify(text)
+        if intent.route != "answer" or not intent.sure:
+            return None
+        reply = self._answer(sid, text, lang, state, allow_handoff=False, vector=intent.vector)
+        if reply.route != "answer":
+            return None
+        reply.reply += f"\n\n{t('form_resume', lang)}\n{self.forms.resume(state)}"
+        return reply
+
     def _route(self, sid: str, text: str, lang: str, state: dict[str, Any], intent: Intent) -> Reply:
+        if not intent.sure:  # don't guess between routes: answer when the knowledge base can, else ask
+            reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
+            return reply if reply.route == "answer" else self._clarify(sid, lang)
         if intent.route == "menu":
             body, suggestions = menu(self.catalogue, lang)
             return Reply(sid, body, "menu", suggestions=suggestions)
-        if intent.route == "fallback":
-            return self._fallback(sid, lang)
+        if intent.route == "leave":  # nothing to leave: say who is talking
+            _, suggestions = menu(self.catalogue, lang)
+            return Reply(sid, t("bot_here", lang), "menu", suggestions=suggestions)
+        if intent.route == "fallback":  # out of scope, unless the knowledge base clearly has it
+            reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
+            return reply if reply.route == "answer" else self._fallback(sid, lang)
         if intent.route == "handoff":
-            passages = self.kb.search(text, k=self.settings.retrieval_top_k) if intent.reason == "high_risk" else []
+            passages = self._search(text, intent.vector) if intent.reason == "high_risk" else []
             return self._handoff(sid, intent.reason or "user_request", lang, state, passages)
         if intent.route == "order":
             return self._order(sid, text, lang, state)
-        return self._answer(sid, text, lang, state)
+        return self._answer(sid, text, lang, state, vector=intent.vector)
+
+    def _search(self, query: str, vector: np.ndarray | None) -> list[Passage]:
+        passages = self.kb.search(query, k=self.settings.retrieval_top_k, vector=vector)
+        return [p for p in passages if not injected(p.text)]  # a passage giving orders is no source
 
     # ---- routes ------------------------------------------------------------------------------------
     def _fallback(self, sid: str, lang: str, key: str = "fallback") -> Reply:
@@ -203,17 +240,41 @@ class Assistant:
     def _handoff(self, sid: str, reason: str, lang: str, state: dict[str, Any], passages: list[Passage]) -> Reply:
         case = self.handoffs.open(sid, reason, lang, [asdict(p) for p in passages])
         state["unhappy"] = 0
-        return Reply(sid, self.handoff_text(case, lang), "handoff", handoff=case.brief())
+        return Reply(sid, self.handoff_text(case, lang), "handoff", handoff=case.brief(),
+                     suggestions=[self._back_button(lang)])
 
-    def handoff_text(self, case: Case, lang: str, now: datetime | None = None) -> str:
+    def _low_confidence(self, sid: str, lang: str, state: dict[str, Any], passages: list[Passage]) -> Reply:
+        """Outside office hours, ask before handing off: leave a message for an adviser, or keep asking."""
+        now = datetime.now(UTC)
+        if self.hours.is_open(now):
+            return self._handoff(sid, "low_confidence", lang, state, passages)
+        state["pending_handoff"] = [asdict(p) for p in passages[:3]]
+        nxt = self.hours.next_opening(now).strftime("%Y-%m-%d %H:%M")
+        return Reply(sid, t("ask_first", lang, hours=self.hours.spec, next=nxt), "handoff",
+                     suggestions=[Suggestion(t("leave_message_label", lang), "/leave_message", "handoff"),
+                                  Suggestion(t("keep_asking_label", lang), "/bot", "bot")],
+                     data={"ask_first": True})
+
+    def _clarify(self, sid: str, lang: str) -> Reply:
+        return Reply(sid, t("clarify", lang), "fallback", data={"clarify": True}, suggestions=[
+            Suggestion(t("clarify_legal", lang), "/ask", "ask"),
+            Suggestion(t("clarify_order", lang), "/menu", "menu"),
+            Suggestion(t("clarify_human", lang), "/human", "handoff")])
+
+    @staticmethod
+    def _back_button(lang: str) -> Suggestion:
+        return Suggestion(t("back_label", lang), "/bot", "bot")
+
+    def _when(self, lang: str, now: datetime | None = None) -> str:
         now = now or datetime.now(UTC)
         if self.hours.is_open(now):
-            when = t("when_open", lang, hours=self.hours.spec, minutes=self.settings.handoff_response_minutes)
-        else:
-            nxt = self.hours.next_opening(now).strftime("%Y-%m-%d %H:%M")
-            when = t("when_closed", lang, hours=self.hours.spec, next=nxt)
+            return t("when_open", lang, hours=self.hours.spec, minutes=self.settings.handoff_response_minutes)
+        nxt = self.hours.next_opening(now).strftime("%Y-%m-%d %H:%M")
+        return t("when_closed", lang, hours=self.hours.spec, next=nxt)
+
+    def handoff_text(self, case: Case, lang: str, now: datetime | None = None) -> str:
         why = t(f"why_{case.reason}", lang) if f"why_{case.reason}" in _WHY else ""
-        return t("handoff", lang, why=why, case=case.id, when=when)
+        return t("handoff", lang, why=why, case=case.id, when=self._when(lang, now))
 
     def _order(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
         found = match_services(self.catalogue, text)
@@ -226,35 +287,47 @@ class Assistant:
         suggestions = [Suggestion(service_name(s, lang), f"/order {s.id}", "order") for s in found]
         return Reply(sid, "\n".join(lines), "order", suggestions=suggestions, data={"services": [s.id for s in found]})
 
-    def _answer(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
-        last_service = self.catalogue.get(str(state.get("last_service") or ""))
-        if last_service is not None and SERVICE_DETAIL.search(text) and len(text) <= 30 and FOLLOW_UP.search(text):
-            return Reply(sid, service_detail(last_service, lang), "answer",
-                         suggestions=service_suggestions(last_service, lang), data={"services": [last_service.id]})
+    def _answer(self, sid: str, text: str, lang: str, state: dict[str, Any], allow_handoff: bool = True,
+                strict: bool = False, vector: np.ndarray | None = None) -> Reply:
+        """Answer from the knowledge base when its passages address the question. ``strict`` (the intent
+        was unclear or out of scope) also asks dense and keyword search to agree. A curated FAQ that matches
+        closely comes first, right before retrieval (also when strict: curators write FAQs for refused questions)."""
         faq = self._faq_answer(sid, text, lang)
         if faq is not None:
             return faq
         query = text
         if FOLLOW_UP.search(text) and len(text) <= 30 and state.get("last_query"):
             query = f"{state['last_query']} {text}"
-        passages = self.kb.search(query, k=self.settings.retrieval_top_k)
-        passages = [p for p in passages if not injected(p.text)]  # a passage giving orders is no source
+        passages = self._search(query, vector if query == text else None)
         scale = self.kb.keyword_scale()
-        if not self._confident(passages, scale):
+        weights = self.kb.term_weights(query_terms(query))
+        verdict = answerable(passages, scale, weights, strict=strict, english=is_english(text))
+        if verdict != "yes":
             services = match_services(self.catalogue, text, limit=1)
-            if services:
+            if services and not strict:
                 return self._service_answer(sid, services[0], lang, state)
-            if self._legal(passages, scale):
-                return self._handoff(sid, "low_confidence", lang, state, passages)
-            return self._fallback(sid, lang)
+            if verdict == "off_topic" or not allow_handoff:
+                return self._fallback(sid, lang)
+            if verdict == "unaddressed":
+                return self._not_covered(sid, lang)
+            return self._low_confidence(sid, lang, state, passages)
         state["last_query"] = query
-        cards = [p for p in passages if p.kind == "service"]
+        shown = relevant(passages, scale)
+        cards = [p for p in shown if p.kind == "service"]
         if cards:
             state["last_service"] = cards[0].source.removeprefix("catalogue:")
-        citations = [Citation.from_passage(p) for p in passages]
+        citations = [Citation.from_passage(p) for p in shown]
         body = self.llm.write(text, citations, lang) if self.llm else None
-        return Reply(sid, with_notice(body or extractive(citations, lang), citations, lang), "answer",
-                     citations=citations, data={"writer": "llm" if body else "extractive"})
+        writer = "llm" if body else "extractive"
+        if body is None:
+            body, citations = extractive(query, shown, lang, weights)
+        return Reply(sid, with_notice(body, citations, lang), "answer", citations=citations,
+                     data={"writer": writer})
+
+    def _not_covered(self, sid: str, lang: str) -> Reply:
+        return Reply(sid, t("not_covered", lang), "fallback", data={"not_covered": True}, suggestions=[
+            Suggestion(t("clarify_human", lang), "/human", "handoff"),
+            Suggestion(t("clarify_order", lang), "/menu", "menu")])
 
     def _service_answer(self, sid: str, svc: Service, lang: str, state: dict[str, Any]) -> Reply:
         state["last_service"] = svc.id
@@ -270,16 +343,6 @@ class Assistant:
         return Reply(sid, with_notice(hit.answer, [cite], lang), "answer", citations=[cite],
                      data={"writer": "faq", "faq_id": hit.id})
 
-    @staticmethod
-    def _confident(passages: list[Passage], scale: float) -> bool:
-        return bool(passages) and (max(p.bm25 for p in passages) >= MIN_BM25 * scale
-                                   or max(p.dense for p in passages) >= MIN_DENSE)
-
-    @staticmethod
-    def _legal(passages: list[Passage], scale: float) -> bool:
-        return bool(passages) and (max(p.bm25 for p in passages) >= LEGAL_BM25 * scale
-                                   or max(p.dense for p in passages) >= LEGAL_DENSE)
-
     # ---- commands sent by buttons ------------------------------------------------------------------
     def _command(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
         name, _, arg = text[1:].partition(" ")
@@ -288,6 +351,14 @@ class Assistant:
             return self._route(sid, text, lang, state, Intent("menu"))
         if name in ("human", "adviser", "人工"):
             return self._handoff(sid, "user_request", lang, state, [])
+        if name == "bot":  # no hand-off waits (that is handled before commands): the assistant is here
+            state.pop("pending_handoff", None)
+            return self._route(sid, text, lang, state, Intent("leave"))
+        if name == "ask":
+            return Reply(sid, t("clarify_legal_prompt", lang), "menu")
+        if name == "leave_message":
+            passages = [Passage(**p) for p in state.pop("pending_handoff", None) or []]
+            return self._handoff(sid, "low_confidence", lang, state, passages)
         if name in ("category", "scenario"):
             listing = category_listing(self.catalogue, arg, lang)
             if listing is not None:

@@ -1,8 +1,10 @@
-"""``qifa eval``: retrieval hit@1 / hit@5 / MRR per search mode, and route accuracy with a confusion table."""
+"""``qifa eval``: retrieval hit@1 / hit@5 / MRR per search mode, route accuracy with a confusion table, and
+whether an answer case's key fact is in the reply's first two sentences (what a reader sees first)."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,15 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]+")
+_WORDS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+
+
+def first_sentences(reply: str, n: int = 2) -> str:
+    """The reply's first ``n`` sentences (split at 。！？!? and line ends; a closing quote is no sentence)."""
+    return " ".join([p for p in _SENTENCE_END.split(reply) if _WORDS.search(p)][:n])
+
+
 def _rank(texts: list[str], expect: list[str]) -> int | None:
     for i, t in enumerate(texts):
         if any(e in t for e in expect):
@@ -62,10 +73,17 @@ def run_eval(rt: Any, cases: list[Case], modes: list[str]) -> dict[str, Any]:
                                      "mrr": round(rr / n, 3), "misses": misses}
     confusion: dict[str, dict[str, int]] = {r: dict.fromkeys(ROUTES, 0) for r in ROUTES}
     wrong: list[dict[str, str]] = []
+    lead_hits, lead_misses = 0, []
     for c in cases:
         reply = rt.assistant.handle(None, c.message, lang=None, channel="eval")
         rt.conversations.delete(reply.session_id)
         got = reply.route
+        if c.expect_any and c.expect_route == "answer":
+            head = first_sentences(reply.reply)
+            if any(e in head for e in c.expect_any):
+                lead_hits += 1
+            else:
+                lead_misses.append({"id": c.id, "message": c.message, "expect": c.expect_any, "head": head[:160]})
         if c.expect_route in confusion:
             confusion[c.expect_route][got] += 1
         if got != c.expect_route:
@@ -73,6 +91,9 @@ def run_eval(rt: Any, cases: list[Case], modes: list[str]) -> dict[str, Any]:
     correct = sum(confusion[r][r] for r in ROUTES)
     report["routing"] = {"accuracy": round(correct / max(len(cases), 1), 3), "confusion": confusion,
                          "wrong": wrong}
+    lead_cases = sum(1 for c in cases if c.expect_any and c.expect_route == "answer")
+    report["key_fact_first_two"] = {"cases": lead_cases, "rate": round(lead_hits / max(lead_cases, 1), 3),
+                                    "misses": lead_misses}
     return report
 
 
@@ -96,4 +117,8 @@ def format_report(r: dict[str, Any]) -> str:
         lines.append(f"  {exp:15s} " + " ".join(f"{row[g]:8d}" for g in ROUTES))
     for w in rt["wrong"]:
         lines.append(f"  wrong {w['id']}: {w['message']} (expected {w['expected']}, got {w['got']})")
+    kf = r["key_fact_first_two"]
+    lines.append(f"key fact in the reply's first two sentences ({kf['cases']} answer cases): {kf['rate']:.3f}")
+    for m in kf["misses"]:
+        lines.append(f"  not first {m['id']}: {m['message']} (want {m['expect']}; head {m['head']})")
     return "\n".join(lines)

@@ -42,7 +42,7 @@ class Citation:
 class Suggestion:
     label: str
     message: str  # what the channel sends back when the user picks it
-    kind: str = "message"  # message | service | order | details
+    kind: str = "message"  # message | service | order | details | bot (leave a hand-off) | handoff | ask | menu
 
 
 @dataclass

@@ -30,10 +30,12 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "handoff": {
         "zh": "{why}已为您转接人工法律顾问（工单号 {case}）。{when}\n请准备：企业名称、联系人和电话、事情经过，"
-        "以及相关合同、通知书、处罚决定书等材料。顾问接手前，我不会再自动回复这个对话。",
+        "以及相关合同、通知书、处罚决定书等材料。等待期间您的消息都会转给顾问；"
+        "发送“取消人工”可撤回并继续向我提问。",
         "en": "{why}A human legal adviser will take over (case {case}). {when}\nPlease have ready: the "
         "enterprise's name, a contact person and phone number, what happened, and related contracts, "
-        "notices or decisions. Until the adviser replies I will not answer automatically in this chat.",
+        "notices or decisions. While you wait, your messages go to the adviser; send \"back to the assistant\" to "
+        "withdraw the request and keep asking me.",
     },
     "why_user_request": {"zh": "好的，", "en": "Sure. "},
     "why_high_risk": {
@@ -57,6 +59,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "已收到，您的消息已转给法律顾问（工单号 {case}），请耐心等待回复。",
         "en": "Received. Your message has been passed to the legal adviser (case {case}); please wait for the reply.",
     },
+    "handoff_wait": {
+        "zh": "已转给法律顾问（工单号 {case}），请稍候。发送“取消人工”可返回机器人。",
+        "en": "Passed to the legal adviser (case {case}); please wait. Send \"back to the assistant\" to return.",
+    },
+    "handoff_withdrawn": {
+        "zh": "已撤回转人工请求（工单号 {case}），我继续为您服务。请直接输入问题，或从下方选择服务。",
+        "en": "Your request for an adviser (case {case}) is withdrawn; I am here again. Type your question or "
+        "pick a service below.",
+    },
+    "bot_here": {
+        "zh": "您正在与智能助手企法通对话，请直接输入问题，或从下方选择服务。",
+        "en": "You are talking with the qifa assistant. Type your question or pick a service below.",
+    },
+    "back_label": {"zh": "返回机器人", "en": "Back to the assistant"},
+    "ask_first": {
+        "zh": "知识库中没有找到足够可靠的依据来回答这个问题。现在是非工作时间（服务时间 {hours}），"
+        "您可以给法律顾问留言（{next} 起回复），也可以换个说法继续问我。",
+        "en": "I could not find a reliable enough source for this question. It is outside office hours "
+        "({hours}): leave a message for an adviser (replies from {next}), or keep asking me.",
+    },
+    "leave_message_label": {"zh": "给顾问留言", "en": "Leave a message for an adviser"},
+    "keep_asking_label": {"zh": "继续提问", "en": "Keep asking"},
+    "clarify": {
+        "zh": "我不太确定您的意思。您是想：",
+        "en": "I am not sure what you mean. Would you like to:",
+    },
+    "clarify_legal": {"zh": "咨询法律问题", "en": "Ask a legal question"},
+    "clarify_order": {"zh": "预约服务", "en": "Book a service"},
+    "clarify_human": {"zh": "转人工", "en": "Talk to an adviser"},
+    "clarify_legal_prompt": {
+        "zh": "请直接输入您的法律问题，例如“试用期最长可以约定多久？”",
+        "en": "Please type your legal question, e.g. \"How long can a probation period be?\"",
+    },
+    "not_covered": {
+        "zh": "知识库里没有直接回答这个问题的条文。我能依据的是：劳动用工、公司治理、行政处罚与复议、"
+        "行政许可、外商投资、个人信息保护、调解、公证、律师服务等法律法规和本县涉企服务。"
+        "您可以换个说法再问，或转人工由法律顾问解答。",
+        "en": "The knowledge base has no provision that answers this directly. It covers employment, company "
+        "governance, administrative penalties and reconsideration, licensing, foreign investment, personal "
+        "information, mediation, notarisation, lawyers and the county's services for enterprises. Rephrase "
+        "the question, or ask for an adviser.",
+    },
+    "form_resume": {"zh": "—— 继续填写预约信息 ——", "en": "—— Back to your booking ——"},
     "order_intro": {
         "zh": "可以为您办理以下服务：",
         "en": "I can arrange this service for you:",
@@ -66,8 +111,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "You may want one of these services; please choose:",
     },
     "answer_intro": {
-        "zh": "根据知识库中的相关规定：",
-        "en": "Here is what the relevant provisions say (quoted in the original Chinese):",
+        "zh": "相关规定原文：",
+        "en": "The provisions it rests on (quoted in the original Chinese):",
     },
     "privacy": {
         "zh": "个人信息说明：为解答问题、办理预约和转接法律顾问，我们会保存您在本对话中发送的消息、"

@@ -1,7 +1,7 @@
 """Benchmark: the 13 statutes + the seed report.
 
 1. Ingest them into a fresh data dir (through ``ingest.pipeline.ingest``): seconds, chunks/s.
-2. Retrieval latency over ~40 questions of eval/questions.jsonl after 5 warm-up queries, 5 rounds:
+2. Retrieval latency over ~40 questions of eval/tune.jsonl after 5 warm-up queries, 5 rounds:
    ``kb.search(q, k=5)`` hybrid, bm25-only, dense-only, and the full ``assistant.handle(None, q)``.
 3. PASS/FAIL against the targets: hybrid median < 50 ms and ``handle`` median < 50 ms; ingest < 60 s.
 

@@ -4,7 +4,7 @@ qifa:      ``ingest.pipeline.ingest`` into a fresh data dir (chunks/s), hybrid `
 baseline:  plain LangChain ``langchain_chroma.Chroma`` with the same embedder (``rt.kb.embeddings``) over the
            same chunk texts read back from qifa's SQL store, indexed with ``add_texts`` in batches (chunks/s),
            ``similarity_search(q, k=5)`` p50/p95; run in the same process, queries interleaved with qifa's.
-quality:   hit@5 (a returned passage contains any ``expect_any`` string) on the cases of eval/questions.jsonl
+quality:   hit@5 (a returned passage contains any ``expect_any`` string) on the cases of eval/tune.jsonl
            whose expected strings occur in the 13 statutes.
 memory:    VmRSS after each stage and the process peak (VmHWM).
 

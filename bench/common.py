@@ -25,7 +25,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-QUESTIONS = REPO / "eval" / "questions.jsonl"
+QUESTIONS = REPO / "eval" / "tune.jsonl"
 
 if str(REPO) not in sys.path:  # allow `python bench/x.py` without the editable install on sys.path
     sys.path.insert(0, str(REPO))

@@ -176,17 +176,20 @@ def stats(args: argparse.Namespace) -> int:
 def evaluate(args: argparse.Namespace) -> int:
     from assistant.evaluation import format_report, load_cases, run_eval
 
-    path = Path(args.file) if args.file else Path("eval/questions.jsonl")
-    try:
-        cases = load_cases(path)
-    except (OSError, ValueError) as exc:
-        raise UserError(f"cannot read question set {path}: {exc}") from exc
+    paths = {"file": Path(args.file)} if args.file else {"tune": Path("eval/tune.jsonl"),
+                                                         "test": Path("eval/test.jsonl")}
+    sets = {}
+    for part, path in paths.items():
+        try:
+            sets[part] = load_cases(path)
+        except (OSError, ValueError) as exc:
+            raise UserError(f"cannot read question set {path}: {exc}") from exc
     rt = _runtime()
     modes = ["bm25", "dense", "hybrid"] if args.mode == "all" else [args.mode]
-    report = run_eval(rt, cases, modes)
+    reports = {part: run_eval(rt, cases, modes) for part, cases in sets.items()}
     rt.close()
     if args.json:
-        _print_json(report)
+        _print_json(reports["file"] if args.file else reports)
     else:
-        print(format_report(report))
+        print("\n\n".join(f"== {part}: {paths[part]} ==\n{format_report(r)}" for part, r in reports.items()))
     return 0

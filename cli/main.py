@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=commands.stats)
 
     ev = sub.add_parser("eval", help="measure retrieval and routing on a question set")
-    ev.add_argument("file", nargs="?", help="JSONL question set (default: eval/questions.jsonl)")
+    ev.add_argument("file", nargs="?", help="JSONL question set (default: both eval/tune.jsonl and eval/test.jsonl)")
     ev.add_argument("--mode", choices=["hybrid", "bm25", "dense", "all"], default="all")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.set_defaults(func=commands.evaluate)

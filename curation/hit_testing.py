@@ -2,20 +2,21 @@
 would answer it, and the route the engine would take — the tool staff use to find why an answer was wrong.
 
 The route is worked out from the router's classification and the engine's published confidence thresholds
-(``assistant.engine.MIN_BM25`` …); the conversation's state (a form in progress, an open case, a follow-up) is
-not taken into account, since a hit test has no conversation."""
+(``assistant.answerability``) in the engine's decision order (issue 11); the conversation's state (a form in
+progress, an open case, a follow-up) is not taken into account, since a hit test has no conversation."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from assistant.engine import LEGAL_BM25, LEGAL_DENSE, MIN_BM25, MIN_DENSE
-from assistant.router import classify
+from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, MIN_BM25, MIN_DENSE, answerable
+from assistant.router import Router
 from assistant.services import match_services
 from curation.faq import FaqBook
 from knowledge.base import KnowledgeBase
 from knowledge.catalogue import Catalogue
+from knowledge.tokens import is_english, query_terms
 
 
 @dataclass
@@ -33,7 +34,8 @@ class HitTest:
         return asdict(self)
 
 
-def hit_test(kb: KnowledgeBase, faqs: FaqBook, catalogue: Catalogue, query: str, k: int = 10) -> HitTest:
+def hit_test(kb: KnowledgeBase, faqs: FaqBook, catalogue: Catalogue, router: Router, query: str,
+             k: int = 10) -> HitTest:
     passages = kb.search(query, k=k)
     scale = kb.keyword_scale()
     rows = [{"rank": n, "document_id": p.document_id, "title": p.title, "locator": p.locator, "status": p.status,
@@ -41,23 +43,33 @@ def hit_test(kb: KnowledgeBase, faqs: FaqBook, catalogue: Catalogue, query: str,
              "dense": p.dense, "text": p.text[:400]} for n, p in enumerate(passages, start=1)]
     thresholds = {"min_keyword": MIN_BM25, "min_dense": MIN_DENSE, "legal_keyword": LEGAL_BM25,
                   "legal_dense": LEGAL_DENSE, "keyword_scale": round(scale, 4)}
-    intent = classify(query)
+    intent = router.classify(query)
     hit = faqs.match(query)
     faq = {"id": hit.id, "question": hit.question, "score": hit.score} if hit else None
-    route, reason = intent.route, intent.reason or ""
-    if intent.route == "answer":
-        best_kw = max((p.bm25 for p in passages), default=0.0)
-        best_dense = max((p.dense for p in passages), default=0.0)
-        if hit is not None:
-            reason = "faq"
-        elif passages and (best_kw >= MIN_BM25 * scale or best_dense >= MIN_DENSE):
-            reason = "retrieval"
-        elif match_services(catalogue, query, limit=1):
-            reason = "service_card"
-        elif passages and (best_kw >= LEGAL_BM25 * scale or best_dense >= LEGAL_DENSE):
-            route, reason = "handoff", "low_confidence"
-        else:
-            route, reason = "fallback", "out_of_scope"
-    intent_name = getattr(intent, "name", None)
-    probability = getattr(intent, "probability", None)
-    return HitTest(query, route, reason or route, intent_name, probability, faq, rows, thresholds)
+    route, reason = _route(kb, catalogue, query, passages, scale, intent.route, intent.reason, intent.sure,
+                           hit is not None)
+    probability = intent.probability if intent.intent is not None else None
+    return HitTest(query, route, reason, intent.intent, probability, faq, rows, thresholds)
+
+
+def _route(kb: KnowledgeBase, catalogue: Catalogue, query: str, passages: list[Any], scale: float, route: str,
+           reason: str | None, sure: bool, faq: bool) -> tuple[str, str]:
+    """The engine's order (``Assistant._route`` then ``_answer``) without a conversation."""
+    if sure and route not in ("answer", "fallback"):
+        return route, reason or route  # menu, order, handoff (user_request / high_risk), unhappy, leave
+    strict = not sure or route == "fallback"
+    if faq:
+        return "answer", "faq"
+    verdict = answerable(passages, scale, kb.term_weights(query_terms(query)), strict=strict,
+                         english=is_english(query))
+    if verdict == "yes":
+        return "answer", "retrieval"
+    if match_services(catalogue, query, limit=1) and not strict:
+        return "answer", "service_card"
+    if not sure:
+        return "fallback", "clarify"
+    if strict or verdict == "off_topic":
+        return "fallback", "out_of_scope"
+    if verdict == "unaddressed":
+        return "fallback", "not_covered"
+    return "handoff", "low_confidence"

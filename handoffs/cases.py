@@ -14,6 +14,7 @@ from db.models_chat import ChatSession, Handoff
 
 ACK_EVERY = timedelta(minutes=3)
 OPEN_STATUSES = ("open", "assigned")
+WITHDRAWN_NOTE = "withdrawn: 用户撤回了转人工请求 / the user withdrew the request"
 
 
 @dataclass
@@ -78,6 +79,17 @@ class Handoffs:
                 h.last_ack_at = now
                 return True
             return False
+
+    def withdraw(self, case_id: int) -> CaseInfo | None:
+        """The user no longer waits: close the case as withdrawn (None when it was already closed)."""
+        with self.db.session() as s:
+            h = s.get(Handoff, case_id)
+            if h is None or h.status not in OPEN_STATUSES:
+                return None
+            now = utcnow()
+            h.status, h.closed_at, h.updated_at, h.note = "closed", now, now, WITHDRAWN_NOTE
+            s.flush()
+            return CaseInfo.from_row(h)
 
     def get(self, case_id: int) -> CaseInfo | None:
         with self.db.session() as s:

@@ -312,7 +312,9 @@ class KnowledgeBase:
             "keyword_vocabulary": len(snap.bm25.vocab),
         }
 
-    def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Passage]:
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid", vector: np.ndarray | None = None,
+               ) -> list[Passage]:
+        """``vector``: the query's embedding when the caller already has it (it is not computed twice)."""
         query = query.strip()
         if not query:
             return []
@@ -328,7 +330,7 @@ class KnowledgeBase:
             bm = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
             bm = np.where(snap.active, bm, 0.0)
         if mode in ("hybrid", "dense"):
-            found = self._dense(query, min(n, POOL + snap.inactive))
+            found = self._dense(query, min(n, POOL + snap.inactive), vector)
             if found is None:  # the vector store is unavailable: keyword-only answers
                 if mode == "dense":
                     return []
@@ -355,10 +357,10 @@ class KnowledgeBase:
             {snap.ids[i]: float(dn[i]) for i in cand},
         )
 
-    def _dense(self, query: str, k: int) -> list[tuple[str, float]] | None:
+    def _dense(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[str, float]] | None:
         """The vector store's nearest chunks, or None when it fails (logged once per outage; ``vector_error``
         says why until a query succeeds again)."""
-        vec = self.embeddings.encode([query])[0]
+        vec = self.embeddings.encode([query])[0] if vector is None else vector
         try:
             found = self.vectors.query(vec, k)
         except Exception as exc:  # Chroma down, unreachable or corrupt: answer from keywords
@@ -461,6 +463,12 @@ class KnowledgeBase:
                     version=version,
                 )
             return self._snapshot
+
+    def term_weights(self, terms: list[str]) -> dict[str, float]:
+        """Each term's IDF in the keyword index, in units of ``keyword_scale`` (0 for an unknown term)."""
+        snap, scale = self._snap(), self.keyword_scale()
+        return {t: float(snap.bm25.idf[snap.bm25.vocab[t]]) / scale if t in snap.bm25.vocab else 0.0
+                for t in terms}
 
     def keyword_scale(self) -> float:
         """The largest IDF a term can have in this index: BM25 scores in these units compare across

@@ -228,8 +228,17 @@ def _prose(lines: list[str]) -> list[tuple[str, str, str]]:
 
 
 def _lead(text: str, limit: int = 30) -> str:
-    first = re.split(r"[。！？,，:：；\n]", text, maxsplit=1)[0]
-    return first[:limit]
+    """The text's first phrase as a label: never cut inside a word, never with a bracket left open."""
+    first = re.split(r"[。！？,，:：；\n]", text, maxsplit=1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit]
+    if re.match(r"[A-Za-z0-9]", first[limit]):  # inside a Latin word: back to its start
+        cut = re.sub(r"[A-Za-z0-9'-]+$", "", cut)
+    for opening, closing in (("（", "）"), ("(", ")"), ("《", "》"), ("“", "”")):
+        if cut.rfind(opening) > cut.rfind(closing):
+            cut = cut[: cut.rfind(opening)]
+    return cut.rstrip(" -—·、") + "…"
 
 
 def _pack(units: list[str], limit: int) -> list[str]:

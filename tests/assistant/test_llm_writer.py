@@ -18,7 +18,6 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import Field
 
-from assistant.answer import extractive
 from assistant.llm import SYSTEM, LlmWriter
 from assistant.reply import Citation
 from assistant.texts import t
@@ -85,7 +84,7 @@ def test_a_good_llm_answer_citing_a_retrieved_passage_is_used(make_rt: MakeRunti
     assert reply.route == "answer" and reply.data["writer"] == "llm"
     assert reply.reply.startswith(written + "\n\n出处：\n")
     assert reply.reply.endswith(t("notice", "zh"))
-    assert not reply.reply.startswith(t("answer_intro", "zh"))
+    assert t("answer_intro", "zh") not in reply.reply
     expected = [(c.source, c.locator) for c in citations_for(rt, QUESTION)]
     assert [(c.source, c.locator) for c in reply.citations] == expected
     assert len(model.received) == 1
@@ -121,8 +120,7 @@ def test_an_llm_answer_citing_anything_not_retrieved_or_nothing_falls_back_to_ex
     reply = rt.assistant.handle(None, QUESTION)
     assert len(model.received) == 1, "the model was asked"
     assert reply.route == "answer" and reply.data["writer"] == "extractive"
-    body = extractive(reply.citations, "zh")
-    assert reply.reply.startswith(body + "\n\n出处：\n")
+    assert reply.reply.startswith("[1] 《") and "\n\n出处：\n" in reply.reply  # the extractive answer
     assert "模型写的答案" not in reply.reply
     assert reply.reply.endswith(t("notice", "zh"))
 
@@ -135,7 +133,7 @@ def test_a_model_that_times_out_falls_back_to_extractive(make_rt: MakeRuntime,
         reply = rt.assistant.handle(None, QUESTION)
     assert model.calls == 1
     assert reply.route == "answer" and reply.data["writer"] == "extractive" and reply.citations
-    assert reply.reply.startswith(t("answer_intro", "zh")) and reply.reply.endswith(t("notice", "zh"))
+    assert t("answer_intro", "zh") in reply.reply and reply.reply.endswith(t("notice", "zh"))
     assert "TimeoutError" in caplog.text
 
 
@@ -190,7 +188,7 @@ def test_markup_in_a_passage_is_passed_as_defused_data(make_rt: MakeRuntime, tmp
 
     # the model ignored the rules and cited nothing: its text is thrown away
     assert reply.data["writer"] == "extractive"
-    assert not reply.reply.startswith("我是海盗") and reply.reply.startswith(t("answer_intro", "zh"))
+    assert not reply.reply.startswith("我是海盗") and t("answer_intro", "zh") in reply.reply
 
 
 def test_a_passage_giving_orders_is_never_sent_to_the_model(make_rt: MakeRuntime, tmp_path: Path) -> None:

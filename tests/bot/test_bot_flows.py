@@ -187,6 +187,23 @@ async def test_human_handoff_then_adviser_reply_arrives_marked(bot: TelegramBot,
     assert closed == CLOSED_NOTICE["zh"] and not closed.startswith(ADVISER_MARK)
 
 
+async def test_the_back_to_the_assistant_button_withdraws_a_handoff(bot: TelegramBot, emulator: BotApiEmulator,
+                                                                   rt: Runtime) -> None:
+    user = User(emulator)
+    [notice] = await user.say("转人工")
+    assert "返回机器人" in str(notice.get("reply_markup"))  # the way back is offered at once
+    sid = rt.conversations.open(None, "telegram", str(CHAT)).id
+    case = rt.handoffs.active(sid)
+    assert case is not None
+    [waiting] = await user.say("还要等多久？")  # never silent while the case waits
+    assert waiting["text"].startswith(HANDOFF_MARK) and f"工单号 {case.id}" in waiting["text"]
+    [back] = await user.press(waiting, "返回机器人")
+    assert "已撤回转人工请求" in back["text"]
+    assert rt.handoffs.active(sid) is None
+    [answer] = await user.say("试用期最长可以约定多久？")
+    assert "试用期" in answer["text"] and not answer["text"].startswith(HANDOFF_MARK)
+
+
 async def test_advisers_group_gets_the_case_and_a_reply_there_reaches_the_enterprise(
         rt: Runtime, data_dir: Path, emulator: BotApiEmulator) -> None:
     bot = await running(bot_settings(data_dir, emulator, telegram_advisers_chat=ADVISERS), rt)

@@ -352,9 +352,13 @@ def test_eval_reports_retrieval_figures(qifa, prepared, tmp_path: Path) -> None:
     assert figures["hit@1"] == figures["hit@5"] == figures["mrr"] == 0.75  # e4 is in a repealed document
     assert [m["id"] for m in figures["misses"]] == ["e4"]
     assert 0.0 <= report["routing"]["accuracy"] <= 1.0
+    lead = report["key_fact_first_two"]  # answer cases whose key fact is in the reply's first two sentences
+    assert lead["cases"] == 4 and 0.0 <= lead["rate"] <= 1.0
+    assert len(lead["misses"]) == round(4 * (1 - lead["rate"]))
 
     code, out, _ = run("eval", str(cases), "--mode", "bm25")
     assert code == 0
+    assert "key fact in the reply's first two sentences (4 answer cases)" in out
     assert any(line.split() == ["bm25", "0.750", "0.750", "0.750"] for line in out.splitlines())
 
     code, _, err = run("eval", str(tmp_path / "missing.jsonl"), "--mode", "bm25")
@@ -370,7 +374,7 @@ def test_the_installed_module_runs_as_a_subprocess(prepared, tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
     env.update(QIFA_DATA_DIR=str(data), QIFA_SHIPPED_KNOWLEDGE="false")
     done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "ask", "对行政复议决定不服，还能去法院起诉吗？", "--json"],
+        [sys.executable, "-m", "cli.main", "ask", "行政复议的结果我们不认可，能再到法院去告吗？", "--json"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     assert done.returncode == 0, done.stderr

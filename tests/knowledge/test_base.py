@@ -193,7 +193,7 @@ def test_renaming_the_newest_version_reactivates_the_older_one(runtime, corpus: 
     [
         ("试用期最长能约定多久？", LABOUR_TITLE, "第四条"),
         ("公司的法定代表人由谁担任？", "中华人民共和国公司法", "第二条"),
-        ("对行政复议决定不服，还能去法院起诉吗？", "中华人民共和国行政复议法", "第三条"),
+        ("行政复议的结果我们不认可，能再到法院去告吗？", "中华人民共和国行政复议法", "第三条"),
         ("公司违法解除劳动合同要付多少赔偿金？", LABOUR_TITLE, "第七条"),
     ],
 )
@@ -357,9 +357,9 @@ def test_questions_on_the_real_labour_contract_law(runtime, shared_dir: Path) ->
     assert (report.added, report.failed) == (1, 0)
     assert report.chunks >= 98
     cases = {
-        "劳动合同里必须写明哪些条款？": "劳动合同应当具备以下条款",
-        "员工入职两个月了还没签书面劳动合同，公司有什么风险？": "二倍的工资",
-        "经济补偿金怎么计算？": "每满一年支付一个月工资",
+        "签劳动合同时，合同里一定要有哪些内容？": "劳动合同应当具备以下条款",
+        "用工超过一个月还没跟员工订立书面劳动合同，用人单位要承担什么责任？": "二倍的工资",
+        "辞退员工的经济补偿按什么标准算？": "每满一年支付一个月工资",
     }
     for question, expected in cases.items():
         hits = runtime.kb.search(question, k=5)

@@ -1,0 +1,66 @@
+"""Does the knowledge base answer this question? Retrieval confidence, key-term coverage and agreement.
+
+Keyword scores are in units of the index's largest IDF (``KnowledgeBase.keyword_scale``), so the same
+thresholds hold for a small knowledge base and a large one. Calibrated on eval/tune.jsonl only.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from knowledge.base import Passage
+
+# Retrieval is trusted when the best keyword score or the best cosine similarity reaches these:
+MIN_BM25 = 1.5
+MIN_DENSE = 0.45
+# Below them, a message still this close to the knowledge base is a legal question we cannot support
+# (-> an adviser); anything further away is out of scope. Passages under this floor are never shown.
+LEGAL_BM25 = 0.75
+LEGAL_DENSE = 0.30
+# Share (by IDF) of the question's Chinese key terms that the top passages must contain.
+MIN_COVERAGE = 0.4
+COVERAGE_PASSAGES = 3
+
+Verdict = Literal["yes", "unaddressed", "unsure", "off_topic"]
+
+
+def _cjk(term: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in term)
+
+
+def coverage(weights: dict[str, float], passages: list[Passage]) -> float | None:
+    """Share (by IDF weight) of the question's Chinese key terms, with their statute wording, found in the
+    top passages; None when the question has no Chinese term the index knows (an English question is
+    checked by the agreement of dense and keyword search)."""
+    terms = {t: w for t, w in weights.items() if _cjk(t) and w > 0}
+    if not terms:
+        return None
+    text = " ".join(f"{p.title} {p.heading_path} {p.text}" for p in passages[:COVERAGE_PASSAGES])
+    return sum(w for t, w in terms.items() if t in text) / sum(terms.values())
+
+
+def answerable(passages: list[Passage], scale: float, weights: dict[str, float], strict: bool = False,
+               english: bool = False) -> Verdict:
+    """``yes``: answer; ``unaddressed``: retrieval found text but it does not address the question;
+    ``unsure``: close to the knowledge base but too weak to answer (an adviser's question);
+    ``off_topic``: far from everything the knowledge base holds."""
+    if not passages:
+        return "off_topic"
+    bm, dn = max(p.bm25 for p in passages), max(p.dense for p in passages)
+    confident = bm >= MIN_BM25 * scale or dn >= MIN_DENSE
+    legal = bm >= LEGAL_BM25 * scale or dn >= LEGAL_DENSE
+    if not confident:
+        return "unsure" if legal else "off_topic"
+    agree = bm >= LEGAL_BM25 * scale and dn >= LEGAL_DENSE  # dense and keyword search both see it
+    if strict and not agree:
+        return "unsure"
+    share = None if english else coverage(weights, passages)  # English: glossary terms are too loose a test
+    if share is None:
+        return "yes" if agree or dn >= MIN_DENSE else "unaddressed"
+    return "yes" if share >= MIN_COVERAGE else "unaddressed"
+
+
+def relevant(passages: list[Passage], scale: float) -> list[Passage]:
+    """The passages worth showing: the best one, and every other one above the relevance floor."""
+    return [p for n, p in enumerate(passages)
+            if n == 0 or p.bm25 >= LEGAL_BM25 * scale or p.dense >= LEGAL_DENSE]

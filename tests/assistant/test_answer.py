@@ -1,0 +1,102 @@
+"""The extractive answer: the sentences that answer come first, quoted with their source; each source once;
+passages under the relevance floor are not shown; labels are never cut inside a word."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import extractive, lead_sentences, sentences, unique_sources
+from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, answerable, coverage, relevant
+from assistant.reply import Citation
+from knowledge.base import Passage
+from knowledge.chunking import _lead
+
+LAW = "中华人民共和国劳动合同法"
+ART19 = ("第十九条 劳动合同期限三个月以上不满一年的，试用期不得超过一个月；劳动合同期限一年以上不满三年的，"
+         "试用期不得超过二个月；三年以上固定期限和无固定期限的劳动合同，试用期不得超过六个月。"
+         "同一用人单位与同一劳动者只能约定一次试用期。")
+ART20 = "第二十条 劳动者在试用期的工资不得低于本单位相同岗位最低档工资或者劳动合同约定工资的百分之八十。"
+
+
+def passage(text: str, locator: str, title: str = LAW, bm25: float = 10.0, dense: float = 0.6,
+            chunk: str = "") -> Passage:
+    return Passage(chunk or f"{title}:{locator}:{len(text)}", "doc", title, "law.md", locator, "", text,
+                   "2012-12-28", "现行有效", "law", 0.5, bm25, dense)
+
+
+def test_sentences_split_at_sentence_and_clause_ends() -> None:
+    assert sentences("甲。乙乙乙乙乙乙；丙丙丙丙丙丙！")[0] == "乙乙乙乙乙乙；"  # too short a piece is no sentence
+    assert len(sentences(ART19)) == 4
+
+
+def test_the_sentence_that_answers_leads_even_from_a_later_passage() -> None:
+    ps = [passage(ART20, "第二十条"), passage(ART19, "第十九条")]
+    weights = {"劳动合同": 0.4, "期限": 0.3, "三年": 0.6, "试用期": 0.6, "不得超过": 0.3}
+    lead = lead_sentences("三年期限的劳动合同试用期不得超过多久", ps, weights)
+    assert any("三年以上固定期限" in s for _, s in lead)
+
+
+def test_an_extractive_answer_starts_with_the_quoted_sentence_and_cites_each_source_once() -> None:
+    ps = [passage(ART19, "第十九条", chunk="a"), passage(ART19, "第十九条", chunk="b"), passage(ART20, "第二十条")]
+    body, citations = extractive("试用期最长多久，三年合同", ps, "zh")
+    first = body.splitlines()[0]
+    assert first.startswith(f"[1] 《{LAW}》第十九条（2012-12-28）：“") and "试用期" in first
+    assert [c.locator for c in citations] == ["第十九条", "第二十条"]  # the same article is not cited twice
+    assert body.count(f"[1] 《{LAW}》第十九条") <= 2  # once in the lead, once above its passage
+
+
+def test_an_english_answer_uses_english_labels() -> None:
+    body, _ = extractive("How long can a probation period be? 试用期", [passage(ART19, "第十九条")], "en")
+    assert body.startswith("[1] Labour Contract Law of the PRC, Article 19 (2012-12-28)")
+    assert "The Chinese text is authoritative." in body
+
+
+def test_unique_sources_keeps_the_first_of_each_title_and_place() -> None:
+    c = [Citation(LAW, "x", "第一条", "a", 1.0), Citation(LAW, "x", "第一条", "b", 0.9),
+         Citation(LAW, "x", "第二条", "c", 0.8)]
+    assert [x.snippet for x in unique_sources(c)] == ["a", "c"]
+
+
+def test_passages_under_the_relevance_floor_are_not_shown() -> None:
+    scale = 10.0
+    strong = passage(ART19, "第十九条", bm25=20.0, dense=0.6)
+    weak = passage(ART20, "第二十条", bm25=LEGAL_BM25 * scale / 2, dense=LEGAL_DENSE / 2)
+    assert relevant([strong, weak], scale) == [strong]
+    assert relevant([weak], scale) == [weak]  # the best passage is always kept
+
+
+def test_answerability_needs_the_question_s_key_terms_in_the_passages() -> None:
+    ps = [passage(ART19, "第十九条", bm25=30.0, dense=0.6)]
+    scale = 10.0
+    assert answerable(ps, scale, {"试用期": 0.6, "劳动合同": 0.4}) == "yes"
+    # confident retrieval that does not contain what was asked: a lost business licence
+    assert answerable(ps, scale, {"营业执照": 0.5, "遗失": 0.8, "补办": 0.8}) == "unaddressed"
+    assert coverage({"hello": 1.0}, ps) is None  # English terms: judged by dense/keyword agreement instead
+
+
+@pytest.mark.parametrize(("bm25", "dense", "verdict"),
+                         [(30.0, 0.6, "yes"), (9.0, 0.35, "unsure"), (1.0, 0.1, "off_topic")])
+def test_answerability_by_retrieval_strength(bm25: float, dense: float, verdict: str) -> None:
+    assert answerable([passage(ART19, "第十九条", bm25=bm25, dense=dense)], 10.0, {"试用期": 1.0}) == verdict
+
+
+def test_strict_answerability_wants_dense_and_keyword_search_to_agree() -> None:
+    keyword_only = [passage(ART19, "第十九条", bm25=30.0, dense=LEGAL_DENSE / 2)]
+    assert answerable(keyword_only, 10.0, {"试用期": 1.0}) == "yes"
+    assert answerable(keyword_only, 10.0, {"试用期": 1.0}, strict=True) == "unsure"
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("公证办理代办（Notarisation on the entity's behalf）：在窗口代为受理", "公证办理代办…"),
+    ("Pujiang County plans an order-style list of legal services for enterprises", "Pujiang County plans an…"),
+    ("短标题：正文", "短标题"),
+])
+def test_a_label_is_never_cut_inside_a_word_or_a_bracket(text: str, label: str) -> None:
+    assert _lead(text) == label
+
+
+def test_the_first_two_sentences_of_a_reply_skip_a_closing_quote() -> None:
+    from assistant.evaluation import first_sentences
+
+    assert first_sentences("[1] 甲：“乙乙。”\n丙丙。丁丁。") == "[1] 甲：“乙乙 丙丙"
+    assert first_sentences("第一句。第二句！第三句？") == "第一句 第二句"

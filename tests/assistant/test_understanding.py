@@ -1,0 +1,160 @@
+"""Understanding that generalises: behaviour classes through the intent model and the few precise rules.
+
+Every phrasing here is in neither eval part (eval/tune.jsonl, eval/test.jsonl) nor in the intent examples;
+the assertion is on the class of behaviour (20 ways of asking for a person -> hand-off), not one question."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.intents import INTENTS, MIN_EXAMPLES, IntentExamplesError, IntentModel, load_examples
+from assistant.router import LARGE_AMOUNT_YUAN, Router, amounts, large_amount
+from knowledge.embeddings import QifaEmbeddings
+
+REPO = Path(__file__).resolve().parents[2]
+
+ASK_FOR_PERSON = [
+    "能帮我接通一位真人顾问吗", "我想直接和律师通个电话", "请让你们的工作人员来处理", "有没有老师能亲自回复我",
+    "机器说不清楚，我要跟人谈", "麻烦转一下人工坐席", "找个懂法律的人跟我聊聊", "可以安排专人跟进我的问题吗",
+    "我希望由法律顾问本人答复", "你们的律师在吗，我想咨询他", "帮我叫一下值班的顾问", "我不要自动回复，要真人",
+    "Could a real adviser get in touch with me?", "I'd like to chat with one of your lawyers",
+    "Please put me through to a member of staff", "Is there a human I can speak to?",
+    "can someone from the bureau call me", "get a lawyer on the line for me",
+    "I prefer talking to an actual person", "connect me to your legal team please",
+]
+LEGAL_QUESTIONS = [  # including the kinds the keyword router refused or misrouted
+    "员工旷工三天，公司可以做什么？", "帮我算一下经济补偿金是多少", "公司的股票能质押吗",
+    "因为下雨导致工期延误，算不算不可抗力？", "试用期六个月对不对", "没有用人单位盖章的合同有效吗",
+    "Our human resources department wants to know how to handle an employee's sick leave",
+    "营业执照丢了要去哪里补", "商标快到期了，续展要多长时间", "股东会没开就做的决议有效吗",
+    "员工在试用期内被证明不符合录用条件，可以直接辞退吗", "外籍员工的劳动合同有什么特别要求",
+    "公司想给员工发股权激励，需要注意什么", "Can we make staff work on public holidays?",
+    "what happens if we pay wages late", "电子合同有法律效力吗", "行政机关没收我们的设备合法吗",
+    "个人信息保护法对员工监控有什么要求", "挂靠资质经营会被处罚吗", "合作方违约了，违约金最多能要多少",
+]
+OUT_OF_SCOPE = [
+    "周末杭州会下雪吗", "给我编个睡前故事", "推荐一款好用的手机", "今晚吃火锅还是烧烤", "帮我翻译这句英文歌词",
+    "猜个谜语吧", "Which team won the match on Sunday?", "suggest a name for my puppy",
+    "how many calories are in an apple", "茅台股价明天会涨吗", "教我折纸飞机", "最近有什么好听的歌",
+]
+GREETINGS_AND_MENU = [
+    "你好啊", "哈喽，有人吗", "您好，麻烦问一下你们都管些什么", "这里可以办些什么事情", "你们能为企业提供什么",
+    "good afternoon", "hi, what is this service?", "What are you able to help me with?",
+]
+ORDERS = [
+    "我们想约个时间请律师过来体检一下公司的合同", "帮我报名下个月的法治讲座", "想办理一个合同公证，请帮忙安排",
+    "请替我们申请一次调解", "帮忙预约一下涉外法律咨询", "Could you book us a session on labour compliance?",
+    "We want to arrange a mediation with our supplier", "please sign us up for the legal health check",
+]
+HIGH_RISK = [
+    "工人在流水线上被压断了手，家属要求赔偿上百万", "老板昨晚被警察带走了", "检察院说我们公司涉嫌诈骗",
+    "对方律师函说要起诉我们，这官司我们能赢吗", "我们的厂房失火烧死了人", "Our director has been arrested for fraud",
+    "Do we stand a chance of winning against the tax bureau in court?", "合伙人把公司账上的钱全转走了，想冻结他的资产",
+]
+DISSATISFIED = ["你说的跟我问的不是一回事", "这个回复没有任何帮助", "看了半天还是没明白", "that answer is no use to me"]
+NOT_DISSATISFIED = ["试用期六个月对不对", "没有用人单位盖章的合同有效吗", "合同里违约金写得不对怎么办"]
+
+
+@pytest.fixture(scope="module")
+def router(embeddings: QifaEmbeddings, tmp_path_factory: pytest.TempPathFactory) -> Router:
+    return Router(IntentModel(embeddings, tmp_path_factory.mktemp("intents")))
+
+
+def eval_messages() -> set[str]:
+    found: set[str] = set()
+    for name in ("tune.jsonl", "test.jsonl"):
+        for line in (REPO / "eval" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                found.add(json.loads(line)["message"])
+    return found
+
+
+def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
+    ours = (ASK_FOR_PERSON + LEGAL_QUESTIONS + OUT_OF_SCOPE + GREETINGS_AND_MENU + ORDERS + HIGH_RISK
+            + DISSATISFIED + NOT_DISSATISFIED)
+    examples = {e for group in load_examples().values() for e in group}
+    assert not set(ours) & eval_messages()
+    assert not set(ours) & examples
+
+
+@pytest.mark.parametrize(("phrasings", "route", "reason", "least"), [
+    (ASK_FOR_PERSON, "handoff", "user_request", 0.9),
+    (LEGAL_QUESTIONS, "answer", None, 0.9),
+    (OUT_OF_SCOPE, "fallback", "out_of_scope", 0.9),
+    (GREETINGS_AND_MENU, "menu", None, 0.85),
+    (ORDERS, "order", None, 0.85),
+    (HIGH_RISK, "handoff", "high_risk", 0.85),
+], ids=["person", "legal", "out-of-scope", "menu", "order", "high-risk"])
+def test_each_behaviour_class_is_recognised(router: Router, phrasings: list[str], route: str, reason: str | None,
+                                            least: float) -> None:
+    got = [router.classify(p) for p in phrasings]
+    right = [p for p, i in zip(phrasings, got, strict=True) if i.route == route and i.reason == reason]
+    wrong = {p: (i.route, i.reason, round(i.probability, 2)) for p, i in zip(phrasings, got, strict=True)
+             if p not in right}
+    assert len(right) >= least * len(phrasings), wrong
+
+
+def test_a_request_for_a_person_is_never_taken_for_out_of_scope(router: Router) -> None:
+    assert all(router.classify(p).route != "fallback" for p in ASK_FOR_PERSON)
+
+
+def test_ordinary_questions_are_not_complaints(router: Router) -> None:
+    assert all(router.classify(p).route == "unhappy" for p in DISSATISFIED)
+    assert all(router.classify(p).route != "unhappy" for p in NOT_DISSATISFIED)
+
+
+@pytest.mark.parametrize("text", ["取消人工", "返回机器人", "back to the assistant", "/bot", "不用人工了"])
+def test_leaving_a_handoff_is_a_rule(router: Router, text: str) -> None:
+    assert router.classify(text).route == "leave" and router.wants_to_leave(text)
+
+
+def test_leaving_in_other_words_is_recognised_by_the_model(router: Router) -> None:
+    for text in ("我不想等顾问了，继续问你吧", "forget the adviser, I'll keep asking you"):
+        assert router.wants_to_leave(text), text
+    assert not router.wants_to_leave("顾问什么时候回复我？")
+
+
+@pytest.mark.parametrize(("text", "large"), [
+    ("800万", True), ("99万", False), ("100.5万", True), ("1亿", True), ("50万元", False), ("3 million", True),
+    ("0.5 million", False), ("第800条", False), ("5000元", False), ("合同金额 200 万", True),
+    ("对方要赔两千万", True), ("欠款一百五十万", True), ("九十九万", False), ("三亿元的项目", True),
+    ("罚了五万", False), ("2000000元", True), ("一千万 yuan", True),
+])
+def test_large_amounts_in_digits_and_chinese_numerals(text: str, large: bool) -> None:
+    assert LARGE_AMOUNT_YUAN == 1_000_000
+    assert large_amount(text) is large, amounts(text)
+
+
+def test_a_large_amount_and_an_explicit_request_win_over_the_model(router: Router) -> None:
+    assert (router.classify("合同纠纷涉及两千万，怎么写起诉状").route, router.classify("两千万").reason) == (
+        "handoff", "high_risk")
+    assert router.classify("转人工，顺便问下试用期多久").reason == "user_request"
+
+
+def test_the_examples_cover_every_intent_with_enough_variety() -> None:
+    examples = load_examples()
+    assert set(examples) == set(INTENTS)
+    for intent, group in examples.items():
+        assert len(group) >= MIN_EXAMPLES, intent
+        assert any(not e.isascii() for e in group) and any(e.isascii() for e in group), intent  # zh and en
+
+
+def test_a_broken_examples_file_is_reported_by_name(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("intent: nonsense\nexamples: [a]\n", encoding="utf-8")
+    with pytest.raises(IntentExamplesError, match=r"bad\.yaml"):
+        load_examples(tmp_path)
+    (tmp_path / "bad.yaml").write_text("intent: greeting\nexamples: [hi, hello]\n", encoding="utf-8")
+    with pytest.raises(IntentExamplesError, match="at least 40"):
+        load_examples(tmp_path)
+
+
+def test_the_fitted_model_is_cached_by_the_examples_hash(embeddings: QifaEmbeddings, tmp_path: Path) -> None:
+    first = IntentModel(embeddings, tmp_path)
+    cached = list(tmp_path.glob("intents-*.npz"))
+    assert len(cached) == 1
+    again = IntentModel(embeddings, tmp_path)  # loads the cache: the same probabilities
+    for text in ("转人工", "试用期多久", "讲个笑话"):
+        assert again.predict(text).probabilities == first.predict(text).probabilities
