@@ -1,7 +1,8 @@
 """The review queue: questions the assistant did not serve well — it refused (fallback), handed off for low
 confidence, or got a 👎 — grouped by similarity, each group with one action: add an FAQ, link to a document, or
 dismiss; and the hand-offs an adviser marked "the assistant should have answered". A decided question leaves the
-queue. (Adding an example phrasing to an intent waits for the intent examples of issue 11.)
+queue. (Adding an example phrasing to an intent is not offered: issue 11's examples are shipped content in
+knowledge/content/intents/ and its threshold is calibrated on them; an "intent" action is refused with 422.)
 
 Groups: the same words after normalisation, then greedily by embedding similarity >= GROUP_SIMILARITY."""
 
