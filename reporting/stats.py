@@ -4,7 +4,9 @@
 - the route mix of the assistant's replies; the 👍/👎 counts and the share of 👍;
 - self-service resolution: conversations that got an answer with no 👎 and no hand-off, among those in which
   the enterprise wrote anything;
-- hand-offs: waiting time to the first adviser message (wall-clock minutes) against the promised response time;
+- hand-offs: waiting time to the first adviser message in office minutes (``handoffs.OfficeHours``: a case
+  opened on Friday evening and answered on Monday morning waited only the office minutes in between), against
+  the promised response time, which is counted in office minutes too; the wall-clock minutes are given beside;
 - orders by service and by status; 好差评 ratings (1-5); the most frequent questions.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +23,7 @@ from db import Database
 from db.models_chat import ChatMessage, ChatSession, Handoff
 from db.models_orders import Order
 from db.models_sites import Site
+from handoffs.office_hours import OfficeHours
 from reporting.period import Period
 
 TOP_QUESTIONS = 10
@@ -39,7 +43,7 @@ def _minutes(values: list[float]) -> dict[str, float | None]:
             "max": round(max(values), 1)}
 
 
-def compute_stats(db: Database, period: Period, promise_minutes: int) -> dict[str, Any]:
+def compute_stats(db: Database, period: Period, promise_minutes: int, hours: OfficeHours) -> dict[str, Any]:
     lo, hi = period.bounds()
     with db.session() as s:
         sites = {sid: name for sid, name in s.execute(select(Site.id, Site.name))}
@@ -97,11 +101,14 @@ def compute_stats(db: Database, period: Period, promise_minutes: int) -> dict[st
     first_reply: dict[str, list[Any]] = defaultdict(list)
     for a in adviser_msgs:
         first_reply[a.session_id].append(a.created_at)
-    waits: list[float] = []
+    waits: list[float] = []  # office minutes
+    walls: list[float] = []  # wall-clock minutes
     for h in handoffs:
         later = [t for t in first_reply.get(h.session_id, []) if t >= h.created_at]
         if later:
-            waits.append((min(later) - h.created_at).total_seconds() / 60)
+            start, end = h.created_at.replace(tzinfo=UTC), min(later).replace(tzinfo=UTC)
+            waits.append(hours.minutes_open_between(start, end))
+            walls.append((end - start).total_seconds() / 60)
     within = sum(1 for w in waits if w <= promise_minutes)
 
     by_service: dict[str, Counter[str]] = defaultdict(Counter)
@@ -123,7 +130,8 @@ def compute_stats(db: Database, period: Period, promise_minutes: int) -> dict[st
                          "rate": round(len(resolved) / len(started), 3) if started else None},
         "handoffs": {"total": len(handoffs), "answered": len(waits), "promise_minutes": promise_minutes,
                      "within_promise": within, "within_promise_rate": round(within / len(waits), 3) if waits else None,
-                     "first_response_minutes": _minutes(waits),
+                     "first_response_minutes": _minutes(waits), "minutes": "office",
+                     "first_response_wall_minutes": _minutes(walls),
                      "by_reason": dict(sorted(Counter(h.reason for h in handoffs).items()))},
         "orders": {"total": len(orders),
                    "by_service": {k: dict(sorted(v.items())) for k, v in sorted(by_service.items())},

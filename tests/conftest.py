@@ -4,12 +4,15 @@ writer of small fixture documents (statutes in the corpus's Markdown shape, guid
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from composition import Runtime, build_runtime
 from config import Settings, get_settings
 from knowledge.embeddings import QifaEmbeddings, UseEmbeddings, make_embeddings
@@ -211,3 +214,49 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"the shared folder beside the repository ({SHARED.resolve()}) is absent")
     return SHARED.resolve()
+
+
+# ------------------------------------------------------------------ staff: accounts, API tokens, console logins
+
+STAFF_PW = "staff-pass-1"
+STAFF = (("wang", "adviser"), ("chen", "curator"), ("root", "admin"))
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@pytest.fixture
+def staff_api(runtime: Runtime) -> Iterator[TestClient]:
+    """The API over ``runtime`` with an adviser (wang), a curator (chen) and an administrator (root)."""
+    for name, role in STAFF:
+        runtime.accounts.add(name, role, STAFF_PW)
+    with TestClient(create_app(runtime=runtime)) as c:
+        yield c
+
+
+@pytest.fixture
+def staff_console(runtime: Runtime) -> Iterator[TestClient]:
+    """The same, for the console's pages: redirects are not followed (tests look at them)."""
+    for name, role in STAFF:
+        runtime.accounts.add(name, role, STAFF_PW)
+    with TestClient(create_app(runtime=runtime), follow_redirects=False) as c:
+        yield c
+
+
+def bearer(client: TestClient, name: str) -> dict[str, str]:
+    """The Authorization header of a staff member's API token."""
+    r = client.post("/api/v1/auth/token", data={"username": name, "password": STAFF_PW})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def csrf_of(html: str) -> str:
+    m = _CSRF.search(html)
+    assert m, html
+    return m.group(1)
+
+
+def console_login(client: TestClient, name: str) -> str:
+    """Log in through the console's form; returns where the login sends the staff member."""
+    page = client.get("/console/login")
+    r = client.post("/console/login", data={"username": name, "password": STAFF_PW, "csrf": csrf_of(page.text)})
+    assert r.status_code == 303, r.text
+    return str(r.headers["location"])

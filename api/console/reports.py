@@ -39,7 +39,7 @@ def dashboard(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, start: 
         period = Period.parse(start, end, rt.settings.timezone)
     except PeriodError as exc:
         err, period = str(exc), Period.parse("", "", rt.settings.timezone)
-    stats = compute_stats(rt.db, period, rt.settings.handoff_response_minutes)
+    stats = compute_stats(rt.db, period, rt.settings.handoff_response_minutes, rt.advisers.hours)
     return page(request, "dashboard.html", {"staff": login_.staff, "csrf": login_.csrf, "s": stats, "err": err,
                                             "route_labels": ROUTE_LABELS})
 

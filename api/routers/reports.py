@@ -26,7 +26,8 @@ def period_of(rt: Any, start: str, end: str) -> Period:
 def stats(rt: RuntimeDep, staff: Curator, start: From = "",
           end: To = "") -> dict[str, Any]:
     """The dashboard's figures for the days ``from``..``to`` (both included; default: the last 30 days)."""
-    return compute_stats(rt.db, period_of(rt, start, end), rt.settings.handoff_response_minutes)
+    return compute_stats(rt.db, period_of(rt, start, end), rt.settings.handoff_response_minutes,
+                         rt.advisers.hours)
 
 
 CSV: dict[int | str, dict[str, Any]] = {

@@ -3,45 +3,36 @@ in effect at once (the public catalogue, the engine's service card, another proc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from conftest import bearer, console_login, csrf_of
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from composition import Runtime, build_runtime
 from config import Settings
 from knowledge.embeddings import QifaEmbeddings
 
-PW = "staff-pass-1"
 SID = "contract-review"
 
 
 @pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    for name, role in (("wang", "adviser"), ("chen", "curator"), ("root", "admin")):
-        runtime.accounts.add(name, role, PW)
-    with TestClient(create_app(runtime=runtime)) as c:
-        yield c
+def client(staff_api: TestClient) -> TestClient:
+    return staff_api
 
-
-def auth(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/v1/auth/token", data={"username": name, "password": PW})
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def test_roles(client: TestClient) -> None:
     assert client.patch(f"/api/v1/services/{SID}", json={"fee": "免费"}).status_code == 401
-    adviser = auth(client, "wang")
+    adviser = bearer(client, "wang")
     assert client.patch(f"/api/v1/services/{SID}", json={"fee": "免费"}, headers=adviser).status_code == 403
-    assert client.delete(f"/api/v1/services/{SID}/edits", headers=auth(client, "wang")).status_code == 403
+    assert client.delete(f"/api/v1/services/{SID}/edits", headers=bearer(client, "wang")).status_code == 403
 
 
 def test_an_edit_takes_effect_at_once_everywhere_and_can_be_undone(client: TestClient, runtime: Runtime,
                                                                     settings: Settings,
                                                                     embeddings: QifaEmbeddings) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     seed = client.get(f"/api/v1/services/{SID}").json()
     r = client.patch(f"/api/v1/services/{SID}", headers=curator,
                      json={"fee": "免费（2027 年起）", "time_limit": "三个工作日",
@@ -57,7 +48,7 @@ def test_an_edit_takes_effect_at_once_everywhere_and_can_be_undone(client: TestC
         assert other.catalogue.get(SID).fee == "免费（2027 年起）"  # type: ignore[union-attr]
     finally:
         other.close()
-    log = client.get("/api/v1/audit", headers=auth(client, "root")).json()
+    log = client.get("/api/v1/audit", headers=bearer(client, "root")).json()
     assert log[0]["action"] == "service.edit" and log[0]["before"]["fee"] == seed["fee"]
     assert log[0]["after"]["fee"] == "免费（2027 年起）"
 
@@ -74,33 +65,27 @@ def test_an_edit_takes_effect_at_once_everywhere_and_can_be_undone(client: TestC
 def test_edits_that_break_the_schema_are_refused_and_change_nothing(client: TestClient, body: dict[str, Any],
                                                                     field: str) -> None:
     seed = client.get(f"/api/v1/services/{SID}").json()
-    r = client.patch(f"/api/v1/services/{SID}", headers=auth(client, "chen"), json=body)
+    r = client.patch(f"/api/v1/services/{SID}", headers=bearer(client, "chen"), json=body)
     assert r.status_code == 422, r.text
     assert field in [f["field"] for f in r.json()["error"]["fields"]]
     assert client.get(f"/api/v1/services/{SID}").json() == seed
-    assert client.get("/api/v1/audit", headers=auth(client, "root")).json() == []
+    assert client.get("/api/v1/audit", headers=bearer(client, "root")).json() == []
 
 
 def test_unknown_service(client: TestClient) -> None:
-    r = client.patch("/api/v1/services/no-such", headers=auth(client, "chen"), json={"fee": "x"})
+    r = client.patch("/api/v1/services/no-such", headers=bearer(client, "chen"), json={"fee": "x"})
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_service"
-    assert client.delete("/api/v1/services/no-such/edits", headers=auth(client, "chen")).status_code == 404
-    assert client.patch(f"/api/v1/services/{SID}", headers=auth(client, "chen"), json=[1]).status_code == 422
+    assert client.delete("/api/v1/services/no-such/edits", headers=bearer(client, "chen")).status_code == 404
+    assert client.patch(f"/api/v1/services/{SID}", headers=bearer(client, "chen"), json=[1]).status_code == 422
 
 
 def test_the_console_form_edits_every_field_and_refuses_a_broken_one(client: TestClient, runtime: Runtime) -> None:
-    import re
-
-    page = client.get("/console/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert token
-    client.post("/console/login", data={"username": "chen", "password": PW, "csrf": token.group(1)})
+    console_login(client, "chen")
     form_page = client.get("/console/services", params={"edit": SID}).text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form_page)
-    assert csrf and 'name="form_fields"' in form_page and 'name="requires_adviser"' in form_page
+    assert 'name="form_fields"' in form_page and 'name="requires_adviser"' in form_page
     svc = runtime.catalogue.get(SID)
     assert svc is not None
-    data: dict[str, Any] = {"csrf": csrf.group(1)}
+    data: dict[str, Any] = {"csrf": csrf_of(form_page)}
     for name, value in svc.model_dump().items():
         if isinstance(value, tuple):
             data[name] = "\n".join(value)

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import LABOUR_2012, LABOUR_TITLE, REPEALED, REPEALED_TITLE, Docs, statute_text
+from conftest import LABOUR_2012, LABOUR_TITLE, REPEALED, REPEALED_TITLE, STAFF, STAFF_PW, Docs, statute_text
 from live_server import live_server
 
 from api.app import create_app
@@ -23,14 +23,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--disable-quic"]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
-PW = "staff-pass-1"
 QUESTION = "企业多久组织一次防爆演练？"
 
 
 @pytest.fixture
 def base_url(runtime: Runtime) -> Iterator[str]:
-    runtime.accounts.add("chen", "curator", PW)
-    runtime.accounts.add("wang", "adviser", PW)
+    for name, role in STAFF:
+        runtime.accounts.add(name, role, STAFF_PW)
     with live_server(create_app(runtime=runtime)) as url:
         yield url
 
@@ -59,7 +58,7 @@ def open_page(browser: Any, errors: list[str], width: int = 1280) -> Any:
 def log_in(page: Any, base_url: str, name: str = "chen") -> None:
     page.goto(f"{base_url}/console/login")
     page.fill("input[name=username]", name)
-    page.fill("input[name=password]", PW)
+    page.fill("input[name=password]", STAFF_PW)
     page.click("button[type=submit]")
     page.wait_for_load_state()
 
@@ -102,7 +101,7 @@ def test_upload_ask_repeal_ask_again(base_url: str, browser: Any, tmp_path: Path
 
 
 def make_activity(base_url: str) -> None:
-    token = httpx.post(f"{base_url}/api/v1/auth/token", data={"username": "wang", "password": PW}).json()
+    token = httpx.post(f"{base_url}/api/v1/auth/token", data={"username": "wang", "password": STAFF_PW}).json()
     adviser = {"Authorization": f"Bearer {token['access_token']}"}
     asked = (("劳动合同期限三年的，试用期最长多久？", 1), ("经济补偿怎么计算？", -1), ("试用期工资有什么规定？", 1))
     for q, vote in asked:

@@ -7,12 +7,11 @@ from __future__ import annotations
 import io
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import COMPANY, COMPANY_TITLE, REPEALED, REPEALED_TITLE, statute_text
+from conftest import COMPANY, COMPANY_TITLE, REPEALED, REPEALED_TITLE, STAFF_PW, bearer, statute_text
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -21,23 +20,13 @@ from config import Settings
 from db.models_curation import KbUpload
 from knowledge.embeddings import QifaEmbeddings
 
-PW = "staff-pass-1"
 DRILL = statute_text(REPEALED_TITLE, REPEALED, passed="2015年3月1日")
 QUESTION = "企业多久组织一次防爆演练？"
 
 
 @pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    for name, role in (("wang", "adviser"), ("chen", "curator"), ("root", "admin")):
-        runtime.accounts.add(name, role, PW)
-    with TestClient(create_app(runtime=runtime)) as c:
-        yield c
-
-
-def auth(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/v1/auth/token", data={"username": name, "password": PW})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+def client(staff_api: TestClient) -> TestClient:
+    return staff_api
 
 
 def upload(client: TestClient, who: dict[str, str], name: str, data: bytes, **meta: str) -> Any:
@@ -64,7 +53,7 @@ def cited(client: TestClient, question: str = QUESTION) -> set[str]:
 
 
 def test_roles_anonymous_401_adviser_403_curator_and_admin_allowed(client: TestClient) -> None:
-    adviser = auth(client, "wang")
+    adviser = bearer(client, "wang")
     calls = [("get", "/api/v1/documents"), ("get", "/api/v1/documents/abc"), ("patch", "/api/v1/documents/abc"),
              ("delete", "/api/v1/documents/abc"), ("post", "/api/v1/documents")]
     for method, url in calls:
@@ -74,13 +63,13 @@ def test_roles_anonymous_401_adviser_403_curator_and_admin_allowed(client: TestC
         assert "当前角色无此权限" in r.json()["error"]["message"]
     assert client.get("/api/v1/audit").status_code == 401
     assert client.get("/api/v1/audit", headers=adviser).status_code == 403
-    assert client.get("/api/v1/audit", headers=auth(client, "chen")).status_code == 403  # admins only
-    assert client.get("/api/v1/audit", headers=auth(client, "root")).status_code == 200
-    assert client.get("/api/v1/documents", headers=auth(client, "root")).json() == []
+    assert client.get("/api/v1/audit", headers=bearer(client, "chen")).status_code == 403  # admins only
+    assert client.get("/api/v1/audit", headers=bearer(client, "root")).status_code == 200
+    assert client.get("/api/v1/documents", headers=bearer(client, "root")).json() == []
 
 
 def test_upload_ask_repeal_ask_again_with_progress_list_and_audit(client: TestClient) -> None:
-    curator, admin = auth(client, "chen"), auth(client, "root")
+    curator, admin = bearer(client, "chen"), bearer(client, "root")
     assert cited(client) == set()
     r = upload(client, curator, "防爆演练办法.md", DRILL.encode(), effective="2015-03-01", issuer="某县应急管理局")
     assert r.status_code == 202, r.text
@@ -122,7 +111,7 @@ def test_upload_ask_repeal_ask_again_with_progress_list_and_audit(client: TestCl
 
 def test_a_repeal_is_seen_at_once_by_another_process(client: TestClient, runtime: Runtime, settings: Settings,
                                                       embeddings: QifaEmbeddings) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     doc_id = upload(client, curator, "防爆演练办法.md", DRILL.encode()).json()["id"]
     indexed(client, curator, doc_id)
     other = build_runtime(settings, shipped=False, embeddings=embeddings)  # a second worker on the same store
@@ -137,7 +126,7 @@ def test_a_repeal_is_seen_at_once_by_another_process(client: TestClient, runtime
 
 
 def test_a_new_version_supersedes_the_old_one_which_is_kept(client: TestClient) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     old = upload(client, curator, "company.md", statute_text(COMPANY_TITLE, COMPANY, "2018年10月26日").encode(),
                  effective="2018-10-26").json()["id"]
     indexed(client, curator, old)
@@ -151,14 +140,14 @@ def test_a_new_version_supersedes_the_old_one_which_is_kept(client: TestClient) 
     assert (before["status"], before["validity"], before["active"]) == ("amended", "已修订", False)
     assert new["status"] == "in_force" and new["active"] is True
     assert cited(client, "设立公司应当向哪个部门申请设立登记？") & {old, new["id"]} == {new["id"]}
-    actions = [e["action"] for e in client.get("/api/v1/audit", headers=auth(client, "root")).json()]
+    actions = [e["action"] for e in client.get("/api/v1/audit", headers=bearer(client, "root")).json()]
     assert actions[:2] == ["document.supersede", "document.upload"]
     r = upload(client, curator, "x.md", DRILL.encode(), replaces="nosuchdocument")
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_document"
 
 
 def test_remove_then_never_cited_and_the_same_file_may_come_back(client: TestClient) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     doc_id = upload(client, curator, "防爆演练办法.md", DRILL.encode()).json()["id"]
     indexed(client, curator, doc_id)
     r = client.delete(f"/api/v1/documents/{doc_id}", headers=curator)
@@ -208,33 +197,33 @@ def test_bad_files_are_refused_clearly_and_nothing_is_written(client: TestClient
                                                               data: bytes | None, status: int, message: str) -> None:
     if data is None:
         data = _pdf_without_text() if name.endswith(".pdf") else _docx_bomb()
-    r = upload(client, auth(client, "chen"), name, data)
+    r = upload(client, bearer(client, "chen"), name, data)
     assert r.status_code == status, r.text
     err = r.json()["error"]
     assert message in err["message"] and err["fields"][0]["field"] == "file"
     assert " / " in err["message"]  # in both languages
-    assert client.get("/api/v1/documents", headers=auth(client, "chen")).json() == []
+    assert client.get("/api/v1/documents", headers=bearer(client, "chen")).json() == []
     with runtime.db.session() as s:
         assert s.query(KbUpload).count() == 0
-    assert client.get("/api/v1/audit", headers=auth(client, "root")).json() == []
+    assert client.get("/api/v1/audit", headers=bearer(client, "root")).json() == []
 
 
 def test_over_the_size_limit_is_413(tmp_path: Path, embeddings: QifaEmbeddings) -> None:
     rt = build_runtime(Settings(data_dir=tmp_path / "var", shipped_packs="none", max_file_mb=0.01), shipped=False,
                        embeddings=embeddings)
-    rt.accounts.add("chen", "curator", PW)
+    rt.accounts.add("chen", "curator", STAFF_PW)
     try:
         with TestClient(create_app(runtime=rt)) as c:
-            r = upload(c, auth(c, "chen"), "big.md", ("合同" * 5000).encode())
+            r = upload(c, bearer(c, "chen"), "big.md", ("合同" * 5000).encode())
             assert r.status_code == 413 and r.json()["error"]["code"] == "file_too_large"
             assert "0.01 MB" in r.json()["error"]["message"]
-            assert c.get("/api/v1/documents", headers=auth(c, "chen")).json() == []
+            assert c.get("/api/v1/documents", headers=bearer(c, "chen")).json() == []
     finally:
         rt.close()
 
 
 def test_a_duplicate_upload_is_recognised_by_its_content(client: TestClient) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     doc_id = upload(client, curator, "a.md", DRILL.encode()).json()["id"]
     r = upload(client, curator, "another-name.md", DRILL.encode())  # while the first may still be indexing
     assert r.status_code == 409 and r.json()["error"]["code"] == "duplicate_document"
@@ -251,7 +240,7 @@ def test_a_duplicate_upload_is_recognised_by_its_content(client: TestClient) -> 
 ])
 def test_bad_metadata_is_422_naming_the_field_and_changes_nothing(client: TestClient, patch: dict[str, Any],
                                                                   field: str) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     doc_id = upload(client, curator, "a.md", DRILL.encode()).json()["id"]
     before = indexed(client, curator, doc_id)
     r = client.patch(f"/api/v1/documents/{doc_id}", headers=curator, json=patch)

@@ -5,38 +5,24 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
-from conftest import REPEALED, REPEALED_TITLE, statute_text
+from conftest import REPEALED, REPEALED_TITLE, console_login, csrf_of, statute_text
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from composition import Runtime
 
-PW = "staff-pass-1"
 DRILL = statute_text(REPEALED_TITLE, REPEALED, passed="2015年3月1日").encode()
 
 
 @pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    for name, role in (("wang", "adviser"), ("chen", "curator"), ("root", "admin")):
-        runtime.accounts.add(name, role, PW)
-    with TestClient(create_app(runtime=runtime), follow_redirects=False) as c:
-        yield c
-
-
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert m, html
-    return m.group(1)
+def client(staff_console: TestClient) -> TestClient:
+    return staff_console
 
 
 def log_in(client: TestClient, name: str) -> tuple[str, str]:
-    page = client.get("/console/login")
-    r = client.post("/console/login", data={"username": name, "password": PW, "csrf": csrf(page.text)})
-    assert r.status_code == 303
-    return r.headers["location"], csrf(client.get("/console/documents").text) if name != "wang" else ""
+    where = console_login(client, name)
+    return where, csrf_of(client.get("/console/documents").text) if name != "wang" else ""
 
 
 def wait_done(client: TestClient) -> None:

@@ -4,36 +4,25 @@ the assistant refused or got a 👎 for, and one action settles a group; roles; 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import LABOUR_2012, LABOUR_TITLE, Docs
+from conftest import LABOUR_2012, LABOUR_TITLE, Docs, bearer
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from composition import Runtime, build_runtime
 from config import Settings
 from ingest.pipeline import ingest
 from knowledge.embeddings import QifaEmbeddings
 
-PW = "staff-pass-1"
 HEAT = "公司给员工发放防暑降温费有什么规定？"
 HEAT_ANSWER = "<b>防暑降温费</b>按本省规定，每年6月至9月按月发放。"
 
 
 @pytest.fixture
-def client(runtime: Runtime, docs: Docs) -> Iterator[TestClient]:
+def client(staff_api: TestClient, runtime: Runtime, docs: Docs) -> TestClient:
     ingest(runtime.kb, [docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)], 20_000_000)
-    for name, role in (("wang", "adviser"), ("chen", "curator"), ("root", "admin")):
-        runtime.accounts.add(name, role, PW)
-    with TestClient(create_app(runtime=runtime)) as c:
-        yield c
-
-
-def auth(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/v1/auth/token", data={"username": name, "password": PW})
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return staff_api
 
 
 def ask(client: TestClient, text: str) -> dict[str, Any]:
@@ -44,7 +33,7 @@ def ask(client: TestClient, text: str) -> dict[str, Any]:
 
 
 def test_roles(client: TestClient) -> None:
-    adviser = auth(client, "wang")
+    adviser = bearer(client, "wang")
     for method, url in (("get", "/api/v1/faqs"), ("post", "/api/v1/faqs"), ("get", "/api/v1/faqs/1"),
                         ("put", "/api/v1/faqs/1"), ("delete", "/api/v1/faqs/1"), ("get", "/api/v1/search?q=x"),
                         ("get", "/api/v1/review"), ("post", "/api/v1/review/1")):
@@ -54,7 +43,7 @@ def test_roles(client: TestClient) -> None:
 
 def test_a_faq_takes_precedence_is_cited_and_its_markup_stays_text(client: TestClient, settings: Settings,
                                                                     embeddings: QifaEmbeddings) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     before = ask(client, "劳动合同期限三年的，试用期最长多久？")
     assert before["route"] == "answer" and before["citations"][0]["title"] == LABOUR_TITLE
     r = client.post("/api/v1/faqs", headers=curator, json={
@@ -80,7 +69,7 @@ def test_a_faq_takes_precedence_is_cited_and_its_markup_stays_text(client: TestC
     finally:
         other.close()
     assert ask(client, "劳动合同期限三年的，试用期最长多久？")["citations"][0]["title"] == LABOUR_TITLE
-    actions = [e["action"] for e in client.get("/api/v1/audit", headers=auth(client, "root")).json()]
+    actions = [e["action"] for e in client.get("/api/v1/audit", headers=bearer(client, "root")).json()]
     assert actions == ["faq.remove", "faq.add"]
 
 
@@ -92,14 +81,14 @@ def test_a_faq_takes_precedence_is_cited_and_its_markup_stays_text(client: TestC
     ({"question": "试用期多久", "answer": "a", "variants": "试用期"}, "variants"),
 ])
 def test_bad_faqs_are_refused_naming_the_field(client: TestClient, body: dict[str, Any], field: str) -> None:
-    r = client.post("/api/v1/faqs", headers=auth(client, "chen"), json=body)
+    r = client.post("/api/v1/faqs", headers=bearer(client, "chen"), json=body)
     assert r.status_code == 422, r.text
     assert r.json()["error"]["fields"][0]["field"] == field
-    assert client.get("/api/v1/faqs", headers=auth(client, "chen")).json() == []
+    assert client.get("/api/v1/faqs", headers=bearer(client, "chen")).json() == []
 
 
 def test_duplicate_phrasings_update_and_unknown(client: TestClient) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     first = client.post("/api/v1/faqs", headers=curator, json={"question": "试用期多久", "answer": "a"}).json()
     r = client.post("/api/v1/faqs", headers=curator, json={"question": "别的问题", "variants": ["试用期多久？"],
                                                            "answer": "b"})
@@ -114,7 +103,7 @@ def test_duplicate_phrasings_update_and_unknown(client: TestClient) -> None:
 
 
 def test_hit_testing_shows_scores_and_the_route(client: TestClient) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     r = client.get("/api/v1/search", headers=curator, params={"q": "劳动合同期限三年的，试用期最长多久？", "k": 3})
     assert r.status_code == 200, r.text
     hit = r.json()
@@ -135,7 +124,7 @@ def test_hit_testing_shows_scores_and_the_route(client: TestClient) -> None:
 
 
 def test_review_queue_groups_and_an_faq_settles_a_group(client: TestClient) -> None:
-    curator = auth(client, "chen")
+    curator = bearer(client, "chen")
     refused = [ask(client, q) for q in (HEAT, "公司给员工发放防暑降温费有什么规定", "今天天气怎么样")]
     assert [r["route"] for r in refused] == ["handoff", "handoff", "fallback"]  # low confidence, out of scope
     disliked = ask(client, "经济补偿按什么标准支付？")
@@ -166,12 +155,12 @@ def test_review_queue_groups_and_an_faq_settles_a_group(client: TestClient) -> N
     assert client.post(f"/api/v1/review/{eco}", headers=curator, json={"action": "dismiss"}).status_code == 404
     r = client.post(f"/api/v1/review/{eco}", headers=curator, json={"action": "intent"})
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "action"
-    log = client.get("/api/v1/audit", headers=auth(client, "root")).json()
+    log = client.get("/api/v1/audit", headers=bearer(client, "root")).json()
     assert [e["action"] for e in log] == ["review.document", "review.dismiss", "review.faq", "faq.add"]
 
 
 def test_an_adviser_marks_a_hand_off_the_assistant_should_have_answered(client: TestClient) -> None:
-    adviser, curator = auth(client, "wang"), auth(client, "chen")
+    adviser, curator = bearer(client, "wang"), bearer(client, "chen")
     sid = ask(client, "我们公司想咨询一下合同的事")["session_id"]
     case = client.post("/api/v1/chat", json={"session_id": sid, "message": "转人工"}).json()["handoff"]["id"]
     assert client.post(f"/api/v1/handoffs/{case}/should-answer").status_code == 401
@@ -185,5 +174,5 @@ def test_an_adviser_marks_a_hand_off_the_assistant_should_have_answered(client: 
     marked = [g for g in groups if g["reasons"].get("should_have_answered")]
     assert [g["question"] for g in marked] == ["转人工"] and marked[0]["count"] == 1
     assert client.post("/api/v1/handoffs/999/should-answer", headers=adviser).status_code == 404
-    log = client.get("/api/v1/audit", headers=auth(client, "root"), params={"action": "review.mark"}).json()
+    log = client.get("/api/v1/audit", headers=bearer(client, "root"), params={"action": "review.mark"}).json()
     assert [(e["actor"], e["target"]) for e in log] == [("wang", f"case:{case}")]

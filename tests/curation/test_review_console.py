@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
+from conftest import console_login, csrf_of
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from composition import Runtime
-
-PW = "staff-pass-1"
 
 
 @pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    for name, role in (("wang", "adviser"), ("chen", "curator")):
-        runtime.accounts.add(name, role, PW)
-    with TestClient(create_app(runtime=runtime), follow_redirects=False) as c:
-        yield c
+def client(staff_console: TestClient) -> TestClient:
+    return staff_console
 
 
 def log_in(client: TestClient, name: str) -> str:
-    page = client.get("/console/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert token
-    assert client.post("/console/login", data={"username": name, "password": PW, "csrf": token.group(1)}
-                       ).status_code == 303
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/console/orders" if name == "wang"
-                                                                  else "/console/faqs").text)
-    assert found
-    return found.group(1)
+    console_login(client, name)
+    return csrf_of(client.get("/console/orders" if name == "wang" else "/console/faqs").text)
 
 
 def test_advisers_may_not_open_them(client: TestClient) -> None:

@@ -3,38 +3,20 @@ locally, a bad period shown on the page, the CSP."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
+from conftest import console_login
 from fastapi.testclient import TestClient
-
-from api.app import create_app
-from composition import Runtime
-
-PW = "staff-pass-1"
 
 
 @pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    for name, role in (("wang", "adviser"), ("chen", "curator")):
-        runtime.accounts.add(name, role, PW)
-    with TestClient(create_app(runtime=runtime), follow_redirects=False) as c:
-        yield c
-
-
-def log_in(client: TestClient, name: str) -> None:
-    page = client.get("/console/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert token
-    r = client.post("/console/login", data={"username": name, "password": PW, "csrf": token.group(1)})
-    assert r.status_code == 303
+def client(staff_console: TestClient) -> TestClient:
+    return staff_console
 
 
 def test_dashboard_for_curators_ledger_for_every_staff_role(client: TestClient) -> None:
     assert client.get("/console/dashboard").headers["location"] == "/console/login"
     assert client.get("/console/ledger.csv").headers["location"] == "/console/login"
-    log_in(client, "wang")
+    console_login(client, "wang")
     assert client.get("/console/dashboard").status_code == 403
     assert 'action="/console/ledger.csv"' in client.get("/console/orders").text
     r = client.get("/console/ledger.csv", params={"from": "2026-01-01", "to": "2026-01-31"})
@@ -42,7 +24,7 @@ def test_dashboard_for_curators_ledger_for_every_staff_role(client: TestClient) 
     assert "qifa-ledger-2026-01-01-2026-01-31.csv" in r.headers["content-disposition"]
     assert client.get("/console/ledger.csv", params={"from": "2026-02-30"}).status_code == 422
     client.cookies.clear()
-    log_in(client, "chen")
+    console_login(client, "chen")
     page = client.get("/console/dashboard", params={"from": "2026-01-01", "to": "2026-01-07"})
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]
