@@ -12,7 +12,7 @@ from composition import Runtime
 
 def get_runtime(request: Request) -> Runtime:
     rt: Runtime = request.app.state.runtime
-    rt.services.refresh()  # catalogue edits made by another process (a version check at most once a second)
+    rt.refresh()  # catalogue edits and intent examples from another process (a version check at most once a second)
     return rt
 
 

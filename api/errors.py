@@ -31,6 +31,7 @@ from curation import (
     UnknownCatalogueService,
     UnknownDocument,
     UnknownFaq,
+    UnknownIntentExample,
     UnknownReviewGroup,
 )
 from handoffs import CaseError, InvalidText, UnknownCase
@@ -63,7 +64,7 @@ STATUS: dict[type[Exception], int] = {
     SiteRefused: 403,
     CurationError: 409, FileRefused: 422, FileTooLarge: 413, DuplicateFile: 409, UnknownDocument: 404,
     InvalidMetadata: 422, PeriodError: 422, UnknownFaq: 404, DuplicateFaq: 409,
-    UnknownReviewGroup: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422,
+    UnknownReviewGroup: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422, UnknownIntentExample: 404,
 }
 
 

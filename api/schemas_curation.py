@@ -72,7 +72,7 @@ class FaqOut(BaseModel):
 class HitTestOut(BaseModel):
     query: str
     route: str = Field(description="answer, menu, order, handoff or fallback")
-    reason: str = Field(description="faq, retrieval, service_card, low_confidence, user_request, high_risk, …")
+    reason: str = Field(description="faq, linked_document, retrieval, service_card, low_confidence, user_request, high_risk, …")
     intent: str | None
     intent_probability: float | None
     faq: dict[str, Any] | None
@@ -89,10 +89,32 @@ class ReviewGroupOut(BaseModel):
 
 
 class ReviewActionIn(Body):
-    action: Literal["faq", "document", "dismiss"]
+    action: Literal["faq", "intent", "document", "dismiss"]
     answer: StrictStr = Field(default="", max_length=20000, description="the FAQ's answer (action faq)")
     question: StrictStr = Field(default="", max_length=1000, description="the FAQ's question (default: the group's)")
     document_id: StrictStr = Field(default="", max_length=64, description="the document (action document)")
+    intent: StrictStr = Field(default="", max_length=40,
+                              description="the intent the group's wordings are examples of (action intent)")
+
+
+class IntentExampleIn(Body):
+    intent: StrictStr = Field(max_length=40, description="greeting, order, human, high_risk, dissatisfied, "
+                                                         "leave_handoff, out_of_scope or legal")
+    text: StrictStr = Field(max_length=1000, description="2-200 characters")
+
+
+class IntentExampleOut(BaseModel):
+    id: int
+    intent: str
+    text: str
+    created_by: str
+    created_at: str
+
+
+class IntentSummaryOut(BaseModel):
+    intent: str
+    shipped: int = Field(description="examples shipped in knowledge/content/intents/")
+    curated: int = Field(description="phrasings curators added")
 
 
 class ReviewActionOut(BaseModel):
@@ -101,3 +123,4 @@ class ReviewActionOut(BaseModel):
     detail: str | None
     decided: int
     faq: FaqOut | None
+    examples: list[IntentExampleOut] = Field(default_factory=list, description="the phrasings added (action intent)")

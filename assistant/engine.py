@@ -26,7 +26,7 @@ from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
 from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
-from assistant.ports import Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours
+from assistant.ports import Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router
 from assistant.serial import SessionLocks
@@ -58,7 +58,8 @@ class InvalidMessage(ValueError):
 class Assistant:
     def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: CaseBook,
                  catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None,
-                 words: SensitiveWords | None = None, faq: FaqMatcher | None = None) -> None:
+                 words: SensitiveWords | None = None, faq: FaqMatcher | None = None,
+                 links: PassageLinks | None = None) -> None:
         self.settings = settings
         self.words = words  # sensitive-word filter on messages and answers (None: off)
         self.kb = kb
@@ -69,6 +70,7 @@ class Assistant:
         self.forms = forms
         self.llm = llm
         self.faq = faq  # curated answers, consulted before retrieval (see _faq_answer)
+        self.links = links  # questions curators linked to documents: their passage comes first (see _search)
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time
         # at most this many messages handled at once: the rest wait their turn instead of thrashing the CPU
@@ -230,6 +232,8 @@ class Assistant:
 
     def _search(self, query: str, vector: np.ndarray | None) -> list[Passage]:
         passages = self.kb.search(query, k=self.settings.retrieval_top_k, vector=vector)
+        if self.links is not None:
+            passages = self.links.boost(query, passages, vector)
         return [p for p in passages if not injected(p.text)]  # a passage giving orders is no source
 
     # ---- routes ------------------------------------------------------------------------------------
@@ -302,6 +306,8 @@ class Assistant:
         scale = self.kb.keyword_scale()
         weights = self.kb.term_weights(query_terms(query))
         verdict = answerable(passages, scale, weights, strict=strict, english=is_english(text))
+        if passages and passages[0].linked:  # a curator linked a question like this one to that document
+            verdict = "yes"
         if verdict != "yes":
             services = match_services(self.catalogue, text, limit=1)
             if services and not strict:

@@ -1,9 +1,12 @@
 """Intents learned from labelled examples: a logistic regression over the embedding model's vectors.
 
 The examples are content (``knowledge/content/intents/*.yaml``, one file per intent, Chinese and English,
-written as people write). The fitted model is cached in the data dir under a hash of the examples and the
-model id, so a restart with unchanged examples neither embeds nor fits anything. ``predict`` returns every
-intent's probability; the engine decides what to do when it is unsure.
+written as people write), plus the phrasings curators add (``extra``, kept in SQL by ``curation``). The fitted
+model is cached in the data dir under a hash of the merged examples and the model id, so a restart with
+unchanged examples neither embeds nor fits anything, and a process that sees a curator's change another
+process already fitted loads that fit. The examples' vectors are cached beside it, so a refit after one added
+phrasing embeds only that phrasing. ``predict`` returns every intent's probability; the engine decides what
+to do when it is unsure.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +30,7 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "knowledge" / "content" / "
 INTENTS = ("greeting", "order", "human", "high_risk", "dissatisfied", "leave_handoff", "out_of_scope", "legal")
 MIN_EXAMPLES = 40
 _SHARED: dict[tuple[int, str], IntentModel] = {}
+_VECTORS: dict[tuple[int, str], np.ndarray] = {}  # (id of the embedding model, example) -> its vector
 
 
 class IntentExamplesError(ValueError):
@@ -62,6 +67,15 @@ def load_examples(folder: Path = EXAMPLES_DIR) -> dict[str, list[str]]:
     return {i: sorted(set(found[i])) for i in INTENTS}
 
 
+def merged(extra: dict[str, list[str]] | None, folder: Path = EXAMPLES_DIR) -> dict[str, list[str]]:
+    """The shipped examples with the curators' phrasings added (each intent's list sorted, without repeats)."""
+    found = load_examples(folder)
+    for intent, texts in (extra or {}).items():
+        if intent in found:
+            found[intent] = sorted({*found[intent], *(t.strip() for t in texts if t.strip())})
+    return found
+
+
 def examples_hash(examples: dict[str, list[str]], model_id: str) -> str:
     blob = json.dumps({"model": model_id, "examples": examples}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
@@ -71,10 +85,11 @@ class IntentModel:
     """Fitted once at start-up; ``predict`` embeds the message once (reuse ``vector`` when it is at hand)."""
 
     def __init__(self, embeddings: QifaEmbeddings, cache_dir: Path | None = None,
-                 folder: Path = EXAMPLES_DIR) -> None:
+                 folder: Path = EXAMPLES_DIR, extra: dict[str, list[str]] | None = None) -> None:
         self.embeddings = embeddings
-        examples = load_examples(folder)
-        digest = examples_hash(examples, embeddings.model_id)
+        self.cache_dir = cache_dir
+        examples = merged(extra, folder)
+        self.digest = digest = examples_hash(examples, embeddings.model_id)
         path = cache_dir / f"intents-{digest}.npz" if cache_dir is not None else None
         self._clf = LogisticRegression(C=8.0, max_iter=2000)
         if path is not None and path.exists():
@@ -85,7 +100,7 @@ class IntentModel:
         else:
             texts = [e for i in INTENTS for e in examples[i]]
             labels = [i for i in INTENTS for _ in examples[i]]
-            self._clf.fit(embeddings.encode(texts), labels)
+            self._clf.fit(self._vectors(texts), labels)
             if path is not None:
                 self._save(path)
         self.classes: list[str] = [str(c) for c in self._clf.classes_]
@@ -93,19 +108,53 @@ class IntentModel:
     def _save(self, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp.npz")
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
             np.savez(tmp, classes=self._clf.classes_, coef=self._clf.coef_, intercept=self._clf.intercept_)
             tmp.replace(path)
         except OSError as exc:  # a read-only data dir only costs the fit at the next start
             log.warning("intent model not cached in %s: %s", path, exc)
 
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        """The examples' vectors: from this process's memory, else the data dir's cache, else embedded now."""
+        key = id(self.embeddings)
+        path = None
+        if self.cache_dir is not None:
+            model = hashlib.sha256(self.embeddings.model_id.encode("utf-8")).hexdigest()[:12]
+            path = self.cache_dir / f"intent-vectors-{model}.npz"
+        missing = [t for t in texts if (key, t) not in _VECTORS]
+        if missing and path is not None and path.exists():
+            try:
+                with np.load(path) as cached:
+                    for t, v in zip(cached["texts"].tolist(), cached["vectors"], strict=True):
+                        _VECTORS[(key, str(t))] = np.asarray(v)
+            except (OSError, ValueError, KeyError) as exc:  # a damaged cache only costs the embedding
+                log.warning("intent example vectors not read from %s: %s", path, exc)
+            missing = [t for t in texts if (key, t) not in _VECTORS]
+        if missing:
+            for t, v in zip(missing, self.embeddings.encode(missing), strict=True):
+                _VECTORS[(key, t)] = np.asarray(v)
+            if path is not None:
+                self._save_vectors(path, texts)
+        return np.stack([_VECTORS[(key, t)] for t in texts])
+
+    def _save_vectors(self, path: Path, texts: list[str]) -> None:
+        key = id(self.embeddings)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
+            np.savez(tmp, texts=np.array(texts), vectors=np.stack([_VECTORS[(key, t)] for t in texts]))
+            tmp.replace(path)
+        except OSError as exc:
+            log.warning("intent example vectors not cached in %s: %s", path, exc)
+
     @classmethod
-    def shared(cls, embeddings: QifaEmbeddings, cache_dir: Path | None = None) -> IntentModel:
+    def shared(cls, embeddings: QifaEmbeddings, cache_dir: Path | None = None,
+               extra: dict[str, list[str]] | None = None) -> IntentModel:
         """One fitted model per embedding model and examples in this process (tests build many engines)."""
-        key = (id(embeddings), examples_hash(load_examples(), embeddings.model_id))
+        key = (id(embeddings), examples_hash(merged(extra), embeddings.model_id))
         model = _SHARED.get(key)
         if model is None or model.embeddings is not embeddings:
-            model = _SHARED[key] = cls(embeddings, cache_dir)
+            model = _SHARED[key] = cls(embeddings, cache_dir, extra=extra)
         return model
 
     def predict(self, text: str, vector: np.ndarray | None = None) -> Prediction:

@@ -7,7 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+import numpy as np
+
 from assistant.reply import Reply
+from knowledge.base import Passage
 from knowledge.catalogue import Service
 
 
@@ -41,6 +44,13 @@ class FaqMatcher(Protocol):
     """Curated questions and answers consulted before retrieval (``curation.FaqBook``)."""
 
     def match(self, text: str) -> FaqAnswer | None: ...
+
+
+class PassageLinks(Protocol):
+    """Questions curators linked to documents (``curation.DocumentLinks``): a close question gets the linked
+    document's best passage first, marked ``linked``."""
+
+    def boost(self, query: str, passages: list[Passage], vector: np.ndarray | None = None) -> list[Passage]: ...
 
 
 class Case(Protocol):

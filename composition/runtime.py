@@ -10,7 +10,7 @@ from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
 from assistant.moderation import SensitiveWords
 from config import Settings
-from curation import AuditLog, CatalogueEditor, DocumentDesk, FaqBook, ReviewQueue
+from curation import AuditLog, CatalogueEditor, DocumentDesk, DocumentLinks, FaqBook, IntentExamples, ReviewQueue
 from db import Database, open_database
 from handoffs import AdviserDesk, Handoffs, OfficeHours
 from knowledge.base import KnowledgeBase
@@ -44,6 +44,14 @@ class Runtime:
     faqs: FaqBook  # curated answers, consulted by the engine before retrieval
     review: ReviewQueue  # questions the assistant did not serve well, grouped, for curators
     services: CatalogueEditor  # staff edits of the service catalogue (SQL over the shipped seed)
+    intents: IntentExamples  # curators' example phrasings of the intents, merged with the shipped ones
+    links: DocumentLinks  # questions curators linked to documents
+
+    def refresh(self) -> None:
+        """Changes other processes made to the catalogue and the intent examples (each looked at at most
+        once a second); the knowledge base, FAQs and links look for theirs when they are read."""
+        self.services.refresh()
+        self.intents.refresh()
 
     def close(self) -> None:
         self.documents.close()
@@ -77,12 +85,15 @@ def build_runtime(
     orders = OrderDesk(database, catalogue, conversations, settings.timezone,
                        retention_days=settings.order_retention_days)
     faqs = FaqBook(database, kb.embeddings, audit)
+    links = DocumentLinks(database, kb)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
                           LlmWriter(chat_model) if chat_model is not None else None, words=SensitiveWords(database),
-                          faq=faqs)
+                          faq=faqs, links=links)
+    intents = IntentExamples(database, assistant.router, kb.embeddings, audit, settings.data_dir)
+    intents.refresh()  # curated phrasings, if any, over the shipped examples
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6))
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
                    Accounts(database), advisers, Sites(database),
                    Tokens(secret, settings.token_expire_minutes), audit, documents, faqs,
-                   ReviewQueue(database, kb, faqs, audit), services)
+                   ReviewQueue(database, kb, faqs, audit, intents, links), services, intents, links)

@@ -14,10 +14,13 @@ from curation.errors import (
 )
 from curation.faq import DuplicateFaq, FaqBook, FaqEntry, FaqHit, UnknownFaq
 from curation.hit_testing import HitTest, hit_test
+from curation.intent_examples import DuplicateIntentExample, ExampleEntry, IntentExamples, UnknownIntentExample
+from curation.links import DocumentLinks
 from curation.metadata import VALIDITY
 from curation.review import ReviewGroup, ReviewQueue, UnknownReviewGroup
 
 __all__ = ["VALIDITY", "AuditLog", "AuditRecord", "CatalogueEditor", "CatalogueInvalid", "CurationError",
-    "DocumentDesk", "DocumentRow", "DuplicateFaq", "DuplicateFile", "FaqBook", "FaqEntry", "FaqHit", "FileRefused",
-    "FileTooLarge", "HitTest", "InvalidMetadata", "ReviewGroup", "ReviewQueue", "UnknownCatalogueService",
-    "UnknownDocument", "UnknownFaq", "UnknownReviewGroup", "hit_test"]
+    "DocumentDesk", "DocumentLinks", "DocumentRow", "DuplicateFaq", "DuplicateFile", "DuplicateIntentExample",
+    "ExampleEntry", "FaqBook", "FaqEntry", "FaqHit", "FileRefused", "FileTooLarge", "HitTest", "IntentExamples",
+    "InvalidMetadata", "ReviewGroup", "ReviewQueue", "UnknownCatalogueService", "UnknownDocument", "UnknownFaq",
+    "UnknownIntentExample", "UnknownReviewGroup", "hit_test"]

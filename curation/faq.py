@@ -87,7 +87,7 @@ class FaqHit:
     score: float
 
 
-def _text(field: str, value: object, low: int, high: int) -> str:
+def clean_text(field: str, value: object, low: int, high: int) -> str:
     if not isinstance(value, str):
         raise InvalidMetadata(field, f"{field} must be text / {field} 必须是文本")
     value = value.replace("\r\n", "\n").strip()
@@ -121,14 +121,14 @@ class FaqBook:
 
     def _checked_fields(self, question: object, variants: object, answer: object,
                         skip: int | None) -> tuple[str, list[str], str]:
-        q = _text("question", question, 2, 200)
+        q = clean_text("question", question, 2, 200)
         if not isinstance(variants, list) or len(variants) > MAX_VARIANTS:
             raise InvalidMetadata("variants", f"variants must be a list of at most {MAX_VARIANTS} phrasings / "
                                               f"变体问法最多 {MAX_VARIANTS} 个")
-        a = _text("answer", answer, 1, 4000)
+        a = clean_text("answer", answer, 1, 4000)
         seen, vs = {normalise(q)}, []
         for v in variants:
-            text = _text("variants", v, 2, 200)
+            text = clean_text("variants", v, 2, 200)
             if normalise(text) not in seen:  # a repeated phrasing is kept once
                 seen.add(normalise(text))
                 vs.append(text)

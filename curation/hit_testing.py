@@ -14,6 +14,7 @@ from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, MIN_BM25, MIN_DENSE
 from assistant.router import Router
 from assistant.services import match_services
 from curation.faq import FaqBook
+from curation.links import DocumentLinks
 from knowledge.base import KnowledgeBase
 from knowledge.catalogue import Catalogue
 from knowledge.tokens import is_english, query_terms
@@ -35,12 +36,14 @@ class HitTest:
 
 
 def hit_test(kb: KnowledgeBase, faqs: FaqBook, catalogue: Catalogue, router: Router, query: str,
-             k: int = 10) -> HitTest:
+             k: int = 10, links: DocumentLinks | None = None) -> HitTest:
     passages = kb.search(query, k=k)
+    if links is not None:
+        passages = links.boost(query, passages)
     scale = kb.keyword_scale()
     rows = [{"rank": n, "document_id": p.document_id, "title": p.title, "locator": p.locator, "status": p.status,
              "kind": p.kind, "fused": p.score, "keyword": p.bm25, "keyword_scaled": round(p.bm25 / scale, 4),
-             "dense": p.dense, "text": p.text[:400]} for n, p in enumerate(passages, start=1)]
+             "dense": p.dense, "linked": p.linked, "text": p.text[:400]} for n, p in enumerate(passages, start=1)]
     thresholds = {"min_keyword": MIN_BM25, "min_dense": MIN_DENSE, "legal_keyword": LEGAL_BM25,
                   "legal_dense": LEGAL_DENSE, "keyword_scale": round(scale, 4)}
     intent = router.classify(query)
@@ -60,6 +63,8 @@ def _route(kb: KnowledgeBase, catalogue: Catalogue, query: str, passages: list[A
     strict = not sure or route == "fallback"
     if faq:
         return "answer", "faq"
+    if passages and passages[0].linked:
+        return "answer", "linked_document"
     verdict = answerable(passages, scale, kb.term_weights(query_terms(query)), strict=strict,
                          english=is_english(query))
     if verdict == "yes":

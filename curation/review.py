@@ -1,8 +1,8 @@
 """The review queue: questions the assistant did not serve well — it refused (fallback), handed off for low
 confidence, or got a 👎 — grouped by similarity, each group with one action: add an FAQ, link to a document, or
 dismiss; and the hand-offs an adviser marked "the assistant should have answered". A decided question leaves the
-queue. (Adding an example phrasing to an intent is not offered: issue 11's examples are shipped content in
-knowledge/content/intents/ and its threshold is calibrated on them; an "intent" action is refused with 422.)
+queue. The fourth action adds the group's wordings as example phrasings of an intent (``IntentExamples``: the
+classifier is refitted at once); a "document" link makes similar questions find that document (``DocumentLinks``).
 
 Groups: the same words after normalisation, then greedily by embedding similarity >= GROUP_SIMILARITY."""
 
@@ -19,6 +19,8 @@ from sqlalchemy import or_, select
 from curation.audit import AuditLog
 from curation.errors import CurationError, InvalidMetadata, UnknownDocument
 from curation.faq import FaqBook, FaqEntry, normalise
+from curation.intent_examples import IntentExamples
+from curation.links import DocumentLinks, bump
 from db import Database
 from db.base import iso_utc
 from db.models_chat import ChatMessage, Handoff
@@ -27,7 +29,7 @@ from knowledge.base import KnowledgeBase
 
 GROUP_SIMILARITY = 0.8
 SCAN_LIMIT = 2000  # the newest bot replies looked at
-Action = Literal["faq", "document", "dismiss"]
+Action = Literal["faq", "intent", "document", "dismiss"]
 
 
 class UnknownReviewGroup(CurationError):
@@ -63,8 +65,9 @@ class ReviewGroup:
 
 
 class ReviewQueue:
-    def __init__(self, db: Database, kb: KnowledgeBase, faqs: FaqBook, audit: AuditLog) -> None:
-        self.db, self.kb, self.faqs, self.audit = db, kb, faqs, audit
+    def __init__(self, db: Database, kb: KnowledgeBase, faqs: FaqBook, audit: AuditLog,
+                 intents: IntentExamples, links: DocumentLinks) -> None:
+        self.db, self.kb, self.faqs, self.audit, self.intents, self.links = db, kb, faqs, audit, intents, links
 
     def items(self) -> list[ReviewItem]:
         with self.db.session() as s:
@@ -135,26 +138,36 @@ class ReviewQueue:
         raise UnknownReviewGroup(key)
 
     def decide(self, key: int, action: str, actor: str, answer: str = "", question: str = "",
-               document_id: str = "") -> dict[str, Any]:
+               document_id: str = "", intent: str = "") -> dict[str, Any]:
         g = self.group(key)
         detail: str | None = None
         faq: FaqEntry | None = None
+        examples: list[dict[str, Any]] = []
+        wordings = list(dict.fromkeys(i.text for i in g.items))
+        main = question.strip() or g.question
         if action == "faq":
-            wordings = list(dict.fromkeys(i.text for i in g.items))
-            main = question.strip() or g.question
             faq = self.faqs.add(main, [w for w in wordings if w != main][:20], answer, actor)
             detail = f"faq:{faq.id}"
+        elif action == "intent":
+            added = self.intents.add_many(intent, [main, *[w for w in wordings if w != main][:9]], actor,
+                                          skip_known=True)
+            examples = [e.to_json() for e in added]
+            detail = f"intent:{added[0].intent}"
         elif action == "document":
             if self.kb.document(document_id) is None:
                 raise UnknownDocument(document_id)
             detail = document_id
         elif action != "dismiss":
-            raise InvalidMetadata("action", "action must be faq, document or dismiss / 操作只能是 faq、document 或 "
-                                            "dismiss（意图示例待意图分类上线后提供）")
+            raise InvalidMetadata("action", "action must be faq, intent, document or dismiss / 操作只能是 faq、"
+                                            "intent、document 或 dismiss")
         with self.db.session() as s:
             for i in g.items:
                 s.merge(ReviewDecision(message_id=i.message_id, action=action, detail=detail, actor=actor))
             self.audit.record(actor, f"review.{action}", f"review:{key}", g.to_json(),
                               {"detail": detail, "messages": [i.message_id for i in g.items]}, session=s)
+            if action == "document":
+                bump(s)
+        if action == "document":
+            self.links.forget()
         return {"key": key, "action": action, "detail": detail, "decided": len(g.items),
-                "faq": faq.to_json() if faq else None}
+                "faq": faq.to_json() if faq else None, "examples": examples}

@@ -30,6 +30,7 @@ class KbUpload(Base):
     chunks_done: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     replaces: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the document it supersedes
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # the metadata sent (to resume)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
@@ -96,3 +97,16 @@ class ReviewMark(Base):
     session_id: Mapped[str] = mapped_column(String(64), index=True)
     marked_by: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IntentExample(Base):
+    """A phrasing a curator added to an intent (from the review queue or the intents page); merged with the
+    shipped examples in ``knowledge/content/intents/`` when the intent classifier is fitted."""
+
+    __tablename__ = "intent_examples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    intent: Mapped[str] = mapped_column(String(30), index=True)
+    text: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

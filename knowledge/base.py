@@ -67,6 +67,7 @@ class Passage:
     category: str | None = None
     issuer: str | None = None
     url: str | None = None
+    linked: bool = False  # put first because a curator linked a question like this one to its document
 
 
 @dataclass
@@ -356,6 +357,31 @@ class KnowledgeBase:
             {snap.ids[i]: float(bm[i]) for i in cand},
             {snap.ids[i]: float(dn[i]) for i in cand},
         )
+
+    def search_document(self, document_id: str, query: str, k: int = 1,
+                        vector: np.ndarray | None = None) -> list[Passage]:
+        """The best passages of one active document for a query: dense similarity within the document (the
+        vector store filtered by document) mixed with the keyword score scaled to the document's best chunk."""
+        query = query.strip()
+        snap = self._snap()
+        if not query or not snap.ids:
+            return []
+        vec = self.embeddings.encode([query])[0] if vector is None else vector
+        try:
+            found = self.vectors.query(vec, POOL, where={"document_id": document_id})
+        except Exception as exc:  # the vector store is down: no boost, the ordinary search goes on
+            log.warning("vector store unavailable for a document search: %s", str(exc)[:200])
+            return []
+        pos = [(cid, sim, snap.position[cid]) for cid, sim in found
+               if cid in snap.position and snap.active[snap.position[cid]]]
+        if not pos:
+            return []
+        terms = query_terms(query)
+        bm_all = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
+        top = max(float(bm_all[p]) for _, _, p in pos) or 1.0
+        ranked = sorted(((cid, BM25_WEIGHT * float(bm_all[p]) / top + (1 - BM25_WEIGHT) * sim) for cid, sim, p in pos),
+                        key=lambda x: -x[1])[:k]
+        return self._passages(ranked, {cid: float(bm_all[p]) for cid, _, p in pos}, {cid: sim for cid, sim, _ in pos})
 
     def _dense(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[str, float]] | None:
         """The vector store's nearest chunks, or None when it fails (logged once per outage; ``vector_error``

@@ -80,5 +80,5 @@ def remove_faq(faq_id: int, request: Request, rt: RuntimeDep, login_: CuratorLog
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, q: str = "") -> HTMLResponse:
     q = q.strip()[:2000]
-    result = hit_test(rt.kb, rt.faqs, rt.catalogue, rt.assistant.router, q, 10) if q else None
+    result = hit_test(rt.kb, rt.faqs, rt.catalogue, rt.assistant.router, q, 10, rt.links) if q else None
     return page(request, "search.html", {"staff": login_.staff, "csrf": login_.csrf, "q": q, "r": result})

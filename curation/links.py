@@ -1,0 +1,107 @@
+"""Questions a curator linked to a document from the review queue (action "document"), and what that does.
+
+A new question whose embedding is at least LINK_SIMILARITY (cosine) from a linked question gets the linked
+document's best passage for it first among its search results, marked ``linked``; the engine then answers
+from it (a curator said that document answers questions like this one). 0.8 is the review queue's own
+threshold for "the same question" (``review.GROUP_SIMILARITY``): a question the queue would have grouped
+with the linked one gets the link. A repealed or removed document gives nothing (search drops inactive
+documents). Every process notices new links through a version counter in ``kb_meta``, at most once a second.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from db import Database
+from db.models_chat import ChatMessage
+from db.models_curation import ReviewDecision
+from db.models_kb import KbMeta
+from knowledge.base import KnowledgeBase, Passage
+
+LINK_SIMILARITY = 0.8
+VERSION_KEY = "links_version"
+FRESH_S = 1.0
+
+
+@dataclass(frozen=True)
+class Link:
+    message_id: int
+    question: str
+    document_id: str
+
+
+class DocumentLinks:
+    def __init__(self, db: Database, kb: KnowledgeBase) -> None:
+        self.db, self.kb = db, kb
+        self._lock = threading.Lock()
+        self._index: tuple[str | None, list[Link], np.ndarray] | None = None
+        self._checked = 0.0
+
+    def forget(self) -> None:
+        """This process added a link: rebuild at the next question (others see the version counter move)."""
+        self._index = None
+
+    def links(self) -> list[Link]:
+        with self.db.session() as s:
+            rows = s.execute(select(ReviewDecision.message_id, ReviewDecision.detail, ChatMessage.text)
+                             .join(ChatMessage, ChatMessage.id == ReviewDecision.message_id)
+                             .where(ReviewDecision.action == "document").order_by(ReviewDecision.message_id)).all()
+        return [Link(r.message_id, r.text, r.detail) for r in rows if r.detail]
+
+    def match(self, query: str, vector: np.ndarray | None = None) -> tuple[Link, float] | None:
+        """The linked question closest to ``query``, when it is close enough."""
+        links, vectors = self._links()
+        if not links:
+            return None
+        v = self.kb.embeddings.encode([query])[0] if vector is None else vector
+        v = np.asarray(v, dtype=np.float32)
+        v = v / (np.linalg.norm(v) or 1.0)
+        sims = vectors @ v
+        i = int(np.argmax(sims))
+        return (links[i], float(sims[i])) if float(sims[i]) >= LINK_SIMILARITY else None
+
+    def boost(self, query: str, passages: list[Passage], vector: np.ndarray | None = None) -> list[Passage]:
+        """``passages`` with the linked document's best passage for ``query`` first (when a link matches)."""
+        found = self.match(query, vector)
+        if found is None:
+            return passages
+        best = self.kb.search_document(found[0].document_id, query, k=1, vector=vector)
+        if not best:
+            return passages
+        top = max([best[0].score, *(p.score for p in passages)])
+        first = replace(best[0], linked=True, score=round(top, 6))
+        rest = [p for p in passages if p.chunk_id != first.chunk_id]
+        return [first, *rest][: max(len(passages), 1)]
+
+    def _links(self) -> tuple[list[Link], np.ndarray]:
+        now = time.monotonic()
+        index = self._index
+        if index is not None and now - self._checked < FRESH_S:
+            return index[1], index[2]
+        self._checked = now
+        with self.db.session() as s:
+            meta = s.get(KbMeta, VERSION_KEY)
+            version = meta.value if meta is not None else None
+        if index is not None and index[0] == version:
+            return index[1], index[2]
+        with self._lock:
+            links = self.links()
+            vectors = np.zeros((0, self.kb.embeddings.dimension), dtype=np.float32)
+            if links:
+                vectors = np.asarray(self.kb.embeddings.encode([x.question for x in links]), dtype=np.float32)
+                vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+            self._index = (version, links, vectors)
+            return links, vectors
+
+
+def bump(s: Any) -> None:
+    """Call inside the transaction that adds a link: every process rebuilds its index of linked questions."""
+    row = s.get(KbMeta, VERSION_KEY)
+    value = str(int(row.value) + 1) if row is not None and row.value.isdigit() else "1"
+    s.merge(KbMeta(key=VERSION_KEY, value=value))
