@@ -72,7 +72,8 @@ class FaqOut(BaseModel):
 class HitTestOut(BaseModel):
     query: str
     route: str = Field(description="answer, menu, order, handoff or fallback")
-    reason: str = Field(description="faq, linked_document, retrieval, service_card, low_confidence, user_request, high_risk, …")
+    reason: str = Field(description="faq, linked_document, retrieval, service_card, low_confidence, user_request, "
+                                    "high_risk, …")
     intent: str | None
     intent_probability: float | None
     faq: dict[str, Any] | None
