@@ -153,7 +153,7 @@ def test_review_queue_groups_and_an_faq_settles_a_group(client: TestClient) -> N
     assert r.status_code == 200 and r.json()["detail"] == doc_id
     assert client.get("/api/v1/review", headers=curator).json() == []
     assert client.post(f"/api/v1/review/{eco}", headers=curator, json={"action": "dismiss"}).status_code == 404
-    r = client.post(f"/api/v1/review/{eco}", headers=curator, json={"action": "intent"})
+    r = client.post(f"/api/v1/review/{eco}", headers=curator, json={"action": "rewrite"})
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "action"
     log = client.get("/api/v1/audit", headers=bearer(client, "root")).json()
     assert [e["action"] for e in log] == ["review.document", "review.dismiss", "review.faq", "faq.add"]
