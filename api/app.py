@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from api import body_limit, errors, metrics
 from api import sites as site_gate
 from api.console import curation as console_curation
+from api.console import intents as console_intents
 from api.console import reports as console_reports
 from api.console import review as console_review
 from api.console import services as console_services
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(console_reports.router)  # the dashboard and the ledger
     app.include_router(console_review.router)  # the review queue, FAQs and hit testing
     app.include_router(console_services.router)  # catalogue edits
+    app.include_router(console_intents.router)  # curators' intent examples
     # the web widget and its demo page
     app.include_router(widget.router)
     return app

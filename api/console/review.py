@@ -1,5 +1,5 @@
-"""The curators' console pages for answers: the review queue (add an FAQ, link a document, dismiss), the FAQ
-list (add, remove) and hit testing. Forms only translate to ``curation`` calls."""
+"""The curators' console pages for answers: the review queue (add an FAQ or intent examples, link a document,
+dismiss), the FAQ list (add, remove) and hit testing. Forms only translate to ``curation`` calls."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.console.intents import choices
 from api.console.router import BANNERS, CsrfField, CuratorLoginDep, check_csrf, page, redirect
 from api.deps import RuntimeDep
 from api.errors import status_of
@@ -28,19 +29,20 @@ def _review(request: Request, rt: Any, login_: Any, msg: str = "", err: str = ""
     """A success banner comes from the fixed table; a refusal is shown on the page itself (no redirect)."""
     return page(request, "review.html", {"staff": login_.staff, "csrf": login_.csrf, "groups": rt.review.groups(),
                                          "documents": [d for d in rt.kb.documents() if d.active],
-                                         "review_labels": REASON_LABELS, "msg": msg, "err": err}, status=code)
+                                         "review_labels": REASON_LABELS, "msg": msg, "err": err, **choices()},
+                status=code)
 
 
 @router.post("/review/{key}", response_model=None)
 def review_action(key: int, request: Request, rt: RuntimeDep, login_: CuratorLoginDep, csrf: CsrfField = "",
                   action: TextField = "", answer: TextField = "", question: TextField = "",
-                  document_id: TextField = "") -> Response:
+                  document_id: TextField = "", intent: TextField = "") -> Response:
     check_csrf(login_, csrf)
     try:
-        done = rt.review.decide(key, action, login_.staff.name, answer, question, document_id[:64])
+        done = rt.review.decide(key, action, login_.staff.name, answer, question, document_id[:64], intent[:40])
     except CurationError as exc:
         return _review(request, rt, login_, err=str(exc), code=status_of(exc))
-    codes = {"faq": "faq", "document": "linked", "dismiss": "dismissed"}
+    codes = {"faq": "faq", "intent": "intent", "document": "linked", "dismiss": "dismissed"}
     return redirect("/console/review", done=codes[done["action"]])
 
 
