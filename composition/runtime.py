@@ -92,7 +92,8 @@ def build_runtime(
     intents = IntentExamples(database, assistant.router, kb.embeddings, audit, settings.data_dir)
     intents.refresh()  # curated phrasings, if any, over the shipped examples
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
-    documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6))
+    documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6), settings.data_dir / "uploads")
+    documents.resume()  # uploads a restart interrupted
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
                    Accounts(database), advisers, Sites(database),
                    Tokens(secret, settings.token_expire_minutes), audit, documents, faqs,

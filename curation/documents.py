@@ -2,8 +2,10 @@
 
 An upload is read and chunked at once (a bad file is refused before anything is written), then embedded and
 indexed in the background by one worker thread; ``kb_uploads`` holds the job's progress, so every process
-sees it. A changed validity or a removal moves the knowledge base's version counter and search drops
-inactive documents at fetch time, so a repealed document is never cited again, in any process.
+sees it. Until its job ends the file waits in the data dir (``uploads/``), so a job a restart interrupted is
+taken up again at start (``resume``), or marked failed with the reason when its file is gone. A changed
+validity or a removal moves the knowledge base's version counter and search drops inactive documents at
+fetch time, so a repealed document is never cited again, in any process.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import logging
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path, PurePath
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from curation.audit import AuditLog
 from curation.errors import DuplicateFile, FileRefused, FileTooLarge, UnknownDocument
@@ -32,6 +35,9 @@ log = logging.getLogger("qifa.curation")
 UPLOAD_FIELDS = ("title", "effective", "status", "title_en", "category", "issuer", "url")
 EDITABLE = ("status", "effective", "title_en", "category", "issuer", "url")
 PENDING = ("queued", "indexing")
+RESUME_GRACE = timedelta(minutes=1)  # a job another worker took up this recently is left to it
+LOST = ("the uploaded file was lost when the server restarted; upload it again / "
+        "服务重启时上传的文件已丢失，请重新上传")
 SHOWN = (*PENDING, "failed")  # uploads listed before (or instead of) their document
 
 
@@ -95,9 +101,46 @@ def safe_name(filename: str) -> str:
 
 
 class DocumentDesk:
-    def __init__(self, db: Database, kb: KnowledgeBase, audit: AuditLog, max_bytes: int) -> None:
-        self.db, self.kb, self.audit, self.max_bytes = db, kb, audit, max_bytes
+    def __init__(self, db: Database, kb: KnowledgeBase, audit: AuditLog, max_bytes: int,
+                 spool: Path | None = None) -> None:
+        """``spool``: where uploaded files wait for their job (None: not kept, so not resumable)."""
+        self.db, self.kb, self.audit, self.max_bytes, self.spool = db, kb, audit, max_bytes, spool
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qifa-index")
+
+    def _spooled(self, upload_id: int, filename: str) -> Path | None:
+        return self.spool / f"{upload_id}{PurePath(filename).suffix.lower()}" if self.spool is not None else None
+
+    def resume(self) -> tuple[int, int]:
+        """At start: jobs a restart interrupted (``queued`` / ``indexing``) run again from their waiting file,
+        or fail with the reason when it is gone. Returns (resumed, failed)."""
+        with self.db.session() as s:
+            ups = list(s.scalars(select(KbUpload).where(KbUpload.state.in_(PENDING)).order_by(KbUpload.id)))
+        resumed = failed = 0
+        for up in ups:
+            now = utcnow()
+            with self.db.session() as s:  # claimed by one worker, when several start together
+                done = s.execute(update(KbUpload).where(
+                    KbUpload.id == up.id, KbUpload.state.in_(PENDING),
+                    or_(KbUpload.resumed_at.is_(None), KbUpload.resumed_at < now - RESUME_GRACE))
+                    .values(resumed_at=now, state="queued", chunks_done=0))
+            if getattr(done, "rowcount", 0) != 1:
+                continue
+            path = self._spooled(up.id, up.filename)
+            try:
+                if path is None or not path.is_file():
+                    raise FileRefused(LOST)
+                doc = self._parse(up.filename, path.read_bytes(), up.sha256, dict(up.meta or {}))
+            except (FileRefused, OSError) as exc:
+                self._finish(up.id, "failed", str(exc) if isinstance(exc, FileRefused) else LOST)
+                self.audit.record("system", "document.resume_failed", up.document_id, None, {"error": str(exc)})
+                failed += 1
+                continue
+            self.audit.record("system", "document.resume", up.document_id, None, {"filename": up.filename})
+            self._worker.submit(self._index, up.id, doc, up.size_bytes, up.uploaded_by)
+            resumed += 1
+        if ups:
+            log.info("interrupted uploads: %d resumed, %d failed", resumed, failed)
+        return resumed, failed
 
     def close(self) -> None:
         self._worker.shutdown(wait=True, cancel_futures=False)
@@ -146,10 +189,15 @@ class DocumentDesk:
         doc = self._parse(name, data, sha, given)
         with self.db.session() as s:
             up = KbUpload(document_id=doc.id, filename=name, sha256=sha, size_bytes=len(data), uploaded_by=actor,
-                          state="queued", chunks_total=len(doc.chunks), chunks_done=0, replaces=replaces)
+                          state="queued", chunks_total=len(doc.chunks), chunks_done=0, replaces=replaces,
+                          meta=given)
             s.add(up)
             s.flush()
             upload_id = up.id
+            path = self._spooled(upload_id, name)
+            if path is not None:  # written before the job is known to exist: a failed write undoes the row
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
             self.audit.record(actor, "document.upload", doc.id, None,
                               {"filename": name, "title": doc.title, "sha256": sha, "replaces": replaces,
                                "chunks": len(doc.chunks), **given}, session=s)
@@ -213,6 +261,9 @@ class DocumentDesk:
             up.state, up.error, up.finished_at = state, error, utcnow()
             if state == "done":
                 up.chunks_done = up.chunks_total
+            path = self._spooled(upload_id, up.filename)
+        if path is not None:
+            path.unlink(missing_ok=True)
 
     # ---- editing ---------------------------------------------------------------------------------------
     def update(self, doc_id: str, changes: dict[str, str | None], actor: str) -> DocumentRow:

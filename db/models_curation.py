@@ -31,6 +31,7 @@ class KbUpload(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     replaces: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the document it supersedes
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # the metadata sent (to resume)
+    resumed_at: Mapped[datetime | None] = mapped_column(nullable=True)  # taken up again after a restart
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
 

@@ -59,3 +59,34 @@ def test_faq_form_review_actions_and_hit_testing(client: TestClient, runtime: Ru
     assert client.get("/console/search").status_code == 200
     r = client.post(f"/console/faqs/{entry.id}/remove", data={"csrf": token})
     assert r.headers["location"] == "/console/faqs?done=faq_removed" and runtime.faqs.entries() == []
+
+
+def test_intent_examples_page_and_the_review_cards_intent_action(client: TestClient, runtime: Runtime) -> None:
+    log_in(client, "wang")
+    assert client.get("/console/intents").status_code == 403
+    client.cookies.clear()
+    token = log_in(client, "chen")
+    page = client.get("/console/intents")
+    assert page.status_code == 200 and 'id="add-example"' in page.text and "法律问题 Legal question" in page.text
+    form = {"intent": "order", "text": "在哪里下单请律师审合同"}
+    assert client.post("/console/intents", data=form).status_code == 403  # no CSRF token
+    r = client.post("/console/intents", data={**form, "csrf": token})
+    assert r.status_code == 303 and r.headers["location"] == "/console/intents?done=example_added"
+    assert "分类器已更新" in client.get(r.headers["location"]).text
+    [example] = runtime.intents.entries()
+    assert runtime.assistant.router.classify("怎么下单请律师看合同").intent == "order"
+    r = client.post("/console/intents", data={**form, "csrf": token})
+    assert r.status_code == 409 and 'role="alert"' in r.text and "location" not in r.headers
+    r = client.post("/console/intents", data={"intent": "cooking", "text": "怎么炒菜", "csrf": token})
+    assert r.status_code == 422 and 'role="alert"' in r.text
+    r = client.post(f"/console/intents/{example.id}/remove", data={"csrf": token})
+    assert r.headers["location"] == "/console/intents?done=example_removed" and runtime.intents.entries() == []
+
+    runtime.assistant.handle(None, "今天股市行情怎么样", channel="web")
+    [group] = runtime.review.groups()
+    review = client.get("/console/review").text
+    assert 'value="intent"' in review and "超出范围 Out of scope" in review
+    r = client.post(f"/console/review/{group.key}", data={"action": "intent", "intent": "out_of_scope",
+                                                          "question": group.question, "csrf": token})
+    assert r.headers["location"] == "/console/review?done=intent" and runtime.review.groups() == []
+    assert [(e.intent, e.text) for e in runtime.intents.entries()] == [("out_of_scope", "今天股市行情怎么样")]

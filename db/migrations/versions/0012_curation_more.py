@@ -1,4 +1,4 @@
-"""curation, continued: curators' intent example phrasings; the metadata an upload was sent with (to resume it)
+"""curation, continued: curators' intent example phrasings; an upload's metadata and resumption after a restart
 
 Revision ID: 0012
 Revises: 0011
@@ -28,10 +28,12 @@ def upgrade() -> None:
     op.create_index(op.f('ix_intent_examples_intent'), 'intent_examples', ['intent'], unique=False)
     with op.batch_alter_table('kb_uploads') as batch:
         batch.add_column(sa.Column('meta', sa.JSON(), nullable=True))
+        batch.add_column(sa.Column('resumed_at', sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('kb_uploads') as batch:
+        batch.drop_column('resumed_at')
         batch.drop_column('meta')
     op.drop_index(op.f('ix_intent_examples_intent'), table_name='intent_examples')
     op.drop_table('intent_examples')
