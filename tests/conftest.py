@@ -257,6 +257,7 @@ def csrf_of(html: str) -> str:
 def console_login(client: TestClient, name: str) -> str:
     """Log in through the console's form; returns where the login sends the staff member."""
     page = client.get("/console/login")
-    r = client.post("/console/login", data={"username": name, "password": STAFF_PW, "csrf": csrf_of(page.text)})
+    r = client.post("/console/login", data={"username": name, "password": STAFF_PW, "csrf": csrf_of(page.text)},
+                    follow_redirects=False)
     assert r.status_code == 303, r.text
     return str(r.headers["location"])

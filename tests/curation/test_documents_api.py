@@ -5,6 +5,7 @@ log; and every bad file refused with a clear message and nothing written."""
 from __future__ import annotations
 
 import io
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -250,3 +251,41 @@ def test_bad_metadata_is_422_naming_the_field_and_changes_nothing(client: TestCl
     bad = upload(client, curator, "b.md", b"x" + DRILL.encode(), effective="2024-02-30")
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "effective"
     assert client.patch("/api/v1/documents/nosuch", headers=curator, json={"status": "repealed"}).status_code == 404
+
+
+def test_uploads_a_restart_interrupted_are_resumed_or_failed_with_the_reason(
+        client: TestClient, runtime: Runtime, settings: Settings, embeddings: QifaEmbeddings) -> None:
+    """The first process stops before its indexing worker gets to the jobs (its worker is held, then shut
+    down without running them); a process started later on the same data dir takes them up."""
+    curator = bearer(client, "chen")
+    hold = threading.Event()
+    runtime.documents._worker.submit(hold.wait, 120)  # the worker is busy: the uploads below wait in the queue
+    drill = upload(client, curator, "防爆演练办法.md", DRILL.encode(), effective="2015-03-01").json()
+    company = upload(client, curator, "公司法.md", statute_text(COMPANY_TITLE, COMPANY).encode()).json()
+    assert drill["state"] == company["state"] == "queued"
+    with runtime.db.session() as s:
+        jobs = {u.document_id: u.id for u in s.query(KbUpload)}
+    spool = settings.data_dir / "uploads"
+    assert sorted(p.name for p in spool.iterdir()) == sorted(f"{jobs[d]}.md" for d in (drill["id"], company["id"]))
+    (spool / f"{jobs[company['id']]}.md").unlink()  # this one's file is gone
+    runtime.documents._worker.shutdown(wait=False, cancel_futures=True)  # the process ends, its queue with it
+    hold.set()
+
+    restarted = build_runtime(settings, shipped=False, embeddings=embeddings)
+    try:
+        with TestClient(create_app(runtime=restarted)) as again:
+            who = bearer(again, "chen")
+            body = indexed(again, who, drill["id"])
+            assert (body["state"], body["chunks"], body["effective"]) == ("done", 3, "2015-03-01")
+            assert drill["id"] in cited(again)
+            lost = again.get(f"/api/v1/documents/{company['id']}", headers=who).json()
+            assert lost["state"] == "failed" and "重新上传" in lost["error"] and "upload it again" in lost["error"]
+            assert list(spool.iterdir()) == []  # nothing left waiting
+            log = again.get("/api/v1/audit", headers=bearer(again, "root")).json()
+            assert {(e["actor"], e["action"], e["target"]) for e in log[:2]} == {
+                ("system", "document.resume", drill["id"]), ("system", "document.resume_failed", company["id"])}
+            # the same file may be uploaded again once its job failed
+            again_up = upload(again, who, "公司法.md", statute_text(COMPANY_TITLE, COMPANY).encode())
+            assert again_up.status_code == 202, again_up.text
+    finally:
+        restarted.close()
