@@ -35,6 +35,8 @@ class DocumentOut(BaseModel):
 
 
 class DocumentPatch(Body):
+    title: StrictStr | None = Field(default=None, max_length=300,
+                                    description="a new name: every chunk is indexed again (takes a few seconds)")
     status: Literal["in_force", "amended", "repealed"] | None = None
     effective: StrictStr | None = Field(default=None, max_length=40, description="YYYY-MM-DD")
     title_en: StrictStr | None = Field(default=None, max_length=300)

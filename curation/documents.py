@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 
 from curation.audit import AuditLog
-from curation.errors import DuplicateFile, FileRefused, FileTooLarge, UnknownDocument
+from curation.errors import DuplicateFile, FileRefused, FileTooLarge, InvalidMetadata, UnknownDocument
 from curation.metadata import VALIDITY, clean, status_code
 from db import Database
 from db.base import utcnow
@@ -33,7 +33,7 @@ from knowledge.loaders import SUPPORTED, LoadError, load_file
 
 log = logging.getLogger("qifa.curation")
 UPLOAD_FIELDS = ("title", "effective", "status", "title_en", "category", "issuer", "url")
-EDITABLE = ("status", "effective", "title_en", "category", "issuer", "url")
+EDITABLE = ("title", "status", "effective", "title_en", "category", "issuer", "url")
 PENDING = ("queued", "indexing")
 RESUME_GRACE = timedelta(minutes=1)  # a job another worker took up this recently is left to it
 LOST = ("the uploaded file was lost when the server restarted; upload it again / "
@@ -271,6 +271,13 @@ class DocumentDesk:
         before = self.get(doc_id)
         if before.state != "done":
             raise UnknownDocument(doc_id)
+        if "title" in cleaned:
+            title = cleaned.pop("title")
+            if not title:
+                raise InvalidMetadata("title", "title cannot be empty / 标题不能为空")
+            if title != before.title:  # every chunk is embedded again under the new name
+                self.kb.retitle(doc_id, title)
+                self.audit.record(actor, "document.retitle", doc_id, {"title": before.title}, {"title": title})
         if cleaned:
             self.kb.update_metadata(doc_id, cleaned)
             old = {k: (before.validity if k == "status" else getattr(before, k, None) or before.meta.get(k))

@@ -203,6 +203,38 @@ class KnowledgeBase:
         self._invalidate()
         return info
 
+    def retitle(self, doc_id: str, title: str) -> DocumentInfo | None:
+        """Rename a document: its name is part of what each chunk is indexed and embedded as (``index_text``),
+        so every chunk is embedded again (same ids, vectors overwritten) and its keyword tokens rewritten; which
+        version is used is worked out again under the old title and the new one."""
+        with self.db.session() as s:
+            row = s.get(KbDocument, doc_id)
+            if row is None:
+                return None
+            if row.title == title:
+                return _info(row)
+            chunks = list(s.scalars(select(KbChunk).where(KbChunk.document_id == doc_id).order_by(KbChunk.ordinal)))
+            texts = [index_text(title, c.heading_path, c.locator, c.text) for c in chunks]
+        if chunks:
+            vecs = self._vectors_for(texts, Precomputed(), None)
+            self.vectors.upsert([c.id for c in chunks], vecs, [{"document_id": doc_id} for _ in chunks])
+        with self.db.session() as s:
+            row = s.get(KbDocument, doc_id)
+            if row is None:  # removed meanwhile
+                return None
+            old_title, row.title = row.title, title
+            for c, text in zip(chunks, texts, strict=True):
+                stored = s.get(KbChunk, c.id)
+                if stored is not None:
+                    stored.tokens = " ".join(tokenize(text))
+            s.flush()
+            _recompute_active(s, title)
+            _recompute_active(s, old_title)
+            self._bump(s)
+            info = _info(row)
+        self._invalidate()
+        return info
+
     def reconcile(self) -> int:
         """Delete vectors that no chunk row points to (left by an interrupted ingest)."""
         with self.db.session() as s:

@@ -289,3 +289,30 @@ def test_uploads_a_restart_interrupted_are_resumed_or_failed_with_the_reason(
             assert again_up.status_code == 202, again_up.text
     finally:
         restarted.close()
+
+
+def test_a_new_title_is_indexed_again_and_decides_which_version_is_used(client: TestClient,
+                                                                        runtime: Runtime) -> None:
+    curator = bearer(client, "chen")
+    first = upload(client, curator, "防爆演练办法.md", DRILL.encode(), effective="2015-03-01").json()["id"]
+    indexed(client, curator, first)
+    newer = statute_text(REPEALED_TITLE, {"第一章 总则": ["企业每半年应当组织一次防爆演练。"]}, passed="2020年1月1日")
+    second = upload(client, curator, "防爆演练办法2020.md", newer.encode(), effective="2020-01-01").json()["id"]
+    indexed(client, curator, second)
+    assert client.get(f"/api/v1/documents/{first}", headers=curator).json()["status"] == "amended"
+
+    new_title = "某县企业防爆演练指引"
+    r = client.patch(f"/api/v1/documents/{second}", headers=curator, json={"title": new_title})
+    assert r.status_code == 200, r.text
+    assert r.json()["title"] == new_title and r.json()["status"] == "in_force"
+    # no longer the same law's newer version: the first is in force again
+    assert client.get(f"/api/v1/documents/{first}", headers=curator).json()["status"] == "in_force"
+    found = runtime.kb.search("某县企业防爆演练指引", k=3)
+    assert found[0].document_id == second and found[0].title == new_title  # keyword index under the new name
+    assert client.get("/api/v1/documents", headers=curator, params={"q": "指引"}).json()[0]["id"] == second
+    log = client.get("/api/v1/audit", headers=bearer(client, "root"), params={"action": "document.retitle"}).json()
+    assert [(e["before"], e["after"]) for e in log] == [({"title": REPEALED_TITLE}, {"title": new_title})]
+    for bad, code in (({"title": ""}, 422), ({"title": "a\x01b"}, 422), ({"title": "x" * 301}, 422)):
+        r = client.patch(f"/api/v1/documents/{second}", headers=curator, json=bad)
+        assert r.status_code == code and r.json()["error"]["fields"][0]["field"] == "title", r.text
+    assert client.get(f"/api/v1/documents/{second}", headers=curator).json()["title"] == new_title
