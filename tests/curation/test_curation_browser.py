@@ -178,3 +178,29 @@ def test_an_faq_made_from_the_review_queue_answers_the_next_enterprise(base_url:
     page.wait_for_selector("#route")
     assert "faq" in page.locator("#route").inner_text()
     assert errors == []
+
+
+def test_an_intent_example_from_the_review_queue_and_the_intents_page(base_url: str, browser: Any,
+                                                                      runtime: Runtime) -> None:
+    wrong, close = "怎么下单请律师看合同", "在哪里下单请律师审合同"  # written for this test
+    assert httpx.post(f"{base_url}/api/v1/chat", json={"message": wrong}, timeout=60).json()["route"] != "order"
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    log_in(page, base_url)
+    page.click("text=复核 Review")
+    group = page.locator(".review-group", has_text=wrong)
+    form = group.locator("form.intent")
+    form.locator("input[name=question]").fill(close)
+    form.locator("select[name=intent]").select_option("order")
+    form.locator("button", has_text="加为意图示例").click()
+    page.wait_for_selector("p.msg[role=status]")
+    assert "分类器已更新" in page.locator("p.msg[role=status]").inner_text()
+    assert page.locator(".review-group", has_text=wrong).count() == 0
+    assert httpx.post(f"{base_url}/api/v1/chat", json={"message": wrong}, timeout=60).json()["route"] == "order"
+    page.click("text=意图示例 Intents")
+    rows = page.locator("#examples tbody tr")
+    assert [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())] == [close, wrong]
+    rows.first.locator("button", has_text="删除").click()
+    page.wait_for_selector("p.msg[role=status]")
+    assert page.locator("#examples tbody tr").count() == 1
+    assert errors == []
