@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from privacy import mask
@@ -41,10 +42,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
-def route_template(scope: Scope) -> str:
+def matched_route(scope: Scope) -> str | None:
+    """The template of the route serving this request; for a request answered before routing (a 413 of the body
+    limit, a 429 of the rate limit) the template of the route it would have reached. None when none matches."""
     route = scope.get("route")
     path = getattr(route, "path", None) or getattr(route, "path_format", None)
-    return str(path) if path else "<unmatched>"
+    if path:
+        return str(path)
+    app = scope.get("app")
+    router = getattr(app, "router", None)
+    for candidate in getattr(router, "routes", ()):
+        match, _ = candidate.matches(scope)
+        if match == Match.FULL:
+            found = getattr(candidate, "path", None)
+            return str(found) if found else None
+    return None
+
+
+def route_template(scope: Scope) -> str:
+    return matched_route(scope) or "<unmatched>"
 
 
 class AccessLog:
