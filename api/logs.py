@@ -49,13 +49,25 @@ def matched_route(scope: Scope) -> str | None:
     path = getattr(route, "path", None) or getattr(route, "path_format", None)
     if path:
         return str(path)
-    app = scope.get("app")
-    router = getattr(app, "router", None)
-    for candidate in getattr(router, "routes", ()):
-        match, _ = candidate.matches(scope)
-        if match == Match.FULL:
-            found = getattr(candidate, "path", None)
-            return str(found) if found else None
+    router = getattr(scope.get("app"), "router", None)
+    return _match(getattr(router, "routes", ()), scope, "")
+
+
+def _match(routes: Any, scope: Scope, prefix: str) -> str | None:
+    for candidate in routes:
+        match, child = candidate.matches(scope)
+        if match != Match.FULL:
+            continue
+        found = child.get("route", candidate)
+        path = getattr(found, "path_format", None) or getattr(found, "path", None)
+        if path:
+            return prefix + str(path)
+        inner = getattr(candidate, "original_router", None)  # FastAPI >= 0.160 wraps each included router
+        if inner is not None:
+            extra = str(getattr(getattr(candidate, "include_context", None), "prefix", "") or "")
+            sub = {**scope, "path": scope["path"][len(extra):]} if extra else scope
+            return _match(inner.routes, sub, prefix + extra)
+        return None
     return None
 
 

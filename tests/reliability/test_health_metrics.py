@@ -77,8 +77,12 @@ def test_metrics_count_requests_routes_latencies_and_waiting_handoffs(client: Te
     assert sid not in r.text  # ids never become labels
 
 
-def test_metrics_count_the_413s_and_429s_of_the_body_and_rate_limits(tmp_path, embeddings) -> None:
-    """Both limits answer before routing; the metrics (outside them) count their answers under the route meant."""
+def test_metrics_count_the_413s_and_429s_of_the_body_and_rate_limits(tmp_path, embeddings, caplog) -> None:
+    """Both limits answer before routing; the metrics (outside them) count their answers under the route meant,
+    and the access log names that route too."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="qifa.access")
     from composition import build_runtime
     from config import Settings
 
@@ -104,5 +108,7 @@ def test_metrics_count_the_413s_and_429s_of_the_body_and_rate_limits(tmp_path, e
             assert got[("qifa_http_requests_total", (("method", "GET"), ("route", messages), ("status", status)))] == 1
         assert got[("qifa_http_request_duration_seconds_count", (("method", "POST"), ("route", chat)))] == 3
         assert sid not in str(got)
+        logged = [(r.method, r.route, r.status) for r in caplog.records if r.name == "qifa.access"]
+        assert ("POST", chat, 413) in logged and ("GET", messages, 429) in logged
     finally:
         rt.close()
