@@ -27,10 +27,11 @@ RETURNING hits, expires_at
 """)
 _TAKE = text("""
 INSERT INTO stream_leases (id, address, expires_at)
-SELECT :id, :address, :end
+SELECT CAST(:id AS VARCHAR(32)), CAST(:address AS VARCHAR(64)), CAST(:end AS FLOAT)
 WHERE (SELECT count(*) FROM stream_leases WHERE expires_at > :now) < :total
-  AND (SELECT count(*) FROM stream_leases WHERE address = :address AND expires_at > :now) < :per_address
-""")
+  AND (SELECT count(*) FROM stream_leases
+       WHERE address = CAST(:address AS VARCHAR(64)) AND expires_at > :now) < :per_address
+""")  # the casts: PostgreSQL deduces one type per parameter, and :address appears twice
 _RENEW = text("UPDATE stream_leases SET expires_at = :end WHERE id IN :ids").bindparams(
     bindparam("ids", expanding=True))
 
