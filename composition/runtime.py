@@ -85,6 +85,6 @@ def build_runtime(
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6))
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
-                   Accounts(database), advisers, Sites(database),
+                   Accounts(database, shared_throttle=settings.shared_limits), advisers, Sites(database),
                    Tokens(secret, settings.token_expire_minutes), audit, documents, faqs,
                    ReviewQueue(database, kb, faqs, audit), services, words)

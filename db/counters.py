@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import bindparam, text
 
@@ -32,6 +33,13 @@ WHERE (SELECT count(*) FROM stream_leases WHERE expires_at > :now) < :total
   AND (SELECT count(*) FROM stream_leases
        WHERE address = CAST(:address AS VARCHAR(64)) AND expires_at > :now) < :per_address
 """)  # the casts: PostgreSQL deduces one type per parameter, and :address appears twice
+_FAILED = text("""
+INSERT INTO login_failures (key, failures, window_end, locked_until) VALUES (:key, 1, :end, 0)
+ON CONFLICT (key) DO UPDATE SET
+  failures = CASE WHEN login_failures.window_end <= :now THEN 1 ELSE login_failures.failures + 1 END,
+  window_end = :end
+RETURNING failures
+""")
 _RENEW = text("UPDATE stream_leases SET expires_at = :end WHERE id IN :ids").bindparams(
     bindparam("ids", expanding=True))
 
@@ -92,3 +100,30 @@ class SharedCounters:
         with self.db.engine.connect() as conn:
             return int(conn.execute(text("SELECT count(*) FROM stream_leases WHERE expires_at > :now"),
                                     {"now": now}).scalar_one())
+
+    # ---- failed logins (staff.throttle.SharedLoginThrottle) ----------------------------------------------------
+    def login_wait(self, key: str, now: float | None = None) -> float:
+        now = time.time() if now is None else now
+        with self.db.engine.connect() as conn:
+            until = conn.execute(text("SELECT locked_until FROM login_failures WHERE key = :key"),
+                                 {"key": digest(key)}).scalar()
+        return max(0.0, float(until) - now) if until is not None else 0.0
+
+    def login_failed(self, key: str, window_s: float, lock_s: Callable[[int], float],
+                     now: float | None = None) -> float:
+        """Count a failure (the count restarts after ``window_s`` without one); ``lock_s(failures)`` is the
+        lock-out it causes (0: none). Returns that lock-out."""
+        now = time.time() if now is None else now
+        with self.db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM login_failures WHERE window_end <= :now AND locked_until <= :now"),
+                         {"now": now})
+            failures = conn.execute(_FAILED, {"key": digest(key), "now": now, "end": now + window_s}).scalar_one()
+            lock = lock_s(int(failures))
+            if lock > 0:
+                conn.execute(text("UPDATE login_failures SET locked_until = :until WHERE key = :key"),
+                             {"key": digest(key), "until": now + lock})
+        return lock
+
+    def login_succeeded(self, key: str) -> None:
+        with self.db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM login_failures WHERE key = :key"), {"key": digest(key)})

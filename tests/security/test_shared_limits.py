@@ -104,6 +104,47 @@ def test_database_storage_shares_session_and_login_limits(make: Any) -> None:
         assert_429(a.post("/api/v1/auth/token", data=form))
 
 
+def test_the_failed_login_throttle_is_shared_with_a_shared_storage(make: Any) -> None:
+    """Five wrong passwords spread over two workers lock the name out on both (in memory each would allow 5)."""
+    limits = {"rate_limit_storage": "database", "rate_limit_login": 0}
+    one, two = make(**limits), make(**limits)
+    one.accounts.add("root", "admin", "root-pass-123")
+    wrong, right = {"username": "root", "password": "wrong"}, {"username": "root", "password": "root-pass-123"}
+    with TestClient(create_app(runtime=one)) as a, TestClient(create_app(runtime=two)) as b:
+        assert [c.post("/api/v1/auth/token", data=wrong).status_code for c in (a, b, a, b, a)] == [401] * 5
+        for client in (a, b):
+            r = client.post("/api/v1/auth/token", data=right)  # locked out, even with the right password
+            assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+        # another address is not locked out, and its success clears only its own count
+        with TestClient(create_app(runtime=two), client=("203.0.113.9", 5000)) as other:
+            assert other.post("/api/v1/auth/token", data=right).status_code == 200
+        assert a.post("/api/v1/auth/token", data=right).status_code == 429
+    with one.db.engine.connect() as conn:
+        keys = [k for (k,) in conn.execute(text("SELECT key FROM login_failures"))]
+    assert len(keys) == 1 and "root" not in keys[0]
+
+
+def test_the_shared_throttle_doubles_and_forgets(tmp_path: Path) -> None:
+    from staff.throttle import SharedLoginThrottle
+
+    db = Database(f"sqlite:///{tmp_path / 'c.db'}")
+    db.migrate()
+    try:
+        throttle = SharedLoginThrottle(db, max_failures=2, window_s=100, base_lock_s=10, max_lock_s=25)
+        counters, key = throttle.counters, throttle._key("Root", "a")
+        now = 1_000_000.0
+        assert counters.login_failed(key, 100, throttle._lock, now) == 0
+        assert counters.login_failed(key, 100, throttle._lock, now + 1) == 10
+        assert counters.login_wait(key, now + 5) == pytest.approx(6)
+        assert counters.login_failed(key, 100, throttle._lock, now + 20) == 20  # doubled
+        assert counters.login_failed(key, 100, throttle._lock, now + 50) == 25  # capped
+        assert counters.login_failed(key, 100, throttle._lock, now + 200) == 0  # a quiet spell: counted afresh
+        throttle.succeeded("ROOT", "a")
+        assert throttle.retry_after("root", "a") == 0
+    finally:
+        db.dispose()
+
+
 def test_database_counters_store_digests_and_windows_end(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'c.db'}")
     db.migrate()

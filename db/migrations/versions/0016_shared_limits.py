@@ -1,4 +1,4 @@
-"""shared limits: rate-limit counters and event-stream leases for QIFA_RATE_LIMIT_STORAGE=database
+"""shared limits: rate-limit counters, event-stream leases and failed logins, shared by the workers of one store
 
 Revision ID: 0016
 Revises: 0011
@@ -32,9 +32,19 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_stream_leases_address'), 'stream_leases', ['address'], unique=False)
     op.create_index(op.f('ix_stream_leases_expires_at'), 'stream_leases', ['expires_at'], unique=False)
+    op.create_table('login_failures',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('window_end', sa.Float(), nullable=False),
+    sa.Column('locked_until', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
+    op.create_index(op.f('ix_login_failures_window_end'), 'login_failures', ['window_end'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_login_failures_window_end'), table_name='login_failures')
+    op.drop_table('login_failures')
     op.drop_index(op.f('ix_stream_leases_expires_at'), table_name='stream_leases')
     op.drop_index(op.f('ix_stream_leases_address'), table_name='stream_leases')
     op.drop_table('stream_leases')
