@@ -351,3 +351,28 @@ def test_two_processes_share_the_limits_and_a_killed_ones_streams_expire(tmp_pat
             time.sleep(3.5)
             with b.stream("GET", events[2]) as s3:
                 assert s3.status_code == 200  # the killed server's slot is free again
+
+
+def test_migration_0016_down_and_up(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from db.engine import MIGRATIONS
+
+    db = Database(f"sqlite:///{tmp_path / 'm.db'}")
+    db.migrate()
+    try:
+        tables = {"rate_counters", "stream_leases", "login_failures"}
+        assert tables <= set(inspect(db.engine).get_table_names())
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection_url"] = db.url
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0011")
+        assert not tables & set(inspect(db.engine).get_table_names())
+        db.migrate()
+        assert SharedCounters(db).hit("k", 1, 60) == 0
+    finally:
+        db.dispose()
