@@ -30,6 +30,7 @@ from api.routers import (
     faqs,
     handoffs,
     health,
+    moderation,
     orders,
     reports,
     services,
@@ -77,11 +78,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="qifa (企法通) API", version="0.1.0", lifespan=lifespan,
                   description="Enterprise legal-service assistant: chat, services, orders, hand-offs.")
-    metrics.install(app)  # requests and latencies per route; GET /metrics for admins
     site_gate.install(app)  # the gate admitting the sites that embed the widget (inside the request id)
     edge = settings or (runtime.settings if runtime else Settings())  # the limits at the edge
     app.add_middleware(RateLimit, settings=edge)  # before the gate's store lookup; after the body limit
     body_limit.install(app, edge)
+    metrics.install(app)  # requests and latencies per route, 413s and 429s of the two above too; GET /metrics
     app.add_middleware(AccessLog)  # inside the request id, which it logs
     app.add_middleware(SecurityHeaders)
     errors.install(app)
@@ -89,7 +90,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in (health, chat, sessions, events, services, orders, telegram):
         app.include_router(module.router)
     # staff: login, hand-off cases, orders, users, and the adviser console
-    for module in (auth, handoffs, staff_orders, staff_users, documents, faqs, audit, reports):
+    for module in (auth, handoffs, staff_orders, staff_users, documents, faqs, audit, reports, moderation):
         app.include_router(module.router)
     install_console(app)
     app.include_router(console_curation.router)  # the curators' pages of the console

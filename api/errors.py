@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
+from assistant.moderation import DuplicateWord, UnknownWord, WordError
 from curation import (
     CatalogueInvalid,
     CurationError,
@@ -65,6 +66,7 @@ STATUS: dict[type[Exception], int] = {
     CurationError: 409, FileRefused: 422, FileTooLarge: 413, DuplicateFile: 409, UnknownDocument: 404,
     InvalidMetadata: 422, PeriodError: 422, UnknownFaq: 404, DuplicateFaq: 409,
     UnknownReviewGroup: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422, UnknownIntentExample: 404,
+    WordError: 422, DuplicateWord: 409, UnknownWord: 404,
 }
 
 
@@ -119,6 +121,10 @@ def render(exc: Exception) -> JSONResponse:
         return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
     if isinstance(exc, PeriodError):
         return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
+    if isinstance(exc, WordError):
+        code = ("duplicate_word" if isinstance(exc, DuplicateWord) else
+                "unknown_word" if isinstance(exc, UnknownWord) else "invalid_word")
+        return error(status, code, str(exc), [{"field": "word", "message": str(exc)}])
     if isinstance(exc, UnknownGroup):
         label = "服务类别" if exc.kind == "category" else "服务场景"
         message = f"{exc} / 未知的{label}"

@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from privacy import mask
@@ -41,10 +42,37 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
-def route_template(scope: Scope) -> str:
+def matched_route(scope: Scope) -> str | None:
+    """The template of the route serving this request; for a request answered before routing (a 413 of the body
+    limit, a 429 of the rate limit) the template of the route it would have reached. None when none matches."""
     route = scope.get("route")
     path = getattr(route, "path", None) or getattr(route, "path_format", None)
-    return str(path) if path else "<unmatched>"
+    if path:
+        return str(path)
+    router = getattr(scope.get("app"), "router", None)
+    return _match(getattr(router, "routes", ()), scope, "")
+
+
+def _match(routes: Any, scope: Scope, prefix: str) -> str | None:
+    for candidate in routes:
+        match, child = candidate.matches(scope)
+        if match != Match.FULL:
+            continue
+        found = child.get("route", candidate)
+        path = getattr(found, "path_format", None) or getattr(found, "path", None)
+        if path:
+            return prefix + str(path)
+        inner = getattr(candidate, "original_router", None)  # FastAPI >= 0.160 wraps each included router
+        if inner is not None:
+            extra = str(getattr(getattr(candidate, "include_context", None), "prefix", "") or "")
+            sub = {**scope, "path": scope["path"][len(extra):]} if extra else scope
+            return _match(inner.routes, sub, prefix + extra)
+        return None
+    return None
+
+
+def route_template(scope: Scope) -> str:
+    return matched_route(scope) or "<unmatched>"
 
 
 class AccessLog:

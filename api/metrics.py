@@ -13,6 +13,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.logs import matched_route
 from api.security import Admin
 from composition import Runtime
 from composition.health import handoffs_waiting, replies_by_route
@@ -56,7 +57,8 @@ class Metrics:
 
 class MetricsMiddleware:
     """Counts every HTTP request under its route's template (``/api/v1/orders/{order_id}``), never its path:
-    ids stay out of the labels. Unmatched paths count as ``other``."""
+    ids stay out of the labels. Unmatched paths count as ``other``. It sits outside the body limit and the rate
+    limit, so their 413s, 408s and 429s are counted under the route they were meant for."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
@@ -83,9 +85,7 @@ class MetricsMiddleware:
 
 
 def _route(scope: Scope) -> str:
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return str(path) if path else "other"
+    return matched_route(scope) or "other"
 
 
 def install(app: FastAPI) -> None:

@@ -3,26 +3,23 @@
 Counted with the ``limits`` library (moving windows of one minute): per client address, per conversation (the
 session id in the path, or in the JSON body of ``POST /chat`` and ``POST /orders``) and per site key on the
 enterprise endpoints; per (user name, address) on the two login forms, on top of the failed-login throttle.
-Over a limit the answer is 429 with ``Retry-After`` and a bilingual JSON error. The counters live in memory by
-default (per worker); ``QIFA_RATE_LIMIT_STORAGE=redis://…`` shares them between workers. Open event streams are
-counted per address and in total in this process.
+Over a limit the answer is 429 with ``Retry-After`` and a bilingual JSON error. Open event streams are capped per
+address and in total. The counters and the stream slots live in this worker's memory by default;
+``QIFA_RATE_LIMIT_STORAGE=database`` or ``redis://…`` shares them between workers (see ``api.limit_store``).
 """
 
 from __future__ import annotations
 
 import json
-import math
-import time
-from collections import Counter
 from urllib.parse import parse_qs
 
+import anyio
 from limits import RateLimitItem, RateLimitItemPerMinute
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import storage_from_string
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error
+from api.limit_store import Counters, Slots, open_store
 from api.sites import GATED_PREFIXES, SITE_KEY_HEADER, SITE_KEY_QUERY
 from config import Settings
 
@@ -59,20 +56,23 @@ def too_many(seconds: int, what: str) -> ASGIApp:
 class RateLimit:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        url = settings.rate_limit_storage
-        self.limiter = MovingWindowRateLimiter(storage_from_string(url if url.startswith("async+") else
-                                                                   f"async+{url}"))
+        self.settings = settings
         self.per_ip, self.per_session = _limit(settings.rate_limit_per_ip), _limit(settings.rate_limit_per_session)
         self.per_site, self.login = _limit(settings.rate_limit_per_site), _limit(settings.rate_limit_login)
-        self.streams_per_ip, self.streams_total = settings.max_streams_per_ip, settings.max_streams_total
-        self.streams: Counter[str] = Counter()
+        self.store: tuple[Counters, Slots] | None = None
+        if not settings.shared_limits:
+            self.store = open_store(settings, None)
 
-    async def _hit(self, item: RateLimitItem | None, *key: str) -> int:
+    def _store(self, scope: Scope) -> tuple[Counters, Slots]:
+        """Opened at the first request when shared: the store is the runtime's, built in the app's lifespan."""
+        if self.store is None:
+            runtime = getattr(scope["app"].state, "runtime", None)
+            self.store = open_store(self.settings, runtime.db if runtime is not None else None)
+        return self.store
+
+    async def _hit(self, scope: Scope, item: RateLimitItem | None, *key: str) -> int:
         """0 when the request may go on, else the seconds to wait."""
-        if item is None or await self.limiter.hit(item, *key):
-            return 0
-        stats = await self.limiter.get_window_stats(item, *key)
-        return max(1, math.ceil(stats.reset_time - time.time()))
+        return 0 if item is None else await self._store(scope)[0].wait(item, *key)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] == "OPTIONS":
@@ -82,7 +82,7 @@ class RateLimit:
         if method == "POST" and path in LOGIN_PATHS and self.login is not None:
             body, receive = await _peek(receive)
             names = parse_qs(body.decode("utf-8", "replace")).get("username", [""])
-            wait = await self._hit(self.login, "login", address, names[0].strip().lower())
+            wait = await self._hit(scope, self.login, "login", address, names[0].strip().lower())
             if wait:
                 await too_many(wait, "to log in")(scope, receive, send)
                 return
@@ -97,7 +97,7 @@ class RateLimit:
             for item, key, what in ((self.per_ip, address, "from this address"),
                                     (self.per_session, session, "in this conversation"),
                                     (self.per_site, site, "for this site")):
-                wait = await self._hit(item, what, key) if key else 0
+                wait = await self._hit(scope, item, what, key) if key else 0
                 if wait:
                     await too_many(wait, what)(scope, receive, send)
                     return
@@ -107,17 +107,17 @@ class RateLimit:
         await self.app(scope, receive, send)
 
     async def _stream(self, address: str, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.streams[address] >= self.streams_per_ip or sum(self.streams.values()) >= self.streams_total:
+        slots = self._store(scope)[1]
+        slot = await slots.take(address)
+        if slot is None:
             await error(429, "too_many_streams", "too many open event streams; close one and retry "
                         "/ 打开的消息推送连接过多，请关闭后重试", headers={"Retry-After": "10"})(scope, receive, send)
             return
-        self.streams[address] += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.streams[address] -= 1
-            if self.streams[address] <= 0:
-                del self.streams[address]
+            with anyio.CancelScope(shield=True):  # a stream cancelled on disconnect still gives its slot back
+                await slots.give_back(slot)
 
 
 async def _peek(receive: Receive) -> tuple[bytes, Receive]:

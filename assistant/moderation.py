@@ -46,6 +46,14 @@ class WordError(ValueError):
     """A word that cannot be added or removed; ``str(exc)`` says why (both languages)."""
 
 
+class DuplicateWord(WordError):
+    """The word is already on the list."""
+
+
+class UnknownWord(WordError):
+    """The word is not on the staff list (the shipped list cannot be changed)."""
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width to half-width), lower case, without spaces, zero-width and filler punctuation."""
     return _SKIP.sub("", unicodedata.normalize("NFKC", text).lower())
@@ -83,10 +91,10 @@ class SensitiveWords:
         try:
             with self.db.session() as s:
                 if s.scalars(select(SensitiveWord).where(SensitiveWord.word == clean)).first() is not None:
-                    raise WordError(f"'{clean}' is already on the list / “{clean}”已在列表中")
+                    raise DuplicateWord(f"'{clean}' is already on the list / “{clean}”已在列表中")
                 s.add(SensitiveWord(word=clean))
         except IntegrityError as exc:
-            raise WordError(f"'{clean}' is already on the list / “{clean}”已在列表中") from exc
+            raise DuplicateWord(f"'{clean}' is already on the list / “{clean}”已在列表中") from exc
         self._loaded_at = -RELOAD_S
         return clean
 
@@ -98,7 +106,7 @@ class SensitiveWords:
                 s.delete(row)
         if row is None:
             hint = " (it is on the shipped list, which staff cannot change)" if clean in shipped_words() else ""
-            raise WordError(f"'{clean}' is not on the staff list{hint} / “{clean}”不在工作人员添加的列表中")
+            raise UnknownWord(f"'{clean}' is not on the staff list{hint} / “{clean}”不在工作人员添加的列表中")
         self._loaded_at = -RELOAD_S
 
     def _matcher(self) -> re.Pattern[str] | None:

@@ -46,6 +46,7 @@ class Runtime:
     services: CatalogueEditor  # staff edits of the service catalogue (SQL over the shipped seed)
     intents: IntentExamples  # curators' example phrasings of the intents, merged with the shipped ones
     links: DocumentLinks  # questions curators linked to documents
+    words: SensitiveWords  # the sensitive-word list (staff-edited part) and the review log of blocked messages
 
     def refresh(self) -> None:
         """Changes other processes made to the catalogue and the intent examples (each looked at at most
@@ -85,9 +86,10 @@ def build_runtime(
     orders = OrderDesk(database, catalogue, conversations, settings.timezone,
                        retention_days=settings.order_retention_days)
     faqs = FaqBook(database, kb.embeddings, audit)
+    words = SensitiveWords(database)
     links = DocumentLinks(database, kb)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
-                          LlmWriter(chat_model) if chat_model is not None else None, words=SensitiveWords(database),
+                          LlmWriter(chat_model) if chat_model is not None else None, words=words,
                           faq=faqs, links=links)
     intents = IntentExamples(database, assistant.router, kb.embeddings, audit, settings.data_dir)
     intents.refresh()  # curated phrasings, if any, over the shipped examples
@@ -95,6 +97,6 @@ def build_runtime(
     documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6), settings.data_dir / "uploads")
     documents.resume()  # uploads a restart interrupted
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
-                   Accounts(database), advisers, Sites(database),
+                   Accounts(database, shared_throttle=settings.shared_limits), advisers, Sites(database),
                    Tokens(secret, settings.token_expire_minutes), audit, documents, faqs,
-                   ReviewQueue(database, kb, faqs, audit, intents, links), services, intents, links)
+                   ReviewQueue(database, kb, faqs, audit, intents, links), services, intents, links, words)

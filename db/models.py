@@ -11,6 +11,7 @@ from db.models_curation import (  # uploads and the audit log
     ReviewMark,
 )
 from db.models_kb import KbChunk, KbDocument, KbMeta
+from db.models_limits import LoginFailures, RateCounter, StreamLease  # limits shared by workers
 from db.models_moderation import ModerationEvent, SensitiveWord  # sensitive words and their review log
 from db.models_orders import Order, OrderCounter, OrderEvent  # service orders
 from db.models_sites import Site, SiteOrigin  # web sites embedding the widget
@@ -28,14 +29,17 @@ __all__ = [
     "KbDocument",
     "KbMeta",
     "KbUpload",
+    "LoginFailures",
     "ModerationEvent",
     "Order",
     "OrderCounter",
     "OrderEvent",
+    "RateCounter",
     "ReviewDecision",
     "ReviewMark",
     "SensitiveWord",
     "Site",
     "SiteOrigin",
     "StaffUser",
+    "StreamLease",
 ]

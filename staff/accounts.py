@@ -1,6 +1,7 @@
 """Staff accounts (advisers, curators, administrators): argon2 password hashes in the SQL store.
 
-Logins go through the in-memory throttle of ``staff.throttle`` (``Accounts.throttle``).
+Logins go through the throttle of ``staff.throttle`` (``Accounts.throttle``: in memory, or in the SQL store when the
+limits are shared between workers).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from db import Database
 from db.base import iso_utc
 from db.models_staff import StaffUser
-from staff.throttle import LoginThrottle
+from staff.throttle import LoginThrottle, SharedLoginThrottle
 
 ROLES = ("adviser", "curator", "admin")
 MIN_PASSWORD = 8
@@ -88,9 +89,11 @@ def check_name(name: object) -> str:
 
 
 class Accounts:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, shared_throttle: bool = False) -> None:
+        """``shared_throttle``: failed logins counted in the SQL store, for every worker (else in memory)."""
         self.db = db
-        self.throttle = LoginThrottle()
+        self.throttle: LoginThrottle | SharedLoginThrottle = SharedLoginThrottle(db) if shared_throttle \
+            else LoginThrottle()
 
     def add(self, name: str, role: str, password: str) -> StaffInfo:
         name, role, password = check_name(name), check_role(role), check_password(password)

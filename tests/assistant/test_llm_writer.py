@@ -237,3 +237,13 @@ def test_the_writer_returns_none_when_the_model_raises() -> None:
     model = TimingOutChatModel()
     assert LlmWriter(model).write("问", [citation(1)], "zh") is None
     assert model.calls == 1
+
+
+def test_personal_data_in_the_question_is_masked_before_it_reaches_the_model() -> None:
+    model = RecordingChatModel(responses=["答案[1]"])
+    question = "我的电话13812345678，统一社会信用代码91330726MA2E8XXXX1，身份证330726199001011234，试用期多久？"
+    assert LlmWriter(model).write(question, [citation(1)], "zh") == "答案[1]"
+    prompt = str(model.received[0][1].content)
+    for raw in ("13812345678", "91330726MA2E8XXXX1", "330726199001011234"):
+        assert raw not in prompt
+    assert "138****5678" in prompt and "试用期多久" in prompt

@@ -75,3 +75,40 @@ def test_metrics_count_requests_routes_latencies_and_waiting_handoffs(client: Te
     assert got[("qifa_replies_total", (("route", "handoff"),))] == 1
     assert got[("qifa_vector_store_down", ())] == 0
     assert sid not in r.text  # ids never become labels
+
+
+def test_metrics_count_the_413s_and_429s_of_the_body_and_rate_limits(tmp_path, embeddings, caplog) -> None:
+    """Both limits answer before routing; the metrics (outside them) count their answers under the route meant,
+    and the access log names that route too."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="qifa.access")
+    from composition import build_runtime
+    from config import Settings
+
+    rt = build_runtime(Settings(data_dir=tmp_path / "var", rate_limit_per_ip=2, rate_limit_per_session=0,
+                                max_body_kb=1), shipped=False, embeddings=embeddings)
+    try:
+        rt.accounts.add("root", "admin", PW)
+        with TestClient(create_app(runtime=rt)) as client:
+            big = client.post("/api/v1/chat", content=b'{"message": "' + b"x" * 4000 + b'"}',
+                              headers={"Content-Type": "application/json"})
+            assert big.status_code == 413  # refused before the rate limit counts it
+            sid = client.post("/api/v1/chat", json={"message": "你好"}).json()["session_id"]
+            assert client.get(f"/api/v1/sessions/{sid}/messages").status_code == 200
+            assert client.post("/api/v1/chat", json={"message": "你好"}).status_code == 429
+            assert client.get(f"/api/v1/sessions/{sid}/messages").status_code == 429
+            got = samples(client.get("/metrics", headers=bearer(client, "root")).text)
+        chat = "/api/v1/chat"
+        assert got[("qifa_http_requests_total", (("method", "POST"), ("route", chat), ("status", "413")))] == 1
+        assert got[("qifa_http_requests_total", (("method", "POST"), ("route", chat), ("status", "429")))] == 1
+        assert got[("qifa_http_requests_total", (("method", "POST"), ("route", chat), ("status", "200")))] == 1
+        messages = "/api/v1/sessions/{session_id}/messages"
+        for status in ("200", "429"):
+            assert got[("qifa_http_requests_total", (("method", "GET"), ("route", messages), ("status", status)))] == 1
+        assert got[("qifa_http_request_duration_seconds_count", (("method", "POST"), ("route", chat)))] == 3
+        assert sid not in str(got)
+        logged = [(r.method, r.route, r.status) for r in caplog.records if r.name == "qifa.access"]
+        assert ("POST", chat, 413) in logged and ("GET", messages, 429) in logged
+    finally:
+        rt.close()

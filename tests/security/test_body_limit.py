@@ -97,3 +97,30 @@ def test_over_real_uvicorn_413_comes_before_the_body_and_slow_bodies_time_out(sm
         data, took = raw(port, head, b'{"mes')
         assert data.startswith(b"HTTP/1.1 408") and b"body_timeout" in data and 0.9 < took < 8
     assert sessions(small) == 0
+
+
+def test_an_upload_over_the_file_limit_is_refused_before_it_is_read(tmp_path, embeddings: QifaEmbeddings) -> None:
+    """Multipart bodies may have QIFA_MAX_FILE_MB plus room for the form; a larger upload gets 413 at once (from
+    the body limit, before the login is even checked), a file under it but over the limit gets the route's 413."""
+    from db.models_curation import KbUpload
+
+    rt = build_runtime(Settings(data_dir=tmp_path / "var", max_file_mb=0.05, max_body_kb=4), shipped=False,
+                       embeddings=embeddings)
+    rt.accounts.add("chen", "curator", "curator-pass-1")
+    try:
+        with TestClient(create_app(runtime=rt)) as client:
+            huge = b"x" * 300_000  # 0.3 MB > 0.05 MB + 64 KB
+            r = client.post("/api/v1/documents", files={"file": ("big.md", huge)})  # not even logged in
+            assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
+            token = client.post("/api/v1/auth/token", data={"username": "chen", "password": "curator-pass-1"})
+            who = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            r = client.post("/api/v1/documents", files={"file": ("big.md", huge)}, headers=who)
+            assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
+            # 60 KB: inside the multipart allowance (which JSON bodies do not get), over the file limit
+            r = client.post("/api/v1/documents", files={"file": ("mid.md", "合同".encode() * 10_000)}, headers=who)
+            assert r.status_code == 413 and r.json()["error"]["code"] == "file_too_large"
+            with rt.db.session() as s:
+                assert s.query(KbUpload).count() == 0
+            assert client.get("/healthz").status_code == 200
+    finally:
+        rt.close()

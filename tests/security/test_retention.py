@@ -19,7 +19,8 @@ from cli.main import main
 from composition import Runtime, purge, run_daily
 from db.base import utcnow
 from db.models_chat import ChatMessage, ChatSession, Handoff
-from db.models_orders import Order
+from db.models_orders import Order, OrderEvent
+from orders.retention import ERASED
 
 CODE = "91440300708461136T"
 ORDER: dict[str, Any] = {"service_id": "contract-review", "enterprise_name": "浦江晶彩水晶有限公司",
@@ -85,7 +86,7 @@ def test_purge_deletes_old_conversations_and_erases_closed_orders(runtime: Runti
     open_order = client.post("/api/v1/orders", json=ORDER).json()
     recent_closed = client.post("/api/v1/orders", json=ORDER).json()
     for o in (closed, recent_closed):
-        runtime.orders.change_status(o["id"], "rejected", "王律师", "不属于受理范围")
+        runtime.orders.change_status(o["id"], "rejected", "王律师", "不属于受理范围，已电话告知张三 13800138000")
     with runtime.db.session() as s:
         s.execute(update(Order).where(Order.id.in_([closed["id"], open_order["id"]]))
                   .values(retain_until=utcnow() - timedelta(days=1)))
@@ -98,6 +99,10 @@ def test_purge_deletes_old_conversations_and_erases_closed_orders(runtime: Runti
     assert erased is not None and erased.phone == "" and erased.credit_code is None
     assert "张三" not in json.dumps(erased.to_json(), ensure_ascii=False)
     assert erased.number == closed["number"] and erased.status == "rejected"  # the record itself stays
+    with runtime.db.session() as s:
+        reasons = {(e.order_id, e.to_status, e.reason) for e in s.scalars(select(OrderEvent))}
+    assert (closed["id"], "rejected", ERASED) in reasons  # the adviser's note quoting the phone is gone
+    assert (recent_closed["id"], "rejected", "不属于受理范围，已电话告知张三 13800138000") in reasons  # not yet due
     for kept in (open_order, recent_closed):  # still being handled / not yet due
         info = runtime.orders.get(kept["id"])
         assert info is not None and info.phone == "13800138000"
