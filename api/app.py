@@ -38,30 +38,34 @@ from api.routers import (
     telegram,
     widget,
 )
-from composition import Runtime, build_runtime, run_daily
+from composition import Leadership, Runtime, build_runtime, run_daily
 from config import Settings
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    """Give ``runtime`` to share one already built (tests); otherwise it is built from ``settings``."""
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None, *, prepared: bool = False) -> FastAPI:
+    """Give ``runtime`` to share one already built (tests); otherwise it is built from ``settings``.
+    ``prepared``: a worker of ``qifa serve --workers N``, whose parent did the start-up work once."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
-        rt = runtime or build_runtime(settings or Settings())
+        rt = runtime or build_runtime(settings or Settings(), prepared=prepared)
         app.state.runtime = rt
+        # one worker leads (PostgreSQL advisory lock; always this one on SQLite): Telegram polling, the purge
+        leader = Leadership(rt.db) if owned else None
+        app.state.leader = leader
         # the Telegram bot, when configured, runs in this event loop
         cfg = settings or rt.settings
         app.state.telegram = None
         if cfg.telegram_token is not None:
             from bot.app import TelegramBot
 
-            app.state.telegram = TelegramBot(cfg, rt)
+            app.state.telegram = TelegramBot(cfg, rt, leader=leader)
             await app.state.telegram.start_or_retry()  # unreachable: the API serves, the bot retries with backoff
-        # the daily retention purge, when this app owns its runtime (``qifa serve``)
-        job = asyncio.create_task(run_daily(rt.db, rt.settings), name="qifa-purge") if owned else None
+        # the daily retention purge, when this app owns its runtime (``qifa serve``), in the leading worker
+        job = asyncio.create_task(_purge_when_leading(leader, rt), name="qifa-purge") if leader else None
         try:
             yield
         finally:
@@ -71,6 +75,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                     await job
             if app.state.telegram is not None:
                 await app.state.telegram.stop()
+            if leader is not None:
+                await asyncio.to_thread(leader.release)
             if owned:
                 rt.close()
 
@@ -98,3 +104,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # the web widget and its demo page
     app.include_router(widget.router)
     return app
+
+
+async def _purge_when_leading(leader: Leadership, rt: Runtime) -> None:
+    await leader.wait()
+    await run_daily(rt.db, rt.settings)
