@@ -21,8 +21,8 @@ NEEDS_CHROMA = ("--workers {n} 需要 Chroma 服务器：请设置 QIFA_CHROMA_U
                 " / --workers {n} needs a Chroma server: set QIFA_CHROMA_URL (the embedded Chroma index is not safe"
                 " across processes)")
 NEEDS_POSTGRES = ("--workers {n} 需要 PostgreSQL：请设置 QIFA_DATABASE_URL=postgresql+psycopg://…"
-                  "（SQLite 只供单个进程）/ --workers {n} needs PostgreSQL: set QIFA_DATABASE_URL=postgresql+psycopg://… (SQLite serves"
-                  " one process)")
+                  "（SQLite 只供单个进程）/ --workers {n} needs PostgreSQL: set"
+                  " QIFA_DATABASE_URL=postgresql+psycopg://… (SQLite serves one process)")
 
 
 def add_parser(sub: Any) -> None:
