@@ -25,8 +25,8 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bot"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
-from emulator import BotApiEmulator  # noqa: E402
-from server_proc import REPO, qifa_env  # noqa: E402
+from emulator import BotApiEmulator
+from server_proc import REPO, qifa_env
 
 ADMIN_URL = os.environ.get("QIFA_TEST_POSTGRES_URL", "")
 CHROMA = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
