@@ -18,6 +18,7 @@ from api.console import review as console_review
 from api.console import services as console_services
 from api.console.router import install as install_console
 from api.headers import SecurityHeaders
+from api.live import LiveEvents
 from api.logs import AccessLog
 from api.rate_limit import RateLimit
 from api.routers import (
@@ -40,6 +41,7 @@ from api.routers import (
 )
 from composition import Leadership, Runtime, build_runtime, run_daily
 from config import Settings
+from db.notify import MessageListener
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         # one worker leads (PostgreSQL advisory lock; always this one on SQLite): Telegram polling, the purge
         leader = Leadership(rt.db) if owned else None
         app.state.leader = leader
+        # PostgreSQL: event streams wake on NOTIFY when any worker stores a message (else they poll)
+        app.state.live, listener = None, None
+        if owned and rt.db.engine.dialect.name == "postgresql":
+            app.state.live = LiveEvents(asyncio.get_running_loop())
+            listener = MessageListener(rt.db.url, app.state.live.fire_threadsafe).start()
         # the Telegram bot, when configured, runs in this event loop
         cfg = settings or rt.settings
         app.state.telegram = None
@@ -77,6 +84,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
                 await app.state.telegram.stop()
             if leader is not None:
                 await asyncio.to_thread(leader.release)
+            if listener is not None:
+                await asyncio.to_thread(listener.stop)
             if owned:
                 rt.close()
 
