@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         app.state.leader = leader
         # PostgreSQL: event streams wake on NOTIFY when any worker stores a message (else they poll)
         app.state.live, listener = None, None
-        if owned and rt.db.engine.dialect.name == "postgresql":
+        if rt.db.engine.dialect.name == "postgresql":
             app.state.live = LiveEvents(asyncio.get_running_loop())
             listener = MessageListener(rt.db.url, app.state.live.fire_threadsafe).start()
         # the Telegram bot, when configured, runs in this event loop
