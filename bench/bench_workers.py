@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,51 @@ from common import REPO, machine_info, percentile, print_table, questions, save_
 
 TARGET_TWO_WORKERS = 150.0  # chat requests/s with two workers, 16 clients (issue 15)
 SECRET = "bench-workers-secret-key-0123456789abcdef0123456789"
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (its own, not its children's)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and all its descendants alive now (the uvicorn parent and its workers)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += _proc_cpu(p)
+        todo += _children(p)
+    return total
+
+
+def backends_cpu(database: str) -> float:
+    """CPU seconds of the PostgreSQL backends serving ``database`` (their command line names it)."""
+    total = 0.0
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if cmd.startswith("postgres: ") and f" {database} " in cmd:
+            total += _proc_cpu(int(d.name))
+    return total
 
 
 def free_port() -> int:
@@ -69,7 +114,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def chroma_server(folder: Path) -> Iterator[str]:
+def chroma_server(folder: Path) -> Iterator[tuple[str, int]]:
     exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     if exe is None:
         sys.exit("bench: the `chroma` command (package chromadb) was not found")
@@ -81,7 +126,7 @@ def chroma_server(folder: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_http(url + "/api/v2/heartbeat", proc, log, 60)
-        yield url
+        yield url, proc.pid
     finally:
         stop(proc)
 
@@ -103,7 +148,7 @@ def throwaway_database(admin_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def qifa_serve(folder: Path, workers: int, packs: str, **extra: str) -> Iterator[str]:
+def qifa_serve(folder: Path, workers: int, packs: str, **extra: str) -> Iterator[tuple[str, int]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
     env.update(QIFA_DATA_DIR=str(folder / "var"), QIFA_SHIPPED_PACKS=packs, QIFA_SECRET_KEY=SECRET,
                QIFA_RATE_LIMIT_PER_IP="0", QIFA_RATE_LIMIT_PER_SESSION="0", QIFA_RATE_LIMIT_PER_SITE="0",
@@ -122,7 +167,7 @@ def qifa_serve(folder: Path, workers: int, packs: str, **extra: str) -> Iterator
                 if time.monotonic() > deadline:
                     sys.exit("bench: not every worker started")
                 time.sleep(0.3)
-        yield url
+        yield url, proc.pid
     finally:
         stop(proc)
 
@@ -196,12 +241,21 @@ async def _load_httpx(url: str, msgs: list[str], clients: int, duration: int) ->
             "p99_ms": round(percentile(lat, 99) * 1000, 2), "seconds": round(seconds, 1)}
 
 
-def measure(url: str, folder: Path, msgs: list[str], clients: int, duration: int) -> dict[str, Any]:
+def measure(url: str, folder: Path, msgs: list[str], clients: int, duration: int,
+            meters: dict[str, Callable[[], float]]) -> dict[str, Any]:
+    """The load's figures, and the CPU each part used per answered request (``meters``: part -> CPU seconds
+    so far), a figure the other jobs on a shared machine disturb far less than requests/s."""
     for m in msgs[:10]:  # warm-up: every worker's first answers (caches, lazy imports)
         httpx.post(url + "/api/v1/chat", json={"message": m}, timeout=30)
+    before = {k: f() for k, f in meters.items()}
     if shutil.which("wrk"):
-        return load_wrk(url, lua_script(folder, msgs), clients, duration)
-    return asyncio.run(_load_httpx(url, msgs, clients, duration))
+        figures = load_wrk(url, lua_script(folder, msgs), clients, duration)
+    else:
+        figures = asyncio.run(_load_httpx(url, msgs, clients, duration))
+    answered = max(1, figures["requests"] - figures["errors"])
+    cpu = {k: round((f() - before[k]) * 1000 / answered, 1) for k, f in meters.items()}
+    figures["cpu_ms_per_request"] = {**cpu, "total": round(sum(cpu.values()), 1)}
+    return figures
 
 
 def main() -> int:
@@ -227,25 +281,40 @@ def main() -> int:
             folder.mkdir()
             print(f"{config}: starting qifa serve --workers {workers} …", flush=True)
             if kind == "embedded":
-                with qifa_serve(folder, workers, args.packs) as url:
-                    figures = measure(url, folder, msgs, args.clients, args.duration)
+                with qifa_serve(folder, workers, args.packs) as (url, pid):
+                    figures = measure(url, folder, msgs, args.clients, args.duration,
+                                      {"api": lambda pid=pid: tree_cpu(pid)})
             else:
-                with chroma_server(folder) as chroma, throwaway_database(args.postgres) as database, \
+                with chroma_server(folder) as (chroma, chroma_pid), \
+                        throwaway_database(args.postgres) as database, \
                         qifa_serve(folder, workers, args.packs, QIFA_CHROMA_URL=chroma,
-                                   QIFA_DATABASE_URL=database) as url:
-                    figures = measure(url, folder, msgs, args.clients, args.duration)
+                                   QIFA_DATABASE_URL=database) as (url, pid):
+                    name = database.rsplit("/", 1)[1]
+                    figures = measure(url, folder, msgs, args.clients, args.duration,
+                                      {"api": lambda pid=pid: tree_cpu(pid),
+                                       "chroma": lambda cp=chroma_pid: tree_cpu(cp),
+                                       "postgres": lambda n=name: backends_cpu(n)})
             figures.update(config=config, workers=workers, clients=args.clients,
                            loadavg_1m=round(os.getloadavg()[0], 2))
             results.append(figures)
             print(f"  {figures['rps']} req/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-                  f"{figures['errors']} errors", flush=True)
+                  f"{figures['errors']} errors, CPU ms/request {figures['cpu_ms_per_request']}", flush=True)
     base = next((r["rps"] for r in results if r["config"] == "server-1"), None)
-    rows = [[r["config"], r["workers"], r["clients"], r["requests"], r["errors"], r["rps"],
-             round(r["rps"] / base, 2) if base else "", r["p50_ms"], r["p95_ms"], r["p99_ms"], r["loadavg_1m"]]
-            for r in results]
+    cores = len(os.sched_getaffinity(0))
+    rows = []
+    for r in results:
+        cpu = r["cpu_ms_per_request"]
+        # what the cores could answer if the benchmark had the machine to itself (wrk's own CPU not counted)
+        r["idle_capacity_rps"] = round(cores * 1000 / cpu["total"], 1) if cpu["total"] else None
+        rows.append([r["config"], r["workers"], r["clients"], r["requests"], r["errors"], r["rps"],
+                     round(r["rps"] / base, 2) if base else "", r["p50_ms"], r["p95_ms"], r["p99_ms"],
+                     cpu.get("api"), cpu.get("chroma", ""), cpu.get("postgres", ""), r["idle_capacity_rps"],
+                     r["loadavg_1m"]])
     print()
     print_table(["config", "workers", "clients", "requests", "errors", "req/s", "× server-1", "p50 ms", "p95 ms",
-                 "p99 ms", "load 1m"], rows)
+                 "p99 ms", "cpu api", "cpu chroma", "cpu pg", f"{cores} cores/cpu", "load 1m"], rows)
+    print("cpu …: CPU ms per answered request; "
+          f"{cores} cores/cpu: requests/s the cores could answer at that CPU cost, on an otherwise idle machine")
     two = next((r for r in results if r["config"] == "server-2"), None)
     verdict = None
     if two is not None:
