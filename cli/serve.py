@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 from typing import Any
 
 from cli.errors import UserError
@@ -65,9 +66,23 @@ def serve(args: argparse.Namespace) -> int:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **uvicorn_options(settings))
         return 0
     prepare_once()
+    limit_threads(args.workers)
     uvicorn.run("api.server:worker_app", factory=True, workers=args.workers, host=host, port=port,
                 log_level="info", **uvicorn_options(settings))
     return 0
+
+
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_threads(workers: int) -> None:
+    """Each worker's numeric libraries (BLAS, OpenMP, torch) get their share of the cores, not every core: N
+    workers each spinning one thread per core would fight over the cores. Set before the workers start (the
+    libraries read it when loaded); a value the operator gave is kept."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    share = str(max(1, cores // workers))
+    for name in THREAD_VARS:
+        os.environ.setdefault(name, share)
 
 
 def prepare_once() -> None:
