@@ -19,6 +19,7 @@ from api.console import review as console_review
 from api.console import services as console_services
 from api.console.router import install as install_console
 from api.headers import SecurityHeaders
+from api.live import LiveEvents
 from api.logs import AccessLog
 from api.rate_limit import RateLimit
 from api.routers import (
@@ -40,30 +41,40 @@ from api.routers import (
     telegram,
     widget,
 )
-from composition import Runtime, build_runtime, run_daily
+from composition import Leadership, Runtime, build_runtime, run_daily
 from config import Settings
+from db.notify import MessageListener
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    """Give ``runtime`` to share one already built (tests); otherwise it is built from ``settings``."""
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None, *, prepared: bool = False) -> FastAPI:
+    """Give ``runtime`` to share one already built (tests); otherwise it is built from ``settings``.
+    ``prepared``: a worker of ``qifa serve --workers N``, whose parent did the start-up work once."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
-        rt = runtime or build_runtime(settings or Settings())
+        rt = runtime or build_runtime(settings or Settings(), prepared=prepared)
         app.state.runtime = rt
+        # one worker leads (PostgreSQL advisory lock; always this one on SQLite): Telegram polling, the purge
+        leader = Leadership(rt.db) if owned else None
+        app.state.leader = leader
+        # PostgreSQL: event streams wake on NOTIFY when any worker stores a message (else they poll)
+        app.state.live, listener = None, None
+        if rt.db.engine.dialect.name == "postgresql":
+            app.state.live = LiveEvents(asyncio.get_running_loop())
+            listener = MessageListener(rt.db.url, app.state.live.fire_threadsafe).start()
         # the Telegram bot, when configured, runs in this event loop
         cfg = settings or rt.settings
         app.state.telegram = None
         if cfg.telegram_token is not None:
             from bot.app import TelegramBot
 
-            app.state.telegram = TelegramBot(cfg, rt)
+            app.state.telegram = TelegramBot(cfg, rt, leader=leader)
             await app.state.telegram.start_or_retry()  # unreachable: the API serves, the bot retries with backoff
-        # the daily retention purge, when this app owns its runtime (``qifa serve``)
-        job = asyncio.create_task(run_daily(rt.db, rt.settings), name="qifa-purge") if owned else None
+        # the daily retention purge, when this app owns its runtime (``qifa serve``), in the leading worker
+        job = asyncio.create_task(_purge_when_leading(leader, rt), name="qifa-purge") if leader else None
         try:
             yield
         finally:
@@ -73,6 +84,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                     await job
             if app.state.telegram is not None:
                 await app.state.telegram.stop()
+            if leader is not None:
+                await asyncio.to_thread(leader.release)
+            if listener is not None:
+                await asyncio.to_thread(listener.stop)
             if owned:
                 rt.close()
 
@@ -101,3 +116,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # the web widget and its demo page
     app.include_router(widget.router)
     return app
+
+
+async def _purge_when_leading(leader: Leadership, rt: Runtime) -> None:
+    await leader.wait()
+    await run_daily(rt.db, rt.settings)

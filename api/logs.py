@@ -26,11 +26,13 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON line per record: time, level, logger, message (masked), request id and any ``extra`` fields."""
+    """One JSON line per record: time, level, logger, message (masked), process id, request id and any
+    ``extra`` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-                               "level": record.levelname, "logger": record.name, "message": mask(record.getMessage())}
+                               "level": record.levelname, "logger": record.name, "message": mask(record.getMessage()),
+                               "pid": record.process}  # which worker, with ``qifa serve --workers N``
         rid = request_id.get()
         if rid:
             out["request_id"] = rid

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db import Database
 from db.base import iso_utc, utcnow
@@ -142,6 +142,19 @@ class Conversations:
                 .order_by(ChatMessage.id)
             ).all()
             return [(_stored(m), external_id) for m, external_id in rows]
+
+    def claim_delivery(self, message_id: int) -> bool:
+        """Mark the message delivered if nobody has yet: True for the one caller (of any worker) that must now
+        send it; a failed send hands it back with :meth:`release_delivery`."""
+        with self.db.session() as s:
+            done = s.execute(update(ChatMessage).where(ChatMessage.id == message_id,
+                                                       ChatMessage.delivered_at.is_(None))
+                             .values(delivered_at=utcnow()))
+            return getattr(done, "rowcount", 0) == 1
+
+    def release_delivery(self, message_id: int) -> None:
+        with self.db.session() as s:
+            s.execute(update(ChatMessage).where(ChatMessage.id == message_id).values(delivered_at=None))
 
     def mark_delivered(self, message_id: int) -> bool:
         """Record that a message was delivered; False when there is no such message."""

@@ -35,7 +35,7 @@ from assistant.engine import InvalidMessage
 from assistant.reply import Reply
 from assistant.retention import forget_chat
 from bot.render import PARSE_MODE, Feedback, Outgoing, Payloads, decode_payload, escape, render
-from composition import Runtime
+from composition import Leadership, Runtime
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -265,8 +265,10 @@ async def set_commands(app: Application) -> None:
 class TelegramBot:
     """The running bot: PTB application plus the delivery tasks, started and stopped by the API's lifespan."""
 
-    def __init__(self, settings: Settings, runtime: Runtime, poll_timeout: int = 10) -> None:
+    def __init__(self, settings: Settings, runtime: Runtime, poll_timeout: int = 10,
+                 leader: Leadership | None = None) -> None:
         self.settings = settings
+        self.leader = leader  # several workers: only the leading one polls Telegram (None: this one polls)
         self.runtime = runtime
         self.app = build_application(settings, runtime)
         self.poll_timeout = poll_timeout
@@ -349,13 +351,26 @@ class TelegramBot:
                                            allowed_updates=Update.ALL_TYPES)
         await self.app.start()
         if self.app.updater is not None:
-            await self.app.updater.start_polling(timeout=self.poll_timeout, allowed_updates=Update.ALL_TYPES)
+            if self.leader is None or await asyncio.to_thread(self.leader.try_lead):
+                await self._poll()
+            else:  # another worker polls; this one takes over when that one stops
+                self.tasks.append(asyncio.create_task(self._poll_when_leading(), name="qifa-telegram-poll"))
         self.tasks.append(asyncio.create_task(run_adviser_replies(self.app, self.runtime), name="qifa-advisers"))
         if self.settings.telegram_advisers_chat:
             self.tasks.append(asyncio.create_task(
                 run_advisers_group(self.app, self.runtime, self.settings.telegram_advisers_chat),
                 name="qifa-advisers-group"))
         log.info("telegram bot started (%s)", self.settings.telegram_mode)
+
+    async def _poll(self) -> None:
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(timeout=self.poll_timeout, allowed_updates=Update.ALL_TYPES)
+
+    async def _poll_when_leading(self) -> None:
+        assert self.leader is not None
+        await self.leader.wait()
+        await self._poll()
+        log.info("this worker now polls Telegram")
 
     async def stop(self) -> None:
         starter, self._starter = self._starter, None

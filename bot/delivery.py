@@ -19,7 +19,15 @@ from telegram.ext import Application, ContextTypes
 
 from bot.render import PARSE_MODE, adviser_message, escape, split_text
 from composition import Runtime
-from handoffs import CaseError, CaseInfo, cases_after, last_case_id, recent_user_messages
+from handoffs import (
+    CaseError,
+    CaseInfo,
+    cases_after,
+    claim_post,
+    last_case_id,
+    recent_user_messages,
+    release_post,
+)
 from privacy import mask
 
 log = logging.getLogger(__name__)
@@ -33,14 +41,18 @@ RELAYED = "✅ 已发送给企业（工单 #{case}）/ Sent to the enterprise (c
 
 # ---- adviser replies -> enterprises --------------------------------------------------------------------------
 async def deliver_pending(app: Application, runtime: Runtime) -> int:
-    """Send every undelivered adviser (and system) message of a Telegram session; returns how many were sent."""
+    """Send every undelivered adviser (and system) message of a Telegram session; returns how many were sent.
+
+    Each message is claimed first (``Conversations.claim_delivery``), so with several workers running this
+    loop a message is sent by one of them, once; a send that may succeed later hands the claim back."""
     convs = runtime.conversations
     pending = await asyncio.to_thread(convs.undelivered, CHANNEL, ("adviser", "system"))
     sent = 0
     for message, external_id in pending:
+        if not await asyncio.to_thread(convs.claim_delivery, message.id):  # another worker has it
+            continue
         chat_id = int(external_id) if external_id and external_id.lstrip("-").isdigit() else None
         if chat_id is None:  # not a Telegram chat: nothing to deliver to
-            await asyncio.to_thread(convs.mark_delivered, message.id)
             continue
         try:
             texts = (adviser_message(message.author, message.text) if message.role == "adviser"
@@ -51,10 +63,10 @@ async def deliver_pending(app: Application, runtime: Runtime) -> int:
             log.warning("adviser message %s could not be delivered: %s", message.id, type(exc).__name__)
         except TelegramError:  # network trouble, flood control: try again on the next round
             log.warning("adviser message %s: delivery will be retried", message.id, exc_info=True)
+            await asyncio.to_thread(convs.release_delivery, message.id)
             break
         else:
             sent += 1
-        await asyncio.to_thread(convs.mark_delivered, message.id)
     return sent
 
 
@@ -83,12 +95,18 @@ def case_post(case: CaseInfo, recent: list[str]) -> str:
 
 async def post_new_cases(app: Application, runtime: Runtime, chat_id: int,
                          after_id: int) -> int:
-    """Post cases created after ``after_id``; returns the last id posted (or ``after_id``)."""
+    """Post cases created after ``after_id`` that no worker has posted yet (``claim_post``); returns the last
+    id seen (or ``after_id``)."""
     cases = await asyncio.to_thread(cases_after, runtime.db, after_id)
     for case in cases:
-        recent = await asyncio.to_thread(recent_user_messages, runtime.db, case.session_id)
-        for part in split_text(case_post(case, recent)):
-            await app.bot.send_message(chat_id, part, parse_mode=PARSE_MODE)
+        if await asyncio.to_thread(claim_post, runtime.db, case.id):
+            recent = await asyncio.to_thread(recent_user_messages, runtime.db, case.session_id)
+            try:
+                for part in split_text(case_post(case, recent)):
+                    await app.bot.send_message(chat_id, part, parse_mode=PARSE_MODE)
+            except BaseException:
+                await asyncio.to_thread(release_post, runtime.db, case.id)  # the next round tries again
+                raise
         after_id = case.id
     return after_id
 

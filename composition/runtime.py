@@ -12,6 +12,7 @@ from assistant.moderation import SensitiveWords
 from config import Settings
 from curation import AuditLog, CatalogueEditor, DocumentDesk, DocumentLinks, FaqBook, IntentExamples, ReviewQueue
 from db import Database, open_database
+from db.engine import START_UP_LOCK
 from handoffs import AdviserDesk, Handoffs, OfficeHours
 from knowledge.base import KnowledgeBase
 from knowledge.catalogue import Catalogue, load_catalogue
@@ -66,17 +67,21 @@ def build_runtime(
     shipped: bool = True,
     embeddings: QifaEmbeddings | None = None,
     chat_model: Any = None,
+    prepared: bool = False,
 ) -> Runtime:
-    """``chat_model`` overrides the configured LLM (tests pass LangChain's fake chat models)."""
-    database = open_database(settings)
+    """``chat_model`` overrides the configured LLM (tests pass LangChain's fake chat models). ``prepared``: the
+    start-up work (migrations, the shipped knowledge, the intent model's fit) was done by another process (the
+    parent of ``qifa serve --workers N``); this one only opens what is there."""
+    database = open_database(settings, migrate=not prepared)
     secret = signing_secret(settings)  # an unusable secret stops start-up before anything heavy is built
     catalogue = load_catalogue()
     kb = open_knowledge_base(settings, database, rebuild=rebuild, embeddings=embeddings)
     audit = AuditLog(database)
     services = CatalogueEditor(database, kb, catalogue, audit)
     services.apply_stored()  # staff edits over the shipped seed, before the catalogue is indexed
-    if shipped:
-        ensure_shipped(kb, settings, catalogue)
+    if shipped and not prepared:
+        with database.exclusive(START_UP_LOCK):  # several processes starting on one PostgreSQL: one installs
+            ensure_shipped(kb, settings, catalogue)
     warm_up()
     if chat_model is None and settings.llm_enabled:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None

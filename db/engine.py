@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+START_UP_LOCK = "qifa:start-up"  # held while a process migrates or installs the shipped knowledge
 
 
 class Database:
@@ -86,12 +87,16 @@ class DataDirError(RuntimeError):
     """The data directory cannot be used."""
 
 
-def open_database(settings: Settings) -> Database:
-    """The SQL store of ``settings`` (SQLite in the data dir unless QIFA_DATABASE_URL is set), migrated to head."""
+def open_database(settings: Settings, *, migrate: bool = True) -> Database:
+    """The SQL store of ``settings`` (SQLite in the data dir unless QIFA_DATABASE_URL is set), migrated to head
+    (``migrate=False``: the workers of ``qifa serve --workers N``, whose parent migrated once). Processes
+    starting together on one PostgreSQL migrate one after the other (an advisory lock)."""
     if not settings.database_url:
         _check_data_dir(settings.data_dir)
     database = Database(settings.sqlalchemy_url)
-    database.migrate()
+    if migrate:
+        with database.exclusive(START_UP_LOCK):
+            database.migrate()
     return database
 
 

@@ -59,3 +59,6 @@ class Handoff(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # when a worker claimed the case's post to the advisers' Telegram group (NULL = not posted): one post per
+    # case whichever worker, and however many, run the bot
+    posted_at: Mapped[datetime | None] = mapped_column(nullable=True)

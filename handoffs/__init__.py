@@ -13,7 +13,7 @@ from handoffs.desk import (
     QueueItem,
     UnknownCase,
 )
-from handoffs.feed import cases_after, last_case_id, recent_user_messages
+from handoffs.feed import cases_after, claim_post, last_case_id, recent_user_messages, release_post
 from handoffs.office_hours import OfficeHours
 
 __all__ = [
@@ -29,6 +29,8 @@ __all__ = [
     "QueueItem",
     "UnknownCase",
     "cases_after",
+    "claim_post",
     "last_case_id",
     "recent_user_messages",
+    "release_post",
 ]

@@ -1,0 +1,70 @@
+"""Which worker runs the jobs that must run once: Telegram long polling and the daily retention purge.
+
+With ``qifa serve --workers N`` every worker serves requests, but Telegram accepts one ``getUpdates`` consumer
+per bot and a purge run by N workers would be N purges. The worker holding a PostgreSQL session advisory lock
+(on a connection of its own, for the worker's life) leads; the others try again every few seconds, so when the
+leader stops (or its connection drops) another takes over. SQLite serves one process: it always leads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+
+from sqlalchemy import text
+
+from db import Database
+
+log = logging.getLogger("qifa.leader")
+KEY = "qifa:leader"
+RETRY_S = 5.0
+
+
+class Leadership:
+    def __init__(self, db: Database, key: str = KEY) -> None:
+        self.db = db
+        self.key = key
+        self._conn: Any = None
+        self.leading = db.engine.dialect.name != "postgresql"  # SQLite: one process, always the leader
+
+    def try_lead(self) -> bool:
+        """Take the lead if no other worker holds it; True when this worker leads."""
+        if self.leading:
+            return True
+        conn = self.db.engine.connect()
+        try:
+            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(hashtextextended(:k, 0))"),
+                                    {"k": self.key}).scalar())
+            conn.commit()
+        except Exception:
+            conn.close()
+            raise
+        if not got:
+            conn.close()
+            return False
+        self._conn, self.leading = conn, True
+        log.info("this worker (pid %d) leads: it runs Telegram polling and the daily purge", os.getpid())
+        return True
+
+    async def wait(self, retry_s: float = RETRY_S) -> None:
+        """Return once this worker leads (at once when it already does)."""
+        while True:
+            try:
+                if await asyncio.to_thread(self.try_lead):
+                    return
+            except Exception:  # the database is unreachable for now: keep serving, try again
+                log.warning("could not ask for the lead; trying again in %.0f s", retry_s, exc_info=True)
+            await asyncio.sleep(retry_s)
+
+    def release(self) -> None:
+        """Give the lead back (closing the connection ends the session, which frees the lock)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            self.leading = False
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(hashtextextended(:k, 0))"), {"k": self.key})
+                conn.commit()
+            finally:
+                conn.close()
