@@ -1,6 +1,7 @@
 """Every table, imported in one place so that Alembic and ``create_all`` see them all."""
 
 from db.models_chat import ChatMessage, ChatSession, Handoff
+from db.models_checkups import CheckupReport  # self-check reports
 from db.models_curation import (  # uploads and the audit log
     AuditEntry,
     CatalogueEdit,
@@ -18,6 +19,7 @@ from db.models_staff import StaffUser  # staff accounts
 __all__ = [
     "AuditEntry",
     "CatalogueEdit",
+    "CheckupReport",
     "ChatMessage",
     "ChatSession",
     "Faq",
