@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -45,6 +47,10 @@ class StoredReport:
     case_id: int | None
     body: dict[str, Any]
 
+    def local_date(self, timezone: str) -> str:
+        """The day the report was made, in the bureau's time zone (YYYY-MM-DD)."""
+        return self.created_at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date().isoformat()
+
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "session_id": self.session_id, "created_at": iso_utc(self.created_at),
                 "case_id": self.case_id, **self.body}
@@ -54,13 +60,30 @@ def _stored(row: CheckupReport) -> StoredReport:
     return StoredReport(row.id, row.session_id, row.created_at, row.case_id, dict(row.report or {}))
 
 
+_SHIPPED: dict[tuple[str, ...], tuple[Statutes, list[Questionnaire]]] = {}
+_SHIPPED_LOCK = threading.Lock()
+
+
+def shipped(catalogue: Catalogue) -> tuple[Statutes, list[Questionnaire]]:
+    """The shipped questionnaires, validated against ``catalogue``'s service ids, loaded once per process."""
+    key = tuple(sorted(s.id for s in catalogue.services))
+    with _SHIPPED_LOCK:
+        if key not in _SHIPPED:
+            statutes = Statutes()
+            _SHIPPED[key] = (statutes, load_questionnaires(catalogue, statutes))
+        return _SHIPPED[key]
+
+
 class Checkups:
     def __init__(self, db: Database, catalogue: Catalogue, statutes: Statutes | None = None,
                  questionnaires: list[Questionnaire] | None = None) -> None:
         self.db = db
         self.catalogue = catalogue
-        self.statutes = statutes or Statutes()
-        found = questionnaires if questionnaires is not None else load_questionnaires(catalogue, self.statutes)
+        if questionnaires is None:
+            statutes, found = shipped(catalogue)
+        else:
+            statutes, found = statutes or Statutes(), questionnaires
+        self.statutes = statutes
         # the general questionnaire first, then the others in file order
         self.questionnaires = sorted(found, key=lambda q: q.id != "general")
 

@@ -9,6 +9,7 @@ from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
 from assistant.moderation import SensitiveWords
+from checkups import Checkups
 from config import Settings
 from curation import AuditLog, CatalogueEditor, DocumentDesk, FaqBook, ReviewQueue
 from db import Database, open_database
@@ -44,6 +45,7 @@ class Runtime:
     faqs: FaqBook  # curated answers, consulted by the engine before retrieval
     review: ReviewQueue  # questions the assistant did not serve well, grouped, for curators
     services: CatalogueEditor  # staff edits of the service catalogue (SQL over the shipped seed)
+    checkups: Checkups  # the legal health self-check: questionnaires and reports
 
     def close(self) -> None:
         self.documents.close()
@@ -77,12 +79,13 @@ def build_runtime(
     orders = OrderDesk(database, catalogue, conversations, settings.timezone,
                        retention_days=settings.order_retention_days)
     faqs = FaqBook(database, kb.embeddings, audit)
+    checkups = Checkups(database, catalogue)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
                           LlmWriter(chat_model) if chat_model is not None else None, words=SensitiveWords(database),
-                          faq=faqs)
+                          faq=faqs, checkups=checkups)
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
     documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6))
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
                    Accounts(database), advisers, Sites(database),
                    Tokens(secret, settings.token_expire_minutes), audit, documents, faqs,
-                   ReviewQueue(database, kb, faqs, audit), services)
+                   ReviewQueue(database, kb, faqs, audit), services, checkups)
