@@ -14,7 +14,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 FONTS = Path(__file__).parent / "fonts"
-SHIPPED_FONT = FONTS / "NotoSansSC-qifa.otf"
+SHIPPED_FONT = FONTS / "NotoSansSC-qifa.ttf"
 SYSTEM_FONTS = (  # (path, font number in a collection)
     (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),
     (Path("/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf"), 0),
@@ -107,7 +107,7 @@ def render_pdf(report: dict[str, Any], when: str) -> bytes:
     answer_label = {"no": "否 No", "yes": "是 Yes", "unsure": "不确定 Unsure"}
     for n, f in enumerate(report["findings"], start=1):
         doc.ln(1.5)
-        _para(doc, f"{n}. 【{f['area']}】{f['question']}（回答：{answer_label[f['answer']]}）", 10.5)
+        _para(doc, f"{n}.【{f['area']}】{f['question']}（回答：{answer_label[f['answer']]}）", 10.5)
         _para(doc, f"   {f['question_en']}", 9, MUTED)
         _para(doc, f"风险：{f['finding']}", 10)
         _para(doc, f"Risk: {f['finding_en']}", 9, MUTED)
