@@ -36,14 +36,16 @@ TOP_FINDINGS = 5
 ANSWER_LABEL = {"zh": {"yes": "是", "no": "否", "unsure": "不确定"},
                 "en": {"yes": "Yes", "no": "No", "unsure": "Unsure"}}
 TEXT: dict[str, dict[str, str]] = {
-    "choose": {"zh": "法治体检自测：约十分钟，逐题回答“是 / 否 / 不确定”，最后得到一份附法律依据的风险报告（可下载 PDF）。"
-                     "请选择问卷：",
+    "choose": {"zh": "法治体检自测：约十分钟，逐题回答“是 / 否 / 不确定”，"
+                     "最后得到一份附法律依据的风险报告（可下载 PDF）。请选择问卷：",
                "en": "Legal health self-check: about ten minutes of yes / no / unsure questions, then a risk report "
                      "citing the law (PDF available). Choose a questionnaire:"},
     "start": {"zh": "开始「{title}」，共约 {n} 题。随时发送“退出自测”暂停，发送 /checkup 继续。",
-              "en": "Starting \"{title}\", about {n} questions. Send \"stop\" to pause at any time, /checkup to resume."},
+              "en": "Starting \"{title}\", about {n} questions. Send \"stop\" to pause at any time, "
+                    "/checkup to resume."},
     "resume": {"zh": "继续上次的「{title}」（已答 {done} 题）。", "en": "Resuming \"{title}\" ({done} answered)."},
-    "question": {"zh": "第 {n} 题（约 {total} 题）【{area}】\n{text}", "en": "Question {n} of about {total} ({area})\n{text}"},
+    "question": {"zh": "第 {n} 题（约 {total} 题）【{area}】\n{text}", "en": "Question {n} of about {total} ({area})\n"
+                 "{text}"},
     "again": {"zh": "请回答“是”“否”或“不确定”（也可发送“退出自测”暂停）。",
               "en": "Please answer yes, no or unsure (or send \"stop\" to pause)."},
     "paused": {"zh": "自测已暂停，已答 {done} 题，随时发送 /checkup 或点击下方按钮继续。",
@@ -55,9 +57,11 @@ TEXT: dict[str, dict[str, str]] = {
     "findings": {"zh": "主要风险（共 {n} 项，列出前 {k} 项）：", "en": "Main risks ({n} in all, top {k}):"},
     "no_findings": {"zh": "根据您的回答，未发现风险。", "en": "No risk found in your answers."},
     "basis": {"zh": "依据", "en": "Basis"}, "action": {"zh": "建议", "en": "Action"},
-    "rule": {"zh": "评分规则：有风险的回答计全部权重、“不确定”计一半；风险分低于20%为低风险，50%及以上为高风险。"
+    "rule": {"zh": "评分规则：有风险的回答计全部权重、“不确定”计一半；"
+             "风险分低于20%为低风险，50%及以上为高风险。"
                    "完整规则与免责声明见 PDF 报告。",
-             "en": "Scoring: a risky answer counts its full weight, \"unsure\" half; below 20% is low risk, 50% or more "
+             "en": "Scoring: a risky answer counts its full weight, \"unsure\" half; below 20% is low risk, "
+                   "50% or more "
                    "high. The full rule and the disclaimer are in the PDF report."},
     "disclaimer": {"zh": "本报告仅供自查参考，不构成法律意见。", "en": "For self-assessment only; not legal advice."},
     "order": {"zh": "预约：{name}", "en": "Order: {name}"},
@@ -66,8 +70,10 @@ TEXT: dict[str, dict[str, str]] = {
     "resume_label": {"zh": "继续自测", "en": "Resume self-check"},
     "pause_label": {"zh": "暂停", "en": "Pause"},
     "no_report": {"zh": "没有找到这份自测报告。", "en": "That self-check report was not found."},
-    "offer": {"zh": "提示：预约进企法治体检前，您可以先做一份十分钟的法治体检自测，报告可附在预约中供顾问参考。",
-              "en": "Tip: before booking the on-site legal health check, you can take the ten-minute self-check first."},
+    "offer": {"zh": "提示：预约进企法治体检前，您可以先做一份十分钟的法治体检自测，"
+              "报告可附在预约中供顾问参考。",
+              "en": "Tip: before booking the on-site legal health check, you can take the ten-minute "
+                    "self-check first."},
     "offer_label": {"zh": "先做法治体检自测", "en": "Self-check first"},
 }
 

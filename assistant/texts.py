@@ -5,7 +5,8 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "menu_checkup": {
         "zh": "想了解企业自身的法律风险？点击“法治体检自测”，十分钟得到一份附法律依据的风险报告。",
-        "en": "Want to know your own legal risks? Tap \"Legal health self-check\" for a cited risk report in ten minutes.",
+        "en": "Want to know your own legal risks? Tap \"Legal health self-check\" for a cited risk report "
+              "in ten minutes.",
     },
     "checkup_label": {"zh": "法治体检自测", "en": "Legal health self-check"},
     "menu_intro": {

@@ -47,20 +47,23 @@ CHANNEL = "telegram"
 ENGINE_COMMANDS = ("menu", "order", "status", "human", "cancel", "lang", "checkup")
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "zh": [("start", "开始 · 服务清单"), ("menu", "服务清单"), ("order", "预约服务"), ("status", "我的订单"),
-           ("checkup", "法治体检自测"), ("human", "转人工法律顾问"), ("lang", "语言 zh|en"), ("cancel", "退出填写中的表单"),
-           ("forget", "删除我的对话"), ("help", "帮助")],
+           ("checkup", "法治体检自测"), ("human", "转人工法律顾问"), ("lang", "语言 zh|en"),
+           ("cancel", "退出填写中的表单"), ("forget", "删除我的对话"), ("help", "帮助")],
     "en": [("start", "Start · service menu"), ("menu", "Service menu"), ("order", "Order a service"),
-           ("status", "My orders"), ("checkup", "Legal health self-check"), ("human", "Talk to a legal adviser"), ("lang", "Language zh|en"),
-           ("cancel", "Leave the form being filled"), ("forget", "Delete my conversation"), ("help", "Help")],
+           ("status", "My orders"), ("checkup", "Legal health self-check"), ("human", "Talk to a legal adviser"),
+           ("lang", "Language zh|en"), ("cancel", "Leave the form being filled"),
+           ("forget", "Delete my conversation"), ("help", "Help")],
 }
 HELP = {
     "zh": "可以直接输入法律问题，或使用命令：\n/menu 服务清单\n/order 预约服务\n/status 我的订单\n"
-          "/checkup 法治体检自测\n/human 转人工法律顾问\n/cancel 退出正在填写的表单\n/lang zh|en 切换语言\n/forget 删除我的对话记录",
+          "/checkup 法治体检自测\n/human 转人工法律顾问\n/cancel 退出正在填写的表单\n/lang zh|en 切换语言\n"
+          "/forget 删除我的对话记录",
     "en": "Type a legal question, or use a command:\n/menu service menu\n/order order a service\n/status my orders\n"
-          "/checkup legal health self-check\n/human talk to a legal adviser\n/cancel leave the form being filled\n/lang zh|en switch language\n"
-          "/forget delete my conversation",
+          "/checkup legal health self-check\n/human talk to a legal adviser\n/cancel leave the form being filled\n"
+          "/lang zh|en switch language\n/forget delete my conversation",
 }
-REPORT_CAPTION = {"zh": "法治体检自测报告（PDF，中英文）", "en": "Legal health self-check report (PDF, Chinese and English)"}
+REPORT_CAPTION = {"zh": "法治体检自测报告（PDF，中英文）",
+                  "en": "Legal health self-check report (PDF, Chinese and English)"}
 SEEN_UPDATES = 10_000  # webhook update ids remembered to drop a second delivery of the same update
 FORGOTTEN = {"zh": "已删除您在本聊天中的对话记录和填写中的表单。已提交的订单按承诺的期限保存。",
              "en": "Your conversation and any form being filled have been deleted. Orders you placed are kept for "

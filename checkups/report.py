@@ -56,7 +56,8 @@ def check_answers(qn: Questionnaire, answers: dict[str, Any]) -> dict[str, str]:
     return {q.id: given[q.id] for q in applicable}
 
 
-def build_report(qn: Questionnaire, answers: dict[str, str], statutes: Statutes, catalogue: Catalogue) -> dict[str, Any]:
+def build_report(qn: Questionnaire, answers: dict[str, str], statutes: Statutes,
+                 catalogue: Catalogue) -> dict[str, Any]:
     """The report of complete answers (see ``check_answers``): levels, findings with their legal basis quoted,
     the recommended services, the scoring rule and the disclaimer. ``id`` and ``created_at`` are the store's."""
     scores = score(qn, answers)

@@ -21,7 +21,8 @@ RED_LINE_WEIGHT = 3
 
 RULE_ZH = ("评分规则：每道适用的题目有权重（1–3）。有风险的回答计全部权重，“不确定”计一半，合规的回答不计分。"
            "各领域得分 = 风险分 ÷ 该领域满分 × 100%：低于 20% 为低风险，20%–50%（不含）为中风险，50% 及以上为高风险；"
-           "权重为 3 的题目回答有风险时，该领域至少为中风险。总体等级按同一规则计算全部领域，且任一领域为高风险时总体至少为中风险。")
+           "权重为 3 的题目回答有风险时，该领域至少为中风险。"
+           "总体等级按同一规则计算全部领域，且任一领域为高风险时总体至少为中风险。")
 RULE_EN = ("Scoring: every applicable question has a weight (1-3). A risky answer counts its full weight, "
            "\"unsure\" half of it, a compliant answer nothing. An area's score = risk points / possible points x 100%: "
            "below 20% is low risk, 20% to below 50% medium, 50% or more high; a weight-3 question answered the risky "

@@ -19,9 +19,9 @@ from db.models_staff import StaffUser  # staff accounts
 __all__ = [
     "AuditEntry",
     "CatalogueEdit",
-    "CheckupReport",
     "ChatMessage",
     "ChatSession",
+    "CheckupReport",
     "Faq",
     "Handoff",
     "KbChunk",

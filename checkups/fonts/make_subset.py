@@ -1,4 +1,5 @@
-"""Rebuild the shipped subset font (``NotoSansSC-qifa.ttf``, TrueType outlines) from Noto Sans CJK SC (SIL Open Font License 1.1).
+"""Rebuild the shipped subset font (``NotoSansSC-qifa.ttf``, TrueType outlines) from Noto Sans CJK SC
+(SIL Open Font License 1.1).
 
 The subset holds ASCII, Chinese punctuation, the 3,755 common characters of GB 2312 level 1, and every character
 of the questionnaires and the report's texts, so a fresh clone renders reports with no system font. Run it after

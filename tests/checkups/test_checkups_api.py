@@ -52,7 +52,7 @@ def answers_for(client: TestClient, checkup: str, word: str, gates: str = "yes")
 
 def test_list_and_get(client: TestClient) -> None:
     listing = client.get("/api/v1/checkups").json()
-    assert [c["id"] for c in listing][0] == "general"
+    assert listing[0]["id"] == "general"
     assert {c["industry"] for c in listing} == {"通用", "水晶", "挂锁", "绗缝", "涉外"}
     assert sum(c["question_count"] for c in listing) >= 60
     general = client.get("/api/v1/checkups/general").json()
@@ -165,5 +165,6 @@ def test_unknown_session_and_ids(client: TestClient) -> None:
     for path in ("/api/v1/checkups/reports/99999999999999999999.pdf", "/api/v1/checkups/reports/abc.pdf",
                  "/api/v1/checkups/reports/-1?session_id=x"):
         assert client.get(path).status_code in (404, 422)
-    bad = client.post("/api/v1/checkups/general/report", content=b"{not json", headers={"content-type": "application/json"})
+    bad = client.post("/api/v1/checkups/general/report", content=b"{not json",
+                      headers={"content-type": "application/json"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_json"
