@@ -130,6 +130,8 @@ class Assistant:
             reply, lang = self._choose_lang(sess.id, (choice.group(1) or "").lower(), lang, state)
         else:
             reply = self._dispatch(sess.id, text, lang, state)
+            if self.selfcheck is not None:
+                self.selfcheck.offer(reply, lang)  # booking the on-site check: the self-check first
             self.forms.after(sess.id, lang, state, reply)  # the rating prompt once an order is completed
             withheld = self.words.find(reply.reply) if self.words is not None and reply.reply else None
             if withheld is not None and self.words is not None:
