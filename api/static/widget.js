@@ -905,7 +905,7 @@
       box.appendChild(el("div", null, L.ckAction + (en ? f.action_en : f.action)));
       card.appendChild(box);
     });
-    card.appendChild(el("p", { "class": "rule" }, L.ckRule + "：" + (en ? r.rule_en : r.rule)));
+    card.appendChild(el("p", { "class": "rule" }, en ? r.rule_en : r.rule));
     card.appendChild(el("p", { "class": "rule" }, en ? r.disclaimer_en : r.disclaimer));
     var row = el("div", { "class": "row" });
     var link = el("a", { href: BASE + r.pdf, target: "_blank", rel: "noopener", "data-qifa": "checkup-pdf" }, L.ckPdf);
