@@ -5,7 +5,8 @@
 - self-service resolution: conversations that got an answer with no 👎 and no hand-off, among those in which
   the enterprise wrote anything;
 - hand-offs: waiting time to the first adviser message (wall-clock minutes) against the promised response time;
-- orders by service and by status; 好差评 ratings (1-5); the most frequent questions.
+- orders by service and by status; 好差评 ratings (1-5); the most frequent questions;
+- self-checks (法治体检自测): completed, levels by industry and by area, the most common findings.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from db import Database
 from db.models_chat import ChatMessage, ChatSession, Handoff
 from db.models_orders import Order
 from db.models_sites import Site
+from reporting.checkups import checkup_stats
 from reporting.period import Period
 
 TOP_QUESTIONS = 10
@@ -132,4 +134,5 @@ def compute_stats(db: Database, period: Period, promise_minutes: int) -> dict[st
                     "mean": round(sum(k * v for k, v in ratings.items()) / rated, 2) if rated else None},
         "feedback": {"up": up, "down": down, "up_rate": round(up / (up + down), 3) if up + down else None},
         "top_questions": [{"question": q, "count": n} for q, n in questions.most_common(TOP_QUESTIONS)],
+        "checkups": checkup_stats(db, period),  # the legal health self-check (reporting/checkups.py)
     }
