@@ -5,7 +5,6 @@ with cited findings, the hand-off with the report attached, and "预约法治体
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +33,7 @@ def test_words_start_the_self_check(rt: Runtime, text: str, lang: str) -> None:
     reply = rt.assistant.handle(None, text, None, "web")
     assert reply.lang == lang
     assert reply.data["checkup"]["stage"] == "choose"
-    assert [s.message for s in reply.suggestions][0] == "/checkup general"
+    assert reply.suggestions[0].message == "/checkup general"
     assert len(reply.suggestions) == 5
 
 
