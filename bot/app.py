@@ -35,7 +35,6 @@ from assistant.engine import InvalidMessage
 from assistant.reply import Reply
 from assistant.retention import forget_chat
 from bot.render import PARSE_MODE, Feedback, Outgoing, Payloads, decode_payload, escape, render
-from checkups.pdf import render_pdf
 from composition import Runtime
 from config import Settings
 
@@ -158,8 +157,7 @@ class Handlers:
             await self.send_report(context, chat.id, reply.session_id, int(report["id"]), reply.lang)
 
     def _report_pdf(self, session_id: str, report_id: int) -> bytes:
-        stored = self.runtime.checkups.get_report(report_id, session_id)
-        return render_pdf(stored.to_json(), stored.local_date(self.runtime.settings.timezone))
+        return self.runtime.checkups.pdf(report_id, session_id, self.runtime.settings.timezone)[1]
 
     async def send_report(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, session_id: str, report_id: int,
                           lang: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from checkups.basis import Statutes
 from checkups.loader import load_questionnaires
+from checkups.pdf import render_pdf
 from checkups.report import build_report, check_answers
 from checkups.schema import Questionnaire
 from db import Database
@@ -60,6 +62,7 @@ def _stored(row: CheckupReport) -> StoredReport:
     return StoredReport(row.id, row.session_id, row.created_at, row.case_id, dict(row.report or {}))
 
 
+PDF_CACHE = 32  # rendered PDFs kept in memory (a report never changes; rendering takes seconds)
 _SHIPPED: dict[tuple[str, ...], tuple[Statutes, list[Questionnaire]]] = {}
 _SHIPPED_LOCK = threading.Lock()
 
@@ -84,6 +87,8 @@ class Checkups:
         else:
             statutes, found = statutes or Statutes(), questionnaires
         self.statutes = statutes
+        self._pdfs: OrderedDict[int, bytes] = OrderedDict()
+        self._pdf_lock = threading.Lock()
         # the general questionnaire first, then the others in file order
         self.questionnaires = sorted(found, key=lambda q: q.id != "general")
 
@@ -121,6 +126,21 @@ class Checkups:
             if row is None or session_id is None or row.session_id != session_id:
                 raise UnknownReport(report_id)
             return _stored(row)
+
+    def pdf(self, report_id: int, session_id: str | None, timezone: str) -> tuple[StoredReport, bytes]:
+        """The report and its PDF, for the session that made it only (else UnknownReport)."""
+        stored = self.get_report(report_id, session_id)
+        with self._pdf_lock:
+            data = self._pdfs.get(report_id)
+            if data is not None:
+                self._pdfs.move_to_end(report_id)
+                return stored, data
+        data = render_pdf(stored.to_json(), stored.local_date(timezone))
+        with self._pdf_lock:
+            self._pdfs[report_id] = data
+            while len(self._pdfs) > PDF_CACHE:
+                self._pdfs.popitem(last=False)
+        return stored, data
 
     def attach_case(self, report_id: int, case_id: int) -> None:
         """Note the hand-off case the report was sent to an adviser with."""

@@ -18,7 +18,6 @@ from api.schemas import TextPath, id_path
 from api.schemas_checkups import CheckupOut, CheckupSummaryOut, ReportOut, ReportRequest
 from api.sites import record_site
 from checkups import ANSWERS, Questionnaire, StoredReport
-from checkups.pdf import render_pdf
 
 router = APIRouter(prefix="/api/v1/checkups", tags=["self-check"])
 ReportId = Annotated[int, id_path("report")]
@@ -50,9 +49,7 @@ def list_checkups(rt: RuntimeDep) -> list[dict[str, Any]]:
 @router.get("/reports/{report_id}.pdf", response_class=Response, responses=PDF)
 async def report_pdf(report_id: ReportId, rt: RuntimeDep, session_id: SessionQuery = None) -> Response:
     """The report as a PDF (Chinese and English), for the session that made it only."""
-    stored = rt.checkups.get_report(report_id, session_id)
-    when = stored.local_date(rt.settings.timezone)
-    data = await anyio.to_thread.run_sync(render_pdf, stored.to_json(), when)
+    stored, data = await anyio.to_thread.run_sync(rt.checkups.pdf, report_id, session_id, rt.settings.timezone)
     return Response(data, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="qifa-checkup-{stored.id}.pdf"', "Cache-Control": "no-store"})
 

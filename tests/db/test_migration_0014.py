@@ -47,7 +47,8 @@ def test_migration_0014_up_down_up(tmp_path: Path) -> None:
         assert have == set(Base.metadata.tables[TABLE].columns.keys())
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"INSERT INTO {TABLE} (session_id, checkup_id, industry, lang, level, score, answers, report, "
-                     "created_at) VALUES ('s1', 'general', '通用', 'zh', '低风险', 0, '{}', '{}', '2026-12-01 10:00:00')")
+                     "created_at) VALUES ('s1', 'general', '通用', 'zh', '低风险', 0, '{}', '{}', "
+                     "'2026-12-01 10:00:00')")
         conn.execute("DELETE FROM chat_sessions WHERE id = 's1'")
         assert conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone() == (0,)
         conn.execute("INSERT INTO chat_sessions (id, channel, lang, state, created_at, updated_at) "
