@@ -31,7 +31,8 @@ WORDS = {"是": "yes", "是的": "yes", "有": "yes", "对": "yes", "yes": "yes"
 INDUSTRY_WORDS = {"水晶": "crystal", "crystal": "crystal", "挂锁": "padlock", "锁": "padlock", "padlock": "padlock",
                   "绗缝": "quilting", "家纺": "quilting", "quilt": "quilting", "涉外": "foreign", "外贸": "foreign",
                   "出口": "foreign", "外商": "foreign", "foreign": "foreign", "export": "foreign"}
-START_MAX_CHARS = 40  # a longer message that mentions 自查 is a question, not a request to start
+START_MAX_CHARS = 24  # a longer message that mentions 自查 is a question, not a request to start
+QUESTION = re.compile(r"[？?]|如何|怎么|怎样|哪些|什么|是否|\b(how|what|which|should)\b", re.I)  # "企业如何自查…？"
 TOP_FINDINGS = 5
 ANSWER_LABEL = {"zh": {"yes": "是", "no": "否", "unsure": "不确定"},
                 "en": {"yes": "Yes", "no": "No", "unsure": "Unsure"}}
@@ -111,7 +112,7 @@ class SelfCheck:
                 return self._pause(sid, state, current)
             if not START.search(text):
                 return self._ask(sid, current, say("again", current["lang"]))
-        if START.search(text) and len(text) <= START_MAX_CHARS and "预约" not in text:
+        if START.search(text) and len(text) <= START_MAX_CHARS and "预约" not in text and not QUESTION.search(text):
             if current is not None:
                 return self._resume(sid, current)
             chosen = next((qid for word, qid in INDUSTRY_WORDS.items() if word in text.lower()), None)

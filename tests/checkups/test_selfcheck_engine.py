@@ -37,6 +37,11 @@ def test_words_start_the_self_check(rt: Runtime, text: str, lang: str) -> None:
     assert len(reply.suggestions) == 5
 
 
+@pytest.mark.parametrize("text", ["企业如何自查劳动用工风险？", "How should we self-check our contracts?"])
+def test_a_question_about_self_checking_is_a_question(rt: Runtime, text: str) -> None:
+    assert "checkup" not in say(rt, None, text).data
+
+
 def test_the_menu_has_a_self_check_button(rt: Runtime) -> None:
     reply = say(rt, None, "/menu")
     assert any(s.message == "/checkup" and s.label == "法治体检自测" for s in reply.suggestions)
