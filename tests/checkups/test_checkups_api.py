@@ -168,3 +168,30 @@ def test_unknown_session_and_ids(client: TestClient) -> None:
     bad = client.post("/api/v1/checkups/general/report", content=b"{not json",
                       headers={"content-type": "application/json"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_json"
+
+
+def test_the_adviser_sees_the_report_attached_to_the_case(client: TestClient, rt: Runtime) -> None:
+    """A self-check done in the chat, handed to an adviser: the case page shows the findings with their basis."""
+    r = client.post("/api/v1/chat", json={"message": "/checkup quilting", "lang": "zh"}).json()
+    sid = r["session_id"]
+    while "checkup" in r["data"]:
+        r = client.post("/api/v1/chat", json={"session_id": sid, "message": "/ck no", "lang": "zh"}).json()
+    report_id = r["data"]["checkup_report"]["id"]
+    handed = client.post("/api/v1/chat", json={"session_id": sid, "message": f"/checkup_handoff {report_id}",
+                                                 "lang": "zh"}).json()
+    case_id = handed["handoff"]["id"]
+    assert handed["route"] == "handoff" and handed["data"]["checkup_report"] == {"id": report_id, "case_id": case_id}
+    own = client.get(f"/api/v1/checkups/reports/{report_id}", params={"session_id": sid}).json()
+    assert own["case_id"] == case_id
+    rt.accounts.add("ck-adviser", "adviser", "adviser-pass-1")
+    login = client.get("/console/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login.text)
+    assert csrf is not None
+    client.post("/console/login", data={"username": "ck-adviser", "password": "adviser-pass-1",
+                                        "csrf": csrf.group(1)})
+    page = client.get(f"/console/cases/{case_id}")
+    assert page.status_code == 200
+    assert f"【自测报告 {report_id}】" in page.text and "自测报告 Self-check report" in page.text
+    assert "《中华人民共和国消防法》第十九条" in page.text and "纺织原料火灾荷载大" in page.text
+    client.cookies.clear()
+    rt.handoffs.withdraw(case_id)
