@@ -26,6 +26,7 @@ from api.routers import (
     audit,
     auth,
     chat,
+    checkups,
     documents,
     events,
     faqs,
@@ -102,7 +103,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     # enterprises: chat, messages and events, catalogue, orders; Telegram's webhook
-    for module in (health, chat, sessions, events, services, orders, telegram):
+    for module in (health, chat, sessions, events, services, orders, checkups, telegram):
         app.include_router(module.router)
     # staff: login, hand-off cases, orders, users, and the adviser console
     for module in (auth, handoffs, staff_orders, staff_users, documents, faqs, audit, reports, moderation):

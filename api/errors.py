@@ -21,6 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
 from assistant.moderation import DuplicateWord, UnknownWord, WordError
+from checkups import InvalidAnswers, UnknownCheckup, UnknownCheckupSession, UnknownReport
+from checkups.pdf import FontMissing
 from curation import (
     CatalogueInvalid,
     CurationError,
@@ -67,6 +69,7 @@ STATUS: dict[type[Exception], int] = {
     InvalidMetadata: 422, PeriodError: 422, UnknownFaq: 404, DuplicateFaq: 409,
     UnknownReviewGroup: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422, UnknownIntentExample: 404,
     WordError: 422, DuplicateWord: 409, UnknownWord: 404,
+    UnknownCheckup: 404, UnknownReport: 404, UnknownCheckupSession: 404, InvalidAnswers: 422, FontMissing: 503,
 }
 
 
@@ -129,6 +132,19 @@ def render(exc: Exception) -> JSONResponse:
         label = "服务类别" if exc.kind == "category" else "服务场景"
         message = f"{exc} / 未知的{label}"
         return error(status, "invalid_request", message, [{"field": exc.kind, "message": message}])
+    if isinstance(exc, InvalidAnswers):
+        return error(status, exc.code, str(exc), exc.fields())
+    if isinstance(exc, UnknownCheckup):
+        return error(status, exc.code, f"no questionnaire '{exc.args[0]}' / 没有这份自测问卷",
+                     [{"field": "checkup_id", "message": "unknown questionnaire"}])
+    if isinstance(exc, UnknownReport):
+        return error(status, exc.code, f"no report {exc.args[0]} for this session / 该会话没有这份报告",
+                     [{"field": "report_id", "message": "unknown report"}])
+    if isinstance(exc, UnknownCheckupSession):
+        return error(status, exc.code, f"no session '{exc.args[0]}' / 会话不存在",
+                     [{"field": "session_id", "message": "unknown session"}])
+    if isinstance(exc, FontMissing):
+        return error(status, exc.code, str(exc), [{"field": "pdf", "message": str(exc)}])
     raise TypeError(f"no mapping for {type(exc).__name__}")  # pragma: no cover - STATUS lists every type
 
 

@@ -26,6 +26,7 @@ from config import Settings
 LOGIN_PATHS = ("/api/v1/auth/token", "/console/login")
 SESSION_BODY_PATHS = ("/api/v1/chat", "/api/v1/orders")
 SESSIONS_PREFIX = "/api/v1/sessions/"
+CHECKUPS_PREFIX = "/api/v1/checkups/"  # POST …/{id}/report names its session in the body
 
 
 def client_address(scope: Scope) -> str:
@@ -88,7 +89,8 @@ class RateLimit:
                 return
         elif path.startswith(GATED_PREFIXES):
             session = _path_session(path)
-            if session is None and method == "POST" and path in SESSION_BODY_PATHS and self.per_session is not None:
+            body_session = path in SESSION_BODY_PATHS or (path.startswith(CHECKUPS_PREFIX) and path.endswith("/report"))
+            if session is None and method == "POST" and body_session and self.per_session is not None:
                 body, receive = await _peek(receive)
                 session = _body_session(body)
             headers = Headers(scope=scope)

@@ -29,9 +29,11 @@ from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, Sensitiv
 from assistant.ports import Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router
+from assistant.selfcheck import SelfCheck
 from assistant.serial import SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
 from assistant.texts import t
+from checkups import Checkups
 from config import Settings
 from knowledge.base import KnowledgeBase, Passage
 from knowledge.catalogue import Catalogue, Service
@@ -59,7 +61,7 @@ class Assistant:
     def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: CaseBook,
                  catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None,
                  words: SensitiveWords | None = None, faq: FaqMatcher | None = None,
-                 links: PassageLinks | None = None) -> None:
+                 links: PassageLinks | None = None, checkups: Checkups | None = None) -> None:
         self.settings = settings
         self.words = words  # sensitive-word filter on messages and answers (None: off)
         self.kb = kb
@@ -71,6 +73,8 @@ class Assistant:
         self.llm = llm
         self.faq = faq  # curated answers, consulted before retrieval (see _faq_answer)
         self.links = links  # questions curators linked to documents: their passage comes first (see _search)
+        # the legal health self-check (assistant/selfcheck.py); None only in tests that build the engine bare
+        self.selfcheck = SelfCheck(checkups, self._handoff) if checkups is not None else None
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time
         # at most this many messages handled at once: the rest wait their turn instead of thrashing the CPU
@@ -127,6 +131,8 @@ class Assistant:
             reply, lang = self._choose_lang(sess.id, (choice.group(1) or "").lower(), lang, state)
         else:
             reply = self._dispatch(sess.id, text, lang, state)
+            if self.selfcheck is not None:
+                self.selfcheck.offer(reply, lang)  # booking the on-site check: the self-check first
             self.forms.after(sess.id, lang, state, reply)  # the rating prompt once an order is completed
             withheld = self.words.find(reply.reply) if self.words is not None and reply.reply else None
             if withheld is not None and self.words is not None:
@@ -162,6 +168,9 @@ class Assistant:
         case = self.handoffs.active(sid)
         if case is not None:
             return self._waiting(sid, case, text, lang, state)
+        checkup = self.selfcheck.handle(sid, text, lang, state) if self.selfcheck is not None else None
+        if checkup is not None:
+            return checkup
         if text.startswith("/"):
             command = self._command(sid, text, lang, state)
             if command is not None:

@@ -21,6 +21,8 @@ def menu(catalogue: Catalogue, lang: str) -> tuple[str, list[Suggestion]]:
     lines.append(t("menu_scenarios", lang))
     for sc, en in SCENARIOS.items():
         suggestions.append(Suggestion(f"{sc} {en}" if lang == "en" else sc, f"/scenario {sc}", "scenario"))
+    lines.append(t("menu_checkup", lang))
+    suggestions.append(Suggestion(t("checkup_label", lang), "/checkup", "checkup"))
     return "\n".join(lines), suggestions
 
 

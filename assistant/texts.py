@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
+    "menu_checkup": {
+        "zh": "想了解企业自身的法律风险？点击“法治体检自测”，十分钟得到一份附法律依据的风险报告。",
+        "en": "Want to know your own legal risks? Tap \"Legal health self-check\" for a cited risk report "
+              "in ten minutes.",
+    },
+    "checkup_label": {"zh": "法治体检自测", "en": "Legal health self-check"},
     "menu_intro": {
         "zh": "您好！我是企法通，浦江县司法局涉企法治服务助手。我可以：\n"
         "· 解答企业经营中的法律问题（附法规出处）\n· 为您预约“点单式”法律服务并查询办理进度\n"

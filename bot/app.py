@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import BotCommand, BotCommandScopeDefault, InputFile, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -43,22 +43,26 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 
 # commands forwarded to the engine as they are (the engine's own command words)
-ENGINE_COMMANDS = ("menu", "order", "status", "human", "cancel", "lang")
+ENGINE_COMMANDS = ("menu", "order", "status", "human", "cancel", "lang", "checkup")
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "zh": [("start", "开始 · 服务清单"), ("menu", "服务清单"), ("order", "预约服务"), ("status", "我的订单"),
-           ("human", "转人工法律顾问"), ("lang", "语言 zh|en"), ("cancel", "退出填写中的表单"),
-           ("forget", "删除我的对话"), ("help", "帮助")],
+           ("checkup", "法治体检自测"), ("human", "转人工法律顾问"), ("lang", "语言 zh|en"),
+           ("cancel", "退出填写中的表单"), ("forget", "删除我的对话"), ("help", "帮助")],
     "en": [("start", "Start · service menu"), ("menu", "Service menu"), ("order", "Order a service"),
-           ("status", "My orders"), ("human", "Talk to a legal adviser"), ("lang", "Language zh|en"),
-           ("cancel", "Leave the form being filled"), ("forget", "Delete my conversation"), ("help", "Help")],
+           ("status", "My orders"), ("checkup", "Legal health self-check"), ("human", "Talk to a legal adviser"),
+           ("lang", "Language zh|en"), ("cancel", "Leave the form being filled"),
+           ("forget", "Delete my conversation"), ("help", "Help")],
 }
 HELP = {
     "zh": "可以直接输入法律问题，或使用命令：\n/menu 服务清单\n/order 预约服务\n/status 我的订单\n"
-          "/human 转人工法律顾问\n/cancel 退出正在填写的表单\n/lang zh|en 切换语言\n/forget 删除我的对话记录",
+          "/checkup 法治体检自测\n/human 转人工法律顾问\n/cancel 退出正在填写的表单\n/lang zh|en 切换语言\n"
+          "/forget 删除我的对话记录",
     "en": "Type a legal question, or use a command:\n/menu service menu\n/order order a service\n/status my orders\n"
-          "/human talk to a legal adviser\n/cancel leave the form being filled\n/lang zh|en switch language\n"
-          "/forget delete my conversation",
+          "/checkup legal health self-check\n/human talk to a legal adviser\n/cancel leave the form being filled\n"
+          "/lang zh|en switch language\n/forget delete my conversation",
 }
+REPORT_CAPTION = {"zh": "法治体检自测报告（PDF，中英文）",
+                  "en": "Legal health self-check report (PDF, Chinese and English)"}
 SEEN_UPDATES = 10_000  # webhook update ids remembered to drop a second delivery of the same update
 FORGOTTEN = {"zh": "已删除您在本聊天中的对话记录和填写中的表单。已提交的订单按承诺的期限保存。",
              "en": "Your conversation and any form being filled have been deleted. Orders you placed are kept for "
@@ -148,6 +152,19 @@ class Handlers:
             await context.bot.send_message(chat.id, escape(str(exc)), parse_mode=PARSE_MODE)
             return
         await self.send(context, chat.id, render(reply, self.payloads))
+        report = reply.data.get("checkup_report")
+        if isinstance(report, dict) and "findings" in report:  # a finished self-check: its PDF as a document
+            await self.send_report(context, chat.id, reply.session_id, int(report["id"]), reply.lang)
+
+    def _report_pdf(self, session_id: str, report_id: int) -> bytes:
+        return self.runtime.checkups.pdf(report_id, session_id, self.runtime.settings.timezone)[1]
+
+    async def send_report(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, session_id: str, report_id: int,
+                          lang: str) -> None:
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+        data = await asyncio.to_thread(self._report_pdf, session_id, report_id)
+        await context.bot.send_document(chat_id, InputFile(data, filename=f"qifa-checkup-{report_id}.pdf"),
+                                        caption=REPORT_CAPTION[lang if lang in REPORT_CAPTION else "zh"])
 
     # ---- handlers ------------------------------------------------------------------------------------------
     def _hint(self, update: Update) -> str:

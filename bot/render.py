@@ -191,8 +191,14 @@ def keyboard(suggestions: list[Suggestion], payloads: Payloads) -> list[list[Inl
     """Service and category lists one per row (long names); short actions (预约/详情, 同意/取消) side by side."""
     rows: list[list[InlineKeyboardButton]] = []
     pair: list[InlineKeyboardButton] = []
+    answers: list[InlineKeyboardButton] = []
     for s in suggestions:
         button = InlineKeyboardButton(s.label[:64], callback_data=encode_payload(s.message, payloads))
+        if s.kind == "answer":  # a self-check's 是 / 否 / 不确定 side by side
+            answers.append(button)
+            if len(answers) == 1:
+                rows.append(answers)
+            continue
         if s.kind in ("service", "category", "scenario", "cancel_order") or len(s.label) > 14:
             if pair:
                 rows.append(pair)

@@ -9,6 +9,7 @@ from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
 from assistant.moderation import SensitiveWords
+from checkups import Checkups
 from config import Settings
 from curation import AuditLog, CatalogueEditor, DocumentDesk, DocumentLinks, FaqBook, IntentExamples, ReviewQueue
 from db import Database, open_database
@@ -48,6 +49,7 @@ class Runtime:
     intents: IntentExamples  # curators' example phrasings of the intents, merged with the shipped ones
     links: DocumentLinks  # questions curators linked to documents
     words: SensitiveWords  # the sensitive-word list (staff-edited part) and the review log of blocked messages
+    checkups: Checkups  # the legal health self-check: questionnaires and reports
 
     def refresh(self) -> None:
         """Changes other processes made to the catalogue and the intent examples (each looked at at most
@@ -93,9 +95,10 @@ def build_runtime(
     faqs = FaqBook(database, kb.embeddings, audit)
     words = SensitiveWords(database)
     links = DocumentLinks(database, kb)
+    checkups = Checkups(database, catalogue)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
                           LlmWriter(chat_model) if chat_model is not None else None, words=words,
-                          faq=faqs, links=links)
+                          faq=faqs, links=links, checkups=checkups)
     intents = IntentExamples(database, assistant.router, kb.embeddings, audit, settings.data_dir)
     intents.refresh()  # curated phrasings, if any, over the shipped examples
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
@@ -104,4 +107,5 @@ def build_runtime(
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
                    Accounts(database, shared_throttle=settings.shared_limits), advisers, Sites(database),
                    Tokens(secret, settings.token_expire_minutes), audit, documents, faqs,
-                   ReviewQueue(database, kb, faqs, audit, intents, links), services, intents, links, words)
+                   ReviewQueue(database, kb, faqs, audit, intents, links), services, intents, links, words,
+                   checkups)

@@ -1,6 +1,7 @@
 """Every table, imported in one place so that Alembic and ``create_all`` see them all."""
 
 from db.models_chat import ChatMessage, ChatSession, Handoff
+from db.models_checkups import CheckupReport  # self-check reports
 from db.models_curation import (  # uploads and the audit log
     AuditEntry,
     CatalogueEdit,
@@ -22,6 +23,7 @@ __all__ = [
     "CatalogueEdit",
     "ChatMessage",
     "ChatSession",
+    "CheckupReport",
     "Faq",
     "Handoff",
     "IntentExample",

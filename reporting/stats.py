@@ -7,7 +7,8 @@
 - hand-offs: waiting time to the first adviser message in office minutes (``handoffs.OfficeHours``: a case
   opened on Friday evening and answered on Monday morning waited only the office minutes in between), against
   the promised response time, which is counted in office minutes too; the wall-clock minutes are given beside;
-- orders by service and by status; 好差评 ratings (1-5); the most frequent questions.
+- orders by service and by status; 好差评 ratings (1-5); the most frequent questions;
+- self-checks (法治体检自测): completed, levels by industry and by area, the most common findings.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from db.models_chat import ChatMessage, ChatSession, Handoff
 from db.models_orders import Order
 from db.models_sites import Site
 from handoffs.office_hours import OfficeHours
+from reporting.checkups import checkup_stats
 from reporting.period import Period
 
 TOP_QUESTIONS = 10
@@ -140,4 +142,5 @@ def compute_stats(db: Database, period: Period, promise_minutes: int, hours: Off
                     "mean": round(sum(k * v for k, v in ratings.items()) / rated, 2) if rated else None},
         "feedback": {"up": up, "down": down, "up_rate": round(up / (up + down), 3) if up + down else None},
         "top_questions": [{"question": q, "count": n} for q, n in questions.most_common(TOP_QUESTIONS)],
+        "checkups": checkup_stats(db, period),  # the legal health self-check (reporting/checkups.py)
     }

@@ -41,6 +41,12 @@
       orderFailed: "预约未能提交：", network: "网络连接失败，请稍后再试。", busy: "正在回复…",
       tooLong: "消息过长，最多 {n} 字", notEnabledNoKey: "企法通未对本网站开通（缺少站点密钥）。",
       unread: "有新消息", typing: "企法通正在输入…",
+      checkup: "法治体检自测", ckProgress: "已答 {n} / {total} 题", ckSubmit: "生成报告", ckMissing: "请回答这道题",
+      ckUnknown: "这道题已不在问卷中", ckAnswers: { yes: "是", no: "否", unsure: "不确定" },
+      ckOverall: "总体风险：{level}（风险分 {score}%）", ckAreas: "各领域风险", ckFindings: "发现的风险与建议（{n} 项）",
+      ckNone: "根据您的回答，未发现风险。", ckRisk: "风险：", ckBasis: "依据：", ckAction: "建议：",
+      ckPdf: "下载 PDF 报告", ckHandoff: "转人工顾问（附报告）", ckFailed: "报告未能生成：",
+      ckRule: "评分规则", ckReport: "自测报告 {id}",
       start: [{ label: "服务清单 / Menu", message: "/menu" }, { label: "我的订单 / My orders", message: "/status" }],
       fields: {
         enterprise_name: "企业名称", credit_code: "统一社会信用代码", contact_name: "联系人", phone: "联系电话",
@@ -74,6 +80,13 @@
       busy: "Replying…", tooLong: "The message is too long (at most {n} characters)",
       notEnabledNoKey: "qifa is not enabled for this site (no site key).", unread: "New message",
       typing: "qifa is typing…",
+      checkup: "Legal health self-check", ckProgress: "{n} of {total} answered", ckSubmit: "Get the report",
+      ckMissing: "Please answer this question", ckUnknown: "This question is no longer in the questionnaire",
+      ckAnswers: { yes: "Yes", no: "No", unsure: "Unsure" },
+      ckOverall: "Overall: {level} (score {score}%)", ckAreas: "Risk by area", ckFindings: "Findings and actions ({n})",
+      ckNone: "No risk found in your answers.", ckRisk: "Risk: ", ckBasis: "Basis: ", ckAction: "Action: ",
+      ckPdf: "Download the PDF report", ckHandoff: "Adviser (with the report)", ckFailed: "No report: ",
+      ckRule: "Scoring rule", ckReport: "Self-check report {id}",
       start: [{ label: "Service menu / 服务清单", message: "/menu" }, { label: "My orders / 我的订单", message: "/status" }],
       fields: {
         enterprise_name: "Enterprise name", credit_code: "Unified social credit code", contact_name: "Contact name",
@@ -157,6 +170,18 @@
     ".sheet .consent input{margin-top:4px;width:18px;height:18px;flex:none}",
     ".sheet .row{display:flex;gap:8px;padding:10px 12px;border-top:1px solid #e5e7eb}",
     ".panel{position:fixed}.panel>.body{position:relative;flex:1;display:flex;flex-direction:column;min-height:0}",
+    ".ck fieldset{border:1px solid #e5e7eb;border-radius:10px;padding:8px 10px;margin:0}",
+    ".ck legend{font-size:14px;font-weight:600;padding:0 4px}.ck .area{display:block;font-size:12px;color:#6b7280}",
+    ".ck .opts{display:flex;gap:14px;flex-wrap:wrap;margin-top:4px}.ck .opts label{font-weight:400;display:flex;gap:4px}",
+    ".ck fieldset[aria-invalid=true]{border-color:#dc2626;background:#fef2f2}",
+    ".ck progress{width:100%;height:10px}.ck .progress{font-size:13px;color:#374151}",
+    ".report{align-self:stretch;background:#fff;border:1px solid var(--qf-accent);border-radius:12px;padding:10px;",
+    "font-size:13px}.report h3{margin:0 0 6px;font-size:15px}.report ul{margin:4px 0;padding-left:18px}",
+    ".report .lvl{display:inline-block;border-radius:6px;padding:0 6px;color:#fff;background:#6b7280}",
+    ".report .lvl-low{background:#2e7d32}.report .lvl-medium{background:#e67c00}.report .lvl-high{background:#c62828}",
+    ".report .finding{margin:6px 0;padding:6px 8px;background:#f9fafb;border-radius:8px}",
+    ".report .row{display:flex;gap:6px;flex-wrap:wrap;margin-top:8px}.report a{color:var(--qf-accent)}",
+    ".report .rule{color:#6b7280;font-size:12px}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
   ].join("");
 
@@ -258,7 +283,9 @@
   var actions = el("div", { "class": "actions" });
   var handoffBtn = el("button", { type: "button", "data-qifa": "handoff" }, "👩‍💼 " + L.handoff);
   var delBtn = el("button", { type: "button", "data-qifa": "delete", hidden: "" }, L.del);
+  var checkupBtn = el("button", { type: "button", "data-qifa": "checkup" }, "🩺 " + L.checkup);
   actions.appendChild(handoffBtn);
+  actions.appendChild(checkupBtn);
   actions.appendChild(delBtn);
   [log, typing, wait, sugg, composer, actions].forEach(function (n) { body.appendChild(n); });
   panel.appendChild(head);
@@ -371,8 +398,10 @@
       var id = (s.message || "").replace(/^\/(order|service)\s+/, "");
       if ((s.kind === "order" || s.kind === "details") && skipServices.indexOf(id) >= 0) return;
       var b = el("button", { type: "button", "data-qifa": "suggestion", "data-kind": s.kind || "message" }, s.label);
+      var ck = /^\/checkup\s+([a-z0-9-]+)$/.exec(s.message || "");
       b.addEventListener("click", function () {
         if (s.kind === "order" && /^\/order\s+\S+$/.test(s.message)) openOrderForm(id);
+        else if (s.kind === "checkup" && ck) openCheckup(ck[1]);
         else send(s.message, s.label);
       });
       sugg.appendChild(b);
@@ -446,7 +475,7 @@
     if (on) typing.removeAttribute("hidden"); else typing.setAttribute("hidden", "");
   }
 
-  function send(text, shown) {
+  function send(text, shown, lang) {
     text = (text || "").trim();
     if (!text || state.busy || state.disabled) return;
     var max = (state.config && state.config.max_message_chars) || 2000;
@@ -456,7 +485,8 @@
     setBusy(true);
     var payload = { message: text };
     if (state.sid) payload.session_id = state.sid;
-    if (LANG_ATTR === "zh" || LANG_ATTR === "en") payload.lang = LANG_ATTR;
+    if (lang) payload.lang = lang;  // a button of the widget's own: the page's language
+    else if (LANG_ATTR === "zh" || LANG_ATTR === "en") payload.lang = LANG_ATTR;
     api("POST", "/api/v1/chat", payload).then(function (res) {
       setBusy(false);
       if (res.ok) {
@@ -489,6 +519,7 @@
     }
   });
   handoffBtn.addEventListener("click", function () { send("/human", L.handoff); });
+  checkupBtn.addEventListener("click", function () { send("/checkup", L.checkup, LANG); });
   // the engine's word for leaving a hand-off and talking to the assistant again
   backBtn.addEventListener("click", function () { send("/bot", L.backToBot); });
 
@@ -718,6 +749,179 @@
         else show("", L.orderFailed + errorText(res));
       }, function () { submit.disabled = false; show("", L.network); });
     }
+  }
+
+  // ------------------------------------------------------------------ the self-check: a form, then the report
+  function openCheckup(id) {
+    api("GET", "/api/v1/checkups/" + encodeURIComponent(id)).then(function (res) {
+      if (!res.ok) { system(errorText(res)); return; }
+      buildCheckup(res.data);
+    }, function () { system(L.network); });
+  }
+
+  function buildCheckup(qn) {
+    closeSheet();
+    var en = LANG === "en";
+    var title = en ? qn.title_en : qn.title;
+    var sheet = el("div", { "class": "sheet ck", role: "region", "aria-label": title });
+    var form = el("form", { "data-qifa": "checkup-form", "data-checkup": qn.id, novalidate: "" });
+    form.appendChild(el("h3", null, title));
+    form.appendChild(el("p", null, en ? qn.summary_en : qn.summary));
+    var bar = el("progress", { max: "1", value: "0", "data-qifa": "checkup-progress" });
+    var barText = el("p", { "class": "progress", "aria-live": "polite" });
+    form.appendChild(bar);
+    form.appendChild(barText);
+    var answers = {};
+    var boxes = {};
+    qn.questions.forEach(function (q, i) {
+      var box = el("fieldset", { "data-question": q.id });
+      var legend = el("legend");
+      legend.appendChild(el("span", { "class": "area" }, en ? q.area_en : q.area));
+      legend.appendChild(el("span", null, (en ? q.text_en : q.text)));
+      box.appendChild(legend);
+      var opts = el("div", { "class": "opts" });
+      q.answers.forEach(function (a) {
+        var rid = "qf-ck-" + i + "-" + a;
+        var lab = el("label", { "for": rid });
+        var radio = el("input", { type: "radio", id: rid, name: "qf-ck-" + i, value: a, "data-answer": a });
+        radio.addEventListener("change", function () {
+          answers[q.id] = a;
+          box.removeAttribute("aria-invalid");
+          update();
+        });
+        lab.appendChild(radio);
+        lab.appendChild(el("span", null, L.ckAnswers[a] || a));
+        opts.appendChild(lab);
+      });
+      box.appendChild(opts);
+      box.appendChild(el("p", { "class": "err", hidden: "" }));
+      boxes[q.id] = { node: box, q: q };
+      form.appendChild(box);
+    });
+    var formError = el("p", { "class": "err", role: "alert", hidden: "" });
+    form.appendChild(formError);
+    var row = el("div", { "class": "row" });
+    var submit = el("button", { type: "submit", "class": "primary", "data-qifa": "checkup-submit" }, L.ckSubmit);
+    var back = el("button", { type: "button" }, L.cancel);
+    row.appendChild(submit);
+    row.appendChild(back);
+    sheet.appendChild(form);
+    sheet.appendChild(row);
+    body.appendChild(sheet);
+    sheetNode = sheet;
+
+    function applies(q) {
+      var c = q.depends_on;
+      while (c) {
+        if (answers[c.question] !== c.answer) return false;
+        c = boxes[c.question] ? boxes[c.question].q.depends_on : null;
+      }
+      return true;
+    }
+    function visible() {
+      return qn.questions.filter(function (q) { return applies(q); });
+    }
+    function update() {
+      var shown = visible();
+      qn.questions.forEach(function (q) {
+        if (applies(q)) boxes[q.id].node.removeAttribute("hidden");
+        else boxes[q.id].node.setAttribute("hidden", "");
+      });
+      var done = shown.filter(function (q) { return answers[q.id]; }).length;
+      bar.setAttribute("max", String(shown.length));
+      bar.setAttribute("value", String(done));
+      barText.textContent = fmt(L.ckProgress, { n: done, total: shown.length });
+    }
+    update();
+    function mark(qid, message) {
+      var b = boxes[qid];
+      if (!b) { formError.textContent = message; formError.removeAttribute("hidden"); return; }
+      b.node.setAttribute("aria-invalid", "true");
+      var e = b.node.querySelector(".err");
+      e.textContent = message;
+      e.removeAttribute("hidden");
+    }
+    back.addEventListener("click", function () { closeSheet(); input.focus(); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); submitCheckup(); });
+    submit.addEventListener("click", function (e) { e.preventDefault(); submitCheckup(); });
+
+    function submitCheckup() {
+      formError.setAttribute("hidden", "");
+      var payload = { answers: {}, lang: LANG };
+      var firstMissing = null;
+      visible().forEach(function (q) {
+        if (answers[q.id]) payload.answers[q.id] = answers[q.id];
+        else { mark(q.id, L.ckMissing); firstMissing = firstMissing || q.id; }
+      });
+      if (firstMissing) { boxes[firstMissing].node.querySelector("input").focus(); return; }
+      if (state.sid) payload.session_id = state.sid;
+      submit.disabled = true;
+      api("POST", "/api/v1/checkups/" + encodeURIComponent(qn.id) + "/report", payload).then(function (res) {
+        submit.disabled = false;
+        if (res.ok) {
+          if (!state.sid && res.data.session_id) { state.sid = res.data.session_id; save(); connectEvents(); }
+          closeSheet();
+          reportCard(res.data);
+          input.focus();
+          return;
+        }
+        var fields = (res.data && res.data.error && res.data.error.fields) || [];
+        fields.forEach(function (f) { mark(String(f.field).replace(/^answers\./, ""), f.message); });
+        if (!fields.length) mark("", L.ckFailed + errorText(res));
+      }, function () { submit.disabled = false; mark("", L.network); });
+    }
+  }
+
+  function levelClass(level) {
+    return level === "低风险" ? "lvl lvl-low" : level === "中风险" ? "lvl lvl-medium" : "lvl lvl-high";
+  }
+
+  function reportCard(r) {
+    var en = LANG === "en";
+    var card = el("div", { "class": "report", "data-qifa": "checkup-report", "data-report": String(r.id),
+                           "data-level": r.overall.level });
+    card.appendChild(el("h3", null, fmt(L.ckReport, { id: r.id }) + " · " + (en ? r.title_en : r.title)));
+    var overall = el("p");
+    overall.appendChild(el("span", { "class": levelClass(r.overall.level) },
+                           en ? r.overall.level_en : r.overall.level));
+    overall.appendChild(el("span", null, " " + fmt(L.ckOverall, { level: en ? r.overall.level_en : r.overall.level,
+                                                                   score: r.overall.score })));
+    card.appendChild(overall);
+    card.appendChild(el("strong", null, L.ckAreas));
+    var areas = el("ul");
+    r.areas.forEach(function (a) {
+      var li = el("li", { "data-area": a.area });
+      li.appendChild(el("span", null, (en ? a.area_en : a.area) + " "));
+      li.appendChild(el("span", { "class": levelClass(a.level) }, en ? a.level_en : a.level));
+      li.appendChild(el("span", null, " " + a.score + "%"));
+      areas.appendChild(li);
+    });
+    card.appendChild(areas);
+    card.appendChild(el("strong", null, r.findings.length ? fmt(L.ckFindings, { n: r.findings.length }) : L.ckNone));
+    r.findings.forEach(function (f) {
+      var box = el("div", { "class": "finding", "data-question": f.question_id });
+      box.appendChild(el("div", null, L.ckRisk + (en ? f.finding_en : f.finding)));
+      box.appendChild(el("div", null, L.ckBasis + f.basis.map(function (b) { return b.label; }).join("、")));
+      box.appendChild(el("div", null, L.ckAction + (en ? f.action_en : f.action)));
+      card.appendChild(box);
+    });
+    card.appendChild(el("p", { "class": "rule" }, en ? r.rule_en : r.rule));
+    card.appendChild(el("p", { "class": "rule" }, en ? r.disclaimer_en : r.disclaimer));
+    var row = el("div", { "class": "row" });
+    var link = el("a", { href: BASE + r.pdf, target: "_blank", rel: "noopener", "data-qifa": "checkup-pdf" }, L.ckPdf);
+    row.appendChild(link);
+    r.services.slice(0, 3).forEach(function (svc) {
+      var b = el("button", { type: "button", "data-qifa": "order", "data-service": svc.id },
+                 L.order + " · " + (en ? svc.name_en : svc.name));
+      b.addEventListener("click", function () { openOrderForm(svc.id); });
+      row.appendChild(b);
+    });
+    var h = el("button", { type: "button", "data-qifa": "checkup-handoff" }, L.ckHandoff);
+    h.addEventListener("click", function () { send("/checkup_handoff " + r.id, L.ckHandoff); });
+    row.appendChild(h);
+    card.appendChild(row);
+    log.appendChild(card);
+    scrollDown();
   }
 
   // ------------------------------------------------------------------ opening, closing, start-up

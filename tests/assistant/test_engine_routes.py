@@ -127,7 +127,7 @@ def test_greetings_and_what_can_you_do_show_the_menu_in_chinese(rt: Runtime, mes
     reply = ask(rt, message)
     assert reply.route == "menu" and reply.lang == "zh" and not reply.citations
     labels = [s.label for s in reply.suggestions]
-    assert labels == CATEGORIES + SCENARIOS
+    assert labels == [*CATEGORIES, *SCENARIOS, "法治体检自测"]  # the self-check is on the menu too
     assert [s.message for s in reply.suggestions[:4]] == [f"/category {c}" for c in CATEGORIES]
     for word in CATEGORIES + SCENARIOS:
         assert word in reply.reply

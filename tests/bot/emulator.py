@@ -9,6 +9,7 @@ Telegram does (``{"ok": false, "error_code": 400, ...}``).
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import html
 import itertools
 import json
@@ -17,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -161,7 +163,9 @@ class BotApiEmulator:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else ""
+                raw = self.rfile.read(length) if length else b""
+                kind = self.headers.get("Content-Type") or ""
+                body = raw if kind.startswith("multipart/") else raw.decode()
                 prefix = f"/bot{emulator.token}/"
                 if not self.path.startswith(prefix):
                     self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -182,10 +186,26 @@ class BotApiEmulator:
         return Handler
 
     @staticmethod
-    def _params(body: str, content_type: str) -> dict[str, Any]:
+    def _params(body: str | bytes, content_type: str) -> dict[str, Any]:
+        if isinstance(body, bytes):  # multipart/form-data (sendDocument): fields as text, files as bytes
+            message = BytesParser(policy=email.policy.HTTP).parsebytes(
+                f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+            params: dict[str, Any] = {}
+            for part in message.iter_parts():
+                name, filename = part.get_param("name", header="content-disposition"), part.get_filename()
+                payload = part.get_payload(decode=True) or b""
+                if filename:
+                    params[f"{name}_file"] = {"filename": filename, "bytes": payload}
+                    continue
+                text = payload.decode()
+                try:
+                    params[str(name)] = json.loads(text) if name in JSON_KEYS else text
+                except ValueError:
+                    params[str(name)] = text
+            return params
         if "application/json" in content_type:
             return dict(json.loads(body or "{}"))
-        params: dict[str, Any] = {}
+        params = {}
         for key, value in parse_qsl(body, keep_blank_values=True):
             if key in JSON_KEYS:
                 try:
@@ -252,6 +272,12 @@ class BotApiEmulator:
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
             return message
+        if method == "sendDocument":
+            files = [v for k, v in params.items() if k.endswith("_file")]
+            document = {"file_id": f"doc-{next(self._ids)}", "file_unique_id": "u", "file_name": files[0]["filename"],
+                        "mime_type": "application/pdf", "file_size": len(files[0]["bytes"])} if files else {}
+            return {"message_id": next(self._ids), "date": now, "chat": {"id": params["chat_id"], "type": "private"},
+                    "document": document, "caption": params.get("caption", "")}
         if method == "editMessageText":
             return {"message_id": params.get("message_id", 0), "date": now,
                     "chat": {"id": params.get("chat_id", 0), "type": "private"}, "text": params.get("text", "")}

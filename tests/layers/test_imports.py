@@ -18,7 +18,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 RANK = {"api": 4, "bot": 4, "cli": 4, "composition": 3, "assistant": 2, "orders": 2, "handoffs": 2, "staff": 2,
-        "sites": 2, "curation": 2, "reporting": 2, "ingest": 2, "knowledge": 1, "db": 0, "config": 0, "privacy": 0}
+        "sites": 2, "curation": 2, "reporting": 2, "ingest": 2, "checkups": 2, "knowledge": 1, "db": 0, "config": 0,
+        "privacy": 0}
 FRAMEWORKS = ("fastapi", "starlette", "sse_starlette", "telegram", "uvicorn")
 
 

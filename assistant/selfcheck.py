@@ -1,0 +1,293 @@
+"""The legal health self-check (法治体检自测) in the conversation: one question at a time, in any channel.
+
+"我想做个法治体检自测" / "自查" / "self-check" / "checkup", the menu's button (``/checkup``) start it; the state
+lives in the session's JSON state (``state["checkup"]``), so a self-check interrupted in any way resumes where it
+stopped (``/checkup`` again, or the next answer). Answers come as buttons (``/ck yes|no|unsure``) or as words
+(是 / 否 / 不确定 / yes / no / unsure). The end is the report's summary, citing the law like answers do, with
+buttons to order the recommended services or hand the report to an adviser (``/checkup_handoff <id>``).
+"预约法治体检" still orders the on-site check; that reply offers the self-check first (``offer``).
+
+The alerts hook: a report's ``data["checkup_report"]["topics"]`` lists the topics it concerns (its industry and
+the areas with findings), for a later "subscribe to alerts" choice at the end of the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from assistant.reply import Citation, Reply, Suggestion
+from checkups import Checkups, Question, Questionnaire, UnknownReport
+from knowledge.base import Passage
+
+STATE = "checkup"
+HEALTH_CHECK_SERVICE = "enterprise-legal-health-check"  # the on-site check (进企法治体检) of the catalogue
+START = re.compile(r"(体检自测|法治自测|自测|自查|self[- ]?check|check[- ]?up|health check quiz)", re.I)
+STOP = re.compile(r"^\s*(退出自测|暂停自测|退出|暂停|结束自测|stop|pause|quit|exit)\s*[。.!！]?\s*$", re.I)
+WORDS = {"是": "yes", "是的": "yes", "有": "yes", "对": "yes", "yes": "yes", "y": "yes",
+         "否": "no", "不是": "no", "没有": "no", "无": "no", "不": "no", "no": "no", "n": "no",
+         "不确定": "unsure", "不清楚": "unsure", "不知道": "unsure", "unsure": "unsure", "not sure": "unsure"}
+INDUSTRY_WORDS = {"水晶": "crystal", "crystal": "crystal", "挂锁": "padlock", "锁": "padlock", "padlock": "padlock",
+                  "绗缝": "quilting", "家纺": "quilting", "quilt": "quilting", "涉外": "foreign", "外贸": "foreign",
+                  "出口": "foreign", "外商": "foreign", "foreign": "foreign", "export": "foreign"}
+START_MAX_CHARS = 24  # a longer message that mentions 自查 is a question, not a request to start
+QUESTION = re.compile(r"[？?]|如何|怎么|怎样|哪些|什么|是否|\b(how|what|which|should)\b", re.I)  # "企业如何自查…？"
+TOP_FINDINGS = 5
+ANSWER_LABEL = {"zh": {"yes": "是", "no": "否", "unsure": "不确定"},
+                "en": {"yes": "Yes", "no": "No", "unsure": "Unsure"}}
+TEXT: dict[str, dict[str, str]] = {
+    "choose": {"zh": "法治体检自测：约十分钟，逐题回答“是 / 否 / 不确定”，"
+                     "最后得到一份附法律依据的风险报告（可下载 PDF）。请选择问卷：",
+               "en": "Legal health self-check: about ten minutes of yes / no / unsure questions, then a risk report "
+                     "citing the law (PDF available). Choose a questionnaire:"},
+    "start": {"zh": "开始「{title}」，共约 {n} 题。随时发送“退出自测”暂停，发送 /checkup 继续。",
+              "en": "Starting \"{title}\", about {n} questions. Send \"stop\" to pause at any time, "
+                    "/checkup to resume."},
+    "resume": {"zh": "继续上次的「{title}」（已答 {done} 题）。", "en": "Resuming \"{title}\" ({done} answered)."},
+    "question": {"zh": "第 {n} 题（约 {total} 题）【{area}】\n{text}", "en": "Question {n} of about {total} ({area})\n"
+                 "{text}"},
+    "again": {"zh": "请回答“是”“否”或“不确定”（也可发送“退出自测”暂停）。",
+              "en": "Please answer yes, no or unsure (or send \"stop\" to pause)."},
+    "paused": {"zh": "自测已暂停，已答 {done} 题，随时发送 /checkup 或点击下方按钮继续。",
+               "en": "Self-check paused with {done} answered; send /checkup or tap below to resume."},
+    "nothing": {"zh": "目前没有进行中的自测。", "en": "No self-check is in progress."},
+    "report_head": {"zh": "【{title}报告】编号 {id}\n总体风险：{level}（风险分 {score}%）",
+                    "en": "[{title} report] No. {id}\nOverall: {level} (score {score}%)"},
+    "areas": {"zh": "各领域：", "en": "By area:"},
+    "findings": {"zh": "主要风险（共 {n} 项，列出前 {k} 项）：", "en": "Main risks ({n} in all, top {k}):"},
+    "no_findings": {"zh": "根据您的回答，未发现风险。", "en": "No risk found in your answers."},
+    "basis": {"zh": "依据", "en": "Basis"}, "action": {"zh": "建议", "en": "Action"},
+    "rule": {"zh": "评分规则：有风险的回答计全部权重、“不确定”计一半；"
+             "风险分低于20%为低风险，50%及以上为高风险。"
+                   "完整规则与免责声明见 PDF 报告。",
+             "en": "Scoring: a risky answer counts its full weight, \"unsure\" half; below 20% is low risk, "
+                   "50% or more "
+                   "high. The full rule and the disclaimer are in the PDF report."},
+    "disclaimer": {"zh": "本报告仅供自查参考，不构成法律意见。", "en": "For self-assessment only; not legal advice."},
+    "order": {"zh": "预约：{name}", "en": "Order: {name}"},
+    "handoff": {"zh": "转人工顾问（附报告）", "en": "Adviser (with the report)"},
+    "again_label": {"zh": "重新自测", "en": "New self-check"},
+    "resume_label": {"zh": "继续自测", "en": "Resume self-check"},
+    "pause_label": {"zh": "暂停", "en": "Pause"},
+    "no_report": {"zh": "没有找到这份自测报告。", "en": "That self-check report was not found."},
+    "offer": {"zh": "提示：预约进企法治体检前，您可以先做一份十分钟的法治体检自测，"
+              "报告可附在预约中供顾问参考。",
+              "en": "Tip: before booking the on-site legal health check, you can take the ten-minute "
+                    "self-check first."},
+    "offer_label": {"zh": "先做法治体检自测", "en": "Self-check first"},
+}
+
+
+def say(key: str, lang: str, **fields: object) -> str:
+    text = TEXT[key].get(lang) or TEXT[key]["zh"]
+    return text.format(**fields) if fields else text
+
+
+def answer_word(text: str) -> str | None:
+    return WORDS.get(text.strip().strip("。.!！").lower())
+
+
+HandoffFn = Callable[[str, str, str, dict[str, Any], list[Any]], Reply]
+
+
+class SelfCheck:
+    """The self-check's part of the conversation; ``handoff(sid, reason, lang, state, passages)`` is the
+    engine's own hand-off (the report goes to an adviser like any case)."""
+
+    def __init__(self, desk: Checkups, handoff: HandoffFn) -> None:
+        self.desk = desk
+        self.handoff = handoff
+
+    # ---- entry: a Reply when the message is the self-check's, else None -----------------------------------
+    def handle(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
+        current = state.get(STATE) if isinstance(state.get(STATE), dict) else None
+        if text.startswith("/"):
+            return self._command(sid, text, lang, state, current)
+        if current is not None:
+            word = answer_word(text)
+            if word is not None:
+                return self._answer(sid, word, state, current)
+            if STOP.match(text):
+                return self._pause(sid, state, current)
+            if not START.search(text):
+                return self._ask(sid, current, say("again", current["lang"]))
+        if START.search(text) and len(text) <= START_MAX_CHARS and "预约" not in text and not QUESTION.search(text):
+            if current is not None:
+                return self._resume(sid, current)
+            chosen = next((qid for word, qid in INDUSTRY_WORDS.items() if word in text.lower()), None)
+            qn = self.desk.find(chosen) if chosen else None
+            return self._start(sid, qn, lang, state) if qn is not None else self._choose(sid, lang)
+        return None
+
+    def offer(self, reply: Reply, lang: str) -> None:
+        """The order form of the on-site check just opened: offer the self-check first."""
+        form = reply.data.get("form") if reply.route == "order" else None
+        if isinstance(form, dict) and form.get("service") == HEALTH_CHECK_SERVICE and not form.get("filled"):
+            reply.reply = f"{say('offer', lang)}\n\n{reply.reply}"
+            reply.suggestions.insert(0, Suggestion(say("offer_label", lang), "/checkup", "checkup"))
+
+    # ---- commands ----------------------------------------------------------------------------------------
+    def _command(self, sid: str, text: str, lang: str, state: dict[str, Any],
+                 current: dict[str, Any] | None) -> Reply | None:
+        name, _, arg = text[1:].partition(" ")
+        name, arg = name.lower().split("@")[0], arg.strip()
+        if name in ("checkup", "selfcheck", "self_check", "自测"):
+            if arg:
+                qn = self.desk.find(arg)
+                if qn is not None:
+                    return self._start(sid, qn, lang, state)
+            return self._resume(sid, current) if current is not None else self._choose(sid, lang)
+        if name == "ck":
+            if current is None:
+                return self._choose(sid, lang, say("nothing", lang))
+            word = arg.lower()
+            if word in ("yes", "no", "unsure"):
+                return self._answer(sid, word, state, current)
+            if word in ("stop", "pause"):
+                return self._pause(sid, state, current)
+            return self._ask(sid, current, say("again", current["lang"]))
+        if name == "checkup_handoff":
+            return self._handoff(sid, arg, lang, state)
+        if name == "checkup_report":
+            try:
+                stored = self.desk.get_report(int(arg), sid) if arg.isdigit() else None
+            except UnknownReport:
+                stored = None
+            if stored is None:
+                return Reply(sid, say("no_report", lang), "fallback")
+            return self.summary(sid, stored.to_json(), lang)
+        return None
+
+    # ---- the flow ----------------------------------------------------------------------------------------
+    def _choose(self, sid: str, lang: str, head: str = "") -> Reply:
+        lines = [head] if head else []
+        lines.append(say("choose", lang))
+        suggestions = []
+        for qn in self.desk.all():
+            title = qn.title_en if lang == "en" else qn.title
+            lines.append(f"· {title}（{len(qn.scored)}）" if lang == "zh" else f"· {title} ({len(qn.scored)})")
+            suggestions.append(Suggestion(title, f"/checkup {qn.id}", "checkup"))
+        return Reply(sid, "\n".join(lines), "menu", suggestions=suggestions,
+                     data={"checkup": {"stage": "choose", "checkups": [q.id for q in self.desk.all()]}})
+
+    def _start(self, sid: str, qn: Questionnaire, lang: str, state: dict[str, Any]) -> Reply:
+        current = {"id": qn.id, "answers": {}, "lang": lang}
+        state[STATE] = current
+        title = qn.title_en if lang == "en" else qn.title
+        return self._ask(sid, current, say("start", lang, title=title, n=_estimate(qn, {})))
+
+    def _resume(self, sid: str, current: dict[str, Any]) -> Reply:
+        qn = self.desk.find(str(current.get("id")))
+        if qn is None:  # the questionnaire was withdrawn: start again
+            return self._choose(sid, current.get("lang", "zh"))
+        lang = current["lang"]
+        title = qn.title_en if lang == "en" else qn.title
+        return self._ask(sid, current, say("resume", lang, title=title, done=len(current["answers"])))
+
+    def _pause(self, sid: str, state: dict[str, Any], current: dict[str, Any]) -> Reply:
+        lang = current["lang"]
+        return Reply(sid, say("paused", lang, done=len(current["answers"])), "menu",
+                     suggestions=[Suggestion(say("resume_label", lang), "/checkup", "checkup")],
+                     data={"checkup": {"stage": "paused", "id": current["id"], "answered": len(current["answers"])}})
+
+    def _answer(self, sid: str, word: str, state: dict[str, Any], current: dict[str, Any]) -> Reply:
+        qn = self.desk.find(str(current.get("id")))
+        if qn is None:
+            state.pop(STATE, None)
+            return self._choose(sid, current.get("lang", "zh"))
+        q = qn.next_question(current["answers"])
+        if q is not None:
+            current["answers"][q.id] = word
+        if qn.next_question(current["answers"]) is not None:
+            return self._ask(sid, current)
+        state.pop(STATE, None)
+        stored = self.desk.report(qn.id, sid, current["answers"], current["lang"])
+        state["last_checkup_report"] = stored.id
+        return self.summary(sid, stored.to_json(), current["lang"])
+
+    def _ask(self, sid: str, current: dict[str, Any], head: str = "") -> Reply:
+        qn = self.desk.find(str(current.get("id")))
+        lang = current["lang"]
+        if qn is None:
+            return self._choose(sid, lang)
+        answers: dict[str, str] = current["answers"]
+        q: Question | None = qn.next_question(answers)
+        if q is None:  # every question answered (a report failed before): make it now
+            stored = self.desk.report(qn.id, sid, answers, lang)
+            return self.summary(sid, stored.to_json(), lang)
+        n = len(answers) + 1
+        total = max(n, _estimate(qn, answers))
+        area = q.area_en if lang == "en" else q.area
+        body = say("question", lang, n=n, total=total, area=area, text=q.label(lang))
+        labels = ANSWER_LABEL[lang]
+        suggestions = [Suggestion(labels[a], f"/ck {a}", "answer") for a in ("yes", "no", "unsure")]
+        suggestions.append(Suggestion(say("pause_label", lang), "/ck stop", "checkup"))
+        return Reply(sid, f"{head}\n\n{body}" if head else body, "menu", suggestions=suggestions, data={"checkup": {
+            "stage": "question", "id": qn.id, "question_id": q.id, "area": q.area, "n": n, "total": total,
+            "answered": len(answers)}})
+
+    # ---- the report ----------------------------------------------------------------------------------------
+    def summary(self, sid: str, report: dict[str, Any], lang: str) -> Reply:
+        en = lang == "en"
+        overall = report["overall"]
+        lines = [say("report_head", lang, title=report["title_en"] if en else report["title"], id=report["id"],
+                     level=overall["level_en"] if en else overall["level"], score=overall["score"])]
+        lines.append(say("areas", lang) + ("; " if en else "；").join(
+            f"{a['area_en'] if en else a['area']} {a['level_en'] if en else a['level']}" for a in report["areas"]))
+        findings = report["findings"]
+        citations: list[Citation] = []
+        if findings:
+            lines.append(say("findings", lang, n=len(findings), k=min(TOP_FINDINGS, len(findings))))
+        else:
+            lines.append(say("no_findings", lang))
+        for i, f in enumerate(findings[:TOP_FINDINGS], start=1):
+            basis = "、".join(b["label"] for b in f["basis"])
+            lines.append(f"{i}. {f['finding_en'] if en else f['finding']}\n   {say('basis', lang)}：{basis}\n"
+                         f"   {say('action', lang)}：{f['action_en'] if en else f['action']}")
+            citations.extend(Citation(b["title"], b["source"], b["locator"], b["snippet"], b["score"], b["effective"],
+                                      b["status"], b["title_en"], b["kind"], b["issuer"], b["url"]) for b in f["basis"])
+        lines.append(say("rule", lang))
+        lines.append(say("disclaimer", lang))
+        suggestions = [Suggestion(say("order", lang, name=s["name_en"] if en else s["name"]), f"/order {s['id']}",
+                                  "order") for s in report["services"][:3]]
+        suggestions.append(Suggestion(say("handoff", lang), f"/checkup_handoff {report['id']}", "handoff"))
+        suggestions.append(Suggestion(say("again_label", lang), "/checkup", "checkup"))
+        topics = [report["industry"], *dict.fromkeys(f["area"] for f in findings)]
+        data = {"checkup_report": {"id": report["id"], "checkup_id": report["checkup_id"],
+                                   "level": overall["level"], "level_en": overall["level_en"],
+                                   "findings": len(findings), "services": [s["id"] for s in report["services"]],
+                                   "topics": topics}}
+        return Reply(sid, "\n".join(lines), "answer", citations=citations, suggestions=suggestions, data=data)
+
+    def _handoff(self, sid: str, arg: str, lang: str, state: dict[str, Any]) -> Reply:
+        try:
+            stored = self.desk.get_report(int(arg), sid) if arg.isdigit() else None
+        except UnknownReport:
+            stored = None
+        if stored is None:
+            return Reply(sid, say("no_report", lang), "fallback")
+        passages = [Passage(**_passage(stored.id, f, b)) for f in stored.body["findings"] for b in f["basis"][:1]]
+        reply = self.handoff(sid, "checkup", lang, state, passages)
+        if reply.handoff is not None:
+            self.desk.attach_case(stored.id, int(reply.handoff["id"]))
+            reply.data["checkup_report"] = {"id": stored.id, "case_id": reply.handoff["id"]}
+        return reply
+
+
+def _estimate(qn: Questionnaire, answers: dict[str, str]) -> int:
+    """How many questions there will be, taking every unanswered condition as met (shown as "about N")."""
+    wanted = {q.depends_on.question: q.depends_on.answer for q in qn.questions if q.depends_on is not None}
+    fill = {q.id: answers.get(q.id, wanted.get(q.id, "yes")) for q in qn.questions}
+    return len(qn.applicable(fill))
+
+
+def _passage(report_id: int, finding: dict[str, Any], basis: dict[str, Any]) -> dict[str, Any]:
+    """A finding as a hand-off passage (what the adviser's console shows as the case's sources)."""
+    text = f"【自测报告 {report_id}】{finding['question']}（{finding['answer']}）\n风险：{finding['finding']}\n" \
+           f"建议：{finding['action']}\n{basis['snippet']}"
+    return {"chunk_id": f"checkup:{report_id}:{finding['question_id']}", "document_id": basis["source"],
+            "title": basis["title"], "source": f"checkup:{report_id}", "locator": basis["locator"],
+            "heading_path": finding["area"], "text": text, "effective": basis["effective"], "status": basis["status"],
+            "kind": basis["kind"] or "", "score": 1.0, "title_en": basis["title_en"], "category": basis["kind"],
+            "issuer": basis["issuer"], "url": basis["url"]}
