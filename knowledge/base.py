@@ -478,6 +478,10 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         self._snap()
         self.embeddings.encode(["预热"])
+        try:
+            self.vectors.load_mirror()  # the exact in-memory search, before the first question needs it
+        except Exception as exc:  # the store is down: the first search says so and falls back to keywords
+            log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 
 
 def _tokens(text: str, pre: Precomputed) -> str:
