@@ -107,7 +107,9 @@ class DenseMirror:
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:
-    m = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+    m = np.asarray(vectors, dtype=np.float32)
+    if m.ndim != 2 or len(m) == 0:
+        return m.reshape(len(m), m.shape[-1] if m.ndim == 2 else 0)
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     return m / np.where(norms > 0, norms, 1.0)
 
