@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
             await app.state.telegram.start_or_retry()  # unreachable: the API serves, the bot retries with backoff
         # the daily retention purge, when this app owns its runtime (``qifa serve``), in the leading worker
         job = asyncio.create_task(_purge_when_leading(leader, rt), name="qifa-purge") if leader else None
+        if owned:  # the keyword snapshot and the in-memory vectors, built while the first users connect
+            threading.Thread(target=rt.kb.warm_up, name="qifa-warm-up", daemon=True).start()
         try:
             yield
         finally:

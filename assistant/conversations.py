@@ -95,6 +95,23 @@ class Conversations:
             if lang:
                 row.lang = lang
 
+    def close_turn(self, session_id: str, state: dict[str, Any], lang: str | None, text: str | None,
+                   route: str | None = None, citations: list[dict[str, Any]] | None = None) -> StoredMessage | None:
+        """The bot's reply (when it has text) and the session's new state, in one transaction."""
+        with self.db.session() as s:
+            row = s.get(ChatSession, session_id)
+            if row is None:
+                raise UnknownSession(session_id)
+            m = None
+            if text:
+                m = ChatMessage(session_id=session_id, role="bot", text=text, route=route, citations=citations or [])
+                s.add(m)
+            row.state = dict(state)
+            if lang:
+                row.lang = lang
+            s.flush()
+            return _stored(m) if m is not None else None
+
     def add(self, session_id: str, role: str, text: str, route: str | None = None,
             citations: list[dict[str, Any]] | None = None, author: str | None = None) -> StoredMessage:
         with self.db.session() as s:

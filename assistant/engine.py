@@ -142,12 +142,9 @@ class Assistant:
         if not state.get(NOTICE_GIVEN):
             reply.notice = t("privacy", lang)
             state[NOTICE_GIVEN] = True
-        stored = None
-        if reply.reply:
-            stored = self.conversations.add(sess.id, "bot", reply.reply, reply.route,
-                                            [asdict(c) for c in reply.citations])
+        stored = self.conversations.close_turn(sess.id, state, lang, reply.reply, reply.route,
+                                               [asdict(c) for c in reply.citations])
         reply.message_id = stored.id if stored else None
-        self.conversations.save_state(sess.id, state, lang)
         return reply
 
     def language(self, channel: str, external_id: str, fallback: str) -> str:

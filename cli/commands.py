@@ -59,7 +59,8 @@ def ingest(args: argparse.Namespace) -> int:
             bar.update(1)
 
     max_bytes = int(rt.settings.max_file_mb * 1e6)
-    report = run_ingest(rt.kb, [Path(p) for p in args.paths], max_bytes, progress=progress, on_files=on_files)
+    report = run_ingest(rt.kb, [Path(p) for p in args.paths], max_bytes, progress=progress, on_files=on_files,
+                        workers=rt.settings.ingest_workers)
     if bar is not None:
         bar.close()
     for f in report.failures:

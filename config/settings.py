@@ -38,6 +38,8 @@ class Settings(BaseSettings):
 
     # knowledge base
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_threads: int = Field(default=1, ge=1, le=64)  # BLAS threads per encode call (see UseEmbeddings)
+    ingest_workers: int = Field(default=2, ge=1, le=64)  # encode calls run at once by an ingest
     max_file_mb: float = 20.0
     shipped_knowledge: bool = True
     shipped_packs: str = "laws"  # comma-separated knowledge packs installed at start-up ("none" for none)

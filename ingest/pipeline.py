@@ -1,14 +1,30 @@
-"""``ingest(paths)``: every supported file under the paths goes in; a bad file is reported, not fatal."""
+"""``ingest(paths)``: every supported file under the paths goes in; a bad file is reported, not fatal.
+
+Files are read and parsed a window at a time (``WINDOW`` files). The chunks of a window that have no vector yet
+are embedded together: each distinct text once (a law's versions share most articles, word for word), split
+over ``workers`` threads that run the encoder at once (numpy lets go of the GIL in its matrix products), and
+written to the vector store in one call. Each document's rows are then written as before, one transaction per
+document (``KnowledgeBase.upsert`` finds its vectors there and embeds nothing).
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from knowledge.base import KnowledgeBase
-from knowledge.chunking import parse_document
+from knowledge.chunking import ParsedDocument, index_text, parse_document
 from knowledge.loaders import SUPPORTED, LoadError, load_file
+from knowledge.precomputed import vector_key
+
+WINDOW = 32  # files read, parsed and embedded together
+BATCH = 32  # texts per encode call
+SEEN_MAX = 50_000  # vectors of recent texts kept to skip embedding a repeat (50,000 x 2 KB = 100 MB)
 
 
 @dataclass
@@ -56,32 +72,107 @@ def ingest(
     max_bytes: int,
     progress: Callable[[Path], None] | None = None,
     on_files: Callable[[int], None] | None = None,
+    workers: int = 2,
 ) -> IngestReport:
+    """``workers``: encode calls run at once (``QIFA_INGEST_WORKERS``; about the number of cores)."""
     report = IngestReport()
     files = collect(paths, report)
     if on_files:
         on_files(len(files))
     kb.reconcile()
-    for f in files:
-        try:
-            loaded = load_file(f, max_bytes)
-            doc = parse_document(loaded.text, str(f), loaded.meta)
-            if not doc.chunks:
-                raise LoadError("no text to index after cleaning")
-            outcome = kb.upsert(doc, f.stat().st_size)
-        except LoadError as exc:
-            report.failures.append(Failure(str(f), str(exc)))
-        except OSError as exc:
-            report.failures.append(Failure(str(f), f"cannot read: {exc.strerror or exc}"))
-        else:
-            if outcome == "added":
-                report.added += 1
-            elif outcome == "replaced":
-                report.replaced += 1
-            else:
-                report.unchanged += 1
-            if outcome != "unchanged":
-                report.chunks += len(doc.chunks)
-        if progress:
-            progress(f)
+    embedder = _WindowEmbedder(kb, workers)
+    try:
+        for start in range(0, len(files), WINDOW):
+            window = files[start : start + WINDOW]
+            parsed: list[tuple[Path, ParsedDocument | Failure, int]] = [(f, *_parse(f, max_bytes)) for f in window]
+            embedder.embed([doc for _, doc, _ in parsed if isinstance(doc, ParsedDocument)])
+            for f, doc, size in parsed:
+                if isinstance(doc, Failure):
+                    report.failures.append(doc)
+                else:
+                    _write(kb, f, doc, size, report)
+                if progress:
+                    progress(f)
+    finally:
+        embedder.close()
     return report
+
+
+def _parse(f: Path, max_bytes: int) -> tuple[ParsedDocument | Failure, int]:
+    try:
+        loaded = load_file(f, max_bytes)
+        doc = parse_document(loaded.text, str(f), loaded.meta)
+        if not doc.chunks:
+            raise LoadError("no text to index after cleaning")
+        return doc, f.stat().st_size
+    except LoadError as exc:
+        return Failure(str(f), str(exc)), 0
+    except OSError as exc:
+        return Failure(str(f), f"cannot read: {exc.strerror or exc}"), 0
+
+
+def _write(kb: KnowledgeBase, f: Path, doc: ParsedDocument, size: int, report: IngestReport) -> None:
+    try:
+        outcome = kb.upsert(doc, size)
+    except OSError as exc:
+        report.failures.append(Failure(str(f), f"cannot read: {exc.strerror or exc}"))
+        return
+    if outcome == "added":
+        report.added += 1
+    elif outcome == "replaced":
+        report.replaced += 1
+    else:
+        report.unchanged += 1
+    if outcome != "unchanged":
+        report.chunks += len(doc.chunks)
+
+
+class _WindowEmbedder:
+    """Gives the chunks of a window of documents their vectors in the store, ahead of ``kb.upsert``."""
+
+    def __init__(self, kb: KnowledgeBase, workers: int) -> None:
+        self.kb = kb
+        self.workers = max(1, workers)
+        self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="qifa-embed") if self.workers > 1 else None
+        self.seen: OrderedDict[str, np.ndarray] = OrderedDict()  # vector_key(text) -> vector, most recent last
+        if self.pool is not None:
+            kb.embeddings.encode(["预热"])  # the encoder loads its weights at its first call: not in two threads
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def embed(self, docs: list[ParsedDocument]) -> None:
+        docs = self.kb.changed(docs)
+        ids = [c.id for d in docs for c in d.chunks]
+        have = self.kb.vectors.existing(ids) if ids else set()
+        todo: list[tuple[str, str, str]] = []  # chunk id, document id, key
+        texts: dict[str, str] = {}  # key -> text, each distinct text once
+        for d in docs:
+            for c in d.chunks:
+                if c.id in have:
+                    continue
+                text = index_text(d.title, c.heading_path, c.locator, c.text)
+                key = vector_key(text)
+                todo.append((c.id, d.id, key))
+                if key not in self.seen:
+                    texts.setdefault(key, text)
+        if not todo:
+            return
+        keys = list(texts)
+        for key, vec in zip(keys, self._encode([texts[k] for k in keys]), strict=True):
+            self.seen[key] = vec
+        vectors = np.stack([self.seen[key] for _, _, key in todo])
+        for _, _, key in todo:
+            self.seen.move_to_end(key)
+        while len(self.seen) > SEEN_MAX:
+            self.seen.popitem(last=False)
+        self.kb.vectors.upsert([cid for cid, _, _ in todo], vectors, [{"document_id": did} for _, did, _ in todo])
+
+    def _encode(self, texts: list[str]) -> list[np.ndarray]:
+        if not texts:
+            return []
+        batches = [texts[i : i + BATCH] for i in range(0, len(texts), BATCH)]
+        encode = self.kb.embeddings.encode
+        done = self.pool.map(encode, batches) if self.pool is not None else map(encode, batches)
+        return [row for block in done for row in block]

@@ -168,6 +168,16 @@ class KnowledgeBase:
         self._invalidate()
         return "replaced" if old is not None else "added"
 
+    def changed(self, docs: list[ParsedDocument]) -> list[ParsedDocument]:
+        """The documents ``upsert`` would write (new, or their text or title changed), in one read."""
+        if not docs:
+            return []
+        with self.db.session() as s:
+            stored = {r.id: (r.content_hash, r.title) for r in s.execute(
+                select(KbDocument.id, KbDocument.content_hash, KbDocument.title)
+                .where(KbDocument.id.in_([d.id for d in docs])))}
+        return [d for d in docs if stored.get(d.id) != (d.content_hash, d.title)]
+
     def remove(self, doc_id: str) -> DocumentInfo | None:
         with self.db.session() as s:
             row = s.get(KbDocument, doc_id)
@@ -536,6 +546,10 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         self._snap()
         self.embeddings.encode(["预热"])
+        try:
+            self.vectors.load_mirror()  # the exact in-memory search, before the first question needs it
+        except Exception as exc:  # the store is down: the first search says so and falls back to keywords
+            log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 
 
 def _tokens(text: str, pre: Precomputed) -> str:

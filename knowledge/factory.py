@@ -26,7 +26,7 @@ def open_knowledge_base(
     settings: Settings, database: Database, *, rebuild: bool = False, embeddings: QifaEmbeddings | None = None
 ) -> KnowledgeBase:
     """``embeddings`` may be passed in to share one loaded model (tests, several runtimes)."""
-    embeddings = embeddings or make_embeddings(settings.embedding_model)
+    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads)
     path = None if settings.chroma_url else settings.chroma_path
     if rebuild:
         _drop_collection(settings, path)

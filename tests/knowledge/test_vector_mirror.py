@@ -1,0 +1,61 @@
+"""The in-memory exact search of an embedded vector store (DenseMirror) against brute force and Chroma."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.vectors import VectorStore
+
+
+def _store(tmp_path: Path) -> VectorStore:
+    return VectorStore("mirror", "test-model", 8, path=tmp_path / "chroma")
+
+
+def _unit(rng: np.random.Generator, n: int) -> np.ndarray:
+    v = rng.normal(size=(n, 8)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_an_empty_store_answers_nothing_and_loads_its_mirror(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    assert store.load_mirror() is True
+    assert store.query(np.ones(8, dtype=np.float32), 5) == []
+
+
+def test_the_mirror_finds_the_exact_nearest_and_follows_writes(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    store = _store(tmp_path)
+    vecs = _unit(rng, 200)
+    ids = [f"c{i:03d}" for i in range(200)]
+    store.upsert(ids, vecs, [{"document_id": "d"} for _ in ids])
+    q = _unit(rng, 1)[0]
+    sims = vecs @ q
+    want = [ids[i] for i in np.argsort(-sims)[:10]]
+    got = store.query(q, 10)
+    assert store.load_mirror() is True
+    assert [cid for cid, _ in got] == want
+    assert np.allclose([s for _, s in got], np.sort(sims)[::-1][:10], atol=1e-5)
+    # the same neighbours as Chroma itself (200 points: its HNSW search is exact at this size)
+    chroma = store.collection.query(query_embeddings=[q.tolist()], n_results=10, include=["distances"])
+    assert chroma["ids"][0] == want
+
+    store.delete([want[0]])  # a deleted vector is gone at once
+    assert want[0] not in [cid for cid, _ in store.query(q, 10)]
+    store.upsert(["new"], q.reshape(1, -1) * 3.0, [{"document_id": "d"}])  # normalised on the way in
+    top = store.query(q, 1)
+    assert top[0][0] == "new" and abs(top[0][1] - 1.0) < 1e-5
+
+
+def test_reopen_loads_the_vectors_another_client_wrote(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    reader = _store(tmp_path)
+    vecs = _unit(rng, 20)
+    reader.upsert([f"a{i}" for i in range(20)], vecs, [{"document_id": "d"} for _ in range(20)])
+    assert reader.query(vecs[0], 1)[0][0] == "a0"
+    writer = _store(tmp_path)  # the same client in this process: stands for another process's writes
+    writer.collection.upsert(ids=["b"], embeddings=[(-vecs[0]).tolist()], metadatas=[{"document_id": "d"}])
+    assert reader.query(-vecs[0], 1)[0][0] != "b"  # not seen until the store is reopened
+    reader.reopen()
+    assert reader.query(-vecs[0], 1)[0][0] == "b"
