@@ -1,5 +1,6 @@
 """Every table, imported in one place so that Alembic and ``create_all`` see them all."""
 
+from db.models_alerts import Delivery, DocumentTopics, Notice, Subscription  # compliance alerts
 from db.models_chat import ChatMessage, ChatSession, Handoff
 from db.models_curation import (  # uploads and the audit log
     AuditEntry,
@@ -19,6 +20,8 @@ __all__ = [
     "AuditEntry",
     "CatalogueEdit",
     "ChatMessage",
+    "Delivery",
+    "DocumentTopics",
     "ChatSession",
     "Faq",
     "Handoff",
@@ -27,6 +30,7 @@ __all__ = [
     "KbMeta",
     "KbUpload",
     "ModerationEvent",
+    "Notice",
     "Order",
     "OrderCounter",
     "OrderEvent",
@@ -36,4 +40,5 @@ __all__ = [
     "Site",
     "SiteOrigin",
     "StaffUser",
+    "Subscription",
 ]
