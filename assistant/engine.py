@@ -26,11 +26,12 @@ from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
 from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
-from assistant.ports import Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours
+from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router
 from assistant.serial import SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
+from assistant.subscribing import alerts_reply
 from assistant.texts import t
 from config import Settings
 from knowledge.base import KnowledgeBase, Passage
@@ -58,7 +59,8 @@ class InvalidMessage(ValueError):
 class Assistant:
     def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: CaseBook,
                  catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None,
-                 words: SensitiveWords | None = None, faq: FaqMatcher | None = None) -> None:
+                 words: SensitiveWords | None = None, faq: FaqMatcher | None = None,
+                 alerts: AlertBook | None = None) -> None:
         self.settings = settings
         self.words = words  # sensitive-word filter on messages and answers (None: off)
         self.kb = kb
@@ -69,6 +71,7 @@ class Assistant:
         self.forms = forms
         self.llm = llm
         self.faq = faq  # curated answers, consulted before retrieval (see _faq_answer)
+        self.alerts = alerts  # compliance-alert subscriptions (assistant/subscribing.py)
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time
         # at most this many messages handled at once: the rest wait their turn instead of thrashing the CPU
@@ -160,6 +163,10 @@ class Assistant:
         case = self.handoffs.active(sid)
         if case is not None:
             return self._waiting(sid, case, text, lang, state)
+        alert = alerts_reply(self.alerts, sid, text, lang, self.forms.active(state))
+        if isinstance(alert, Reply):
+            return alert
+        text = alert or text  # a notice's "ask about it" becomes the question
         if text.startswith("/"):
             command = self._command(sid, text, lang, state)
             if command is not None:
