@@ -1,7 +1,7 @@
 """Compliance alerts (合规预警): topics, subscriptions of conversations, notices and their deliveries."""
 
 from alerts.dispatch import DeliveryFailed, Dispatcher, DispatchReport, Job, Sender
-from alerts.errors import AlertError, InvalidNotice, TopicsFileError, UnknownTopic
+from alerts.errors import AlertError, InvalidNotice, TopicsFileError, UnknownNotice, UnknownTopic
 from alerts.limits import SendLimits, TokenBucket
 from alerts.notices import DocumentAlerts, NoticeInfo, Notices
 from alerts.render import ASK, NoticeMessage, notice_actions, notice_text
@@ -29,6 +29,7 @@ __all__ = [
     "Topic",
     "Topics",
     "TopicsFileError",
+    "UnknownNotice",
     "UnknownTopic",
     "WebSender",
     "kept_statement",

@@ -28,3 +28,7 @@ class InvalidNotice(AlertError):
 
 class TopicsFileError(ValueError):
     """The shipped topics YAML is broken: every problem with the file, the topic and the field."""
+
+
+class UnknownNotice(LookupError):
+    """No notice with this id."""

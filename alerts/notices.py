@@ -103,7 +103,7 @@ class Notices:
                           literal(0), literal(now), literal("{}"))
             result = s.execute(insert(Delivery).from_select(
                 ["notice_id", "session_id", "channel", "status", "attempts", "next_attempt_at", "detail"], rows))
-            notice.recipients = int(result.rowcount or 0)
+            notice.recipients = int(getattr(result, "rowcount", 0) or 0)
             self.audit.record(actor, "notice.publish", f"notice:{notice.id}", None,
                               {"title": title_s, "topics": ids, "links": urls, "document_id": document_id,
                                "change": change, "recipients": notice.recipients}, session=s)

@@ -90,7 +90,8 @@ class Subscriptions:
         """Unsubscribe from everything (one action); how many topics were dropped."""
         self._session(session_id)
         with self.db.session() as s:
-            return int(s.execute(delete(Subscription).where(Subscription.session_id == session_id)).rowcount or 0)
+            done = s.execute(delete(Subscription).where(Subscription.session_id == session_id))
+            return int(getattr(done, "rowcount", 0) or 0)
 
     def choices(self, lang: str) -> list[tuple[str, str]]:
         """(id, name in ``lang``) of every topic, for menus."""

@@ -107,7 +107,7 @@ def parse_topics(data: Any, source: str) -> Topics:
                 names.add(value.strip().casefold())
         if isinstance(tid, str):
             seen.add(tid)
-        if not problems:
+        if not problems and isinstance(tid, str):
             topics.append(Topic(tid, item["kind"], item["zh"].strip(), item["en"].strip(),
                                 str(item.get("description_zh") or ""), str(item.get("description_en") or "")))
     if problems:

@@ -30,7 +30,7 @@ class WebSender:
             done = s.execute(update(Delivery).where(Delivery.id == job.delivery_id, Delivery.claimed_by == job.token,
                                                     Delivery.status == "sending")
                              .values(status="sent", sent_at=utcnow(), claimed_by=None, error=None))
-            if not done.rowcount:  # the claim was lost (lease expired and another process took it)
+            if not getattr(done, "rowcount", 0):  # the claim was lost (lease expired and another process took it)
                 return
             s.add(ChatMessage(session_id=job.session_id, role="system", route=ROUTE,
                               text=notice_text(job.notice, self.topics, job.lang),

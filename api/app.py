@@ -21,6 +21,7 @@ from api.headers import SecurityHeaders
 from api.logs import AccessLog
 from api.rate_limit import RateLimit
 from api.routers import (
+    alerts,
     audit,
     auth,
     chat,
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     # enterprises: chat, messages and events, catalogue, orders; Telegram's webhook
-    for module in (health, chat, sessions, events, services, orders, telegram):
+    for module in (health, chat, sessions, events, services, orders, telegram, alerts):
         app.include_router(module.router)
     # staff: login, hand-off cases, orders, users, and the adviser console
     for module in (auth, handoffs, staff_orders, staff_users, documents, faqs, audit, reports):

@@ -18,6 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from alerts import AlertError, UnknownNotice
 from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
 from curation import (
@@ -64,6 +65,7 @@ STATUS: dict[type[Exception], int] = {
     CurationError: 409, FileRefused: 422, FileTooLarge: 413, DuplicateFile: 409, UnknownDocument: 404,
     InvalidMetadata: 422, PeriodError: 422, UnknownFaq: 404, DuplicateFaq: 409,
     UnknownReviewGroup: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422,
+    AlertError: 422, UnknownNotice: 404,
 }
 
 
@@ -118,6 +120,11 @@ def render(exc: Exception) -> JSONResponse:
         return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
     if isinstance(exc, PeriodError):
         return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
+    if isinstance(exc, AlertError):
+        return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
+    if isinstance(exc, UnknownNotice):
+        return error(status, "unknown_notice", f"no notice {exc.args[0]} / 通知不存在",
+                     [{"field": "notice_id", "message": "unknown notice"}])
     if isinstance(exc, UnknownGroup):
         label = "服务类别" if exc.kind == "category" else "服务场景"
         message = f"{exc} / 未知的{label}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from alerts import AlertBook, Dispatcher, DocumentAlerts, Notices, Sender, SendLimits, WebSender
 from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
@@ -44,6 +45,16 @@ class Runtime:
     faqs: FaqBook  # curated answers, consulted by the engine before retrieval
     review: ReviewQueue  # questions the assistant did not serve well, grouped, for curators
     services: CatalogueEditor  # staff edits of the service catalogue (SQL over the shipped seed)
+    alerts: AlertBook  # compliance-alert subscriptions of conversations
+    notices: Notices  # compliance notices and their deliveries
+
+    def dispatcher(self, senders: dict[str, Sender] | None = None) -> Dispatcher:
+        """The alert dispatcher: the web channel always, plus ``senders`` (Telegram's, when the bot runs)."""
+        cfg = self.settings
+        return Dispatcher(self.db, {"web": WebSender(self.db, self.notices.topics), **(senders or {})},
+                          SendLimits(cfg.alerts_telegram_rate, cfg.alerts_telegram_chat_rate),
+                          max_attempts=cfg.alerts_max_attempts, backoff_s=cfg.alerts_retry_backoff_s,
+                          lease_s=cfg.alerts_lease_s)
 
     def close(self) -> None:
         self.documents.close()
@@ -77,12 +88,15 @@ def build_runtime(
     orders = OrderDesk(database, catalogue, conversations, settings.timezone,
                        retention_days=settings.order_retention_days)
     faqs = FaqBook(database, kb.embeddings, audit)
+    alerts = AlertBook(database, retention_days=settings.conversation_retention_days)
+    notices = Notices(database, audit, alerts.topics)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
                           LlmWriter(chat_model) if chat_model is not None else None, words=SensitiveWords(database),
-                          faq=faqs)
+                          faq=faqs, alerts=alerts)
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
-    documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6))
+    documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6),
+                             topics=DocumentAlerts(database, notices))
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
                    Accounts(database), advisers, Sites(database),
                    Tokens(secret, settings.token_expire_minutes), audit, documents, faqs,
-                   ReviewQueue(database, kb, faqs, audit), services)
+                   ReviewQueue(database, kb, faqs, audit), services, alerts, notices)
