@@ -7,9 +7,11 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
+from alerts import Dispatcher, Sender
 from api import body_limit, errors, metrics
 from api import sites as site_gate
 from api.console import curation as console_curation
@@ -45,6 +47,17 @@ from config import Settings
 log = logging.getLogger(__name__)
 
 
+def alert_dispatcher(rt: Runtime, telegram: Any) -> Dispatcher:
+    """The alert dispatcher of ``qifa serve``: web deliveries always, Telegram's when the bot is configured
+    (sent while it runs; they wait while it does not)."""
+    senders: dict[str, Sender] = {}
+    if telegram is not None:
+        from bot.alerts import CHANNEL, TelegramSender
+
+        senders[CHANNEL] = TelegramSender(lambda: telegram.app.bot if telegram.ready else None, rt.notices.topics)
+    return rt.dispatcher(senders)
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Give ``runtime`` to share one already built (tests); otherwise it is built from ``settings``."""
 
@@ -61,13 +74,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
             app.state.telegram = TelegramBot(cfg, rt)
             await app.state.telegram.start_or_retry()  # unreachable: the API serves, the bot retries with backoff
-        # the daily retention purge, when this app owns its runtime (``qifa serve``)
-        job = asyncio.create_task(run_daily(rt.db, rt.settings), name="qifa-purge") if owned else None
+        # the daily retention purge and the alert dispatcher, when this app owns its runtime (``qifa serve``)
+        every = rt.settings.alerts_dispatch_interval_s
+        jobs = [asyncio.create_task(run_daily(rt.db, rt.settings), name="qifa-purge"),
+                asyncio.create_task(alert_dispatcher(rt, app.state.telegram).run(every), name="qifa-alerts"),
+                ] if owned else []
         try:
             yield
         finally:
-            if job is not None:
+            for job in jobs:
                 job.cancel()
+            for job in jobs:
                 with contextlib.suppress(asyncio.CancelledError):
                     await job
             if app.state.telegram is not None:
