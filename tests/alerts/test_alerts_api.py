@@ -177,14 +177,14 @@ def test_the_conversation_subscribes_and_unsubscribes_in_words_and_commands(clie
     assert body["route"] == "menu" and "合规预警订阅" in body["reply"] and "180 天" in body["reply"]
     toggles = {s["message"]: s["label"] for s in body["suggestions"]}
     assert toggles["/subscribe labour"] == "☐ 劳动用工" and "/unsubscribe" not in toggles
-    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/subscribe labour"}).json()
+    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/subscribe labour", "lang": "zh"}).json()
     assert "已订阅“劳动用工”" in body["reply"] and body["data"]["subscriptions"] == ["labour"]
     assert {s["message"]: s["label"] for s in body["suggestions"]}["/subscribe labour"] == "✅ 劳动用工"
-    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/subscribe 税务"}).json()
+    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/subscribe 税务", "lang": "zh"}).json()
     assert body["data"]["subscriptions"] == ["labour", "tax"]
-    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/subscribe astrology"}).json()
+    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/subscribe astrology", "lang": "zh"}).json()
     assert "'astrology'" in body["reply"] and body["data"]["subscriptions"] == ["labour", "tax"]
-    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/subscribe tax"}).json()
+    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/subscribe tax", "lang": "zh"}).json()
     assert "已取消订阅“税务”" in body["reply"] and body["data"]["subscriptions"] == ["labour"]
     assert runtime.alerts.of(sid) == ["labour"]
     body = client.post("/api/v1/chat", json={"session_id": sid, "message": "取消订阅"}).json()
@@ -199,9 +199,9 @@ def test_the_conversation_subscribes_and_unsubscribes_in_words_and_commands(clie
 def test_ask_about_a_notice_becomes_a_question(client: TestClient, runtime: Runtime) -> None:
     sid = session(client)
     nid = client.post("/api/v1/notices", json=NOTICE, headers=auth(client, "chen")).json()["id"]
-    body = client.post("/api/v1/chat", json={"session_id": sid, "message": f"/alert_ask {nid}"}).json()
+    body = client.post("/api/v1/chat", json={"session_id": sid, "message": f"/alert_ask {nid}", "lang": "zh"}).json()
     assert body["route"] != "menu" and "合规预警订阅" not in body["reply"]
-    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/alert_ask 99999"}).json()
+    body = client.post("/api/v1/chat", json={"session_id": sid, "message": "/alert_ask 99999", "lang": "zh"}).json()
     assert "没有找到这条通知" in body["reply"]
 
 
@@ -212,8 +212,9 @@ def test_subscriptions_and_deliveries_go_with_the_conversation(client: TestClien
     client.post("/api/v1/notices", json=NOTICE, headers=auth(client, "chen"))
     dispatch(runtime)
     with runtime.db.session() as s:  # the old conversation's last user message is 200 days old
-        for m in s.scalars(select(ChatMessage).where(ChatMessage.session_id == old, ChatMessage.route != "alert")):
-            m.created_at = utcnow() - timedelta(days=200)
+        for m in s.scalars(select(ChatMessage).where(ChatMessage.session_id == old)):
+            if m.route != "alert":
+                m.created_at = utcnow() - timedelta(days=200)
         s.get(ChatSession, old).created_at = utcnow() - timedelta(days=200)  # type: ignore[union-attr]
     assert client.delete(f"/api/v1/sessions/{forgotten}").status_code == 200
     report = purge(runtime.db, runtime.settings)  # an alert received recently does not keep it alive
