@@ -15,7 +15,7 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select, update
@@ -85,16 +85,18 @@ class Dispatcher:
         self.batch, self.concurrency = batch, concurrency
 
     # ---- the store ---------------------------------------------------------------------------------------
-    def claim(self, limit: int | None = None) -> list[Job]:
-        """Claim up to ``limit`` due deliveries of the channels this dispatcher can send to."""
+    def claim(self, limit: int | None = None, due_by: datetime | None = None) -> list[Job]:
+        """Claim up to ``limit`` deliveries of the channels this dispatcher can send to, due by ``due_by``
+        (default now)."""
         token = uuid.uuid4().hex
         now = utcnow()
+        due_by = due_by or now
         channels = list(self.senders)
         with self.db.session() as s:
             s.execute(update(Delivery).where(Delivery.status == "sending",
                                              Delivery.claimed_at < now - timedelta(seconds=self.lease_s))
                       .values(status="pending", claimed_by=None))
-            due = (select(Delivery.id).where(Delivery.status == "pending", Delivery.next_attempt_at <= now,
+            due = (select(Delivery.id).where(Delivery.status == "pending", Delivery.next_attempt_at <= due_by,
                                              Delivery.channel.in_(channels))
                    .order_by(Delivery.id).limit(limit or self.batch))
             if self.db.engine.dialect.name == "postgresql":
@@ -150,8 +152,9 @@ class Dispatcher:
         await asyncio.to_thread(self._finish, job, "sent")
 
     async def run_once(self) -> DispatchReport:
-        """Send everything due now (batch after batch); what fails is left for its retry time."""
+        """Send everything due now (batch after batch); what fails waits for its retry time, a later round."""
         report = DispatchReport()
+        started = utcnow()
         gate = asyncio.Semaphore(self.concurrency)
 
         async def guarded(job: Job) -> None:
@@ -159,7 +162,7 @@ class Dispatcher:
                 await self._one(job, report)
 
         while True:
-            jobs = await asyncio.to_thread(self.claim)
+            jobs = await asyncio.to_thread(self.claim, None, started)
             if not jobs:
                 return report
             await asyncio.gather(*(guarded(j) for j in jobs))
