@@ -36,7 +36,7 @@ class TelegramSender:
     async def send(self, job: Job) -> None:
         bot = self.bot()
         if bot is None:
-            raise DeliveryFailed("the Telegram bot is not running", retry_after=10.0)
+            raise DeliveryFailed("the Telegram bot is not running", retry_after=5.0)
         chat = job.external_id or ""
         if not chat.lstrip("-").isdigit():
             raise DeliveryFailed("the session has no Telegram chat id", permanent=True)
