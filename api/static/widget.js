@@ -391,7 +391,7 @@
     (notice.actions || []).forEach(function (a) {
       var b = el("button", { type: "button", "data-qifa": "alert-action", "data-message": a.message }, a.label);
       b.addEventListener("click", function () {
-        if (a.message === "/subscribe") openAlerts(); else send(a.message, a.label);
+        if (a.message === "/subscribe") openAlerts(); else send(a.message, a.label, LANG);
       });
       row.appendChild(b);
     });
@@ -479,7 +479,7 @@
     if (on) typing.removeAttribute("hidden"); else typing.setAttribute("hidden", "");
   }
 
-  function send(text, shown) {
+  function send(text, shown, lang) {
     text = (text || "").trim();
     if (!text || state.busy || state.disabled) return;
     var max = (state.config && state.config.max_message_chars) || 2000;
@@ -490,6 +490,7 @@
     var payload = { message: text };
     if (state.sid) payload.session_id = state.sid;
     if (LANG_ATTR === "zh" || LANG_ATTR === "en") payload.lang = LANG_ATTR;
+    else if (lang) payload.lang = lang;  // a command (e.g. /subscribe) answered in the page's language
     api("POST", "/api/v1/chat", payload).then(function (res) {
       setBusy(false);
       if (res.ok) {
@@ -501,7 +502,7 @@
         renderReply(res.data);
       } else if (res.status === 404 && res.data && res.data.error && res.data.error.code === "unknown_session") {
         reset(false);  // the conversation is gone on the server: start a new one with this message
-        send(text, shown);
+        send(text, shown, lang);
       } else {
         system(errorText(res));
       }
@@ -757,7 +758,7 @@
   function subsPath() { return "/api/v1/sessions/" + encodeURIComponent(state.sid) + "/subscriptions"; }
 
   function openAlerts() {
-    if (!state.sid) { send("/subscribe", L.alerts); return; }  // the engine starts the session and offers topics
+    if (!state.sid) { send("/subscribe", L.alerts, LANG); return; }  // the engine starts the session and offers topics
     api("GET", subsPath()).then(function (res) {
       if (!res.ok) { system(errorText(res)); return; }
       buildAlerts(res.data);
@@ -808,6 +809,7 @@
     function done(res) {
       if (!res.ok) { formError.textContent = errorText(res); formError.removeAttribute("hidden"); return; }
       closeSheet();
+      sugg.textContent = "";  // the assistant's toggle buttons would show the old choice
       var topics = res.data.topics || [];
       system(topics.length ? fmt(L.alertsSaved, { topics: names(topics) }) : L.alertsNone)
         .setAttribute("data-qifa-subscriptions", topics.join(","));
