@@ -15,6 +15,7 @@ from alerts import Dispatcher, Sender
 from api import body_limit, errors, metrics
 from api import sites as site_gate
 from api.console import curation as console_curation
+from api.console import notices as console_notices
 from api.console import reports as console_reports
 from api.console import review as console_review
 from api.console import services as console_services
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(console_reports.router)  # the dashboard and the ledger
     app.include_router(console_review.router)  # the review queue, FAQs and hit testing
     app.include_router(console_services.router)  # catalogue edits
+    app.include_router(console_notices.router)  # compliance notices
     # the web widget and its demo page
     app.include_router(widget.router)
     return app

@@ -136,7 +136,8 @@ BANNERS = {"claimed": "已认领 Claimed", "sent": "已发送 Sent", "closed": "
            "removed": "已删除 Removed", "faq": "已加为常见问题 Added as an FAQ", "linked": "已关联文档 Linked",
            "dismissed": "已忽略 Dismissed", "faq_added": "常见问题已添加 FAQ added",
            "faq_removed": "常见问题已删除 FAQ removed", "saved": "已保存，立即生效 Saved; in effect now",
-           "reset": "已恢复为初始内容 Back to the shipped text"}
+           "reset": "已恢复为初始内容 Back to the shipped text",
+           "notice": "已发布，正在发送给订阅者 Published; being sent to the subscribers"}
 
 
 def redirect(url: str, **params: str) -> RedirectResponse:
