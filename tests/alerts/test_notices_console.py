@@ -80,3 +80,18 @@ def test_a_bad_form_comes_back_with_the_reason(client: TestClient, runtime: Runt
     if form["body"] == "正文":
         assert 'value="标题"' in r.text or form["title"] == ""  # what was typed is kept
     assert runtime.notices.recent() == []
+
+
+def test_documents_uploaded_in_the_console_carry_alert_topics(client: TestClient, runtime: Runtime) -> None:
+    log_in(client, "chen")
+    token = csrf(client.get("/console/documents").text)
+    text = "# 水晶加工企业环保指引\n\n水晶加工企业应当对废水进行处理，达标后方可排放，并建立台账。\n".encode()
+    r = client.post("/console/documents", data={"csrf": token, "topics": "crystal, astrology"},
+                    files={"file": ("crystal.md", text)})
+    assert r.status_code == 422 and "astrology" in r.text and client.get("/api/v1/documents").status_code == 401
+    assert runtime.documents.list() == []
+    r = client.post("/console/documents", data={"csrf": token, "topics": "水晶产业，环境保护"},
+                    files={"file": ("crystal.md", text)})
+    assert r.status_code == 303
+    [row] = runtime.documents.list()
+    assert runtime.documents.get(row.id).meta["topics"] == ["crystal", "environment"]
