@@ -100,9 +100,9 @@ class Notices:
                            .join(ChatSession, ChatSession.id == Subscription.session_id)
                            .where(Subscription.topic.in_(ids)).distinct().subquery())
             rows = select(literal(notice.id), subscribers.c.session_id, subscribers.c.channel, literal("pending"),
-                          literal(0), literal(now), literal("{}"))
+                          literal(0), literal(now))
             result = s.execute(insert(Delivery).from_select(
-                ["notice_id", "session_id", "channel", "status", "attempts", "next_attempt_at", "detail"], rows))
+                ["notice_id", "session_id", "channel", "status", "attempts", "next_attempt_at"], rows))
             notice.recipients = int(getattr(result, "rowcount", 0) or 0)
             self.audit.record(actor, "notice.publish", f"notice:{notice.id}", None,
                               {"title": title_s, "topics": ids, "links": urls, "document_id": document_id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,7 +52,6 @@ class Delivery(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     error: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (UniqueConstraint("notice_id", "session_id", name="uq_alert_delivery_once"),
                       Index("ix_alert_deliveries_due", "status", "next_attempt_at"))

@@ -105,7 +105,7 @@ def test_a_thousand_subscribers_each_get_the_notice_exactly_once(db: Database) -
     # a second publication of the same notice is impossible: one row per (notice, subscriber)
     with pytest.raises(Exception, match="UNIQUE"), db.session() as s:
         s.execute(insert(Delivery).values(notice_id=notice.id, session_id=ids[0], channel="web", status="pending",
-                                          attempts=0, next_attempt_at=utcnow(), detail={}))
+                                          attempts=0, next_attempt_at=utcnow()))
 
 
 def test_a_failure_is_retried_with_backoff_and_a_permanent_one_is_not(db: Database) -> None:

@@ -50,8 +50,8 @@ def test_migration_0015_up_down_up(tmp_path: Path) -> None:
             assert have == set(Base.metadata.tables[table].columns.keys()), table
         conn.execute("INSERT INTO alert_notices (id, title, body, topics, links, change, created_by, created_at, "
                      "recipients) VALUES (1, 't', 'b', '[]', '[]', 'notice', 'chen', '2026-12-01', 0)")
-        row = ("INSERT INTO alert_deliveries (notice_id, session_id, channel, status, attempts, next_attempt_at, "
-               "detail) VALUES (1, 's1', 'web', 'pending', 0, '2026-12-01', '{}')")
+        row = ("INSERT INTO alert_deliveries (notice_id, session_id, channel, status, attempts, next_attempt_at) "
+               "VALUES (1, 's1', 'web', 'pending', 0, '2026-12-01')")
         conn.execute(row)
         with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
             conn.execute(row)

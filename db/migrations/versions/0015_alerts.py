@@ -50,7 +50,6 @@ def upgrade() -> None:
     sa.Column('claimed_at', sa.DateTime(), nullable=True),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('error', sa.String(length=300), nullable=True),
-    sa.Column('detail', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['notice_id'], ['alert_notices.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['session_id'], ['chat_sessions.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
