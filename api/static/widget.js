@@ -43,7 +43,7 @@
       unread: "有新消息", typing: "企法通正在输入…",
       alerts: "🔔 合规预警", alertsTitle: "合规预警订阅", alertsIntro: "选择您关心的主题；相关规则变化时，我们会在本对话中通知您。",
       alertsSave: "保存订阅", alertsOff: "取消全部订阅", alertsSaved: "已保存订阅：{topics}", alertsNone: "已取消全部订阅。",
-      industry: "本地产业", area: "领域",
+      industry: "本地产业", area: "领域", alertWho: "📢 合规预警",
       start: [{ label: "服务清单 / Menu", message: "/menu" }, { label: "我的订单 / My orders", message: "/status" }],
       fields: {
         enterprise_name: "企业名称", credit_code: "统一社会信用代码", contact_name: "联系人", phone: "联系电话",
@@ -80,7 +80,7 @@
       alerts: "🔔 Alerts", alertsTitle: "Compliance alerts", alertsIntro: "Choose the topics you care about; when "
         + "rules on them change, we tell you in this conversation.", alertsSave: "Save", alertsOff: "Unsubscribe all",
       alertsSaved: "Subscribed: {topics}", alertsNone: "Unsubscribed from all alerts.", industry: "Local industries",
-      area: "Areas",
+      area: "Areas", alertWho: "📢 Compliance alert",
       start: [{ label: "Service menu / 服务清单", message: "/menu" }, { label: "My orders / 我的订单", message: "/status" }],
       fields: {
         enterprise_name: "Enterprise name", credit_code: "Unified social credit code", contact_name: "Contact name",
@@ -295,7 +295,7 @@
   function who(m) {
     if (m.role === "user") return L.you;
     if (m.role === "adviser") return "👩‍💼 " + L.adviser + (m.author ? " " + m.author : "");
-    if (m.role === "system") return L.system;
+    if (m.role === "system") return m.route === "alert" ? L.alertWho : L.system;
     return L.bot;
   }
 

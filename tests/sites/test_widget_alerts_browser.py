@@ -53,7 +53,8 @@ def test_subscribe_receive_live_ask_and_unsubscribe(page: Any, env: Env, rt: Run
     alert = page.locator("[data-qifa=alert]")
     alert.wait_for(timeout=TIMEOUT)
     text = alert.inner_text()
-    assert "合规预警" in text and "试用期约定提醒" in text and "<b>劳动合同期限" in text  # markup stays text
+    assert text.startswith("📢 合规预警\n") and "试用期约定提醒" in text
+    assert "<b>劳动合同期限" in text  # markup stays text
     assert alert.get_attribute("data-notice") == str(notice.id)
     assert alert.locator("[data-qifa=alert-action]").all_inner_texts() == ["就此提问", "预约服务", "管理订阅"]
     page.screenshot(path=str(ARTIFACTS / "widget-alert.png")) if ARTIFACTS.is_dir() else None
