@@ -8,13 +8,16 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
+from alerts import Dispatcher, Sender
 from api import body_limit, errors, metrics
 from api import sites as site_gate
 from api.console import curation as console_curation
 from api.console import intents as console_intents
+from api.console import notices as console_notices
 from api.console import reports as console_reports
 from api.console import review as console_review
 from api.console import services as console_services
@@ -24,6 +27,7 @@ from api.live import LiveEvents
 from api.logs import AccessLog
 from api.rate_limit import RateLimit
 from api.routers import (
+    alerts,
     audit,
     auth,
     chat,
@@ -48,6 +52,17 @@ from config import Settings
 from db.notify import MessageListener
 
 log = logging.getLogger(__name__)
+
+
+def alert_dispatcher(rt: Runtime, telegram: Any) -> Dispatcher:
+    """The alert dispatcher of ``qifa serve``: web deliveries always, Telegram's when the bot is configured
+    (sent while it runs; they wait while it does not)."""
+    senders: dict[str, Sender] = {}
+    if telegram is not None:
+        from bot.alerts import CHANNEL, TelegramSender
+
+        senders[CHANNEL] = TelegramSender(lambda: telegram.app.bot if telegram.ready else None, rt.notices.topics)
+    return rt.dispatcher(senders)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None, *, prepared: bool = False) -> FastAPI:
@@ -75,15 +90,21 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
             app.state.telegram = TelegramBot(cfg, rt, leader=leader)
             await app.state.telegram.start_or_retry()  # unreachable: the API serves, the bot retries with backoff
-        # the daily retention purge, when this app owns its runtime (``qifa serve``), in the leading worker
-        job = asyncio.create_task(_purge_when_leading(leader, rt), name="qifa-purge") if leader else None
+        # when this app owns its runtime (``qifa serve``): the daily retention purge in the leading worker, the
+        # alert dispatcher in every worker (deliveries are claimed in the store, so each is sent once)
+        every = rt.settings.alerts_dispatch_interval_s
+        jobs = [asyncio.create_task(alert_dispatcher(rt, app.state.telegram).run(every), name="qifa-alerts")
+                ] if owned else []
+        if leader is not None:
+            jobs.append(asyncio.create_task(_purge_when_leading(leader, rt), name="qifa-purge"))
         if owned:  # the keyword snapshot and the in-memory vectors, built while the first users connect
             threading.Thread(target=rt.kb.warm_up, name="qifa-warm-up", daemon=True).start()
         try:
             yield
         finally:
-            if job is not None:
+            for job in jobs:
                 job.cancel()
+            for job in jobs:
                 with contextlib.suppress(asyncio.CancelledError):
                     await job
             if app.state.telegram is not None:
@@ -106,7 +127,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     # enterprises: chat, messages and events, catalogue, orders; Telegram's webhook
-    for module in (health, chat, sessions, events, services, orders, checkups, telegram):
+    for module in (health, chat, sessions, events, services, orders, checkups, telegram, alerts):
         app.include_router(module.router)
     # staff: login, hand-off cases, orders, users, and the adviser console
     for module in (auth, handoffs, staff_orders, staff_users, documents, faqs, audit, reports, moderation):
@@ -117,6 +138,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(console_review.router)  # the review queue, FAQs and hit testing
     app.include_router(console_services.router)  # catalogue edits
     app.include_router(console_intents.router)  # curators' intent examples
+    app.include_router(console_notices.router)  # compliance notices
     # the web widget and its demo page
     app.include_router(widget.router)
     return app

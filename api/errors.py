@@ -18,6 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from alerts import AlertError, UnknownNotice
 from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
 from assistant.moderation import DuplicateWord, UnknownWord, WordError
@@ -70,6 +71,7 @@ STATUS: dict[type[Exception], int] = {
     UnknownReviewGroup: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422, UnknownIntentExample: 404,
     WordError: 422, DuplicateWord: 409, UnknownWord: 404,
     UnknownCheckup: 404, UnknownReport: 404, UnknownCheckupSession: 404, InvalidAnswers: 422, FontMissing: 503,
+    AlertError: 422, UnknownNotice: 404,
 }
 
 
@@ -128,6 +130,11 @@ def render(exc: Exception) -> JSONResponse:
         code = ("duplicate_word" if isinstance(exc, DuplicateWord) else
                 "unknown_word" if isinstance(exc, UnknownWord) else "invalid_word")
         return error(status, code, str(exc), [{"field": "word", "message": str(exc)}])
+    if isinstance(exc, AlertError):
+        return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
+    if isinstance(exc, UnknownNotice):
+        return error(status, "unknown_notice", f"no notice {exc.args[0]} / 通知不存在",
+                     [{"field": "notice_id", "message": "unknown notice"}])
     if isinstance(exc, UnknownGroup):
         label = "服务类别" if exc.kind == "category" else "服务场景"
         message = f"{exc} / 未知的{label}"

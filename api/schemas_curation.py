@@ -32,6 +32,7 @@ class DocumentOut(BaseModel):
     url: str | None = None
     pack: str | None = None
     active: bool | None = None
+    topics: list[str] | None = Field(default=None, description="alert topics (read one document to see them)")
 
 
 class DocumentPatch(Body):
@@ -43,6 +44,7 @@ class DocumentPatch(Body):
     category: StrictStr | None = Field(default=None, max_length=20)
     issuer: StrictStr | None = Field(default=None, max_length=200)
     url: StrictStr | None = Field(default=None, max_length=1000)
+    topics: list[StrictStr] | None = Field(default=None, max_length=50, description="alert topic ids")
 
 
 class AuditOut(BaseModel):

@@ -28,7 +28,7 @@ SITE_KEY_HEADER = "x-qifa-site-key"
 SITE_KEY_QUERY = "site_key"
 GATED_PREFIXES = ("/api/v1/chat", "/api/v1/sessions/", "/api/v1/services", "/api/v1/orders", "/api/v1/widget/",
                   "/api/v1/checkups")
-ALLOW_METHODS = "GET, POST, DELETE, OPTIONS"
+ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 ALLOW_HEADERS = "Content-Type, X-Qifa-Site-Key, Last-Event-ID"
 PREFLIGHT_MAX_AGE = "600"
 

@@ -26,12 +26,13 @@ from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
 from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
-from assistant.ports import Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
+from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router
 from assistant.selfcheck import SelfCheck
 from assistant.serial import SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
+from assistant.subscribing import alerts_reply
 from assistant.texts import t
 from checkups import Checkups
 from config import Settings
@@ -61,7 +62,8 @@ class Assistant:
     def __init__(self, settings: Settings, kb: KnowledgeBase, conversations: Conversations, handoffs: CaseBook,
                  catalogue: Catalogue, hours: Hours, forms: FormFlow, llm: LlmWriter | None = None,
                  words: SensitiveWords | None = None, faq: FaqMatcher | None = None,
-                 links: PassageLinks | None = None, checkups: Checkups | None = None) -> None:
+                 links: PassageLinks | None = None, checkups: Checkups | None = None,
+                 alerts: AlertBook | None = None) -> None:
         self.settings = settings
         self.words = words  # sensitive-word filter on messages and answers (None: off)
         self.kb = kb
@@ -75,6 +77,7 @@ class Assistant:
         self.links = links  # questions curators linked to documents: their passage comes first (see _search)
         # the legal health self-check (assistant/selfcheck.py); None only in tests that build the engine bare
         self.selfcheck = SelfCheck(checkups, self._handoff) if checkups is not None else None
+        self.alerts = alerts  # compliance-alert subscriptions (assistant/subscribing.py)
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time
         # at most this many messages handled at once: the rest wait their turn instead of thrashing the CPU
@@ -168,6 +171,10 @@ class Assistant:
         checkup = self.selfcheck.handle(sid, text, lang, state) if self.selfcheck is not None else None
         if checkup is not None:
             return checkup
+        alert = alerts_reply(self.alerts, sid, text, lang, self.forms.active(state))
+        if isinstance(alert, Reply):
+            return alert
+        text = alert or text  # a notice's "ask about it" becomes the question
         if text.startswith("/"):
             command = self._command(sid, text, lang, state)
             if command is not None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, or_, select
 
 from assistant.conversations import UnknownSession
 from db import Database
+from db.models_alerts import Delivery, Subscription
 from db.models_chat import ChatMessage, ChatSession, Handoff
 
 OPEN_CASES = ("open", "assigned")
@@ -26,6 +27,8 @@ def forget(db: Database, session_id: str) -> None:
             raise UnknownSession(session_id)
         s.execute(delete(ChatMessage).where(ChatMessage.session_id == session_id))
         s.execute(delete(Handoff).where(Handoff.session_id == session_id))
+        s.execute(delete(Delivery).where(Delivery.session_id == session_id))
+        s.execute(delete(Subscription).where(Subscription.session_id == session_id))
         s.delete(row)
 
 
@@ -41,8 +44,10 @@ def forget_chat(db: Database, channel: str, external_id: str) -> bool:
 
 
 def purge_conversations(db: Database, before: datetime) -> int:
-    """Delete conversations with no message since ``before`` and no hand-off still open; returns how many."""
-    recent = exists().where(ChatMessage.session_id == ChatSession.id, ChatMessage.created_at >= before)
+    """Delete conversations with no message since ``before`` and no hand-off still open, with their alert
+    subscriptions and deliveries; returns how many. Alerts the conversation received do not keep it alive."""
+    recent = exists().where(ChatMessage.session_id == ChatSession.id, ChatMessage.created_at >= before,
+                            or_(ChatMessage.route.is_(None), ChatMessage.route != "alert"))
     waiting = exists().where(Handoff.session_id == ChatSession.id, Handoff.status.in_(OPEN_CASES))
     with db.session() as s:
         ids = list(s.scalars(select(ChatSession.id).where(ChatSession.created_at < before, ~recent, ~waiting)))
@@ -50,5 +55,7 @@ def purge_conversations(db: Database, before: datetime) -> int:
             batch = ids[start:start + 500]
             s.execute(delete(ChatMessage).where(ChatMessage.session_id.in_(batch)))
             s.execute(delete(Handoff).where(Handoff.session_id.in_(batch)))
+            s.execute(delete(Delivery).where(Delivery.session_id.in_(batch)))
+            s.execute(delete(Subscription).where(Subscription.session_id.in_(batch)))
             s.execute(delete(ChatSession).where(ChatSession.id.in_(batch)))
         return len(ids)

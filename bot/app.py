@@ -43,23 +43,25 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 
 # commands forwarded to the engine as they are (the engine's own command words)
-ENGINE_COMMANDS = ("menu", "order", "status", "human", "cancel", "lang", "checkup")
+ENGINE_COMMANDS = ("menu", "order", "status", "human", "cancel", "lang", "checkup", "subscribe", "unsubscribe")
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "zh": [("start", "开始 · 服务清单"), ("menu", "服务清单"), ("order", "预约服务"), ("status", "我的订单"),
-           ("checkup", "法治体检自测"), ("human", "转人工法律顾问"), ("lang", "语言 zh|en"),
+           ("checkup", "法治体检自测"), ("human", "转人工法律顾问"), ("subscribe", "合规预警订阅"),
+           ("unsubscribe", "取消全部预警"), ("lang", "语言 zh|en"),
            ("cancel", "退出填写中的表单"), ("forget", "删除我的对话"), ("help", "帮助")],
     "en": [("start", "Start · service menu"), ("menu", "Service menu"), ("order", "Order a service"),
            ("status", "My orders"), ("checkup", "Legal health self-check"), ("human", "Talk to a legal adviser"),
-           ("lang", "Language zh|en"), ("cancel", "Leave the form being filled"),
-           ("forget", "Delete my conversation"), ("help", "Help")],
+           ("subscribe", "Compliance alerts"), ("unsubscribe", "Stop all alerts"), ("lang", "Language zh|en"),
+           ("cancel", "Leave the form being filled"), ("forget", "Delete my conversation"), ("help", "Help")],
 }
 HELP = {
     "zh": "可以直接输入法律问题，或使用命令：\n/menu 服务清单\n/order 预约服务\n/status 我的订单\n"
-          "/checkup 法治体检自测\n/human 转人工法律顾问\n/cancel 退出正在填写的表单\n/lang zh|en 切换语言\n"
-          "/forget 删除我的对话记录",
+          "/checkup 法治体检自测\n/human 转人工法律顾问\n/subscribe 合规预警订阅\n/unsubscribe 取消全部预警\n"
+          "/cancel 退出正在填写的表单\n/lang zh|en 切换语言\n/forget 删除我的对话记录",
     "en": "Type a legal question, or use a command:\n/menu service menu\n/order order a service\n/status my orders\n"
-          "/checkup legal health self-check\n/human talk to a legal adviser\n/cancel leave the form being filled\n"
-          "/lang zh|en switch language\n/forget delete my conversation",
+          "/checkup legal health self-check\n/human talk to a legal adviser\n/subscribe compliance alerts\n"
+          "/unsubscribe stop all alerts\n/cancel leave the form being filled\n/lang zh|en switch language\n"
+          "/forget delete my conversation",
 }
 REPORT_CAPTION = {"zh": "法治体检自测报告（PDF，中英文）",
                   "en": "Legal health self-check report (PDF, Chinese and English)"}

@@ -1,4 +1,4 @@
-"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users|sites|packs|purge|words|backup|restore``."""
+"""Entry point: ``qifa ingest|ask|documents|stats|eval|serve|users|sites|packs|purge|words|backup|restore|alerts``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from cli import backup, commands, packs, purge, serve, sites, users, words
+from cli import alerts, backup, commands, packs, purge, serve, sites, users, words
 from cli.errors import UserError
 
 
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_parser(sub)
     words.add_parser(sub)
     backup.add_parser(sub)
+    alerts.add_parser(sub)
     return p
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from alerts import AlertBook, Dispatcher, DocumentAlerts, Notices, Sender, SendLimits, WebSender
 from assistant.conversations import Conversations
 from assistant.engine import Assistant
 from assistant.llm import LlmWriter, build_chat_model
@@ -50,12 +51,22 @@ class Runtime:
     links: DocumentLinks  # questions curators linked to documents
     words: SensitiveWords  # the sensitive-word list (staff-edited part) and the review log of blocked messages
     checkups: Checkups  # the legal health self-check: questionnaires and reports
+    alerts: AlertBook  # compliance-alert subscriptions of conversations
+    notices: Notices  # compliance notices and their deliveries
 
     def refresh(self) -> None:
         """Changes other processes made to the catalogue and the intent examples (each looked at at most
         once a second); the knowledge base, FAQs and links look for theirs when they are read."""
         self.services.refresh()
         self.intents.refresh()
+
+    def dispatcher(self, senders: dict[str, Sender] | None = None) -> Dispatcher:
+        """The alert dispatcher: the web channel always, plus ``senders`` (Telegram's, when the bot runs)."""
+        cfg = self.settings
+        return Dispatcher(self.db, {"web": WebSender(self.db, self.notices.topics), **(senders or {})},
+                          SendLimits(cfg.alerts_telegram_rate, cfg.alerts_telegram_chat_rate),
+                          max_attempts=cfg.alerts_max_attempts, backoff_s=cfg.alerts_retry_backoff_s,
+                          lease_s=cfg.alerts_lease_s)
 
     def close(self) -> None:
         self.documents.close()
@@ -96,16 +107,19 @@ def build_runtime(
     words = SensitiveWords(database)
     links = DocumentLinks(database, kb)
     checkups = Checkups(database, catalogue)
+    alerts = AlertBook(database, retention_days=settings.conversation_retention_days)
+    notices = Notices(database, audit, alerts.topics)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),
                           LlmWriter(chat_model) if chat_model is not None else None, words=words,
-                          faq=faqs, links=links, checkups=checkups)
+                          faq=faqs, links=links, checkups=checkups, alerts=alerts)
     intents = IntentExamples(database, assistant.router, kb.embeddings, audit, settings.data_dir)
     intents.refresh()  # curated phrasings, if any, over the shipped examples
     advisers = AdviserDesk(database, conversations, hours, settings.handoff_response_minutes)
-    documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6), settings.data_dir / "uploads")
+    documents = DocumentDesk(database, kb, audit, int(settings.max_file_mb * 1e6), settings.data_dir / "uploads",
+                             topics=DocumentAlerts(database, notices))
     documents.resume()  # uploads a restart interrupted
     return Runtime(settings, database, kb, catalogue, conversations, handoffs, assistant, orders,
                    Accounts(database, shared_throttle=settings.shared_limits), advisers, Sites(database),
                    Tokens(secret, settings.token_expire_minutes), audit, documents, faqs,
                    ReviewQueue(database, kb, faqs, audit, intents, links), services, intents, links, words,
-                   checkups)
+                   checkups, alerts, notices)

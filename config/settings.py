@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     max_concurrent_messages: int = Field(default=2, ge=1, le=256)
     conversation_retention_days: int = Field(default=180, ge=1)
 
+    # compliance alerts: the dispatcher's round, retries, and Telegram's sending limits
+    alerts_dispatch_interval_s: float = Field(default=2.0, gt=0, le=3600)
+    alerts_max_attempts: int = Field(default=5, ge=1, le=50)
+    alerts_retry_backoff_s: float = Field(default=30.0, gt=0, le=86400)
+    alerts_lease_s: float = Field(default=300.0, ge=10, le=86400)
+    alerts_telegram_rate: float = Field(default=25.0, gt=0, le=30)  # messages a second, all chats together
+    alerts_telegram_chat_rate: float = Field(default=1.0, gt=0, le=1)  # messages a second to one chat
+
     # optional LLM (OpenAI-compatible)
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -10,6 +10,7 @@ fetch time, so a repealed document is never cited again, in any process.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import logging
 import tempfile
@@ -17,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import or_, select, update
 
@@ -39,6 +40,24 @@ RESUME_GRACE = timedelta(minutes=1)  # a job another worker took up this recentl
 LOST = ("the uploaded file was lost when the server restarted; upload it again / "
         "服务重启时上传的文件已丢失，请重新上传")
 SHOWN = (*PENDING, "failed")  # uploads listed before (or instead of) their document
+
+
+class TopicTags(Protocol):
+    """Alert topics in a document's metadata, and the notice of a tagged document's change (``alerts.DocumentAlerts``);
+    ``check`` raises a ``ValueError`` naming an unknown topic."""
+
+    def check(self, names: list[str]) -> list[str]: ...
+    def of(self, document_id: str) -> list[str]: ...
+    def tag(self, document_id: str, names: list[str]) -> list[str]: ...
+    def changed(self, document_id: str, title: str, change: str, actor: str, link: str | None = None) -> int | None: ...
+
+
+def topic_names(raw: str | list[str] | None) -> list[str]:
+    """Topics as a list, from a list or a comma-separated form field."""
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else raw.replace("，", ",").replace("、", ",").split(",")
+    return [x.strip() for x in items if x.strip()]
 
 
 @dataclass
@@ -102,9 +121,10 @@ def safe_name(filename: str) -> str:
 
 class DocumentDesk:
     def __init__(self, db: Database, kb: KnowledgeBase, audit: AuditLog, max_bytes: int,
-                 spool: Path | None = None) -> None:
+                 spool: Path | None = None, topics: TopicTags | None = None) -> None:
         """``spool``: where uploaded files wait for their job (None: not kept, so not resumable)."""
         self.db, self.kb, self.audit, self.max_bytes, self.spool = db, kb, audit, max_bytes, spool
+        self.topics = topics  # alert topics of documents (None: documents carry no topics)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qifa-index")
 
     def _spooled(self, upload_id: int, filename: str) -> Path | None:
@@ -165,15 +185,22 @@ class DocumentDesk:
         up = self._uploads().get(doc_id)
         info = self.kb.document(doc_id)
         if info is not None:
-            return _row(info, up)
+            return self._tagged(_row(info, up))
         if up is not None and up.state in SHOWN:
-            return _pending(up)
+            return self._tagged(_pending(up))
         raise UnknownDocument(doc_id)
+
+    def _tagged(self, row: DocumentRow) -> DocumentRow:
+        if self.topics is not None:
+            row.meta["topics"] = self.topics.of(row.id)
+        return row
 
     # ---- uploading -------------------------------------------------------------------------------------
     def upload(self, filename: str, data: bytes, actor: str, meta: dict[str, str] | None = None,
-               replaces: str | None = None) -> DocumentRow:
+               replaces: str | None = None, topics: builtins.list[str] | None = None) -> DocumentRow:
+        """``topics``: alert topics; when the indexed document has some, its subscribers get a notice."""
         name = safe_name(filename)
+        tags = self.topics.check(topics) if self.topics is not None and topics else []
         if len(data) > self.max_bytes:
             raise FileTooLarge(self.max_bytes)
         given = {k: v for k, v in clean({k: v for k, v in (meta or {}).items() if v}, UPLOAD_FIELDS).items()
@@ -201,6 +228,8 @@ class DocumentDesk:
             self.audit.record(actor, "document.upload", doc.id, None,
                               {"filename": name, "title": doc.title, "sha256": sha, "replaces": replaces,
                                "chunks": len(doc.chunks), **given}, session=s)
+        if tags and self.topics is not None:
+            self.topics.tag(doc.id, tags)
         self._worker.submit(self._index, upload_id, doc, len(data), actor)
         return self.get(doc.id)
 
@@ -253,6 +282,16 @@ class DocumentDesk:
             self._finish(upload_id, "failed", f"indexing failed: {exc} / 索引失败")
             return
         self._finish(upload_id, "done", None)
+        self._announce(doc.id, doc.title, "amended" if replaces else "added", actor, doc.url)
+
+    def _announce(self, doc_id: str, title: str, change: str, actor: str, link: str | None) -> None:
+        """The notice to subscribers of the document's topics; a failure is logged, the change stands."""
+        if self.topics is None:
+            return
+        try:
+            self.topics.changed(doc_id, title, change, actor, link)
+        except Exception:
+            log.exception("the alert notice of document %s could not be published", doc_id)
 
     def _finish(self, upload_id: int, state: str, error: str | None) -> None:
         with self.db.session() as s:
@@ -266,8 +305,11 @@ class DocumentDesk:
             path.unlink(missing_ok=True)
 
     # ---- editing ---------------------------------------------------------------------------------------
-    def update(self, doc_id: str, changes: dict[str, str | None], actor: str) -> DocumentRow:
+    def update(self, doc_id: str, changes: dict[str, Any], actor: str) -> DocumentRow:
+        changes = dict(changes)
+        topics = changes.pop("topics", None)
         cleaned = clean(changes, EDITABLE)
+        tags = self.topics.check(topic_names(topics)) if self.topics is not None and topics is not None else None
         before = self.get(doc_id)
         if before.state != "done":
             raise UnknownDocument(doc_id)
@@ -278,11 +320,17 @@ class DocumentDesk:
             if title != before.title:  # every chunk is embedded again under the new name
                 self.kb.retitle(doc_id, title)
                 self.audit.record(actor, "document.retitle", doc_id, {"title": before.title}, {"title": title})
+        if tags is not None and self.topics is not None and tags != before.meta.get("topics"):
+            tagged = self.topics.tag(doc_id, tags)
+            self.audit.record(actor, "document.topics", doc_id, before.meta.get("topics"), tagged)
         if cleaned:
             self.kb.update_metadata(doc_id, cleaned)
             old = {k: (before.validity if k == "status" else getattr(before, k, None) or before.meta.get(k))
                    for k in cleaned}
             self.audit.record(actor, "document.update", doc_id, old, cleaned)
+            if "status" in cleaned and cleaned["status"] != before.validity:
+                after = self.get(doc_id)
+                self._announce(doc_id, after.title, after.status, actor, after.meta.get("url"))
         return self.get(doc_id)
 
     def remove(self, doc_id: str, actor: str) -> DocumentRow:

@@ -1,5 +1,6 @@
 """Every table, imported in one place so that Alembic and ``create_all`` see them all."""
 
+from db.models_alerts import Delivery, DocumentTopics, Notice, Subscription  # compliance alerts
 from db.models_chat import ChatMessage, ChatSession, Handoff
 from db.models_checkups import CheckupReport  # self-check reports
 from db.models_curation import (  # uploads and the audit log
@@ -24,6 +25,8 @@ __all__ = [
     "ChatMessage",
     "ChatSession",
     "CheckupReport",
+    "Delivery",
+    "DocumentTopics",
     "Faq",
     "Handoff",
     "IntentExample",
@@ -33,6 +36,7 @@ __all__ = [
     "KbUpload",
     "LoginFailures",
     "ModerationEvent",
+    "Notice",
     "Order",
     "OrderCounter",
     "OrderEvent",
@@ -44,4 +48,5 @@ __all__ = [
     "SiteOrigin",
     "StaffUser",
     "StreamLease",
+    "Subscription",
 ]

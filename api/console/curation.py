@@ -9,11 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from alerts import AlertError
 from api.console.router import BANNERS, CsrfField, CuratorLoginDep, check_csrf, page, redirect
 from api.deps import RuntimeDep
 from api.errors import status_of
 from api.routers.documents import read_limited
 from curation import CurationError
+from curation.documents import topic_names
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 KIND_LABELS = {"statute": "法律法规 Statute", "guide": "指引 Guide", "text": "文本 Text"}
@@ -51,11 +53,11 @@ def progress(rt: RuntimeDep, login_: CuratorLoginDep) -> JSONResponse:
 
 
 async def _upload(request: Request, rt: Any, login_: Any, file: UploadFile, meta: dict[str, str],
-                  replaces: str | None) -> Response:
+                  replaces: str | None, topics: str = "") -> Response:
     try:
         data = await read_limited(file, rt.documents.max_bytes)
-        rt.documents.upload(file.filename or "", data, login_.staff.name, meta, replaces)
-    except CurationError as exc:
+        rt.documents.upload(file.filename or "", data, login_.staff.name, meta, replaces, topic_names(topics))
+    except (CurationError, AlertError) as exc:
         return _documents(request, rt, login_, err=str(exc), code=status_of(exc))
     return redirect("/console/documents", done="uploaded")
 
@@ -63,10 +65,10 @@ async def _upload(request: Request, rt: Any, login_: Any, file: UploadFile, meta
 @router.post("/documents", response_model=None)
 async def upload(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, file: Annotated[UploadFile, File()],
                  csrf: CsrfField = "", title: TextField = "", effective: TextField = "",
-                 status: TextField = "", issuer: TextField = "") -> Response:
+                 status: TextField = "", issuer: TextField = "", topics: TextField = "") -> Response:
     check_csrf(login_, csrf)
     return await _upload(request, rt, login_, file, {"title": title, "effective": effective, "status": status,
-                                            "issuer": issuer}, None)
+                                            "issuer": issuer}, None, topics)
 
 
 @router.post("/documents/{doc_id}/version", response_model=None)

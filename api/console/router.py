@@ -140,7 +140,8 @@ BANNERS = {"claimed": "已认领 Claimed", "sent": "已发送 Sent", "closed": "
            "reset": "已恢复为初始内容 Back to the shipped text",
            "intent": "已加为意图示例，分类器已更新 Added as intent examples; the classifier is updated",
            "example_added": "意图示例已添加，分类器已更新 Example added; the classifier is updated",
-           "example_removed": "意图示例已删除 Example removed"}
+           "example_removed": "意图示例已删除 Example removed",
+           "notice": "已发布，正在发送给订阅者 Published; being sent to the subscribers"}
 
 
 def redirect(url: str, **params: str) -> RedirectResponse:

@@ -12,6 +12,7 @@ from api.schemas import SafeText, TextPath
 from api.schemas_curation import DocumentOut, DocumentPatch
 from api.security import Curator
 from curation import FileTooLarge
+from curation.documents import topic_names
 
 router = APIRouter(prefix="/api/v1/documents", tags=["curation"])
 MetaField = Annotated[SafeText, Form(max_length=1000)]
@@ -33,12 +34,14 @@ async def read_limited(file: UploadFile, limit: int) -> bytes:
 async def upload(rt: RuntimeDep, staff: Curator, file: Annotated[UploadFile, File()], title: MetaField = "",
                  effective: MetaField = "", status: MetaField = "", title_en: MetaField = "",
                  category: MetaField = "", issuer: MetaField = "", url: MetaField = "",
-                 replaces: MetaField = "") -> dict[str, Any]:
-    """Answers 202 with the document's ``id``; poll ``GET /api/v1/documents/{id}`` until ``state`` is ``done``."""
+                 replaces: MetaField = "", topics: MetaField = "") -> dict[str, Any]:
+    """Answers 202 with the document's ``id``; poll ``GET /api/v1/documents/{id}`` until ``state`` is ``done``.
+    ``topics``: alert topic ids, comma-separated; subscribers to them are told when the document is indexed."""
     data = await read_limited(file, rt.documents.max_bytes)
     meta = {"title": title, "effective": effective, "status": status, "title_en": title_en,
             "category": category, "issuer": issuer, "url": url}
-    return rt.documents.upload(file.filename or "", data, staff.name, meta, replaces or None).to_json()
+    return rt.documents.upload(file.filename or "", data, staff.name, meta, replaces or None,
+                               topic_names(topics)).to_json()
 
 
 @router.get("", response_model=list[DocumentOut])

@@ -47,6 +47,9 @@
       ckNone: "根据您的回答，未发现风险。", ckRisk: "风险：", ckBasis: "依据：", ckAction: "建议：",
       ckPdf: "下载 PDF 报告", ckHandoff: "转人工顾问（附报告）", ckFailed: "报告未能生成：",
       ckRule: "评分规则", ckReport: "自测报告 {id}",
+      alerts: "🔔 合规预警", alertsTitle: "合规预警订阅", alertsIntro: "选择您关心的主题；相关规则变化时，我们会在本对话中通知您。",
+      alertsSave: "保存订阅", alertsOff: "取消全部订阅", alertsSaved: "已保存订阅：{topics}", alertsNone: "已取消全部订阅。",
+      industry: "本地产业", area: "领域", alertWho: "📢 合规预警",
       start: [{ label: "服务清单 / Menu", message: "/menu" }, { label: "我的订单 / My orders", message: "/status" }],
       fields: {
         enterprise_name: "企业名称", credit_code: "统一社会信用代码", contact_name: "联系人", phone: "联系电话",
@@ -87,6 +90,10 @@
       ckNone: "No risk found in your answers.", ckRisk: "Risk: ", ckBasis: "Basis: ", ckAction: "Action: ",
       ckPdf: "Download the PDF report", ckHandoff: "Adviser (with the report)", ckFailed: "No report: ",
       ckRule: "Scoring rule", ckReport: "Self-check report {id}",
+      alerts: "🔔 Alerts", alertsTitle: "Compliance alerts", alertsIntro: "Choose the topics you care about; when "
+        + "rules on them change, we tell you in this conversation.", alertsSave: "Save", alertsOff: "Unsubscribe all",
+      alertsSaved: "Subscribed: {topics}", alertsNone: "Unsubscribed from all alerts.", industry: "Local industries",
+      area: "Areas", alertWho: "📢 Compliance alert",
       start: [{ label: "Service menu / 服务清单", message: "/menu" }, { label: "My orders / 我的订单", message: "/status" }],
       fields: {
         enterprise_name: "Enterprise name", credit_code: "Unified social credit code", contact_name: "Contact name",
@@ -182,6 +189,12 @@
     ".report .finding{margin:6px 0;padding:6px 8px;background:#f9fafb;border-radius:8px}",
     ".report .row{display:flex;gap:6px;flex-wrap:wrap;margin-top:8px}.report a{color:var(--qf-accent)}",
     ".report .rule{color:#6b7280;font-size:12px}",
+    ".alert{border-style:solid;border-color:#b45309;background:#fffbeb;color:#78350f;text-align:left}",
+    ".alert .row{display:flex;gap:6px;flex-wrap:wrap;margin-top:8px}.alert .row button{font-size:13px;min-height:30px}",
+    ".sheet fieldset{border:1px solid #e5e7eb;border-radius:8px;padding:8px 10px;margin:0}",
+    ".sheet legend{font-weight:600;font-size:13px;padding:0 4px}",
+    ".sheet .topic{display:flex;gap:8px;align-items:center;font-weight:400;font-size:14px;margin:4px 0}",
+    ".sheet .topic input{width:18px;height:18px;flex:none}.sheet .kept{font-size:12px;color:#4b5563}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
   ].join("");
 
@@ -284,8 +297,10 @@
   var handoffBtn = el("button", { type: "button", "data-qifa": "handoff" }, "👩‍💼 " + L.handoff);
   var delBtn = el("button", { type: "button", "data-qifa": "delete", hidden: "" }, L.del);
   var checkupBtn = el("button", { type: "button", "data-qifa": "checkup" }, "🩺 " + L.checkup);
+  var alertsBtn = el("button", { type: "button", "data-qifa": "alerts" }, L.alerts);
   actions.appendChild(handoffBtn);
   actions.appendChild(checkupBtn);
+  actions.appendChild(alertsBtn);
   actions.appendChild(delBtn);
   [log, typing, wait, sugg, composer, actions].forEach(function (n) { body.appendChild(n); });
   panel.appendChild(head);
@@ -307,7 +322,7 @@
   function who(m) {
     if (m.role === "user") return L.you;
     if (m.role === "adviser") return "👩‍💼 " + L.adviser + (m.author ? " " + m.author : "");
-    if (m.role === "system") return L.system;
+    if (m.role === "system") return m.route === "alert" ? L.alertWho : L.system;
     return L.bot;
   }
 
@@ -379,10 +394,12 @@
     var box = el("div", { "class": "msg " + m.role, "data-qifa": "message", "data-role": m.role });
     if (m.id) box.setAttribute("data-id", String(m.id));
     box.appendChild(el("span", { "class": "who" }, who(m)));
-    var cited = m.citations && m.citations.length;
+    var alert = m.route === "alert" && m.citations && m.citations[0] && m.citations[0].actions;
+    var cited = m.citations && m.citations.length && !alert;
     var parts = cited ? splitSources(m.text) : { text: m.text, labels: [] };
     box.appendChild(el("span", { "class": "text" }, parts.text));
     if (cited) addCitations(box, m.citations, parts.labels);
+    if (alert) addAlertActions(box, m.citations[0]);
     if (m.role === "bot" && m.id && m.route === "answer") addFeedback(box, m.id, m.feedback);
     log.appendChild(box);
     scrollDown();
@@ -391,6 +408,22 @@
   }
 
   function system(text) { return addMessage({ role: "system", text: text }); }
+
+  // a compliance alert (a notice delivered to this session): its actions as buttons
+  function addAlertActions(box, notice) {
+    box.className += " alert";
+    box.setAttribute("data-qifa", "alert");
+    box.setAttribute("data-notice", String(notice.notice_id));
+    var row = el("div", { "class": "row" });
+    (notice.actions || []).forEach(function (a) {
+      var b = el("button", { type: "button", "data-qifa": "alert-action", "data-message": a.message }, a.label);
+      b.addEventListener("click", function () {
+        if (a.message === "/subscribe") openAlerts(); else send(a.message, a.label, LANG);
+      });
+      row.appendChild(b);
+    });
+    box.appendChild(row);
+  }
 
   function setSuggestions(list, skipServices) {
     sugg.textContent = "";
@@ -498,7 +531,7 @@
         renderReply(res.data);
       } else if (res.status === 404 && res.data && res.data.error && res.data.error.code === "unknown_session") {
         reset(false);  // the conversation is gone on the server: start a new one with this message
-        send(text, shown);
+        send(text, shown, lang);
       } else {
         system(errorText(res));
       }
@@ -924,6 +957,79 @@
     scrollDown();
   }
 
+  // ------------------------------------------------------------------ compliance-alert subscriptions
+  function subsPath() { return "/api/v1/sessions/" + encodeURIComponent(state.sid) + "/subscriptions"; }
+
+  function openAlerts() {
+    if (!state.sid) { send("/subscribe", L.alerts, LANG); return; }  // the engine starts the session and offers topics
+    api("GET", subsPath()).then(function (res) {
+      if (!res.ok) { system(errorText(res)); return; }
+      buildAlerts(res.data);
+    }, function () { system(L.network); });
+  }
+
+  function buildAlerts(subs) {
+    closeSheet();
+    var sheet = el("div", { "class": "sheet", role: "region", "aria-label": L.alertsTitle, "data-qifa": "alerts-sheet" });
+    var form = el("form", { "data-qifa": "alerts-form", novalidate: "" });
+    form.appendChild(el("h3", null, L.alertsTitle));
+    form.appendChild(el("p", null, L.alertsIntro));
+    var boxes = [];
+    [["industry", L.industry], ["area", L.area]].forEach(function (group) {
+      var set = el("fieldset");
+      set.appendChild(el("legend", null, group[1]));
+      subs.available.forEach(function (t) {
+        if (t.kind !== group[0]) return;
+        var id = "qf-topic-" + t.id;
+        var box = el("input", { type: "checkbox", id: id, value: t.id, "data-qifa": "topic" });
+        box.checked = subs.topics.indexOf(t.id) >= 0;
+        var lab = el("label", { "class": "topic", "for": id, title: LANG === "en" ? t.description_en : t.description_zh });
+        lab.appendChild(box);
+        lab.appendChild(el("span", null, LANG === "en" ? t.en : t.zh));
+        set.appendChild(lab);
+        boxes.push(box);
+      });
+      form.appendChild(set);
+    });
+    form.appendChild(el("p", { "class": "kept", "data-qifa": "kept" }, LANG === "en" ? subs.kept.en : subs.kept.zh));
+    var formError = el("p", { "class": "err", role: "alert", hidden: "" });
+    form.appendChild(formError);
+    var row = el("div", { "class": "row" });
+    var saveBtn = el("button", { type: "submit", "class": "primary", "data-qifa": "alerts-save" }, L.alertsSave);
+    var offBtn = el("button", { type: "button", "data-qifa": "alerts-off" }, L.alertsOff);
+    var back = el("button", { type: "button" }, L.cancel);
+    [saveBtn, offBtn, back].forEach(function (b) { row.appendChild(b); });
+    sheet.appendChild(form);
+    sheet.appendChild(row);
+    body.appendChild(sheet);
+    sheetNode = sheet;
+    if (boxes[0]) boxes[0].focus();
+
+    function names(ids) {
+      return subs.available.filter(function (t) { return ids.indexOf(t.id) >= 0; })
+        .map(function (t) { return LANG === "en" ? t.en : t.zh; }).join(LANG === "en" ? ", " : "、");
+    }
+    function done(res) {
+      if (!res.ok) { formError.textContent = errorText(res); formError.removeAttribute("hidden"); return; }
+      closeSheet();
+      sugg.textContent = "";  // the assistant's toggle buttons would show the old choice
+      var topics = res.data.topics || [];
+      system(topics.length ? fmt(L.alertsSaved, { topics: names(topics) }) : L.alertsNone)
+        .setAttribute("data-qifa-subscriptions", topics.join(","));
+      input.focus();
+    }
+    function fail() { formError.textContent = L.network; formError.removeAttribute("hidden"); }
+    function save() {
+      var topics = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+      api("PUT", subsPath(), { topics: topics }).then(done, fail);
+    }
+    saveBtn.addEventListener("click", function (e) { e.preventDefault(); save(); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); save(); });
+    offBtn.addEventListener("click", function () { api("DELETE", subsPath()).then(done, fail); });
+    back.addEventListener("click", function () { closeSheet(); input.focus(); });
+  }
+  alertsBtn.addEventListener("click", openAlerts);
+
   // ------------------------------------------------------------------ opening, closing, start-up
   function setOpen(open) {
     state.open = open;
@@ -951,6 +1057,7 @@
     input.disabled = true;
     sendBtn.disabled = true;
     handoffBtn.disabled = true;
+    alertsBtn.disabled = true;
     system(message).setAttribute("data-qifa-error", "not-enabled");
   }
 

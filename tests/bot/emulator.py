@@ -52,6 +52,7 @@ class BotApiEmulator:
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self.failures: dict[str, list[str]] = {}
+        self.failure_codes: dict[str, list[tuple[int, dict[str, Any]]]] = {}  # beside failures: code, parameters
         self.webhook: dict[str, Any] = {"url": ""}
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1000)
@@ -79,9 +80,13 @@ class BotApiEmulator:
         self._thread.join(timeout=5)
 
     # ---- what the test does ---------------------------------------------------------------------------------
-    def fail_next(self, method: str, description: str = "Bad Request: can't parse entities") -> None:
+    def fail_next(self, method: str, description: str = "Bad Request: can't parse entities", code: int = 400,
+                  parameters: dict[str, Any] | None = None) -> None:
+        """The next call of ``method`` fails: 400 by default; e.g. 429 with ``{"retry_after": 1}`` (flood
+        control) or 403 (the user blocked the bot)."""
         with self._lock:
             self.failures.setdefault(method, []).append(description)
+            self.failure_codes.setdefault(method, []).append((code, parameters or {}))
 
     def user(self, user_id: int, language_code: str = "zh-hans") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": language_code}
@@ -229,8 +234,12 @@ class BotApiEmulator:
             failure = self.failures.get(method)
             if failure:
                 description = failure.pop(0)
+                code, parameters = (self.failure_codes.get(method) or [(400, {})]).pop(0)
                 self.calls.append(Call(method, {**params, "failed": description}))
-                return 400, {"ok": False, "error_code": 400, "description": description}
+                body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+                if parameters:
+                    body["parameters"] = parameters
+                return code, body
         text = params.get("text")
         if isinstance(text, str) and params.get("parse_mode") == "HTML":
             params["parsed_text"] = text = html.unescape(re.sub(r"<[^>]+>", "", text))

@@ -18,7 +18,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 RANK = {"api": 4, "bot": 4, "cli": 4, "composition": 3, "assistant": 2, "orders": 2, "handoffs": 2, "staff": 2,
-        "sites": 2, "curation": 2, "reporting": 2, "ingest": 2, "checkups": 2, "knowledge": 1, "db": 0, "config": 0,
+        "sites": 2, "curation": 2, "reporting": 2, "ingest": 2, "checkups": 2, "alerts": 2, "knowledge": 1,
+        "db": 0, "config": 0,
         "privacy": 0}
 FRAMEWORKS = ("fastapi", "starlette", "sse_starlette", "telegram", "uvicorn")
 
@@ -111,7 +112,8 @@ def test_no_import_cycle_between_packages() -> None:
     for m, targets in internal_edges().items():
         packages[m.split(".")[0]].update(t.split(".")[0] for t in targets if t.split(".")[0] != m.split(".")[0])
     assert find_cycle(packages) is None
-    assert not packages["assistant"] & {"orders", "handoffs", "staff", "sites"}  # the conversation is the domains' base
+    # the conversation is the domains' base
+    assert not packages["assistant"] & {"orders", "handoffs", "staff", "sites", "alerts"}
     assert packages["sites"] <= {"db", "config"}  # web sites build on the store alone
 
 
@@ -126,7 +128,7 @@ def test_no_package_takes_another_packages_private_names() -> None:
 
 
 @pytest.mark.parametrize("package", ["assistant", "knowledge", "orders", "handoffs", "staff", "sites", "curation",
-                                     "reporting", "db", "config", "privacy"])
+                                     "reporting", "db", "config", "privacy", "alerts"])
 def test_below_the_channels_no_web_or_telegram_framework(package: str) -> None:
     found = [(m, t) for m in MODULES if m.split(".")[0] == package for t, _ in imports_of(m)
              if t.split(".")[0] in FRAMEWORKS]
