@@ -2,7 +2,9 @@
 
 The examples are content (``knowledge/content/intents/*.yaml``, one file per intent, Chinese and English,
 written as people write). The fitted model is cached in the data dir under a hash of the examples and the
-model id, so a restart with unchanged examples neither embeds nor fits anything. ``predict`` returns every
+model id, so a restart with unchanged examples neither embeds nor fits anything; a fresh data dir uses the
+coefficients shipped for the bundled model (``assistant.fitted_intents``) when they were fitted on the same
+examples. ``predict`` returns every
 intent's probability; the engine decides what to do when it is unsure.
 """
 
@@ -18,6 +20,7 @@ import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
 
+from assistant.fitted_intents import Fitted, fitted_file, load_fitted, save_fitted
 from knowledge.embeddings import QifaEmbeddings
 
 log = logging.getLogger(__name__)
@@ -77,26 +80,24 @@ class IntentModel:
         digest = examples_hash(examples, embeddings.model_id)
         path = cache_dir / f"intents-{digest}.npz" if cache_dir is not None else None
         self._clf = LogisticRegression(C=8.0, max_iter=2000)
-        if path is not None and path.exists():
-            with np.load(path) as cached:
-                self._clf.classes_ = np.asarray(cached["classes"])
-                self._clf.coef_ = np.asarray(cached["coef"])
-                self._clf.intercept_ = np.asarray(cached["intercept"])
-        else:
-            texts = [e for i in INTENTS for e in examples[i]]
-            labels = [i for i in INTENTS for _ in examples[i]]
-            self._clf.fit(embeddings.encode(texts), labels)
-            if path is not None:
-                self._save(path)
+        self.source = "cache"  # where the coefficients came from: cache | shipped | fit
+        fitted = load_fitted(path, digest) if path is not None else None
+        if fitted is None:
+            fitted = load_fitted(fitted_file(folder, embeddings.model_id), digest)
+            self.source = "shipped"
+        if fitted is None:
+            self.source = "fit"
+            fitted = fit(examples, embeddings)
+        if path is not None and self.source == "fit":
+            self._save(path, fitted)
+        self._clf.classes_, self._clf.coef_, self._clf.intercept_ = fitted.classes, fitted.coef, fitted.intercept
         self.classes: list[str] = [str(c) for c in self._clf.classes_]
 
-    def _save(self, path: Path) -> None:
+    @staticmethod
+    def _save(path: Path, fitted: Fitted) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp.npz")
-            np.savez(tmp, classes=self._clf.classes_, coef=self._clf.coef_, intercept=self._clf.intercept_)
-            tmp.replace(path)
-        except OSError as exc:  # a read-only data dir only costs the fit at the next start
+            save_fitted(path, fitted)
+        except OSError as exc:  # a read-only data dir only costs the load at the next start
             log.warning("intent model not cached in %s: %s", path, exc)
 
     @classmethod
@@ -114,3 +115,20 @@ class IntentModel:
         order = np.argsort(probs)[::-1]
         table = {self.classes[i]: round(float(probs[i]), 4) for i in range(len(self.classes))}
         return Prediction(self.classes[order[0]], float(probs[order[0]]), self.classes[order[1]], table)
+
+
+def fit(examples: dict[str, list[str]], embeddings: QifaEmbeddings) -> Fitted:
+    """Embed every example and fit the classifier (seconds on a small machine)."""
+    texts = [e for i in INTENTS for e in examples[i]]
+    labels = [i for i in INTENTS for _ in examples[i]]
+    clf = LogisticRegression(C=8.0, max_iter=2000)
+    clf.fit(embeddings.encode(texts), labels)
+    return Fitted(np.asarray(clf.classes_), np.asarray(clf.coef_), np.asarray(clf.intercept_))
+
+
+def write_shipped(embeddings: QifaEmbeddings, folder: Path = EXAMPLES_DIR) -> Path:
+    """Fit on the shipped examples and write the coefficients beside them, keyed by the examples' hash."""
+    examples = load_examples(folder)
+    path = fitted_file(folder, embeddings.model_id)
+    save_fitted(path, fit(examples, embeddings), examples_hash(examples, embeddings.model_id))
+    return path
