@@ -7,7 +7,6 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
-
 K1 = 1.2  # term-frequency saturation
 B = 0.5  # length normalisation (articles vary from one line to a page)
 
