@@ -14,6 +14,7 @@ from knowledge.lawnames import LawNames
 
 DOC_WEIGHT = 0.0  # share of the document's scaled keyword score added to each of its chunks
 NAME_BOOST = 0.0  # added to every chunk of a document the question names
+SIBLING_WEIGHT = 0.0  # share of the best hybrid score among a chunk's document's chunks added to it
 
 
 @dataclass
@@ -54,3 +55,12 @@ def doc_scores(view: DocView, terms: list[str], query: str, active: np.ndarray) 
             hit = np.array([d in named for d in view.doc_ids], dtype=bool)
             out += NAME_BOOST * hit[view.doc_of]
     return out
+
+
+def sibling_scores(view: DocView, score: np.ndarray) -> np.ndarray:
+    """SIBLING_WEIGHT x the best score among each chunk's document's chunks."""
+    if SIBLING_WEIGHT <= 0:
+        return np.zeros(len(score))
+    best = np.zeros(len(view.doc_ids))
+    np.maximum.at(best, view.doc_of, score)
+    return SIBLING_WEIGHT * best[view.doc_of]
