@@ -28,7 +28,7 @@ from db.base import iso_utc
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge.bm25 import Bm25Index
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
-from knowledge.docrank import DocView, build_view, doc_scores, sibling_scores
+from knowledge.docrank import DocView, build_view, name_boost
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
 from knowledge.tokens import query_terms, tokenize
@@ -349,8 +349,7 @@ class KnowledgeBase:
             score = dn
         else:
             score = BM25_WEIGHT * _scaled(bm, snap.active) + (1 - BM25_WEIGHT) * _scaled(dn, in_pool)
-            score = score + np.where(score > 0, doc_scores(snap.view, terms, query, snap.active)
-                                     + sibling_scores(snap.view, score), 0.0)
+            score = score + np.where(score > 0, name_boost(snap.view, query), 0.0)
         cand = np.flatnonzero(((bm > 0) | in_pool) & snap.active)
         cand = cand[np.argsort(-score[cand], kind="stable")][:k]
         best = [(snap.ids[i], float(score[i])) for i in cand]
@@ -464,7 +463,7 @@ class KnowledgeBase:
                     inactive=int((~active).sum()),
                     bm25=Bm25Index(ids, bodies),
                     titles=Bm25Index(ids, [names[r.title] for r in rows], b=0.0),
-                    view=build_view([r.doc for r in rows], bodies, {r.doc: (r.title, r.title_en) for r in rows}),
+                    view=build_view([r.doc for r in rows], {r.doc: (r.title, r.title_en) for r in rows}),
                     version=version,
                 )
             return self._snapshot
