@@ -99,6 +99,8 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
     sentence's score leans on its passage's dense similarity to the question. A question asking for a
     period, amount or rate prefers the sentences that state one (``assistant.answer_type``)."""
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
+    if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
+        weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
     cands = [(n, k, sent) for n, p in enumerate(passages[:LEAD_PASSAGES]) for k, sent in enumerate(sentences(p.text))]
     if not cands:
         return []

@@ -131,3 +131,12 @@ def test_a_question_asking_how_long_is_led_by_the_sentence_that_states_the_perio
     assert "30日内" in lead[0][1]
     plain = lead_sentences("单位要申请工伤认定吗", ps, weights)  # no period asked: the rule itself leads
     assert "30日内" not in plain[0][1]
+
+
+def test_an_english_question_is_led_by_the_article_not_by_a_guide_s_english_summary() -> None:
+    summary = passage("Under the Labour Contract Law, an employer must agree the probation period in writing.",
+                      "English summary", title="企业劳动用工合规指引")
+    ps = [summary, passage(ART19, "第十九条")]
+    weights = {"probation": 0.9, "labour": 0.5, "contract": 0.4, "试用期": 0.6, "劳动合同": 0.4, "二个月": 0.0}
+    lead = lead_sentences("How long can probation be on a two-year labour contract?", ps, weights)
+    assert "试用期" in lead[0][1]
