@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 
+from assistant.answer_type import asks_quantity, states_quantity
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
@@ -75,7 +76,8 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 LEAD_PASSAGES = 3
-SECOND_LEAD = 0.6  # a second sentence leads too when it scores at least this share of the best
+SECOND_LEAD = 0.3  # a second sentence leads too when it scores at least this share of the best
+QUANTITY_BOOST = 2.0  # a question asking how long / how much: sentences stating a period or amount count double
 DENSE_PRIOR = 0.5  # a sentence scores (its terms) x (this + its passage's cosine similarity to the question)
 
 
@@ -94,16 +96,22 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
 
     A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
     candidate sentences (a term every candidate shares tells them apart no better than none), and a
-    sentence's score leans on its passage's dense similarity to the question."""
+    sentence's score leans on its passage's dense similarity to the question. A question asking for a
+    period, amount or rate prefers the sentences that state one (``assistant.answer_type``)."""
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
+    if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
+        weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
     cands = [(n, k, sent) for n, p in enumerate(passages[:LEAD_PASSAGES]) for k, sent in enumerate(sentences(p.text))]
     if not cands:
         return []
     local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
              for term, w in weights.items()}
+    quantity = asks_quantity(query)
     scored: list[tuple[float, int, int, str]] = []
     for n, k, sent in cands:
         score = _score(sent, local) * (DENSE_PRIOR + passages[n].dense)
+        if quantity and states_quantity(sent):
+            score *= QUANTITY_BOOST
         if score > 0:
             scored.append((score, -n, -k, sent))
     if not scored:

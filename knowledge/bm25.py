@@ -7,9 +7,15 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
+K1 = 1.2  # term-frequency saturation
+B = 0.5  # length normalisation (articles vary from one line to a page)
+
 
 class Bm25Index:
-    def __init__(self, ids: list[str], docs: list[list[str]], k1: float = 1.2, b: float = 0.5) -> None:
+    def __init__(self, ids: list[str], docs: list[list[str]], k1: float | None = None, b: float | None = None,
+                 ) -> None:
+        k1 = K1 if k1 is None else k1
+        b = B if b is None else b
         self.ids = ids
         vocab: dict[str, int] = {}
         rows: list[int] = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import extractive, lead_sentences, sentences, unique_sources
+from assistant.answer_type import asks_quantity, states_quantity
 from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, answerable, coverage, relevant
 from assistant.reply import Citation
 from knowledge.base import Passage
@@ -100,3 +101,42 @@ def test_the_first_two_sentences_of_a_reply_skip_a_closing_quote() -> None:
 
     assert first_sentences("[1] 甲：“乙乙。”\n丙丙。丁丁。") == "[1] 甲：“乙乙 丙丙"
     assert first_sentences("第一句。第二句！第三句？") == "第一句 第二句"
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("试用期最长能约定多久", True), ("产假一共多少天", True), ("工会经费按什么比例拨", True),
+    ("How long does a trademark registration last?", True), ("what rate of tax applies", True),
+    ("试用期可以约定几次", True), ("公司可以单方面调岗吗", False), ("Is an electronic contract valid?", False),
+])
+def test_questions_asking_for_a_period_amount_or_rate(question: str, asks: bool) -> None:
+    assert asks_quantity(question) is asks
+
+
+@pytest.mark.parametrize(("sentence", "states"), [
+    ("试用期不得超过六个月。", True), ("按日加收滞纳税款万分之五的滞纳金。", True), ("女职工生育享受98天产假", True),
+    ("减按15％的税率征收", True), ("第三十条 用人单位应当按时缴纳工伤保险费。", False),  # its own number is none
+    ("同一用人单位与同一劳动者只能约定一次试用期。", True),  # a count answers "几次"
+    ("用人单位应当依法建立和完善劳动规章制度。", False),
+])
+def test_sentences_stating_a_period_amount_or_rate(sentence: str, states: bool) -> None:
+    assert states_quantity(sentence) is states
+
+
+def test_a_question_asking_how_long_is_led_by_the_sentence_that_states_the_period() -> None:
+    rule = "第十七条 职工发生事故伤害，所在单位应当及时报告并提出工伤认定申请。"
+    period = "所在单位应当自事故伤害发生之日起30日内，向社会保险行政部门提出工伤认定申请。"
+    ps = [passage(rule + period, "第十七条", title="工伤保险条例")]
+    weights = {"工伤认定": 0.8, "申请": 0.3, "单位": 0.1, "多长": 0.0}
+    lead = lead_sentences("单位要在多长时间内申请工伤认定", ps, weights)
+    assert "30日内" in lead[0][1]
+    plain = lead_sentences("单位要申请工伤认定吗", ps, weights)  # no period asked: the rule itself leads
+    assert "30日内" not in plain[0][1]
+
+
+def test_an_english_question_is_led_by_the_article_not_by_a_guide_s_english_summary() -> None:
+    summary = passage("Under the Labour Contract Law, an employer must agree the probation period in writing.",
+                      "English summary", title="企业劳动用工合规指引")
+    ps = [summary, passage(ART19, "第十九条")]
+    weights = {"probation": 1.0, "labour": 1.0, "contract": 1.0, "period": 1.0, "试用期": 0.3, "劳动合同": 0.3}
+    lead = lead_sentences("How long can probation be on a two-year labour contract?", ps, weights)
+    assert "试用期" in lead[0][1]

@@ -6,12 +6,26 @@ the assertion is on the class of behaviour (20 ways of asking for a person -> ha
 from __future__ import annotations
 
 import json
+import shutil
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from assistant.intents import INTENTS, MIN_EXAMPLES, IntentExamplesError, IntentModel, load_examples
+from assistant.intents import (
+    EXAMPLES_DIR,
+    INTENTS,
+    MIN_EXAMPLES,
+    IntentExamplesError,
+    IntentModel,
+    examples_hash,
+    load_examples,
+    shipped_file,
+    write_shipped,
+)
 from assistant.router import LARGE_AMOUNT_YUAN, Router, amounts, large_amount
+from config.settings import DEFAULT_EMBEDDING_MODEL
 from knowledge.embeddings import QifaEmbeddings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -152,9 +166,54 @@ def test_a_broken_examples_file_is_reported_by_name(tmp_path: Path) -> None:
 
 
 def test_the_fitted_model_is_cached_by_the_examples_hash(embeddings: QifaEmbeddings, tmp_path: Path) -> None:
-    first = IntentModel(embeddings, tmp_path)
+    other = CountingEmbeddings(embeddings, "a-model-nothing-is-shipped-for")
+    first = IntentModel(other, tmp_path)
+    assert first.source == "fit"
     cached = list(tmp_path.glob("intents-*.npz"))
     assert len(cached) == 1
-    again = IntentModel(embeddings, tmp_path)  # loads the cache: the same probabilities
+    other.embedded = 0
+    again = IntentModel(other, tmp_path)  # loads the cache: the same probabilities, nothing embedded
+    assert again.source == "cache" and other.embedded == 0
     for text in ("转人工", "试用期多久", "讲个笑话"):
         assert again.predict(text).probabilities == first.predict(text).probabilities
+
+
+class CountingEmbeddings(QifaEmbeddings):
+    """The test model, counting how many texts it embeds."""
+
+    def __init__(self, inner: QifaEmbeddings, model_id: str) -> None:
+        self.inner, self.model_id, self.dimension, self.embedded = inner, model_id, inner.dimension, 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return self.inner.encode(texts)
+
+
+def test_shipped_coefficients_spare_a_fresh_data_dir_the_fit(embeddings: QifaEmbeddings, tmp_path: Path) -> None:
+    folder = tmp_path / "intents"
+    shutil.copytree(EXAMPLES_DIR, folder, ignore=shutil.ignore_patterns("fitted-*"))
+    counting = CountingEmbeddings(embeddings, "counting-model")
+    assert not list(folder.glob("fitted-*"))
+    IntentModel(counting, tmp_path / "a", folder)  # nothing shipped: embeds every example and fits
+    assert counting.embedded > 8 * MIN_EXAMPLES
+    written = write_shipped(counting, folder)
+    assert written == shipped_file(folder, examples_hash(load_examples(folder), "counting-model"))
+    counting.embedded = 0
+    started = time.perf_counter()
+    model = IntentModel(counting, tmp_path / "fresh", folder)  # a fresh data dir: the shipped file, no fit
+    assert model.source == "shipped" and counting.embedded == 0
+    assert time.perf_counter() - started < 2.0
+    reference = IntentModel(counting, tmp_path / "a", folder)
+    for text in ("转人工", "试用期多久", "讲个笑话"):
+        assert model.predict(text).probabilities == reference.predict(text).probabilities
+    # changed examples: the shipped coefficients no longer fit them, so the model is fitted again
+    (folder / "greeting.yaml").write_text((folder / "greeting.yaml").read_text(encoding="utf-8")
+                                          + "  - 早上好呀各位\n", encoding="utf-8")
+    counting.embedded = 0
+    changed = IntentModel(counting, tmp_path / "fresh2", folder)
+    assert changed.source == "fit" and counting.embedded > 8 * MIN_EXAMPLES
+
+
+def test_the_shipped_coefficients_match_the_shipped_examples() -> None:
+    """A stale file would silently cost every fresh install the fit: rebuild with ingest.build_pack_vectors."""
+    assert shipped_file(EXAMPLES_DIR, examples_hash(load_examples(), DEFAULT_EMBEDDING_MODEL)).is_file()

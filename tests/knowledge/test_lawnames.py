@@ -1,0 +1,57 @@
+"""A question that names a law: names come from the titles (full, short, English), longest first."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from knowledge.docrank import NAME_BOOST, build_view, name_boost
+from knowledge.lawnames import LawNames, chinese_names, english_names
+
+DOCS = [
+    ("lc", "中华人民共和国劳动合同法", "Labour Contract Law of the PRC"),
+    ("ll", "中华人民共和国劳动法", "Labour Law of the PRC"),
+    ("pl", "中华人民共和国专利法", "Patent Law of the PRC"),
+    ("pr", "中华人民共和国专利法实施细则", "Implementing Rules of the Patent Law"),
+    ("wi", "工伤保险条例", "Regulations on Work-Related Injury Insurance"),
+    ("tc", "中华人民共和国税收征收管理法", "Law of the PRC on the Administration of Tax Collection"),
+    ("old", "中华人民共和国公司法", "Company Law of the PRC (2018)"),
+    ("guide", "企业合规指引", None),
+]
+
+
+@pytest.fixture(scope="module")
+def names() -> LawNames:
+    return LawNames.build(DOCS)
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("劳动合同法规定试用期最长多久", {"lc"}),
+    ("按《中华人民共和国劳动法》加班怎么算", {"ll"}),
+    ("《工伤保险条例》里停工留薪期怎么算", {"wi"}),
+    ("专利法实施细则对申请日有什么规定", {"pr"}),  # the longer name, not also the Patent Law
+    ("专利法和劳动法都管这个吗", {"pl", "ll"}),
+    ("Under the Labour Contract Law, how long can probation be?", {"lc"}),
+    ("What does the labor law say about overtime?", {"ll"}),  # American spelling
+    ("Which article of the Company Law covers this?", {"old"}),  # "(2018)" is no part of the name
+    ("the law on the administration of tax collection", {"tc"}),
+    ("试用期最长多久", set()),
+    ("我们有一个法律问题", set()),
+    ("a patent lawyer", set()),  # "patent law" is not a word of "patent lawyer"
+])
+def test_a_question_names_the_laws_it_mentions(names: LawNames, question: str, named: set[str]) -> None:
+    assert names.named(question) == named
+
+
+def test_names_are_the_title_its_short_form_and_the_english_title_without_country_or_year() -> None:
+    assert chinese_names("中华人民共和国劳动法") == ["中华人民共和国劳动法", "劳动法"]
+    assert "labour contract law" in english_names("Labour Contract Law of the PRC")
+    assert "labor contract law" in english_names("Labour Contract Law of the PRC")
+    assert english_names("Company Law of the PRC (2018)") == ["company law"]
+    assert chinese_names("法") == []  # too short to tell from an ordinary word
+
+
+def test_every_chunk_of_a_named_document_gains_the_boost() -> None:
+    view = build_view(["lc", "lc", "ll", "wi"], {d: (t, e) for d, t, e in DOCS})
+    assert np.allclose(name_boost(view, "劳动合同法第十九条"), [NAME_BOOST, NAME_BOOST, 0, 0])
+    assert not name_boost(view, "试用期最长多久").any()
