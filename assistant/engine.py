@@ -76,7 +76,7 @@ class Assistant:
         self.faq = faq  # curated answers, consulted before retrieval (see _faq_answer)
         self.links = links  # questions curators linked to documents: their passage comes first (see _search)
         # the legal health self-check (assistant/selfcheck.py); None only in tests that build the engine bare
-        self.selfcheck = SelfCheck(checkups, self._handoff) if checkups is not None else None
+        self.selfcheck = SelfCheck(checkups, self._handoff, alerts) if checkups is not None else None
         self.alerts = alerts  # compliance-alert subscriptions (assistant/subscribing.py)
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time

@@ -17,7 +17,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from assistant.ports import AlertBook
 from assistant.reply import Citation, Reply, Suggestion
+from assistant.subscribing import panel
 from checkups import Checkups, Question, Questionnaire, UnknownReport
 from knowledge.base import Passage
 
@@ -68,6 +70,9 @@ TEXT: dict[str, dict[str, str]] = {
     "order": {"zh": "预约：{name}", "en": "Order: {name}"},
     "handoff": {"zh": "转人工顾问（附报告）", "en": "Adviser (with the report)"},
     "again_label": {"zh": "重新自测", "en": "New self-check"},
+    "alerts_label": {"zh": "订阅相关合规预警", "en": "Alerts on these topics"},
+    "alerts_done": {"zh": "已按自测报告订阅相关主题的合规预警。", "en": "Subscribed to compliance alerts on the topics "
+                    "of your self-check report."},
     "resume_label": {"zh": "继续自测", "en": "Resume self-check"},
     "pause_label": {"zh": "暂停", "en": "Pause"},
     "no_report": {"zh": "没有找到这份自测报告。", "en": "That self-check report was not found."},
@@ -77,6 +82,12 @@ TEXT: dict[str, dict[str, str]] = {
                     "self-check first."},
     "offer_label": {"zh": "先做法治体检自测", "en": "Self-check first"},
 }
+
+
+def alert_topics(report_topics: list[str], choices: list[tuple[str, str]]) -> list[str]:
+    """The alert topics (ids) a report concerns: a topic whose Chinese name shares its first two characters with
+    the report's industry or an area with findings (水晶 → 水晶产业, 合同管理 → 合同, 涉外合同 → 涉外)."""
+    return [tid for tid, name in choices if any(t[:2] == name[:2] for t in report_topics if len(t) >= 2)]
 
 
 def say(key: str, lang: str, **fields: object) -> str:
@@ -95,9 +106,10 @@ class SelfCheck:
     """The self-check's part of the conversation; ``handoff(sid, reason, lang, state, passages)`` is the
     engine's own hand-off (the report goes to an adviser like any case)."""
 
-    def __init__(self, desk: Checkups, handoff: HandoffFn) -> None:
+    def __init__(self, desk: Checkups, handoff: HandoffFn, alerts: AlertBook | None = None) -> None:
         self.desk = desk
         self.handoff = handoff
+        self.alerts = alerts  # compliance alerts: the report offers its topics (None: no alerts here)
 
     # ---- entry: a Reply when the message is the self-check's, else None -----------------------------------
     def handle(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
@@ -149,6 +161,8 @@ class SelfCheck:
             return self._ask(sid, current, say("again", current["lang"]))
         if name == "checkup_handoff":
             return self._handoff(sid, arg, lang, state)
+        if name == "checkup_alerts" and self.alerts is not None:
+            return self._subscribe(sid, arg, lang)
         if name == "checkup_report":
             try:
                 stored = self.desk.get_report(int(arg), sid) if arg.isdigit() else None
@@ -254,11 +268,29 @@ class SelfCheck:
         suggestions.append(Suggestion(say("handoff", lang), f"/checkup_handoff {report['id']}", "handoff"))
         suggestions.append(Suggestion(say("again_label", lang), "/checkup", "checkup"))
         topics = [report["industry"], *dict.fromkeys(f["area"] for f in findings)]
+        if self.alerts is not None and alert_topics(topics, self.alerts.choices("zh")):
+            suggestions.append(Suggestion(say("alerts_label", lang), f"/checkup_alerts {report['id']}", "message"))
         data = {"checkup_report": {"id": report["id"], "checkup_id": report["checkup_id"],
                                    "level": overall["level"], "level_en": overall["level_en"],
                                    "findings": len(findings), "services": [s["id"] for s in report["services"]],
                                    "topics": topics}}
         return Reply(sid, "\n".join(lines), "answer", citations=citations, suggestions=suggestions, data=data)
+
+    def _subscribe(self, sid: str, arg: str, lang: str) -> Reply:
+        """Subscribe to the alert topics of a report of this conversation: its industry and its findings' areas."""
+        assert self.alerts is not None
+        try:
+            stored = self.desk.get_report(int(arg), sid) if arg.isdigit() else None
+        except UnknownReport:
+            stored = None
+        if stored is None:
+            return Reply(sid, say("no_report", lang), "fallback")
+        report = stored.to_json()
+        topics = [report["industry"], *dict.fromkeys(f["area"] for f in report["findings"])]
+        chosen = alert_topics(topics, self.alerts.choices("zh"))
+        if chosen:
+            self.alerts.add(sid, chosen)
+        return panel(self.alerts, sid, lang, say("alerts_done", lang) if chosen else "")
 
     def _handoff(self, sid: str, arg: str, lang: str, state: dict[str, Any]) -> Reply:
         try:

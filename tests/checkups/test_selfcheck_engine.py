@@ -129,3 +129,21 @@ def test_english_self_check(rt: Runtime) -> None:
     while "checkup" in r.data:
         r = say(rt, sid, "no", lang="en")
     assert "Overall: high risk" in r.reply and "Basis：《" in r.reply
+
+
+def test_the_report_offers_alerts_on_its_topics(rt: Runtime) -> None:
+    r = say(rt, None, "/checkup crystal")
+    sid = r.session_id
+    while "checkup" in r.data:
+        r = say(rt, sid, "/ck no")
+    report_id = r.data["checkup_report"]["id"]
+    offer = [s.message for s in r.suggestions if s.message.startswith("/checkup_alerts")]
+    assert offer == [f"/checkup_alerts {report_id}"]
+    assert rt.alerts.of(sid) == []
+    done = say(rt, sid, offer[0])
+    subscribed = rt.alerts.of(sid)
+    assert "crystal" in subscribed  # the industry, and the areas of the findings
+    assert done.data["subscriptions"] == subscribed and "已按自测报告订阅" in done.reply
+    other = say(rt, None, "你好").session_id  # someone else's report: nothing subscribed
+    refused = say(rt, other, offer[0])
+    assert refused.route == "fallback" and rt.alerts.of(other) == []
