@@ -7,6 +7,8 @@ installed. With neither, ``FontMissing`` says what to install.
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ SYSTEM_FONTS = (  # (path, font number in a collection)
 )
 LEVEL_RGB = {"低风险": (46, 125, 50), "中风险": (230, 124, 0), "高风险": (198, 40, 40)}
 INK, MUTED = (33, 33, 33), (110, 110, 110)
+FIXED_TEXT = Path(__file__).read_text(encoding="utf-8")  # the labels this module writes, for the glyph check
 
 
 class FontMissing(RuntimeError):
@@ -30,10 +33,22 @@ class FontMissing(RuntimeError):
     code = "font_missing"
 
 
-def fonts() -> list[tuple[Path, int]]:
-    """The fonts to embed, the main one first: the shipped subset, then an installed Noto Sans CJK."""
+@functools.cache
+def _shipped_chars() -> frozenset[int]:
+    """The code points the shipped subset draws (read once per process)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(SHIPPED_FONT), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def fonts(text: str | None = None) -> list[tuple[Path, int]]:
+    """The fonts to embed, the main one first: the shipped subset, then an installed Noto Sans CJK — only when
+    ``text`` (None: unknown) has a character the subset lacks, since reading the system collection costs more
+    than half a second per PDF."""
     found = [(SHIPPED_FONT, 0)] if SHIPPED_FONT.is_file() else []
-    found += [(p, n) for p, n in SYSTEM_FONTS if p.is_file()][:1]
+    needed = not found or text is None or any(ord(c) not in _shipped_chars() for c in text if not c.isspace())
+    found += [(p, n) for p, n in SYSTEM_FONTS if p.is_file()][:1] if needed else []
     if not found:
         raise FontMissing(f"no CJK font: {SHIPPED_FONT} is missing and no Noto Sans CJK is installed "
                           "(reinstall qifa, or install fonts-noto-cjk) / 缺少中文字体")
@@ -41,11 +56,11 @@ def fonts() -> list[tuple[Path, int]]:
 
 
 class _Doc(FPDF):
-    def __init__(self, footer_text: str) -> None:
+    def __init__(self, footer_text: str, text: str | None = None) -> None:
         super().__init__(format="A4")
         self.footer_text = footer_text
         names = []
-        for i, (path, number) in enumerate(fonts()):
+        for i, (path, number) in enumerate(fonts(text)):
             name = f"cjk{i}"
             self.add_font(name, "", str(path), collection_font_number=number)
             names.append(name)
@@ -78,7 +93,8 @@ def _level_cell(doc: _Doc, level: str, level_en: str, width: float) -> None:
 
 def render_pdf(report: dict[str, Any], when: str) -> bytes:
     """The PDF of a stored report (``StoredReport.to_json()``); ``when`` is the local date shown."""
-    doc = _Doc(f"{report['bureau']} {report['bureau_en']} · 报告编号 Report No. {report['id']}")
+    all_text = json.dumps(report, ensure_ascii=False) + when + FIXED_TEXT
+    doc = _Doc(f"{report['bureau']} {report['bureau_en']} · 报告编号 Report No. {report['id']}", all_text)
     doc.alias_nb_pages()
     doc.add_page()
     _para(doc, f"{report['bureau']}  {report['bureau_en']}", 10, MUTED)
