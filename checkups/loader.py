@@ -49,17 +49,23 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
-def _read(path: Path) -> object:
+def _read(path: Path) -> str:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # a SafeLoader subclass
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionnaireError([f"{path.name}: cannot read the file ({exc})"]) from exc
+
+
+def parse_yaml(name: str, text: str) -> object:
+    """The YAML text of a questionnaire (``name`` is its file name, for the messages)."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
-        raise QuestionnaireError([f"{path.name}: {where}: malformed YAML: {exc.problem or exc}"]) from exc
+        raise QuestionnaireError([f"{name}: {where}: malformed YAML: {exc.problem or exc}"]) from exc
     except yaml.YAMLError as exc:
-        raise QuestionnaireError([f"{path.name}: malformed YAML: {exc}"]) from exc
+        raise QuestionnaireError([f"{name}: malformed YAML: {exc}"]) from exc
 
 
 def _message(error: ErrorDetails) -> str:
@@ -81,8 +87,7 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return (str(loc[0]) + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:])) if loc else "?"
 
 
-def _check_file(path: Path, data: object, errors: list[str]) -> Questionnaire | None:
-    name = path.name
+def _check_file(name: str, data: object, errors: list[str]) -> Questionnaire | None:
     if not isinstance(data, dict):
         errors.append(f"{name}: the top level must be a mapping of {', '.join(TOP_FIELDS)}")
         return None
@@ -140,27 +145,48 @@ def _check_references(name: str, qn: Questionnaire, catalogue: Catalogue, statut
 def load_questionnaires(catalogue: Catalogue, statutes: Statutes, folder: Path | None = None) -> list[Questionnaire]:
     """Every ``*.yaml`` of ``folder`` (the shipped content by default), in file-name order; QuestionnaireError
     lists every problem found."""
+    return check_sources(read_sources(folder), catalogue, statutes)
+
+
+def read_sources(folder: Path | None = None) -> list[tuple[str, str]]:
+    """(file name, YAML text) of every ``*.yaml`` of ``folder`` (the shipped content by default), by file name."""
     folder = CONTENT_DIR if folder is None else Path(folder)
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise QuestionnaireError([f"{folder}: no questionnaire (*.yaml) found"])
     errors: list[str] = []
+    out: list[tuple[str, str]] = []
+    for path in files:
+        try:
+            out.append((path.name, _read(path)))
+        except QuestionnaireError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise QuestionnaireError(errors)
+    return out
+
+
+def check_sources(sources: list[tuple[str, str]], catalogue: Catalogue, statutes: Statutes) -> list[Questionnaire]:
+    """The questionnaires of (file name, YAML text) pairs, in that order, checked as one set (ids unique across
+    files, references to the catalogue and the statutes pack); QuestionnaireError lists every problem found.
+    The shipped files and a curator's edit (``checkups.desk.Checkups.edit``) go through this same check."""
+    errors: list[str] = []
     out: list[Questionnaire] = []
     seen_ids: dict[str, str] = {}
     seen_questions: dict[str, str] = {}
-    for path in files:
+    for name, text in sources:
         try:
-            data = _read(path)
+            data = parse_yaml(name, text)
         except QuestionnaireError as exc:
             errors.extend(exc.errors)
             continue
-        qn = _check_file(path, data, errors)
+        qn = _check_file(name, data, errors)
         if qn is None:
             continue
         if qn.id in seen_ids:
-            errors.append(f"{path.name}: field 'id': duplicate questionnaire id '{qn.id}' (also {seen_ids[qn.id]})")
-        seen_ids[qn.id] = path.name
-        _check_references(path.name, qn, catalogue, statutes, seen_questions, errors)
+            errors.append(f"{name}: field 'id': duplicate questionnaire id '{qn.id}' (also {seen_ids[qn.id]})")
+        seen_ids[qn.id] = name
+        _check_references(name, qn, catalogue, statutes, seen_questions, errors)
         out.append(qn)
     if errors:
         raise QuestionnaireError(errors)

@@ -55,10 +55,11 @@ class Runtime:
     notices: Notices  # compliance notices and their deliveries
 
     def refresh(self) -> None:
-        """Changes other processes made to the catalogue and the intent examples (each looked at at most
-        once a second); the knowledge base, FAQs and links look for theirs when they are read."""
+        """Changes other processes made to the catalogue, the intent examples and the questionnaires (each looked
+        at at most once a second); the knowledge base, FAQs and links look for theirs when they are read."""
         self.services.refresh()
         self.intents.refresh()
+        self.checkups.refresh()
 
     def dispatcher(self, senders: dict[str, Sender] | None = None) -> Dispatcher:
         """The alert dispatcher: the web channel always, plus ``senders`` (Telegram's, when the bot runs)."""
@@ -106,7 +107,7 @@ def build_runtime(
     faqs = FaqBook(database, kb.embeddings, audit)
     words = SensitiveWords(database)
     links = DocumentLinks(database, kb)
-    checkups = Checkups(database, catalogue)
+    checkups = Checkups(database, catalogue, audit)  # curators' edits of the questionnaires over the shipped YAML
     alerts = AlertBook(database, retention_days=settings.conversation_retention_days)
     notices = Notices(database, audit, alerts.topics)
     assistant = Assistant(settings, kb, conversations, handoffs, catalogue, hours, OrderForm(orders, catalogue),

@@ -2,7 +2,7 @@
 
 from db.models_alerts import Delivery, DocumentTopics, Notice, Subscription  # compliance alerts
 from db.models_chat import ChatMessage, ChatSession, Handoff
-from db.models_checkups import CheckupReport  # self-check reports
+from db.models_checkups import CheckupEdit, CheckupReport  # self-check reports and curated questionnaires
 from db.models_curation import (  # uploads and the audit log
     AuditEntry,
     CatalogueEdit,
@@ -24,6 +24,7 @@ __all__ = [
     "CatalogueEdit",
     "ChatMessage",
     "ChatSession",
+    "CheckupEdit",
     "CheckupReport",
     "Delivery",
     "DocumentTopics",
