@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from alerts import Dispatcher, Sender
 from api import body_limit, errors, metrics
 from api import sites as site_gate
+from api.console import checkups as console_checkups
 from api.console import curation as console_curation
 from api.console import intents as console_intents
 from api.console import notices as console_notices
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(console_services.router)  # catalogue edits
     app.include_router(console_intents.router)  # curators' intent examples
     app.include_router(console_notices.router)  # compliance notices
+    app.include_router(console_checkups.router)  # curators' edits of the self-check questionnaires
     # the web widget and its demo page
     app.include_router(widget.router)
     return app

@@ -22,7 +22,7 @@ from alerts import AlertError, UnknownNotice
 from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
 from assistant.moderation import DuplicateWord, UnknownWord, WordError
-from checkups import InvalidAnswers, UnknownCheckup, UnknownCheckupSession, UnknownReport
+from checkups import CheckupInvalid, InvalidAnswers, UnknownCheckup, UnknownCheckupSession, UnknownReport
 from checkups.pdf import FontMissing
 from curation import (
     CatalogueInvalid,
@@ -71,6 +71,7 @@ STATUS: dict[type[Exception], int] = {
     UnknownReviewGroup: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422, UnknownIntentExample: 404,
     WordError: 422, DuplicateWord: 409, UnknownWord: 404,
     UnknownCheckup: 404, UnknownReport: 404, UnknownCheckupSession: 404, InvalidAnswers: 422, FontMissing: 503,
+    CheckupInvalid: 422,
     AlertError: 422, UnknownNotice: 404,
 }
 
@@ -139,6 +140,8 @@ def render(exc: Exception) -> JSONResponse:
         label = "服务类别" if exc.kind == "category" else "服务场景"
         message = f"{exc} / 未知的{label}"
         return error(status, "invalid_request", message, [{"field": exc.kind, "message": message}])
+    if isinstance(exc, CheckupInvalid):
+        return error(status, exc.code, str(exc), [{"field": f, "message": m} for f, m in exc.errors])
     if isinstance(exc, InvalidAnswers):
         return error(status, exc.code, str(exc), exc.fields())
     if isinstance(exc, UnknownCheckup):

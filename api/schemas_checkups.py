@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, StrictStr, field_validator
+from pydantic import BaseModel, Field, StrictStr, TypeAdapter, field_validator
 
-from api.schemas import Body, CitationOut
+from api.schemas import Body, CitationOut, SafeText
 
 MAX_ANSWERS = 200
 MAX_KEY = 64
@@ -131,3 +131,23 @@ class ReportOut(BaseModel):
     disclaimer: str
     disclaimer_en: str
     pdf: str = Field(description="where to download the PDF (for this session only)")
+
+
+class CheckupSourceIn(Body):
+    yaml: StrictStr = Field(max_length=200_000, description="the questionnaire's whole YAML text; checked like the "
+                                                           "shipped files, and its id must be the edited one")
+
+    @field_validator("yaml")
+    @classmethod
+    def _storable(cls, value: str) -> str:
+        text: str = TypeAdapter(SafeText).validate_python(value)
+        return text
+
+
+class CheckupSourceOut(BaseModel):
+    id: str
+    file: str = Field(description="the shipped file it is edited over (checkups/content/<file>)")
+    yaml: str = Field(description="the YAML in effect")
+    edited: bool = Field(description="a curator's edit is in effect (false: the shipped file)")
+    edited_by: str | None
+    edited_at: str | None

@@ -1,5 +1,8 @@
 """The legal health self-check (法治体检自测): the questionnaires, a report from answers, the report as PDF.
 
+Curators (and administrators) edit a questionnaire as its YAML text (``/{id}/source``): checked like the shipped
+files, in effect at once, undone by DELETE; reports already made keep what they were made with.
+
 A report is seen only by the session that made it: any other session, or none, gets 404 (as if it did not
 exist), so report ids cannot be probed for other enterprises' answers.
 """
@@ -15,7 +18,15 @@ from fastapi.responses import Response
 
 from api.deps import RuntimeDep
 from api.schemas import TextPath, id_path
-from api.schemas_checkups import CheckupOut, CheckupSummaryOut, ReportOut, ReportRequest
+from api.schemas_checkups import (
+    CheckupOut,
+    CheckupSourceIn,
+    CheckupSourceOut,
+    CheckupSummaryOut,
+    ReportOut,
+    ReportRequest,
+)
+from api.security import Curator
 from api.sites import record_site
 from checkups import ANSWERS, Questionnaire, StoredReport
 
@@ -79,3 +90,22 @@ def make_report(checkup_id: TextPath, body: ReportRequest, rt: RuntimeDep, reque
         session_id = rt.conversations.open(None, "web").id
         record_site(request, session_id)
     return _report(rt.checkups.report(checkup_id, session_id, body.answers, body.lang or "zh"))
+
+
+@router.get("/{checkup_id}/source", response_model=CheckupSourceOut)
+def checkup_source(checkup_id: TextPath, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    """The questionnaire's YAML in effect (a curator's edit, or the shipped file), for curators."""
+    return rt.checkups.source(checkup_id).to_json()
+
+
+@router.put("/{checkup_id}/source", response_model=CheckupSourceOut)
+def edit_checkup(checkup_id: TextPath, body: CheckupSourceIn, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    """Replace the questionnaire's YAML: checked by the loader (schema, ids, services, documents and articles,
+    ``depends_on``; the id must stay), in effect at once; 422 lists every problem, and nothing is stored."""
+    return rt.checkups.edit(checkup_id, body.yaml, staff.name).to_json()
+
+
+@router.delete("/{checkup_id}/source", response_model=CheckupSourceOut)
+def restore_checkup(checkup_id: TextPath, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    """Drop the curator's edit: the shipped questionnaire again."""
+    return rt.checkups.restore(checkup_id, staff.name).to_json()
