@@ -68,6 +68,7 @@ def C(id: str, method: str, url: str, body: str | bytes | None = None, status: i
 
 
 CHAT = "/api/v1/chat"
+CK = "/api/v1/checkups/crystal/source"
 # ------------------------------------------------------------------ the public chat API
 CHAT_CASES = [
     C("chat-empty-body", "POST", CHAT, ""),
@@ -304,6 +305,21 @@ STAFF_CASES = [
     C("staff-order-status-sql", "POST", "/api/v1/staff/orders/{oid}/status", json.dumps({"status": SQL}), 422,
       auth="admin"),
     C("staff-orders-filter-script", "GET", "/api/v1/staff/orders?status=%3Cscript%3E", None, 422, auth="admin"),
+    # curators' questionnaire edits: refused whole, nothing stored
+    C("checkup-source-anonymous", "PUT", CK, '{"yaml": "version: 1"}', 401),
+    C("checkup-source-adviser", "PUT", CK, '{"yaml": "version: 1"}', 403, auth="adviser"),
+    C("checkup-restore-adviser", "DELETE", CK, None, 403, auth="adviser"),
+    C("checkup-source-not-yaml", "PUT", CK, json.dumps({"yaml": SCRIPT}), auth="curator"),
+    C("checkup-source-yaml-bomb", "PUT", CK, json.dumps({"yaml": "a: &a [1]\nb: &b [*a, *a]\nc: [*b, *b]"}),
+      auth="curator"),
+    C("checkup-source-python-tag", "PUT", CK, json.dumps({"yaml": "!!python/object/apply:os.system ['id']"}),
+      auth="curator"),
+    C("checkup-source-int", "PUT", CK, '{"yaml": 5}', auth="curator"),
+    C("checkup-source-surrogate", "PUT", CK, f'{{"yaml": {SUR}}}', auth="curator"),
+    C("checkup-source-huge", "PUT", CK, json.dumps({"yaml": "字" * 100_000}), 413, auth="curator"),
+    C("checkup-source-unknown", "PUT", "/api/v1/checkups/nope/source", '{"yaml": "x"}', 404, auth="curator"),
+    C("checkup-source-traversal", "GET", "/api/v1/checkups/..%2F..%2Fetc%2Fpasswd/source", None, 404,
+      auth="curator"),
     C("token-wrong-password", "POST", "/api/v1/auth/token", "username=root&password=nope", 401,
       ctype="application/x-www-form-urlencoded"),
     C("token-sql-username", "POST", "/api/v1/auth/token", "username=%27%20OR%201%3D1--&password=x", 401,
@@ -343,6 +359,9 @@ WEBHOOK_CASES = [
 
 # ------------------------------------------------------------------ the adviser console (HTML forms)
 CONSOLE_CASES = [
+    C("console-checkup-no-csrf", "POST", "/console/checkups/crystal", "yaml=version%3A%201", 403,
+      ctype="application/x-www-form-urlencoded", html=True, auth="cookie_curator"),
+    C("console-checkup-adviser", "GET", "/console/checkups", None, 403, html=True, auth="cookie"),
     C("console-login-no-csrf", "POST", "/console/login", "username=root&password=x", 403,
       ctype="application/x-www-form-urlencoded", html=True),
     C("console-login-forged-csrf", "POST", "/console/login", "username=root&password=x&csrf=forged", 403,

@@ -176,3 +176,18 @@ def test_the_console_edits_refuses_and_restores(staff_console: TestClient, runti
     assert client.post("/console/checkups/nope", data={"csrf": csrf}, files={"yaml": (None, "x")}).status_code == 404
     actions = [e.action for e in runtime.audit.entries()]
     assert actions == ["checkup.restore", "checkup.edit"]
+
+
+def test_a_stored_edit_that_no_longer_passes_gives_way_to_the_shipped_file(runtime: Runtime) -> None:
+    """A later release may drop a service or an article an edit used: the shipped questionnaire is used instead
+    (and the other questionnaires' valid edits stay)."""
+    general = (CONTENT_DIR / "general.yaml").read_text(encoding="utf-8")
+    title = "企业通用法治体检自测（修订）"
+    with runtime.db.session() as s:
+        s.add(CheckupEdit(checkup_id=CID, source=SHIPPED.replace("crystal-industry-compliance", "gone-service"),
+                          edited_by="chen"))
+        s.add(CheckupEdit(checkup_id="general", source=general.replace(
+            general.split("title: ", 1)[1].split("\n", 1)[0], title, 1), edited_by="chen"))
+    fresh = Checkups(runtime.db, runtime.catalogue)
+    assert fresh.get(CID).questions[0].text == OLD_TEXT and not fresh.source(CID).edited
+    assert fresh.get("general").title == title and fresh.edited() == {"general"}
