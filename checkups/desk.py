@@ -17,10 +17,11 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from checkups.basis import Statutes
 from checkups.loader import QuestionnaireError, check_sources, parse_yaml, read_sources
@@ -34,8 +35,13 @@ from db.models_checkups import CheckupEdit, CheckupReport
 from db.models_kb import KbMeta
 from knowledge.catalogue import Catalogue
 
-if TYPE_CHECKING:
-    from curation.audit import AuditLog
+
+class Audit(Protocol):
+    """Where staff changes are recorded (``curation.AuditLog``; the curation package builds on the conversation,
+    which builds on this one, so it is not imported here)."""
+
+    def record(self, actor: str, action: str, target: str, before: Any = None, after: Any = None,
+               session: Session | None = None) -> None: ...
 
 log = logging.getLogger("qifa.checkups")
 VERSION_KEY = "checkups_version"
@@ -146,7 +152,7 @@ def _ordered(found: list[Questionnaire]) -> list[Questionnaire]:
 
 
 class Checkups:
-    def __init__(self, db: Database, catalogue: Catalogue, audit: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, catalogue: Catalogue, audit: Audit | None = None) -> None:
         self.db = db
         self.catalogue = catalogue
         self.audit = audit
@@ -300,7 +306,7 @@ class Checkups:
         self.apply_stored()
         return self.source(checkup_id)
 
-    def _record(self, actor: str, action: str, checkup_id: str, before: str, after: str, s: Any) -> None:
+    def _record(self, actor: str, action: str, checkup_id: str, before: str, after: str, s: Session) -> None:
         if self.audit is not None:
             self.audit.record(actor, action, f"checkup:{checkup_id}", {"yaml": before}, {"yaml": after}, session=s)
 
