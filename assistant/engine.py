@@ -49,6 +49,7 @@ SERVICE_DETAIL = re.compile(r"(材料|流程|步骤|多久|时限|费用|收费|
 
 LANGS = ("zh", "en")
 LANG_COMMAND = re.compile(r"^/lang(?:@\w+)?(?:\s+(\S+))?\s*$", re.I)
+COMMAND = re.compile(r"^/\w+")  # a button press or a typed command: its words say nothing of the user's language
 # kept in the session's state: the language the user chose (/lang), and whether the personal-data notice was given
 CHOSEN_LANG = "chosen_lang"
 NOTICE_GIVEN = "notice_given"
@@ -103,8 +104,9 @@ class Assistant:
         """One message of a session (None: a new one, or the session of ``channel`` + ``external_id``).
 
         The reply's language: ``lang`` when given; else the one chosen with ``/lang``; else, with ``sticky``
-        (a button press), the conversation's; else ``hint`` (e.g. the user's Telegram language); else the
-        message's own. The first reply of a session carries the personal-data notice (``Reply.notice``).
+        (a button press), the conversation's; else ``hint`` (e.g. the user's Telegram language); else, for a
+        command (``/checkup_alerts 3``), the conversation's, or Chinese in a new one; else the message's own.
+        The first reply of a session carries the personal-data notice (``Reply.notice``).
 
         Two messages of one session never run together (``SessionLocks``): each reads the state the other
         wrote, so no update of the session's state is lost."""
@@ -121,9 +123,11 @@ class Assistant:
         sess = self.conversations.open(session_id, channel, external_id)
         state: dict[str, Any] = dict(sess.state or {})
         chosen = state.get(CHOSEN_LANG)
-        if lang not in LANGS:
+        if lang not in LANGS:  # a command keeps the conversation's language; alone in a new one, Chinese first
+            command = COMMAND.match(text) is not None
             lang = (chosen if chosen in LANGS else sess.lang if sticky and sess.lang in LANGS
-                    else hint if hint in LANGS else "en" if is_english(text) else "zh")
+                    else hint if hint in LANGS else sess.lang if command and sess.lang in LANGS
+                    else "zh" if command or not is_english(text) else "en")
         blocked = self.words.find(text) if self.words is not None else None
         self.conversations.add(sess.id, "user", PLACEHOLDER if blocked else text)
         choice = LANG_COMMAND.match(text)

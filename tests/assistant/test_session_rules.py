@@ -68,3 +68,12 @@ def test_an_order_over_http_opens_no_session_when_it_is_refused(runtime: Runtime
             "contact_name": "张三", "phone": "13800138000", "description": "合同审查", "consent": True})
         assert ok.status_code == 201, ok.text
         assert sessions() == 1 and ok.json()["channel"] == "web"
+
+
+def test_a_command_keeps_the_conversations_language(runtime: Runtime) -> None:
+    a = runtime.assistant
+    zh = a.handle(None, "你们提供哪些服务？").session_id
+    assert a.handle(zh, "/menu").lang == "zh"  # a command's Latin letters do not make it English
+    en = a.handle(None, "What services do you offer?").session_id
+    assert a.handle(en, "/menu").lang == "en"
+    assert a.handle(None, "/menu").lang == "zh"  # alone in a new conversation: Chinese first

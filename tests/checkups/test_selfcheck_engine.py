@@ -23,12 +23,12 @@ def rt(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> Iterator[Ru
 
 
 def say(rt: Runtime, sid: str | None, text: str, lang: str = "zh") -> Reply:
-    """As a channel sends it: the language chosen (a command alone, like "/checkup", reads as English)."""
+    """As a channel sends it, with the language chosen."""
     return rt.assistant.handle(sid, text, lang, "web")
 
 
 @pytest.mark.parametrize(("text", "lang"), [("我想做个法治体检自测", "zh"), ("自查", "zh"), ("self-check", "en"),
-                                          ("I want a checkup", "en"), ("/checkup", "en")])
+                                          ("I want a checkup", "en"), ("/checkup", "zh")])
 def test_words_start_the_self_check(rt: Runtime, text: str, lang: str) -> None:
     reply = rt.assistant.handle(None, text, None, "web")
     assert reply.lang == lang
