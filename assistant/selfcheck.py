@@ -20,7 +20,7 @@ from typing import Any
 from assistant.ports import AlertBook
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.subscribing import panel
-from checkups import Checkups, Question, Questionnaire, UnknownReport
+from checkups import Checkups, Question, Questionnaire, StoredReport, UnknownReport
 from knowledge.base import Passage
 
 STATE = "checkup"
@@ -164,10 +164,7 @@ class SelfCheck:
         if name == "checkup_alerts" and self.alerts is not None:
             return self._subscribe(sid, arg, lang)
         if name == "checkup_report":
-            try:
-                stored = self.desk.get_report(int(arg), sid) if arg.isdigit() else None
-            except UnknownReport:
-                stored = None
+            stored = self._own_report(sid, arg)
             if stored is None:
                 return Reply(sid, say("no_report", lang), "fallback")
             return self.summary(sid, stored.to_json(), lang)
@@ -276,13 +273,17 @@ class SelfCheck:
                                    "topics": topics}}
         return Reply(sid, "\n".join(lines), "answer", citations=citations, suggestions=suggestions, data=data)
 
+    def _own_report(self, sid: str, arg: str) -> StoredReport | None:
+        """The report numbered ``arg`` when this conversation made it; else None (unknown, someone else's, no id)."""
+        try:
+            return self.desk.get_report(int(arg), sid) if arg.isdigit() else None
+        except UnknownReport:
+            return None
+
     def _subscribe(self, sid: str, arg: str, lang: str) -> Reply:
         """Subscribe to the alert topics of a report of this conversation: its industry and its findings' areas."""
         assert self.alerts is not None
-        try:
-            stored = self.desk.get_report(int(arg), sid) if arg.isdigit() else None
-        except UnknownReport:
-            stored = None
+        stored = self._own_report(sid, arg)
         if stored is None:
             return Reply(sid, say("no_report", lang), "fallback")
         report = stored.to_json()
@@ -293,10 +294,7 @@ class SelfCheck:
         return panel(self.alerts, sid, lang, say("alerts_done", lang) if chosen else "")
 
     def _handoff(self, sid: str, arg: str, lang: str, state: dict[str, Any]) -> Reply:
-        try:
-            stored = self.desk.get_report(int(arg), sid) if arg.isdigit() else None
-        except UnknownReport:
-            stored = None
+        stored = self._own_report(sid, arg)
         if stored is None:
             return Reply(sid, say("no_report", lang), "fallback")
         passages = [Passage(**_passage(stored.id, f, b)) for f in stored.body["findings"] for b in f["basis"][:1]]
