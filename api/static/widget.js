@@ -46,7 +46,7 @@
       ckOverall: "总体风险：{level}（风险分 {score}%）", ckAreas: "各领域风险", ckFindings: "发现的风险与建议（{n} 项）",
       ckNone: "根据您的回答，未发现风险。", ckRisk: "风险：", ckBasis: "依据：", ckAction: "建议：",
       ckPdf: "下载 PDF 报告", ckHandoff: "转人工顾问（附报告）", ckFailed: "报告未能生成：",
-      ckRule: "评分规则", ckReport: "自测报告 {id}",
+      ckRule: "评分规则", ckReport: "自测报告 {id}", ckAlerts: "🔔 订阅相关合规预警",
       alerts: "🔔 合规预警", alertsTitle: "合规预警订阅", alertsIntro: "选择您关心的主题；相关规则变化时，我们会在本对话中通知您。",
       alertsSave: "保存订阅", alertsOff: "取消全部订阅", alertsSaved: "已保存订阅：{topics}", alertsNone: "已取消全部订阅。",
       industry: "本地产业", area: "领域", alertWho: "📢 合规预警",
@@ -89,7 +89,7 @@
       ckOverall: "Overall: {level} (score {score}%)", ckAreas: "Risk by area", ckFindings: "Findings and actions ({n})",
       ckNone: "No risk found in your answers.", ckRisk: "Risk: ", ckBasis: "Basis: ", ckAction: "Action: ",
       ckPdf: "Download the PDF report", ckHandoff: "Adviser (with the report)", ckFailed: "No report: ",
-      ckRule: "Scoring rule", ckReport: "Self-check report {id}",
+      ckRule: "Scoring rule", ckReport: "Self-check report {id}", ckAlerts: "🔔 Alerts on these topics",
       alerts: "🔔 Alerts", alertsTitle: "Compliance alerts", alertsIntro: "Choose the topics you care about; when "
         + "rules on them change, we tell you in this conversation.", alertsSave: "Save", alertsOff: "Unsubscribe all",
       alertsSaved: "Subscribed: {topics}", alertsNone: "Unsubscribed from all alerts.", industry: "Local industries",
@@ -952,6 +952,10 @@
     var h = el("button", { type: "button", "data-qifa": "checkup-handoff" }, L.ckHandoff);
     h.addEventListener("click", function () { send("/checkup_handoff " + r.id, L.ckHandoff); });
     row.appendChild(h);
+    // compliance alerts on the report's topics (its industry and the areas of its findings)
+    var a = el("button", { type: "button", "data-qifa": "checkup-alerts" }, L.ckAlerts);
+    a.addEventListener("click", function () { send("/checkup_alerts " + r.id, L.ckAlerts); });
+    row.appendChild(a);
     card.appendChild(row);
     log.appendChild(card);
     scrollDown();

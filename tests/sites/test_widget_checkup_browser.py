@@ -75,6 +75,10 @@ def test_the_self_check_form_and_report(page: Any, env: Env, rt: Runtime) -> Non
     href = card.locator("[data-qifa=checkup-pdf]").get_attribute("href") or ""
     pdf = httpx.get(href, headers={"X-Qifa-Site-Key": env.site.key}, timeout=30)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # alerts on the report's topics, from the report card: the conversation is subscribed
+    card.locator("[data-qifa=checkup-alerts]").click()
+    page.get_by_text("已按自测报告订阅").first.wait_for(timeout=TIMEOUT)
+    assert "foreign" in rt.alerts.of(sid)
     # ordering a recommended service opens the order form of that service
     card.locator("[data-qifa=order]").first.click()
     page.locator("[data-qifa=order-form]").wait_for(timeout=TIMEOUT)
