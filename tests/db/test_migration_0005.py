@@ -6,19 +6,11 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from alembic.config import Config
+from migration_support import alembic
 
 from db import Database
-from db.engine import MIGRATIONS
 
 ADDED = {"title_en", "category", "issuer", "url", "pack"}
-
-
-def alembic(url: str) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection_url"] = url
-    return cfg
 
 
 def columns(path: Path) -> set[str]:

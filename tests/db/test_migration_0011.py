@@ -7,26 +7,13 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from alembic.config import Config
+from migration_support import alembic, tables
 
 from db import Database
 from db.base import Base
-from db.engine import MIGRATIONS
 
 TABLES = {"kb_uploads", "audit_log", "faqs", "review_decisions", "catalogue_edits",
           "review_marks"}
-
-
-def alembic(url: str) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection_url"] = url
-    return cfg
-
-
-def tables(path: Path) -> set[str]:
-    with sqlite3.connect(path) as conn:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 def test_migration_0011_up_down_up(tmp_path: Path) -> None:

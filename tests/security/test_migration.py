@@ -6,17 +6,9 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from alembic.config import Config
+from migration_support import alembic
 
 from db import Database
-from db.engine import MIGRATIONS
-
-
-def alembic(url: str) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection_url"] = url
-    return cfg
 
 
 def test_0009_up_down_up_keeps_users_and_messages(tmp_path: Path) -> None:
