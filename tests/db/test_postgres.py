@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, inspect, text
+from postgres_support import fresh_database
+from sqlalchemy import inspect
 
 from api.app import create_app
 from composition import build_runtime
@@ -30,14 +30,8 @@ ORDER: dict[str, Any] = {
 
 @pytest.fixture
 def database_url() -> Iterator[str]:
-    name = f"qifa_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database("qifa_test") as url:
+        yield url
 
 
 def test_the_product_runs_on_postgresql(tmp_path, database_url: str, embeddings: QifaEmbeddings) -> None:

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -18,9 +17,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from live_server import free_port, live_server
+from postgres_support import fresh_database
 from pydantic import ValidationError
 from reliability.server_proc import serve
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from api.app import create_app
 from composition import Runtime, build_runtime
@@ -217,14 +217,8 @@ def test_the_stream_cap_in_total_is_shared_by_two_servers(make: Any) -> None:
 def postgres_url() -> Iterator[str]:
     if not PG_ADMIN_URL:
         pytest.skip("QIFA_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
-    name = f"qifa_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database("qifa_test") as url:
+        yield url
 
 
 def test_database_storage_is_shared_by_two_app_instances_on_postgresql(make: Any, tmp_path: Path,

@@ -8,7 +8,6 @@ import json
 import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from live_server import live_server
-from sqlalchemy import create_engine, text
+from postgres_support import fresh_database
 
 from api.app import create_app
 from api.routers import events
@@ -34,14 +33,8 @@ pytestmark = pytest.mark.skipif(not ADMIN_URL, reason="QIFA_TEST_POSTGRES_URL is
 
 @pytest.fixture
 def database_url() -> Iterator[str]:
-    name = f"qifa_notify_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database("qifa_notify") as url:
+        yield url
 
 
 def wait_for(check: Any, timeout: float = 10.0) -> bool:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bot"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
 from emulator import BotApiEmulator
+from postgres_support import fresh_database
 from server_proc import REPO, qifa_env
 
 ADMIN_URL = os.environ.get("QIFA_TEST_POSTGRES_URL", "")
@@ -105,14 +105,8 @@ class Workers:
 
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
-    name = f"qifa_workers_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database("qifa_workers") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ then down to 0004 and up again. Runs when QIFA_TEST_POSTGRES_URL names a server 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
+from postgres_support import fresh_database
 from sqlalchemy import create_engine, inspect, text
 
 from api.app import create_app
@@ -28,14 +28,8 @@ ORIGIN = "https://sfj.pujiang.gov.cn"
 
 @pytest.fixture
 def database_url() -> Iterator[str]:
-    name = f"qifa_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database("qifa_test") as url:
+        yield url
 
 
 def test_sites_on_postgresql(tmp_path: Path, database_url: str, embeddings: QifaEmbeddings) -> None:
