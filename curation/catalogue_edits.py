@@ -5,7 +5,6 @@ at start-up and, through ``refresh()`` (a version counter looked at at most once
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,15 +12,14 @@ from sqlalchemy import select
 
 from curation.audit import AuditLog
 from curation.errors import CurationError, InvalidMetadata
+from curation.versions import VersionPoll, bump_version
 from db import Database
 from db.models_curation import CatalogueEdit
-from db.models_kb import KbMeta
 from knowledge.base import KnowledgeBase
 from knowledge.catalogue import Catalogue, Service, load_catalogue
 from knowledge.factory import service_document
 
 VERSION_KEY = "catalogue_version"
-FRESH_S = 1.0
 
 
 class UnknownCatalogueService(CurationError):
@@ -47,7 +45,7 @@ class CatalogueEditor:
     def __init__(self, db: Database, kb: KnowledgeBase, catalogue: Catalogue, audit: AuditLog) -> None:
         self.db, self.kb, self.catalogue, self.audit = db, kb, catalogue, audit
         self._seen: str | None = None
-        self._checked = 0.0
+        self._version = VersionPoll(db, VERSION_KEY)
 
     def edits(self) -> dict[str, dict[str, Any]]:
         with self.db.session() as s:
@@ -72,13 +70,9 @@ class CatalogueEditor:
         return changed
 
     def refresh(self) -> None:
-        now = time.monotonic()
-        if now - self._checked < FRESH_S:
+        if not self._version.due():
             return
-        self._checked = now
-        with self.db.session() as s:
-            row = s.get(KbMeta, VERSION_KEY)
-            version = row.value if row is not None else None
+        version = self._version.read()
         if version != self._seen:
             self._seen = version
             self.apply_stored()
@@ -101,7 +95,7 @@ class CatalogueEditor:
             s.add(row)
             self.audit.record(actor, "service.edit", f"service:{service_id}", current.model_dump(mode="json"),
                               svc.model_dump(mode="json"), session=s)
-            self._seen = _bump(s)
+            self._seen = bump_version(s, VERSION_KEY)
         self.catalogue.replace(svc)
         self.kb.upsert(service_document(svc))
         return svc
@@ -118,14 +112,7 @@ class CatalogueEditor:
                 s.delete(row)
             self.audit.record(actor, "service.reset", f"service:{service_id}", current.model_dump(mode="json"),
                               seed.model_dump(mode="json"), session=s)
-            self._seen = _bump(s)
+            self._seen = bump_version(s, VERSION_KEY)
         self.catalogue.replace(seed)
         self.kb.upsert(service_document(seed))
         return seed
-
-
-def _bump(s: Any) -> str:
-    row = s.get(KbMeta, VERSION_KEY)
-    value = str(int(row.value) + 1) if row is not None and row.value.isdigit() else "1"
-    s.merge(KbMeta(key=VERSION_KEY, value=value))
-    return value

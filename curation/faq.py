@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,15 +22,14 @@ from sqlalchemy import select
 
 from curation.audit import AuditLog
 from curation.errors import CurationError, InvalidMetadata
+from curation.versions import VersionPoll, bump_version
 from db import Database
 from db.base import iso_utc
 from db.models_curation import Faq
-from db.models_kb import KbMeta
 from knowledge.embeddings import QifaEmbeddings
 
 MIN_SIMILARITY = 0.85
 VERSION_KEY = "faq_version"
-FRESH_S = 1.0
 MAX_VARIANTS = 20
 FAQ_LABEL = "常见问题"
 _PUNCT = re.compile(r"[\s\W_]+", re.U)
@@ -105,7 +103,7 @@ class FaqBook:
         self.db, self.embeddings, self.audit = db, embeddings, audit
         self._lock = threading.Lock()
         self._index: tuple[str | None, list[tuple[int, str]], np.ndarray] | None = None
-        self._checked = 0.0
+        self._version = VersionPoll(db, VERSION_KEY)
 
     # ---- editing ---------------------------------------------------------------------------------------
     def entries(self) -> list[FaqEntry]:
@@ -147,7 +145,7 @@ class FaqBook:
             entry = FaqEntry.from_row(row)
             self.audit.record(actor, "faq.add", f"faq:{row.id}", None, {"question": q, "variants": vs, "answer": a},
                               session=s)
-            _bump(s)
+            bump_version(s, VERSION_KEY)
         self._index = None
         return entry
 
@@ -164,7 +162,7 @@ class FaqBook:
             self.audit.record(actor, "faq.update", f"faq:{faq_id}",
                               {"question": before.question, "variants": before.variants, "answer": before.answer},
                               {"question": q, "variants": vs, "answer": a}, session=s)
-            _bump(s)
+            bump_version(s, VERSION_KEY)
         self._index = None
         return entry
 
@@ -175,7 +173,7 @@ class FaqBook:
             if row is not None:
                 s.delete(row)
             self.audit.record(actor, "faq.remove", f"faq:{faq_id}", entry.to_json(), None, session=s)
-            _bump(s)
+            bump_version(s, VERSION_KEY)
         self._index = None
         return entry
 
@@ -207,14 +205,10 @@ class FaqBook:
         return FaqHit(entry.id, entry.question, entry.answer, round(best[0], 4))
 
     def _phrasings(self) -> tuple[list[tuple[int, str]], np.ndarray]:
-        now = time.monotonic()
         index = self._index
-        if index is not None and now - self._checked < FRESH_S:
+        if index is not None and not self._version.due():
             return index[1], index[2]
-        self._checked = now
-        with self.db.session() as s:
-            meta = s.get(KbMeta, VERSION_KEY)
-            version = meta.value if meta is not None else None
+        version = self._version.read()
         if index is not None and index[0] == version:
             return index[1], index[2]
         with self._lock:
@@ -226,9 +220,3 @@ class FaqBook:
                 vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
             self._index = (version, phrasings, vectors)
             return phrasings, vectors
-
-
-def _bump(s: Any) -> None:
-    row = s.get(KbMeta, VERSION_KEY)
-    value = str(int(row.value) + 1) if row is not None and row.value.isdigit() else "1"
-    s.merge(KbMeta(key=VERSION_KEY, value=value))

@@ -12,7 +12,6 @@ not have.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,14 +23,13 @@ from assistant.router import Router
 from curation.audit import AuditLog
 from curation.errors import CurationError, InvalidMetadata
 from curation.faq import clean_text, normalise
+from curation.versions import VersionPoll, bump_version
 from db import Database
 from db.base import iso_utc
 from db.models_curation import IntentExample
-from db.models_kb import KbMeta
 from knowledge.embeddings import QifaEmbeddings
 
 VERSION_KEY = "intent_examples_version"
-FRESH_S = 1.0
 MAX_EXAMPLES = 2000  # curated phrasings in all
 
 
@@ -78,7 +76,7 @@ class IntentExamples:
         self.db, self.router, self.embeddings, self.audit, self.cache_dir = db, router, embeddings, audit, cache_dir
         self._lock = threading.Lock()
         self._seen: str | None = None
-        self._checked = 0.0
+        self._version = VersionPoll(db, VERSION_KEY)
 
     # ---- reading ---------------------------------------------------------------------------------------
     def entries(self, intent: str = "") -> list[ExampleEntry]:
@@ -133,7 +131,7 @@ class IntentExamples:
             for e in out:
                 self.audit.record(actor, "intent.add", f"intent_example:{e.id}", None,
                                   {"intent": e.intent, "text": e.text}, session=s)
-            self._seen = _bump(s)
+            self._seen = bump_version(s, VERSION_KEY)
         self.apply()
         return out
 
@@ -146,7 +144,7 @@ class IntentExamples:
             s.delete(row)
             self.audit.record(actor, "intent.remove", f"intent_example:{example_id}", entry.to_json(), None,
                               session=s)
-            self._seen = _bump(s)
+            self._seen = bump_version(s, VERSION_KEY)
         self.apply()
         return entry
 
@@ -166,20 +164,9 @@ class IntentExamples:
 
     def refresh(self) -> None:
         """Another process's additions or removals, looked for at most once a second."""
-        now = time.monotonic()
-        if now - self._checked < FRESH_S:
+        if not self._version.due():
             return
-        self._checked = now
-        with self.db.session() as s:
-            row = s.get(KbMeta, VERSION_KEY)
-            version = row.value if row is not None else None
+        version = self._version.read()
         if version != self._seen:
             self._seen = version
             self.apply()
-
-
-def _bump(s: Any) -> str:
-    row = s.get(KbMeta, VERSION_KEY)
-    value = str(int(row.value) + 1) if row is not None and row.value.isdigit() else "1"
-    s.merge(KbMeta(key=VERSION_KEY, value=value))
-    return value

@@ -11,22 +11,20 @@ documents). Every process notices new links through a version counter in ``kb_me
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 
+from curation.versions import VersionPoll, bump_version
 from db import Database
 from db.models_chat import ChatMessage
 from db.models_curation import ReviewDecision
-from db.models_kb import KbMeta
 from knowledge.base import KnowledgeBase, Passage
 
 LINK_SIMILARITY = 0.8
 VERSION_KEY = "links_version"
-FRESH_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ class DocumentLinks:
         self.db, self.kb = db, kb
         self._lock = threading.Lock()
         self._index: tuple[str | None, list[Link], np.ndarray] | None = None
-        self._checked = 0.0
+        self._version = VersionPoll(db, VERSION_KEY)
 
     def forget(self) -> None:
         """This process added a link: rebuild at the next question (others see the version counter move)."""
@@ -80,14 +78,10 @@ class DocumentLinks:
         return [first, *rest][: max(len(passages), 1)]
 
     def _links(self) -> tuple[list[Link], np.ndarray]:
-        now = time.monotonic()
         index = self._index
-        if index is not None and now - self._checked < FRESH_S:
+        if index is not None and not self._version.due():
             return index[1], index[2]
-        self._checked = now
-        with self.db.session() as s:
-            meta = s.get(KbMeta, VERSION_KEY)
-            version = meta.value if meta is not None else None
+        version = self._version.read()
         if index is not None and index[0] == version:
             return index[1], index[2]
         with self._lock:
@@ -102,6 +96,4 @@ class DocumentLinks:
 
 def bump(s: Any) -> None:
     """Call inside the transaction that adds a link: every process rebuilds its index of linked questions."""
-    row = s.get(KbMeta, VERSION_KEY)
-    value = str(int(row.value) + 1) if row is not None and row.value.isdigit() else "1"
-    s.merge(KbMeta(key=VERSION_KEY, value=value))
+    bump_version(s, VERSION_KEY)

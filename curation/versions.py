@@ -1,0 +1,42 @@
+"""Change counters in ``kb_meta``: a writer bumps one inside the transaction of its change, and every process
+polls it (at most once a second) to learn that another process changed what it caches (FAQ phrasings,
+document links, curated intent examples, catalogue edits)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from db import Database
+from db.models_kb import KbMeta
+
+FRESH_S = 1.0
+
+
+def bump_version(s: Any, key: str) -> str:
+    """Add one to the counter ``key`` in the open session ``s``; returns the new value."""
+    row = s.get(KbMeta, key)
+    value = str(int(row.value) + 1) if row is not None and row.value.isdigit() else "1"
+    s.merge(KbMeta(key=key, value=value))
+    return value
+
+
+class VersionPoll:
+    """Reads the counter ``key``, but tells callers to look only once every ``every_s`` seconds."""
+
+    def __init__(self, db: Database, key: str, every_s: float = FRESH_S) -> None:
+        self.db, self.key, self.every_s = db, key, every_s
+        self._checked = 0.0
+
+    def due(self) -> bool:
+        """True at most once every ``every_s`` seconds (and then the next look starts the wait again)."""
+        now = time.monotonic()
+        if now - self._checked < self.every_s:
+            return False
+        self._checked = now
+        return True
+
+    def read(self) -> str | None:
+        with self.db.session() as s:
+            row = s.get(KbMeta, self.key)
+            return row.value if row is not None else None
