@@ -35,6 +35,7 @@ from assistant.engine import InvalidMessage
 from assistant.reply import Reply
 from assistant.retention import forget_chat
 from bot.render import PARSE_MODE, Feedback, Outgoing, Payloads, decode_payload, escape, render
+from bot.updates_seen import SeenUpdates
 from composition import Leadership, Runtime
 from config import Settings
 
@@ -295,7 +296,8 @@ class TelegramBot:
         self.ready = False  # started: Telegram answered and polling (or the webhook) runs
         self.last_error: str | None = None  # why the last start failed, while retrying
         self._starter: asyncio.Task[None] | None = None
-        self._seen: dict[int, None] = {}  # the latest webhook update ids, oldest first
+        self._seen: dict[int, None] = {}  # the latest webhook update ids, oldest first (no store read for them)
+        self._taken = SeenUpdates(runtime.db)  # the ids taken by any worker, before or after a restart
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value().encode() if secret else b""
 
@@ -309,9 +311,10 @@ class TelegramBot:
 
     async def feed(self, data: dict[str, Any]) -> bool:
         """One update posted to the webhook, queued for the application; False for an update id already seen
-        (Telegram delivers again when an answer was slow, and a captured request may be replayed)."""
+        (Telegram delivers again when an answer was slow, maybe to another worker, and a captured request may
+        be replayed); the store decides which worker takes an update."""
         update_id = int(data["update_id"])
-        if update_id in self._seen:
+        if update_id in self._seen or not await asyncio.to_thread(self._taken.take, update_id):
             log.info("telegram update %d delivered again: ignored", update_id)
             return False
         self._seen[update_id] = None

@@ -18,6 +18,7 @@ from db.models_moderation import ModerationEvent, SensitiveWord  # sensitive wor
 from db.models_orders import Order, OrderCounter, OrderEvent  # service orders
 from db.models_sites import Site, SiteOrigin  # web sites embedding the widget
 from db.models_staff import StaffUser  # staff accounts
+from db.models_telegram import TelegramUpdate  # webhook updates taken
 
 __all__ = [
     "AuditEntry",
@@ -50,4 +51,5 @@ __all__ = [
     "StaffUser",
     "StreamLease",
     "Subscription",
+    "TelegramUpdate",
 ]
