@@ -147,5 +147,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
 
 async def _purge_when_leading(leader: Leadership, rt: Runtime) -> None:
-    await leader.wait()
-    await run_daily(rt.db, rt.settings)
+    """The daily purge, in whichever worker leads (and no longer in one that lost the lead)."""
+    job: list[asyncio.Task[None]] = []
+
+    async def start() -> None:
+        job.append(asyncio.create_task(run_daily(rt.db, rt.settings), name="qifa-daily-purge"))
+
+    async def stop() -> None:
+        while job:
+            task = job.pop()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    await leader.hold(start, stop)

@@ -373,10 +373,11 @@ class TelegramBot:
                                            allowed_updates=Update.ALL_TYPES)
         await self.app.start()
         if self.app.updater is not None:
-            if self.leader is None or await asyncio.to_thread(self.leader.try_lead):
+            if self.leader is None:
                 await self._poll()
-            else:  # another worker polls; this one takes over when that one stops
-                self.tasks.append(asyncio.create_task(self._poll_when_leading(), name="qifa-telegram-poll"))
+            else:  # the leading worker polls; another takes over when it stops or loses its lead
+                self.tasks.append(asyncio.create_task(self.leader.hold(self._poll, self._stop_polling),
+                                                      name="qifa-telegram-poll"))
         self.tasks.append(asyncio.create_task(run_adviser_replies(self.app, self.runtime), name="qifa-advisers"))
         if self.settings.telegram_advisers_chat:
             self.tasks.append(asyncio.create_task(
@@ -387,12 +388,11 @@ class TelegramBot:
     async def _poll(self) -> None:
         assert self.app.updater is not None
         await self.app.updater.start_polling(timeout=self.poll_timeout, allowed_updates=Update.ALL_TYPES)
+        log.info("this worker polls Telegram")
 
-    async def _poll_when_leading(self) -> None:
-        assert self.leader is not None
-        await self.leader.wait()
-        await self._poll()
-        log.info("this worker now polls Telegram")
+    async def _stop_polling(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
 
     async def stop(self) -> None:
         starter, self._starter = self._starter, None

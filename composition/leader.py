@@ -3,7 +3,10 @@
 With ``qifa serve --workers N`` every worker serves requests, but Telegram accepts one ``getUpdates`` consumer
 per bot and a purge run by N workers would be N purges. The worker holding a PostgreSQL session advisory lock
 (on a connection of its own, for the worker's life) leads; the others try again every few seconds, so when the
-leader stops (or its connection drops) another takes over. SQLite serves one process: it always leads.
+leader stops (or its connection drops) another takes over. The leader looks at its connection every few seconds
+too: when the server has ended it (a restart, an idle-session kill), the lock is gone and another worker may
+already lead, so it stops its jobs (:meth:`Leadership.hold`) and asks again. SQLite serves one process: it
+always leads.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import text
@@ -20,6 +24,7 @@ from db import Database
 log = logging.getLogger("qifa.leader")
 KEY = "qifa:leader"
 RETRY_S = 5.0
+CHECK_S = 5.0  # how often the leader makes sure it still holds the lock
 
 
 class Leadership:
@@ -57,6 +62,40 @@ class Leadership:
             except Exception:  # the database is unreachable for now: keep serving, try again
                 log.warning("could not ask for the lead; trying again in %.0f s", retry_s, exc_info=True)
             await asyncio.sleep(retry_s)
+
+    def still_leading(self) -> bool:
+        """True while the lead holds: its connection (and so its lock) still answers. A dead connection is
+        closed and the lead given up."""
+        if self.db.engine.dialect.name != "postgresql":
+            return self.leading
+        conn = self._conn
+        if conn is None:
+            return False
+        try:
+            conn.execute(text("SELECT 1"))
+            conn.commit()
+            return True
+        except Exception:
+            log.warning("this worker (pid %d) lost the lead: its connection to the database ended", os.getpid())
+            self._conn, self.leading = None, False
+            try:
+                conn.close()
+            except Exception:  # already broken: nothing more to free
+                log.debug("closing the lost connection failed", exc_info=True)
+            return False
+
+    async def hold(self, start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]],
+                   check_s: float = CHECK_S, retry_s: float = RETRY_S) -> None:
+        """Run ``start`` whenever this worker gains the lead and ``stop`` when it loses it (or when this task is
+        cancelled, at shut-down); runs until cancelled."""
+        while True:
+            await self.wait(retry_s)
+            await start()
+            try:
+                while await asyncio.to_thread(self.still_leading):
+                    await asyncio.sleep(check_s)
+            finally:
+                await stop()
 
     def release(self) -> None:
         """Give the lead back (closing the connection ends the session, which frees the lock)."""
