@@ -36,6 +36,7 @@ from curation import (
     UnknownDocument,
     UnknownFaq,
     UnknownIntentExample,
+    UnknownLink,
     UnknownReviewGroup,
 )
 from handoffs import CaseError, InvalidText, UnknownCase
@@ -68,7 +69,8 @@ STATUS: dict[type[Exception], int] = {
     SiteRefused: 403,
     CurationError: 409, FileRefused: 422, FileTooLarge: 413, DuplicateFile: 409, UnknownDocument: 404,
     InvalidMetadata: 422, PeriodError: 422, UnknownFaq: 404, DuplicateFaq: 409,
-    UnknownReviewGroup: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422, UnknownIntentExample: 404,
+    UnknownReviewGroup: 404, UnknownLink: 404, UnknownCatalogueService: 404, CatalogueInvalid: 422,
+    UnknownIntentExample: 404,
     WordError: 422, DuplicateWord: 409, UnknownWord: 404,
     UnknownCheckup: 404, UnknownReport: 404, UnknownCheckupSession: 404, InvalidAnswers: 422, FontMissing: 503,
     CheckupInvalid: 422,

@@ -122,6 +122,14 @@ class IntentSummaryOut(BaseModel):
     curated: int = Field(description="phrasings curators added")
 
 
+class DocumentLinkOut(BaseModel):
+    message_id: int = Field(description="the linked question's message id (the link's id)")
+    question: str
+    document_id: str
+    title: str | None = Field(description="the document's title (null: the document was removed)")
+    active: bool = Field(description="false: the document is repealed, superseded or removed, so the link does nothing")
+
+
 class ReviewActionOut(BaseModel):
     key: int
     action: str

@@ -172,6 +172,8 @@ class IntentModel:
         model = _SHARED.get(key)
         if model is None or model.embeddings is not embeddings:
             model = _SHARED[key] = cls(embeddings, cache_dir, extra=extra)
+        elif cache_dir is not None and not (path := cache_dir / f"intents-{key[1]}.npz").exists():
+            model.save(path)  # fitted for another data dir of this process: this one's restart must find it too
         return model
 
     def predict(self, text: str, vector: np.ndarray | None = None) -> Prediction:

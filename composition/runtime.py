@@ -106,7 +106,7 @@ def build_runtime(
                        retention_days=settings.order_retention_days)
     faqs = FaqBook(database, kb.embeddings, audit)
     words = SensitiveWords(database)
-    links = DocumentLinks(database, kb)
+    links = DocumentLinks(database, kb, audit)
     checkups = Checkups(database, catalogue, audit)  # curators' edits of the questionnaires over the shipped YAML
     alerts = AlertBook(database, retention_days=settings.conversation_retention_days)
     notices = Notices(database, audit, alerts.topics)

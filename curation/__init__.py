@@ -15,7 +15,7 @@ from curation.errors import (
 from curation.faq import DuplicateFaq, FaqBook, FaqEntry, FaqHit, UnknownFaq
 from curation.hit_testing import HitTest, hit_test
 from curation.intent_examples import DuplicateIntentExample, ExampleEntry, IntentExamples, UnknownIntentExample
-from curation.links import DocumentLinks
+from curation.links import DocumentLinks, UnknownLink
 from curation.metadata import VALIDITY
 from curation.review import ReviewGroup, ReviewQueue, UnknownReviewGroup
 
@@ -23,4 +23,4 @@ __all__ = ["VALIDITY", "AuditLog", "AuditRecord", "CatalogueEditor", "CatalogueI
     "DocumentDesk", "DocumentLinks", "DocumentRow", "DuplicateFaq", "DuplicateFile", "DuplicateIntentExample",
     "ExampleEntry", "FaqBook", "FaqEntry", "FaqHit", "FileRefused", "FileTooLarge", "HitTest", "IntentExamples",
     "InvalidMetadata", "ReviewGroup", "ReviewQueue", "UnknownCatalogueService", "UnknownDocument", "UnknownFaq",
-    "UnknownIntentExample", "UnknownReviewGroup", "hit_test"]
+    "UnknownIntentExample", "UnknownLink", "UnknownReviewGroup", "hit_test"]

@@ -6,6 +6,7 @@ from it (a curator said that document answers questions like this one). 0.8 is t
 threshold for "the same question" (``review.GROUP_SIMILARITY``): a question the queue would have grouped
 with the linked one gets the link. A repealed or removed document gives nothing (search drops inactive
 documents). Every process notices new links through a version counter in ``kb_meta``, at most once a second.
+Curators list the links and remove one (the question goes back to the review queue).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from curation.audit import AuditLog
+from curation.errors import CurationError
 from curation.versions import VersionPoll, bump_version
 from db import Database
 from db.models_chat import ChatMessage
@@ -27,6 +30,14 @@ LINK_SIMILARITY = 0.8
 VERSION_KEY = "links_version"
 
 
+class UnknownLink(CurationError):
+    code = "unknown_link"
+    field = "message_id"
+
+    def __init__(self, message_id: int) -> None:
+        super().__init__(f"no question {message_id} is linked to a document / 该问题未关联文档")
+
+
 @dataclass(frozen=True)
 class Link:
     message_id: int
@@ -35,8 +46,8 @@ class Link:
 
 
 class DocumentLinks:
-    def __init__(self, db: Database, kb: KnowledgeBase) -> None:
-        self.db, self.kb = db, kb
+    def __init__(self, db: Database, kb: KnowledgeBase, audit: AuditLog | None = None) -> None:
+        self.db, self.kb, self.audit = db, kb, audit
         self._lock = threading.Lock()
         self._index: tuple[str | None, list[Link], np.ndarray] | None = None
         self._version = VersionPoll(db, VERSION_KEY)
@@ -51,6 +62,30 @@ class DocumentLinks:
                              .join(ChatMessage, ChatMessage.id == ReviewDecision.message_id)
                              .where(ReviewDecision.action == "document").order_by(ReviewDecision.message_id)).all()
         return [Link(r.message_id, r.text, r.detail) for r in rows if r.detail]
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Every link with its document's title and whether that document still answers (active)."""
+        return [self._row(link) for link in self.links()]
+
+    def _row(self, link: Link) -> dict[str, Any]:
+        doc = self.kb.document(link.document_id)
+        return {"message_id": link.message_id, "question": link.question, "document_id": link.document_id,
+                "title": doc.title if doc else None, "active": bool(doc and doc.active)}
+
+    def remove(self, message_id: int, actor: str) -> dict[str, Any]:
+        """Undo a link: similar questions are searched as before, and the question is back in the review queue."""
+        found = next((x for x in self.links() if x.message_id == message_id), None)
+        if found is None:
+            raise UnknownLink(message_id)
+        with self.db.session() as s:
+            s.execute(delete(ReviewDecision).where(ReviewDecision.message_id == message_id,
+                                                   ReviewDecision.action == "document"))
+            if self.audit is not None:
+                self.audit.record(actor, "review.unlink", f"link:{message_id}",
+                                  {"question": found.question, "document_id": found.document_id}, None, session=s)
+            bump_version(s, VERSION_KEY)
+        self.forget()
+        return self._row(found)
 
     def match(self, query: str, vector: np.ndarray | None = None) -> tuple[Link, float] | None:
         """The linked question closest to ``query``, when it is close enough."""

@@ -1,5 +1,6 @@
 """The curators' console pages for answers: the review queue (add an FAQ or intent examples, link a document,
-dismiss), the FAQ list (add, remove) and hit testing. Forms only translate to ``curation`` calls."""
+dismiss; the links made, with unlink), the FAQ list (add, remove) and hit testing. Forms only translate to
+``curation`` calls."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def _review(request: Request, rt: Any, login_: Any, msg: str = "", err: str = ""
     """A success banner comes from the fixed table; a refusal is shown on the page itself (no redirect)."""
     return page(request, "review.html", {"staff": login_.staff, "csrf": login_.csrf, "groups": rt.review.groups(),
                                          "documents": [d for d in rt.kb.documents() if d.active],
+                                         "links": rt.links.listing(),
                                          "review_labels": REASON_LABELS, "msg": msg, "err": err, **choices()},
                 status=code)
 
@@ -44,6 +46,17 @@ def review_action(key: int, request: Request, rt: RuntimeDep, login_: CuratorLog
         return _review(request, rt, login_, err=str(exc), code=status_of(exc))
     codes = {"faq": "faq", "intent": "intent", "document": "linked", "dismiss": "dismissed"}
     return redirect("/console/review", done=codes[done["action"]])
+
+
+@router.post("/review/links/{message_id}/remove", response_model=None)
+def unlink(message_id: int, request: Request, rt: RuntimeDep, login_: CuratorLoginDep,
+           csrf: CsrfField = "") -> Response:
+    check_csrf(login_, csrf)
+    try:
+        rt.links.remove(message_id, login_.staff.name)
+    except CurationError as exc:
+        return _review(request, rt, login_, err=str(exc), code=status_of(exc))
+    return redirect("/console/review", done="unlinked")
 
 
 @router.get("/faqs", response_class=HTMLResponse)

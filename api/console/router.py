@@ -135,6 +135,7 @@ BANNERS = {"claimed": "已认领 Claimed", "sent": "已发送 Sent", "closed": "
            # the curators' pages (documents, review, FAQ, catalogue)
            "uploaded": "已上传，正在索引 Uploaded, indexing", "validity": "效力状态已更新 Validity updated",
            "removed": "已删除 Removed", "faq": "已加为常见问题 Added as an FAQ", "linked": "已关联文档 Linked",
+           "unlinked": "已撤销关联，问题回到复核队列 Unlinked; the question is back in the queue",
            "dismissed": "已忽略 Dismissed", "faq_added": "常见问题已添加 FAQ added",
            "faq_removed": "常见问题已删除 FAQ removed", "saved": "已保存，立即生效 Saved; in effect now",
            "reset": "已恢复为初始内容 Back to the shipped text",

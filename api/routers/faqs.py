@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import RuntimeDep
 from api.schemas import INT64_MAX, SafeText, TextPath, storable
 from api.schemas_curation import (
+    DocumentLinkOut,
     FaqIn,
     FaqOut,
     HitTestOut,
@@ -26,6 +27,7 @@ router = APIRouter(prefix="/api/v1", tags=["curation"])
 FaqId = Annotated[int, Path(ge=1, le=INT64_MAX, description="the FAQ id")]
 GroupKey = Annotated[int, Path(ge=1, le=INT64_MAX, description="the review group's key")]
 ExampleId = Annotated[int, Path(ge=1, le=INT64_MAX, description="the curated example's id")]
+LinkId = Annotated[int, Path(ge=1, le=INT64_MAX, description="the linked question's message id")]
 
 
 @router.get("/faqs", response_model=list[FaqOut])
@@ -69,6 +71,18 @@ def review(rt: RuntimeDep, staff: Curator) -> list[dict[str, Any]]:
 @router.post("/review/{key}", response_model=ReviewActionOut)
 def decide(key: GroupKey, body: ReviewActionIn, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
     return rt.review.decide(key, body.action, staff.name, body.answer, body.question, body.document_id, body.intent)
+
+
+@router.get("/review/links", response_model=list[DocumentLinkOut])
+def document_links(rt: RuntimeDep, staff: Curator) -> list[dict[str, Any]]:
+    """Questions linked to a document from the review queue (action "document"): similar questions find it first."""
+    return rt.links.listing()
+
+
+@router.delete("/review/links/{message_id}", response_model=DocumentLinkOut)
+def remove_document_link(message_id: LinkId, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
+    """Undo a link (every process within a second); the question goes back to the review queue."""
+    return rt.links.remove(message_id, staff.name)
 
 
 @router.get("/intents", response_model=list[IntentSummaryOut])

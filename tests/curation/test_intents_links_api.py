@@ -187,3 +187,36 @@ def test_a_linked_document_comes_first_for_similar_questions_only(client: TestCl
     assert client.patch(f"/api/v1/documents/{review_doc}", headers=curator,
                         json={"status": "repealed"}).status_code == 200
     assert not any(p["linked"] for p in hit(client, SIMILAR)["passages"])
+
+
+def test_links_are_listed_and_unlinking_undoes_one(client: TestClient, runtime: Runtime) -> None:
+    curator, adviser = bearer(client, "chen"), bearer(client, "wang")
+    for method, url in (("get", "/api/v1/review/links"), ("delete", "/api/v1/review/links/1")):
+        assert client.request(method, url).status_code == 401, url
+        assert client.request(method, url, headers=adviser).status_code == 403, url
+    assert client.get("/api/v1/review/links", headers=curator).json() == []
+    review_doc = next(d.id for d in runtime.kb.documents() if d.title == REVIEW_TITLE)
+    first = ask(client, LINKED)
+    client.post(f"/api/v1/sessions/{first['session_id']}/feedback",
+                json={"message_id": first["message_id"], "vote": -1})
+    [group] = client.get("/api/v1/review", headers=curator).json()
+    client.post(f"/api/v1/review/{group['key']}", headers=curator,
+                json={"action": "document", "document_id": review_doc})
+    [link] = client.get("/api/v1/review/links", headers=curator).json()
+    assert (link["question"], link["document_id"], link["title"], link["active"]) == (
+        LINKED, review_doc, REVIEW_TITLE, True)
+    assert hit(client, SIMILAR)["passages"][0]["linked"]
+
+    for bad, status in (("0", 422), ("x", 422), (str(2**63), 422), (str(link["message_id"] + 1000), 404)):
+        r = client.delete(f"/api/v1/review/links/{bad}", headers=curator)
+        assert r.status_code == status, (bad, r.text)
+    assert len(client.get("/api/v1/review/links", headers=curator).json()) == 1  # nothing removed by those
+
+    r = client.delete(f"/api/v1/review/links/{link['message_id']}", headers=curator)
+    assert r.status_code == 200 and r.json()["document_id"] == review_doc
+    assert client.get("/api/v1/review/links", headers=curator).json() == []
+    assert not any(p["linked"] for p in hit(client, SIMILAR)["passages"])
+    assert [g["question"] for g in client.get("/api/v1/review", headers=curator).json()] == [LINKED]  # back in queue
+    assert client.delete(f"/api/v1/review/links/{link['message_id']}", headers=curator).status_code == 404
+    actions = [e["action"] for e in client.get("/api/v1/audit", headers=bearer(client, "root")).json()]
+    assert "review.unlink" in actions

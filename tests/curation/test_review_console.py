@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import console_login, csrf_of
+from conftest import COMPANY, COMPANY_TITLE, Docs, console_login, csrf_of
 from fastapi.testclient import TestClient
 
 from composition import Runtime
+from ingest.pipeline import ingest
 
 
 @pytest.fixture
@@ -90,3 +91,28 @@ def test_intent_examples_page_and_the_review_cards_intent_action(client: TestCli
                                                           "question": group.question, "csrf": token})
     assert r.headers["location"] == "/console/review?done=intent" and runtime.review.groups() == []
     assert [(e.intent, e.text) for e in runtime.intents.entries()] == [("out_of_scope", "今天股市行情怎么样")]
+
+
+
+def test_the_review_page_lists_links_and_unlinks_one(client: TestClient, runtime: Runtime, docs: Docs) -> None:
+    ingest(runtime.kb, [docs.statute("公司法(2023-12-29).md", COMPANY_TITLE, COMPANY, passed="2023年12月29日")],
+           20_000_000)
+    token = log_in(client, "chen")
+    page = client.get("/console/review").text
+    assert 'id="links"' in page and "暂无 / None yet" in page
+    runtime.assistant.handle(None, "今天天气怎么样", channel="web")
+    [group] = runtime.review.groups()
+    doc = next(d for d in runtime.kb.documents() if d.title == COMPANY_TITLE)
+    r = client.post(f"/console/review/{group.key}", data={"action": "document", "document_id": doc.id, "csrf": token})
+    assert r.headers["location"] == "/console/review?done=linked"
+    [link] = runtime.links.listing()
+    page = client.get("/console/review").text
+    assert f"/console/review/links/{link['message_id']}/remove" in page and COMPANY_TITLE in page
+    assert client.post(f"/console/review/links/{link['message_id']}/remove", data={}).status_code == 403  # no CSRF
+    assert runtime.links.listing() == [link]
+    r = client.post(f"/console/review/links/{link['message_id']}/remove", data={"csrf": token})
+    assert r.status_code == 303 and r.headers["location"] == "/console/review?done=unlinked"
+    assert "已撤销关联" in client.get(r.headers["location"]).text
+    assert runtime.links.listing() == [] and [g.question for g in runtime.review.groups()] == ["今天天气怎么样"]
+    r = client.post(f"/console/review/links/{link['message_id']}/remove", data={"csrf": token})
+    assert r.status_code == 404 and 'role="alert"' in r.text
