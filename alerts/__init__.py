@@ -1,7 +1,14 @@
 """Compliance alerts (合规预警): topics, subscriptions of conversations, notices and their deliveries."""
 
 from alerts.dispatch import DeliveryFailed, Dispatcher, DispatchReport, Job, Sender
-from alerts.errors import AlertError, InvalidNotice, TopicsFileError, UnknownNotice, UnknownTopic
+from alerts.errors import (
+    AlertError,
+    InvalidNotice,
+    NoticeWithdrawn,
+    TopicsFileError,
+    UnknownNotice,
+    UnknownTopic,
+)
 from alerts.limits import SendLimits, TokenBucket
 from alerts.notices import DocumentAlerts, NoticeInfo, Notices
 from alerts.render import ASK, NoticeMessage, notice_actions, notice_text
@@ -21,6 +28,7 @@ __all__ = [
     "Job",
     "NoticeInfo",
     "NoticeMessage",
+    "NoticeWithdrawn",
     "Notices",
     "SendLimits",
     "Sender",

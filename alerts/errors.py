@@ -26,6 +26,13 @@ class InvalidNotice(AlertError):
     code = "invalid_notice"
 
 
+class NoticeWithdrawn(AlertError):
+    code = "notice_withdrawn"
+
+    def __init__(self, notice_id: int) -> None:
+        super().__init__("notice_id", f"notice {notice_id} was withdrawn already / 该通知已撤回")
+
+
 class TopicsFileError(ValueError):
     """The shipped topics YAML is broken: every problem with the file, the topic and the field."""
 

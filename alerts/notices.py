@@ -7,15 +7,16 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from alerts.errors import InvalidNotice
+from alerts.errors import InvalidNotice, NoticeWithdrawn, UnknownNotice
+from alerts.render import WEB_ROUTE, WITHDRAWN_TEXT
 from alerts.topics import Topics, shipped_topics
 from db import Database
 from db.base import iso_utc, utcnow
 from db.models_alerts import Delivery, DocumentTopics, Notice, Subscription
-from db.models_chat import ChatSession
+from db.models_chat import ChatMessage, ChatSession
 
 TITLE_MAX, BODY_MAX, LINKS_MAX, LINK_MAX = 200, 4000, 10, 1000
 URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -45,6 +46,8 @@ class NoticeInfo:
     delivered: int = 0
     pending: int = 0
     failed: int = 0
+    withdrawn_at: str | None = None
+    withdrawn_by: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -109,6 +112,35 @@ class Notices:
                                "change": change, "recipients": notice.recipients}, session=s)
             return self._info(notice, {})
 
+    def withdraw(self, notice_id: int, actor: str) -> NoticeInfo:
+        """Take a notice back (published by mistake, or wrong): deliveries not yet sent are dropped, the copies
+        already in web conversations are replaced by a line saying it was withdrawn, and ``/alert_ask`` on it
+        says so; one transaction, audited. Telegram copies already sent stay in the chats (the Bot API keeps no
+        message of ours to edit)."""
+        with self.db.session() as s:
+            notice = s.get(Notice, notice_id)
+            if notice is None:
+                raise UnknownNotice(notice_id)
+            if notice.withdrawn_at is not None:
+                raise NoticeWithdrawn(notice_id)
+            notice.withdrawn_at, notice.withdrawn_by = utcnow(), actor
+            dropped = s.execute(update(Delivery).where(Delivery.notice_id == notice_id,
+                                                       Delivery.status.in_(("pending", "failed")))
+                                .values(status="withdrawn", claimed_by=None))
+            shown = list(s.scalars(select(Delivery.session_id).where(
+                Delivery.notice_id == notice_id, Delivery.channel == "web", Delivery.status == "sent")))
+            replaced = 0
+            for msg in s.scalars(select(ChatMessage).where(ChatMessage.session_id.in_(shown),
+                                                           ChatMessage.route == WEB_ROUTE)):
+                if any(isinstance(c, dict) and c.get("notice_id") == notice_id for c in msg.citations or []):
+                    msg.text, msg.citations = WITHDRAWN_TEXT, []
+                    replaced += 1
+            self.audit.record(actor, "notice.withdraw", f"notice:{notice_id}", {"title": notice.title},
+                              {"dropped": int(getattr(dropped, "rowcount", 0) or 0), "web_replaced": replaced},
+                              session=s)
+            s.flush()
+            return self._info(notice, self._counts(s, [notice_id]).get(notice_id, {}))
+
     def get(self, notice_id: int) -> NoticeInfo | None:
         with self.db.session() as s:
             row = s.get(Notice, notice_id)
@@ -133,7 +165,8 @@ class Notices:
     def _info(n: Notice, counts: dict[str, int]) -> NoticeInfo:
         return NoticeInfo(n.id, n.title, n.body, list(n.topics), list(n.links), n.document_id, n.change,
                           n.created_by, iso_utc(n.created_at) or "", n.recipients, counts.get("sent", 0),
-                          counts.get("pending", 0) + counts.get("sending", 0), counts.get("failed", 0))
+                          counts.get("pending", 0) + counts.get("sending", 0), counts.get("failed", 0),
+                          iso_utc(n.withdrawn_at), n.withdrawn_by)
 
 
 class DocumentAlerts:

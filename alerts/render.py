@@ -9,6 +9,8 @@ from typing import Any
 from alerts.topics import Topics
 
 ASK = "/alert_ask"  # the engine turns "/alert_ask <notice id>" into a question about the notice
+WEB_ROUTE = "alert"  # the route of a notice's message in a web conversation
+WITHDRAWN_TEXT = "📢 此合规预警已由发布方撤回。/ This compliance alert was withdrawn by its publisher."
 
 
 @dataclass

@@ -109,7 +109,8 @@ def subscribe(db: Database, session_id: str, topics: list[str], retention_days: 
 class AlertBook(Subscriptions):
     """What the conversation engine needs (``assistant.ports.AlertBook``): subscriptions and notice titles."""
 
-    def notice_title(self, notice_id: int) -> str | None:
+    def notice_title(self, notice_id: int) -> tuple[str, bool] | None:
+        """The notice's title and whether it was withdrawn (None: no such notice)."""
         with self.db.session() as s:
             row = s.get(Notice, notice_id)
-            return row.title if row else None
+            return (row.title, row.withdrawn_at is not None) if row else None

@@ -9,14 +9,14 @@ import asyncio
 from sqlalchemy import update
 
 from alerts.dispatch import Job
-from alerts.render import notice_text, web_citation
+from alerts.render import WEB_ROUTE, notice_text, web_citation
 from alerts.topics import Topics
 from db import Database
 from db.base import utcnow
-from db.models_alerts import Delivery
+from db.models_alerts import Delivery, Notice
 from db.models_chat import ChatMessage
 
-ROUTE = "alert"
+ROUTE = WEB_ROUTE
 
 
 class WebSender:
@@ -31,6 +31,9 @@ class WebSender:
                                                     Delivery.status == "sending")
                              .values(status="sent", sent_at=utcnow(), claimed_by=None, error=None))
             if not getattr(done, "rowcount", 0):  # the claim was lost (lease expired and another process took it)
+                return
+            notice = s.get(Notice, job.notice.notice_id)
+            if notice is None or notice.withdrawn_at is not None:  # withdrawn while this delivery was under way
                 return
             s.add(ChatMessage(session_id=job.session_id, role="system", route=ROUTE,
                               text=notice_text(job.notice, self.topics, job.lang),

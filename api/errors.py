@@ -18,7 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alerts import AlertError, UnknownNotice
+from alerts import AlertError, NoticeWithdrawn, UnknownNotice
 from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
 from assistant.moderation import DuplicateWord, UnknownWord, WordError
@@ -74,7 +74,7 @@ STATUS: dict[type[Exception], int] = {
     WordError: 422, DuplicateWord: 409, UnknownWord: 404,
     UnknownCheckup: 404, UnknownReport: 404, UnknownCheckupSession: 404, InvalidAnswers: 422, FontMissing: 503,
     CheckupInvalid: 422,
-    AlertError: 422, UnknownNotice: 404,
+    NoticeWithdrawn: 409, AlertError: 422, UnknownNotice: 404,
 }
 
 

@@ -54,3 +54,5 @@ class NoticeOut(BaseModel):
     delivered: int
     pending: int
     failed: int
+    withdrawn_at: str | None = Field(None, description="when a curator withdrew it (null: in effect)")
+    withdrawn_by: str | None = None

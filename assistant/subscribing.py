@@ -24,7 +24,8 @@ TEXT = {
            "now": "当前订阅：{topics}。", "none": "当前没有订阅任何主题。", "off": "取消全部订阅",
            "added": "已订阅“{topic}”。", "removed": "已取消订阅“{topic}”。",
            "cleared": "已取消全部订阅，不会再收到合规预警；您的订阅记录已删除。需要时发送 /subscribe 重新订阅。",
-           "nothing": "您没有订阅任何主题。发送 /subscribe 可选择主题。", "unknown": "没有找到这条通知。"},
+           "nothing": "您没有订阅任何主题。发送 /subscribe 可选择主题。", "unknown": "没有找到这条通知。",
+           "withdrawn": "这条通知已由发布方撤回，请以后续通知为准。"},
     "en": {"panel": "Compliance alerts: when rules change we tell you here. Tap a topic to subscribe or unsubscribe "
                     "(✅ = subscribed).",
            "now": "Subscribed: {topics}.", "none": "You are not subscribed to any topic.", "off": "Unsubscribe all",
@@ -32,7 +33,8 @@ TEXT = {
            "cleared": "Unsubscribed from everything: no more alerts, and your subscription record is deleted. "
                       "Send /subscribe to choose topics again.",
            "nothing": "You are not subscribed to any topic. Send /subscribe to choose some.",
-           "unknown": "This notice was not found."},
+           "unknown": "This notice was not found.",
+           "withdrawn": "This notice was withdrawn by its publisher; later notices prevail."},
 }
 
 
@@ -60,9 +62,11 @@ def alerts_reply(book: AlertBook | None, sid: str, text: str, lang: str, form_ac
                      suggestions=[Suggestion("/subscribe", "/subscribe", "message")], data={"subscriptions": []})
     asked = ASK.match(text)
     if asked:
-        title = book.notice_title(int(asked.group(1)))
-        if title is None:
-            return Reply(sid, tx["unknown"], "fallback", suggestions=[Suggestion("/subscribe", "/subscribe")])
+        found_notice = book.notice_title(int(asked.group(1)))
+        if found_notice is None or found_notice[1]:
+            return Reply(sid, tx["unknown" if found_notice is None else "withdrawn"], "fallback",
+                         suggestions=[Suggestion("/subscribe", "/subscribe")])
+        title = found_notice[0]
         return (f"Regarding “{title}”: what does my enterprise need to do?" if lang == "en"
                 else f"关于“{title}”，我的企业需要注意什么？")
     found = SUBSCRIBE.match(text)

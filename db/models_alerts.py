@@ -33,6 +33,8 @@ class Notice(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)  # a curator withdrew it
+    withdrawn_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class Delivery(Base):

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from alerts import AlertError
+from alerts import AlertError, UnknownNotice
 from api.console.router import BANNERS, CsrfField, CuratorLoginDep, check_csrf, page, redirect
 from api.deps import RuntimeDep
 from api.errors import status_of
+from api.schemas import id_path
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 LongField = Annotated[str, Form(max_length=20000)]
@@ -43,3 +44,16 @@ def publish(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, csrf: Csr
         return _notices(request, rt, login_, err=str(exc), code=status_of(exc),
                         form={"title": title, "body": body, "links": links, "topics": topics})
     return redirect("/console/notices", done="notice")
+
+
+@router.post("/notices/{notice_id}/withdraw", response_model=None)
+def withdraw(notice_id: Annotated[int, id_path("notice")], request: Request, rt: RuntimeDep, login_: CuratorLoginDep,
+             csrf: CsrfField = "") -> Response:
+    check_csrf(login_, csrf)
+    try:
+        rt.notices.withdraw(notice_id, login_.staff.name)
+    except (AlertError, UnknownNotice) as exc:
+        code = status_of(exc)
+        shown = str(exc) if isinstance(exc, AlertError) else f"no notice {notice_id} / 通知不存在"
+        return _notices(request, rt, login_, err=shown, code=code)
+    return redirect("/console/notices", done="withdrawn")

@@ -13,10 +13,12 @@ from api.console.intents import choices
 from api.console.router import BANNERS, CsrfField, CuratorLoginDep, check_csrf, page, redirect
 from api.deps import RuntimeDep
 from api.errors import status_of
+from api.schemas import id_path
 from curation import CurationError, hit_test
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 TextField = Annotated[str, Form(max_length=20000)]
+LinkId = Annotated[int, id_path("linked question's message")]
 REASON_LABELS = {"refused": "未能解答 Refused", "low_confidence": "把握不足 Low confidence", "disliked": "👎 Disliked",
                  "should_have_answered": "顾问标记：应能自助解答 Adviser: should have answered"}
 
@@ -49,7 +51,7 @@ def review_action(key: int, request: Request, rt: RuntimeDep, login_: CuratorLog
 
 
 @router.post("/review/links/{message_id}/remove", response_model=None)
-def unlink(message_id: int, request: Request, rt: RuntimeDep, login_: CuratorLoginDep,
+def unlink(message_id: LinkId, request: Request, rt: RuntimeDep, login_: CuratorLoginDep,
            csrf: CsrfField = "") -> Response:
     check_csrf(login_, csrf)
     try:

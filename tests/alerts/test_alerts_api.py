@@ -205,6 +205,37 @@ def test_ask_about_a_notice_becomes_a_question(client: TestClient, runtime: Runt
     assert "没有找到这条通知" in body["reply"]
 
 
+def test_a_withdrawn_notice_stops_and_its_web_copies_say_so(client: TestClient, runtime: Runtime) -> None:
+    curator = auth(client, "chen")
+    shown, later = session(client), session(client)
+    client.put(f"/api/v1/sessions/{shown}/subscriptions", json={"topics": ["labour"]})
+    first = client.post("/api/v1/notices", json=NOTICE, headers=curator).json()
+    assert dispatch(runtime)["sent"] == 1  # reached the first subscriber
+    client.put(f"/api/v1/sessions/{later}/subscriptions", json={"topics": ["labour"]})
+    second = client.post("/api/v1/notices", json={**NOTICE, "title": "错发的通知"}, headers=curator).json()
+    assert second["recipients"] == 2
+    for nid in (first["id"], second["id"]):  # one already delivered, one still queued
+        assert client.delete(f"/api/v1/notices/{nid}").status_code == 401
+        assert client.delete(f"/api/v1/notices/{nid}", headers=auth(client, "wang")).status_code == 403
+        r = client.delete(f"/api/v1/notices/{nid}", headers=curator)
+        assert r.status_code == 200 and r.json()["withdrawn_by"] == "chen" and r.json()["withdrawn_at"]
+    assert dispatch(runtime) == {"sent": 0, "retried": 0, "failed": 0}  # the queued copies are dropped
+    assert client.get(f"/api/v1/notices/{second['id']}", headers=curator).json()["pending"] == 0
+    alerts = [m for m in client.get(f"/api/v1/sessions/{shown}/messages").json() if m["route"] == "alert"]
+    assert len(alerts) == 1 and "撤回" in alerts[0]["text"] and NOTICE["body"] not in alerts[0]["text"]
+    assert alerts[0]["citations"] == []  # no "ask about it" button left on it
+    assert [m for m in client.get(f"/api/v1/sessions/{later}/messages").json() if m["route"] == "alert"] == []
+    body = client.post("/api/v1/chat", json={"session_id": shown, "message": f"/alert_ask {first['id']}",
+                                             "lang": "en"}).json()
+    assert "withdrawn" in body["reply"]
+    r = client.delete(f"/api/v1/notices/{first['id']}", headers=curator)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "notice_withdrawn"
+    for bad, status in (("99999", 404), ("0x1", 422), (str(2**70), 422)):
+        assert client.delete(f"/api/v1/notices/{bad}", headers=curator).status_code == status, bad
+    entries = client.get("/api/v1/audit", headers=auth(client, "root"), params={"action": "notice.withdraw"}).json()
+    assert [e["after"]["web_replaced"] for e in entries] == [0, 1]
+
+
 def test_subscriptions_and_deliveries_go_with_the_conversation(client: TestClient, runtime: Runtime) -> None:
     old, kept, forgotten = session(client), session(client), session(client)
     for sid in (old, kept, forgotten):

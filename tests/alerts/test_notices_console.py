@@ -63,6 +63,27 @@ def test_publish_through_the_form(client: TestClient, runtime: Runtime) -> None:
     assert "已发布" in listed and "绗缝制品出口新规" in listed and "0 / 1" in listed
 
 
+def test_withdraw_through_the_form(client: TestClient, runtime: Runtime) -> None:
+    web = client.post("/api/v1/chat", json={"message": "你好"}).json()["session_id"]
+    runtime.alerts.set(web, ["quilting"])
+    notice = runtime.notices.publish("错发的通知", "内容有误。", ["quilting"], [], "chen")
+    log_in(client, "chen")
+    page = client.get("/console/notices").text
+    action = f"/console/notices/{notice.id}/withdraw"
+    assert action in page
+    assert client.post(action, data={"csrf": "forged"}).status_code == 403
+    assert runtime.notices.get(notice.id).withdrawn_at is None  # type: ignore[union-attr]
+    r = client.post(action, data={"csrf": csrf(page)})
+    assert r.status_code == 303 and r.headers["location"] == "/console/notices?done=withdrawn"
+    assert runtime.notices.get(notice.id).withdrawn_by == "chen"  # type: ignore[union-attr]
+    listed = client.get(r.headers["location"]).text
+    assert "已撤回 Withdrawn" in listed and action not in listed
+    r = client.post(action, data={"csrf": csrf(page)})
+    assert r.status_code == 409 and 'role="alert"' in r.text and "已撤回" in r.text
+    r = client.post("/console/notices/99999/withdraw", data={"csrf": csrf(page)})
+    assert r.status_code == 404 and 'role="alert"' in r.text
+
+
 @pytest.mark.parametrize(("change", "reason"), [
     ({"title": ""}, "title is empty"),
     ({"body": "长" * 4001}, "over the limit of 4000"),
