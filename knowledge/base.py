@@ -31,7 +31,8 @@ from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.docrank import DocView, build_view, name_boost
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
-from knowledge.tokens import query_terms, tokenize
+from knowledge.termweights import query_weights
+from knowledge.tokens import tokenize
 from knowledge.vectors import VectorStore
 
 log = logging.getLogger(__name__)
@@ -370,7 +371,7 @@ class KnowledgeBase:
         bm: np.ndarray = np.zeros(n)
         dn: np.ndarray = np.zeros(n)
         in_pool = np.zeros(n, dtype=bool)
-        terms = query_terms(query)
+        terms = query_weights(query)
         if mode in ("hybrid", "bm25"):
             bm = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
             bm = np.where(snap.active, bm, 0.0)
@@ -420,7 +421,7 @@ class KnowledgeBase:
                if cid in snap.position and snap.active[snap.position[cid]]]
         if not pos:
             return []
-        terms = query_terms(query)
+        terms = query_weights(query)
         bm_all = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
         top = max(float(bm_all[p]) for _, _, p in pos) or 1.0
         ranked = sorted(((cid, BM25_WEIGHT * float(bm_all[p]) / top + (1 - BM25_WEIGHT) * sim) for cid, sim, p in pos),
