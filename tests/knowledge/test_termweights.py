@@ -55,7 +55,8 @@ def test_the_article_on_the_asked_point_beats_one_that_repeats_the_compound() ->
     """A question naming a compound ("劳动争议仲裁") and the point it asks ("收费"): the article that repeats the
     compound without the point no longer outranks the one that has both."""
     texts = {
-        "repeats": "劳动争议仲裁委员会由劳动行政部门代表、工会代表和企业方面代表组成。劳动争议仲裁委员会依法聘任仲裁员。",
+        "repeats": "劳动争议仲裁委员会由劳动行政部门代表、工会代表和企业方面代表组成。"
+                   "劳动争议仲裁委员会依法聘任仲裁员。",
         "answers": "当事人申请仲裁的，仲裁机构不收费。",
         "insurance": "用人单位应当按照国家规定为职工缴纳社会保险费。",
         "contract": "合同当事人应当按照约定全面履行自己的义务。",
