@@ -31,7 +31,8 @@ from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.docrank import DocView, build_view, name_boost
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
-from knowledge.tokens import query_terms, tokenize
+from knowledge.termweights import query_weights
+from knowledge.tokens import tokenize
 from knowledge.vectors import VectorStore
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class Passage:
     status: str | None
     kind: str
     score: float
-    bm25: float = 0.0
+    bm25: float = 0.0  # keyword score with each query term counted once (the units of keyword_scale)
     dense: float = 0.0
     title_en: str | None = None
     category: str | None = None
@@ -370,16 +371,15 @@ class KnowledgeBase:
         bm: np.ndarray = np.zeros(n)
         dn: np.ndarray = np.zeros(n)
         in_pool = np.zeros(n, dtype=bool)
-        terms = query_terms(query)
+        terms = query_weights(query)  # ranks by weighted terms; passages report the plain keyword score
         if mode in ("hybrid", "bm25"):
-            bm = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
-            bm = np.where(snap.active, bm, 0.0)
+            bm = np.where(snap.active, _keyword(snap, terms), 0.0)
         if mode in ("hybrid", "dense"):
             found = self._dense(query, min(n, POOL + snap.inactive), vector)
             if found is None:  # the vector store is unavailable: keyword-only answers
                 if mode == "dense":
                     return []
-                bm = np.where(snap.active, snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms), 0.0)
+                bm = np.where(snap.active, _keyword(snap, terms), 0.0)
                 mode = "bm25"
             for cid, sim in found or []:
                 pos = snap.position.get(cid)
@@ -396,9 +396,10 @@ class KnowledgeBase:
         cand = np.flatnonzero(((bm > 0) | in_pool) & snap.active)
         cand = cand[np.argsort(-score[cand], kind="stable")][:k]
         best = [(snap.ids[i], float(score[i])) for i in cand]
+        plain = _keyword(snap, list(terms)) if mode != "dense" else bm
         return self._passages(
             best,
-            {snap.ids[i]: float(bm[i]) for i in cand},
+            {snap.ids[i]: float(plain[i]) for i in cand},
             {snap.ids[i]: float(dn[i]) for i in cand},
         )
 
@@ -420,12 +421,13 @@ class KnowledgeBase:
                if cid in snap.position and snap.active[snap.position[cid]]]
         if not pos:
             return []
-        terms = query_terms(query)
-        bm_all = snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
+        terms = query_weights(query)
+        bm_all = _keyword(snap, terms)
         top = max(float(bm_all[p]) for _, _, p in pos) or 1.0
         ranked = sorted(((cid, BM25_WEIGHT * float(bm_all[p]) / top + (1 - BM25_WEIGHT) * sim) for cid, sim, p in pos),
                         key=lambda x: -x[1])[:k]
-        return self._passages(ranked, {cid: float(bm_all[p]) for cid, _, p in pos}, {cid: sim for cid, sim, _ in pos})
+        plain = _keyword(snap, list(terms))
+        return self._passages(ranked, {cid: float(plain[p]) for cid, _, p in pos}, {cid: sim for cid, sim, _ in pos})
 
     def _dense(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[str, float]] | None:
         """The vector store's nearest chunks, or None when it fails (logged once per outage; ``vector_error``
@@ -559,6 +561,13 @@ class KnowledgeBase:
 def _tokens(text: str, pre: Precomputed) -> str:
     shipped = pre.tokens.get(vector_key(text))
     return shipped if shipped is not None else " ".join(tokenize(text))
+
+
+def _keyword(snap: _Snapshot, terms: list[str] | dict[str, float]) -> np.ndarray:
+    """Each chunk's keyword score: its text's BM25 plus TITLE_WEIGHT times its law's name's. ``terms`` weighted
+    (``query_weights``) ranks; a plain list (each term once) is the score passages report, in the units the
+    engine's confidence thresholds are given in (``keyword_scale``)."""
+    return snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
 
 
 def _scaled(scores: np.ndarray, among: np.ndarray) -> np.ndarray:

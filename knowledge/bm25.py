@@ -47,13 +47,18 @@ class Bm25Index:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def scores(self, query: list[str]) -> np.ndarray:
-        cols = [self.vocab[t] for t in dict.fromkeys(query) if t in self.vocab]
-        if not cols or not self.ids:
+    def scores(self, query: list[str] | dict[str, float]) -> np.ndarray:
+        """Each chunk's score: the sum over the query's terms (each once), or the weighted sum when ``query`` maps
+        terms to weights."""
+        weights = query if isinstance(query, dict) else dict.fromkeys(query, 1.0)
+        known = [t for t in weights if t in self.vocab]
+        if not known or not self.ids:
             return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self.matrix[:, cols].sum(axis=1)).ravel()
+        w = np.array([weights[t] for t in known], dtype=np.float32)
+        return np.asarray(self.matrix[:, [self.vocab[t] for t in known]] @ w).ravel()
 
-    def top(self, query: list[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def top(self, query: list[str] | dict[str, float], k: int, allowed: np.ndarray | None = None,
+            ) -> list[tuple[int, float]]:
         s = self.scores(query)
         if allowed is not None:
             s = np.where(allowed, s, 0.0)

@@ -1,0 +1,30 @@
+"""How much each BM25 term of a question counts.
+
+jieba's search mode cuts one word into the word and its parts ("劳动仲裁" -> 劳动, 仲裁, 劳动仲裁; "人民法院" ->
+人民, 法院, 人民法院), so a compound the question uses counted three or four times over against a plain word
+beside it ("时间", "收费"), and the article that repeats the compound outranked the one that answers. Here every
+word of the question (jieba's accurate cut of the question and its expansion) holds a weight of 1, shared
+equally among the search terms it is cut into; a term that two words yield keeps the larger share.
+
+An English word counts ENGLISH_WEIGHT: in the index it meets only the English summaries of guides (the statutes
+are Chinese), while the glossary's Chinese terms for the same question reach the statutes."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.tokens import QUESTION_WORDS, _jieba, expand_query, tokenize
+
+ENGLISH_WEIGHT = 0.5
+_LATIN = re.compile(r"[a-z]")
+
+
+def query_weights(query: str) -> dict[str, float]:
+    """Each BM25 term of the question -> its weight (1 for a word cut into one term, 1/n for each of n parts)."""
+    weights: dict[str, float] = {}
+    for word in _jieba().cut(expand_query(query).lower()):
+        parts = [t for t in dict.fromkeys(tokenize(word)) if t not in QUESTION_WORDS]
+        for term in parts:
+            share = (ENGLISH_WEIGHT if _LATIN.search(term) else 1.0) / len(parts)
+            weights[term] = max(weights.get(term, 0.0), share)
+    return weights
