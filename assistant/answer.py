@@ -85,9 +85,17 @@ def sentences(text: str) -> list[str]:
     return [m.group(0).strip() for m in _SENTENCE.finditer(text) if len(m.group(0).strip()) >= 6]
 
 
+SUBSUME = True
+RANK_PRIOR = 0.2
+SENT_PRIOR = 0.2
+
+
 def _score(sentence: str, weights: dict[str, float]) -> float:
     """The weights of the query terms found in the sentence, a long sentence slightly discounted."""
-    return sum(w for term, w in weights.items() if term in sentence) / (1.0 + len(sentence) / 300)
+    found = [t for t in weights if t in sentence]
+    if SUBSUME:
+        found = [t for t in found if not any(t != u and t in u for u in found)]
+    return sum(weights[t] for t in found) / (1.0 + len(sentence) / 300)
 
 
 def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
@@ -109,7 +117,7 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
     quantity = asks_quantity(query)
     scored: list[tuple[float, int, int, str]] = []
     for n, k, sent in cands:
-        score = _score(sent, local) * (DENSE_PRIOR + passages[n].dense)
+        score = _score(sent, local) * (DENSE_PRIOR + passages[n].dense) / (1.0 + RANK_PRIOR * n) / (1.0 + SENT_PRIOR * k)
         if quantity and states_quantity(sent):
             score *= QUANTITY_BOOST
         if score > 0:
