@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 
-from assistant.answer_type import asks_quantity, states_quantity
+from assistant.answer_type import asks_definition, asks_permission, asks_quantity, defines, states_norm, states_quantity
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
@@ -75,6 +75,8 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+_WHOLE = re.compile(r"[^。！？\n]+[。！？]?")
+WHOLE_CHARS = 160
 LEAD_PASSAGES = 3
 SECOND_LEAD = 0.3  # a second sentence leads too when it scores at least this share of the best
 QUANTITY_BOOST = 2.0  # a question asking how long / how much: sentences stating a period or amount count double
@@ -85,9 +87,33 @@ def sentences(text: str) -> list[str]:
     return [m.group(0).strip() for m in _SENTENCE.finditer(text) if len(m.group(0).strip()) >= 6]
 
 
+_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、)）])")
+
+
+def clauses(text: str) -> list[tuple[str, str]]:
+    """(what is scored, what is quoted) per sentence: an item of a list ("（三）女职工在孕期…的；") is read
+    with the sentence that introduces the list ("…有下列情形之一的，用人单位不得解除劳动合同："), which
+    holds the rule the item falls under."""
+    out: list[tuple[str, str]] = []
+    intro, last = "", ""
+    for sent in sentences(text):
+        if _ITEM.match(sent) and intro:
+            gap = "" if last == intro else "……"
+            out.append((sent, intro + gap + sent))
+        else:
+            out.append((sent, sent))
+            if not _ITEM.match(sent):
+                intro = sent if sent.endswith(("：", ":")) else ""
+        last = sent
+    return out
+
+
 SUBSUME = True
 RANK_PRIOR = 0.2
 SENT_PRIOR = 0.2
+DEF_BOOST = 1.5
+NORM_BOOST = 1.3
+
 
 
 def _score(sentence: str, weights: dict[str, float]) -> float:
@@ -109,29 +135,47 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
     if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
         weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
-    cands = [(n, k, sent) for n, p in enumerate(passages[:LEAD_PASSAGES]) for k, sent in enumerate(sentences(p.text))]
+    cands = [(n, k, sent, shown) for n, p in enumerate(passages[:LEAD_PASSAGES])
+             for k, (sent, shown) in enumerate(clauses(p.text))]
     if not cands:
         return []
     local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
              for term, w in weights.items()}
     quantity = asks_quantity(query)
+    definition, permission = asks_definition(query), asks_permission(query)
     scored: list[tuple[float, int, int, str]] = []
-    for n, k, sent in cands:
+    for n, k, sent, shown in cands:
         score = _score(sent, local) * (DENSE_PRIOR + passages[n].dense) / (1.0 + RANK_PRIOR * n) / (1.0 + SENT_PRIOR * k)
         if quantity and states_quantity(sent):
             score *= QUANTITY_BOOST
+        if definition and defines(sent):
+            score *= DEF_BOOST
+        if permission and states_norm(sent):
+            score *= NORM_BOOST
         if score > 0:
-            scored.append((score, -n, -k, sent))
+            scored.append((score, -n, -k, shown))
     if not scored:
-        return [(cands[0][0], cands[0][2])]
+        return [(cands[0][0], cands[0][3])]
     scored.sort(reverse=True)
-    best = scored[0]
-    lead = [(-best[1], best[3])]
-    for cand in scored[1:]:
-        if cand[0] >= SECOND_LEAD * best[0] and cand[3] != best[3]:
-            lead.append((-cand[1], cand[3]))
+    best = scored[0][0]
+    lead: list[tuple[int, str]] = []
+    for score, neg_n, _, sent in scored:
+        if lead and (score < SECOND_LEAD * best or len(lead) == 2):
             break
+        if any(sent in quoted for _, quoted in lead):
+            continue
+        lead.append((-neg_n, whole_sentence(passages[-neg_n].text, sent)))
     return lead
+
+
+def whole_sentence(text: str, clause: str, limit: int = None) -> str:  # type: ignore[assignment]
+    """The whole sentence (to its 。！？) that holds a ；-clause, when it is short enough to quote."""
+    limit = WHOLE_CHARS if limit is None else limit
+    for m in _WHOLE.finditer(text):
+        whole = m.group(0).strip()
+        if clause in whole:
+            return whole if len(whole) <= limit else clause
+    return clause
 
 
 def unique_sources(citations: list[Citation]) -> list[Citation]:
