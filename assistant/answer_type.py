@@ -1,6 +1,9 @@
 """What kind of answer a question wants, and whether a sentence gives that kind: a question asking for a
 period, amount, rate or number ("多久", "最多几天", "what rate", "how long") is answered by a sentence that
-states one ("三十日内", "百分之二十", "98天"), not by the article's general rule."""
+states one ("三十日内", "百分之二十", "98天"), not by the article's general rule; a question asking what a
+term means ("什么是…", "算不算…", "what counts as …") by the sentence that defines it ("是指", "所称",
+"视为"); a question whether one may or must do something ("能不能…", "可以…吗", "must we …") by a
+sentence that permits, requires or forbids ("可以", "应当", "不得")."""
 
 from __future__ import annotations
 
@@ -38,7 +41,8 @@ _ASKS_PERMISSION = re.compile(
     r"\b(?:can|may|must|should)\b|\ballowed\b|\bhave to\b|\bneed to\b|\bis it (?:legal|lawful)\b)",
     re.I,
 )
-_NORM = re.compile(r"(不得|可以|应当|必须|禁止|有权|无权|不予|不实行|不停止|不收取|不收费|不再|免予|免除|不承担|无需|不需要)")
+_NORM = re.compile(r"(不得|可以|应当|必须|禁止|有权|无权|不予|不实行|不停止|不收取|不收费|不再|免予|免除|不承担|无需|"
+                   r"不需要)")
 
 
 def asks_definition(question: str) -> bool:
