@@ -31,13 +31,14 @@ def states_quantity(sentence: str) -> bool:
 
 
 _ASKS_DEFINITION = re.compile(
-    r"(什么是|什么叫|何为|是什么意思|怎么定义|怎样认定|如何认定|算是|算不算|算作|属不属于|属于什么|什么样的|哪些(?:情形|情况)?(?:算|属于)|"
-    r"\bwhat (?:is|are|counts|qualifies)\b|\bdefin|\bcounts? as\b|\bqualif)",
+    r"(什么是|什么叫|何为|何谓|指的是什么|指什么|是什么意思|什么意思|含义|定义|怎么认定|怎样认定|如何认定|算是|算不算|算作|"
+    r"属不属于|属于什么|什么样的|哪些(?:情形|情况)?(?:算|属于)|"
+    r"\bwhat (?:is|are) (?:a|an)\b|\bwhat (?:counts|qualifies)\b|\bdefin|\bmeaning of\b|\bcounts? as\b|\bqualif)",
     re.I,
 )
 _DEFINES = re.compile(r"(是指|所称|指的是|视为|称为|属于)")
 _ASKS_PERMISSION = re.compile(
-    r"(能不能|可不可以|可以吗|可否|能否|是否|行不行|要不要|需不需要|用不用|必须|允许|能.{0,15}吗|会不会|"
+    r"(能不能|可不可以|可否|能否|是否|行不行|要不要|需不需要|用不用|必须|允许|(?:能|可以|得)[^，。？?]{0,15}[吗么]|会不会|"
     r"\b(?:can|may|must|should)\b|\ballowed\b|\bhave to\b|\bneed to\b|\bis it (?:legal|lawful)\b)",
     re.I,
 )
@@ -46,7 +47,7 @@ _NORM = re.compile(r"(不得|可以|应当|必须|禁止|有权|无权|不予|�
 
 
 def asks_definition(question: str) -> bool:
-    """"什么是商业秘密", "算不算工伤", "what counts as …": answered by the sentence that defines the term."""
+    """"什么是格式条款", "算不算加班", "what counts as …": answered by the sentence that defines the term."""
     return bool(_ASKS_DEFINITION.search(question))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import extractive, lead_sentences, sentences, unique_sources
-from assistant.answer_type import asks_quantity, states_quantity
+from assistant.answer_type import asks_definition, asks_permission, asks_quantity, states_quantity
 from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, answerable, coverage, relevant
 from assistant.reply import Citation
 from knowledge.base import Passage
@@ -140,3 +140,76 @@ def test_an_english_question_is_led_by_the_article_not_by_a_guide_s_english_summ
     weights = {"probation": 1.0, "labour": 1.0, "contract": 1.0, "period": 1.0, "试用期": 0.3, "劳动合同": 0.3}
     lead = lead_sentences("How long can probation be on a two-year labour contract?", ps, weights)
     assert "试用期" in lead[0][1]
+
+
+ART42 = ("第四十二条 劳动者有下列情形之一的，用人单位不得依照本法第四十条、第四十一条的规定解除劳动合同：\n"
+         "（一）从事接触职业病危害作业的劳动者未进行离岗前职业健康检查的；\n"
+         "（二）在本单位患职业病或者因工负伤并被确认丧失或者部分丧失劳动能力的；\n"
+         "（三）患病或者非因工负伤，在规定的医疗期内的；\n"
+         "（四）女职工在孕期、产期、哺乳期的；")
+
+
+def test_a_list_item_is_quoted_after_the_sentence_that_introduces_its_list() -> None:
+    lead = lead_sentences("工人生病还在医疗期里，厂里想跟他解约", [passage(ART42, "第四十二条")],
+                          {"医疗期": 1.0, "解除": 0.2, "劳动合同": 0.2})
+    first = lead[0][1]
+    assert first.startswith("第四十二条 劳动者有下列情形之一的")
+    assert first.endswith("（三）患病或者非因工负伤，在规定的医疗期内的；")
+    assert "……" in first  # items (一) and (二) are left out
+    assert "（一）" not in first
+
+
+def test_a_clause_is_quoted_with_its_whole_sentence_unless_that_is_long() -> None:
+    lead = lead_sentences("合同签一年半，试用期能约定多长", [passage(ART19, "第十九条")], {"试用期": 0.5, "一年": 0.5})
+    assert lead[0][1].startswith("第十九条 劳动合同期限三个月以上") and lead[0][1].endswith("试用期不得超过六个月。")
+    long = "；".join(f"第{n}类情形的，由主管部门另行规定处理办法" for n in "一二三四五六七")
+    long += "；遇有火灾隐患的，应当立即整改。"
+    lead = lead_sentences("有火灾隐患怎么办", [passage(long, "第九条")], {"火灾": 1.0, "隐患": 1.0})
+    assert lead[0][1] == "遇有火灾隐患的，应当立即整改。"
+
+
+def test_the_reply_starts_with_two_lead_sentences_even_without_a_known_term() -> None:
+    from assistant.evaluation import first_sentences
+
+    text = "第八条 承揽人应当按照约定完成工作。定作人应当按照约定支付报酬。"
+    for lang, question in (("zh", "这个事情怎么弄比较好"), ("en", "What should we do about this?")):
+        body, _ = extractive(question, [passage(text, "第八条")], lang, {})
+        head = first_sentences(body)
+        assert "承揽人应当按照约定完成工作" in head and "定作人应当按照约定支付报酬" in head, (lang, head)
+
+
+def test_a_term_inside_a_longer_matched_term_adds_nothing() -> None:
+    name = passage("劳动争议仲裁委员会由劳动行政部门代表、工会代表和企业方面代表组成。", "第十九条")
+    answer = passage("仲裁员是本案当事人或者当事人的近亲属的，应当回避。", "第三十三条")
+    weights = {"劳动争议仲裁委员会": 0.5, "劳动": 0.2, "争议": 0.3, "仲裁": 0.3, "委员会": 0.3, "回避": 1.0}
+    lead = lead_sentences("仲裁员和一方老板是亲戚的回避规定", [name, answer], weights)
+    assert "回避" in lead[0][1]
+
+
+def test_a_question_asking_what_a_term_means_is_led_by_the_definition() -> None:
+    duty = passage("小额贷款公司应当按照规定向监督管理部门报送经营数据。", "第十条", title="小额贷款公司管理办法")
+    meaning = passage("本办法所称小额贷款公司，是指不吸收公众存款、经营小额贷款业务的有限责任公司。", "第二条",
+                      title="小额贷款公司管理办法")
+    weights = {"小额": 0.5, "贷款": 0.4, "小额贷款": 0.8, "公司": 0.1}
+    assert "是指" in lead_sentences("什么是小额贷款公司？", [duty, meaning], weights)[0][1]
+    assert "报送" in lead_sentences("小额贷款公司报送数据给谁", [duty, meaning], weights)[0][1]
+
+
+def test_a_question_whether_one_may_is_led_by_the_sentence_that_permits_or_forbids() -> None:
+    roll = passage("用人单位建立的职工名册载有劳动者姓名、性别、公民身份号码等内容。", "第八条", title="实施条例")
+    rule = passage("用人单位不得向他人提供职工名册中的个人信息。", "第九条", title="实施条例")
+    weights = {"职工名册": 1.0, "单位": 0.1}
+    assert "不得" in lead_sentences("单位能不能把职工名册给别人看？", [roll, rule], weights)[0][1]
+    assert "载有" in lead_sentences("职工名册上都记了些什么", [roll, rule], weights)[0][1]
+
+
+@pytest.mark.parametrize(("question", "definition", "permission"), [
+    ("合同里的格式条款指的是什么", True, False), ("加班到凌晨算不算加班", True, False),
+    ("What counts as a trade secret here?", True, False), ("公司可以单方面调岗吗", False, True),
+    ("单位能不能不签书面合同", False, True), ("Must we pay for the medical check?", False, True),
+    ("工伤认定的材料要交到哪里", False, False), ("How long does a trademark registration last?", False, False),
+])
+def test_questions_asking_what_a_term_means_or_whether_one_may(question: str, definition: bool,
+                                                                 permission: bool) -> None:
+    assert asks_definition(question) is definition
+    assert asks_permission(question) is permission
