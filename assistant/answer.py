@@ -147,11 +147,11 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
     if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
         weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
+    quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:LEAD_PASSAGES])
              for k, (sent, shown) in enumerate(clauses(p.text))]
     local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
              for term, w in weights.items()}
-    quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
     scored: list[tuple[float, int, int, str]] = []
     for n, k, sent, shown in cands:
         score = ((_score(sent, local) + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
@@ -167,6 +167,9 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
     lead: list[tuple[int, str]] = []
     for _, neg_n, _, shown in scored:
         quoted = whole_sentence(passages[-neg_n].text, shown)
+        if quoted.endswith(("：", ":")):  # a list's introduction answers with the list's best item
+            items = [c[3] for c in scored if c[1] == neg_n and c[3].startswith(quoted) and c[3] != quoted]
+            quoted = items[0] if items else quoted
         if any(quoted in other or other in quoted for _, other in lead):
             continue
         lead.append((-neg_n, quoted))

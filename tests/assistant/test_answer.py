@@ -213,3 +213,14 @@ def test_questions_asking_what_a_term_means_or_whether_one_may(question: str, de
                                                                  permission: bool) -> None:
     assert asks_definition(question) is definition
     assert asks_permission(question) is permission
+
+
+def test_a_list_s_introduction_is_not_quoted_without_its_best_item() -> None:
+    intro = "第十六条 企业有下列情形之一的，应当在三十日内办理变更登记：\n"
+    items = "（一）变更名称的；\n（二）变更住所的；\n（三）变更法定代表人的；"
+    lead = lead_sentences("企业变更登记的情形", [passage(intro + items, "第十六条", title="登记办法")],
+                          {"企业": 0.2, "变更登记": 1.0, "情形": 0.6, "住所": 0.0})
+    assert all(not quoted.endswith("：") for _, quoted in lead)
+    lead = lead_sentences("公司搬家换了住所，要不要办变更登记", [passage(intro + items, "第十六条", title="登记办法")],
+                          {"变更登记": 1.0, "住所": 0.8})
+    assert lead[0][1].startswith("第十六条 企业有下列情形之一的") and lead[0][1].endswith("（二）变更住所的；")
