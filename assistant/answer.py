@@ -8,10 +8,12 @@ import math
 import re
 
 from assistant.answer_type import (
+    asks_deadline,
     asks_definition,
     asks_permission,
     asks_quantity,
     defines,
+    states_deadline,
     states_norm,
     states_quantity,
 )
@@ -91,7 +93,8 @@ RANK_PRIOR = 0.2  # ... / (1 + this x its passage's rank) ...
 PLACE_PRIOR = 0.2  # ... / (1 + this x its place in the passage): an article states its rule first
 TERMLESS = 0.01  # what a clause without any of the question's terms scores, so that the priors order those
 QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a period or amount count double
-DEFINITION_BOOST = 1.5  # "what counts as …": clauses that define ("是指", "所称", "视为")
+DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
+DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
 NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
 
 
@@ -148,6 +151,7 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
     if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
         weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
     quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
+    deadline = asks_deadline(query)
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:LEAD_PASSAGES])
              for k, (sent, shown) in enumerate(clauses(p.text))]
     local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
@@ -158,6 +162,8 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
         if quantity and states_quantity(sent):
             score *= QUANTITY_BOOST
+        if deadline and states_deadline(sent):
+            score *= DEADLINE_BOOST
         if definition and defines(sent):
             score *= DEFINITION_BOOST
         if permission and states_norm(sent):

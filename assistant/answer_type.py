@@ -32,11 +32,12 @@ def states_quantity(sentence: str) -> bool:
 
 _ASKS_DEFINITION = re.compile(
     r"(什么是|什么叫|何为|何谓|指的是什么|指什么|是什么意思|什么意思|含义|定义|怎么认定|怎样认定|如何认定|算是|算不算|算作|"
-    r"属不属于|属于什么|什么样的|哪些(?:情形|情况)?(?:算|属于)|"
+    r"属不属于|属于什么|什么样的|哪些[^，。？?]{0,8}(?:算|属于)|"
     r"\bwhat (?:is|are) (?:a|an)\b|\bwhat (?:counts|qualifies)\b|\bdefin|\bmeaning of\b|\bcounts? as\b|\bqualif)",
     re.I,
 )
-_DEFINES = re.compile(r"(是指|所称|指的是|视为|称为|属于)")
+_DEFINES = re.compile(  # "…是指…", "本法所称…", or a sentence opening "格式条款是…"
+    r"(是指|所称|指的是|视为|称为|属于)|^(?:第[零〇一二两三四五六七八九十百千\d]+条\s*)?[^，。；：]{2,15}是(?!否)")
 _ASKS_PERMISSION = re.compile(
     r"(能不能|可不可以|可否|能否|是否|行不行|要不要|需不需要|用不用|必须|允许|(?:能|可以|得)[^，。？?]{0,15}[吗么]|会不会|"
     r"\b(?:can|may|must|should)\b|\ballowed\b|\bhave to\b|\bneed to\b|\bis it (?:legal|lawful)\b)",
@@ -62,3 +63,20 @@ def asks_permission(question: str) -> bool:
 
 def states_norm(sentence: str) -> bool:
     return bool(_NORM.search(sentence))
+
+
+_ASKS_DEADLINE = re.compile(
+    r"(最晚|最迟|什么时候|何时|多久|多长时间|几天内|多少天内|期限|时限|时效|截止|"
+    r"\bwhen\b|\bdeadline\b|\bhow (?:long|soon)\b|\bwithin\b|\btime limit\b)",
+    re.I,
+)
+_DEADLINE = re.compile(r"(之日起|[日天月年]内|小时内|工作日内|以内|届满前|期满前|之前)")
+
+
+def asks_deadline(question: str) -> bool:
+    """"最晚什么时候…", "多少天内…", "how soon …": answered by a time limit ("自…之日起三十日内")."""
+    return bool(_ASKS_DEADLINE.search(question))
+
+
+def states_deadline(sentence: str) -> bool:
+    return bool(_DEADLINE.search(sentence))

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import extractive, lead_sentences, sentences, unique_sources
-from assistant.answer_type import asks_definition, asks_permission, asks_quantity, states_quantity
+from assistant.answer_type import (
+    asks_deadline,
+    asks_definition,
+    asks_permission,
+    asks_quantity,
+    defines,
+    states_quantity,
+)
 from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, answerable, coverage, relevant
 from assistant.reply import Citation
 from knowledge.base import Passage
@@ -205,6 +212,7 @@ def test_a_question_whether_one_may_is_led_by_the_sentence_that_permits_or_forbi
 
 @pytest.mark.parametrize(("question", "definition", "permission"), [
     ("合同里的格式条款指的是什么", True, False), ("加班到凌晨算不算加班", True, False),
+    ("哪些合同条款算格式条款", True, False),
     ("What counts as a trade secret here?", True, False), ("公司可以单方面调岗吗", False, True),
     ("单位能不能不签书面合同", False, True), ("Must we pay for the medical check?", False, True),
     ("工伤认定的材料要交到哪里", False, False), ("How long does a trademark registration last?", False, False),
@@ -224,3 +232,27 @@ def test_a_list_s_introduction_is_not_quoted_without_its_best_item() -> None:
     lead = lead_sentences("公司搬家换了住所，要不要办变更登记", [passage(intro + items, "第十六条", title="登记办法")],
                           {"变更登记": 1.0, "住所": 0.8})
     assert lead[0][1].startswith("第十六条 企业有下列情形之一的") and lead[0][1].endswith("（二）变更住所的；")
+
+
+def test_a_question_asking_by_when_is_led_by_the_time_limit() -> None:
+    late = passage("超过三个月未办理备案的，由主管部门责令限期改正。", "第十二条", title="备案办法")
+    limit = passage("企业应当自取得营业执照之日起三个月内办理备案。", "第十一条", title="备案办法")
+    weights = {"备案": 1.0, "办理": 0.3, "三个月": 0.5}
+    assert "之日起三个月内" in lead_sentences("拿到执照后最迟什么时候去备案", [late, limit], weights)[0][1]
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("拿到执照后最迟什么时候去备案", True), ("How soon must we report the accident?", True),
+    ("补偿金多少天内要付清", True), ("备案需要哪些材料", False), ("What documents do we need?", False),
+])
+def test_questions_asking_by_when(question: str, asks: bool) -> None:
+    assert asks_deadline(question) is asks
+
+
+@pytest.mark.parametrize(("sentence", "states"), [
+    ("本办法所称小额贷款公司，是指不吸收公众存款的有限责任公司。", True),
+    ("第五条 格式条款是当事人为了重复使用而预先拟定的条款。", True),
+    ("用人单位应当依法建立和完善劳动规章制度。", False), ("申请人是否符合条件，由审批机关审查。", False),
+])
+def test_sentences_that_define(sentence: str, states: bool) -> None:
+    assert defines(sentence) is states
