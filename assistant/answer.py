@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 from assistant.answer_type import (
     asks_deadline,
@@ -196,6 +197,14 @@ def unique_sources(citations: list[Citation]) -> list[Citation]:
     return out
 
 
+def lead_label(c: Citation, lang: str) -> str:
+    """A lead sentence's label. A place that is itself a question (an FAQ entry "问：…多长时间内…？") is
+    left out: the reader gets the answer first, and the supporting passages below name the question."""
+    if c.locator.rstrip().endswith(("？", "?")):
+        c = replace(c, locator="")
+    return english_label(c) if lang == "en" else c.label()
+
+
 def extractive(query: str, passages: list[Passage], lang: str, weights: dict[str, float] | None = None,
                shown: int = 3) -> tuple[str, list[Citation]]:
     """The reply body and the citations it numbers."""
@@ -210,7 +219,7 @@ def extractive(query: str, passages: list[Passage], lang: str, weights: dict[str
             lines[-1] += f"“{sent}”"
             continue
         c, last = citations[n - 1], n
-        label = english_label(c) if lang == "en" else c.label()
+        label = lead_label(c, lang)
         lines.append(f"[{n}] {label}：“{sent}”" if lang == "zh" else f"[{n}] {label}: “{sent}”")
     if lang == "en" and lines:
         lines.append("The Chinese text is authoritative.")

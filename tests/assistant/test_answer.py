@@ -256,3 +256,17 @@ def test_questions_asking_by_when(question: str, asks: bool) -> None:
 ])
 def test_sentences_that_define(sentence: str, states: bool) -> None:
     assert defines(sentence) is states
+
+
+def test_a_lead_from_a_question_and_answer_entry_starts_with_the_answer_not_the_question() -> None:
+    from assistant.evaluation import first_sentences
+
+    faq = passage("答：企业应当自收到通知之日起十日内提交补正材料。", "问：材料被退回来了，多久内要补交？",
+                  title="办事常见问题")
+    rule = passage("第九条 申请材料不齐全的，应当一次告知申请人需要补正的全部内容。", "第九条", title="审批办法")
+    for lang in ("zh", "en"):
+        body, _ = extractive("材料退回后多久内补交", [faq, rule], lang, {"补正": 0.5, "材料": 0.5, "十日": 0.5})
+        lead = body.splitlines()[0]
+        assert "问：" not in lead and "补交？" not in lead
+        assert "十日内提交补正材料" in first_sentences(body) and "告知申请人" in first_sentences(body)
+        assert "问：材料被退回来了，多久内要补交？" in body  # the supporting passage still names the question
