@@ -6,8 +6,18 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
-from assistant.answer_type import asks_quantity, states_quantity
+from assistant.answer_type import (
+    asks_deadline,
+    asks_definition,
+    asks_permission,
+    asks_quantity,
+    defines,
+    states_deadline,
+    states_norm,
+    states_quantity,
+)
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
@@ -75,53 +85,102 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
-LEAD_PASSAGES = 3
-SECOND_LEAD = 0.3  # a second sentence leads too when it scores at least this share of the best
-QUANTITY_BOOST = 2.0  # a question asking how long / how much: sentences stating a period or amount count double
-DENSE_PRIOR = 0.5  # a sentence scores (its terms) x (this + its passage's cosine similarity to the question)
+_WHOLE = re.compile(r"[^。！？\n]+[。！？]?")
+_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、)）])")
+LEAD_PASSAGES = 3  # the lead is chosen among the clauses of this many top passages
+WHOLE_CHARS = 160  # a clause is quoted with the rest of its sentence (to its 。) when the sentence is this short
+DENSE_PRIOR = 0.5  # a clause scores (its terms) x (this + its passage's cosine similarity to the question) ...
+RANK_PRIOR = 0.2  # ... / (1 + this x its passage's rank) ...
+PLACE_PRIOR = 0.2  # ... / (1 + this x its place in the passage): an article states its rule first
+TERMLESS = 0.01  # what a clause without any of the question's terms scores, so that the priors order those
+QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a period or amount count double
+DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
+DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
+NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
 
 
 def sentences(text: str) -> list[str]:
+    """The clauses of a text: split at 。；！？ and line ends (a legal sentence's ；-clauses state separate rules)."""
     return [m.group(0).strip() for m in _SENTENCE.finditer(text) if len(m.group(0).strip()) >= 6]
 
 
+def clauses(text: str) -> list[tuple[str, str]]:
+    """(what is scored, what is quoted) per clause: an item of a list ("（三）女职工在孕期…的；") is quoted
+    after the sentence that introduces the list ("…有下列情形之一的，用人单位不得解除劳动合同："), which
+    holds the rule the item falls under; it is scored on its own words (the introduction would score every
+    item of the list alike)."""
+    out: list[tuple[str, str]] = []
+    intro, last = "", ""
+    for sent in sentences(text):
+        item = _ITEM.match(sent) is not None
+        out.append((sent, intro + ("" if last == intro else "……") + sent if item and intro else sent))
+        if not item:
+            intro = sent if sent.endswith(("：", ":")) else ""
+        last = sent
+    return out
+
+
+def whole_sentence(text: str, clause: str, limit: int = WHOLE_CHARS) -> str:
+    """The whole sentence (to its 。！？) that holds a clause, when it is short enough to quote; else the clause."""
+    for m in _WHOLE.finditer(text):
+        whole = m.group(0).strip()
+        if clause in whole:
+            return whole if len(whole) <= limit else clause
+    return clause
+
+
 def _score(sentence: str, weights: dict[str, float]) -> float:
-    """The weights of the query terms found in the sentence, a long sentence slightly discounted."""
-    return sum(w for term, w in weights.items() if term in sentence) / (1.0 + len(sentence) / 300)
+    """The weights of the query terms found in the sentence, a long sentence slightly discounted. A term
+    inside a longer term that is found too adds nothing: jieba's search mode cuts "人民调解委员会" also into
+    "人民", "委员会" …, which would make one long name outweigh the words that answer."""
+    found = [term for term in weights if term in sentence]
+    kept = [term for term in found if not any(term != other and term in other for other in found)]
+    return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
 
 def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
                    ) -> list[tuple[int, str]]:
-    """The (passage index, sentence) pairs that best answer the question: one, or two when close.
+    """The (passage index, sentence) pairs that answer the question first: the two best clauses of the top
+    passages (one when there is only one), each quoted as its whole sentence when that is short.
 
     A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
-    candidate sentences (a term every candidate shares tells them apart no better than none), and a
-    sentence's score leans on its passage's dense similarity to the question. A question asking for a
-    period, amount or rate prefers the sentences that state one (``assistant.answer_type``)."""
+    candidate clauses (a term every candidate shares tells them apart no better than none). A clause's
+    score leans on its passage's dense similarity to the question, its passage's rank and its place in the
+    passage. The kind of answer asked for (``assistant.answer_type``) counts: a period or amount, a
+    definition, a permission or duty."""
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
     if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
         weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
-    cands = [(n, k, sent) for n, p in enumerate(passages[:LEAD_PASSAGES]) for k, sent in enumerate(sentences(p.text))]
-    if not cands:
-        return []
+    quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
+    deadline = asks_deadline(query)
+    cands = [(n, k, sent, shown) for n, p in enumerate(passages[:LEAD_PASSAGES])
+             for k, (sent, shown) in enumerate(clauses(p.text))]
     local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
              for term, w in weights.items()}
-    quantity = asks_quantity(query)
     scored: list[tuple[float, int, int, str]] = []
-    for n, k, sent in cands:
-        score = _score(sent, local) * (DENSE_PRIOR + passages[n].dense)
+    for n, k, sent, shown in cands:
+        score = ((_score(sent, local) + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
+                 / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
         if quantity and states_quantity(sent):
             score *= QUANTITY_BOOST
-        if score > 0:
-            scored.append((score, -n, -k, sent))
-    if not scored:
-        return [(cands[0][0], cands[0][2])]
+        if deadline and states_deadline(sent):
+            score *= DEADLINE_BOOST
+        if definition and defines(sent):
+            score *= DEFINITION_BOOST
+        if permission and states_norm(sent):
+            score *= NORM_BOOST
+        scored.append((score, -n, -k, shown))
     scored.sort(reverse=True)
-    best = scored[0]
-    lead = [(-best[1], best[3])]
-    for cand in scored[1:]:
-        if cand[0] >= SECOND_LEAD * best[0] and cand[3] != best[3]:
-            lead.append((-cand[1], cand[3]))
+    lead: list[tuple[int, str]] = []
+    for _, neg_n, _, shown in scored:
+        quoted = whole_sentence(passages[-neg_n].text, shown)
+        if quoted.endswith(("：", ":")):  # a list's introduction answers with the list's best item
+            items = [c[3] for c in scored if c[1] == neg_n and c[3].startswith(quoted) and c[3] != quoted]
+            quoted = items[0] if items else quoted
+        if any(quoted in other or other in quoted for _, other in lead):
+            continue
+        lead.append((-neg_n, quoted))
+        if len(lead) == 2:
             break
     return lead
 
@@ -138,6 +197,14 @@ def unique_sources(citations: list[Citation]) -> list[Citation]:
     return out
 
 
+def lead_label(c: Citation, lang: str) -> str:
+    """A lead sentence's label. A place that is itself a question (an FAQ entry "问：…多长时间内…？") is
+    left out: the reader gets the answer first, and the supporting passages below name the question."""
+    if c.locator.rstrip().endswith(("？", "?")):
+        c = replace(c, locator="")
+    return english_label(c) if lang == "en" else c.label()
+
+
 def extractive(query: str, passages: list[Passage], lang: str, weights: dict[str, float] | None = None,
                shown: int = 3) -> tuple[str, list[Citation]]:
     """The reply body and the citations it numbers."""
@@ -152,7 +219,7 @@ def extractive(query: str, passages: list[Passage], lang: str, weights: dict[str
             lines[-1] += f"“{sent}”"
             continue
         c, last = citations[n - 1], n
-        label = english_label(c) if lang == "en" else c.label()
+        label = lead_label(c, lang)
         lines.append(f"[{n}] {label}：“{sent}”" if lang == "zh" else f"[{n}] {label}: “{sent}”")
     if lang == "en" and lines:
         lines.append("The Chinese text is authoritative.")

@@ -1,6 +1,9 @@
 """What kind of answer a question wants, and whether a sentence gives that kind: a question asking for a
 period, amount, rate or number ("多久", "最多几天", "what rate", "how long") is answered by a sentence that
-states one ("三十日内", "百分之二十", "98天"), not by the article's general rule."""
+states one ("三十日内", "百分之二十", "98天"), not by the article's general rule; a question asking what a
+term means ("什么是…", "算不算…", "what counts as …") by the sentence that defines it ("是指", "所称",
+"视为"); a question whether one may or must do something ("能不能…", "可以…吗", "must we …") by a
+sentence that permits, requires or forbids ("可以", "应当", "不得")."""
 
 from __future__ import annotations
 
@@ -25,3 +28,55 @@ def asks_quantity(question: str) -> bool:
 def states_quantity(sentence: str) -> bool:
     """A period, amount, rate or count in the sentence (its own article number "第三十条" is none)."""
     return bool(_QUANTITY.search(_ARTICLE_NUMBER.sub("", sentence)))
+
+
+_ASKS_DEFINITION = re.compile(
+    r"(什么是|什么叫|何为|何谓|指的是什么|指什么|是什么意思|什么意思|含义|定义|怎么认定|怎样认定|如何认定|算是|算不算|算作|"
+    r"属不属于|属于什么|什么样的|哪些[^，。？?]{0,8}(?:算|属于)|"
+    r"\bwhat (?:is|are) (?:a|an)\b|\bwhat (?:counts|qualifies)\b|\bdefin|\bmeaning of\b|\bcounts? as\b|\bqualif)",
+    re.I,
+)
+_DEFINES = re.compile(  # "…是指…", "本法所称…", or a sentence opening "格式条款是…"
+    r"(是指|所称|指的是|视为|称为|属于)|^(?:第[零〇一二两三四五六七八九十百千\d]+条\s*)?[^，。；：]{2,15}是(?!否)")
+_ASKS_PERMISSION = re.compile(
+    r"(能不能|可不可以|可否|能否|是否|行不行|要不要|需不需要|用不用|必须|允许|(?:能|可以|得)[^，。？?]{0,15}[吗么]|会不会|"
+    r"\b(?:can|may|must|should)\b|\ballowed\b|\bhave to\b|\bneed to\b|\bis it (?:legal|lawful)\b)",
+    re.I,
+)
+_NORM = re.compile(r"(不得|可以|应当|必须|禁止|有权|无权|不予|不实行|不停止|不收取|不收费|不再|免予|免除|不承担|无需|"
+                   r"不需要)")
+
+
+def asks_definition(question: str) -> bool:
+    """"什么是格式条款", "算不算加班", "what counts as …": answered by the sentence that defines the term."""
+    return bool(_ASKS_DEFINITION.search(question))
+
+
+def defines(sentence: str) -> bool:
+    return bool(_DEFINES.search(sentence))
+
+
+def asks_permission(question: str) -> bool:
+    """"能不能…", "可以…吗", "must we …": answered by a sentence that permits, requires or forbids."""
+    return bool(_ASKS_PERMISSION.search(question))
+
+
+def states_norm(sentence: str) -> bool:
+    return bool(_NORM.search(sentence))
+
+
+_ASKS_DEADLINE = re.compile(
+    r"(最晚|最迟|什么时候|何时|多久|多长时间|几天内|多少天内|期限|时限|时效|截止|"
+    r"\bwhen\b|\bdeadline\b|\bhow (?:long|soon)\b|\bwithin\b|\btime limit\b)",
+    re.I,
+)
+_DEADLINE = re.compile(r"(之日起|[日天月年]内|小时内|工作日内|以内|届满前|期满前|之前)")
+
+
+def asks_deadline(question: str) -> bool:
+    """"最晚什么时候…", "多少天内…", "how soon …": answered by a time limit ("自…之日起三十日内")."""
+    return bool(_ASKS_DEADLINE.search(question))
+
+
+def states_deadline(sentence: str) -> bool:
+    return bool(_DEADLINE.search(sentence))

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import extractive, lead_sentences, sentences, unique_sources
-from assistant.answer_type import asks_quantity, states_quantity
+from assistant.answer_type import (
+    asks_deadline,
+    asks_definition,
+    asks_permission,
+    asks_quantity,
+    defines,
+    states_quantity,
+)
 from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, answerable, coverage, relevant
 from assistant.reply import Citation
 from knowledge.base import Passage
@@ -140,3 +147,126 @@ def test_an_english_question_is_led_by_the_article_not_by_a_guide_s_english_summ
     weights = {"probation": 1.0, "labour": 1.0, "contract": 1.0, "period": 1.0, "试用期": 0.3, "劳动合同": 0.3}
     lead = lead_sentences("How long can probation be on a two-year labour contract?", ps, weights)
     assert "试用期" in lead[0][1]
+
+
+ART42 = ("第四十二条 劳动者有下列情形之一的，用人单位不得依照本法第四十条、第四十一条的规定解除劳动合同：\n"
+         "（一）从事接触职业病危害作业的劳动者未进行离岗前职业健康检查的；\n"
+         "（二）在本单位患职业病或者因工负伤并被确认丧失或者部分丧失劳动能力的；\n"
+         "（三）患病或者非因工负伤，在规定的医疗期内的；\n"
+         "（四）女职工在孕期、产期、哺乳期的；")
+
+
+def test_a_list_item_is_quoted_after_the_sentence_that_introduces_its_list() -> None:
+    lead = lead_sentences("工人生病还在医疗期里，厂里想跟他解约", [passage(ART42, "第四十二条")],
+                          {"医疗期": 1.0, "解除": 0.2, "劳动合同": 0.2})
+    first = lead[0][1]
+    assert first.startswith("第四十二条 劳动者有下列情形之一的")
+    assert first.endswith("（三）患病或者非因工负伤，在规定的医疗期内的；")
+    assert "……" in first  # items (一) and (二) are left out
+    assert "（一）" not in first
+
+
+def test_a_clause_is_quoted_with_its_whole_sentence_unless_that_is_long() -> None:
+    lead = lead_sentences("合同签一年半，试用期能约定多长", [passage(ART19, "第十九条")], {"试用期": 0.5, "一年": 0.5})
+    assert lead[0][1].startswith("第十九条 劳动合同期限三个月以上") and lead[0][1].endswith("试用期不得超过六个月。")
+    long = "；".join(f"第{n}类情形的，由主管部门另行规定处理办法" for n in "一二三四五六七")
+    long += "；遇有火灾隐患的，应当立即整改。"
+    lead = lead_sentences("有火灾隐患怎么办", [passage(long, "第九条")], {"火灾": 1.0, "隐患": 1.0})
+    assert lead[0][1] == "遇有火灾隐患的，应当立即整改。"
+
+
+def test_the_reply_starts_with_two_lead_sentences_even_without_a_known_term() -> None:
+    from assistant.evaluation import first_sentences
+
+    text = "第八条 承揽人应当按照约定完成工作。定作人应当按照约定支付报酬。"
+    for lang, question in (("zh", "这个事情怎么弄比较好"), ("en", "What should we do about this?")):
+        body, _ = extractive(question, [passage(text, "第八条")], lang, {})
+        head = first_sentences(body)
+        assert "承揽人应当按照约定完成工作" in head and "定作人应当按照约定支付报酬" in head, (lang, head)
+
+
+def test_a_term_inside_a_longer_matched_term_adds_nothing() -> None:
+    name = passage("劳动争议仲裁委员会由劳动行政部门代表、工会代表和企业方面代表组成。", "第十九条")
+    answer = passage("仲裁员是本案当事人或者当事人的近亲属的，应当回避。", "第三十三条")
+    weights = {"劳动争议仲裁委员会": 0.5, "劳动": 0.2, "争议": 0.3, "仲裁": 0.3, "委员会": 0.3, "回避": 1.0}
+    lead = lead_sentences("仲裁员和一方老板是亲戚的回避规定", [name, answer], weights)
+    assert "回避" in lead[0][1]
+
+
+def test_a_question_asking_what_a_term_means_is_led_by_the_definition() -> None:
+    duty = passage("小额贷款公司应当按照规定向监督管理部门报送经营数据。", "第十条", title="小额贷款公司管理办法")
+    meaning = passage("本办法所称小额贷款公司，是指不吸收公众存款、经营小额贷款业务的有限责任公司。", "第二条",
+                      title="小额贷款公司管理办法")
+    weights = {"小额": 0.5, "贷款": 0.4, "小额贷款": 0.8, "公司": 0.1}
+    assert "是指" in lead_sentences("什么是小额贷款公司？", [duty, meaning], weights)[0][1]
+    assert "报送" in lead_sentences("小额贷款公司报送数据给谁", [duty, meaning], weights)[0][1]
+
+
+def test_a_question_whether_one_may_is_led_by_the_sentence_that_permits_or_forbids() -> None:
+    roll = passage("用人单位建立的职工名册载有劳动者姓名、性别、公民身份号码等内容。", "第八条", title="实施条例")
+    rule = passage("用人单位不得向他人提供职工名册中的个人信息。", "第九条", title="实施条例")
+    weights = {"职工名册": 1.0, "单位": 0.1}
+    assert "不得" in lead_sentences("单位能不能把职工名册给别人看？", [roll, rule], weights)[0][1]
+    assert "载有" in lead_sentences("职工名册上都记了些什么", [roll, rule], weights)[0][1]
+
+
+@pytest.mark.parametrize(("question", "definition", "permission"), [
+    ("合同里的格式条款指的是什么", True, False), ("加班到凌晨算不算加班", True, False),
+    ("哪些合同条款算格式条款", True, False),
+    ("What counts as a trade secret here?", True, False), ("公司可以单方面调岗吗", False, True),
+    ("单位能不能不签书面合同", False, True), ("Must we pay for the medical check?", False, True),
+    ("工伤认定的材料要交到哪里", False, False), ("How long does a trademark registration last?", False, False),
+])
+def test_questions_asking_what_a_term_means_or_whether_one_may(question: str, definition: bool,
+                                                                 permission: bool) -> None:
+    assert asks_definition(question) is definition
+    assert asks_permission(question) is permission
+
+
+def test_a_list_s_introduction_is_not_quoted_without_its_best_item() -> None:
+    intro = "第十六条 企业有下列情形之一的，应当在三十日内办理变更登记：\n"
+    items = "（一）变更名称的；\n（二）变更住所的；\n（三）变更法定代表人的；"
+    lead = lead_sentences("企业变更登记的情形", [passage(intro + items, "第十六条", title="登记办法")],
+                          {"企业": 0.2, "变更登记": 1.0, "情形": 0.6, "住所": 0.0})
+    assert all(not quoted.endswith("：") for _, quoted in lead)
+    lead = lead_sentences("公司搬家换了住所，要不要办变更登记", [passage(intro + items, "第十六条", title="登记办法")],
+                          {"变更登记": 1.0, "住所": 0.8})
+    assert lead[0][1].startswith("第十六条 企业有下列情形之一的") and lead[0][1].endswith("（二）变更住所的；")
+
+
+def test_a_question_asking_by_when_is_led_by_the_time_limit() -> None:
+    late = passage("超过三个月未办理备案的，由主管部门责令限期改正。", "第十二条", title="备案办法")
+    limit = passage("企业应当自取得营业执照之日起三个月内办理备案。", "第十一条", title="备案办法")
+    weights = {"备案": 1.0, "办理": 0.3, "三个月": 0.5}
+    assert "之日起三个月内" in lead_sentences("拿到执照后最迟什么时候去备案", [late, limit], weights)[0][1]
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("拿到执照后最迟什么时候去备案", True), ("How soon must we report the accident?", True),
+    ("补偿金多少天内要付清", True), ("备案需要哪些材料", False), ("What documents do we need?", False),
+])
+def test_questions_asking_by_when(question: str, asks: bool) -> None:
+    assert asks_deadline(question) is asks
+
+
+@pytest.mark.parametrize(("sentence", "states"), [
+    ("本办法所称小额贷款公司，是指不吸收公众存款的有限责任公司。", True),
+    ("第五条 格式条款是当事人为了重复使用而预先拟定的条款。", True),
+    ("用人单位应当依法建立和完善劳动规章制度。", False), ("申请人是否符合条件，由审批机关审查。", False),
+])
+def test_sentences_that_define(sentence: str, states: bool) -> None:
+    assert defines(sentence) is states
+
+
+def test_a_lead_from_a_question_and_answer_entry_starts_with_the_answer_not_the_question() -> None:
+    from assistant.evaluation import first_sentences
+
+    faq = passage("答：企业应当自收到通知之日起十日内提交补正材料。", "问：材料被退回来了，多久内要补交？",
+                  title="办事常见问题")
+    rule = passage("第九条 申请材料不齐全的，应当一次告知申请人需要补正的全部内容。", "第九条", title="审批办法")
+    for lang in ("zh", "en"):
+        body, _ = extractive("材料退回后多久内补交", [faq, rule], lang, {"补正": 0.5, "材料": 0.5, "十日": 0.5})
+        lead = body.splitlines()[0]
+        assert "问：" not in lead and "补交？" not in lead
+        assert "十日内提交补正材料" in first_sentences(body) and "告知申请人" in first_sentences(body)
+        assert "问：材料被退回来了，多久内要补交？" in body  # the supporting passage still names the question
