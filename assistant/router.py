@@ -22,7 +22,7 @@ from assistant.intents import IntentModel, Prediction
 LARGE_AMOUNT_YUAN = 1_000_000  # a dispute of this size goes to an adviser
 SURE = 0.4  # the model's probability at or above which its intent is taken as said (calibrated on eval/tune.jsonl)
 LEAVE_SURE = 0.6  # leaving a hand-off from free text (the rule catches the usual words)
-HANDOFF_MARGIN = 0.2  # a hand-off intent must beat the legal question by this much to be taken as said
+HANDOFF_MARGIN = 0.2  # a hand-off intent must beat every other route's intent by this much to be taken as said
 
 _HUMAN = re.compile(
     r"(转人工|人工客服|人工服务|^人工[。.!！]?$|^(human|agent)( please)?[.!]?$|\btalk to a human\b|"
@@ -96,6 +96,11 @@ def asks_for_person(text: str) -> bool:
     return bool(_HUMAN.search(text.strip()))
 
 
+def _best_other(p: Prediction) -> float:
+    """The probability of the likeliest intent that does not lead to a hand-off."""
+    return max((v for k, v in p.probabilities.items() if ROUTE_OF[k][0] != "handoff"), default=0.0)
+
+
 def asks_outcome(text: str) -> bool:
     """Whether the message asks us to predict whether a case or arbitration will be won or lost."""
     return bool(_OUTCOME.search(text))
@@ -127,8 +132,8 @@ class Router:
         p = self.model.predict(t, vector)
         route, reason = ROUTE_OF[p.intent]
         sure = p.probability >= SURE
-        if route == "handoff" and p.probability - p.probabilities.get("legal", 0.0) < HANDOFF_MARGIN:
-            sure = False  # a coin flip between a hand-off and a legal question is no request for a person
+        if route == "handoff" and p.probability - _best_other(p) < HANDOFF_MARGIN:
+            sure = False  # a coin flip between a hand-off and, say, a legal question is no request for a person
         return Intent(route, reason, p.intent, p.probability, sure, vector)
 
     def wants_to_leave(self, text: str) -> bool:
