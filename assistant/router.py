@@ -101,6 +101,14 @@ def _best_other(p: Prediction) -> float:
     return max((v for k, v in p.probabilities.items() if ROUTE_OF[k][0] != "handoff"), default=0.0)
 
 
+def is_sure(p: Prediction) -> bool:
+    """Whether the model's intent is taken as said: probable enough, and a hand-off clearly ahead of every
+    other route (a coin flip between a hand-off and, say, a legal question is no request for a person)."""
+    if p.probability < SURE:
+        return False
+    return ROUTE_OF[p.intent][0] != "handoff" or p.probability - _best_other(p) >= HANDOFF_MARGIN
+
+
 def asks_outcome(text: str) -> bool:
     """Whether the message asks us to predict whether a case or arbitration will be won or lost."""
     return bool(_OUTCOME.search(text))
@@ -131,10 +139,7 @@ class Router:
         vector = self.model.embeddings.encode([t])[0]
         p = self.model.predict(t, vector)
         route, reason = ROUTE_OF[p.intent]
-        sure = p.probability >= SURE
-        if route == "handoff" and p.probability - _best_other(p) < HANDOFF_MARGIN:
-            sure = False  # a coin flip between a hand-off and, say, a legal question is no request for a person
-        return Intent(route, reason, p.intent, p.probability, sure, vector)
+        return Intent(route, reason, p.intent, p.probability, is_sure(p), vector)
 
     def wants_to_leave(self, text: str) -> bool:
         if leaves_handoff(text):
