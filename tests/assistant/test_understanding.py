@@ -21,6 +21,7 @@ from assistant.intents import (
     IntentModel,
     Prediction,
     examples_hash,
+    grams,
     load_examples,
     shipped_file,
     write_shipped,
@@ -277,3 +278,16 @@ def test_a_handoff_must_clearly_beat_the_other_routes() -> None:
     assert is_sure(_prediction("high_risk", 0.5, "human", 0.45))  # both lead to an adviser
     assert is_sure(_prediction("legal", 0.48, "high_risk", 0.45))  # other routes keep the plain threshold
     assert not is_sure(_prediction("order", SURE - 0.01, "legal", 0.3))
+
+
+def test_character_ngrams_are_counted_per_message() -> None:
+    assert grams("转人工") == {"转": 1, "人": 1, "工": 1, "转人": 1, "人工": 1, "转人工": 1}
+    assert grams("Hi  hi") == {"h": 2, "i": 2, "hi": 2, "i ": 1, " h": 1, "hi ": 1, "i h": 1, " hi": 1}
+    assert grams("   ") == {}
+
+
+def test_the_shipped_model_holds_its_ngram_vocabulary() -> None:
+    path = shipped_file(EXAMPLES_DIR, examples_hash(load_examples(), DEFAULT_EMBEDDING_MODEL))
+    with np.load(path) as shipped:
+        assert len(shipped["grams"]) == len(shipped["idf"]) > 1000
+        assert shipped["coef"].shape == (len(INTENTS), 512 + len(shipped["grams"]))
