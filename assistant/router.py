@@ -23,6 +23,7 @@ LARGE_AMOUNT_YUAN = 1_000_000  # a dispute of this size goes to an adviser
 SURE = 0.4  # the model's probability at or above which its intent is taken as said (calibrated on eval/tune.jsonl)
 LEAVE_SURE = 0.6  # leaving a hand-off from free text (the rule catches the usual words)
 HANDOFF_MARGIN = 0.2  # a hand-off intent must beat every other route's intent by this much to be taken as said
+LEGAL_MARGIN = 0.1  # any other route must beat the legal question by this much (else: answer if the KB can, or ask)
 
 _HUMAN = re.compile(
     r"(转人工|人工客服|人工服务|^人工[。.!！]?$|^(human|agent)( please)?[.!]?$|\btalk to a human\b|"
@@ -102,11 +103,17 @@ def _best_other(p: Prediction) -> float:
 
 
 def is_sure(p: Prediction) -> bool:
-    """Whether the model's intent is taken as said: probable enough, and a hand-off clearly ahead of every
-    other route (a coin flip between a hand-off and, say, a legal question is no request for a person)."""
+    """Whether the model's intent is taken as said: probable enough, a hand-off clearly ahead of every other
+    route (a coin flip between a hand-off and, say, a legal question is no request for a person), and any route
+    but an answer ahead of the legal question (an order form started on a coin flip is a dead end too)."""
     if p.probability < SURE:
         return False
-    return ROUTE_OF[p.intent][0] != "handoff" or p.probability - _best_other(p) >= HANDOFF_MARGIN
+    route = ROUTE_OF[p.intent][0]
+    if route == "answer":
+        return True
+    if route == "handoff" and p.probability - _best_other(p) < HANDOFF_MARGIN:
+        return False
+    return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
 
 
 def asks_outcome(text: str) -> bool:

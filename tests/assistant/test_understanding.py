@@ -29,6 +29,7 @@ from assistant.intents import (
 from assistant.router import (
     HANDOFF_MARGIN,
     LARGE_AMOUNT_YUAN,
+    LEGAL_MARGIN,
     SURE,
     Router,
     amounts,
@@ -278,6 +279,9 @@ def test_a_handoff_must_clearly_beat_the_other_routes() -> None:
     assert is_sure(_prediction("high_risk", 0.5, "human", 0.45))  # both lead to an adviser
     assert is_sure(_prediction("legal", 0.48, "high_risk", 0.45))  # other routes keep the plain threshold
     assert not is_sure(_prediction("order", SURE - 0.01, "legal", 0.3))
+    assert not is_sure(_prediction("order", 0.48, "legal", 0.46))  # an order form on a coin flip: ask first
+    assert is_sure(_prediction("order", 0.5, "greeting", 0.45))  # the tie rule is about the legal question
+    assert is_sure(_prediction("order", 0.5 + LEGAL_MARGIN, "legal", 0.5 - LEGAL_MARGIN))
 
 
 def test_character_ngrams_are_counted_per_message() -> None:
