@@ -18,6 +18,9 @@ MIN_DENSE = 0.45
 LEGAL_BM25 = 0.75
 LEGAL_DENSE = 0.30
 # Share (by IDF) of the question's Chinese key terms that the top passages must contain.
+# An English question is translated to Chinese legal terms through the glossary; when those terms match this
+# strongly, the passage addresses it even if the multilingual dense model sees it only faintly.
+STRONG_BM25 = 3.0
 MIN_COVERAGE = 0.3  # 0.4 before issue11q: colloquial words (轧伤, 车间) are never in the statute
 COVERAGE_PASSAGES = 3
 
@@ -56,7 +59,7 @@ def answerable(passages: list[Passage], scale: float, weights: dict[str, float],
         return "unsure"
     share = None if english else coverage(weights, passages)  # English: glossary terms are too loose a test
     if share is None:
-        return "yes" if agree or dn >= MIN_DENSE else "unaddressed"
+        return "yes" if agree or dn >= MIN_DENSE or (english and bm >= STRONG_BM25 * scale) else "unaddressed"
     return "yes" if share >= MIN_COVERAGE else "unaddressed"
 
 

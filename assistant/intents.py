@@ -10,6 +10,11 @@ shipped beside them too (``fitted-<hash>.npz``, written by ``python -m assistant
 with no curated phrasings embeds and fits nothing. ``predict`` returns every intent's probability (the
 multinomial logistic model's softmax, in numpy: scikit-learn is imported only to fit); the engine decides
 what to do when it is unsure.
+
+The features are the message's embedding and the TF-IDF of its character 1-3-grams (those found in at least two
+examples): the embedding carries meaning across wordings and languages, the n-grams the cue words a short
+message turns on (预约, 转, 胜诉) that a sentence embedding blurs. Classes are weighted by their size, so the
+large legal-question file does not pull every unsure message towards itself.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +38,10 @@ log = logging.getLogger(__name__)
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "knowledge" / "content" / "intents"
 INTENTS = ("greeting", "order", "human", "high_risk", "dissatisfied", "leave_handoff", "out_of_scope", "legal")
 MIN_EXAMPLES = 40
+FEATURES = "embedding+char-1-3-gram-tfidf"  # part of the examples' hash: a fit with other features is not reused
+GRAM_SIZES = (1, 2, 3)
+MIN_GRAM_DF = 2  # an n-gram seen in one example only is noise
+_SPACE = re.compile(r"\s+")
 _SHARED: dict[tuple[int, str], IntentModel] = {}
 _VECTORS: dict[tuple[int, str], np.ndarray] = {}  # (id of the embedding model, example) -> its vector
 
@@ -79,8 +90,21 @@ def merged(extra: dict[str, list[str]] | None, folder: Path = EXAMPLES_DIR) -> d
 
 
 def examples_hash(examples: dict[str, list[str]], model_id: str) -> str:
-    blob = json.dumps({"model": model_id, "examples": examples}, ensure_ascii=False, sort_keys=True)
+    blob = json.dumps({"model": model_id, "features": FEATURES, "examples": examples}, ensure_ascii=False,
+                      sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def grams(text: str) -> dict[str, int]:
+    """The character 1-3-grams of ``text`` (lower-cased, runs of spaces as one) with their counts."""
+    t = _SPACE.sub(" ", text.lower().strip())
+    found: dict[str, int] = {}
+    for n in GRAM_SIZES:
+        for i in range(len(t) - n + 1):
+            g = t[i:i + n]
+            if g.strip():
+                found[g] = found.get(g, 0) + 1
+    return found
 
 
 class IntentModel:
@@ -102,30 +126,64 @@ class IntentModel:
                 self._classes = np.asarray(cached["classes"])
                 self._coef = np.asarray(cached["coef"], dtype=np.float64)
                 self._intercept = np.asarray(cached["intercept"], dtype=np.float64)
+                self._grams = np.asarray(cached["grams"])
+                self._idf = np.asarray(cached["idf"], dtype=np.float64)
         else:
-            from sklearn.linear_model import LogisticRegression  # only to fit: a second of imports
-
-            clf = LogisticRegression(C=8.0, max_iter=2000)
-            texts = [e for i in INTENTS for e in examples[i]]
-            labels = [i for i in INTENTS for _ in examples[i]]
-            clf.fit(self._vectors(texts), labels)
-            self._classes, self._coef, self._intercept = clf.classes_, clf.coef_, clf.intercept_
+            self._fit(examples)
         if path is not None and found != path:
             self.save(path)
         self.classes: list[str] = [str(c) for c in self._classes]
+        self._vocab = {str(g): k for k, g in enumerate(self._grams.tolist())}
+        self._dim = self._coef.shape[1] - len(self._vocab)  # the embedding's share of the features
+
+    def _fit(self, examples: dict[str, list[str]]) -> None:
+        from scipy import sparse  # only to fit, with scikit-learn
+        from sklearn.linear_model import LogisticRegression
+
+        texts = [e for i in INTENTS for e in examples[i]]
+        labels = [i for i in INTENTS for _ in examples[i]]
+        df: dict[str, int] = {}
+        for t in texts:
+            for g in grams(t):
+                df[g] = df.get(g, 0) + 1
+        kept = sorted(g for g, c in df.items() if c >= MIN_GRAM_DF)
+        self._grams = np.array(kept)
+        self._idf = np.array([math.log((1 + len(texts)) / (1 + df[g])) + 1 for g in kept])
+        self._vocab = {g: k for k, g in enumerate(kept)}
+        rows, cols, vals = [], [], []
+        for r, t in enumerate(texts):
+            for c, v in self._tfidf(t):
+                rows.append(r)
+                cols.append(c)
+                vals.append(v)
+        tfidf = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(kept)))
+        features = sparse.hstack([sparse.csr_matrix(self._vectors(texts)), tfidf]).tocsr()
+        clf = LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced")
+        clf.fit(features, labels)
+        self._classes, self._coef, self._intercept = clf.classes_, clf.coef_, clf.intercept_
+
+    def _tfidf(self, text: str) -> list[tuple[int, float]]:
+        """The message's n-grams known to the model: (column, sublinear TF x IDF, L2-normalised)."""
+        found = [(self._vocab[g], (1 + math.log(c)) * float(self._idf[self._vocab[g]]))
+                 for g, c in grams(text).items() if g in self._vocab]
+        norm = math.sqrt(sum(v * v for _, v in found)) or 1.0
+        return [(c, v / norm) for c, v in found]
 
     def save(self, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
-            np.savez(tmp, classes=self._classes, coef=self._coef, intercept=self._intercept)
+            np.savez_compressed(tmp, classes=self._classes, coef=self._coef, intercept=self._intercept,
+                                grams=self._grams, idf=self._idf)
             tmp.replace(path)
         except OSError as exc:  # a read-only data dir only costs the fit at the next start
             log.warning("intent model not cached in %s: %s", path, exc)
 
-    def _proba(self, v: np.ndarray) -> np.ndarray:
+    def _proba(self, v: np.ndarray, text: str) -> np.ndarray:
         """What scikit-learn's multinomial ``predict_proba`` gives: the softmax of the decision scores."""
-        z = np.asarray(v, dtype=np.float64).reshape(-1) @ self._coef.T + self._intercept
+        z = np.asarray(v, dtype=np.float64).reshape(-1) @ self._coef[:, :self._dim].T + self._intercept
+        for c, w in self._tfidf(text):
+            z = z + w * self._coef[:, self._dim + c]
         if len(self._classes) == 2:  # a binary model keeps one row of coefficients
             z = np.array([0.0, z[0]])
         z = np.exp(z - z.max())
@@ -178,7 +236,7 @@ class IntentModel:
 
     def predict(self, text: str, vector: np.ndarray | None = None) -> Prediction:
         v = self.embeddings.encode([text])[0] if vector is None else vector
-        probs = self._proba(np.asarray(v, dtype=np.float32))
+        probs = self._proba(np.asarray(v, dtype=np.float32), text)
         order = np.argsort(probs)[::-1]
         table = {self.classes[i]: round(float(probs[i]), 4) for i in range(len(self.classes))}
         return Prediction(self.classes[order[0]], float(probs[order[0]]), self.classes[order[1]], table)

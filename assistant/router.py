@@ -1,9 +1,11 @@
 """Understand a message before retrieval: a few precise rules, then the intent model.
 
 Rules stay only where a rule is right: an explicit request for a person (转人工 / "human"), leaving a
-hand-off (取消人工 / /bot), and a dispute amount of at least one million yuan, read from digits and from
-Chinese numerals (cn2an). Everything else is decided by ``assistant.intents.IntentModel`` with a
-probability; the engine decides what to do when it is unsure.
+hand-off (取消人工 / /bot), a dispute amount of at least one million yuan, read from digits and from
+Chinese numerals (cn2an), and a request to predict a case's outcome (能不能打赢 / 胜算 / "chances of winning":
+no statute answers it). Everything else is decided by ``assistant.intents.IntentModel`` with a probability;
+the engine decides what to do when it is unsure. A hand-off the model chooses over a legal question by a small
+margin is unsure too: a question that mentions a dispute, an injury or a penalty is still a question.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from assistant.intents import IntentModel, Prediction
 LARGE_AMOUNT_YUAN = 1_000_000  # a dispute of this size goes to an adviser
 SURE = 0.4  # the model's probability at or above which its intent is taken as said (calibrated on eval/tune.jsonl)
 LEAVE_SURE = 0.6  # leaving a hand-off from free text (the rule catches the usual words)
+HANDOFF_MARGIN = 0.2  # a hand-off intent must beat every other route's intent by this much to be taken as said
+LEGAL_MARGIN = 0.1  # any other route must beat the legal question by this much (else: answer if the KB can, or ask)
 
 _HUMAN = re.compile(
     r"(转人工|人工客服|人工服务|^人工[。.!！]?$|^(human|agent)( please)?[.!]?$|\btalk to a human\b|"
@@ -29,6 +33,14 @@ _HUMAN = re.compile(
 _LEAVE = re.compile(
     r"^\s*(/bot\b|取消人工|取消转人工|不用人工了?|不要人工了?|返回机器人|回到机器人|返回助手|"
     r"back to (the )?(assistant|bot)|cancel (the )?hand-?off)",
+    re.I,
+)
+_OUTCOME = re.compile(
+    r"(胜算|赢面|输赢|胜诉率|几成把握|"
+    r"(能|能不能|能否|会不会|可不可以|有没有可能|可能)(打)?(赢|胜诉|败诉|输)(?![入出送液血得利钱])|"
+    r"(胜诉|打赢|赢|败诉|输)的?(可能性?|几率|概率|把握|机会)|"
+    r"\bchances? (of|to) (winning|win|succeed|success)|\b(will|would|can|could) (we|i) (win|lose)\b|"
+    r"\blikel(y|ihood)\b.{0,30}\b(win|winning|lose|losing)\b)",
     re.I,
 )
 _UNIT = {"万": 10_000, "亿": 100_000_000, "million": 1_000_000, "billion": 1_000_000_000}
@@ -85,6 +97,30 @@ def asks_for_person(text: str) -> bool:
     return bool(_HUMAN.search(text.strip()))
 
 
+def _best_other(p: Prediction) -> float:
+    """The probability of the likeliest intent that does not lead to a hand-off."""
+    return max((v for k, v in p.probabilities.items() if ROUTE_OF[k][0] != "handoff"), default=0.0)
+
+
+def is_sure(p: Prediction) -> bool:
+    """Whether the model's intent is taken as said: probable enough, a hand-off clearly ahead of every other
+    route (a coin flip between a hand-off and, say, a legal question is no request for a person), and any route
+    but an answer ahead of the legal question (an order form started on a coin flip is a dead end too)."""
+    if p.probability < SURE:
+        return False
+    route = ROUTE_OF[p.intent][0]
+    if route == "answer":
+        return True
+    if route == "handoff" and p.probability - _best_other(p) < HANDOFF_MARGIN:
+        return False
+    return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
+
+
+def asks_outcome(text: str) -> bool:
+    """Whether the message asks us to predict whether a case or arbitration will be won or lost."""
+    return bool(_OUTCOME.search(text))
+
+
 def leaves_handoff(text: str) -> bool:
     return bool(_LEAVE.search(text))
 
@@ -103,14 +139,14 @@ class Router:
             return Intent("handoff", "user_request")
         if leaves_handoff(t):
             return Intent("leave")
-        if large_amount(t):
+        if large_amount(t) or asks_outcome(t):
             return Intent("handoff", "high_risk")
         if self.model is None:  # no model (a test of the rules alone): every message is a question
             return Intent("answer")
         vector = self.model.embeddings.encode([t])[0]
         p = self.model.predict(t, vector)
         route, reason = ROUTE_OF[p.intent]
-        return Intent(route, reason, p.intent, p.probability, p.probability >= SURE, vector)
+        return Intent(route, reason, p.intent, p.probability, is_sure(p), vector)
 
     def wants_to_leave(self, text: str) -> bool:
         if leaves_handoff(text):

@@ -19,12 +19,24 @@ from assistant.intents import (
     MIN_EXAMPLES,
     IntentExamplesError,
     IntentModel,
+    Prediction,
     examples_hash,
+    grams,
     load_examples,
     shipped_file,
     write_shipped,
 )
-from assistant.router import LARGE_AMOUNT_YUAN, Router, amounts, large_amount
+from assistant.router import (
+    HANDOFF_MARGIN,
+    LARGE_AMOUNT_YUAN,
+    LEGAL_MARGIN,
+    SURE,
+    Router,
+    amounts,
+    asks_outcome,
+    is_sure,
+    large_amount,
+)
 from config.settings import DEFAULT_EMBEDDING_MODEL
 from knowledge.embeddings import QifaEmbeddings
 
@@ -68,6 +80,22 @@ HIGH_RISK = [
     "对方律师函说要起诉我们，这官司我们能赢吗", "我们的厂房失火烧死了人", "Our director has been arrested for fraud",
     "Do we stand a chance of winning against the tax bureau in court?", "合伙人把公司账上的钱全转走了，想冻结他的资产",
 ]
+LEGAL_IN_A_DISPUTE = [  # a question that mentions a lawsuit, an injury or a penalty is still a question
+    "前员工去仲裁了，要我们补发年终奖，法律上年终奖是必须发的吗", "被客户起诉了，一审判决送达以后几天内可以上诉",
+    "员工搬货时扭伤了腰，休息期间工资要照发吗", "质监局罚了我们三万，我们觉得罚得重，复议要去哪个部门申请",
+    "供应商把我们告了，说我们验收不及时，合同约定的验收期限有法律依据吗",
+    "We had a minor dispute with a landlord; does a lease need to be registered to be valid?",
+    "One of our drivers was slightly injured while delivering goods; is that treated as a work injury?",
+    "跟员工打了劳动仲裁，仲裁期间还要给他交社保吗",
+]
+ORDERS_WITHOUT_ORDER_WORDS = [
+    "我们厂的劳动合同想请律师从头到尾过一遍", "想让专业人士帮我们拟一份代理商协议",
+    "跟房东的纠纷，想请调解员出面说和一下", "给我们车间主任们讲一讲安全生产的法律责任吧",
+    "公司想做一次合规摸底，请派人来", "We'd like someone to go over our purchase agreement before Friday.",
+]
+MENU_IN_OTHER_WORDS = ["好的，谢谢你", "回主菜单", "你这边主要能帮我们做哪些事", "thanks, got it",
+                       "我们是做五金的，想看看有啥能用得上的服务"]
+CHIT_CHAT = ["你今年几岁啦", "跟我聊聊天呗，好无聊", "你喜欢看电影吗", "do you ever sleep?"]
 DISSATISFIED = ["你说的跟我问的不是一回事", "这个回复没有任何帮助", "看了半天还是没明白", "that answer is no use to me"]
 NOT_DISSATISFIED = ["试用期六个月对不对", "没有用人单位盖章的合同有效吗", "合同里违约金写得不对怎么办"]
 
@@ -88,7 +116,8 @@ def eval_messages() -> set[str]:
 
 def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     ours = (ASK_FOR_PERSON + LEGAL_QUESTIONS + OUT_OF_SCOPE + GREETINGS_AND_MENU + ORDERS + HIGH_RISK
-            + DISSATISFIED + NOT_DISSATISFIED)
+            + DISSATISFIED + NOT_DISSATISFIED + LEGAL_IN_A_DISPUTE + ORDERS_WITHOUT_ORDER_WORDS
+            + MENU_IN_OTHER_WORDS + CHIT_CHAT + OUTCOME_ASKED + OUTCOME_NOT_ASKED)
     examples = {e for group in load_examples().values() for e in group}
     assert not set(ours) & eval_messages()
     assert not set(ours) & examples
@@ -101,7 +130,12 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     (GREETINGS_AND_MENU, "menu", None, 0.85),
     (ORDERS, "order", None, 0.85),
     (HIGH_RISK, "handoff", "high_risk", 0.85),
-], ids=["person", "legal", "out-of-scope", "menu", "order", "high-risk"])
+    (LEGAL_IN_A_DISPUTE, "answer", None, 0.85),
+    (ORDERS_WITHOUT_ORDER_WORDS, "order", None, 0.8),
+    (MENU_IN_OTHER_WORDS, "menu", None, 0.8),
+    (CHIT_CHAT, "fallback", "out_of_scope", 0.75),
+], ids=["person", "legal", "out-of-scope", "menu", "order", "high-risk", "legal-in-a-dispute",
+        "order-without-order-words", "menu-in-other-words", "chit-chat"])
 def test_each_behaviour_class_is_recognised(router: Router, phrasings: list[str], route: str, reason: str | None,
                                             least: float) -> None:
     got = [router.classify(p) for p in phrasings]
@@ -217,3 +251,47 @@ def test_shipped_coefficients_spare_a_fresh_data_dir_the_fit(embeddings: QifaEmb
 def test_the_shipped_coefficients_match_the_shipped_examples() -> None:
     """A stale file would silently cost every fresh install the fit: rebuild with ingest.build_pack_vectors."""
     assert shipped_file(EXAMPLES_DIR, examples_hash(load_examples(), DEFAULT_EMBEDDING_MODEL)).is_file()
+
+
+OUTCOME_ASKED = ["这场官司打下去我们能赢吗", "你看我们胜诉的把握有几成", "仲裁我们会不会输", "估计一下我们的赢面",
+                 "what are our odds? will we win the case against the distributor", "chances of winning at trial?"]
+OUTCOME_NOT_ASKED = ["胜诉以后对方不付钱怎么办", "败诉方要承担诉讼费吗", "员工能不能输入别人的考勤密码",
+                     "怎样通过合规经营赢得客户信任", "How is a court judgment enforced after we win?"]
+
+
+def test_a_request_to_predict_a_case_outcome_goes_to_an_adviser(router: Router) -> None:
+    assert all(asks_outcome(t) for t in OUTCOME_ASKED), [t for t in OUTCOME_ASKED if not asks_outcome(t)]
+    assert not any(asks_outcome(t) for t in OUTCOME_NOT_ASKED), [t for t in OUTCOME_NOT_ASKED if asks_outcome(t)]
+    assert all((router.classify(t).route, router.classify(t).reason) == ("handoff", "high_risk")
+               for t in OUTCOME_ASKED)
+
+
+def _prediction(top: str, p_top: float, other: str, p_other: float) -> Prediction:
+    rest = (1.0 - p_top - p_other) / (len(INTENTS) - 2)
+    table = {i: rest for i in INTENTS} | {top: p_top, other: p_other}
+    return Prediction(top, p_top, other, table)
+
+
+def test_a_handoff_must_clearly_beat_the_other_routes() -> None:
+    assert not is_sure(_prediction("high_risk", 0.48, "legal", 0.45))  # a coin flip is no hand-off
+    assert not is_sure(_prediction("human", 0.47, "out_of_scope", 0.44))
+    assert is_sure(_prediction("high_risk", 0.5 + HANDOFF_MARGIN, "legal", 0.45 - HANDOFF_MARGIN))
+    assert is_sure(_prediction("high_risk", 0.5, "human", 0.45))  # both lead to an adviser
+    assert is_sure(_prediction("legal", 0.48, "high_risk", 0.45))  # other routes keep the plain threshold
+    assert not is_sure(_prediction("order", SURE - 0.01, "legal", 0.3))
+    assert not is_sure(_prediction("order", 0.48, "legal", 0.46))  # an order form on a coin flip: ask first
+    assert is_sure(_prediction("order", 0.5, "greeting", 0.45))  # the tie rule is about the legal question
+    assert is_sure(_prediction("order", 0.5 + LEGAL_MARGIN, "legal", 0.5 - LEGAL_MARGIN))
+
+
+def test_character_ngrams_are_counted_per_message() -> None:
+    assert grams("转人工") == {"转": 1, "人": 1, "工": 1, "转人": 1, "人工": 1, "转人工": 1}
+    assert grams("Hi  hi") == {"h": 2, "i": 2, "hi": 2, "i ": 1, " h": 1, "hi ": 1, "i h": 1, " hi": 1}
+    assert grams("   ") == {}
+
+
+def test_the_shipped_model_holds_its_ngram_vocabulary() -> None:
+    path = shipped_file(EXAMPLES_DIR, examples_hash(load_examples(), DEFAULT_EMBEDDING_MODEL))
+    with np.load(path) as shipped:
+        assert len(shipped["grams"]) == len(shipped["idf"]) > 1000
+        assert shipped["coef"].shape == (len(INTENTS), 512 + len(shipped["grams"]))

@@ -21,8 +21,8 @@ from config import Settings
 from ingest.pipeline import ingest
 from knowledge.embeddings import QifaEmbeddings
 
-WRONG = "怎么下单请律师看合同"  # an order, which the shipped examples take for a legal question
-CLOSE = "在哪里下单请律师审合同"  # the curator's example, close to it
+WRONG = "哪里可以申请律师审合同"  # an order, which the shipped examples take for a legal question
+CLOSE = "在哪里可以申请律师审查合同"  # the curator's example, close to it
 LINKED = "社保局不给认定工伤，我们企业能怎么办"
 SIMILAR = "社保局不认定工伤，企业可以怎么办"
 UNRELATED = "劳动合同期限三年的，试用期最长多久？"
