@@ -407,8 +407,12 @@ class TelegramBot:
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # a task that had failed must not stop the rest of the shut-down
+                log.warning("telegram task %s had failed", task.get_name(), exc_info=True)
         self.tasks.clear()
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()

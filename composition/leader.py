@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -33,9 +34,16 @@ class Leadership:
         self.key = key
         self._conn: Any = None
         self.leading = db.engine.dialect.name != "postgresql"  # SQLite: one process, always the leader
+        # several jobs (Telegram polling, the purge) hold the lead from their own threads: one at a time may
+        # touch the lock's connection (a SQLAlchemy Connection is not thread-safe)
+        self._guard = threading.Lock()
 
     def try_lead(self) -> bool:
         """Take the lead if no other worker holds it; True when this worker leads."""
+        with self._guard:
+            return self._try_lead()
+
+    def _try_lead(self) -> bool:
         if self.leading:
             return True
         conn = self.db.engine.connect()
@@ -68,42 +76,53 @@ class Leadership:
         closed and the lead given up."""
         if self.db.engine.dialect.name != "postgresql":
             return self.leading
-        conn = self._conn
-        if conn is None:
-            return False
-        try:
-            conn.execute(text("SELECT 1"))
-            conn.commit()
-            return True
-        except Exception:
-            log.warning("this worker (pid %d) lost the lead: its connection to the database ended", os.getpid())
-            self._conn, self.leading = None, False
+        with self._guard:
+            conn = self._conn
+            if conn is None:
+                return False
             try:
-                conn.close()
-            except Exception:  # already broken: nothing more to free
-                log.debug("closing the lost connection failed", exc_info=True)
-            return False
+                conn.execute(text("SELECT 1"))
+                conn.commit()
+                return True
+            except Exception:
+                log.warning("this worker (pid %d) lost the lead: its connection to the database ended", os.getpid())
+                self._conn, self.leading = None, False
+                try:
+                    conn.close()
+                except Exception:  # already broken: nothing more to free
+                    log.debug("closing the lost connection failed", exc_info=True)
+                return False
 
     async def hold(self, start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]],
                    check_s: float = CHECK_S, retry_s: float = RETRY_S) -> None:
         """Run ``start`` whenever this worker gains the lead and ``stop`` when it loses it (or when this task is
-        cancelled, at shut-down); runs until cancelled."""
+        cancelled, at shut-down); runs until cancelled. A ``start`` that fails (Telegram unreachable) is logged
+        and tried again after ``retry_s`` while the lead holds."""
         while True:
             await self.wait(retry_s)
-            await start()
             try:
+                try:
+                    await start()
+                except Exception:
+                    log.warning("a leader's job did not start; trying again in %.0f s", retry_s, exc_info=True)
+                    await asyncio.sleep(retry_s)
+                    continue
                 while await asyncio.to_thread(self.still_leading):
                     await asyncio.sleep(check_s)
             finally:
-                await stop()
+                try:
+                    await stop()
+                except Exception:  # the job is gone either way; the loop must go on
+                    log.warning("a leader's job did not stop cleanly", exc_info=True)
 
     def release(self) -> None:
         """Give the lead back (closing the connection ends the session, which frees the lock)."""
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            self.leading = False
-            try:
-                conn.execute(text("SELECT pg_advisory_unlock(hashtextextended(:k, 0))"), {"k": self.key})
-                conn.commit()
-            finally:
-                conn.close()
+        with self._guard:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                self.leading = False
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(hashtextextended(:k, 0))"), {"k": self.key})
+                    conn.commit()
+                finally:
+                    conn.close()

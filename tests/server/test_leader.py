@@ -5,7 +5,7 @@ another worker takes the lead, and it leads again only after asking anew. Real P
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -97,3 +97,61 @@ async def _until(check: Callable[[], bool], timeout: float = 10.0) -> None:
     while not check():
         assert loop.time() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+@pytest.mark.skipif(not ADMIN_URL, reason=SKIP_REASON)
+def test_two_jobs_holding_one_lead_share_its_connection_safely() -> None:
+    """Telegram polling and the purge hold the same worker's lead, each checking it from its own thread."""
+    with fresh_database("qifa_leader") as url:
+        db = Database(url)
+        lead = Leadership(db, KEY)
+        events: list[str] = []
+
+        def job(name: str) -> tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]:
+            async def start() -> None:
+                events.append(f"start {name}")
+
+            async def stop() -> None:
+                events.append(f"stop {name}")
+            return start, stop
+
+        async def scenario() -> None:
+            tasks = [asyncio.create_task(lead.hold(*job(n), check_s=0.001, retry_s=0.01)) for n in ("poll", "purge")]
+            await asyncio.sleep(2.0)  # some thousand checks from two threads on one connection
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        try:
+            asyncio.run(scenario())
+            assert sorted(events) == ["start poll", "start purge", "stop poll", "stop purge"]  # never lost the lead
+            assert lead.leading
+        finally:
+            lead.release()
+            db.dispose()
+
+
+def test_a_job_that_fails_to_start_is_tried_again_while_leading(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'qifa.db'}")
+    lead = Leadership(db, KEY)
+    events: list[str] = []
+
+    async def start() -> None:
+        events.append("start")
+        if events.count("start") == 1:
+            raise RuntimeError("Telegram unreachable")
+
+    async def stop() -> None:
+        events.append("stop")
+
+    async def scenario() -> None:
+        task = asyncio.create_task(lead.hold(start, stop, check_s=0.01, retry_s=0.05))
+        await _until(lambda: events.count("start") == 2)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    try:
+        asyncio.run(scenario())
+        assert events == ["start", "stop", "start", "stop"]
+    finally:
+        db.dispose()
