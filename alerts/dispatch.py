@@ -96,6 +96,11 @@ class Dispatcher:
             s.execute(update(Delivery).where(Delivery.status == "sending",
                                              Delivery.claimed_at < now - timedelta(seconds=self.lease_s))
                       .values(status="pending", claimed_by=None))
+            # a notice withdrawn while one of its deliveries was under way: that one is not tried again
+            withdrawn = select(Notice.id).where(Notice.withdrawn_at.is_not(None)).scalar_subquery()
+            s.execute(update(Delivery).where(Delivery.status.in_(("pending", "failed")),
+                                             Delivery.notice_id.in_(withdrawn))
+                      .values(status="withdrawn", claimed_by=None).execution_options(synchronize_session=False))
             due = (select(Delivery.id).where(Delivery.status == "pending", Delivery.next_attempt_at <= due_by,
                                              Delivery.channel.in_(channels))
                    .order_by(Delivery.id).limit(limit or self.batch))

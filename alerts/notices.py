@@ -113,28 +113,35 @@ class Notices:
             return self._info(notice, {})
 
     def withdraw(self, notice_id: int, actor: str) -> NoticeInfo:
-        """Take a notice back (published by mistake, or wrong): deliveries not yet sent are dropped, the copies
-        already in web conversations are replaced by a line saying it was withdrawn, and ``/alert_ask`` on it
-        says so; one transaction, audited. Telegram copies already sent stay in the chats (the Bot API keeps no
-        message of ours to edit)."""
+        """Take a notice back (published by mistake, or wrong): deliveries not yet sent are dropped (one under
+        way when it is withdrawn is not tried again), the copies already in web conversations are replaced by a
+        line saying it was withdrawn, and ``/alert_ask`` on it says so; one transaction, audited. Telegram
+        copies already sent stay in the chats (the Bot API keeps no message of ours to edit)."""
         with self.db.session() as s:
-            notice = s.get(Notice, notice_id)
-            if notice is None:
-                raise UnknownNotice(notice_id)
-            if notice.withdrawn_at is not None:
+            # the conditional update is the one place two curators withdrawing at once are told apart; it also
+            # holds the notice's row until the end, so a web delivery under way waits for it (alerts.web)
+            taken = s.execute(update(Notice).where(Notice.id == notice_id, Notice.withdrawn_at.is_(None))
+                              .values(withdrawn_at=utcnow(), withdrawn_by=actor)
+                              .execution_options(synchronize_session=False))
+            if not getattr(taken, "rowcount", 0):
+                if s.get(Notice, notice_id) is None:
+                    raise UnknownNotice(notice_id)
                 raise NoticeWithdrawn(notice_id)
-            notice.withdrawn_at, notice.withdrawn_by = utcnow(), actor
             dropped = s.execute(update(Delivery).where(Delivery.notice_id == notice_id,
                                                        Delivery.status.in_(("pending", "failed")))
                                 .values(status="withdrawn", claimed_by=None))
-            shown = list(s.scalars(select(Delivery.session_id).where(
-                Delivery.notice_id == notice_id, Delivery.channel == "web", Delivery.status == "sent")))
+            shown = (select(Delivery.session_id).where(Delivery.notice_id == notice_id, Delivery.channel == "web",
+                                                       Delivery.status == "sent").scalar_subquery())
             replaced = 0
             for msg in s.scalars(select(ChatMessage).where(ChatMessage.session_id.in_(shown),
-                                                           ChatMessage.route == WEB_ROUTE)):
+                                                           ChatMessage.route == WEB_ROUTE,
+                                                           ChatMessage.role == "system")):
                 if any(isinstance(c, dict) and c.get("notice_id") == notice_id for c in msg.citations or []):
                     msg.text, msg.citations = WITHDRAWN_TEXT, []
                     replaced += 1
+            notice = s.get(Notice, notice_id)
+            assert notice is not None
+            s.refresh(notice)
             self.audit.record(actor, "notice.withdraw", f"notice:{notice_id}", {"title": notice.title},
                               {"dropped": int(getattr(dropped, "rowcount", 0) or 0), "web_replaced": replaced},
                               session=s)

@@ -32,8 +32,11 @@ class WebSender:
                              .values(status="sent", sent_at=utcnow(), claimed_by=None, error=None))
             if not getattr(done, "rowcount", 0):  # the claim was lost (lease expired and another process took it)
                 return
-            notice = s.get(Notice, job.notice.notice_id)
+            # read under a share lock: a withdrawal under way (it holds the row) is waited for and then seen
+            notice = s.get(Notice, job.notice.notice_id, with_for_update={"read": True})
             if notice is None or notice.withdrawn_at is not None:  # withdrawn while this delivery was under way
+                s.execute(update(Delivery).where(Delivery.id == job.delivery_id).values(status="withdrawn",
+                                                                                        sent_at=None))
                 return
             s.add(ChatMessage(session_id=job.session_id, role="system", route=ROUTE,
                               text=notice_text(job.notice, self.topics, job.lang),

@@ -158,6 +158,65 @@ def test_a_claim_whose_process_died_is_taken_back_after_its_lease(db: Database) 
         assert s.scalar(select(func.count()).select_from(ChatMessage).where(ChatMessage.route == "alert")) == 1
 
 
+
+def test_a_delivery_under_way_when_its_notice_is_withdrawn_is_not_tried_again(db: Database) -> None:
+    """Claimed, then withdrawn by a curator, then the send fails (or its process dies): the retry never comes."""
+    failing, dying = sessions(db, 2, channel="telegram")
+    for sid in (failing, dying):
+        subscribe(db, sid, ["padlock"])
+    book = notices(db)
+    nid = book.publish("错发的通知", "正文", ["padlock"], [], "chen").id
+    channel = Flaky(fails=99)
+    dispatcher = Dispatcher(db, {"telegram": channel}, SendLimits(1000, 1000), backoff_s=0.0)
+    jobs = dispatcher.claim()
+    assert sorted(j.session_id for j in jobs) == [failing, dying]
+    assert book.withdraw(nid, "chen").withdrawn_by == "chen"
+    job = next(j for j in jobs if j.session_id == failing)
+    dispatcher._finish(job, "pending", "NetworkError", 0.0)  # what a failed send does: back to the queue
+    with db.session() as s:  # the other process died: its lease runs out
+        s.execute(update(Delivery).where(Delivery.session_id == dying).values(claimed_at=utcnow().replace(year=2000)))
+    report = asyncio.run(dispatcher.run_once())
+    assert (report.sent, report.retried, report.failed) == (0, 0, 0) and channel.sent == []
+    with db.session() as s:
+        assert sorted(s.scalars(select(Delivery.status))) == ["withdrawn", "withdrawn"]
+
+
+def test_a_web_delivery_under_way_when_its_notice_is_withdrawn_shows_nothing(db: Database) -> None:
+    (sid,) = sessions(db, 1)
+    subscribe(db, sid, ["ip"])
+    book = notices(db)
+    nid = book.publish("错发的通知", "正文", ["ip"], [], "chen").id
+    dispatcher = Dispatcher(db, {"web": WebSender(db, shipped_topics())})
+    [job] = dispatcher.claim()
+    book.withdraw(nid, "chen")
+    asyncio.run(WebSender(db, shipped_topics()).send(job))
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ChatMessage).where(ChatMessage.route == "alert")) == 0
+        assert list(s.scalars(select(Delivery.status))) == ["withdrawn"]
+
+
+def test_withdrawing_a_notice_of_many_web_subscribers_replaces_every_copy(db: Database) -> None:
+    ids = sessions(db, 1500)
+    for sid in ids:
+        subscribe(db, sid, ["tax"])
+    book = notices(db)
+    nid = book.publish("税务通知", "正文", ["tax"], [], "chen").id
+    web = WebSender(db, shipped_topics())
+    jobs = Dispatcher(db, {"web": web}).claim(limit=500)  # a third delivered, the rest still queued
+
+    async def deliver() -> None:
+        for job in jobs:
+            await web.send(job)
+
+    asyncio.run(deliver())
+    book.withdraw(nid, "chen")
+    with db.session() as s:
+        texts = Counter(s.scalars(select(ChatMessage.text).where(ChatMessage.route == "alert")))
+        statuses = Counter(s.scalars(select(Delivery.status)))
+    assert len(texts) == 1 and "撤回" in next(iter(texts)) and sum(texts.values()) == 500
+    assert statuses == {"sent": 500, "withdrawn": 1000}
+
+
 def test_unsubscribed_sessions_get_nothing_and_channels_without_a_sender_wait(db: Database) -> None:
     web = sessions(db, 2)
     tg = sessions(db, 1, channel="telegram", prefix="t")
