@@ -314,13 +314,13 @@ class TelegramBot:
         (Telegram delivers again when an answer was slow, maybe to another worker, and a captured request may
         be replayed); the store decides which worker takes an update."""
         update_id = int(data["update_id"])
+        update = Update.de_json(data, self.app.bot)  # decoded before it is taken: a taken update is handled
         if update_id in self._seen or not await asyncio.to_thread(self._taken.take, update_id):
             log.info("telegram update %d delivered again: ignored", update_id)
             return False
         self._seen[update_id] = None
         while len(self._seen) > SEEN_UPDATES:
             self._seen.pop(next(iter(self._seen)))
-        update = Update.de_json(data, self.app.bot)
         await self.app.update_queue.put(update)
         return True
 

@@ -4,6 +4,7 @@ proxy the retry may reach another worker) finds the id there and is dropped."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from sqlalchemy import delete
@@ -13,6 +14,7 @@ from db import Database
 from db.base import utcnow
 from db.models_telegram import TelegramUpdate
 
+log = logging.getLogger(__name__)
 KEEP = timedelta(days=2)  # Telegram gives up redelivering an update long before this
 PRUNE_EVERY = 500  # takes between two deletions of ids older than KEEP
 
@@ -31,7 +33,10 @@ class SeenUpdates:
             return False
         self._taken += 1
         if self._taken % PRUNE_EVERY == 1:
-            self.prune()
+            try:
+                self.prune()
+            except Exception:  # the update is taken: it must be handled, whatever the clean-up did
+                log.warning("old webhook update ids were not pruned this time", exc_info=True)
         return True
 
     def prune(self) -> int:

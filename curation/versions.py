@@ -1,10 +1,11 @@
-"""Change counters in ``kb_meta``: a writer bumps one inside the transaction of its change, and every process
+"""Change markers in ``kb_meta``: a writer bumps one inside the transaction of its change, and every process
 polls it (at most once a second) to learn that another process changed what it caches (FAQ phrasings,
 document links, curated intent examples, catalogue edits)."""
 
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from db import Database
@@ -14,9 +15,10 @@ FRESH_S = 1.0
 
 
 def bump_version(s: Any, key: str) -> str:
-    """Add one to the counter ``key`` in the open session ``s``; returns the new value."""
-    row = s.get(KbMeta, key)
-    value = str(int(row.value) + 1) if row is not None and row.value.isdigit() else "1"
+    """Give the counter ``key`` a new value in the open session ``s`` and return it. Readers only compare values
+    for equality, so the value is a fresh random token: two processes changing things at once both produce a
+    value no reader has seen (an increment read then written could give both the same)."""
+    value = uuid.uuid4().hex
     s.merge(KbMeta(key=key, value=value))
     return value
 

@@ -27,7 +27,8 @@ async def telegram_webhook(request: Request) -> Response:
         data = await request.json()
     except ValueError:
         raise HTTPException(400, "the body is not JSON") from None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool) or not 0 <= update_id < 2**63:
         raise HTTPException(400, "the body is not a Telegram update")
     await bot.feed(data)
     return Response(status_code=200)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from bot.updates_seen import KEEP, SeenUpdates
 from db import Database
@@ -80,3 +81,19 @@ def test_two_workers_racing_on_postgresql_take_each_update_once() -> None:
         finally:
             first.dispose()
             second.dispose()
+
+
+def test_a_failed_clean_up_does_not_lose_the_update_just_taken(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    db = _store(f"sqlite:///{tmp_path / 'qifa.db'}")
+    try:
+        seen = SeenUpdates(db)
+
+        def broken() -> int:
+            raise OperationalError("DELETE", {}, Exception("database is locked"))
+
+        monkeypatch.setattr(seen, "prune", broken)
+        assert seen.take(1) is True  # the first take prunes: it fails, the update is still handled
+        assert seen.take(1) is False
+    finally:
+        db.dispose()
