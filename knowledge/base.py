@@ -460,25 +460,22 @@ class KnowledgeBase:
             return []
         ids = [cid for cid, _ in ranked]
         with self.db.session() as s:
-            rows = {
-                c.id: (c, d)
-                for c, d in s.execute(
-                    # documents repealed or removed since the snapshot (here or in another process) drop out at once
-                    select(KbChunk, KbDocument).join(KbDocument).where(KbChunk.id.in_(ids), KbDocument.active)
-                ).tuples()
-            }
+            # plain rows, not ORM objects (a search reads them and lets go); documents repealed or removed since
+            # the snapshot (here or in another process) drop out at once
+            rows = {r.chunk_id: r for r in s.connection().execute(
+                select(*_PASSAGE_COLUMNS).join(KbDocument).where(KbChunk.id.in_(ids), KbDocument.active))}
         out: list[Passage] = []
         for cid, score in ranked:
-            if cid not in rows:
+            r = rows.get(cid)
+            if r is None:
                 continue
-            c, d = rows[cid]
             out.append(
                 Passage(
-                    chunk_id=c.id, document_id=d.id, title=d.title, source=d.source, locator=c.locator,
-                    heading_path=c.heading_path, text=c.text, effective=d.effective, status=d.status,
-                    kind=d.kind, score=round(score, 6), bm25=round(bm.get(cid, 0.0), 4),
-                    dense=round(dn.get(cid, 0.0), 4), title_en=d.title_en, category=d.category,
-                    issuer=d.issuer, url=d.url,
+                    chunk_id=r.chunk_id, document_id=r.document_id, title=r.title, source=r.source, locator=r.locator,
+                    heading_path=r.heading_path, text=r.text, effective=r.effective, status=r.status,
+                    kind=r.kind, score=round(score, 6), bm25=round(bm.get(cid, 0.0), 4),
+                    dense=round(dn.get(cid, 0.0), 4), title_en=r.title_en, category=r.category,
+                    issuer=r.issuer, url=r.url,
                 )
             )
         return out
@@ -556,6 +553,13 @@ class KnowledgeBase:
             self.vectors.load_mirror()  # the exact in-memory search, before the first question needs it
         except Exception as exc:  # the store is down: the first search says so and falls back to keywords
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
+
+
+_PASSAGE_COLUMNS = (
+    KbChunk.id.label("chunk_id"), KbChunk.locator, KbChunk.heading_path, KbChunk.text,
+    KbDocument.id.label("document_id"), KbDocument.title, KbDocument.source, KbDocument.effective, KbDocument.status,
+    KbDocument.kind, KbDocument.title_en, KbDocument.category, KbDocument.issuer, KbDocument.url,
+)
 
 
 def _tokens(text: str, pre: Precomputed) -> str:

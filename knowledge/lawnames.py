@@ -37,6 +37,10 @@ class LawNames:
 
     names: list[tuple[str, set[str]]]
 
+    def __post_init__(self) -> None:  # English names match whole words: their patterns, compiled once
+        self._patterns = {name: re.compile(rf"(?<![a-z]){re.escape(name)}(?![a-z])")
+                          for name, _ in self.names if name.isascii()}
+
     @classmethod
     def build(cls, docs: list[tuple[str, str, str | None]]) -> LawNames:
         """``docs``: (document id, title, English title or None)."""
@@ -51,8 +55,8 @@ class LawNames:
         rest = " " + re.sub(r"\s+", " ", query.lower()) + " "
         found: set[str] = set()
         for name, ids in self.names:
-            if name.isascii():
-                pattern = re.compile(rf"(?<![a-z]){re.escape(name)}(?![a-z])")
+            pattern = self._patterns.get(name)
+            if pattern is not None:
                 if pattern.search(rest):
                     found |= ids
                     rest = pattern.sub(" ", rest)

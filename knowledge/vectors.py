@@ -103,7 +103,7 @@ class DenseMirror:
         k = min(k, len(ids))
         top = np.argpartition(-sims, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
         top = top[np.argsort(-sims[top], kind="stable")]
-        return [(ids[i], float(sims[i])) for i in top]
+        return list(zip([ids[i] for i in top.tolist()], sims[top].tolist(), strict=True))
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:
