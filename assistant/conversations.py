@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from db import Database
 from db.base import iso_utc, utcnow
@@ -52,8 +52,8 @@ class TurnSession:
     fresh: bool
 
 
-_SESSIONS = ChatSession.__table__
-_MESSAGES = ChatMessage.__table__
+_SESSIONS = cast(Table, ChatSession.__table__)
+_MESSAGES = cast(Table, ChatMessage.__table__)
 # a turn's statements, built once (their compiled form is cached by the engine; only the values change)
 _SESSION_COLUMNS = (_SESSIONS.c.id, _SESSIONS.c.channel, _SESSIONS.c.lang, _SESSIONS.c.state)
 _SESSION_BY_ID = select(*_SESSION_COLUMNS).where(_SESSIONS.c.id == bindparam("b_id"))
