@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from db import Database
 from db.base import iso_utc
@@ -462,8 +462,7 @@ class KnowledgeBase:
         with self.db.session() as s:
             # plain rows, not ORM objects (a search reads them and lets go); documents repealed or removed since
             # the snapshot (here or in another process) drop out at once
-            rows = {r.chunk_id: r for r in s.connection().execute(
-                select(*_PASSAGE_COLUMNS).join(KbDocument).where(KbChunk.id.in_(ids), KbDocument.active))}
+            rows = {r.chunk_id: r for r in s.connection().execute(_PASSAGES, {"ids": ids})}
         out: list[Passage] = []
         for cid, score in ranked:
             r = rows.get(cid)
@@ -560,6 +559,8 @@ _PASSAGE_COLUMNS = (
     KbDocument.id.label("document_id"), KbDocument.title, KbDocument.source, KbDocument.effective, KbDocument.status,
     KbDocument.kind, KbDocument.title_en, KbDocument.category, KbDocument.issuer, KbDocument.url,
 )
+_PASSAGES = (select(*_PASSAGE_COLUMNS).join(KbDocument)
+             .where(KbChunk.id.in_(bindparam("ids", expanding=True)), KbDocument.active))
 
 
 def _tokens(text: str, pre: Precomputed) -> str:
