@@ -381,11 +381,13 @@ class KnowledgeBase:
                     return []
                 bm = np.where(snap.active, _keyword(snap, terms), 0.0)
                 mode = "bm25"
-            for cid, sim in found or []:
-                pos = snap.position.get(cid)
-                if pos is not None and snap.active[pos]:
-                    dn[pos] = sim
-                    in_pool[pos] = True
+            if found:  # the pool's similarities, at their chunks' places in the snapshot (active chunks only)
+                pos = np.fromiter((snap.position.get(cid, -1) for cid, _ in found), dtype=np.int64, count=len(found))
+                sims = np.fromiter((sim for _, sim in found), dtype=np.float64, count=len(found))
+                keep = pos >= 0
+                keep[keep] = snap.active[pos[keep]]
+                dn[pos[keep]] = sims[keep]
+                in_pool[pos[keep]] = True
         if mode == "bm25":
             score = bm
         elif mode == "dense":
@@ -459,10 +461,10 @@ class KnowledgeBase:
         if not ranked:
             return []
         ids = [cid for cid, _ in ranked]
-        with self.db.session() as s:
+        with self.db.transaction() as conn:
             # plain rows, not ORM objects (a search reads them and lets go); documents repealed or removed since
             # the snapshot (here or in another process) drop out at once
-            rows = {r.chunk_id: r for r in s.connection().execute(_PASSAGES, {"ids": ids})}
+            rows = {r.chunk_id: r for r in conn.execute(_PASSAGES, {"ids": ids})}
         out: list[Passage] = []
         for cid, score in ranked:
             r = rows.get(cid)
