@@ -81,12 +81,7 @@ def tokenize(text: str) -> list[str]:
 
 def query_terms(query: str) -> list[str]:
     """BM25 terms for a question: its own tokens plus the statute wording it expands to, once each."""
-    return list(_query_terms(query))
-
-
-@lru_cache(maxsize=8)  # a turn asks for its question's terms more than once (search, then the answer's weights)
-def _query_terms(query: str) -> tuple[str, ...]:
-    return tuple(t for t in dict.fromkeys(tokenize(expand_query(query))) if t not in QUESTION_WORDS)
+    return [t for t in dict.fromkeys(tokenize(expand_query(query))) if t not in QUESTION_WORDS]
 
 
 _SUFFIXES = (
