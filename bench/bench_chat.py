@@ -1,7 +1,7 @@
 """Benchmark: a whole chat answer over HTTP against the floor, and chat throughput under concurrent clients.
 
     python bench/bench_chat.py [--base /path/to/other/checkout] [--packs laws] [--rounds 3] [--questions 40]
-                               [--duration 10] [--out chat.json]
+                               [--duration 10] [--query-cache 0] [--out chat.json]
 
 A real ``qifa serve`` (``python -m cli.main serve`` on a free loopback port, fresh data dir, the statutes pack
 installed, rate limits off: ``QIFA_RATE_LIMIT_PER_IP=0``, ``QIFA_RATE_LIMIT_PER_SESSION=0``) is started from this
@@ -66,13 +66,14 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, name: str, tree: Path, packs: str, workdir: Path) -> None:
+    def __init__(self, name: str, tree: Path, packs: str, workdir: Path, query_cache: int) -> None:
         self.name, self.tree = name, tree
         self.data = workdir / name / "var"
         self.data.parent.mkdir(parents=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
         env.update(QIFA_DATA_DIR=str(self.data), QIFA_SHIPPED_PACKS=packs, PYTHONPATH=str(tree),
-                   QIFA_RATE_LIMIT_PER_IP="0", QIFA_RATE_LIMIT_PER_SESSION="0", QIFA_RATE_LIMIT_PER_SITE="0")
+                   QIFA_RATE_LIMIT_PER_IP="0", QIFA_RATE_LIMIT_PER_SESSION="0", QIFA_RATE_LIMIT_PER_SITE="0",
+                   QIFA_QUERY_CACHE_SIZE=str(query_cache))
         self.port = free_port()
         began = time.monotonic()
         self.log = open(self.data.parent / "server.log", "wb")  # noqa: SIM115
@@ -162,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per wrk phase (0: skip throughput)")
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--tail-clients", type=int, default=50)
+    ap.add_argument("--query-cache", type=int, default=0,
+                    help="QIFA_QUERY_CACHE_SIZE of the servers (default 0: off, since the bench asks its questions "
+                         "again every round, a cache would answer from memory what a stream of new questions cannot)")
     ap.add_argument("--out", help="save the figures as JSON")
     ap.add_argument("--timeout", type=float, default=1800.0)
     args = ap.parse_args(argv)
@@ -177,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     servers: list[Server] = []
     try:
         for name, tree in trees:
-            servers.append(Server(name, tree, args.packs, work))
+            servers.append(Server(name, tree, args.packs, work, args.query_cache))
             print(f"{name}: {tree} ready in {servers[-1].ready_s:.1f} s on port {servers[-1].port}", flush=True)
         # the floor: the bundled model embedding one question, in this process, with 1 and with 2 BLAS threads
         # (interleaved); the faster of the two is the floor
@@ -266,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     common.save_json(args.out, {"machine": info, "floor": common.summarize_ms(floor),
                                 "floor_by_threads": {t: common.summarize_ms(v) for t, v in floors.items()},
                                 "latency": latency,
-                                "routes": routes, "load": load, "memory_mb": mem,
+                                "routes": routes, "load": load, "memory_mb": mem, "query_cache": args.query_cache,
                                 "trees": {n: str(t) for n, t in trees}})
     return 0
 
