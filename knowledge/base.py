@@ -33,7 +33,7 @@ from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
 from knowledge.termweights import query_weights
 from knowledge.tokens import tokenize
-from knowledge.vectors import VectorStore
+from knowledge.vectors import Nearest, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,7 @@ class KnowledgeBase:
         self._checked = 0.0  # monotonic time of the last look at the version counter
         self._seen: str | None = None  # the last version this process built a snapshot at or wrote
         self._foreign = False  # another process wrote between two of ours: reopen the vector client
+        self._row_places: tuple[list[str], _Snapshot, np.ndarray] | None = None  # see _places
 
     # ---- writing -------------------------------------------------------------------------------
     def upsert(
@@ -382,8 +383,11 @@ class KnowledgeBase:
                 bm = np.where(snap.active, _keyword(snap, terms), 0.0)
                 mode = "bm25"
             if found:  # the pool's similarities, at their chunks' places in the snapshot (active chunks only)
-                pos = np.fromiter((snap.position.get(cid, -1) for cid, _ in found), dtype=np.int64, count=len(found))
-                sims = np.fromiter((sim for _, sim in found), dtype=np.float64, count=len(found))
+                if isinstance(found, Nearest):  # the in-memory mirror: rows mapped to places with one array
+                    pos, sims = self._places(snap, found.ids)[found.rows], found.sims
+                else:
+                    pos = np.fromiter((snap.position.get(c, -1) for c, _ in found), dtype=np.int64, count=len(found))
+                    sims = np.fromiter((sim for _, sim in found), dtype=np.float64, count=len(found))
                 keep = pos >= 0
                 keep[keep] = snap.active[pos[keep]]
                 dn[pos[keep]] = sims[keep]
@@ -431,7 +435,18 @@ class KnowledgeBase:
         plain = _keyword(snap, list(terms))
         return self._passages(ranked, {cid: float(plain[p]) for cid, _, p in pos}, {cid: sim for cid, sim, _ in pos})
 
-    def _dense(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[str, float]] | None:
+    def _places(self, snap: _Snapshot, ids: list[str]) -> np.ndarray:
+        """The snapshot's place of each of the mirror's rows (-1: not in the snapshot), computed once for each
+        pair of the two (the mirror's id list is a new object whenever its rows change)."""
+        known = self._row_places
+        if known is not None and known[0] is ids and known[1] is snap:
+            return known[2]
+        places = np.fromiter((snap.position.get(c, -1) for c in ids), dtype=np.int64, count=len(ids))
+        self._row_places = (ids, snap, places)
+        return places
+
+    def _dense(self, query: str, k: int, vector: np.ndarray | None = None,
+               ) -> list[tuple[str, float]] | Nearest | None:
         """The vector store's nearest chunks, or None when it fails (logged once per outage; ``vector_error``
         says why until a query succeeds again)."""
         vec = self.embeddings.encode([query])[0] if vector is None else vector
