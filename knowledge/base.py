@@ -451,7 +451,7 @@ class KnowledgeBase:
         says why until a query succeeds again)."""
         vec = self.embeddings.encode([query])[0] if vector is None else vector
         try:
-            found = self.vectors.query(vec, k)
+            found = self.vectors.query(vec, k, rows=True)
         except Exception as exc:  # Chroma down, unreachable or corrupt: answer from keywords
             if self.vector_error is None:
                 log.warning("vector store unavailable (%s: %s); answering with keyword search only",

@@ -232,16 +232,17 @@ class VectorStore:
     def all_ids(self) -> set[str]:
         return set(self.collection.get(include=[])["ids"])
 
-    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None,
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None, rows: bool = False,
               ) -> list[tuple[str, float]] | Nearest:
-        """The ``k`` nearest chunks, best first, as (id, similarity) pairs: from the in-memory mirror (as
-        :class:`Nearest`, arrays that iterate as pairs) when it serves and there is no filter, else from Chroma."""
+        """The ``k`` nearest chunks, best first, as (id, similarity) pairs: from the in-memory mirror when it
+        serves and there is no filter, else from Chroma. ``rows``: the mirror's answer as :class:`Nearest`
+        (arrays, which iterate as the pairs) rather than a list."""
         if k <= 0:
             return []
         if where is None and self.load_mirror():
             mirror = self._mirror
             if mirror is not None:
-                return mirror.nearest(vector, k)
+                return mirror.nearest(vector, k) if rows else mirror.query(vector, k)
         res = self.collection.query(
             query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
         )
