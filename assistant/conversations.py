@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from db import Database
 from db.base import iso_utc, utcnow
@@ -40,6 +40,30 @@ class StoredMessage:
         return d
 
 
+@dataclass
+class TurnSession:
+    """The session a turn runs in, as read when the turn began (``fresh``: created by this turn, so nothing of
+    it exists yet elsewhere: no hand-off case, no order)."""
+
+    id: str
+    channel: str
+    lang: str | None
+    state: dict[str, Any]
+    fresh: bool
+
+
+_SESSIONS = cast(Table, ChatSession.__table__)
+_MESSAGES = cast(Table, ChatMessage.__table__)
+# a turn's statements, built once (their compiled form is cached by the engine; only the values change)
+_SESSION_COLUMNS = (_SESSIONS.c.id, _SESSIONS.c.channel, _SESSIONS.c.lang, _SESSIONS.c.state)
+_SESSION_BY_ID = select(*_SESSION_COLUMNS).where(_SESSIONS.c.id == bindparam("b_id"))
+_SESSION_BY_EXTERNAL = select(*_SESSION_COLUMNS).where(
+    _SESSIONS.c.channel == bindparam("b_channel"), _SESSIONS.c.external_id == bindparam("b_external")).limit(1)
+_NEW_SESSION = insert(_SESSIONS)
+_NEW_MESSAGE = insert(_MESSAGES)
+_TURN_STATE = update(_SESSIONS).where(_SESSIONS.c.id == bindparam("b_id"))
+
+
 def _stored(m: ChatMessage) -> StoredMessage:
     return StoredMessage(m.id, m.session_id, m.role, m.text, m.route, list(m.citations or []), m.author,
                          m.feedback, m.created_at)
@@ -66,6 +90,30 @@ class Conversations:
             if row_or_none is None:
                 raise UnknownSession(session_id)
             return row_or_none
+
+    def begin_turn(self, session_id: str | None, channel: str, external_id: str | None, role: str,
+                   text: str) -> TurnSession:
+        """The session of a turn (created when ``session_id`` is None and no session of ``channel`` +
+        ``external_id`` exists) and the turn's first message, in one transaction: stored before the turn is
+        handled, so a hand-off opened by the turn already shows it. Unknown ids raise UnknownSession."""
+        with self.db.transaction() as conn:
+            row = None
+            if session_id is not None:
+                row = conn.execute(_SESSION_BY_ID, {"b_id": session_id}).first()
+                if row is None:
+                    raise UnknownSession(session_id)
+            elif external_id is not None:
+                row = conn.execute(_SESSION_BY_EXTERNAL, {"b_channel": channel, "b_external": external_id}).first()
+            now = utcnow()
+            if row is None:
+                turn = TurnSession(uuid.uuid4().hex, channel, "zh", {}, fresh=True)
+                conn.execute(_NEW_SESSION, {"id": turn.id, "channel": channel, "external_id": external_id, "lang": "zh",
+                                            "state": {}, "created_at": now, "updated_at": now})
+            else:
+                turn = TurnSession(row.id, row.channel, row.lang, dict(row.state or {}), fresh=False)
+            conn.execute(_NEW_MESSAGE, {"session_id": turn.id, "role": role, "text": text, "route": None,
+                                        "citations": [], "created_at": now})
+            return turn
 
     def state_of(self, channel: str, external_id: str) -> dict[str, Any] | None:
         """The state of the session of ``channel`` + ``external_id`` (e.g. a Telegram chat), None when it has none."""
@@ -98,19 +146,23 @@ class Conversations:
     def close_turn(self, session_id: str, state: dict[str, Any], lang: str | None, text: str | None,
                    route: str | None = None, citations: list[dict[str, Any]] | None = None) -> StoredMessage | None:
         """The bot's reply (when it has text) and the session's new state, in one transaction."""
-        with self.db.session() as s:
-            row = s.get(ChatSession, session_id)
-            if row is None:
-                raise UnknownSession(session_id)
-            m = None
-            if text:
-                m = ChatMessage(session_id=session_id, role="bot", text=text, route=route, citations=citations or [])
-                s.add(m)
-            row.state = dict(state)
+        with self.db.transaction() as conn:
+            now = utcnow()
+            values: dict[str, Any] = {"b_id": session_id, "state": dict(state), "updated_at": now}
             if lang:
-                row.lang = lang
-            s.flush()
-            return _stored(m) if m is not None else None
+                values["lang"] = lang
+            done = conn.execute(_TURN_STATE, values)
+            if getattr(done, "rowcount", 1) == 0:
+                raise UnknownSession(session_id)
+            if not text:
+                return None
+            cites = list(citations or [])
+            result = conn.execute(_NEW_MESSAGE, {"session_id": session_id, "role": "bot", "text": text, "route": route,
+                                                 "citations": cites, "created_at": now})
+            key = result.inserted_primary_key
+            if key is None or key[0] is None:
+                raise RuntimeError("the store returned no id for the stored reply")
+            return StoredMessage(int(key[0]), session_id, "bot", text, route, cites, None, None, now)
 
     def add(self, session_id: str, role: str, text: str, route: str | None = None,
             citations: list[dict[str, Any]] | None = None, author: str | None = None) -> StoredMessage:

@@ -120,16 +120,16 @@ class Assistant:
 
     def _handle(self, session_id: str | None, text: str, lang: str | None, channel: str, external_id: str | None,
                 hint: str | None, sticky: bool) -> Reply:
-        sess = self.conversations.open(session_id, channel, external_id)
-        state: dict[str, Any] = dict(sess.state or {})
+        blocked = self.words.find(text) if self.words is not None else None
+        # the session and the user's message, in one transaction
+        sess = self.conversations.begin_turn(session_id, channel, external_id, "user", PLACEHOLDER if blocked else text)
+        state = sess.state
         chosen = state.get(CHOSEN_LANG)
         if lang not in LANGS:  # a command keeps the conversation's language; alone in a new one, Chinese first
             command = COMMAND.match(text) is not None
             lang = (chosen if chosen in LANGS else sess.lang if sticky and sess.lang in LANGS
                     else hint if hint in LANGS else sess.lang if command and sess.lang in LANGS
                     else "zh" if command or not is_english(text) else "en")
-        blocked = self.words.find(text) if self.words is not None else None
-        self.conversations.add(sess.id, "user", PLACEHOLDER if blocked else text)
         choice = LANG_COMMAND.match(text)
         if blocked is not None and self.words is not None:  # refused politely, kept for review only
             self.words.record(sess.id, "input", blocked, text)
@@ -137,10 +137,11 @@ class Assistant:
         elif choice is not None:
             reply, lang = self._choose_lang(sess.id, (choice.group(1) or "").lower(), lang, state)
         else:
-            reply = self._dispatch(sess.id, text, lang, state)
+            reply = self._dispatch(sess.id, text, lang, state, sess.fresh)
             if self.selfcheck is not None:
                 self.selfcheck.offer(reply, lang)  # booking the on-site check: the self-check first
-            self.forms.after(sess.id, lang, state, reply)  # the rating prompt once an order is completed
+            if not sess.fresh:  # the rating prompt once an order is completed (a new conversation has no order yet)
+                self.forms.after(sess.id, lang, state, reply)
             withheld = self.words.find(reply.reply) if self.words is not None and reply.reply else None
             if withheld is not None and self.words is not None:
                 self.words.record(sess.id, "answer", withheld, reply.reply)
@@ -168,8 +169,9 @@ class Assistant:
         state[CHOSEN_LANG] = choice
         return Reply(sid, t("lang_set", choice), "menu"), choice
 
-    def _dispatch(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
-        case = self.handoffs.active(sid)
+    def _dispatch(self, sid: str, text: str, lang: str, state: dict[str, Any], fresh: bool = False) -> Reply:
+        """``fresh``: the session was created by this message, so no hand-off case of it can wait."""
+        case = None if fresh else self.handoffs.active(sid)
         if case is not None:
             return self._waiting(sid, case, text, lang, state)
         checkup = self.selfcheck.handle(sid, text, lang, state) if self.selfcheck is not None else None

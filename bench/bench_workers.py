@@ -29,42 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from common import REPO, machine_info, percentile, print_table, questions, save_json, temp_dir
+from common import REPO, machine_info, percentile, print_table, proc_cpu, questions, save_json, temp_dir, tree_cpu
 
 TARGET_TWO_WORKERS = 150.0  # chat requests/s with two workers, 16 clients (issue 15)
 SECRET = "bench-workers-secret-key-0123456789abcdef0123456789"
-
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _proc_cpu(pid: int) -> float:
-    """User + system CPU seconds of one process (its own, not its children's)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def _children(pid: int) -> list[int]:
-    out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            out += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return out
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU seconds of a process and all its descendants alive now (the uvicorn parent and its workers)."""
-    total, todo = 0.0, [pid]
-    while todo:
-        p = todo.pop()
-        total += _proc_cpu(p)
-        todo += _children(p)
-    return total
 
 
 def backends_cpu(database: str) -> float:
@@ -76,7 +44,7 @@ def backends_cpu(database: str) -> float:
         except OSError:
             continue
         if cmd.startswith("postgres: ") and f" {database} " in cmd:
-            total += _proc_cpu(int(d.name))
+            total += proc_cpu(int(d.name))
     return total
 
 

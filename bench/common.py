@@ -144,6 +144,39 @@ def memory_mb() -> dict[str, float]:
     return out
 
 
+# ---- CPU of a server process (from /proc) ------------------------------------------------------------
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (its own, not its children's)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and all its descendants alive now (the uvicorn parent and its workers)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += proc_cpu(p)
+        todo += _children(p)
+    return total
+
+
 # ---- qifa ----------------------------------------------------------------------------------------
 def make_settings(data_dir: Path, **overrides: Any) -> Any:
     """A fresh ``Settings`` on an embedded store in ``data_dir`` (no .env file, no server URLs). The statutes

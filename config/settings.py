@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     # knowledge base
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_threads: int = Field(default=1, ge=1, le=64)  # BLAS threads per encode call (see UseEmbeddings)
+    query_cache_size: int = Field(default=1024, ge=0)  # vectors of recent questions kept in memory (0: none)
     ingest_workers: int = Field(default=2, ge=1, le=64)  # encode calls run at once by an ingest
     max_file_mb: float = 20.0
     shipped_knowledge: bool = True

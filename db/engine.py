@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
@@ -53,6 +53,13 @@ class Database:
             raise
         finally:
             s.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A Core connection in one transaction that commits or rolls back: for a hot path's few prepared
+        statements, without an ORM session around them."""
+        with self.engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def exclusive(self, key: str) -> Iterator[None]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from db import Database
 from db.base import iso_utc
@@ -33,7 +33,7 @@ from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
 from knowledge.termweights import query_weights
 from knowledge.tokens import tokenize
-from knowledge.vectors import VectorStore
+from knowledge.vectors import Nearest, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,7 @@ class KnowledgeBase:
         self._checked = 0.0  # monotonic time of the last look at the version counter
         self._seen: str | None = None  # the last version this process built a snapshot at or wrote
         self._foreign = False  # another process wrote between two of ours: reopen the vector client
+        self._row_places: tuple[list[str], _Snapshot, np.ndarray] | None = None  # see _places
 
     # ---- writing -------------------------------------------------------------------------------
     def upsert(
@@ -381,11 +382,16 @@ class KnowledgeBase:
                     return []
                 bm = np.where(snap.active, _keyword(snap, terms), 0.0)
                 mode = "bm25"
-            for cid, sim in found or []:
-                pos = snap.position.get(cid)
-                if pos is not None and snap.active[pos]:
-                    dn[pos] = sim
-                    in_pool[pos] = True
+            if found:  # the pool's similarities, at their chunks' places in the snapshot (active chunks only)
+                if isinstance(found, Nearest):  # the in-memory mirror: rows mapped to places with one array
+                    pos, sims = self._places(snap, found.ids)[found.rows], found.sims
+                else:
+                    pos = np.fromiter((snap.position.get(c, -1) for c, _ in found), dtype=np.int64, count=len(found))
+                    sims = np.fromiter((sim for _, sim in found), dtype=np.float64, count=len(found))
+                keep = pos >= 0
+                keep[keep] = snap.active[pos[keep]]
+                dn[pos[keep]] = sims[keep]
+                in_pool[pos[keep]] = True
         if mode == "bm25":
             score = bm
         elif mode == "dense":
@@ -429,12 +435,23 @@ class KnowledgeBase:
         plain = _keyword(snap, list(terms))
         return self._passages(ranked, {cid: float(plain[p]) for cid, _, p in pos}, {cid: sim for cid, sim, _ in pos})
 
-    def _dense(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[str, float]] | None:
+    def _places(self, snap: _Snapshot, ids: list[str]) -> np.ndarray:
+        """The snapshot's place of each of the mirror's rows (-1: not in the snapshot), computed once for each
+        pair of the two (the mirror's id list is a new object whenever its rows change)."""
+        known = self._row_places
+        if known is not None and known[0] is ids and known[1] is snap:
+            return known[2]
+        places = np.fromiter((snap.position.get(c, -1) for c in ids), dtype=np.int64, count=len(ids))
+        self._row_places = (ids, snap, places)
+        return places
+
+    def _dense(self, query: str, k: int, vector: np.ndarray | None = None,
+               ) -> list[tuple[str, float]] | Nearest | None:
         """The vector store's nearest chunks, or None when it fails (logged once per outage; ``vector_error``
         says why until a query succeeds again)."""
         vec = self.embeddings.encode([query])[0] if vector is None else vector
         try:
-            found = self.vectors.query(vec, k)
+            found = self.vectors.query(vec, k, rows=True)
         except Exception as exc:  # Chroma down, unreachable or corrupt: answer from keywords
             if self.vector_error is None:
                 log.warning("vector store unavailable (%s: %s); answering with keyword search only",
@@ -459,26 +476,22 @@ class KnowledgeBase:
         if not ranked:
             return []
         ids = [cid for cid, _ in ranked]
-        with self.db.session() as s:
-            rows = {
-                c.id: (c, d)
-                for c, d in s.execute(
-                    # documents repealed or removed since the snapshot (here or in another process) drop out at once
-                    select(KbChunk, KbDocument).join(KbDocument).where(KbChunk.id.in_(ids), KbDocument.active)
-                ).tuples()
-            }
+        with self.db.transaction() as conn:
+            # plain rows, not ORM objects (a search reads them and lets go); documents repealed or removed since
+            # the snapshot (here or in another process) drop out at once
+            rows = {r.chunk_id: r for r in conn.execute(_PASSAGES, {"ids": ids})}
         out: list[Passage] = []
         for cid, score in ranked:
-            if cid not in rows:
+            r = rows.get(cid)
+            if r is None:
                 continue
-            c, d = rows[cid]
             out.append(
                 Passage(
-                    chunk_id=c.id, document_id=d.id, title=d.title, source=d.source, locator=c.locator,
-                    heading_path=c.heading_path, text=c.text, effective=d.effective, status=d.status,
-                    kind=d.kind, score=round(score, 6), bm25=round(bm.get(cid, 0.0), 4),
-                    dense=round(dn.get(cid, 0.0), 4), title_en=d.title_en, category=d.category,
-                    issuer=d.issuer, url=d.url,
+                    chunk_id=r.chunk_id, document_id=r.document_id, title=r.title, source=r.source, locator=r.locator,
+                    heading_path=r.heading_path, text=r.text, effective=r.effective, status=r.status,
+                    kind=r.kind, score=round(score, 6), bm25=round(bm.get(cid, 0.0), 4),
+                    dense=round(dn.get(cid, 0.0), 4), title_en=r.title_en, category=r.category,
+                    issuer=r.issuer, url=r.url,
                 )
             )
         return out
@@ -556,6 +569,15 @@ class KnowledgeBase:
             self.vectors.load_mirror()  # the exact in-memory search, before the first question needs it
         except Exception as exc:  # the store is down: the first search says so and falls back to keywords
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
+
+
+_PASSAGE_COLUMNS = (
+    KbChunk.id.label("chunk_id"), KbChunk.locator, KbChunk.heading_path, KbChunk.text,
+    KbDocument.id.label("document_id"), KbDocument.title, KbDocument.source, KbDocument.effective, KbDocument.status,
+    KbDocument.kind, KbDocument.title_en, KbDocument.category, KbDocument.issuer, KbDocument.url,
+)
+_PASSAGES = (select(*_PASSAGE_COLUMNS).join(KbDocument)
+             .where(KbChunk.id.in_(bindparam("ids", expanding=True)), KbDocument.active))
 
 
 def _tokens(text: str, pre: Precomputed) -> str:

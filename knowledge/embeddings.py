@@ -6,7 +6,9 @@ The default is the multilingual Universal Sentence Encoder bundled in ``fast-uni
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +91,41 @@ class SentenceTransformerEmbeddings(QifaEmbeddings):
             return np.zeros((0, self.dimension), dtype=np.float32)
         out = self._model.encode(list(texts), normalize_embeddings=True, batch_size=32)
         return np.asarray(out, dtype=np.float32)
+
+
+class QueryCache(QifaEmbeddings):
+    """The vectors of the last ``size`` single texts encoded (questions: a widget's suggested question, a
+    popular one asked again), kept in memory, least recently used out first. A text is the cache key as it is
+    (the model sees it so), and a hit returns a copy of the very vector the model gave. Batches (ingest) pass
+    through."""
+
+    def __init__(self, inner: QifaEmbeddings, size: int) -> None:
+        if size < 1:
+            raise ValueError(f"query cache size must be at least 1, not {size}")
+        self.inner, self.size = inner, size
+        self.model_id, self.dimension = inner.model_id, inner.dimension
+        self._lock = threading.Lock()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.encode(texts)
+        key = texts[0]
+        with self._lock:
+            hit = self._vectors.get(key)
+            if hit is not None:
+                self._vectors.move_to_end(key)
+                return hit.copy()
+        out = self.inner.encode([key])
+        with self._lock:
+            self._vectors[key] = out.copy()
+            if len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return out
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._vectors)
 
 
 def make_embeddings(model: str, threads: int = 1) -> QifaEmbeddings:

@@ -12,7 +12,7 @@ from db import Database
 from knowledge.base import KnowledgeBase
 from knowledge.catalogue import Catalogue, Service
 from knowledge.chunking import ParsedDocument, parse_document
-from knowledge.embeddings import QifaEmbeddings, make_embeddings
+from knowledge.embeddings import QifaEmbeddings, QueryCache, make_embeddings
 from knowledge.loaders import load_file
 from knowledge.packs import Pack, PackError, install_pack, shipped_packs
 from knowledge.precomputed import load_precomputed, vectors_file
@@ -26,7 +26,10 @@ def open_knowledge_base(
     settings: Settings, database: Database, *, rebuild: bool = False, embeddings: QifaEmbeddings | None = None
 ) -> KnowledgeBase:
     """``embeddings`` may be passed in to share one loaded model (tests, several runtimes)."""
-    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads)
+    if embeddings is None:
+        embeddings = make_embeddings(settings.embedding_model, settings.embedding_threads)
+        if settings.query_cache_size > 0:
+            embeddings = QueryCache(embeddings, settings.query_cache_size)
     path = None if settings.chroma_url else settings.chroma_path
     if rebuild:
         _drop_collection(settings, path)

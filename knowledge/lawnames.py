@@ -12,6 +12,7 @@ from knowledge.chunking import short_title
 _EN_NOISE = re.compile(r"\s*\((?:\d{4})\)\s*$|\s+of the (?:PRC|People's Republic of China)\b|^(?:the\s+)?", re.I)
 MIN_ZH = 3  # a shorter name ("法") would match ordinary words
 MIN_EN = 8
+_LATIN = re.compile(r"[a-z]")
 
 
 def english_names(title_en: str) -> list[str]:
@@ -37,6 +38,10 @@ class LawNames:
 
     names: list[tuple[str, set[str]]]
 
+    def __post_init__(self) -> None:  # English names match whole words: their patterns, compiled once
+        self._patterns = {name: re.compile(rf"(?<![a-z]){re.escape(name)}(?![a-z])")
+                          for name, _ in self.names if name.isascii()}
+
     @classmethod
     def build(cls, docs: list[tuple[str, str, str | None]]) -> LawNames:
         """``docs``: (document id, title, English title or None)."""
@@ -49,11 +54,12 @@ class LawNames:
     def named(self, query: str) -> set[str]:
         """The ids of the documents the question names."""
         rest = " " + re.sub(r"\s+", " ", query.lower()) + " "
+        latin = _LATIN.search(rest) is not None  # English names need English words
         found: set[str] = set()
         for name, ids in self.names:
-            if name.isascii():
-                pattern = re.compile(rf"(?<![a-z]){re.escape(name)}(?![a-z])")
-                if pattern.search(rest):
+            pattern = self._patterns.get(name)
+            if pattern is not None:
+                if latin and pattern.search(rest):
                     found |= ids
                     rest = pattern.sub(" ", rest)
             elif name in rest:

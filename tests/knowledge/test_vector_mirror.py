@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.vectors import VectorStore
+from knowledge.vectors import Nearest, VectorStore
 
 
 def _store(tmp_path: Path) -> VectorStore:
@@ -59,3 +59,20 @@ def test_reopen_loads_the_vectors_another_client_wrote(tmp_path: Path) -> None:
     assert reader.query(-vecs[0], 1)[0][0] != "b"  # not seen until the store is reopened
     reader.reopen()
     assert reader.query(-vecs[0], 1)[0][0] == "b"
+
+
+def test_the_mirror_answers_as_arrays_that_read_as_the_same_pairs(tmp_path: Path) -> None:
+    rng = np.random.default_rng(11)
+    store = _store(tmp_path)
+    vecs = _unit(rng, 50)
+    store.upsert([f"r{i}" for i in range(50)], vecs, [{"document_id": "d"} for _ in range(50)])
+    q = _unit(rng, 1)[0]
+    arrays = store.query(q, 7, rows=True)
+    assert isinstance(arrays, Nearest) and len(arrays) == 7
+    assert list(arrays) == store.query(q, 7)
+    assert [arrays.ids[r] for r in arrays.rows] == [cid for cid, _ in store.query(q, 7)]
+    before = arrays.ids
+    store.upsert(["late"], q.reshape(1, -1), [{"document_id": "d"}])
+    after = store.query(q, 1, rows=True)
+    assert isinstance(after, Nearest) and after.ids is not before  # a changed matrix comes with a new id list
+    assert next(iter(after))[0] == "late"
