@@ -128,6 +128,7 @@ class DocumentLinkOut(BaseModel):
     document_id: str
     title: str | None = Field(description="the document's title (null: the document was removed)")
     active: bool = Field(description="false: the document is repealed, superseded or removed, so the link does nothing")
+    questions: list[str] = Field(description="the questions linked together (a review group), the first names the link")
 
 
 class ReviewActionOut(BaseModel):

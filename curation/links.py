@@ -63,29 +63,51 @@ class DocumentLinks:
                              .where(ReviewDecision.action == "document").order_by(ReviewDecision.message_id)).all()
         return [Link(r.message_id, r.text, r.detail) for r in rows if r.detail]
 
-    def listing(self) -> list[dict[str, Any]]:
-        """Every link with its document's title and whether that document still answers (active)."""
-        return [self._row(link) for link in self.links()]
+    def groups(self) -> list[list[Link]]:
+        """The links as a curator made them: the review queue links a whole group of similar questions at once
+        (one decision per question), so links to one document whose questions are as close as ``match`` asks
+        are one link; the first question names it."""
+        links, vectors = self._links(fresh=True)
+        groups: list[tuple[list[Link], np.ndarray]] = []
+        for link, v in zip(links, vectors, strict=True):
+            home = next((g for g, first in groups if g[0].document_id == link.document_id
+                         and float(first @ v) >= LINK_SIMILARITY), None)
+            if home is None:
+                groups.append(([link], v))
+            else:
+                home.append(link)
+        return [g for g, _ in groups]
 
-    def _row(self, link: Link) -> dict[str, Any]:
-        doc = self.kb.document(link.document_id)
-        return {"message_id": link.message_id, "question": link.question, "document_id": link.document_id,
-                "title": doc.title if doc else None, "active": bool(doc and doc.active)}
+    def listing(self) -> list[dict[str, Any]]:
+        """Every link with its questions, its document's title and whether that document still answers."""
+        return [self._row(g) for g in self.groups()]
+
+    def _row(self, group: list[Link]) -> dict[str, Any]:
+        first = group[0]
+        doc = self.kb.document(first.document_id)
+        return {"message_id": first.message_id, "question": first.question, "document_id": first.document_id,
+                "title": doc.title if doc else None, "active": bool(doc and doc.active),
+                "questions": [x.question for x in group]}
 
     def remove(self, message_id: int, actor: str) -> dict[str, Any]:
-        """Undo a link: similar questions are searched as before, and the question is back in the review queue."""
-        found = next((x for x in self.links() if x.message_id == message_id), None)
-        if found is None:
+        """Undo the link holding this question (all its questions): similar questions are searched as before, and
+        the questions are back in the review queue."""
+        group = next((g for g in self.groups() if any(x.message_id == message_id for x in g)), None)
+        if group is None:
             raise UnknownLink(message_id)
+        ids = [x.message_id for x in group]
         with self.db.session() as s:
-            s.execute(delete(ReviewDecision).where(ReviewDecision.message_id == message_id,
-                                                   ReviewDecision.action == "document"))
+            done = s.execute(delete(ReviewDecision).where(ReviewDecision.message_id.in_(ids),
+                                                          ReviewDecision.action == "document"))
+            if not getattr(done, "rowcount", 0):  # another curator undid it a moment ago
+                raise UnknownLink(message_id)
             if self.audit is not None:
-                self.audit.record(actor, "review.unlink", f"link:{message_id}",
-                                  {"question": found.question, "document_id": found.document_id}, None, session=s)
+                self.audit.record(actor, "review.unlink", f"link:{group[0].message_id}",
+                                  {"questions": [x.question for x in group], "document_id": group[0].document_id},
+                                  None, session=s)
             bump_version(s, VERSION_KEY)
         self.forget()
-        return self._row(found)
+        return self._row(group)
 
     def match(self, query: str, vector: np.ndarray | None = None) -> tuple[Link, float] | None:
         """The linked question closest to ``query``, when it is close enough."""
@@ -112,9 +134,11 @@ class DocumentLinks:
         rest = [p for p in passages if p.chunk_id != first.chunk_id]
         return [first, *rest][: max(len(passages), 1)]
 
-    def _links(self) -> tuple[list[Link], np.ndarray]:
+    def _links(self, fresh: bool = False) -> tuple[list[Link], np.ndarray]:
+        """The links and their questions' unit vectors, rebuilt when the version marker moved (looked at once a
+        second; ``fresh``: now)."""
         index = self._index
-        if index is not None and not self._version.due():
+        if index is not None and not fresh and not self._version.due():
             return index[1], index[2]
         version = self._version.read()
         if index is not None and index[0] == version:
