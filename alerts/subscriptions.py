@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from alerts.errors import AlertError
 from alerts.topics import Topics, shipped_topics
 from assistant.conversations import UnknownSession
+from assistant.ports import NoticeState
 from db import Database
 from db.models_alerts import Notice, Subscription
 from db.models_chat import ChatSession
@@ -109,8 +110,8 @@ def subscribe(db: Database, session_id: str, topics: list[str], retention_days: 
 class AlertBook(Subscriptions):
     """What the conversation engine needs (``assistant.ports.AlertBook``): subscriptions and notice titles."""
 
-    def notice_title(self, notice_id: int) -> tuple[str, bool] | None:
+    def notice_state(self, notice_id: int) -> NoticeState | None:
         """The notice's title and whether it was withdrawn (None: no such notice)."""
         with self.db.session() as s:
             row = s.get(Notice, notice_id)
-            return (row.title, row.withdrawn_at is not None) if row else None
+            return NoticeState(row.title, row.withdrawn_at is not None) if row else None

@@ -5,7 +5,7 @@ the domains built on top of it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -81,6 +81,13 @@ class Hours(Protocol):
     def next_opening(self, now: datetime | None = None) -> datetime: ...
 
 
+class NoticeState(NamedTuple):
+    """What the engine needs of a compliance notice to answer "ask about it"."""
+
+    title: str
+    withdrawn: bool
+
+
 class AlertBook(Protocol):
     """Compliance-alert subscriptions of a conversation (``alerts.AlertBook``); errors are ``ValueError``s
     with a bilingual message (an unknown topic)."""
@@ -92,4 +99,4 @@ class AlertBook(Protocol):
     def choices(self, lang: str) -> list[tuple[str, str]]: ...
     def label(self, ids: list[str], lang: str) -> str: ...
     def kept(self, lang: str) -> str: ...
-    def notice_title(self, notice_id: int) -> tuple[str, bool] | None: ...  # (title, withdrawn)
+    def notice_state(self, notice_id: int) -> NoticeState | None: ...

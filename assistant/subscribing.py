@@ -62,11 +62,11 @@ def alerts_reply(book: AlertBook | None, sid: str, text: str, lang: str, form_ac
                      suggestions=[Suggestion("/subscribe", "/subscribe", "message")], data={"subscriptions": []})
     asked = ASK.match(text)
     if asked:
-        found_notice = book.notice_title(int(asked.group(1)))
-        if found_notice is None or found_notice[1]:
-            return Reply(sid, tx["unknown" if found_notice is None else "withdrawn"], "fallback",
+        notice = book.notice_state(int(asked.group(1)))
+        if notice is None or notice.withdrawn:
+            return Reply(sid, tx["unknown" if notice is None else "withdrawn"], "fallback",
                          suggestions=[Suggestion("/subscribe", "/subscribe")])
-        title = found_notice[0]
+        title = notice.title
         return (f"Regarding “{title}”: what does my enterprise need to do?" if lang == "en"
                 else f"关于“{title}”，我的企业需要注意什么？")
     found = SUBSCRIBE.match(text)

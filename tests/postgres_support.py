@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 ADMIN_URL = os.environ.get("QIFA_TEST_POSTGRES_URL", "")
 SKIP_REASON = "QIFA_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)"
@@ -24,7 +24,7 @@ def fresh_database(prefix: str = "qifa_test") -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
-            yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+            yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))

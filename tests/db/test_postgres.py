@@ -4,14 +4,13 @@ names a server database to create throw-away databases from (.ci/run starts one)
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from postgres_support import fresh_database
+from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
 from sqlalchemy import inspect
 
 from api.app import create_app
@@ -19,8 +18,7 @@ from composition import build_runtime
 from config import Settings
 from knowledge.embeddings import QifaEmbeddings
 
-ADMIN_URL = os.environ.get("QIFA_TEST_POSTGRES_URL", "")
-pytestmark = pytest.mark.skipif(not ADMIN_URL, reason="QIFA_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
+pytestmark = pytest.mark.skipif(not ADMIN_URL, reason=SKIP_REASON)
 
 ORDER: dict[str, Any] = {
     "service_id": "contract-review", "enterprise_name": "浦江晶彩水晶有限公司", "credit_code": "91440300708461136T",

@@ -4,7 +4,6 @@ here; skipped when the binary is absent). Two app instances on one store stand f
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
@@ -17,7 +16,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from live_server import free_port, live_server
-from postgres_support import fresh_database
+from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
 from pydantic import ValidationError
 from reliability.server_proc import serve
 from sqlalchemy import text
@@ -29,7 +28,6 @@ from db import Database
 from db.counters import SharedCounters
 from knowledge.embeddings import QifaEmbeddings
 
-PG_ADMIN_URL = os.environ.get("QIFA_TEST_POSTGRES_URL", "")
 CHAT = {"message": "你好"}
 
 
@@ -215,8 +213,8 @@ def test_the_stream_cap_in_total_is_shared_by_two_servers(make: Any) -> None:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    if not PG_ADMIN_URL:
-        pytest.skip("QIFA_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
+    if not ADMIN_URL:
+        pytest.skip(SKIP_REASON)
     with fresh_database("qifa_test") as url:
         yield url
 

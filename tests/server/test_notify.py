@@ -5,7 +5,6 @@ QIFA_TEST_POSTGRES_URL (.ci/run starts PostgreSQL); skipped without it."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from live_server import live_server
-from postgres_support import fresh_database
+from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
 
 from api.app import create_app
 from api.routers import events
@@ -27,8 +26,7 @@ from db.models_chat import ChatMessage
 from db.notify import MessageListener
 from knowledge.embeddings import QifaEmbeddings
 
-ADMIN_URL = os.environ.get("QIFA_TEST_POSTGRES_URL", "")
-pytestmark = pytest.mark.skipif(not ADMIN_URL, reason="QIFA_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
+pytestmark = pytest.mark.skipif(not ADMIN_URL, reason=SKIP_REASON)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ worker. Skipped without PostgreSQL or without the ``chroma`` command; the refusa
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -25,10 +24,9 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bot"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
 from emulator import BotApiEmulator
-from postgres_support import fresh_database
+from postgres_support import ADMIN_URL, fresh_database
 from server_proc import REPO, qifa_env
 
-ADMIN_URL = os.environ.get("QIFA_TEST_POSTGRES_URL", "")
 CHROMA = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
 needs_servers = pytest.mark.skipif(not ADMIN_URL or not CHROMA,
                                    reason="needs QIFA_TEST_POSTGRES_URL (.ci/run starts PostgreSQL) and `chroma`")

@@ -3,7 +3,6 @@ then down to 0004 and up again. Runs when QIFA_TEST_POSTGRES_URL names a server 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
-from postgres_support import fresh_database
+from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
 from sqlalchemy import create_engine, inspect, text
 
 from api.app import create_app
@@ -21,8 +20,7 @@ from db.engine import MIGRATIONS
 from knowledge.embeddings import QifaEmbeddings
 from sites import Sites
 
-ADMIN_URL = os.environ.get("QIFA_TEST_POSTGRES_URL", "")
-pytestmark = pytest.mark.skipif(not ADMIN_URL, reason="QIFA_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
+pytestmark = pytest.mark.skipif(not ADMIN_URL, reason=SKIP_REASON)
 ORIGIN = "https://sfj.pujiang.gov.cn"
 
 
