@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=int, default=40)
     ap.add_argument("--out")
     ap.add_argument("--timeout", type=float, default=4 * 3600.0)
+    ap.add_argument("--keep", help="build the big index in this (new or empty) folder and keep it afterwards")
     args = ap.parse_args(argv)
     common.deadline(args.timeout)
     info = common.machine_info()
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from ingest.pipeline import ingest
 
-    with common.temp_dir("corpus") as corpus, common.temp_dir("all") as big_dir, \
+    with common.temp_dir("corpus") as corpus, common.kept_dir(args.keep, "all") as big_dir, \
             common.temp_dir("pack") as pack_dir:
         common.unpack_laws_all(corpus)
         every = sorted(corpus.rglob("*.md"), key=lambda p: p.relative_to(corpus).as_posix())
