@@ -6,6 +6,7 @@ The default is the multilingual Universal Sentence Encoder bundled in ``fast-uni
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,27 @@ class UseEmbeddings(QifaEmbeddings):
         self._model = USE(threads=threads)
         self.model_id = DEFAULT_EMBEDDING_MODEL
         self.dimension = 512
+        self._fast = False  # the per-token cache of knowledge.use_fast, installed at the first call
+        self._fast_lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if not self._fast:
+            self._install_fast()
         out = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
         return out.reshape(len(texts), self.dimension)
+
+    def _install_fast(self) -> None:
+        from knowledge import use_fast
+
+        with self._fast_lock:
+            if self._fast:
+                return
+            backend = self._model._model  # loads the weights (the first call would)
+            if use_fast.supported(backend):
+                use_fast.install(backend)
+            self._fast = True
 
 
 class SentenceTransformerEmbeddings(QifaEmbeddings):
