@@ -162,8 +162,8 @@ def test_many_windows_go_in_as_one_at_a_time_would(runtime, docs: Docs, monkeypa
 
     monkeypatch.setattr(pipeline, "WINDOW", 2)
     # seven files, two of each title but the last (a law and its copy in another window, word for word)
-    files = [docs.statute(f"laws/办法{i}.md", f"某某{'甲乙丙丁'[i // 2]}管理办法", COMPANY, passed=f"20{10 + i}年1月1日")
-             for i in range(7)]
+    files = [docs.statute(f"laws/办法{i}.md", f"某某{'甲乙丙丁'[i // 2]}管理办法", COMPANY,
+                          passed=f"20{10 + i}年1月1日") for i in range(7)]
     files.insert(3, docs.write("bad/empty.md", ""))
     encoded: list[int] = []
     encode = runtime.kb.embeddings.encode
