@@ -538,6 +538,11 @@ class KnowledgeBase:
         knowledge bases of different sizes (the engine's confidence thresholds are given in them)."""
         return float(np.log(1.0 + (len(self._snap().ids) + 0.5) / 0.5))
 
+    def keep_snapshot(self) -> None:
+        """Build the keyword snapshot now (and keep it on disk), so the next process to open this knowledge
+        base loads it instead of reading every chunk (``qifa ingest`` calls this after writing)."""
+        self._snap()
+
     def warm_up(self) -> None:
         self._snap()
         self.embeddings.encode(["预热"])
