@@ -30,7 +30,9 @@ import common
 from bench_chat import free_port
 
 
-def serve_rss(data_dir: Path) -> dict[str, Any]:
+def serve_rss(data_dir: Path, settle: float = 5.0) -> dict[str, Any]:
+    """``settle``: seconds waited after the first answer before memory is read (the background warm-up of a big
+    index, keyword snapshot and vector mirror, takes half a minute on a busy machine)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
     env.update(QIFA_DATA_DIR=str(data_dir), QIFA_SHIPPED_PACKS="laws", PYTHONPATH=str(common.REPO))
     port = free_port()
@@ -54,7 +56,7 @@ def serve_rss(data_dir: Path) -> dict[str, Any]:
         with urllib.request.urlopen(req, timeout=300) as r:
             r.read()
         first = time.monotonic() - t0
-        time.sleep(5)  # the background warm-up (keyword snapshot, vectors) finishes
+        time.sleep(settle)  # the background warm-up (keyword snapshot, vectors) finishes
         mem: dict[str, Any] = {"ready_s": round(ready, 2), "first_answer_s": round(first, 2)}
         for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
             key, _, value = line.partition(":")
