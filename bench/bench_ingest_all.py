@@ -30,7 +30,9 @@ import common
 from bench_chat import free_port
 
 
-def serve_rss(data_dir: Path) -> dict[str, Any]:
+def serve_rss(data_dir: Path, settle: float = 5.0) -> dict[str, Any]:
+    """``settle``: seconds waited after the first answer before memory is read (the background warm-up of a big
+    index, keyword snapshot and vector mirror, takes half a minute on a busy machine)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
     env.update(QIFA_DATA_DIR=str(data_dir), QIFA_SHIPPED_PACKS="laws", PYTHONPATH=str(common.REPO))
     port = free_port()
@@ -54,7 +56,7 @@ def serve_rss(data_dir: Path) -> dict[str, Any]:
         with urllib.request.urlopen(req, timeout=300) as r:
             r.read()
         first = time.monotonic() - t0
-        time.sleep(5)  # the background warm-up (keyword snapshot, vectors) finishes
+        time.sleep(settle)  # the background warm-up (keyword snapshot, vectors) finishes
         mem: dict[str, Any] = {"ready_s": round(ready, 2), "first_answer_s": round(first, 2)}
         for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
             key, _, value = line.partition(":")
@@ -73,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=int, default=40)
     ap.add_argument("--out")
     ap.add_argument("--timeout", type=float, default=4 * 3600.0)
+    ap.add_argument("--keep", help="build the big index in this (new or empty) folder and keep it afterwards")
     args = ap.parse_args(argv)
     common.deadline(args.timeout)
     info = common.machine_info()
@@ -83,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from ingest.pipeline import ingest
 
-    with common.temp_dir("corpus") as corpus, common.temp_dir("all") as big_dir, \
+    with common.temp_dir("corpus") as corpus, common.kept_dir(args.keep, "all") as big_dir, \
             common.temp_dir("pack") as pack_dir:
         common.unpack_laws_all(corpus)
         every = sorted(corpus.rglob("*.md"), key=lambda p: p.relative_to(corpus).as_posix())

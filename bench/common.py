@@ -71,6 +71,22 @@ def temp_dir(prefix: str) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+@contextmanager
+def kept_dir(path: str | None, prefix: str) -> Iterator[Path]:
+    """``path`` (created; refused when it holds anything) and kept afterwards, or a temporary folder."""
+    if path is None:
+        with temp_dir(prefix) as tmp:
+            yield tmp
+        return
+    kept = Path(path).resolve()
+    if kept == REPO or REPO in kept.parents:
+        raise SystemExit(f"--keep {kept}: choose a folder outside the repository")
+    kept.mkdir(parents=True, exist_ok=True)
+    if any(kept.iterdir()):
+        raise SystemExit(f"--keep {kept}: the folder is not empty")
+    yield kept
+
+
 # ---- timing and statistics -----------------------------------------------------------------------
 @dataclass
 class Timer:

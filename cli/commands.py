@@ -63,6 +63,8 @@ def ingest(args: argparse.Namespace) -> int:
                         workers=rt.settings.ingest_workers)
     if bar is not None:
         bar.close()
+    if report.added or report.replaced:
+        rt.kb.keep_snapshot()  # the server's next start loads the keyword index from disk
     for f in report.failures:
         print(f"failed: {f.path}: {f.reason}", file=sys.stderr)
     print(report.summary())

@@ -166,6 +166,11 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
+    def snapshot_path(self) -> Path:
+        """The keyword index kept between processes (knowledge.snapshot; rebuilt when missing or stale)."""
+        return self.data_dir / "snapshot"
+
+    @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
 

@@ -5,6 +5,9 @@ are embedded together: each distinct text once (a law's versions share most arti
 over ``workers`` threads that run the encoder at once (numpy lets go of the GIL in its matrix products), and
 written to the vector store in one call. Each document's rows are then written as before, one transaction per
 document (``KnowledgeBase.upsert`` finds its vectors there and embeds nothing).
+
+The stages overlap: while the encoder works on window n+1, the main thread writes the rows of window n and then
+parses window n+2, so the cores are not left to one thread while files are read, cut and tokenised.
 """
 
 from __future__ import annotations
@@ -81,21 +84,37 @@ def ingest(
         on_files(len(files))
     kb.reconcile()
     embedder = _WindowEmbedder(kb, workers)
+    windows = [files[i : i + WINDOW] for i in range(0, len(files), WINDOW)]
+    ahead = ThreadPoolExecutor(1, thread_name_prefix="qifa-ingest")  # embeds one window while the next is parsed
     try:
-        for start in range(0, len(files), WINDOW):
-            window = files[start : start + WINDOW]
-            parsed: list[tuple[Path, ParsedDocument | Failure, int]] = [(f, *_parse(f, max_bytes)) for f in window]
-            embedder.embed([doc for _, doc, _ in parsed if isinstance(doc, ParsedDocument)])
-            for f, doc, size in parsed:
+        parsed = _parse_window(windows[0], max_bytes) if windows else []
+        pending = ahead.submit(embedder.embed, _docs(parsed)) if windows else None
+        for n in range(len(windows)):
+            following = _parse_window(windows[n + 1], max_bytes) if n + 1 < len(windows) else []
+            assert pending is not None
+            pending.result()  # this window's vectors are in the store
+            if following:
+                pending = ahead.submit(embedder.embed, _docs(following))
+            for f, doc, size in parsed:  # written while the encoder works on the next window
                 if isinstance(doc, Failure):
                     report.failures.append(doc)
                 else:
                     _write(kb, f, doc, size, report)
                 if progress:
                     progress(f)
+            parsed = following
     finally:
+        ahead.shutdown(cancel_futures=True)
         embedder.close()
     return report
+
+
+def _parse_window(window: list[Path], max_bytes: int) -> list[tuple[Path, ParsedDocument | Failure, int]]:
+    return [(f, *_parse(f, max_bytes)) for f in window]
+
+
+def _docs(parsed: list[tuple[Path, ParsedDocument | Failure, int]]) -> list[ParsedDocument]:
+    return [doc for _, doc, _ in parsed if isinstance(doc, ParsedDocument)]
 
 
 def _parse(f: Path, max_bytes: int) -> tuple[ParsedDocument | Failure, int]:

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -26,13 +27,14 @@ from sqlalchemy import bindparam, delete, func, select
 from db import Database
 from db.base import iso_utc
 from db.models_kb import KbChunk, KbDocument, KbMeta
+from knowledge import snapshot
 from knowledge.bm25 import Bm25Index
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.docrank import DocView, build_view, name_boost
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
 from knowledge.termweights import query_weights
-from knowledge.tokens import tokenize
+from knowledge.tokens import tokenize, tokenizer_fingerprint
 from knowledge.vectors import Nearest, VectorStore
 
 log = logging.getLogger(__name__)
@@ -103,8 +105,11 @@ class _Snapshot:
 
 
 class KnowledgeBase:
-    def __init__(self, db: Database, vectors: VectorStore, embeddings: QifaEmbeddings) -> None:
+    def __init__(self, db: Database, vectors: VectorStore, embeddings: QifaEmbeddings,
+                 snapshot_dir: Path | None = None) -> None:
+        """``snapshot_dir``: where the keyword snapshot is kept between processes (knowledge.snapshot)."""
         self.db = db
+        self.snapshot_cache = snapshot.DiskCache(snapshot_dir) if snapshot_dir is not None else None
         self.vectors = vectors
         self.embeddings = embeddings
         self._lock = threading.Lock()
@@ -518,35 +523,21 @@ class KnowledgeBase:
         with self._lock:
             if self._snapshot is None:
                 self._checked = time.monotonic()
-                with self.db.session() as s:
-                    meta = s.get(KbMeta, VERSION_KEY)
-                    version = meta.value if meta is not None else None
-                    rows = s.execute(
-                        select(KbChunk.id, KbChunk.tokens, KbDocument.id.label("doc"), KbDocument.title,
-                               KbDocument.title_en, KbDocument.active)
-                        .join(KbDocument)
-                        .order_by(KbChunk.id)
-                    ).all()
+                t = snapshot.read(self.db, VERSION_KEY, lambda title: tokenize(index_text(title, "", "", "")),
+                                  tokenizer_fingerprint(), self.snapshot_cache)
+                version = t.version
                 if self._foreign or (self._seen is not None and version != self._seen):
                     self.vectors.reopen()  # another process wrote: its vectors are on disk, not in our client
                     self._foreign = False
                 self._seen = version
-                ids = [r.id for r in rows]
-                names = {t: tokenize(index_text(t, "", "", "")) for t in {r.title for r in rows}}
-                bodies: list[list[str]] = []
-                for r in rows:
-                    toks, head = r.tokens.split(), names[r.title]
-                    # stored tokens start with the law's name (see index_text); it is indexed apart
-                    bodies.append(toks[len(head) :] if toks[: len(head)] == head else toks)
-                active = np.array([bool(r.active) for r in rows], dtype=bool)
                 self._snapshot = _Snapshot(
-                    ids=ids,
-                    position={cid: i for i, cid in enumerate(ids)},
-                    active=active,
-                    inactive=int((~active).sum()),
-                    bm25=Bm25Index(ids, bodies),
-                    titles=Bm25Index(ids, [names[r.title] for r in rows], b=0.0),
-                    view=build_view([r.doc for r in rows], {r.doc: (r.title, r.title_en) for r in rows}),
+                    ids=t.ids,
+                    position={cid: i for i, cid in enumerate(t.ids)},
+                    active=t.active,
+                    inactive=int((~t.active).sum()),
+                    bm25=t.bm25,
+                    titles=t.names,
+                    view=build_view(t.chunk_docs, t.doc_titles),
                     version=version,
                 )
             return self._snapshot
@@ -561,6 +552,11 @@ class KnowledgeBase:
         """The largest IDF a term can have in this index: BM25 scores in these units compare across
         knowledge bases of different sizes (the engine's confidence thresholds are given in them)."""
         return float(np.log(1.0 + (len(self._snap().ids) + 0.5) / 0.5))
+
+    def keep_snapshot(self) -> None:
+        """Build the keyword snapshot now (and keep it on disk), so the next process to open this knowledge
+        base loads it instead of reading every chunk (``qifa ingest`` calls this after writing)."""
+        self._snap()
 
     def warm_up(self) -> None:
         self._snap()

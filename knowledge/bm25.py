@@ -1,7 +1,12 @@
-"""Okapi BM25 over pre-tokenised chunks, as one sparse matrix (fast to score, fast to rebuild)."""
+"""Okapi BM25 over pre-tokenised chunks, as one sparse matrix (fast to score, fast to rebuild).
+
+:class:`Bm25Builder` takes the chunks one at a time and keeps only integer arrays (term ids, counts), so
+building the index of 170,000 chunks never holds their tokens as Python strings all at once (which left the
+process hundreds of MB larger after the build, in memory the allocator could not give back)."""
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 
 import numpy as np
@@ -11,38 +16,69 @@ K1 = 1.2  # term-frequency saturation
 B = 0.5  # length normalisation (articles vary from one line to a page)
 
 
-class Bm25Index:
-    def __init__(self, ids: list[str], docs: list[list[str]], k1: float | None = None, b: float | None = None,
-                 ) -> None:
+class Bm25Builder:
+    """Collects (chunk, term, count) triples; ``build`` weighs them into a :class:`Bm25Index`."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.rows = array("i")
+        self.cols = array("i")
+        self.tf = array("f")
+        self.lengths = array("f")
+
+    def add(self, tokens: list[str]) -> None:
+        i = len(self.lengths)
+        vocab = self.vocab
+        for term, tf in Counter(tokens).items():
+            self.rows.append(i)
+            self.cols.append(vocab.setdefault(term, len(vocab)))
+            self.tf.append(tf)
+        self.lengths.append(len(tokens))
+
+    def build(self, ids: list[str], k1: float | None = None, b: float | None = None) -> Bm25Index:
+        if len(ids) != len(self.lengths):
+            raise ValueError(f"{len(ids)} ids for {len(self.lengths)} chunks")
         k1 = K1 if k1 is None else k1
         b = B if b is None else b
-        self.ids = ids
-        vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        lengths = np.array([len(d) for d in docs], dtype=np.float32)
-        avg = float(lengths.mean()) if len(docs) else 1.0
-        df: Counter[int] = Counter()
-        for i, doc in enumerate(docs):
-            counts = Counter(doc)
-            for term, tf in counts.items():
-                j = vocab.setdefault(term, len(vocab))
-                df[j] += 1
-                rows.append(i)
-                cols.append(j)
-                vals.append(float(tf))
-        n = len(docs)
-        idf = np.zeros(len(vocab), dtype=np.float32)
-        for j, d in df.items():
-            idf[j] = np.log(1.0 + (n - d + 0.5) / (d + 0.5))
-        tf_arr = np.array(vals, dtype=np.float32)
-        norm = k1 * (1 - b + b * lengths[np.array(rows, dtype=np.int64)] / max(avg, 1e-9)) if rows else tf_arr
-        weights = idf[np.array(cols, dtype=np.int64)] * tf_arr * (k1 + 1) / (tf_arr + norm) if rows else tf_arr
-        self.vocab = vocab
-        self.idf = idf
-        self.n_docs = n
-        self.matrix = sparse.csc_matrix((weights, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
+        n, n_terms = len(ids), len(self.vocab)
+        lengths = np.array(self.lengths, dtype=np.float32)
+        rows = np.array(self.rows, dtype=np.int64)
+        cols = np.array(self.cols, dtype=np.int64)
+        tf = np.array(self.tf, dtype=np.float32)
+        avg = float(lengths.mean()) if n else 1.0
+        df = np.bincount(cols, minlength=n_terms)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        weights: np.ndarray = tf
+        if len(rows):
+            norm = k1 * (1 - b + b * lengths[rows] / max(avg, 1e-9))
+            weights = idf[cols] * tf * (k1 + 1) / (tf + norm)
+        matrix = sparse.csc_matrix((weights, (rows, cols)), shape=(n, n_terms), dtype=np.float32)
+        return Bm25Index.from_parts(ids, self.vocab, idf, matrix)
+
+
+class Bm25Index:
+    ids: list[str]
+    vocab: dict[str, int]
+    idf: np.ndarray
+    n_docs: int
+    matrix: sparse.csc_matrix
+
+    def __init__(self, ids: list[str], docs: list[list[str]], k1: float | None = None, b: float | None = None,
+                 ) -> None:
+        builder = Bm25Builder()
+        for doc in docs:
+            builder.add(doc)
+        built = builder.build(ids, k1, b)
+        self.ids, self.vocab, self.idf, self.n_docs, self.matrix = (
+            built.ids, built.vocab, built.idf, built.n_docs, built.matrix)
+
+    @classmethod
+    def from_parts(cls, ids: list[str], vocab: dict[str, int], idf: np.ndarray, matrix: sparse.csc_matrix,
+                   ) -> Bm25Index:
+        """An index from its weighed parts (a builder's, or the ones kept on disk by knowledge.snapshot)."""
+        index = cls.__new__(cls)
+        index.ids, index.vocab, index.idf, index.n_docs, index.matrix = ids, vocab, idf, len(ids), matrix
+        return index
 
     def __len__(self) -> int:
         return len(self.ids)

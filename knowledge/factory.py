@@ -36,7 +36,7 @@ def open_knowledge_base(
     vectors = VectorStore(
         settings.chroma_collection, embeddings.model_id, embeddings.dimension, path=path, url=settings.chroma_url
     )
-    kb = KnowledgeBase(database, vectors, embeddings)
+    kb = KnowledgeBase(database, vectors, embeddings, snapshot_dir=settings.snapshot_path)
     if rebuild:
         bar = _Progress("embedding")
         kb.reembed_all(on_total=bar.start, on_embedded=bar.update)

@@ -152,3 +152,26 @@ def test_a_file_over_the_limit_is_reported_and_others_go_in(runtime, docs: Docs)
     assert [(Path(f.path).name, f.reason) for f in report.failures] == [
         (big.name, "file is 1.5 MB, over the 1 MB limit")
     ]
+
+
+def test_many_windows_go_in_as_one_at_a_time_would(runtime, docs: Docs, monkeypatch) -> None:
+    """Windows overlap (one is embedded while the one before is written and the next is parsed): every chunk
+    ends with its row and its vector, a text shared by files of different windows is embedded once, and a bad
+    file in the middle is reported."""
+    import ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "WINDOW", 2)
+    # seven files, two of each title but the last (a law and its copy in another window, word for word)
+    files = [docs.statute(f"laws/办法{i}.md", f"某某{'甲乙丙丁'[i // 2]}管理办法", COMPANY,
+                          passed=f"20{10 + i}年1月1日") for i in range(7)]
+    files.insert(3, docs.write("bad/empty.md", ""))
+    encoded: list[int] = []
+    encode = runtime.kb.embeddings.encode
+    monkeypatch.setattr(runtime.kb.embeddings, "encode", lambda texts: encoded.append(len(texts)) or encode(texts))
+    report = ingest(runtime.kb, files, LIMIT)
+    assert (report.added, report.failed) == (7, 1)
+    ids = [cid for cid, _ in _chunk_rows(runtime)]
+    assert runtime.kb.vectors.existing(ids) == set(ids)
+    per_doc = report.chunks // 7
+    assert sum(encoded) <= 4 * per_doc + 1  # each distinct text once (and at most one warm-up text)
+    assert runtime.kb.search("某某丙管理办法", k=3)[0].title == "某某丙管理办法"

