@@ -48,3 +48,8 @@ def test_everyday_words_reach_the_statute_term(question: str, term: str) -> None
 @pytest.mark.parametrize("question", ["女工生小孩能休几天假", "离婚了孩子归谁养", "带孩子来上班可以吗"])
 def test_a_child_in_ordinary_talk_is_not_read_as_a_minor_s_data(question: str) -> None:
     assert "未成年人" not in expand_query(question)
+
+
+def test_a_company_limited_by_shares_is_not_read_as_a_limited_liability_company() -> None:
+    assert "有限责任公司" in expand_query("开有限公司要几个股东")
+    assert "有限责任公司" not in expand_query("股份有限公司的董事会怎么开")
