@@ -14,6 +14,7 @@ from assistant.answer_type import (
     asks_permission,
     asks_quantity,
     defines,
+    quantity_kinds,
     states_deadline,
     states_norm,
     states_quantity,
@@ -152,7 +153,7 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
     if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
         weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
     quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
-    deadline = asks_deadline(query)
+    deadline, kinds = asks_deadline(query), quantity_kinds(query)
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:LEAD_PASSAGES])
              for k, (sent, shown) in enumerate(clauses(p.text))]
     local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
@@ -161,7 +162,7 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
     for n, k, sent, shown in cands:
         score = ((_score(sent, local) + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
-        if quantity and states_quantity(sent):
+        if quantity and states_quantity(sent, kinds):
             score *= QUANTITY_BOOST
         if deadline and states_deadline(sent):
             score *= DEADLINE_BOOST

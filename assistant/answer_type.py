@@ -21,13 +21,36 @@ _QUANTITY = re.compile(
 _ARTICLE_NUMBER = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?\s*")
 
 
+# The kind of quantity a question asks for, and how a sentence states that kind. A question about a rate is
+# not answered by a period in the same article ("上一年度月平均工资" beside "不得低于…5%"), nor one about a
+# period by an amount.
+_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "rate": (re.compile(r"(比例|百分之几|几成|税率|利率|费率|几倍|多少倍|\b(?:rate|percentage|per ?cent)\b)", re.I),
+             re.compile(r"(百分之|千分之|万分之|[0-9零〇一二两三四五六七八九十]+(?:%|％|倍))")),
+    "period": (re.compile(r"(多久|多长时间|几[天日年月周]|多少[天日年周]|多少个(?:月|工作日)|几个(?:月|工作日|小时)|"
+                          r"\bhow (?:long|soon)\b|\bhow many (?:days|months|years|hours)\b)", re.I),
+               re.compile(r"[0-9零〇一二两三四五六七八九十百]+(?:个)?(?:工作日|日|天|年|月|小时|周)(?!度)")),
+    "amount": (re.compile(r"(多少钱|罚多少|赔多少|金额|几万|\bhow much (?:money|compensation)\b)", re.I),
+               re.compile(r"([0-9零〇一二两三四五六七八九十百千万]+元|倍)")),
+}
+
+
 def asks_quantity(question: str) -> bool:
     return bool(_ASKS_QUANTITY.search(question))
 
 
-def states_quantity(sentence: str) -> bool:
-    """A period, amount, rate or count in the sentence (its own article number "第三十条" is none)."""
-    return bool(_QUANTITY.search(_ARTICLE_NUMBER.sub("", sentence)))
+def quantity_kinds(question: str) -> list[str]:
+    """The kinds of quantity the question names (none: any quantity answers it)."""
+    return [kind for kind, (asks, _) in _KINDS.items() if asks.search(question)]
+
+
+def states_quantity(sentence: str, kinds: list[str] | None = None) -> bool:
+    """A period, amount, rate or count in the sentence (its own article number "第三十条" is none); with
+    ``kinds``, one of those kinds."""
+    text = _ARTICLE_NUMBER.sub("", sentence)
+    if kinds:
+        return any(_KINDS[kind][1].search(text) for kind in kinds)
+    return bool(_QUANTITY.search(text))
 
 
 _ASKS_DEFINITION = re.compile(

@@ -12,6 +12,7 @@ from assistant.answer_type import (
     asks_permission,
     asks_quantity,
     defines,
+    quantity_kinds,
     states_quantity,
 )
 from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, answerable, coverage, relevant
@@ -127,6 +128,41 @@ def test_questions_asking_for_a_period_amount_or_rate(question: str, asks: bool)
 ])
 def test_sentences_stating_a_period_amount_or_rate(sentence: str, states: bool) -> None:
     assert states_quantity(sentence) is states
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("社保单位缴费按什么比例交", ["rate"]), ("滞纳金按百分之几算", ["rate"]),
+    ("What rate of overtime pay applies?", ["rate"]),
+    ("产假能休多少天", ["period"]), ("营业执照多长时间能办下来", ["period"]),
+    ("How many days of leave do we owe?", ["period"]),
+    ("没签合同要赔多少钱", ["amount"]), ("违法排污一般罚多少", ["amount"]),
+    ("工会经费最低标准是什么", []),  # a quantity, of no named kind: any quantity answers it
+])
+def test_the_kind_of_quantity_a_question_names(question: str, kinds: list[str]) -> None:
+    assert quantity_kinds(question) == kinds
+
+
+@pytest.mark.parametrize(("sentence", "kinds", "states"), [
+    ("缴存额为职工本人上一年度月平均工资乘以缴存比例。", ["rate"], False),  # a year, no rate
+    ("缴存比例不得低于职工上一年度月平均工资的5%。", ["rate"], True),
+    ("按日加收滞纳款项千分之五的滞纳金。", ["rate"], True),
+    ("缴存比例不得低于职工上一年度月平均工资的5%。", ["period"], False),  # "上一年度" is no period
+    ("女职工生育享受98天产假。", ["period"], True),
+    ("处五千元以上五万元以下的罚款。", ["amount"], True),
+    ("处五千元以上五万元以下的罚款。", ["period"], False),
+])
+def test_a_sentence_states_the_kind_of_quantity_asked_for(sentence: str, kinds: list[str], states: bool) -> None:
+    assert states_quantity(sentence, kinds) is states
+
+
+def test_a_question_asking_for_a_rate_is_led_by_the_rate_not_by_a_period_in_a_higher_passage() -> None:
+    base = passage("第十条 单位缴费的月缴费额为职工上一年度月平均工资乘以单位缴费比例。", "第十条", title="某保险条例",
+                   dense=0.7)
+    rate = passage("第十二条 单位缴费比例不得低于职工上一年度月平均工资的8%。", "第十二条", title="某保险条例",
+                   dense=0.6)
+    weights = {"缴费": 0.5, "比例": 0.5, "单位": 0.2}
+    lead = lead_sentences("单位缴费最低按什么比例交？", [base, rate], weights)
+    assert "8%" in lead[0][1]
 
 
 def test_a_question_asking_how_long_is_led_by_the_sentence_that_states_the_period() -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from knowledge.tokens import glossary, thesaurus
+from knowledge.tokens import expand_query, glossary, thesaurus
 
 FIGURE = re.compile(r"(\d|[零一二三四五六七八九十百千万两]+(日|天|个月|年|周岁|人|倍|元|%|个工作日))")
 ANSWER_WORDS = ("不收取", "不收费", "不得", "应当", "可以不设", "缴足", "不停止", "不予受理", "有权", "以下罚款")
@@ -34,3 +34,22 @@ def test_expansion_terms_hold_no_answer_phrases(source: str) -> None:
 def test_the_entries_that_held_answers_now_hold_the_legal_term_only(word: str, answer: str) -> None:
     found = dict(thesaurus())
     assert word in found and answer not in found[word]
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("请的律师是哪个律所的？", "律师事务所"), ("单位出钱让我去学技术，回来要干满几年吗", "培训"),
+    ("车间一天最多干几个钟头", "小时"), ("网上买的东西不想要了能退吗", "退货"),
+    ("房东拖着不交物业费怎么办", "逾期"), ("外资企业赚的钱能拿走吗", "利润"),
+])
+def test_everyday_words_reach_the_statute_term(question: str, term: str) -> None:
+    assert term in expand_query(question).removeprefix(question)
+
+
+@pytest.mark.parametrize("question", ["女工生小孩能休几天假", "离婚了孩子归谁养", "带孩子来上班可以吗"])
+def test_a_child_in_ordinary_talk_is_not_read_as_a_minor_s_data(question: str) -> None:
+    assert "未成年人" not in expand_query(question)
+
+
+def test_a_company_limited_by_shares_is_not_read_as_a_limited_liability_company() -> None:
+    assert "有限责任公司" in expand_query("开有限公司要几个股东")
+    assert "有限责任公司" not in expand_query("股份有限公司的董事会怎么开")
