@@ -116,9 +116,11 @@ def throwaway_database(admin_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def qifa_serve(folder: Path, workers: int, packs: str, **extra: str) -> Iterator[tuple[str, int]]:
+def qifa_serve(folder: Path, workers: int, packs: str, query_cache: int = 0,
+               **extra: str) -> Iterator[tuple[str, int]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
     env.update(QIFA_DATA_DIR=str(folder / "var"), QIFA_SHIPPED_PACKS=packs, QIFA_SECRET_KEY=SECRET,
+               QIFA_QUERY_CACHE_SIZE=str(query_cache),
                QIFA_RATE_LIMIT_PER_IP="0", QIFA_RATE_LIMIT_PER_SESSION="0", QIFA_RATE_LIMIT_PER_SITE="0",
                QIFA_LOG_FORMAT="text", PYTHONPATH=str(REPO), **extra)
     port = free_port()
@@ -234,6 +236,8 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--packs", default="laws", help="QIFA_SHIPPED_PACKS of the server (default laws)")
+    ap.add_argument("--query-cache", type=int, default=0,
+                    help="QIFA_QUERY_CACHE_SIZE of the servers (default 0: off, since the bench repeats its questions)")
     ap.add_argument("--out")
     args = ap.parse_args()
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -249,13 +253,13 @@ def main() -> int:
             folder.mkdir()
             print(f"{config}: starting qifa serve --workers {workers} …", flush=True)
             if kind == "embedded":
-                with qifa_serve(folder, workers, args.packs) as (url, pid):
+                with qifa_serve(folder, workers, args.packs, args.query_cache) as (url, pid):
                     figures = measure(url, folder, msgs, args.clients, args.duration,
                                       {"api": lambda pid=pid: tree_cpu(pid)})
             else:
                 with chroma_server(folder) as (chroma, chroma_pid), \
                         throwaway_database(args.postgres) as database, \
-                        qifa_serve(folder, workers, args.packs, QIFA_CHROMA_URL=chroma,
+                        qifa_serve(folder, workers, args.packs, args.query_cache, QIFA_CHROMA_URL=chroma,
                                    QIFA_DATABASE_URL=database) as (url, pid):
                     name = database.rsplit("/", 1)[1]
                     figures = measure(url, folder, msgs, args.clients, args.duration,
