@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,27 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             rt.kb.warm_up()
         mem["warmed up"] = common.memory_mb()
         stats = rt.kb.stats()
-        small = common.make_runtime(pack_dir, shipped_packs="laws")
-        small.kb.warm_up()
-        fns = {
-            "hybrid, pack only": lambda q: small.kb.search(q, k=5),
-            "hybrid, big index": lambda q: rt.kb.search(q, k=5),
-            "chat (assistant.handle), pack only": lambda q: small.assistant.handle(None, q),
-            "chat (assistant.handle), big index": lambda q: rt.assistant.handle(None, q),
-        }
-        for q in queries[:5]:
-            for fn in fns.values():
-                fn(q)
-        samples: dict[str, list[float]] = {k: [] for k in fns}
-        for r in range(args.rounds):
-            for q in queries:
-                for name in (list(fns) if r % 2 == 0 else list(fns)[::-1]):
-                    t0 = time.perf_counter()
-                    fns[name](q)
-                    samples[name].append(time.perf_counter() - t0)
-        latency = {k: common.summarize_ms(v) for k, v in samples.items()}
-        mirrored = {"pack only": small.kb.vectors.load_mirror(), "big index": rt.kb.vectors.load_mirror()}
-        small.close()
+        latency, mirrored = common.pack_beside_big(pack_dir, rt, queries, args.rounds, "big index")
         rt.close()
     servers = {"first start": serve_rss(big_dir, args.settle), "second start": serve_rss(big_dir, args.settle)}
     print(f"\nbig index: {stats['chunks']} chunks; warm_up {t_warm.seconds:.1f} s; exact dense search {mirrored}")

@@ -107,27 +107,7 @@ def main(argv: list[str] | None = None) -> int:
               f"chunks/s, CPU {t_ingest.cpu_seconds:.1f} s); snapshot + vectors {t_snap.seconds:.1f} s; "
               f"index {total_chunks} chunks", flush=True)
 
-        small = common.make_runtime(pack_dir, shipped_packs="laws")
-        small.kb.warm_up()
-        fns = {
-            "hybrid, pack only": lambda q: small.kb.search(q, k=5),
-            "hybrid, pack + laws-all": lambda q: rt.kb.search(q, k=5),
-            "chat (assistant.handle), pack only": lambda q: small.assistant.handle(None, q),
-            "chat (assistant.handle), pack + laws-all": lambda q: rt.assistant.handle(None, q),
-        }
-        for q in queries[:5]:
-            for fn in fns.values():
-                fn(q)
-        samples: dict[str, list[float]] = {k: [] for k in fns}
-        for r in range(args.rounds):
-            for q in queries:
-                for name in (list(fns) if r % 2 == 0 else list(fns)[::-1]):
-                    t0 = time.perf_counter()
-                    fns[name](q)
-                    samples[name].append(time.perf_counter() - t0)
-        latency = {k: common.summarize_ms(v) for k, v in samples.items()}
-        mirrored = {"pack only": small.kb.vectors.load_mirror(), "pack + laws-all": rt.kb.vectors.load_mirror()}
-        small.close()
+        latency, mirrored = common.pack_beside_big(pack_dir, rt, queries, args.rounds, "pack + laws-all")
         rt.close()
         server = serve_rss(big_dir)
 

@@ -320,3 +320,31 @@ def save_json(path: str | None, data: dict[str, Any]) -> None:
     if path:
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         print(f"\nfigures saved to {path}")
+
+
+def pack_beside_big(pack_dir: Path, big: Any, queries: list[str], rounds: int,
+                    big_label: str) -> tuple[dict[str, dict[str, float]], dict[str, object]]:
+    """Hybrid search and ``assistant.handle`` latency on a pack-only runtime (built in ``pack_dir``) beside the big
+    runtime ``big``, interleaved (order reversed every round); and whether each uses the exact in-memory search.
+    Closes the pack-only runtime."""
+    small = make_runtime(pack_dir, shipped_packs="laws")
+    small.kb.warm_up()
+    fns = {
+        "hybrid, pack only": lambda q: small.kb.search(q, k=5),
+        f"hybrid, {big_label}": lambda q: big.kb.search(q, k=5),
+        "chat (assistant.handle), pack only": lambda q: small.assistant.handle(None, q),
+        f"chat (assistant.handle), {big_label}": lambda q: big.assistant.handle(None, q),
+    }
+    for q in queries[:5]:
+        for fn in fns.values():
+            fn(q)
+    samples: dict[str, list[float]] = {k: [] for k in fns}
+    for r in range(rounds):
+        for q in queries:
+            for name in (list(fns) if r % 2 == 0 else list(fns)[::-1]):
+                t0 = time.perf_counter()
+                fns[name](q)
+                samples[name].append(time.perf_counter() - t0)
+    mirrored = {"pack only": small.kb.vectors.load_mirror(), big_label: big.kb.vectors.load_mirror()}
+    small.close()
+    return {k: summarize_ms(v) for k, v in samples.items()}, mirrored
