@@ -41,6 +41,7 @@ from api.routers import (
     moderation,
     orders,
     reports,
+    review,
     services,
     sessions,
     staff_orders,
@@ -131,7 +132,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     for module in (health, chat, sessions, events, services, orders, checkups, telegram, alerts):
         app.include_router(module.router)
     # staff: login, hand-off cases, orders, users, and the adviser console
-    for module in (auth, handoffs, staff_orders, staff_users, documents, faqs, audit, reports, moderation):
+    for module in (auth, handoffs, staff_orders, staff_users, documents, faqs, review, audit, reports, moderation):
         app.include_router(module.router)
     install_console(app)
     app.include_router(console_curation.router)  # the curators' pages of the console
