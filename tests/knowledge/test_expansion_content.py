@@ -53,3 +53,13 @@ def test_a_child_in_ordinary_talk_is_not_read_as_a_minor_s_data(question: str) -
 def test_a_company_limited_by_shares_is_not_read_as_a_limited_liability_company() -> None:
     assert "有限责任公司" in expand_query("开有限公司要几个股东")
     assert "有限责任公司" not in expand_query("股份有限公司的董事会怎么开")
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("Can a competitor register our brand as a trademark first?", "商标"),
+    ("Our engineer invented a new valve; who may apply for the patent?", "专利"),
+    ("Who holds the copyright in a logo a freelancer drew for us?", "著作权"),
+])
+def test_english_intellectual_property_words_reach_the_statute_that_governs_them(question: str, term: str) -> None:
+    """Not only 知识产权 (a guide's heading): the statutes pack has the trademark, patent and copyright laws."""
+    assert term in expand_query(question).removeprefix(question)
