@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic.config import Config
 
+from db import Database
 from db.engine import MIGRATIONS
 
 
@@ -21,3 +22,12 @@ def alembic(url: str) -> Config:
 def tables(path: Path) -> set[str]:
     with sqlite3.connect(path) as conn:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def migrate_as_at_start_up(url: str) -> None:
+    """Migrate the store to head the way the product does at start-up (``Database.migrate``, foreign keys on)."""
+    database = Database(url)
+    try:
+        database.migrate()
+    finally:
+        database.dispose()

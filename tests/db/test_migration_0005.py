@@ -6,9 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from migration_support import alembic
-
-from db import Database
+from migration_support import alembic, migrate_as_at_start_up
 
 ADDED = {"title_en", "category", "issuer", "url", "pack"}
 
@@ -27,11 +25,7 @@ def test_migration_0005_keeps_every_document_and_goes_back(tmp_path: Path) -> No
                      "chunk_count, created_at, updated_at) VALUES ('d1', '劳动法', '/x/劳动法.md', 'statute', 1, "
                      "'h', 1, 0, '2026-12-01 10:00:00', '2026-12-01 10:00:00')")
     assert not ADDED & columns(path)
-    database = Database(url)
-    try:
-        database.migrate()  # to head, as at start-up
-    finally:
-        database.dispose()
+    migrate_as_at_start_up(url)
     assert columns(path) >= ADDED
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT id, title, title_en, pack FROM kb_documents").fetchall() == [

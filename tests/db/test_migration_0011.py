@@ -7,9 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from migration_support import alembic, tables
+from migration_support import alembic, migrate_as_at_start_up, tables
 
-from db import Database
 from db.base import Base
 
 TABLES = {"kb_uploads", "audit_log", "faqs", "review_decisions", "catalogue_edits",
@@ -25,11 +24,7 @@ def test_migration_0011_up_down_up(tmp_path: Path) -> None:
                      "chunk_count, created_at, updated_at) VALUES ('d1', '劳动法', '/x/劳动法.md', 'statute', 1, "
                      "'h', 1, 0, '2026-12-01 10:00:00', '2026-12-01 10:00:00')")
     assert not TABLES & tables(path)
-    database = Database(url)
-    try:
-        database.migrate()
-    finally:
-        database.dispose()
+    migrate_as_at_start_up(url)
     assert tables(path) >= TABLES
     with sqlite3.connect(path) as conn:
         for table in TABLES:

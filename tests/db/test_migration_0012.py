@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
+from migration_support import migrate_as_at_start_up
 from test_migration_0011 import alembic, tables
 
-from db import Database
 from db.base import Base
 
 
@@ -27,11 +27,7 @@ def test_migration_0012_up_down_up(tmp_path: Path) -> None:
                      "chunks_total, chunks_done, created_at) VALUES ('d1', 'a.md', 'h', 1, 'chen', 'queued', 3, 0, "
                      "'2026-12-01 10:00:00')")
     assert "intent_examples" not in tables(path) and "meta" not in columns(path, "kb_uploads")
-    database = Database(url)
-    try:
-        database.migrate()
-    finally:
-        database.dispose()
+    migrate_as_at_start_up(url)
     for table in ("intent_examples", "kb_uploads"):
         assert columns(path, table) == set(Base.metadata.tables[table].columns.keys()), table
     command.downgrade(alembic(url), "0011")

@@ -7,9 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from migration_support import alembic, tables
+from migration_support import alembic, migrate_as_at_start_up, tables
 
-from db import Database
 from db.base import Base
 
 TABLE = "checkup_reports"
@@ -23,11 +22,7 @@ def test_migration_0014_up_down_up(tmp_path: Path) -> None:
         conn.execute("INSERT INTO chat_sessions (id, channel, lang, state, created_at, updated_at) "
                      "VALUES ('s1', 'web', 'zh', '{}', '2026-12-01 10:00:00', '2026-12-01 10:00:00')")
     assert TABLE not in tables(path)
-    database = Database(url)
-    try:
-        database.migrate()
-    finally:
-        database.dispose()
+    migrate_as_at_start_up(url)
     assert TABLE in tables(path)
     with sqlite3.connect(path) as conn:
         have = {r[1] for r in conn.execute(f"PRAGMA table_info({TABLE})")}

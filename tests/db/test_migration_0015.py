@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from migration_support import alembic, tables
+from migration_support import alembic, migrate_as_at_start_up, tables
 
-from db import Database
 from db.base import Base
 
 TABLES = {"alert_subscriptions", "alert_notices", "alert_deliveries", "alert_document_topics"}
@@ -25,11 +24,7 @@ def test_migration_0015_up_down_up(tmp_path: Path) -> None:
         conn.execute("INSERT INTO chat_sessions (id, channel, lang, state, created_at, updated_at) VALUES "
                      "('s1', 'web', 'zh', '{}', '2026-12-01 10:00:00', '2026-12-01 10:00:00')")
     assert not TABLES & tables(path)
-    database = Database(url)
-    try:
-        database.migrate()
-    finally:
-        database.dispose()
+    migrate_as_at_start_up(url)
     assert tables(path) >= TABLES
     with sqlite3.connect(path) as conn:
         for table in TABLES:

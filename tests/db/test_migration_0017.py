@@ -7,9 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from test_migration_0011 import alembic, tables
+from migration_support import alembic, migrate_as_at_start_up, tables
 
-from db import Database
 from db.base import Base
 
 
@@ -24,11 +23,7 @@ def test_migration_0017_up_down_up(tmp_path: Path) -> None:
                      "report, created_at) VALUES ('s1', 'crystal', '水晶', 'zh', '低风险', 0, '{}', '{}', "
                      "'2026-12-01 10:00:00')")
     assert "checkup_edits" not in tables(path)
-    database = Database(url)
-    try:
-        database.migrate()
-    finally:
-        database.dispose()
+    migrate_as_at_start_up(url)
     with sqlite3.connect(path) as conn:
         have = {r[1] for r in conn.execute("PRAGMA table_info(checkup_edits)")}
         conn.execute("INSERT INTO checkup_edits (checkup_id, source, edited_by, edited_at) VALUES "

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from migration_support import alembic, tables
+from migration_support import alembic, migrate_as_at_start_up, tables
 
-from db import Database
 from db.base import Base
 
 
@@ -22,11 +21,7 @@ def test_migration_0018_up_down_up(tmp_path: Path) -> None:
         conn.execute("INSERT INTO chat_sessions (id, channel, lang, state, created_at, updated_at) VALUES "
                      "('s1', 'telegram', 'zh', '{}', '2026-12-01 10:00:00', '2026-12-01 10:00:00')")
     assert "telegram_updates" not in tables(path)
-    database = Database(url)
-    try:
-        database.migrate()
-    finally:
-        database.dispose()
+    migrate_as_at_start_up(url)
     with sqlite3.connect(path) as conn:
         have = {r[1] for r in conn.execute("PRAGMA table_info(telegram_updates)")}
         conn.execute("INSERT INTO telegram_updates (update_id, received_at) VALUES (7, '2026-12-02 10:00:00')")

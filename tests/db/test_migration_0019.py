@@ -7,9 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from migration_support import alembic
+from migration_support import alembic, migrate_as_at_start_up
 
-from db import Database
 from db.base import Base
 
 
@@ -26,11 +25,7 @@ def test_migration_0019_up_down_up(tmp_path: Path) -> None:
         conn.execute("INSERT INTO alert_notices (title, body, topics, links, change, created_by, created_at, "
                      "recipients) VALUES ('t', 'b', '[\"labour\"]', '[]', 'notice', 'chen', '2026-12-01 10:00:00', 3)")
     assert "withdrawn_at" not in columns(path)
-    database = Database(url)
-    try:
-        database.migrate()
-    finally:
-        database.dispose()
+    migrate_as_at_start_up(url)
     assert columns(path) == set(Base.metadata.tables["alert_notices"].columns.keys())
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT title, recipients, withdrawn_at FROM alert_notices").fetchall() == [("t", 3, None)]

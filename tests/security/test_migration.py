@@ -6,9 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from migration_support import alembic
-
-from db import Database
+from migration_support import alembic, migrate_as_at_start_up
 
 
 def test_0009_up_down_up_keeps_users_and_messages(tmp_path: Path) -> None:
@@ -22,11 +20,7 @@ def test_0009_up_down_up_keeps_users_and_messages(tmp_path: Path) -> None:
                      "VALUES ('s1', 'web', 'zh', '{}', '2026-11-30 10:00:00', '2026-11-30 10:00:00')")
         conn.execute("INSERT INTO chat_messages (session_id, role, text, citations, created_at) "
                      "VALUES ('s1', 'user', '你好', '[]', '2026-11-30 10:00:00')")
-    database = Database(url)
-    try:
-        database.migrate()  # to head with foreign keys on, as at start-up
-    finally:
-        database.dispose()
+    migrate_as_at_start_up(url)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT name, token_version FROM staff_users").fetchall() == [("wang", 0)]
         assert conn.execute("SELECT count(*) FROM chat_messages").fetchone() == (1,)
