@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.english import is_stopword
 from knowledge.tokens import QUESTION_WORDS, _jieba, expand_query, tokenize
 
 ENGLISH_WEIGHT = 0.5
@@ -23,7 +24,7 @@ def query_weights(query: str) -> dict[str, float]:
     """Each BM25 term of the question -> its weight (1 for a word cut into one term, 1/n for each of n parts)."""
     weights: dict[str, float] = {}
     for word in _jieba().cut(expand_query(query).lower()):
-        parts = [t for t in dict.fromkeys(tokenize(word)) if t not in QUESTION_WORDS]
+        parts = [t for t in dict.fromkeys(tokenize(word)) if t not in QUESTION_WORDS and not is_stopword(t)]
         for term in parts:
             share = (ENGLISH_WEIGHT if _LATIN.search(term) else 1.0) / len(parts)
             weights[term] = max(weights.get(term, 0.0), share)
