@@ -30,12 +30,12 @@ KINDS: dict[str, re.Pattern[str]] = {
 
 # "What is a …", "what does … mean", "what counts as …", "what is the negative list?" — not "what is the
 # maximum fine" (a quantity, see ``answer_type.asks_definition``), nor "what is the procedure for …".
+_NOT_A_TERM = "procedure|process|steps|penalty|consequence|difference|requirements?|rules|way|best|right|fee|cost"
 ASKS_DEFINITION = re.compile(
     r"\bwhat (?:is|are) (?:a|an)\b|\bwhat (?:counts|qualifies)\b|\bdefin|\bmeaning\b|\bmeant by\b|"
     r"\bcounts? as\b|\bqualif|\bwhat does .{1,60} mean\b|"
     r"\b(?:is|are) .{1,60} (?:considered|regarded|deemed|treated|classed) as\b|"
-    rf"(?:^|[.?!]\s+)\W*what(?:'s| is| are) the (?!(?:{_W} ){{0,4}}(?:procedure|process|steps|penalty|consequence|difference|"
-    r"requirements?|rules|way|best|right|fee|cost)\b)(?:[\w'’-]+ ?){1,5}\??\s*$",
+    rf"(?:^|[.?!]\s+)\W*what(?:'s| is| are) the (?!(?:{_W} ){{0,4}}(?:{_NOT_A_TERM})\b)(?:[\w'’-]+ ?){{1,5}}\??\s*$",
     re.I,
 )
 
