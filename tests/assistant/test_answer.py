@@ -334,7 +334,8 @@ def test_english_questions_name_the_same_kinds_of_answer(question: str, definiti
 
 
 def test_an_english_question_asking_for_a_rate_is_led_by_the_sentence_that_states_it() -> None:
-    scope = passage("第三条 居民企业应当就其来源于中国境内、境外的所得缴纳企业所得税。", "第三条", title="某所得税法", dense=0.6)
+    scope = passage("第三条 居民企业应当就其来源于中国境内、境外的所得缴纳企业所得税。", "第三条", title="某所得税法",
+                    dense=0.6)
     rate = passage("第四条 企业所得税的税率为25％。", "第四条", title="某所得税法", dense=0.5)
     weights = {"企业所得税": 0.6, "所得": 0.3, "tax": 1.0, "rate": 1.0}
     lead = lead_sentences("What income tax rate applies to a resident enterprise?", [scope, rate], weights)
