@@ -46,8 +46,11 @@ ASKS_PERMISSION = re.compile(
     re.I,
 )
 
+# "How long do we have to …" asks for a time limit; "how long is a registration valid / does a patent last" for a
+# duration (a period, not a deadline: the article's "届满前…内" would answer the wrong question).
+_DURATION = r"(?:valid|last|lasts|protected|remain|remains|run|runs|take|takes|be|stay)"
 ASKS_DEADLINE = re.compile(
-    r"\bwhen\b|\bby when\b|\bdeadline\b|\bhow (?:long|soon)\b|\bwithin\b|\btime (?:limit|frame)\b|"
-    r"\bno later than\b|\bhow many (?:\w+ )?days\b|\bin time\b",
+    rf"\bwhen\b|\bby when\b|\bdeadline\b|\bhow soon\b|\bhow long\b(?![^?.!]*\b{_DURATION}\b)(?! (?:is|are|was)\b)|"
+    r"\bwithin\b|\btime (?:limit|frame)\b|\bno later than\b|\bhow many (?:\w+ )?days\b|\bin time\b",
     re.I,
 )

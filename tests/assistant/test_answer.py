@@ -342,3 +342,16 @@ def test_an_english_question_asking_for_a_rate_is_led_by_the_sentence_that_state
     assert "25％" in lead[0][1]
     plain = lead_sentences("Which income must a resident enterprise pay tax on?", [scope, rate], weights)
     assert "25％" not in plain[0][1]
+
+
+@pytest.mark.parametrize(("question", "deadline"), [
+    ("How long does the licensing office have to reply to us?", True),
+    ("How long do we have to appeal a customs decision?", True),
+    ("How long does a design patent last?", False),  # a duration, not a time limit
+    ("How long is a fire safety certificate valid?", False),
+    ("How long is the trial period for a one-year contract?", False),
+])
+def test_how_long_asks_for_a_time_limit_only_when_something_must_be_done_within_it(question: str,
+                                                                                  deadline: bool) -> None:
+    assert asks_deadline(question) is deadline
+    assert asks_quantity(question)
