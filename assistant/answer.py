@@ -22,7 +22,7 @@ from assistant.answer_type import (
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
-from knowledge.tokens import query_terms
+from knowledge.termweights import query_terms
 
 QUOTE_CHARS = 260
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

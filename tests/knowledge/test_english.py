@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.english import is_stopword
-from knowledge.termweights import query_weights
+from knowledge.english import is_stopword, normalise
+from knowledge.termweights import query_terms, query_weights
 from knowledge.tokens import expand_query, glossary
 
 
@@ -59,3 +59,20 @@ def test_grammar_words_are_stop_words(word: str) -> None:
 @pytest.mark.parametrize("word", ["trademark", "probation", "deposit", "export", "fine"])
 def test_subject_words_are_not(word: str) -> None:
     assert not is_stopword(word)
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("Our plant was fined by the fire brigade last week.", "罚款"),  # "fined": too short for the crude stems
+    ("We are being sued by a former distributor.", "诉讼"),
+    ("What is the chairman's term of office?", "任期"),  # a possessive and a multi-word term
+    ("Can the shareholders' meeting remove a director?", "股东会"),
+    ("One of our accountants is quitting next month.", "辞职"),
+])
+def test_inflected_and_possessive_english_words_reach_the_glossary(question: str, term: str) -> None:
+    assert term in query_terms(question)
+    assert term in query_weights(question)
+
+
+def test_a_word_the_glossary_does_not_know_is_left_as_it_is() -> None:
+    assert normalise("The ships were anchored offshore.") == "The ships were anchored offshore."
+    assert normalise("劳动合同到期了") == "劳动合同到期了"
