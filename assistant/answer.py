@@ -139,10 +139,10 @@ def _score(sentence: str, weights: dict[str, float]) -> float:
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
 
-def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
-                   ) -> list[tuple[int, str]]:
-    """The (passage index, sentence) pairs that answer the question first: the two best clauses of the top
-    passages (one when there is only one), each quoted as its whole sentence when that is short.
+def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
+                   ) -> list[tuple[float, int, int, str, str]]:
+    """(score, passage index, place in the passage, scored clause, quoted clause) for every clause of the top
+    passages, best first.
 
     A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
     candidate clauses (a term every candidate shares tells them apart no better than none). A clause's
@@ -158,7 +158,7 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
              for k, (sent, shown) in enumerate(clauses(p.text))]
     local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
              for term, w in weights.items()}
-    scored: list[tuple[float, int, int, str]] = []
+    scored: list[tuple[float, int, int, str, str]] = []
     for n, k, sent, shown in cands:
         score = ((_score(sent, local) + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
@@ -170,17 +170,25 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
             score *= DEFINITION_BOOST
         if permission and states_norm(sent):
             score *= NORM_BOOST
-        scored.append((score, -n, -k, shown))
-    scored.sort(reverse=True)
+        scored.append((score, n, k, sent, shown))
+    scored.sort(key=lambda c: (c[0], -c[1], -c[2]), reverse=True)
+    return scored
+
+
+def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
+                   ) -> list[tuple[int, str]]:
+    """The (passage index, sentence) pairs that answer the question first: the two best clauses of the top
+    passages (one when there is only one), each quoted as its whole sentence when that is short."""
+    scored = scored_clauses(query, passages, weights)
     lead: list[tuple[int, str]] = []
-    for _, neg_n, _, shown in scored:
-        quoted = whole_sentence(passages[-neg_n].text, shown)
+    for _, n, _, _, shown in scored:
+        quoted = whole_sentence(passages[n].text, shown)
         if quoted.endswith(("：", ":")):  # a list's introduction answers with the list's best item
-            items = [c[3] for c in scored if c[1] == neg_n and c[3].startswith(quoted) and c[3] != quoted]
+            items = [c[4] for c in scored if c[1] == n and c[4].startswith(quoted) and c[4] != quoted]
             quoted = items[0] if items else quoted
         if any(quoted in other or other in quoted for _, other in lead):
             continue
-        lead.append((-neg_n, quoted))
+        lead.append((n, quoted))
         if len(lead) == 2:
             break
     return lead
