@@ -19,6 +19,16 @@ from assistant.answer_type import (
     states_norm,
     states_quantity,
 )
+from assistant.answer_type_zh import (
+    asked_units,
+    asks_consequence,
+    asks_who,
+    question_figures,
+    states_consequence,
+    states_figure,
+    states_unit,
+    states_who,
+)
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
@@ -98,6 +108,14 @@ QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a
 DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
 DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
 NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
+CONSEQUENCE_BOOST = 1.5
+WHO_BOOST = 1.5
+FIGURE_BOOST = 1.5
+UNIT_BOOST = 2.0
+UNIT_ONLY = True
+DROP_FIGURES = True
+_FIGURE_TERM = re.compile(r"[0-9零〇一二两三四五六七八九十百千万]+(个|年|月|天|日|次|人|名|小时|倍)?")
+ITEM_PLACE = False
 
 
 def sentences(text: str) -> list[str]:
@@ -139,6 +157,30 @@ def _score(sentence: str, weights: dict[str, float]) -> float:
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
 
+RARITY = "old"
+
+
+def _rarity(n: int, df: int) -> float:
+    if RARITY == "old":
+        return math.log(1 + n / (1 + df))
+    if RARITY == "bm25":
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return math.log((1 + n) / (1 + df))
+
+
+def _placed(found: list[tuple[str, str]]) -> list[tuple[int, tuple[str, str]]]:
+    if not ITEM_PLACE:
+        return list(enumerate(found))
+    out, place = [], -1
+    for sent, shown in found:
+        if sent == shown:
+            place += 1
+            out.append((place, (sent, shown)))
+        else:
+            out.append((place + 1, (sent, shown)))
+    return out
+
+
 def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
                    ) -> list[tuple[float, int, int, str, str]]:
     """(score, passage index, place in the passage, scored clause, quoted clause) for every clause of the top
@@ -152,17 +194,20 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
     if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
         weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
+    if DROP_FIGURES:
+        weights = {t: w for t, w in weights.items() if not _FIGURE_TERM.fullmatch(t)}
     quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
     deadline, kinds = asks_deadline(query), quantity_kinds(query)
+    consequence, who, figures = asks_consequence(query), asks_who(query), question_figures(query)
+    units = asked_units(query)
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:LEAD_PASSAGES])
-             for k, (sent, shown) in enumerate(clauses(p.text))]
-    local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
-             for term, w in weights.items()}
+             for k, (sent, shown) in _placed(clauses(p.text))]
+    local = {term: w * _rarity(len(cands), sum(term in c[2] for c in cands)) for term, w in weights.items()}
     scored: list[tuple[float, int, int, str, str]] = []
     for n, k, sent, shown in cands:
         score = ((_score(sent, local) + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
-        if quantity and states_quantity(sent, kinds):
+        if quantity and (states_unit(sent, units) if units and UNIT_ONLY else states_quantity(sent, kinds)):
             score *= QUANTITY_BOOST
         if deadline and states_deadline(sent):
             score *= DEADLINE_BOOST
@@ -170,6 +215,14 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
             score *= DEFINITION_BOOST
         if permission and states_norm(sent):
             score *= NORM_BOOST
+        if consequence and states_consequence(sent):
+            score *= CONSEQUENCE_BOOST
+        if who and states_who(sent):
+            score *= WHO_BOOST
+        if figures and states_figure(sent, figures):
+            score *= FIGURE_BOOST
+        if units and states_unit(sent, units):
+            score *= UNIT_BOOST
         scored.append((score, n, k, sent, shown))
     scored.sort(key=lambda c: (c[0], -c[1], -c[2]), reverse=True)
     return scored
