@@ -22,10 +22,12 @@ from assistant.answer_type import (
 from assistant.answer_type_zh import (
     asked_units,
     asks_consequence,
+    asks_method,
     asks_who,
     question_figures,
     states_consequence,
     states_figure,
+    states_method,
     states_unit,
     states_who,
 )
@@ -110,10 +112,22 @@ DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limi
 NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
 CONSEQUENCE_BOOST = 1.5
 WHO_BOOST = 1.5
-FIGURE_BOOST = 1.5
+FIGURE_BOOST = 2.0
 UNIT_BOOST = 2.0
+METHOD_BOOST = 2.0
 UNIT_ONLY = True
 DROP_FIGURES = True
+DEEP_PASSAGES = 4
+DEEP_FACTOR = 1.0
+
+
+def is_english_q(q: str) -> bool:
+    return sum(c.isascii() and c.isalpha() for c in q) > len(q) / 2
+LEAD_STOP = False
+NOT_CONTENT = frozenset(
+    "时候 几个 多长时间 长时间 以后 出来 还要 还会 之内 之前 原来 不了 不算 自己 因此 注意 还是 不是 不用 的话 一下 到底 "
+    "是否 怎么 什么 如何 哪些 多少 是不是 怎么办 怎么样 可以 能够 一般 平时 这个 那个 我们 你们 他们 公司 老板".split()
+)
 _FIGURE_TERM = re.compile(r"[0-9零〇一二两三四五六七八九十百千万]+(个|年|月|天|日|次|人|名|小时|倍)?")
 ITEM_PLACE = False
 
@@ -194,13 +208,16 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
     if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
         weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
+    if LEAD_STOP:
+        weights = {t: w for t, w in weights.items() if t not in NOT_CONTENT}
     if DROP_FIGURES:
         weights = {t: w for t, w in weights.items() if not _FIGURE_TERM.fullmatch(t)}
     quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
     deadline, kinds = asks_deadline(query), quantity_kinds(query)
     consequence, who, figures = asks_consequence(query), asks_who(query), question_figures(query)
-    units = asked_units(query)
-    cands = [(n, k, sent, shown) for n, p in enumerate(passages[:LEAD_PASSAGES])
+    units, method = asked_units(query), asks_method(query)
+    depth = DEEP_PASSAGES if DEEP_PASSAGES and not is_english_q(query) else LEAD_PASSAGES
+    cands = [(n, k, sent, shown) for n, p in enumerate(passages[:depth])
              for k, (sent, shown) in _placed(clauses(p.text))]
     local = {term: w * _rarity(len(cands), sum(term in c[2] for c in cands)) for term, w in weights.items()}
     scored: list[tuple[float, int, int, str, str]] = []
@@ -213,6 +230,8 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
             score *= DEADLINE_BOOST
         if definition and defines(sent):
             score *= DEFINITION_BOOST
+        if n >= LEAD_PASSAGES:
+            score *= DEEP_FACTOR
         if permission and states_norm(sent):
             score *= NORM_BOOST
         if consequence and states_consequence(sent):
@@ -223,6 +242,8 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
             score *= FIGURE_BOOST
         if units and states_unit(sent, units):
             score *= UNIT_BOOST
+        if method and states_method(sent):
+            score *= METHOD_BOOST
         scored.append((score, n, k, sent, shown))
     scored.sort(key=lambda c: (c[0], -c[1], -c[2]), reverse=True)
     return scored

@@ -120,3 +120,16 @@ def asked_units(question: str) -> list[re.Pattern[str]]:
 
 def states_unit(sentence: str, units: list[re.Pattern[str]]) -> bool:
     return any(u.search(sentence) for u in units)
+
+
+_ASKS_METHOD = re.compile(r"(怎么算|怎么计算|如何计算|怎样计算|怎么计|按什么算|按什么标准|怎么折算|计算方法|怎么收费|怎么核定)")
+_STATES_METHOD = re.compile(r"((?:按|按照|依照|以)[^，。；]{1,40}(?:计算|标准|计付|支付|折算|确定|核定|缴纳|计征)|每满|乘以|每日|按日|按月|按年)")
+
+
+def asks_method(question: str) -> bool:
+    """"补偿怎么算", "滞纳金如何计算": answered by the sentence that states the rule of calculation."""
+    return bool(_ASKS_METHOD.search(question))
+
+
+def states_method(sentence: str) -> bool:
+    return bool(_STATES_METHOD.search(sentence))
