@@ -19,22 +19,11 @@ from assistant.answer_type import (
     states_norm,
     states_quantity,
 )
-from assistant.answer_type_zh import (
-    asked_units,
-    asks_consequence,
-    asks_method,
-    asks_who,
-    question_figures,
-    states_consequence,
-    states_figure,
-    states_method,
-    states_unit,
-    states_who,
-)
+from assistant.answer_type_zh import ZhCues, figure_word
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
-from knowledge.tokens import query_terms
+from knowledge.tokens import is_english, query_terms
 
 QUOTE_CHARS = 260
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -100,7 +89,8 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _WHOLE = re.compile(r"[^。！？\n]+[。！？]?")
 _ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、)）])")
-LEAD_PASSAGES = 3  # the lead is chosen among the clauses of this many top passages
+LEAD_PASSAGES = 3  # the lead is chosen among the clauses of this many top passages ...
+LEAD_PASSAGES_ZH = 4  # ... of a Chinese question (an English one's terms come from the glossary, less precise)
 WHOLE_CHARS = 160  # a clause is quoted with the rest of its sentence (to its 。) when the sentence is this short
 DENSE_PRIOR = 0.5  # a clause scores (its terms) x (this + its passage's cosine similarity to the question) ...
 RANK_PRIOR = 0.2  # ... / (1 + this x its passage's rank) ...
@@ -110,26 +100,6 @@ QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a
 DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
 DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
 NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
-CONSEQUENCE_BOOST = 1.5
-WHO_BOOST = 1.5
-FIGURE_BOOST = 2.0
-UNIT_BOOST = 2.0
-METHOD_BOOST = 2.0
-UNIT_ONLY = True
-DROP_FIGURES = True
-DEEP_PASSAGES = 4
-DEEP_FACTOR = 1.0
-
-
-def is_english_q(q: str) -> bool:
-    return sum(c.isascii() and c.isalpha() for c in q) > len(q) / 2
-LEAD_STOP = False
-NOT_CONTENT = frozenset(
-    "时候 几个 多长时间 长时间 以后 出来 还要 还会 之内 之前 原来 不了 不算 自己 因此 注意 还是 不是 不用 的话 一下 到底 "
-    "是否 怎么 什么 如何 哪些 多少 是不是 怎么办 怎么样 可以 能够 一般 平时 这个 那个 我们 你们 他们 公司 老板".split()
-)
-_FIGURE_TERM = re.compile(r"[0-9零〇一二两三四五六七八九十百千万]+(个|年|月|天|日|次|人|名|小时|倍)?")
-ITEM_PLACE = False
 
 
 def sentences(text: str) -> list[str]:
@@ -171,30 +141,6 @@ def _score(sentence: str, weights: dict[str, float]) -> float:
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
 
-RARITY = "old"
-
-
-def _rarity(n: int, df: int) -> float:
-    if RARITY == "old":
-        return math.log(1 + n / (1 + df))
-    if RARITY == "bm25":
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
-    return math.log((1 + n) / (1 + df))
-
-
-def _placed(found: list[tuple[str, str]]) -> list[tuple[int, tuple[str, str]]]:
-    if not ITEM_PLACE:
-        return list(enumerate(found))
-    out, place = [], -1
-    for sent, shown in found:
-        if sent == shown:
-            place += 1
-            out.append((place, (sent, shown)))
-        else:
-            out.append((place + 1, (sent, shown)))
-    return out
-
-
 def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
                    ) -> list[tuple[float, int, int, str, str]]:
     """(score, passage index, place in the passage, scored clause, quoted clause) for every clause of the top
@@ -203,47 +149,34 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
     candidate clauses (a term every candidate shares tells them apart no better than none). A clause's
     score leans on its passage's dense similarity to the question, its passage's rank and its place in the
-    passage. The kind of answer asked for (``assistant.answer_type``) counts: a period or amount, a
-    definition, a permission or duty."""
+    passage. The kind of answer asked for counts (``assistant.answer_type``: a period or amount, a time
+    limit, a definition, a permission or duty; ``assistant.answer_type_zh``: a consequence, a party, a rule of
+    calculation, the unit asked in, the figure the question states)."""
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
     if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
         weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
-    if LEAD_STOP:
-        weights = {t: w for t, w in weights.items() if t not in NOT_CONTENT}
-    if DROP_FIGURES:
-        weights = {t: w for t, w in weights.items() if not _FIGURE_TERM.fullmatch(t)}
+    weights = {t: w for t, w in weights.items() if not figure_word(t)}
     quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
     deadline, kinds = asks_deadline(query), quantity_kinds(query)
-    consequence, who, figures = asks_consequence(query), asks_who(query), question_figures(query)
-    units, method = asked_units(query), asks_method(query)
-    depth = DEEP_PASSAGES if DEEP_PASSAGES and not is_english_q(query) else LEAD_PASSAGES
+    zh = ZhCues.of(query)
+    depth = LEAD_PASSAGES if is_english(query) else LEAD_PASSAGES_ZH
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:depth])
-             for k, (sent, shown) in _placed(clauses(p.text))]
-    local = {term: w * _rarity(len(cands), sum(term in c[2] for c in cands)) for term, w in weights.items()}
+             for k, (sent, shown) in enumerate(clauses(p.text))]
+    local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
+             for term, w in weights.items()}
     scored: list[tuple[float, int, int, str, str]] = []
     for n, k, sent, shown in cands:
         score = ((_score(sent, local) + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
-        if quantity and (states_unit(sent, units) if units and UNIT_ONLY else states_quantity(sent, kinds)):
+        if quantity and (zh.states_unit(sent) if zh.units else states_quantity(sent, kinds)):
             score *= QUANTITY_BOOST
         if deadline and states_deadline(sent):
             score *= DEADLINE_BOOST
         if definition and defines(sent):
             score *= DEFINITION_BOOST
-        if n >= LEAD_PASSAGES:
-            score *= DEEP_FACTOR
         if permission and states_norm(sent):
             score *= NORM_BOOST
-        if consequence and states_consequence(sent):
-            score *= CONSEQUENCE_BOOST
-        if who and states_who(sent):
-            score *= WHO_BOOST
-        if figures and states_figure(sent, figures):
-            score *= FIGURE_BOOST
-        if units and states_unit(sent, units):
-            score *= UNIT_BOOST
-        if method and states_method(sent):
-            score *= METHOD_BOOST
+        score *= zh.factor(sent)
         scored.append((score, n, k, sent, shown))
     scored.sort(key=lambda c: (c[0], -c[1], -c[2]), reverse=True)
     return scored

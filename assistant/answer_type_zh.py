@@ -1,13 +1,24 @@
-"""Chinese answer-type cues beyond period, definition and permission (``assistant.answer_type``): a question
-asking what follows ("会有什么后果", "会被怎么罚") is answered by a sentence stating a liability or penalty
-("每月支付二倍的工资", "处…罚款", "承担…责任"); a question asking who ("由谁来交", "需要谁同意", "归谁") by
-a sentence naming the party ("由用人单位和职工共同缴纳", "取得…监护人的同意"); a question that states a
-figure ("干了12年", "两个月了") by a sentence that states the same figure or a range holding it ("已满10年
-不满20年的", "超过一个月不满一年")."""
+"""Chinese answer-type cues beyond period, definition and permission (``assistant.answer_type``), each a
+class of question and the kind of sentence that answers it:
+
+- what follows ("会有什么后果", "会被怎么罚") — a liability or penalty ("每月支付二倍的工资", "承担…责任");
+- who ("由谁来交", "需要谁同意") — the party named ("由用人单位和职工共同缴纳", "取得…监护人的同意");
+- how it is calculated ("补偿怎么算") — the rule of calculation ("按…计算", "每满一年支付…");
+- the unit asked for ("能休几天", "几次") — a figure in that unit ("10天", "二次"), not a period in another
+  unit of the same article ("连续工作一年以上");
+- a figure the question states ("干了12年", "两个月了") — the same figure or a range that holds it ("已满10年
+  不满20年的", "超过一个月不满一年")."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+CONSEQUENCE_BOOST = 1.5  # what a clause's score is multiplied by when it gives the kind of answer asked for
+WHO_BOOST = 1.5
+METHOD_BOOST = 2.0
+UNIT_BOOST = 2.0
+FIGURE_BOOST = 2.0
 
 _ASKS_CONSEQUENCE = re.compile(
     r"(什么后果|啥后果|哪些后果|后果是什么|会怎么样|会怎样|会有什么|什么麻烦|什么风险|什么责任|哪些责任|责任是什么|"
@@ -133,3 +144,45 @@ def asks_method(question: str) -> bool:
 
 def states_method(sentence: str) -> bool:
     return bool(_STATES_METHOD.search(sentence))
+
+
+@dataclass(frozen=True)
+class ZhCues:
+    """The Chinese answer-type cues of one question, and how much each clause gives what they ask for."""
+
+    consequence: bool = False
+    who: bool = False
+    method: bool = False
+    units: tuple[re.Pattern[str], ...] = ()
+    figures: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def of(cls, question: str) -> ZhCues:
+        return cls(asks_consequence(question), asks_who(question), asks_method(question),
+                   tuple(asked_units(question)), tuple(question_figures(question)))
+
+    def states_unit(self, sentence: str) -> bool:
+        return states_unit(sentence, list(self.units))
+
+    def factor(self, sentence: str) -> float:
+        f = 1.0
+        if self.consequence and states_consequence(sentence):
+            f *= CONSEQUENCE_BOOST
+        if self.who and states_who(sentence):
+            f *= WHO_BOOST
+        if self.method and states_method(sentence):
+            f *= METHOD_BOOST
+        if self.units and self.states_unit(sentence):
+            f *= UNIT_BOOST
+        if self.figures and states_figure(sentence, list(self.figures)):
+            f *= FIGURE_BOOST
+        return f
+
+
+_FIGURE_WORD = re.compile(rf"(?:{_NUMERAL}|万)+(?:个|年|月|天|日|次|人|名|小时|倍)?")
+
+
+def figure_word(term: str) -> bool:
+    """A query term that is only a figure ("12", "一年", "两个"): matched as a measure (``states_figure``),
+    not as a word — as a word it finds any sentence that happens to hold the same characters."""
+    return bool(_FIGURE_WORD.fullmatch(term))
