@@ -19,15 +19,13 @@ from assistant.answer_type import (
     states_norm,
     states_quantity,
 )
-from assistant.answer_type_zh import ZhCues, figure_word
+from assistant.answer_type_zh import ZhCues, cn_number, figure_word
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
 from knowledge.tokens import is_english, query_terms
 
 QUOTE_CHARS = 260
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 LAW_EN = {
     "中华人民共和国公司法": "Company Law of the PRC",
     "中华人民共和国劳动合同法": "Labour Contract Law of the PRC",
@@ -43,21 +41,6 @@ LAW_EN = {
     "中华人民共和国中小企业促进法": "SME Promotion Law of the PRC",
     "优化营商环境条例": "Regulations on Optimizing the Business Environment",
 }
-
-
-def cn_number(s: str) -> int | None:
-    if s.isascii() and s.isdigit():
-        return int(s)
-    total, digit = 0, 0
-    for ch in s:
-        if ch in CN_DIGITS:
-            digit = CN_DIGITS[ch]
-        elif ch in CN_UNITS:
-            total += (digit or 1) * CN_UNITS[ch]
-            digit = 0
-        else:
-            return None
-    return total + digit
 
 
 def english_locator(locator: str) -> str:

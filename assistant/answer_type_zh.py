@@ -42,20 +42,23 @@ _UNITS = {**{u: ("time", d) for u, d in _UNIT_DAYS.items()},
           "小时": ("hours", 1.0), "人": ("people", 1.0), "名": ("people", 1.0), "次": ("times", 1.0)}
 _UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
 _FIGURE = re.compile(rf"({_NUMERAL})(?:多|来)?(?:个(?=月|人|小时|工作日))?({_UNIT})(?!度|份)")
-_RANGE = re.compile(rf"(?:已满|满|超过)?({_NUMERAL})(?:个)?({_UNIT})(?:以上)?(?:不满|未满|不足)({_NUMERAL})(?:个)?({_UNIT})")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_RANGE = re.compile(  # "已满10年不满20年", "超过一个月不满一年"
+    rf"(?:已满|满|超过)?({_NUMERAL})(?:个)?({_UNIT})(?:以上)?(?:不满|未满|不足)({_NUMERAL})(?:个)?({_UNIT})")
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+             "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
-def _number(s: str) -> int | None:
-    if s.isdigit() and s.isascii():
+def cn_number(s: str) -> int | None:
+    """"12" → 12, "十五" → 15, "两" → 2; None for anything else."""
+    if s.isascii() and s.isdigit():
         return int(s)
     total, digit = 0, 0
     for ch in s:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (digit or 1) * _CN_UNITS[ch]
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in CN_UNITS:
+            total += (digit or 1) * CN_UNITS[ch]
             digit = 0
         else:
             return None
@@ -63,7 +66,7 @@ def _number(s: str) -> int | None:
 
 
 def _measure(number: str, unit: str) -> tuple[str, float] | None:
-    n = _number(number)
+    n = cn_number(number)
     if n is None:
         return None
     dim, scale = _UNITS[unit]
@@ -93,7 +96,7 @@ def question_figures(question: str) -> list[tuple[str, float]]:
     dimension. A figure of one ("一年能休几天", "一个月") reads as "per" or "a", not as a stated amount."""
     out: list[tuple[str, float]] = []
     for m in _FIGURE.finditer(question):
-        if _number(m.group(1)) == 1:
+        if cn_number(m.group(1)) == 1:
             continue
         if (measure := _measure(m.group(1), m.group(2))) is not None:
             out.append(measure)
@@ -107,9 +110,9 @@ def states_figure(sentence: str, figures: list[tuple[str, float]]) -> bool:
         return False
     for m in _RANGE.finditer(sentence):
         low, high = _measure(m.group(1), m.group(2)), _measure(m.group(3), m.group(4))
-        if low and high and low[0] == high[0]:
-            if any(dim == low[0] and low[1] <= value < high[1] for dim, value in figures):
-                return True
+        if low and high and low[0] == high[0] and any(
+                dim == low[0] and low[1] <= value < high[1] for dim, value in figures):
+            return True
     stated = {_measure(m.group(1), m.group(2)) for m in _FIGURE.finditer(sentence)}
     return any(f in stated for f in figures)
 
@@ -133,8 +136,10 @@ def states_unit(sentence: str, units: list[re.Pattern[str]]) -> bool:
     return any(u.search(sentence) for u in units)
 
 
-_ASKS_METHOD = re.compile(r"(怎么算|怎么计算|如何计算|怎样计算|怎么计|按什么算|按什么标准|怎么折算|计算方法|怎么收费|怎么核定)")
-_STATES_METHOD = re.compile(r"((?:按|按照|依照|以)[^，。；]{1,40}(?:计算|标准|计付|支付|折算|确定|核定|缴纳|计征)|每满|乘以|每日|按日|按月|按年)")
+_ASKS_METHOD = re.compile(
+    r"(怎么算|怎么计算|如何计算|怎样计算|怎么计|按什么算|按什么标准|怎么折算|计算方法|怎么收费|怎么核定)")
+_STATES_METHOD = re.compile(
+    r"((?:按|按照|依照|以)[^，。；]{1,40}(?:计算|标准|计付|支付|折算|确定|核定|缴纳|计征)|每满|乘以|每日|按日|按月|按年)")
 
 
 def asks_method(question: str) -> bool:
