@@ -528,6 +528,7 @@ class KnowledgeBase:
                 version = t.version
                 if self._foreign or (self._seen is not None and version != self._seen):
                     self.vectors.reopen()  # another process wrote: its vectors are on disk, not in our client
+                    threading.Thread(target=self._load_mirror, name="qifa-mirror", daemon=True).start()
                     self._foreign = False
                 self._seen = version
                 self._snapshot = _Snapshot(
@@ -561,8 +562,13 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         self._snap()
         self.embeddings.encode(["预热"])
+        self._load_mirror()
+
+    def _load_mirror(self) -> None:
+        """The exact in-memory search, loaded before a question needs it (at start-up, and in the background
+        after another process wrote: questions meanwhile go to the store itself)."""
         try:
-            self.vectors.load_mirror()  # the exact in-memory search, before the first question needs it
+            self.vectors.load_mirror()
         except Exception as exc:  # the store is down: the first search says so and falls back to keywords
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 
