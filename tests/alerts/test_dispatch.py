@@ -278,7 +278,7 @@ def test_qifa_alerts_dispatch_and_topics(tmp_path: Path, monkeypatch: pytest.Mon
     notices(db).publish("排污许可", "正文", ["environment"], [], "chen")
     db.dispose()
     assert main(["alerts", "dispatch", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"sent": 3, "retried": 0, "failed": 0, "waiting": 0}
+    assert json.loads(capsys.readouterr().out) == {"sent": 3, "retried": 0, "failed": 0, "recalled": 0, "waiting": 0}
     assert main(["alerts", "dispatch"]) == 0
     assert "sent 0;" in capsys.readouterr().out
     assert main(["alerts", "topics"]) == 0
