@@ -149,19 +149,21 @@ class Dispatcher:
         values: dict[str, object] = {"status": status, "error": (error or "")[:300] or None, "claimed_by": None}
         if status == "sent":
             values["sent_at"] = utcnow()
-            values["message_ids"] = ",".join(map(str, message_ids))[:200] if message_ids else None
+            values["message_ids"] = _kept_ids(message_ids)
         if status in (SENDING[0], RECALLING[0]):
             values["next_attempt_at"] = utcnow() + timedelta(seconds=delay or 0)
         claimed = RECALLING[1] if job.recall else SENDING[1]
         with self.db.session() as s:
             s.execute(update(Delivery).where(Delivery.id == job.delivery_id, Delivery.claimed_by == job.token,
                                              Delivery.status == claimed).values(**values))
-            if status == "sent" and message_ids:  # withdrawn while this copy was on its way: take it back too
-                withdrawn = select(Notice.id).where(Notice.withdrawn_at.is_not(None)).scalar_subquery()
-                s.execute(update(Delivery).where(Delivery.id == job.delivery_id, Delivery.status == "sent",
-                                                 Delivery.notice_id.in_(withdrawn))
-                          .values(status=RECALLING[0], attempts=0, next_attempt_at=utcnow())
-                          .execution_options(synchronize_session=False))
+            if status == "sent" and message_ids:
+                # withdrawn while this copy was on its way: take it back too. Read under a share lock: a withdrawal
+                # under way holds the notice's row (its own sent -> recall update saw this row still sending), so
+                # this waits for it and then sees it (as alerts.web does)
+                notice = s.get(Notice, job.notice.notice_id, with_for_update={"read": True})
+                if notice is None or notice.withdrawn_at is not None:
+                    s.execute(update(Delivery).where(Delivery.id == job.delivery_id, Delivery.status == "sent")
+                              .values(status=RECALLING[0], attempts=0, next_attempt_at=utcnow()))
 
     # ---- sending -----------------------------------------------------------------------------------------
     async def _one(self, job: Job, report: DispatchReport) -> None:
@@ -234,6 +236,17 @@ class Dispatcher:
     def pending(self) -> int:
         with self.db.session() as s:
             return len(list(s.scalars(select(Delivery.id).where(Delivery.status.in_(SENDING + RECALLING)))))
+
+
+def _kept_ids(ids: list[int] | None) -> str | None:
+    """The ids as stored: whole ids only, as many as fit the column (a notice is a few messages at most)."""
+    kept = ""
+    for i in ids or []:
+        more = f"{kept},{i}" if kept else str(i)
+        if len(more) > 200:
+            break
+        kept = more
+    return kept or None
 
 
 def _ids(stored: str | None) -> list[int]:

@@ -320,7 +320,9 @@ class KnowledgeBase:
         from sqlalchemy.orm import Session
 
         assert isinstance(s, Session)
-        row = s.get(KbMeta, VERSION_KEY)
+        # locked until the caller commits: two workers writing at once on PostgreSQL each move it (read without
+        # the lock, both read 5 and wrote 6, and neither saw the other's write)
+        row = s.get(KbMeta, VERSION_KEY, with_for_update=True, populate_existing=True)
         prior = row.value if row is not None else None
         value = str(int(prior) + 1 if prior is not None and prior.isdigit() else 1)
         s.merge(KbMeta(key=VERSION_KEY, value=value))
