@@ -40,6 +40,7 @@ class DeliveryFailed(Exception):
     def __init__(self, reason: str, permanent: bool = False, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.permanent, self.retry_after = permanent, retry_after
+        self.sent: list[int] = []  # the messages of a several-part send that went out before it failed
 
 
 @dataclass
@@ -120,6 +121,10 @@ class Dispatcher:
             # a notice withdrawn while one of its deliveries was under way: that one is not tried again
             withdrawn = select(Notice.id).where(Notice.withdrawn_at.is_not(None)).scalar_subquery()
             s.execute(update(Delivery).where(Delivery.status.in_(("pending", "failed")),
+                                             Delivery.notice_id.in_(withdrawn), Delivery.message_ids.is_not(None))
+                      .values(status=RECALLING[0], attempts=0, next_attempt_at=now, claimed_by=None)
+                      .execution_options(synchronize_session=False))  # went out in part: take that part back
+            s.execute(update(Delivery).where(Delivery.status.in_(("pending", "failed")),
                                              Delivery.notice_id.in_(withdrawn))
                       .values(status="withdrawn", claimed_by=None).execution_options(synchronize_session=False))
             due = (select(Delivery.id).where(Delivery.status.in_((SENDING[0], RECALLING[0])),
@@ -149,6 +154,7 @@ class Dispatcher:
         values: dict[str, object] = {"status": status, "error": (error or "")[:300] or None, "claimed_by": None}
         if status == "sent":
             values["sent_at"] = utcnow()
+        if not job.recall and message_ids is not None:  # what went out, also of a send that failed part-way
             values["message_ids"] = _kept_ids(message_ids)
         if status in (SENDING[0], RECALLING[0]):
             values["next_attempt_at"] = utcnow() + timedelta(seconds=delay or 0)
@@ -156,13 +162,14 @@ class Dispatcher:
         with self.db.session() as s:
             s.execute(update(Delivery).where(Delivery.id == job.delivery_id, Delivery.claimed_by == job.token,
                                              Delivery.status == claimed).values(**values))
-            if status == "sent" and message_ids:
+            if message_ids and not job.recall:
                 # withdrawn while this copy was on its way: take it back too. Read under a share lock: a withdrawal
                 # under way holds the notice's row (its own sent -> recall update saw this row still sending), so
                 # this waits for it and then sees it (as alerts.web does)
                 notice = s.get(Notice, job.notice.notice_id, with_for_update={"read": True})
                 if notice is None or notice.withdrawn_at is not None:
-                    s.execute(update(Delivery).where(Delivery.id == job.delivery_id, Delivery.status == "sent")
+                    s.execute(update(Delivery).where(Delivery.id == job.delivery_id,
+                                                     Delivery.status.in_(("sent", "pending", "failed")))
                               .values(status=RECALLING[0], attempts=0, next_attempt_at=utcnow()))
 
     # ---- sending -----------------------------------------------------------------------------------------
@@ -183,11 +190,11 @@ class Dispatcher:
             if exc.permanent or job.attempt >= self.max_attempts:
                 report.failed += 1
                 report.errors.append(f"delivery {job.delivery_id}: {exc}")
-                await asyncio.to_thread(self._finish, job, failed, str(exc))
+                await asyncio.to_thread(self._finish, job, failed, str(exc), None, exc.sent)
             else:
                 delay = exc.retry_after if exc.retry_after is not None else self.backoff_s * 2 ** (job.attempt - 1)
                 report.retried += 1
-                await asyncio.to_thread(self._finish, job, again, str(exc), delay)
+                await asyncio.to_thread(self._finish, job, again, str(exc), delay, exc.sent)
             log.warning("alert delivery %s (attempt %d) failed: %s", job.delivery_id, job.attempt, exc)
             return
         except Exception as exc:  # a bug or an unexpected error of one send: retried like a network failure

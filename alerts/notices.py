@@ -128,12 +128,14 @@ class Notices:
                 if s.get(Notice, notice_id) is None:
                     raise UnknownNotice(notice_id)
                 raise NoticeWithdrawn(notice_id)
+            # copies that reached a Telegram chat, whole or in part (a long notice that failed part-way)
+            recalls = s.execute(update(Delivery).where(Delivery.notice_id == notice_id,
+                                                       Delivery.status.in_(("sent", "pending", "failed")),
+                                                       Delivery.message_ids.is_not(None))
+                                .values(status="recall", attempts=0, next_attempt_at=utcnow(), error=None))
             dropped = s.execute(update(Delivery).where(Delivery.notice_id == notice_id,
                                                        Delivery.status.in_(("pending", "failed")))
                                 .values(status="withdrawn", claimed_by=None))
-            recalls = s.execute(update(Delivery).where(Delivery.notice_id == notice_id, Delivery.status == "sent",
-                                                       Delivery.message_ids.is_not(None))
-                                .values(status="recall", attempts=0, next_attempt_at=utcnow(), error=None))
             shown = (select(Delivery.session_id).where(Delivery.notice_id == notice_id, Delivery.channel == "web",
                                                        Delivery.status == "sent").scalar_subquery())
             replaced = 0

@@ -37,18 +37,24 @@ class TelegramSender:
         self.payloads = Payloads()
 
     async def send(self, job: Job) -> list[int]:
+        """The parts of a long notice in order; a retry after some went out sends only the rest (their ids came
+        back with the failure and were kept)."""
         bot, chat = self._target(job)
         parts = split_text(notice_text(job.notice, self.topics, job.lang), MAX_CHARS)
-        sent: list[int] = []
+        sent: list[int] = list(job.message_ids[: len(parts)])
 
         async def each() -> None:
-            for i, part in enumerate(parts):
+            for i in range(len(sent), len(parts)):
                 markup = alert_markup(job, self.payloads) if i == len(parts) - 1 else None
-                message = await bot.send_message(chat, escape(part), parse_mode=PARSE_MODE, reply_markup=markup,
-                                                 disable_web_page_preview=True)
+                message = await bot.send_message(chat, escape(parts[i]), parse_mode=PARSE_MODE,
+                                                 reply_markup=markup, disable_web_page_preview=True)
                 sent.append(message.message_id)
 
-        await _telegram(each())
+        try:
+            await _telegram(each())
+        except DeliveryFailed as exc:
+            exc.sent = sent
+            raise
         return sent
 
     async def recall(self, job: Job) -> None:

@@ -189,6 +189,27 @@ async def test_network_trouble_during_a_recall_is_retried(bot: TelegramBot, emul
     assert statuses(rt) == ["recalled"] and len(edits(emulator, CHAT)) == 2  # the refused try and the edit
 
 
+async def test_a_long_notice_that_failed_part_way_sends_only_the_rest_and_is_recalled_whole(
+        bot: TelegramBot, emulator: BotApiEmulator, rt: Runtime) -> None:
+    await say(emulator, CHAT, "/subscribe tax")
+    before = len(emulator.sent(CHAT))
+    links = [f"https://example.gov.cn/{i}/" + "a" * 300 for i in range(3)]
+    notice = rt.notices.publish("长通知", "增值税发票开具规定。" * 399, ["tax"], links, "chen")  # two messages
+    emulator.fail_next("sendMessage", "Too Many Requests: retry after 1", code=429, parameters={"retry_after": 1},
+                       after=1)
+    first = await sender(bot, rt).run_once()
+    assert (first.sent, first.retried) == (0, 1)
+    assert len(emulator.sent(CHAT)) == before + 1  # the first part went out
+    await asyncio.sleep(1.1)
+    assert (await sender(bot, rt).run_once()).sent == 1
+    parts = emulator.sent(CHAT)[before:]
+    assert len(parts) == 2 and parts[0]["text"] != parts[1]["text"]  # the first part was not sent again
+    assert buttons(parts[1]) and not buttons(parts[0])
+    rt.notices.withdraw(notice.id, "chen")
+    assert (await sender(bot, rt).run_once()).recalled == 1
+    assert sorted(int(e["message_id"]) for e in edits(emulator, CHAT)) == sorted(p["message_id"] for p in parts)
+
+
 async def test_a_copy_on_its_way_while_the_notice_is_withdrawn_is_taken_back_after(
         bot: TelegramBot, emulator: BotApiEmulator, rt: Runtime) -> None:
     await say(emulator, CHAT, "/subscribe ip")
