@@ -23,7 +23,8 @@ from assistant.answer_type_zh import ZhCues, cn_number, figure_word
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
-from knowledge.tokens import is_english, query_terms
+from knowledge.termweights import query_terms
+from knowledge.tokens import is_english
 
 QUOTE_CHARS = 260
 LAW_EN = {

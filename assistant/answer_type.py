@@ -3,18 +3,17 @@ period, amount, rate or number ("多久", "最多几天", "what rate", "how long
 states one ("三十日内", "百分之二十", "98天"), not by the article's general rule; a question asking what a
 term means ("什么是…", "算不算…", "what counts as …") by the sentence that defines it ("是指", "所称",
 "视为"); a question whether one may or must do something ("能不能…", "可以…吗", "must we …") by a
-sentence that permits, requires or forbids ("可以", "应当", "不得")."""
+sentence that permits, requires or forbids ("可以", "应当", "不得"). The English cues for the same kinds are in
+``assistant.answer_type_en``."""
 
 from __future__ import annotations
 
 import re
 
+from assistant import answer_type_en as english
+
 _ASKS_QUANTITY = re.compile(
-    r"(多久|多长|多少|多大|几[天日年月个次倍周岁成]|最[长多高低少迟晚早短]|期限|比例|标准|税率|利率|时限|时效|几成|上限|下限|"
-    r"\bhow (long|many|much|soon|old)\b|\bwhat (rate|percentage|period|age)\b|\bdeadline\b|\bwithin\b|\bmaximum\b|"
-    r"\bminimum\b|\bat (most|least)\b|\blimit\b)",
-    re.I,
-)
+    r"(多久|多长|多少|多大|几[天日年月个次倍周岁成]|最[长多高低少迟晚早短]|期限|比例|标准|税率|利率|时限|时效|几成|上限|下限)")
 _QUANTITY = re.compile(
     r"[0-9零〇一二两三四五六七八九十百千万]+(?:个)?(?:工作日|日|天|年|月|小时|周|%|％|元|倍|人|次|岁)|百分之|千分之|万分之"
 )
@@ -25,23 +24,23 @@ _ARTICLE_NUMBER = re.compile(r"^第[零〇一二两三四五六七八九十百�
 # not answered by a period in the same article ("上一年度月平均工资" beside "不得低于…5%"), nor one about a
 # period by an amount.
 _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "rate": (re.compile(r"(比例|百分之几|几成|税率|利率|费率|几倍|多少倍|\b(?:rate|percentage|per ?cent)\b)", re.I),
+    "rate": (re.compile(r"(比例|百分之几|几成|税率|利率|费率|几倍|多少倍)"),
              re.compile(r"(百分之|千分之|万分之|[0-9零〇一二两三四五六七八九十]+(?:%|％|倍))")),
-    "period": (re.compile(r"(多久|多长时间|几[天日年月周]|多少[天日年周]|多少个(?:月|工作日)|几个(?:月|工作日|小时)|"
-                          r"\bhow (?:long|soon)\b|\bhow many (?:days|months|years|hours)\b)", re.I),
+    "period": (re.compile(r"(多久|多长时间|几[天日年月周]|多少[天日年周]|多少个(?:月|工作日)|几个(?:月|工作日|小时))"),
                re.compile(r"[0-9零〇一二两三四五六七八九十百]+(?:个)?(?:工作日|日|天|年|月|小时|周)(?!度)")),
-    "amount": (re.compile(r"(多少钱|罚多少|赔多少|金额|几万|\bhow much (?:money|compensation)\b)", re.I),
+    "amount": (re.compile(r"(多少钱|罚多少|赔多少|金额|几万)"),
                re.compile(r"([0-9零〇一二两三四五六七八九十百千万]+元|倍)")),
 }
 
 
 def asks_quantity(question: str) -> bool:
-    return bool(_ASKS_QUANTITY.search(question))
+    return bool(_ASKS_QUANTITY.search(question) or english.ASKS_QUANTITY.search(question))
 
 
 def quantity_kinds(question: str) -> list[str]:
     """The kinds of quantity the question names (none: any quantity answers it)."""
-    return [kind for kind, (asks, _) in _KINDS.items() if asks.search(question)]
+    return [kind for kind, (asks, _) in _KINDS.items()
+            if asks.search(question) or english.KINDS[kind].search(question)]
 
 
 def states_quantity(sentence: str, kinds: list[str] | None = None) -> bool:
@@ -55,24 +54,20 @@ def states_quantity(sentence: str, kinds: list[str] | None = None) -> bool:
 
 _ASKS_DEFINITION = re.compile(
     r"(什么是|什么叫|何为|何谓|指的是什么|指什么|是什么意思|什么意思|含义|定义|怎么认定|怎样认定|如何认定|算是|算不算|算作|"
-    r"属不属于|属于什么|什么样的|哪些[^，。？?]{0,8}(?:算|属于)|"
-    r"\bwhat (?:is|are) (?:a|an)\b|\bwhat (?:counts|qualifies)\b|\bdefin|\bmeaning of\b|\bcounts? as\b|\bqualif)",
-    re.I,
-)
+    r"属不属于|属于什么|什么样的|哪些[^，。？?]{0,8}(?:算|属于))")
 _DEFINES = re.compile(  # "…是指…", "本法所称…", or a sentence opening "格式条款是…"
     r"(是指|所称|指的是|视为|称为|属于)|^(?:第[零〇一二两三四五六七八九十百千\d]+条\s*)?[^，。；：]{2,15}是(?!否)")
 _ASKS_PERMISSION = re.compile(
-    r"(能不能|可不可以|可否|能否|是否|行不行|要不要|需不需要|用不用|必须|允许|(?:能|可以|得)[^，。？?]{0,15}[吗么]|会不会|"
-    r"\b(?:can|may|must|should)\b|\ballowed\b|\bhave to\b|\bneed to\b|\bis it (?:legal|lawful)\b)",
-    re.I,
-)
+    r"(能不能|可不可以|可否|能否|是否|行不行|要不要|需不需要|用不用|必须|允许|(?:能|可以|得)[^，。？?]{0,15}[吗么]|会不会)")
 _NORM = re.compile(r"(不得|可以|应当|必须|禁止|有权|无权|不予|不实行|不停止|不收取|不收费|不再|免予|免除|不承担|无需|"
                    r"不需要)")
 
 
 def asks_definition(question: str) -> bool:
     """"什么是格式条款", "算不算加班", "what counts as …": answered by the sentence that defines the term."""
-    return bool(_ASKS_DEFINITION.search(question))
+    if _ASKS_DEFINITION.search(question):
+        return True
+    return bool(english.ASKS_DEFINITION.search(question)) and not english.ASKS_QUANTITY.search(question)
 
 
 def defines(sentence: str) -> bool:
@@ -81,24 +76,20 @@ def defines(sentence: str) -> bool:
 
 def asks_permission(question: str) -> bool:
     """"能不能…", "可以…吗", "must we …": answered by a sentence that permits, requires or forbids."""
-    return bool(_ASKS_PERMISSION.search(question))
+    return bool(_ASKS_PERMISSION.search(question) or english.ASKS_PERMISSION.search(question))
 
 
 def states_norm(sentence: str) -> bool:
     return bool(_NORM.search(sentence))
 
 
-_ASKS_DEADLINE = re.compile(
-    r"(最晚|最迟|什么时候|何时|多久|多长时间|几天内|多少天内|期限|时限|时效|截止|"
-    r"\bwhen\b|\bdeadline\b|\bhow (?:long|soon)\b|\bwithin\b|\btime limit\b)",
-    re.I,
-)
+_ASKS_DEADLINE = re.compile(r"(最晚|最迟|什么时候|何时|多久|多长时间|几天内|多少天内|期限|时限|时效|截止)")
 _DEADLINE = re.compile(r"(之日起|[日天月年]内|小时内|工作日内|以内|届满前|期满前|之前)")
 
 
 def asks_deadline(question: str) -> bool:
     """"最晚什么时候…", "多少天内…", "how soon …": answered by a time limit ("自…之日起三十日内")."""
-    return bool(_ASKS_DEADLINE.search(question))
+    return bool(_ASKS_DEADLINE.search(question) or english.ASKS_DEADLINE.search(question))
 
 
 def states_deadline(sentence: str) -> bool:

@@ -38,7 +38,8 @@ from checkups import Checkups
 from config import Settings
 from knowledge.base import KnowledgeBase, Passage
 from knowledge.catalogue import Catalogue, Service
-from knowledge.tokens import is_english, query_terms
+from knowledge.termweights import query_terms
+from knowledge.tokens import is_english
 
 log = logging.getLogger(__name__)
 

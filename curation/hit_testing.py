@@ -17,7 +17,8 @@ from curation.faq import FaqBook
 from curation.links import DocumentLinks
 from knowledge.base import KnowledgeBase
 from knowledge.catalogue import Catalogue
-from knowledge.tokens import is_english, query_terms
+from knowledge.termweights import query_terms
+from knowledge.tokens import is_english
 
 
 @dataclass

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.chunking import short_title
+from knowledge.english_names import EnglishNames
 
 _EN_NOISE = re.compile(r"\s*\((?:\d{4})\)\s*$|\s+of the (?:PRC|People's Republic of China)\b|^(?:the\s+)?", re.I)
 MIN_ZH = 3  # a shorter name ("法") would match ordinary words
@@ -37,6 +38,7 @@ class LawNames:
     "专利法"."""
 
     names: list[tuple[str, set[str]]]
+    english: EnglishNames | None = None  # loose English names and acronyms ("Consumer Protection Law", "PIPL")
 
     def __post_init__(self) -> None:  # English names match whole words: their patterns, compiled once
         self._patterns = {name: re.compile(rf"(?<![a-z]){re.escape(name)}(?![a-z])")
@@ -49,17 +51,18 @@ class LawNames:
         for doc_id, title, title_en in docs:
             for name in chinese_names(title) + (english_names(title_en) if title_en else []):
                 table.setdefault(name, set()).add(doc_id)
-        return cls(sorted(table.items(), key=lambda kv: -len(kv[0])))
+        return cls(sorted(table.items(), key=lambda kv: -len(kv[0])),
+                   EnglishNames.build([(doc_id, title_en) for doc_id, _, title_en in docs]))
 
     def named(self, query: str) -> set[str]:
         """The ids of the documents the question names."""
         rest = " " + re.sub(r"\s+", " ", query.lower()) + " "
         latin = _LATIN.search(rest) is not None  # English names need English words
-        found: set[str] = set()
+        found, mentions = self.english.named(query) if latin and self.english else (set(), [])
         for name, ids in self.names:
             pattern = self._patterns.get(name)
             if pattern is not None:
-                if latin and pattern.search(rest):
+                if latin and pattern.search(rest) and not EnglishNames.inside(name, mentions):
                     found |= ids
                     rest = pattern.sub(" ", rest)
             elif name in rest:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge import tokens
+from knowledge.english import is_stopword, normalise
 from knowledge.tokens import QUESTION_WORDS, _jieba, expand_query, tokenize
 
 ENGLISH_WEIGHT = 0.5
@@ -22,9 +24,15 @@ _LATIN = re.compile(r"[a-z]")
 def query_weights(query: str) -> dict[str, float]:
     """Each BM25 term of the question -> its weight (1 for a word cut into one term, 1/n for each of n parts)."""
     weights: dict[str, float] = {}
-    for word in _jieba().cut(expand_query(query).lower()):
-        parts = [t for t in dict.fromkeys(tokenize(word)) if t not in QUESTION_WORDS]
+    for word in _jieba().cut(expand_query(normalise(query)).lower()):
+        parts = [t for t in dict.fromkeys(tokenize(word)) if t not in QUESTION_WORDS and not is_stopword(t)]
         for term in parts:
             share = (ENGLISH_WEIGHT if _LATIN.search(term) else 1.0) / len(parts)
             weights[term] = max(weights.get(term, 0.0), share)
     return weights
+
+
+def query_terms(query: str) -> list[str]:
+    """The question's BM25 terms, each once (``knowledge.tokens.query_terms`` of the question as the glossary reads
+    it: English possessives and inflections at their glossary form)."""
+    return tokens.query_terms(normalise(query))

@@ -306,3 +306,52 @@ def test_a_lead_from_a_question_and_answer_entry_starts_with_the_answer_not_the_
         assert "问：" not in lead and "补交？" not in lead
         assert "十日内提交补正材料" in first_sentences(body) and "告知申请人" in first_sentences(body)
         assert "问：材料被退回来了，多久内要补交？" in body  # the supporting passage still names the question
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("What income tax rate does a software company pay?", ["rate"]),
+    ("How much notice does a worker owe before leaving?", ["period"]),
+    ("What's the maximum duration of a fixed-term lease?", ["period"]),
+    ("What is the highest fine for selling fake goods?", ["amount"]),
+])
+def test_english_questions_name_the_same_kinds_of_quantity(question: str, kinds: list[str]) -> None:
+    assert asks_quantity(question) and quantity_kinds(question) == kinds
+
+
+@pytest.mark.parametrize(("question", "definition", "permission", "deadline"), [
+    ("What is the negative list?", True, False, False),
+    ("What does 'actual controller' mean in company law?", True, False, False),
+    ("Is a drone considered as special equipment?", True, False, False),
+    ("What is the procedure for a capital reduction?", False, False, False),
+    ("Are we entitled to a hearing before the licence is revoked?", False, True, False),
+    ("Do we need the works council's consent for new rules?", False, True, False),
+    ("By when does the buyer have to object to defects?", False, True, True),
+])
+def test_english_questions_name_the_same_kinds_of_answer(question: str, definition: bool, permission: bool,
+                                                         deadline: bool) -> None:
+    assert (asks_definition(question), asks_permission(question), asks_deadline(question)) == (
+        definition, permission, deadline)
+
+
+def test_an_english_question_asking_for_a_rate_is_led_by_the_sentence_that_states_it() -> None:
+    scope = passage("第三条 居民企业应当就其来源于中国境内、境外的所得缴纳企业所得税。", "第三条", title="某所得税法",
+                    dense=0.6)
+    rate = passage("第四条 企业所得税的税率为25％。", "第四条", title="某所得税法", dense=0.5)
+    weights = {"企业所得税": 0.6, "所得": 0.3, "tax": 1.0, "rate": 1.0}
+    lead = lead_sentences("What income tax rate applies to a resident enterprise?", [scope, rate], weights)
+    assert "25％" in lead[0][1]
+    plain = lead_sentences("Which income must a resident enterprise pay tax on?", [scope, rate], weights)
+    assert "25％" not in plain[0][1]
+
+
+@pytest.mark.parametrize(("question", "deadline"), [
+    ("How long does the licensing office have to reply to us?", True),
+    ("How long do we have to appeal a customs decision?", True),
+    ("How long does a design patent last?", False),  # a duration, not a time limit
+    ("How long is a fire safety certificate valid?", False),
+    ("How long is the trial period for a one-year contract?", False),
+])
+def test_how_long_asks_for_a_time_limit_only_when_something_must_be_done_within_it(question: str,
+                                                                                  deadline: bool) -> None:
+    assert asks_deadline(question) is deadline
+    assert asks_quantity(question)

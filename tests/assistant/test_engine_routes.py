@@ -284,7 +284,7 @@ def test_dissatisfaction_must_be_in_a_row(rt: Runtime) -> None:
     assert rt.handoffs.active(sid) is None
 
 
-@pytest.mark.parametrize("question", ["What is the statute of limitations for maritime liens?", "船舶优先权如何行使？"])
+@pytest.mark.parametrize("question", ["How is a maritime lien on a vessel exercised?", "船舶优先权如何行使？"])
 def test_a_legal_question_the_knowledge_base_cannot_support_goes_to_an_adviser(
     rt: Runtime, question: str, monkeypatch, office_open: None
 ) -> None:

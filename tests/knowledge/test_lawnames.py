@@ -55,3 +55,37 @@ def test_every_chunk_of_a_named_document_gains_the_boost() -> None:
     view = build_view(["lc", "lc", "ll", "wi"], {d: (t, e) for d, t, e in DOCS})
     assert np.allclose(name_boost(view, "劳动合同法第十九条"), [NAME_BOOST, NAME_BOOST, 0, 0])
     assert not name_boost(view, "试用期最长多久").any()
+
+
+LOOSE = [
+    ("cp", "中华人民共和国消费者权益保护法", "Law of the PRC on the Protection of Consumer Rights and Interests"),
+    ("ld", "中华人民共和国劳动争议调解仲裁法", "Law of the PRC on Mediation and Arbitration of Labour Disputes"),
+    ("ar", "中华人民共和国仲裁法", "Arbitration Law of the PRC"),
+    ("tm", "中华人民共和国商标法", "Trademark Law of the PRC"),
+    ("tr", "中华人民共和国商标法实施条例", "Regulations for the Implementation of the Trademark Law"),
+    ("pi", "中华人民共和国个人信息保护法", "Personal Information Protection Law of the PRC"),
+    ("od", "中华人民共和国职业病防治法", "Law of the PRC on the Prevention and Control of Occupational Diseases"),
+    ("lc", "中华人民共和国劳动合同法", "Labour Contract Law of the PRC"),
+    ("wi", "工伤保险条例", "Regulations on Work-Related Injury Insurance"),
+]
+
+
+@pytest.fixture(scope="module")
+def loose() -> LawNames:
+    return LawNames.build(LOOSE)
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("Does the Consumer Protection Law let buyers send goods back?", {"cp"}),
+    ("Under the Labor Dispute Mediation and Arbitration Law, who pays the arbitrators?", {"ld"}),  # not also "ar"
+    ("Is an award under the Arbitration Law final?", {"ar"}),
+    ("What do the trademark law implementing regulations require for a renewal?", {"tr"}),  # not also "tm"
+    ("Is our HR database covered by PIPL?", {"pi"}),
+    ("What does the law on occupational disease prevention require of employers?", {"od"}),
+    ("Do the work injury insurance regulations cover interns?", {"wi"}),
+    ("Is this clause valid under contract law?", set()),  # general contract law is not the Labour Contract Law
+    ("What does the law say about weekend work?", set()),
+    ("Our company rules forbid smoking; can we fine smokers?", set()),
+])
+def test_a_law_named_loosely_in_english_is_still_named(loose: LawNames, question: str, named: set[str]) -> None:
+    assert loose.named(question) == named

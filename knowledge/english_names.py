@@ -1,0 +1,120 @@
+"""Laws named in English the way people name them, not the way the English title runs: "the Consumer Protection
+Law" for "Law of the PRC on the Protection of Consumer Rights and Interests", "the Labour Dispute Mediation and
+Arbitration Law", "the Trademark Law implementing regulations", "PIPL". ``knowledge.lawnames`` matches a title
+word for word; here a mention (the words around "law", "code", "regulations" …) names the documents whose English
+title shares most of its words, and an acronym of a title's words ("PIPL") names that title. Built from the
+titles, never from questions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.english import STOPWORDS
+
+KIND_WORDS = frozenset({"law", "code", "regulation", "rule", "provision", "measure", "interpretation"})
+# Words of a title that say nothing about which law it is.
+NOISE = STOPWORDS | frozenset(
+    "prc people's peoples republic china china's chinese national state right interest".split())
+BEFORE = 5  # words of a mention before its kind word ("the Work Injury Insurance Regulations") …
+AFTER = 5  # … and after it when it opens the title ("the law on occupational disease prevention")
+MIN_SCORE = 0.5  # shared words / (the title's words + half the mention's other words)
+MIN_COVER = 0.75  # and the mention holds this part of the title's words ("contract law" is not the Labour Contract Law)
+MIN_ACRONYM = 3
+
+_WORD = re.compile(r"[a-z][a-z'’]*")
+_CLAUSE = re.compile(r"[,.;:?!()\[\]\"“”]+")
+_SPELLING = {"labor": "labour", "laws": "law", "regulations": "regulation", "rules": "rule", "provisions": "provision",
+             "measures": "measure", "implementing": "implementation", "implement": "implementation",
+             "disputes": "dispute", "diseases": "disease", "employees": "employee", "enterprises": "enterprise",
+             "interests": "interest", "rights": "right", "licences": "licence", "licenses": "licence",
+             "license": "licence", "standardisation": "standardization", "notarisation": "notarization",
+             "optimising": "optimizing", "funds": "fund", "entities": "entity", "permits": "permit"}
+
+
+def _words(text: str) -> list[str]:
+    return [_SPELLING.get(w, w) for w in _WORD.findall(text.lower().replace("-", " "))]
+
+
+def _content(words: list[str]) -> set[str]:
+    return {w for w in words if w not in NOISE}
+
+
+def acronym(title_en: str) -> str:
+    """"Personal Information Protection Law of the PRC" -> "PIPL" (its words before "of the PRC" / a year)."""
+    head = re.split(r"\s+of the (?:PRC|People's Republic of China)\b|\s*\(\d{4}\)", title_en)[0]
+    return "".join(w[0] for w in re.findall(r"[A-Za-z]+", head) if w.lower() not in NOISE).upper()
+
+
+@dataclass
+class EnglishNames:
+    titles: list[tuple[str, set[str]]]  # document id -> the content words of its English title
+    acronyms: dict[str, set[str]]
+
+    @classmethod
+    def build(cls, docs: list[tuple[str, str | None]]) -> EnglishNames:
+        """``docs``: (document id, English title or None)."""
+        titles: list[tuple[str, set[str]]] = []
+        acronyms: dict[str, set[str]] = {}
+        for doc_id, title_en in docs:
+            if not title_en:
+                continue
+            words = _content(_words(re.sub(r"\(\d{4}\)", "", title_en)))
+            if words & KIND_WORDS and words - KIND_WORDS:
+                titles.append((doc_id, words))
+            short = acronym(title_en)
+            if len(short) >= MIN_ACRONYM and short[-1] in "LCR":  # a law, code or regulations: "PIPL", "DSL"
+                acronyms.setdefault(short, set()).add(doc_id)
+        return cls(titles, acronyms)
+
+    def named(self, query: str) -> tuple[set[str], list[set[str]]]:
+        """The documents an English question names by a loose form of their title or by their acronym, and the
+        words of each mention that named one (a title inside a mention, "Arbitration Law" in "the Labour Dispute
+        Mediation and Arbitration Law", is no name of its own: see ``inside``)."""
+        found: set[str] = set()
+        mentions: list[set[str]] = []
+        for token in re.findall(r"\b[A-Z]{3,6}\b", query):
+            found |= self.acronyms.get(token, set())
+        for clause in _CLAUSE.split(query):
+            for mention, ids in self._in_clause(_words(clause)):
+                found |= ids
+                mentions.append(mention)
+        return found, mentions
+
+    @staticmethod
+    def inside(name: str, mentions: list[set[str]]) -> bool:
+        """An English name whose words all belong to a longer mention that named a document."""
+        words = _content(_words(name))
+        return any(words < mention for mention in mentions)
+
+    def _in_clause(self, words: list[str]) -> list[tuple[set[str], set[str]]]:
+        """Kind words from the right: a longer name ("Trademark Law implementing regulations") takes its words
+        before a shorter one inside it ("Trademark Law") can."""
+        found: list[tuple[set[str], set[str]]] = []
+        used: set[int] = set()
+        for i in range(len(words) - 1, -1, -1):
+            if words[i] not in KIND_WORDS or i in used:
+                continue
+            span = list(range(max(0, i - BEFORE), i + 1))
+            if i + 1 < len(words) and words[i + 1] in ("on", "of", "for"):
+                span += list(range(i + 1, min(len(words), i + 2 + AFTER)))
+            span = [j for j in span if j not in used]
+            mention = _content([words[j] for j in span])
+            ids = self._best(mention)
+            if ids:
+                found.append((mention, ids))
+                used.update(span)
+        return found
+
+    def _best(self, mention: set[str]) -> set[str]:
+        best, ids = MIN_SCORE, set()
+        for doc_id, title in self.titles:
+            shared = mention & title
+            if not shared - KIND_WORDS or len(shared) < MIN_COVER * len(title):
+                continue
+            score = len(shared) / (len(title) + 0.5 * len(mention - title))
+            if score > best + 1e-9:
+                best, ids = score, {doc_id}
+            elif abs(score - best) <= 1e-9:
+                ids.add(doc_id)
+        return ids
