@@ -31,7 +31,7 @@ from knowledge import snapshot
 from knowledge.bm25 import Bm25Index
 from knowledge.charindex import CHAR_WEIGHT, query_chars
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
-from knowledge.docrank import DocView, build_view, name_boost
+from knowledge.docrank import DocView, build_view, document_prior
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
 from knowledge.termweights import query_weights
@@ -409,7 +409,7 @@ class KnowledgeBase:
             chars = query_chars(query)
             if chars:
                 score = score + CHAR_WEIGHT * _scaled(np.where(snap.active, snap.chars.scores(chars), 0.0), snap.active)
-            score = score + np.where(score > 0, name_boost(snap.view, query), 0.0)
+            score = score + np.where(score > 0, document_prior(snap.view, query), 0.0)
         cand = np.flatnonzero(((bm > 0) | in_pool) & snap.active)
         cand = cand[np.argsort(-score[cand], kind="stable")][:k]
         best = [(snap.ids[i], float(score[i])) for i in cand]
