@@ -31,6 +31,7 @@ from knowledge import snapshot
 from knowledge.bm25 import Bm25Index
 from knowledge.charindex import CHAR_WEIGHT, query_chars
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
+from knowledge.coverage import cover
 from knowledge.docrank import DocView, build_view, document_prior
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
@@ -411,7 +412,10 @@ class KnowledgeBase:
                 score = score + CHAR_WEIGHT * _scaled(np.where(snap.active, snap.chars.scores(chars), 0.0), snap.active)
             score = score + np.where(score > 0, document_prior(snap.view, query), 0.0)
         cand = np.flatnonzero(((bm > 0) | in_pool) & snap.active)
-        cand = cand[np.argsort(-score[cand], kind="stable")][:k]
+        cand = cand[np.argsort(-score[cand], kind="stable")]
+        if mode == "hybrid":
+            cand, score = cover(snap.bm25, terms, cand, score)
+        cand = cand[:k]
         best = [(snap.ids[i], float(score[i])) for i in cand]
         plain = _keyword(snap, list(terms)) if mode != "dense" else bm
         return self._passages(
