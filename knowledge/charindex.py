@@ -16,16 +16,53 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
+from knowledge.bm25 import Bm25Builder, Bm25Index
 from knowledge.tokens import QUESTION_WORDS, STOPWORDS, _jieba
 
 CHAR_WEIGHT = 0.3  # next to BM25_WEIGHT and 1 - BM25_WEIGHT of the two scaled rankers (knowledge.base)
+_FIRST, _LAST = 0x4E00, 0x9FFF  # the CJK Unified Ideographs block: the index's fixed vocabulary
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_VOCAB = {chr(c): c - _FIRST for c in range(_FIRST, _LAST + 1)}
 
 
-def chunk_chars(tokens: list[str]) -> list[str]:
-    """The index terms of a chunk: the Chinese characters of its stored search tokens (a compound and its parts
-    both count, as in the word index; BM25 saturates repeated characters)."""
-    return [ch for token in tokens for ch in token if _HAN.match(ch)]
+class CharBuilder(Bm25Builder):
+    """A :class:`Bm25Builder` whose terms are the Chinese characters of each chunk's search tokens (a compound and
+    its parts both count, as in the word index; BM25 saturates repeated characters). The vocabulary is the fixed
+    block of characters, so chunks are counted BATCH at a time with numpy, not term by term (this index has more
+    entries than the word index; counted one by one it took twice as long to build)."""
+
+    BATCH = 1000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.vocab = dict(_VOCAB)
+        self._pending: list[str] = []
+
+    def add(self, tokens: list[str]) -> None:
+        self._pending.append("".join(tokens))
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def build(self, ids: list[str], k1: float | None = None, b: float | None = None) -> Bm25Index:
+        self._flush()
+        return super().build(ids, k1, b)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        texts, self._pending = self._pending, []
+        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+        first = len(self.lengths)
+        row = np.repeat(np.arange(first, first + len(texts), dtype=np.int64), [len(t) for t in texts])
+        han = (codes >= _FIRST) & (codes <= _LAST)
+        row, col = row[han], codes[han].astype(np.int64) - _FIRST
+        keys, tf = np.unique(row * len(_VOCAB) + col, return_counts=True)
+        self.rows.frombytes((keys // len(_VOCAB)).astype(np.int32).tobytes())
+        self.cols.frombytes((keys % len(_VOCAB)).astype(np.int32).tobytes())
+        self.tf.frombytes(tf.astype(np.float32).tobytes())
+        self.lengths.frombytes(np.bincount(row - first, minlength=len(texts)).astype(np.float32).tobytes())
 
 
 def query_chars(query: str) -> dict[str, float]:

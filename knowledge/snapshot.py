@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from db import Database
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge.bm25 import Bm25Builder, Bm25Index
-from knowledge.charindex import chunk_chars
+from knowledge.charindex import CharBuilder
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def _from_sql(s: Session, version: str | None, key: str, name_tokens: Callable[[
     ids: list[str] = []
     doc_of: list[int] = []
     active: list[bool] = []
-    body, names, chars = Bm25Builder(), Bm25Builder(), Bm25Builder()
+    body, names, chars = Bm25Builder(), Bm25Builder(), CharBuilder()
     stmt = (
         select(KbChunk.id, KbChunk.tokens, KbDocument.id.label("doc"), KbDocument.title, KbDocument.title_en,
                KbDocument.active)
@@ -121,7 +121,7 @@ def _from_sql(s: Session, version: str | None, key: str, name_tokens: Callable[[
         # stored tokens start with the law's name (see index_text); it is indexed apart
         text = toks[len(head):] if toks[: len(head)] == head else toks
         body.add(text)
-        chars.add(chunk_chars(text))
+        chars.add(text)
         names.add(head)
     return KeywordTables(
         version=version, key=key, ids=ids, doc_of=np.array(doc_of, dtype=np.int32), doc_ids=list(doc_index),

@@ -15,7 +15,8 @@ import knowledge.base as base
 from composition import Runtime, build_runtime
 from config import Settings
 from ingest.pipeline import ingest
-from knowledge.charindex import chunk_chars, query_chars
+from knowledge.bm25 import Bm25Builder
+from knowledge.charindex import CharBuilder, query_chars
 from knowledge.docrank import LEVEL_PRIOR, NAME_BOOST, build_view, document_prior, level
 
 LIMIT = 20_000_000
@@ -40,7 +41,20 @@ def test_the_characters_of_a_questions_own_words_are_its_terms() -> None:
     assert all(w == 1.0 for w in chars.values())
     assert "怎" not in chars and "么" not in chars  # 怎么 is a stop word
     assert query_chars("How much compensation can we claim?") == {}  # English: nothing at character level
-    assert chunk_chars(["赔偿", "数额", "赔偿数额", "2023"]) == list("赔偿数额赔偿数额")
+
+
+def test_the_character_index_counts_each_chunks_characters_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    chunks = [["赔偿", "数额", "赔偿数额", "2023"], ["仓单", "提取", "货物"], [], ["abc"], ["工资", "支付"],
+              ["货物", "赔偿"], ["仓储", "费用", "约定"]]
+    monkeypatch.setattr(CharBuilder, "BATCH", 3)  # several batches and a part batch
+    fast, plain = CharBuilder(), Bm25Builder()
+    for tokens in chunks:
+        fast.add(tokens)
+        plain.add([ch for token in tokens for ch in token if "\u4e00" <= ch <= "\u9fff"])  # one by one
+    ids = [f"c{i}" for i in range(len(chunks))]
+    question = query_chars("存的货坏了，赔偿的金额怎么算？")
+    assert np.allclose(fast.build(ids).scores(question), plain.build(ids).scores(question))
+    assert fast.build(ids).scores(question)[[2, 3]].tolist() == [0.0, 0.0]
 
 
 @pytest.fixture
