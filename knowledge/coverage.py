@@ -31,18 +31,24 @@ def cover(index: Bm25Index, terms: dict[str, float], ranked: np.ndarray, score: 
     m = index.matrix
     has = np.zeros((len(top), len(cols)), dtype=bool)  # has[i, j]: the i-th result holds the j-th term
     for j, col in enumerate(cols):
-        has[:, j] = np.isin(top, m.indices[m.indptr[col]:m.indptr[col + 1]])
+        rows = m.indices[m.indptr[col]:m.indptr[col + 1]]  # the chunks holding the term
+        if not m.has_sorted_indices:  # (built and loaded indexes keep them sorted: the fast path below)
+            has[:, j] = np.isin(top, rows)
+        elif len(rows):
+            at = np.minimum(np.searchsorted(rows, top), len(rows) - 1)
+            has[:, j] = rows[at] == top
     idf = index.idf[cols].astype(np.float64)
     idf = idf / (idf.max() or 1.0)
+    base = score[top].astype(np.float64)
     covered = np.zeros(len(cols), dtype=bool)
-    left = list(range(len(top)))
+    free = np.ones(len(top), dtype=bool)
     picked: list[int] = []
     raised = score.copy()
-    while left:
-        gains = [score[top[i]] + COVER_GAIN * float((has[i] & ~covered) @ idf) for i in left]
-        at = int(np.argmax(gains))
-        best = left.pop(at)
+    for _ in range(len(top)):
+        gains = np.where(free, base + COVER_GAIN * ((has & ~covered) @ idf), -np.inf)
+        best = int(np.argmax(gains))
         picked.append(best)
-        raised[top[best]] = gains[at]
+        free[best] = False
+        raised[top[best]] = gains[best]
         covered |= has[best]
     return np.concatenate([top[picked], ranked[COVER_POOL:]]), raised
