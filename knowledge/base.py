@@ -29,8 +29,10 @@ from db.base import iso_utc
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge import snapshot
 from knowledge.bm25 import Bm25Index
+from knowledge.charindex import CHAR_WEIGHT, query_chars
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
-from knowledge.docrank import DocView, build_view, name_boost
+from knowledge.coverage import cover
+from knowledge.docrank import DocView, build_view, document_prior
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
 from knowledge.termweights import query_weights
@@ -43,7 +45,8 @@ Outcome = Literal["added", "replaced", "unchanged"]
 Mode = Literal["hybrid", "bm25", "dense"]
 # Hybrid ranking: each ranker's scores are scaled so its best active chunk is 1 and its POOL-th best is 0
 # (below that 0), then mixed with BM25_WEIGHT. Measured better than reciprocal-rank fusion, which pushed
-# an article one ranker puts first below the top five whenever the other ranker disagreed.
+# an article one ranker puts first below the top five whenever the other ranker disagreed. The characters of
+# the question's words add CHAR_WEIGHT times their own scaled BM25 (knowledge.charindex).
 POOL = 100
 BM25_WEIGHT = 0.5
 TITLE_WEIGHT = 0.5  # the law's name is its own BM25 field, so its words count once, not in every chunk
@@ -100,6 +103,7 @@ class _Snapshot:
     inactive: int
     bm25: Bm25Index  # heading, place and text of each chunk
     titles: Bm25Index  # the law's name (full and short) of each chunk
+    chars: Bm25Index  # the characters of each chunk's words (knowledge.charindex)
     view: DocView  # document-level evidence (knowledge.docrank)
     version: str | None  # the kb_meta version counter it was built at
 
@@ -405,9 +409,15 @@ class KnowledgeBase:
             score = dn
         else:
             score = BM25_WEIGHT * _scaled(bm, snap.active) + (1 - BM25_WEIGHT) * _scaled(dn, in_pool)
-            score = score + np.where(score > 0, name_boost(snap.view, query), 0.0)
+            chars = query_chars(query)
+            if chars:
+                score = score + CHAR_WEIGHT * _scaled(np.where(snap.active, snap.chars.scores(chars), 0.0), snap.active)
+            score = score + np.where(score > 0, document_prior(snap.view, query), 0.0)
         cand = np.flatnonzero(((bm > 0) | in_pool) & snap.active)
-        cand = cand[np.argsort(-score[cand], kind="stable")][:k]
+        cand = cand[np.argsort(-score[cand], kind="stable")]
+        if mode == "hybrid":
+            cand, score = cover(snap.bm25, terms, cand, score)
+        cand = cand[:k]
         best = [(snap.ids[i], float(score[i])) for i in cand]
         plain = _keyword(snap, list(terms)) if mode != "dense" else bm
         return self._passages(
@@ -540,6 +550,7 @@ class KnowledgeBase:
                     inactive=int((~t.active).sum()),
                     bm25=t.bm25,
                     titles=t.names,
+                    chars=t.chars,
                     view=build_view(t.chunk_docs, t.doc_titles),
                     version=version,
                 )

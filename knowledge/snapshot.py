@@ -29,18 +29,20 @@ from sqlalchemy.orm import Session
 from db import Database
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge.bm25 import Bm25Builder, Bm25Index
+from knowledge.charindex import CharBuilder
 
 log = logging.getLogger(__name__)
 
 ROWS = 5_000  # chunk rows read per batch
-FORMAT = "1"  # bump when what is stored changes
+FORMAT = "2"  # bump when what is stored changes
 _NONE = "\x00"  # a missing English title, in the joined list of English titles
 
 
 @dataclass
 class KeywordTables:
     """What the snapshot needs from SQL: chunk ids (sorted), each chunk's document, the documents' titles, which
-    chunks may answer, and the two BM25 indexes (chunk text; the law's name)."""
+    chunks may answer, and the three BM25 indexes (chunk text; the law's name; the characters of the chunk text's
+    words, knowledge.charindex)."""
 
     version: str | None
     key: str
@@ -52,6 +54,7 @@ class KeywordTables:
     active: np.ndarray
     bm25: Bm25Index
     names: Bm25Index
+    chars: Bm25Index
 
     @property
     def chunk_docs(self) -> list[str]:
@@ -96,7 +99,7 @@ def _from_sql(s: Session, version: str | None, key: str, name_tokens: Callable[[
     ids: list[str] = []
     doc_of: list[int] = []
     active: list[bool] = []
-    body, names = Bm25Builder(), Bm25Builder()
+    body, names, chars = Bm25Builder(), Bm25Builder(), CharBuilder()
     stmt = (
         select(KbChunk.id, KbChunk.tokens, KbDocument.id.label("doc"), KbDocument.title, KbDocument.title_en,
                KbDocument.active)
@@ -116,12 +119,14 @@ def _from_sql(s: Session, version: str | None, key: str, name_tokens: Callable[[
         active.append(bool(r.active))
         toks, head = r.tokens.split(), heads[d]
         # stored tokens start with the law's name (see index_text); it is indexed apart
-        body.add(toks[len(head):] if toks[: len(head)] == head else toks)
+        text = toks[len(head):] if toks[: len(head)] == head else toks
+        body.add(text)
+        chars.add(text)
         names.add(head)
     return KeywordTables(
         version=version, key=key, ids=ids, doc_of=np.array(doc_of, dtype=np.int32), doc_ids=list(doc_index),
         titles=titles, titles_en=titles_en, active=np.array(active, dtype=bool),
-        bm25=body.build(ids), names=names.build(ids, b=0.0),
+        bm25=body.build(ids), names=names.build(ids, b=0.0), chars=chars.build(ids),
     )
 
 
@@ -146,6 +151,7 @@ class DiskCache:
                     titles=_split(z["titles"]),
                     titles_en=[None if t == _NONE else t for t in _split(z["titles_en"])],
                     active=z["active"], bm25=_index(z, "bm25", ids), names=_index(z, "names", ids),
+                    chars=_index(z, "chars", ids),
                 )
         except Exception as exc:  # truncated, or written by another format: build it again
             log.warning("keyword snapshot %s not used: %s: %s", path.name, type(exc).__name__, str(exc)[:200])
@@ -164,7 +170,7 @@ class DiskCache:
                 "ids": _join(t.ids), "doc_of": t.doc_of, "doc_ids": _join(t.doc_ids), "titles": _join(t.titles),
                 "titles_en": _join([_NONE if e is None else e for e in t.titles_en]), "active": t.active,
             }
-            for name, index in (("bm25", t.bm25), ("names", t.names)):
+            for name, index in (("bm25", t.bm25), ("names", t.names), ("chars", t.chars)):
                 m = index.matrix.tocsc()
                 arrays.update({f"{name}_data": m.data, f"{name}_indices": m.indices, f"{name}_indptr": m.indptr,
                                f"{name}_shape": np.array(m.shape, dtype=np.int64), f"{name}_idf": index.idf,
