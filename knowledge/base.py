@@ -540,7 +540,6 @@ class KnowledgeBase:
                 version = t.version
                 if self._foreign or (self._seen is not None and version != self._seen):
                     self.vectors.reopen()  # another process wrote: its vectors are on disk, not in our client
-                    threading.Thread(target=self._load_mirror, name="qifa-mirror", daemon=True).start()
                     self._foreign = False
                 self._seen = version
                 self._snapshot = _Snapshot(
