@@ -151,7 +151,7 @@ class Assistant:
             reply.notice = t("privacy", lang)
             state[NOTICE_GIVEN] = True
         stored = self.conversations.close_turn(sess.id, state, lang, reply.reply, reply.route,
-                                               [asdict(c) for c in reply.citations])
+                                               [c.as_dict() for c in reply.citations])
         reply.message_id = stored.id if stored else None
         return reply
 
