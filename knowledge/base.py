@@ -590,16 +590,11 @@ def _keyword(snap: _Snapshot, terms: dict[str, float]) -> tuple[np.ndarray, np.n
 
 
 def _scaled(scores: np.ndarray, among: np.ndarray) -> np.ndarray:
-    """Scores scaled so the best of ``among`` is 1 and the POOL-th best is 0 (lower ones clipped to 0). The two
-    values are picked by a partition, not a sort of every chunk's score."""
-    values = scores[among]
-    if len(values) == 0:
+    """Scores scaled so the best of ``among`` is 1 and the POOL-th best is 0 (lower ones clipped to 0)."""
+    pool = np.sort(scores[among])[::-1][:POOL]
+    if len(pool) == 0 or pool[0] <= pool[-1]:
         return np.zeros_like(scores)
-    best = values.max()
-    floor = np.partition(values, len(values) - POOL)[len(values) - POOL] if len(values) > POOL else values.min()
-    if best <= floor:
-        return np.zeros_like(scores)
-    return np.where(among, np.clip((scores - floor) / (best - floor), 0.0, None), 0.0)
+    return np.where(among, np.clip((scores - pool[-1]) / (pool[0] - pool[-1]), 0.0, None), 0.0)
 
 
 def _recompute_active(s: object, title: str) -> None:
