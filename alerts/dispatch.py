@@ -7,6 +7,10 @@
   (or Telegram's retry_after), up to ``max_attempts``; a permanent one (the user blocked the bot) fails at once.
 - A claim older than ``lease_s`` (its process died while sending) goes back to pending. The one window where a
   message could go twice is a process dying between the channel's send and the update that records it.
+- Recalls: a notice withdrawn after a Telegram copy went out leaves that delivery in ``recall``; it is claimed the
+  same way (``recalling``) and the channel edits the copy into the withdrawal line (``recalled``), retried like a
+  send; one Telegram refuses for good ends ``unrecalled``. A copy whose send finishes after the withdrawal is
+  put in ``recall`` by the update that records it.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from alerts.limits import SendLimits
 from alerts.render import NoticeMessage
@@ -36,6 +40,7 @@ class DeliveryFailed(Exception):
     def __init__(self, reason: str, permanent: bool = False, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.permanent, self.retry_after = permanent, retry_after
+        self.sent: list[int] = []  # the messages of a several-part send that went out before it failed
 
 
 @dataclass
@@ -48,6 +53,8 @@ class Job:
     lang: str
     attempt: int
     notice: NoticeMessage
+    recall: bool = False  # take back the copy sent before the notice was withdrawn (``message_ids``)
+    message_ids: list[int] = field(default_factory=list)
 
 
 class Sender(Protocol):
@@ -55,7 +62,19 @@ class Sender(Protocol):
 
     limited: bool  # paced by the send limits (Telegram) or not (the web store)
 
-    async def send(self, job: Job) -> None: ...
+    async def send(self, job: Job) -> list[int] | None:
+        """Deliver it; the ids of the messages sent when the channel can take them back later (Telegram)."""
+
+
+@runtime_checkable
+class Recaller(Sender, Protocol):
+    """A channel whose sent copies can be taken back when their notice is withdrawn (the web store replaces its
+    copies in the withdrawal's own transaction, so only Telegram recalls)."""
+
+    async def recall(self, job: Job) -> None: ...
+
+
+SENDING, RECALLING = ("pending", "sending"), ("recall", "recalling")  # (due, claimed) of the two kinds of job
 
 
 @dataclass
@@ -63,16 +82,18 @@ class DispatchReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    recalled: int = 0  # copies of withdrawn notices taken back
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: DispatchReport) -> None:
         self.sent += other.sent
         self.retried += other.retried
         self.failed += other.failed
+        self.recalled += other.recalled
         self.errors += other.errors[:20]
 
     def to_json(self) -> dict[str, int]:
-        return {"sent": self.sent, "retried": self.retried, "failed": self.failed}
+        return {"sent": self.sent, "retried": self.retried, "failed": self.failed, "recalled": self.recalled}
 
 
 class Dispatcher:
@@ -93,68 +114,101 @@ class Dispatcher:
         due_by = due_by or now
         channels = list(self.senders)
         with self.db.session() as s:
-            s.execute(update(Delivery).where(Delivery.status == "sending",
-                                             Delivery.claimed_at < now - timedelta(seconds=self.lease_s))
-                      .values(status="pending", claimed_by=None))
+            for due_status, claimed in (SENDING, RECALLING):
+                s.execute(update(Delivery).where(Delivery.status == claimed,
+                                                 Delivery.claimed_at < now - timedelta(seconds=self.lease_s))
+                          .values(status=due_status, claimed_by=None))
             # a notice withdrawn while one of its deliveries was under way: that one is not tried again
             withdrawn = select(Notice.id).where(Notice.withdrawn_at.is_not(None)).scalar_subquery()
             s.execute(update(Delivery).where(Delivery.status.in_(("pending", "failed")),
+                                             Delivery.notice_id.in_(withdrawn), Delivery.message_ids.is_not(None))
+                      .values(status=RECALLING[0], attempts=0, next_attempt_at=now, claimed_by=None)
+                      .execution_options(synchronize_session=False))  # went out in part: take that part back
+            s.execute(update(Delivery).where(Delivery.status.in_(("pending", "failed")),
                                              Delivery.notice_id.in_(withdrawn))
                       .values(status="withdrawn", claimed_by=None).execution_options(synchronize_session=False))
-            due = (select(Delivery.id).where(Delivery.status == "pending", Delivery.next_attempt_at <= due_by,
-                                             Delivery.channel.in_(channels))
+            due = (select(Delivery.id).where(Delivery.status.in_((SENDING[0], RECALLING[0])),
+                                             Delivery.next_attempt_at <= due_by, Delivery.channel.in_(channels))
                    .order_by(Delivery.id).limit(limit or self.batch))
             if self.db.engine.dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)
-            s.execute(update(Delivery).where(Delivery.id.in_(due.scalar_subquery()), Delivery.status == "pending")
-                      .values(status="sending", claimed_by=token, claimed_at=now, attempts=Delivery.attempts + 1)
+            s.execute(update(Delivery).where(Delivery.id.in_(due.scalar_subquery()),
+                                             Delivery.status.in_((SENDING[0], RECALLING[0])))
+                      .values(status=case((Delivery.status == RECALLING[0], RECALLING[1]), else_=SENDING[1]),
+                              claimed_by=token, claimed_at=now, attempts=Delivery.attempts + 1)
                       .execution_options(synchronize_session=False))
         with self.db.session() as s:
             rows = s.execute(select(Delivery, Notice, ChatSession)
                              .join(Notice, Notice.id == Delivery.notice_id)
                              .join(ChatSession, ChatSession.id == Delivery.session_id)
-                             .where(Delivery.claimed_by == token, Delivery.status == "sending")
+                             .where(Delivery.claimed_by == token,
+                                    Delivery.status.in_((SENDING[1], RECALLING[1])))
                              .order_by(Delivery.id)).all()
             return [Job(d.id, token, d.session_id, d.channel, sess.external_id, sess.lang or "zh", d.attempts,
-                        NoticeMessage(n.id, n.title, n.body, list(n.topics), list(n.links), n.document_id, n.change))
+                        NoticeMessage(n.id, n.title, n.body, list(n.topics), list(n.links), n.document_id, n.change),
+                        recall=d.status == RECALLING[1], message_ids=_ids(d.message_ids))
                     for d, n, sess in rows]
 
-    def _finish(self, job: Job, status: str, error: str | None = None, delay: float | None = None) -> None:
+    def _finish(self, job: Job, status: str, error: str | None = None, delay: float | None = None,
+                message_ids: list[int] | None = None) -> None:
         values: dict[str, object] = {"status": status, "error": (error or "")[:300] or None, "claimed_by": None}
         if status == "sent":
             values["sent_at"] = utcnow()
-        if status == "pending":
+        if not job.recall and message_ids is not None:  # what went out, also of a send that failed part-way
+            values["message_ids"] = _kept_ids(message_ids)
+        if status in (SENDING[0], RECALLING[0]):
             values["next_attempt_at"] = utcnow() + timedelta(seconds=delay or 0)
+        claimed = RECALLING[1] if job.recall else SENDING[1]
         with self.db.session() as s:
             s.execute(update(Delivery).where(Delivery.id == job.delivery_id, Delivery.claimed_by == job.token,
-                                             Delivery.status == "sending").values(**values))
+                                             Delivery.status == claimed).values(**values))
+            if message_ids and not job.recall:
+                # withdrawn while this copy was on its way: take it back too. Read under a share lock: a withdrawal
+                # under way holds the notice's row (its own sent -> recall update saw this row still sending), so
+                # this waits for it and then sees it (as alerts.web does)
+                notice = s.get(Notice, job.notice.notice_id, with_for_update={"read": True})
+                if notice is None or notice.withdrawn_at is not None:
+                    s.execute(update(Delivery).where(Delivery.id == job.delivery_id,
+                                                     Delivery.status.in_(("sent", "pending", "failed")))
+                              .values(status=RECALLING[0], attempts=0, next_attempt_at=utcnow()))
 
     # ---- sending -----------------------------------------------------------------------------------------
     async def _one(self, job: Job, report: DispatchReport) -> None:
         sender = self.senders[job.channel]
+        again, failed = (RECALLING[0], "unrecalled") if job.recall else (SENDING[0], "failed")
+        message_ids: list[int] | None = None
         try:
             if sender.limited:
                 await self.limits.wait(job.external_id or job.session_id)
-            await sender.send(job)
+            if not job.recall:
+                message_ids = await sender.send(job)
+            elif isinstance(sender, Recaller) and job.message_ids:
+                await sender.recall(job)
+            else:
+                raise DeliveryFailed(f"the {job.channel} channel cannot take back a sent copy", permanent=True)
         except DeliveryFailed as exc:
             if exc.permanent or job.attempt >= self.max_attempts:
                 report.failed += 1
                 report.errors.append(f"delivery {job.delivery_id}: {exc}")
-                await asyncio.to_thread(self._finish, job, "failed", str(exc))
+                await asyncio.to_thread(self._finish, job, failed, str(exc), None, exc.sent)
             else:
                 delay = exc.retry_after if exc.retry_after is not None else self.backoff_s * 2 ** (job.attempt - 1)
                 report.retried += 1
-                await asyncio.to_thread(self._finish, job, "pending", str(exc), delay)
+                await asyncio.to_thread(self._finish, job, again, str(exc), delay, exc.sent)
             log.warning("alert delivery %s (attempt %d) failed: %s", job.delivery_id, job.attempt, exc)
             return
         except Exception as exc:  # a bug or an unexpected error of one send: retried like a network failure
             log.exception("alert delivery %s failed unexpectedly", job.delivery_id)
             report.retried += 1
-            await asyncio.to_thread(self._finish, job, "pending", type(exc).__name__,
+            await asyncio.to_thread(self._finish, job, again, type(exc).__name__,
                                     self.backoff_s * 2 ** (job.attempt - 1))
             return
-        report.sent += 1
-        await asyncio.to_thread(self._finish, job, "sent")
+        if job.recall:
+            report.recalled += 1
+            await asyncio.to_thread(self._finish, job, "recalled")
+        else:
+            report.sent += 1
+            await asyncio.to_thread(self._finish, job, "sent", message_ids=message_ids)
 
     async def run_once(self) -> DispatchReport:
         """Send everything due now (batch after batch); what fails waits for its retry time, a later round."""
@@ -177,8 +231,9 @@ class Dispatcher:
         while True:
             try:
                 report = await self.run_once()
-                if report.sent or report.failed or report.retried:
-                    log.info("alerts: %d sent, %d to retry, %d failed", report.sent, report.retried, report.failed)
+                if report.sent or report.failed or report.retried or report.recalled:
+                    log.info("alerts: %d sent, %d to retry, %d failed, %d recalled", report.sent, report.retried,
+                             report.failed, report.recalled)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -187,4 +242,19 @@ class Dispatcher:
 
     def pending(self) -> int:
         with self.db.session() as s:
-            return len(list(s.scalars(select(Delivery.id).where(Delivery.status.in_(("pending", "sending"))))))
+            return len(list(s.scalars(select(Delivery.id).where(Delivery.status.in_(SENDING + RECALLING)))))
+
+
+def _kept_ids(ids: list[int] | None) -> str | None:
+    """The ids as stored: whole ids only, as many as fit the column (a notice is a few messages at most)."""
+    kept = ""
+    for i in ids or []:
+        more = f"{kept},{i}" if kept else str(i)
+        if len(more) > 200:
+            break
+        kept = more
+    return kept or None
+
+
+def _ids(stored: str | None) -> list[int]:
+    return [int(p) for p in (stored or "").split(",") if p.strip().lstrip("-").isdigit()]

@@ -48,6 +48,7 @@ class NoticeInfo:
     failed: int = 0
     withdrawn_at: str | None = None
     withdrawn_by: str | None = None
+    recalled: int = 0  # Telegram copies edited into the withdrawal line (web copies are replaced at once)
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -116,7 +117,7 @@ class Notices:
         """Take a notice back (published by mistake, or wrong): deliveries not yet sent are dropped (one under
         way when it is withdrawn is not tried again), the copies already in web conversations are replaced by a
         line saying it was withdrawn, and ``/alert_ask`` on it says so; one transaction, audited. Telegram
-        copies already sent stay in the chats (the Bot API keeps no message of ours to edit)."""
+        copies already sent are queued for recall: the dispatcher edits them into the same line."""
         with self.db.session() as s:
             # the conditional update is the one place two curators withdrawing at once are told apart; it also
             # holds the notice's row until the end, so a web delivery under way waits for it (alerts.web)
@@ -127,6 +128,11 @@ class Notices:
                 if s.get(Notice, notice_id) is None:
                     raise UnknownNotice(notice_id)
                 raise NoticeWithdrawn(notice_id)
+            # copies that reached a Telegram chat, whole or in part (a long notice that failed part-way)
+            recalls = s.execute(update(Delivery).where(Delivery.notice_id == notice_id,
+                                                       Delivery.status.in_(("sent", "pending", "failed")),
+                                                       Delivery.message_ids.is_not(None))
+                                .values(status="recall", attempts=0, next_attempt_at=utcnow(), error=None))
             dropped = s.execute(update(Delivery).where(Delivery.notice_id == notice_id,
                                                        Delivery.status.in_(("pending", "failed")))
                                 .values(status="withdrawn", claimed_by=None))
@@ -143,7 +149,8 @@ class Notices:
             assert notice is not None
             s.refresh(notice)
             self.audit.record(actor, "notice.withdraw", f"notice:{notice_id}", {"title": notice.title},
-                              {"dropped": int(getattr(dropped, "rowcount", 0) or 0), "web_replaced": replaced},
+                              {"dropped": int(getattr(dropped, "rowcount", 0) or 0), "web_replaced": replaced,
+                               "to_recall": int(getattr(recalls, "rowcount", 0) or 0)},
                               session=s)
             s.flush()
             return self._info(notice, self._counts(s, [notice_id]).get(notice_id, {}))
@@ -170,10 +177,11 @@ class Notices:
 
     @staticmethod
     def _info(n: Notice, counts: dict[str, int]) -> NoticeInfo:
+        delivered = sum(counts.get(k, 0) for k in ("sent", "recall", "recalling", "recalled", "unrecalled"))
         return NoticeInfo(n.id, n.title, n.body, list(n.topics), list(n.links), n.document_id, n.change,
-                          n.created_by, iso_utc(n.created_at) or "", n.recipients, counts.get("sent", 0),
+                          n.created_by, iso_utc(n.created_at) or "", n.recipients, delivered,
                           counts.get("pending", 0) + counts.get("sending", 0), counts.get("failed", 0),
-                          iso_utc(n.withdrawn_at), n.withdrawn_by)
+                          iso_utc(n.withdrawn_at), n.withdrawn_by, counts.get("recalled", 0))
 
 
 class DocumentAlerts:

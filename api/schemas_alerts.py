@@ -56,3 +56,4 @@ class NoticeOut(BaseModel):
     failed: int
     withdrawn_at: str | None = Field(None, description="when a curator withdrew it (null: in effect)")
     withdrawn_by: str | None = None
+    recalled: int = Field(0, description="Telegram copies edited into the withdrawal line after it was withdrawn")

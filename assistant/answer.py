@@ -19,14 +19,13 @@ from assistant.answer_type import (
     states_norm,
     states_quantity,
 )
+from assistant.answer_type_zh import ZhCues, cn_number, figure_word
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
-from knowledge.tokens import query_terms
+from knowledge.tokens import is_english, query_terms
 
 QUOTE_CHARS = 260
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 LAW_EN = {
     "中华人民共和国公司法": "Company Law of the PRC",
     "中华人民共和国劳动合同法": "Labour Contract Law of the PRC",
@@ -42,21 +41,6 @@ LAW_EN = {
     "中华人民共和国中小企业促进法": "SME Promotion Law of the PRC",
     "优化营商环境条例": "Regulations on Optimizing the Business Environment",
 }
-
-
-def cn_number(s: str) -> int | None:
-    if s.isascii() and s.isdigit():
-        return int(s)
-    total, digit = 0, 0
-    for ch in s:
-        if ch in CN_DIGITS:
-            digit = CN_DIGITS[ch]
-        elif ch in CN_UNITS:
-            total += (digit or 1) * CN_UNITS[ch]
-            digit = 0
-        else:
-            return None
-    return total + digit
 
 
 def english_locator(locator: str) -> str:
@@ -88,7 +72,8 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _WHOLE = re.compile(r"[^。！？\n]+[。！？]?")
 _ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、)）])")
-LEAD_PASSAGES = 3  # the lead is chosen among the clauses of this many top passages
+LEAD_PASSAGES = 3  # the lead is chosen among the clauses of this many top passages ...
+LEAD_PASSAGES_ZH = 4  # ... of a Chinese question (an English one's terms come from the glossary, less precise)
 WHOLE_CHARS = 160  # a clause is quoted with the rest of its sentence (to its 。) when the sentence is this short
 DENSE_PRIOR = 0.5  # a clause scores (its terms) x (this + its passage's cosine similarity to the question) ...
 RANK_PRIOR = 0.2  # ... / (1 + this x its passage's rank) ...
@@ -139,30 +124,34 @@ def _score(sentence: str, weights: dict[str, float]) -> float:
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
 
-def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
-                   ) -> list[tuple[int, str]]:
-    """The (passage index, sentence) pairs that answer the question first: the two best clauses of the top
-    passages (one when there is only one), each quoted as its whole sentence when that is short.
+def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
+                   ) -> list[tuple[float, int, int, str, str]]:
+    """(score, passage index, place in the passage, scored clause, quoted clause) for every clause of the top
+    passages, best first.
 
     A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
     candidate clauses (a term every candidate shares tells them apart no better than none). A clause's
     score leans on its passage's dense similarity to the question, its passage's rank and its place in the
-    passage. The kind of answer asked for (``assistant.answer_type``) counts: a period or amount, a
-    definition, a permission or duty."""
+    passage. The kind of answer asked for counts (``assistant.answer_type``: a period or amount, a time
+    limit, a definition, a permission or duty; ``assistant.answer_type_zh``: a consequence, a party, a rule of
+    calculation, the unit asked in, the figure the question states)."""
     weights = weights if weights is not None else dict.fromkeys(query_terms(query), 1.0)
     if any(not t.isascii() for t in weights):  # English words would pick a guide's English summary over the article
         weights = {t: w for t, w in weights.items() if not (t.isascii() and t.isalpha())}
+    weights = {t: w for t, w in weights.items() if not figure_word(t)}
     quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
     deadline, kinds = asks_deadline(query), quantity_kinds(query)
-    cands = [(n, k, sent, shown) for n, p in enumerate(passages[:LEAD_PASSAGES])
+    zh = ZhCues.of(query)
+    depth = LEAD_PASSAGES if is_english(query) else LEAD_PASSAGES_ZH
+    cands = [(n, k, sent, shown) for n, p in enumerate(passages[:depth])
              for k, (sent, shown) in enumerate(clauses(p.text))]
     local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
              for term, w in weights.items()}
-    scored: list[tuple[float, int, int, str]] = []
+    scored: list[tuple[float, int, int, str, str]] = []
     for n, k, sent, shown in cands:
         score = ((_score(sent, local) + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
-        if quantity and states_quantity(sent, kinds):
+        if quantity and (zh.states_unit(sent) if zh.units else states_quantity(sent, kinds)):
             score *= QUANTITY_BOOST
         if deadline and states_deadline(sent):
             score *= DEADLINE_BOOST
@@ -170,17 +159,26 @@ def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float
             score *= DEFINITION_BOOST
         if permission and states_norm(sent):
             score *= NORM_BOOST
-        scored.append((score, -n, -k, shown))
-    scored.sort(reverse=True)
+        score *= zh.factor(sent)
+        scored.append((score, n, k, sent, shown))
+    scored.sort(key=lambda c: (c[0], -c[1], -c[2]), reverse=True)
+    return scored
+
+
+def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
+                   ) -> list[tuple[int, str]]:
+    """The (passage index, sentence) pairs that answer the question first: the two best clauses of the top
+    passages (one when there is only one), each quoted as its whole sentence when that is short."""
+    scored = scored_clauses(query, passages, weights)
     lead: list[tuple[int, str]] = []
-    for _, neg_n, _, shown in scored:
-        quoted = whole_sentence(passages[-neg_n].text, shown)
+    for _, n, _, _, shown in scored:
+        quoted = whole_sentence(passages[n].text, shown)
         if quoted.endswith(("：", ":")):  # a list's introduction answers with the list's best item
-            items = [c[3] for c in scored if c[1] == neg_n and c[3].startswith(quoted) and c[3] != quoted]
+            items = [c[4] for c in scored if c[1] == n and c[4].startswith(quoted) and c[4] != quoted]
             quoted = items[0] if items else quoted
         if any(quoted in other or other in quoted for _, other in lead):
             continue
-        lead.append((-neg_n, quoted))
+        lead.append((n, quoted))
         if len(lead) == 2:
             break
     return lead

@@ -38,7 +38,9 @@ class Notice(Base):
 
 
 class Delivery(Base):
-    """A notice to one subscriber: ``pending`` -> ``sending`` (claimed) -> ``sent`` | ``failed``; the unique
+    """A notice to one subscriber: ``pending`` -> ``sending`` (claimed) -> ``sent`` | ``failed``, or ``withdrawn``
+    when the notice was withdrawn before it went out. A Telegram copy sent before the withdrawal is recalled:
+    ``recall`` -> ``recalling`` (claimed) -> ``recalled`` | ``unrecalled`` (Telegram refused the edit). The unique
     constraint makes a second row for the same notice and subscriber impossible."""
 
     __tablename__ = "alert_deliveries"
@@ -54,6 +56,8 @@ class Delivery(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # the Telegram message ids of a sent copy (comma-separated, one per part), to recall it when withdrawn
+    message_ids: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     __table_args__ = (UniqueConstraint("notice_id", "session_id", name="uq_alert_delivery_once"),
                       Index("ix_alert_deliveries_due", "status", "next_attempt_at"))

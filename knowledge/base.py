@@ -320,7 +320,9 @@ class KnowledgeBase:
         from sqlalchemy.orm import Session
 
         assert isinstance(s, Session)
-        row = s.get(KbMeta, VERSION_KEY)
+        # locked until the caller commits: two workers writing at once on PostgreSQL each move it (read without
+        # the lock, both read 5 and wrote 6, and neither saw the other's write)
+        row = s.get(KbMeta, VERSION_KEY, with_for_update=True, populate_existing=True)
         prior = row.value if row is not None else None
         value = str(int(prior) + 1 if prior is not None and prior.isdigit() else 1)
         s.merge(KbMeta(key=VERSION_KEY, value=value))
@@ -527,6 +529,7 @@ class KnowledgeBase:
                 version = t.version
                 if self._foreign or (self._seen is not None and version != self._seen):
                     self.vectors.reopen()  # another process wrote: its vectors are on disk, not in our client
+                    threading.Thread(target=self._load_mirror, name="qifa-mirror", daemon=True).start()
                     self._foreign = False
                 self._seen = version
                 self._snapshot = _Snapshot(
@@ -560,8 +563,13 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         self._snap()
         self.embeddings.encode(["预热"])
+        self._load_mirror()
+
+    def _load_mirror(self) -> None:
+        """The exact in-memory search, loaded before a question needs it (at start-up, and in the background
+        after another process wrote: questions meanwhile go to the store itself)."""
         try:
-            self.vectors.load_mirror()  # the exact in-memory search, before the first question needs it
+            self.vectors.load_mirror()
         except Exception as exc:  # the store is down: the first search says so and falls back to keywords
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 

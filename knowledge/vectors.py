@@ -3,12 +3,12 @@
 Every add and query passes embeddings explicitly, so Chroma never loads a model of its own. The model
 id and dimension are kept in the collection's metadata; opening it with another model is refused.
 
-An embedded store also keeps every vector in one numpy matrix (:class:`DenseMirror`) while the index holds at
-most ``MIRROR_MAX`` of them, and answers nearest-neighbour queries from it: an exact search (one matrix-vector
+The store also keeps every vector in one numpy matrix (:class:`DenseMirror`) while the index holds at most
+``MIRROR_MAX`` of them, and answers nearest-neighbour queries from it: an exact search (one matrix-vector
 product) is about three times faster than Chroma's HNSW query at the statutes pack's 8,000 chunks and finds the
-true nearest 100, where HNSW returned 92 of them on average. The mirror follows this process's writes as they
-happen and is loaded again after ``reopen`` (another process wrote); a server store (shared by several workers,
-written by any of them) is always asked directly.
+true nearest 100, where HNSW returned 92 of them on average; on a Chroma server it also saves each question an
+HTTP round trip and the server's CPU. The mirror follows this process's writes as they happen and is loaded
+again after ``reopen`` (the knowledge base's version counter shows that another process or worker wrote).
 """
 
 from __future__ import annotations
@@ -165,21 +165,21 @@ class VectorStore:
                 f"but QIFA_EMBEDDING_MODEL is '{model_id}' ({dimension} dimensions). Mixing models would "
                 "ruin retrieval. Rebuild the index with: qifa ingest --rebuild"
             )
-        self._mirror: DenseMirror | None = None  # loaded at the first query (embedded store only)
+        self._mirror: DenseMirror | None = None  # loaded at start-up or by the first query
         self._mirror_lock = threading.Lock()
-        self._mirror_off = url is not None  # a server: other workers write it, so never mirrored
+        self._mirror_off = False  # set when the index outgrows MIRROR_MAX
 
     def reopen(self) -> None:
-        """Open the embedded store afresh: a ``PersistentClient`` keeps its vector index in memory and does
-        not see vectors another process wrote until the store is opened again (a server needs nothing)."""
-        if self.path is None:
-            return
-        from chromadb.api.shared_system_client import SharedSystemClient
+        """See another process's writes: an embedded ``PersistentClient`` keeps its vector index in memory and
+        does not see them until the store is opened again (a server's client needs nothing); the mirror is
+        dropped either way, to be loaded again (``load_mirror``) from what the store holds now."""
+        if self.path is not None:
+            from chromadb.api.shared_system_client import SharedSystemClient
 
-        SharedSystemClient._identifier_to_system.pop(str(self.path), None)
-        SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
-        self.client = chroma_client(None, self.path)
-        self.collection = self.client.get_collection(self.name)
+            SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+            SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+            self.client = chroma_client(None, self.path)
+            self.collection = self.client.get_collection(self.name)
         with self._mirror_lock:
             self._mirror = None  # the other process's writes are on disk only: load it again
             self._mirror_off = False

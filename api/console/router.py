@@ -143,8 +143,8 @@ BANNERS = {"claimed": "已认领 Claimed", "sent": "已发送 Sent", "closed": "
            "example_added": "意图示例已添加，分类器已更新 Example added; the classifier is updated",
            "example_removed": "意图示例已删除 Example removed",
            "notice": "已发布，正在发送给订阅者 Published; being sent to the subscribers",
-           "withdrawn": "已撤回：未发出的不再发送，网页对话中的副本已标明撤回 Withdrawn: unsent copies dropped, "
-                        "web copies marked"}
+           "withdrawn": "已撤回：未发出的不再发送，网页对话中的副本已标明撤回，Telegram 中的副本将被收回 "
+                        "Withdrawn: unsent copies dropped, web copies marked, Telegram copies being recalled"}
 
 
 def redirect(url: str, **params: str) -> RedirectResponse:

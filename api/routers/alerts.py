@@ -68,5 +68,6 @@ def notice(notice_id: NoticeId, rt: RuntimeDep, staff: Curator) -> dict[str, Any
 @router.delete("/api/v1/notices/{notice_id}", response_model=NoticeOut)
 def withdraw(notice_id: NoticeId, rt: RuntimeDep, staff: Curator) -> dict[str, Any]:
     """Withdraw a notice: deliveries not yet sent are dropped and the copies in web conversations say it was
-    withdrawn (Telegram copies already sent stay). 409 when it was withdrawn already."""
+    withdrawn, and Telegram copies already sent are recalled by the dispatcher (edited into the same line;
+    ``recalled`` counts them). 409 when it was withdrawn already."""
     return rt.notices.withdraw(notice_id, staff.name).to_json()

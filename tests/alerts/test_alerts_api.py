@@ -152,8 +152,8 @@ def test_a_notice_reaches_each_web_subscriber_once_with_its_actions(client: Test
     assert r.status_code == 201, r.text
     notice = r.json()
     assert notice["recipients"] == 2 and notice["pending"] == 0 and notice["change"] == "notice"
-    assert dispatch(runtime) == {"sent": 2, "retried": 0, "failed": 0}
-    assert dispatch(runtime) == {"sent": 0, "retried": 0, "failed": 0}  # never twice
+    assert dispatch(runtime) == {"sent": 2, "retried": 0, "failed": 0, "recalled": 0}
+    assert dispatch(runtime) == {"sent": 0, "retried": 0, "failed": 0, "recalled": 0}  # never twice
     for sid, expected in ((labour, 1), (both, 1), (tax, 0), (nobody, 0)):
         alerts = [m for m in client.get(f"/api/v1/sessions/{sid}/messages").json() if m["route"] == "alert"]
         assert len(alerts) == expected, sid
@@ -219,7 +219,7 @@ def test_a_withdrawn_notice_stops_and_its_web_copies_say_so(client: TestClient, 
         assert client.delete(f"/api/v1/notices/{nid}", headers=auth(client, "wang")).status_code == 403
         r = client.delete(f"/api/v1/notices/{nid}", headers=curator)
         assert r.status_code == 200 and r.json()["withdrawn_by"] == "chen" and r.json()["withdrawn_at"]
-    assert dispatch(runtime) == {"sent": 0, "retried": 0, "failed": 0}  # the queued copies are dropped
+    assert dispatch(runtime) == {"sent": 0, "retried": 0, "failed": 0, "recalled": 0}  # the queued copies are dropped
     assert client.get(f"/api/v1/notices/{second['id']}", headers=curator).json()["pending"] == 0
     alerts = [m for m in client.get(f"/api/v1/sessions/{shown}/messages").json() if m["route"] == "alert"]
     assert len(alerts) == 1 and "撤回" in alerts[0]["text"] and NOTICE["body"] not in alerts[0]["text"]

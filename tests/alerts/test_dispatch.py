@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
 from sqlalchemy import func, insert, select, update
 
 from alerts import (
@@ -278,7 +279,7 @@ def test_qifa_alerts_dispatch_and_topics(tmp_path: Path, monkeypatch: pytest.Mon
     notices(db).publish("排污许可", "正文", ["environment"], [], "chen")
     db.dispose()
     assert main(["alerts", "dispatch", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"sent": 3, "retried": 0, "failed": 0, "waiting": 0}
+    assert json.loads(capsys.readouterr().out) == {"sent": 3, "retried": 0, "failed": 0, "recalled": 0, "waiting": 0}
     assert main(["alerts", "dispatch"]) == 0
     assert "sent 0;" in capsys.readouterr().out
     assert main(["alerts", "topics"]) == 0
@@ -304,3 +305,59 @@ def test_a_broken_topics_file_names_the_file_the_topic_and_the_field(tmp_path: P
     with pytest.raises(TopicsFileError, match="cannot be read"):
         load_topics(path)
     assert len(shipped_topics()) >= 12
+
+
+class _Telegram:
+    """A channel that keeps message ids (as Telegram's sender does) and recalls by doing nothing more."""
+
+    limited = False
+
+    async def send(self, job: Job) -> list[int]:
+        return [42]
+
+    async def recall(self, job: Job) -> None:
+        return None
+
+
+@pytest.mark.skipif(not ADMIN_URL, reason=SKIP_REASON)
+def test_a_send_recorded_while_a_withdrawal_commits_is_recalled_on_postgresql(tmp_path: Path) -> None:
+    """The withdrawal's own sent -> recall update sees the copy still sending; the send's record then waits for the
+    withdrawal's lock on the notice and sees it, so the copy is recalled rather than left in the chat."""
+    import threading
+
+    with fresh_database() as url:
+        db = open_database(Settings(data_dir=tmp_path / "var", database_url=url))
+        try:
+            with db.session() as s:
+                s.execute(insert(ChatSession), [{"id": "t1", "channel": "telegram", "external_id": "5151",
+                                                 "lang": "zh", "state": {}}])
+            subscribe(db, "t1", ["labour"])
+            audit = AuditLog(db)
+            board = Notices(db, audit)
+            notice = board.publish("通知", "正文", ["labour"], [], "chen")
+            dispatcher = Dispatcher(db, {"telegram": _Telegram()})
+            [job] = dispatcher.claim()
+            inside, go = threading.Event(), threading.Event()
+            record = audit.record
+
+            def slow_record(*a: object, **k: object) -> None:  # the withdrawal, stopped before it commits
+                inside.set()
+                go.wait(10)
+                record(*a, **k)  # type: ignore[arg-type]
+
+            audit.record = slow_record  # type: ignore[method-assign]
+            withdrawal = threading.Thread(target=board.withdraw, args=(notice.id, "chen"))
+            withdrawal.start()
+            assert inside.wait(10)
+            finish = threading.Thread(target=dispatcher._finish, args=(job, "sent"), kwargs={"message_ids": [42]})
+            finish.start()
+            finish.join(1.0)
+            assert finish.is_alive()  # waiting for the withdrawal's lock
+            go.set()
+            withdrawal.join(10)
+            finish.join(10)
+            with db.session() as s:
+                assert s.scalars(select(Delivery.status)).one() == "recall"
+            assert asyncio.run(dispatcher.run_once()).recalled == 1
+        finally:
+            db.dispose()

@@ -52,6 +52,7 @@ class BotApiEmulator:
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self.failures: dict[str, list[str]] = {}
+        self.fail_after: dict[str, int] = {}  # calls of a method that succeed before its queued failures
         self.failure_codes: dict[str, list[tuple[int, dict[str, Any]]]] = {}  # beside failures: code, parameters
         self.webhook: dict[str, Any] = {"url": ""}
         self._ids = itertools.count(1)
@@ -81,10 +82,11 @@ class BotApiEmulator:
 
     # ---- what the test does ---------------------------------------------------------------------------------
     def fail_next(self, method: str, description: str = "Bad Request: can't parse entities", code: int = 400,
-                  parameters: dict[str, Any] | None = None) -> None:
+                  parameters: dict[str, Any] | None = None, after: int = 0) -> None:
         """The next call of ``method`` fails: 400 by default; e.g. 429 with ``{"retry_after": 1}`` (flood
-        control) or 403 (the user blocked the bot)."""
+        control) or 403 (the user blocked the bot). ``after``: that many calls of it succeed first."""
         with self._lock:
+            self.fail_after[method] = after
             self.failures.setdefault(method, []).append(description)
             self.failure_codes.setdefault(method, []).append((code, parameters or {}))
 
@@ -232,6 +234,9 @@ class BotApiEmulator:
             return 200, {"ok": True, "result": self._get_updates(params)}
         with self._lock:
             failure = self.failures.get(method)
+            if failure and self.fail_after.get(method, 0) > 0:
+                self.fail_after[method] -= 1
+                failure = None
             if failure:
                 description = failure.pop(0)
                 code, parameters = (self.failure_codes.get(method) or [(400, {})]).pop(0)

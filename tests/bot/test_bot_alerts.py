@@ -125,6 +125,109 @@ async def test_a_notice_arrives_once_with_its_actions(bot: TelegramBot, emulator
     assert "劳动合同法" in answer["text"] and "试用期" in answer["text"]
 
 
+def edits(emu: BotApiEmulator, chat: int) -> list[dict[str, Any]]:
+    return [c.params for c in emu.calls_of("editMessageText") if c.params.get("chat_id") == chat]
+
+
+def statuses(rt: Runtime) -> list[str]:
+    with rt.db.session() as s:
+        return list(s.scalars(select(Delivery.status).order_by(Delivery.id)))
+
+
+async def test_a_withdrawn_notice_is_taken_back_from_the_telegram_chats(bot: TelegramBot, emulator: BotApiEmulator,
+                                                                        rt: Runtime) -> None:
+    for chat in (CHAT, OTHER):
+        await say(emulator, chat, "/subscribe 劳动用工")
+    notice = rt.notices.publish("错误的加班费通知", "加班费按百分之一百计算。", ["labour"], [], "chen")
+    assert (await sender(bot, rt).run_once()).sent == 2
+    copies = {chat: emulator.sent(chat)[-1] for chat in (CHAT, OTHER)}
+    assert all("错误的加班费通知" in m["text"] and buttons(m) for m in copies.values())
+
+    rt.notices.withdraw(notice.id, "chen")
+    assert statuses(rt) == ["recall", "recall"]
+    report = await sender(bot, rt).run_once()
+    assert (report.recalled, report.sent, report.failed) == (2, 0, 0)
+    for chat, copy in copies.items():
+        [edit] = edits(emulator, chat)
+        assert int(edit["message_id"]) == copy["message_id"]
+        assert "撤回" in edit["text"] and "withdrawn" in edit["text"] and "加班费" not in edit["text"]
+        assert "reply_markup" not in edit  # the buttons go with the text
+    info = rt.notices.get(notice.id)
+    assert info is not None and (info.delivered, info.recalled) == (2, 2)
+    assert (await sender(bot, rt).run_once()).recalled == 0  # once
+    assert len(emulator.calls_of("editMessageText")) == 2
+
+
+async def test_a_recall_telegram_refuses_or_cannot_reach_ends_plainly(bot: TelegramBot, emulator: BotApiEmulator,
+                                                                      rt: Runtime) -> None:
+    for chat in (CHAT, OTHER):
+        await say(emulator, chat, "/subscribe tax")
+    notice = rt.notices.publish("发票通知", "正文", ["tax"], [], "chen")
+    assert (await sender(bot, rt).run_once()).sent == 2
+    rt.notices.withdraw(notice.id, "chen")
+    # the first chat's user deleted the message (nothing left to take back); the second chat blocked the bot
+    emulator.fail_next("editMessageText", "Bad Request: message to edit not found")
+    emulator.fail_next("editMessageText", "Forbidden: bot was blocked by the user", code=403)
+    report = await sender(bot, rt).run_once()
+    assert (report.recalled, report.failed, report.retried) == (1, 1, 0)
+    assert sorted(statuses(rt)) == ["recalled", "unrecalled"]
+    with rt.db.session() as s:
+        assert "blocked" in (s.scalars(select(Delivery.error).where(Delivery.status == "unrecalled")).one() or "")
+
+
+async def test_network_trouble_during_a_recall_is_retried(bot: TelegramBot, emulator: BotApiEmulator,
+                                                         rt: Runtime) -> None:
+    await say(emulator, CHAT, "/subscribe safety")
+    notice = rt.notices.publish("检查通知", "正文", ["safety"], [], "chen")
+    assert (await sender(bot, rt).run_once()).sent == 1
+    rt.notices.withdraw(notice.id, "chen")
+    emulator.fail_next("editMessageText", "Too Many Requests: retry after 1", code=429, parameters={"retry_after": 1})
+    first = await sender(bot, rt).run_once()
+    assert (first.recalled, first.retried) == (0, 1) and statuses(rt) == ["recall"]
+    await asyncio.sleep(1.1)
+    assert (await sender(bot, rt).run_once()).recalled == 1
+    assert statuses(rt) == ["recalled"] and len(edits(emulator, CHAT)) == 2  # the refused try and the edit
+
+
+async def test_a_long_notice_that_failed_part_way_sends_only_the_rest_and_is_recalled_whole(
+        bot: TelegramBot, emulator: BotApiEmulator, rt: Runtime) -> None:
+    await say(emulator, CHAT, "/subscribe tax")
+    before = len(emulator.sent(CHAT))
+    links = [f"https://example.gov.cn/{i}/" + "a" * 300 for i in range(3)]
+    notice = rt.notices.publish("长通知", "增值税发票开具规定。" * 399, ["tax"], links, "chen")  # two messages
+    emulator.fail_next("sendMessage", "Too Many Requests: retry after 1", code=429, parameters={"retry_after": 1},
+                       after=1)
+    first = await sender(bot, rt).run_once()
+    assert (first.sent, first.retried) == (0, 1)
+    assert len(emulator.sent(CHAT)) == before + 1  # the first part went out
+    await asyncio.sleep(1.1)
+    assert (await sender(bot, rt).run_once()).sent == 1
+    parts = emulator.sent(CHAT)[before:]
+    assert len(parts) == 2 and parts[0]["text"] != parts[1]["text"]  # the first part was not sent again
+    assert buttons(parts[1]) and not buttons(parts[0])
+    rt.notices.withdraw(notice.id, "chen")
+    assert (await sender(bot, rt).run_once()).recalled == 1
+    assert sorted(int(e["message_id"]) for e in edits(emulator, CHAT)) == sorted(p["message_id"] for p in parts)
+
+
+async def test_a_copy_on_its_way_while_the_notice_is_withdrawn_is_taken_back_after(
+        bot: TelegramBot, emulator: BotApiEmulator, rt: Runtime) -> None:
+    await say(emulator, CHAT, "/subscribe ip")
+    notice = rt.notices.publish("专利通知", "正文", ["ip"], [], "chen")
+    dispatcher = sender(bot, rt)
+    [job] = dispatcher.claim()  # claimed: on its way to Telegram
+    rt.notices.withdraw(notice.id, "chen")  # the claimed copy is not dropped by the withdrawal
+    assert statuses(rt) == ["sending"]
+    from alerts import DispatchReport
+
+    report = DispatchReport()
+    await dispatcher._one(job, report)  # Telegram got it after all
+    assert report.sent == 1 and statuses(rt) == ["recall"]
+    assert (await dispatcher.run_once()).recalled == 1
+    [edit] = edits(emulator, CHAT)
+    assert int(edit["message_id"]) == emulator.sent(CHAT)[-1]["message_id"] and "撤回" in edit["text"]
+
+
 async def test_flood_control_is_retried_after_retry_after(bot: TelegramBot, emulator: BotApiEmulator,
                                                           rt: Runtime) -> None:
     await say(emulator, CHAT, "/subscribe tax")

