@@ -96,7 +96,7 @@ class Conversations:
         """The session of a turn (created when ``session_id`` is None and no session of ``channel`` +
         ``external_id`` exists) and the turn's first message, in one transaction: stored before the turn is
         handled, so a hand-off opened by the turn already shows it. Unknown ids raise UnknownSession."""
-        with self.db.transaction() as conn:
+        with self.db.transaction(write=True) as conn:
             row = None
             if session_id is not None:
                 row = conn.execute(_SESSION_BY_ID, {"b_id": session_id}).first()
@@ -146,7 +146,7 @@ class Conversations:
     def close_turn(self, session_id: str, state: dict[str, Any], lang: str | None, text: str | None,
                    route: str | None = None, citations: list[dict[str, Any]] | None = None) -> StoredMessage | None:
         """The bot's reply (when it has text) and the session's new state, in one transaction."""
-        with self.db.transaction() as conn:
+        with self.db.transaction(write=True) as conn:
             now = utcnow()
             values: dict[str, Any] = {"b_id": session_id, "state": dict(state), "updated_at": now}
             if lang:

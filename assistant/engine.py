@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +29,7 @@ from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, Fo
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router
 from assistant.selfcheck import SelfCheck
-from assistant.serial import SessionLocks
+from assistant.serial import FairSlots, SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
 from assistant.subscribing import alerts_reply
 from assistant.texts import t
@@ -82,8 +81,9 @@ class Assistant:
         self.alerts = alerts  # compliance-alert subscriptions (assistant/subscribing.py)
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time
-        # at most this many messages handled at once: the rest wait their turn instead of thrashing the CPU
-        self.slots = threading.BoundedSemaphore(settings.max_concurrent_messages)
+        # at most this many messages handled at once: the rest wait their turn (first come, first served) instead of
+        # thrashing the CPU
+        self.slots = FairSlots(settings.max_concurrent_messages)
 
     # ---- input -----------------------------------------------------------------------------------
     def check(self, message: object) -> str:
@@ -152,7 +152,7 @@ class Assistant:
             reply.notice = t("privacy", lang)
             state[NOTICE_GIVEN] = True
         stored = self.conversations.close_turn(sess.id, state, lang, reply.reply, reply.route,
-                                               [asdict(c) for c in reply.citations])
+                                               [c.as_dict() for c in reply.citations])
         reply.message_id = stored.id if stored else None
         return reply
 

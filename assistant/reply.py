@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from knowledge.base import Passage
@@ -32,6 +32,10 @@ class Citation:
         return cls(p.title, p.document_id, p.locator, snippet, p.score, p.effective, p.status,
                    p.title_en, p.category, p.issuer, p.url)
 
+    def as_dict(self) -> dict[str, Any]:
+        """``dataclasses.asdict`` of a citation, without its deep copy of every value (all are str, float or None)."""
+        return {name: getattr(self, name) for name in _CITATION_FIELDS}
+
     def label(self) -> str:
         """《title》locator（date）, the way a reply cites: 《中华人民共和国民法典》第五百七十七条（2021-01-01）."""
         when = f"（{self.effective}）" if self.effective else ""
@@ -43,6 +47,12 @@ class Suggestion:
     label: str
     message: str  # what the channel sends back when the user picks it
     kind: str = "message"  # message | service | order | details | bot (leave a hand-off) | handoff | ask | menu
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "message": self.message, "kind": self.kind}
+
+
+_CITATION_FIELDS = tuple(f.name for f in fields(Citation))
 
 
 @dataclass
@@ -64,8 +74,8 @@ class Reply:
             "reply": self.reply,
             "route": self.route,
             "lang": self.lang,
-            "citations": [asdict(c) for c in self.citations],
-            "suggestions": [asdict(s) for s in self.suggestions],
+            "citations": [c.as_dict() for c in self.citations],
+            "suggestions": [s.as_dict() for s in self.suggestions],
             "handoff": self.handoff,
             "message_id": self.message_id,
             "data": self.data,

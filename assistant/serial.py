@@ -8,6 +8,7 @@ held on its own connection; SQLite has none, see the README's "Concurrency" para
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,3 +44,47 @@ class SessionLocks:
     def __len__(self) -> int:
         with self._guard:
             return len(self._locks)
+
+
+class FairSlots:
+    """At most ``n`` holders at once; the others are served in the order they came. A freed place goes straight to
+    the longest waiter, never to a thread that arrives meanwhile (``threading.Semaphore`` lets a newcomer take it,
+    and the woken waiter queues again at the back: under many clients a message could wait several turns)."""
+
+    def __init__(self, n: int) -> None:
+        if n < 1:
+            raise ValueError(f"at least one place, not {n}")
+        self.n = n
+        self._free = n
+        self._guard = threading.Lock()
+        self._waiting: deque[threading.Lock] = deque()
+
+    def acquire(self) -> None:
+        with self._guard:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiting.append(turn)
+        turn.acquire()  # released by the holder that hands its place over
+
+    def release(self) -> None:
+        with self._guard:
+            if self._waiting:
+                self._waiting.popleft().release()  # the place passes on: _free stays as it is
+            elif self._free < self.n:
+                self._free += 1
+            else:
+                raise ValueError("released more often than acquired")
+
+    def __enter__(self) -> FairSlots:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def waiting(self) -> int:
+        with self._guard:
+            return len(self._waiting)

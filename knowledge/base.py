@@ -384,14 +384,15 @@ class KnowledgeBase:
         dn: np.ndarray = np.zeros(n)
         in_pool = np.zeros(n, dtype=bool)
         terms = query_weights(query)  # ranks by weighted terms; passages report the plain keyword score
+        ranked_kw, plain = _keyword(snap, terms) if mode != "dense" else (bm, bm)
         if mode in ("hybrid", "bm25"):
-            bm = np.where(snap.active, _keyword(snap, terms), 0.0)
+            bm = np.where(snap.active, ranked_kw, 0.0)
         if mode in ("hybrid", "dense"):
             found = self._dense(query, min(n, POOL + snap.inactive), vector)
             if found is None:  # the vector store is unavailable: keyword-only answers
                 if mode == "dense":
                     return []
-                bm = np.where(snap.active, _keyword(snap, terms), 0.0)
+                bm = np.where(snap.active, ranked_kw, 0.0)
                 mode = "bm25"
             if found:  # the pool's similarities, at their chunks' places in the snapshot (active chunks only)
                 if isinstance(found, Nearest):  # the in-memory mirror: rows mapped to places with one array
@@ -419,7 +420,6 @@ class KnowledgeBase:
             cand, score = cover(snap.bm25, terms, cand, score)
         cand = cand[:k]
         best = [(snap.ids[i], float(score[i])) for i in cand]
-        plain = _keyword(snap, list(terms)) if mode != "dense" else bm
         return self._passages(
             best,
             {snap.ids[i]: float(plain[i]) for i in cand},
@@ -445,11 +445,10 @@ class KnowledgeBase:
         if not pos:
             return []
         terms = query_weights(query)
-        bm_all = _keyword(snap, terms)
+        bm_all, plain = _keyword(snap, terms)
         top = max(float(bm_all[p]) for _, _, p in pos) or 1.0
         ranked = sorted(((cid, BM25_WEIGHT * float(bm_all[p]) / top + (1 - BM25_WEIGHT) * sim) for cid, sim, p in pos),
                         key=lambda x: -x[1])[:k]
-        plain = _keyword(snap, list(terms))
         return self._passages(ranked, {cid: float(plain[p]) for cid, _, p in pos}, {cid: sim for cid, sim, _ in pos})
 
     def _places(self, snap: _Snapshot, ids: list[str]) -> np.ndarray:
@@ -599,11 +598,13 @@ def _tokens(text: str, pre: Precomputed) -> str:
     return shipped if shipped is not None else " ".join(tokenize(text))
 
 
-def _keyword(snap: _Snapshot, terms: list[str] | dict[str, float]) -> np.ndarray:
-    """Each chunk's keyword score: its text's BM25 plus TITLE_WEIGHT times its law's name's. ``terms`` weighted
-    (``query_weights``) ranks; a plain list (each term once) is the score passages report, in the units the
-    engine's confidence thresholds are given in (``keyword_scale``)."""
-    return snap.bm25.scores(terms) + TITLE_WEIGHT * snap.titles.scores(terms)
+def _keyword(snap: _Snapshot, terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Each chunk's keyword score, its text's BM25 plus TITLE_WEIGHT times its law's name's, twice from one pass:
+    with the terms weighted (``query_weights``), which ranks, and plain (each term once), the score passages
+    report, in the units the engine's confidence thresholds are given in (``keyword_scale``)."""
+    text_ranked, text_plain = snap.bm25.scores_both(terms)
+    name_ranked, name_plain = snap.titles.scores_both(terms)
+    return text_ranked + TITLE_WEIGHT * name_ranked, text_plain + TITLE_WEIGHT * name_plain
 
 
 def _scaled(scores: np.ndarray, among: np.ndarray) -> np.ndarray:

@@ -67,3 +67,21 @@ def test_the_article_on_the_asked_point_beats_one_that_repeats_the_compound() ->
     question = "申请劳动争议仲裁，仲裁委员会收费吗？"
     assert ids[int(np.argmax(idx.scores(query_terms(question))))] == "repeats"  # every term counted once
     assert ids[int(np.argmax(idx.scores(query_weights(question))))] == "answers"
+
+
+def test_scores_read_from_the_columns_equal_the_sparse_product_float_for_float() -> None:
+    rng = np.random.default_rng(7)
+    vocab = [f"词{i}" for i in range(40)]
+    docs = [list(rng.choice(vocab, size=int(rng.integers(1, 30)))) for _ in range(300)]
+    idx = Bm25Index([f"c{i}" for i in range(300)], docs)
+    for _ in range(20):
+        terms = list(dict.fromkeys(rng.choice([*vocab, "不在索引"], size=8)))
+        weights = {t: float(rng.uniform(0.1, 1.0)) for t in terms}
+        known = [t for t in weights if t in idx.vocab]
+        cols = idx.matrix[:, [idx.vocab[t] for t in known]]
+        ranked, plain = idx.scores_both(weights)
+        assert ranked.dtype == plain.dtype == np.float32
+        assert np.array_equal(ranked, np.asarray(cols @ np.array([weights[t] for t in known], np.float32)).ravel())
+        assert np.array_equal(plain, np.asarray(cols @ np.ones(len(known), np.float32)).ravel())
+        assert np.array_equal(idx.scores(list(weights)), plain)
+    assert not idx.scores_both({"不在索引": 1.0})[0].any()
