@@ -37,7 +37,9 @@ class _StoreFigures(Collector):
         for route, n in sorted(replies_by_route(rt).items()):
             replies.add_metric([route], n)
         yield replies
-        degraded = GaugeMetricFamily("qifa_vector_store_down", "1 while answers use keyword search only")
+        degraded = GaugeMetricFamily("qifa_vector_store_down",
+                                     "1 while the vector store does not answer (answers use keyword search, "
+                                     "or this process's in-memory copy of the vectors)")
         degraded.add_metric([], 0 if rt.kb.vector_error is None else 1)
         yield degraded
 

@@ -39,8 +39,13 @@ def readiness(rt: Runtime, telegram: tuple[bool, str | None] | None) -> Readines
     except Exception as exc:
         out.checks["database"] = Check(False, f"{type(exc).__name__}: {str(exc)[:200]}")
     vector_error = rt.kb.vector_status()
-    out.checks["index"] = (Check(True, "vector and keyword search") if vector_error is None else
-                           Check(False, f"vector store unavailable, keyword search only ({vector_error})"))
+    if vector_error is None:
+        out.checks["index"] = Check(True, "vector and keyword search")
+    elif rt.kb.answers_dense():  # a worker's in-memory copy: questions are answered as before, writes fail
+        out.checks["index"] = Check(False, f"vector store unavailable; answers use this process's in-memory copy of "
+                                           f"the vectors, documents cannot be added or changed ({vector_error})")
+    else:
+        out.checks["index"] = Check(False, f"vector store unavailable, keyword search only ({vector_error})")
     if telegram is not None:
         started, error = telegram
         out.checks["telegram"] = Check(started, "running" if started else f"unreachable, retrying ({error})")

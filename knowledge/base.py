@@ -474,19 +474,29 @@ class KnowledgeBase:
                             type(exc).__name__, str(exc)[:200])
             self.vector_error = f"{type(exc).__name__}: {str(exc)[:200]}"
             return None
-        if self.vector_error is not None:
+        if self.vector_error is not None and not isinstance(found, Nearest):  # the store itself answered
             log.warning("vector store available again")
             self.vector_error = None
         return found
 
     def vector_status(self) -> str | None:
-        """None when the vector store answers; else why not (checked now, with a count)."""
+        """None when the vector store answers; else why not (checked now, with a count). While it is down,
+        questions keep their dense search when this process holds the vectors in memory (``answers_dense``)."""
         try:
             self.vectors.count()
         except Exception as exc:
+            if self.vector_error is None:
+                log.warning("vector store unavailable (%s: %s)", type(exc).__name__, str(exc)[:200])
             self.vector_error = f"{type(exc).__name__}: {str(exc)[:200]}"
             return self.vector_error
-        return self.vector_error
+        if self.vector_error is not None:
+            log.warning("vector store available again")
+            self.vector_error = None
+        return None
+
+    def answers_dense(self) -> bool:
+        """True when questions get dense search even while the vector store is down (its vectors are in memory)."""
+        return self.vectors.mirrored()
 
     def _passages(self, ranked: list[tuple[str, float]], bm: dict[str, float], dn: dict[str, float]) -> list[Passage]:
         if not ranked:

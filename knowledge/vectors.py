@@ -184,6 +184,10 @@ class VectorStore:
             self._mirror = None  # the other process's writes are on disk only: load it again
             self._mirror_off = False
 
+    def mirrored(self) -> bool:
+        """True while the in-memory mirror serves queries."""
+        return self._mirror is not None
+
     def load_mirror(self) -> bool:
         """Load every vector into the in-memory mirror (when the index is small enough); True when it serves
         queries. Called by the first query, or ahead of it (start-up)."""

@@ -54,9 +54,11 @@ def chroma_port(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     yield free_port(), tmp_path / "chroma-server"
 
 
-def test_vector_store_down_answers_from_keywords_and_readyz_says_so(
+def test_vector_store_down_answers_from_memory_then_keywords_and_readyz_says_so(
         tmp_path: Path, docs: Docs, embeddings: QifaEmbeddings, chroma_port: tuple[int, Path],
         caplog: pytest.LogCaptureFixture) -> None:
+    """A worker holds the Chroma server's vectors in memory: when the server dies its questions keep their dense
+    search and /readyz says the store is down (writes would fail); without that copy they fall back to keywords."""
     port, path = chroma_port
     proc = _start_chroma(path, port)
     rt = build_runtime(Settings(data_dir=tmp_path / "var", chroma_url=f"http://127.0.0.1:{port}"), shipped=False,
@@ -72,12 +74,20 @@ def test_vector_store_down_answers_from_keywords_and_readyz_says_so(
             proc.wait(timeout=20)
             with caplog.at_level(logging.WARNING, logger="knowledge.base"):
                 during = client.post("/api/v1/chat", json={"message": QUESTION})
+                assert during.status_code == 200 and during.json()["reply"] == before["reply"]
+                assert rt.kb.search(QUESTION, k=3, mode="dense")  # from memory
+                for _ in range(2):
+                    ready = client.get("/readyz")
+                    assert ready.status_code == 503 and ready.json()["not_ready"] == ["index"]
+                    assert "in-memory copy" in ready.json()["checks"]["index"]["detail"]
+                rt.kb.vectors.reopen()  # the copy dropped (another worker wrote): nothing to answer dense from
+                during = client.post("/api/v1/chat", json={"message": QUESTION})
                 again = client.post("/api/v1/chat", json={"message": QUESTION})
             assert during.status_code == again.status_code == 200
             assert during.json()["route"] == "answer"
             assert during.json()["citations"][0]["locator"] == before["citations"][0]["locator"]
             warnings = [r for r in caplog.records if "vector store unavailable" in r.getMessage()]
-            assert len(warnings) == 1  # once per outage, not once per question
+            assert len(warnings) == 1  # once per outage, not once per question or check
             ready = client.get("/readyz")
             assert ready.status_code == 503
             assert ready.json()["not_ready"] == ["index"]
