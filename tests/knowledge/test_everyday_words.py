@@ -69,6 +69,10 @@ def _added(question: str) -> str:
     ("我们下单后卖家一直不发货", "交付"),
     ("采购时被供应商骗了怎么办", "欺诈"),
     ("老板口头答应的奖励算数吗", "效力"),
+    ("销售在外地出差时摔伤了", "因工外出"),
+    ("车间要给每个人配劳保用品吗", "劳动防护用品"),
+    ("喷漆房的废气怎么处理", "大气污染物"),
+    ("设计图的版权归谁", "著作权"),
 ])
 def test_an_everyday_word_reaches_the_statutes_word(question: str, term: str) -> None:
     assert term in _added(question)
