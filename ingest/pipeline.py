@@ -83,6 +83,7 @@ def ingest(
     if on_files:
         on_files(len(files))
     kb.reconcile()
+    kb.follow_vectors()
     embedder = _WindowEmbedder(kb, workers)
     windows = [files[i : i + WINDOW] for i in range(0, len(files), WINDOW)]
     ahead = ThreadPoolExecutor(1, thread_name_prefix="qifa-ingest")  # embeds one window while the next is parsed

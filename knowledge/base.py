@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, delete, func, select
 from db import Database
 from db.base import iso_utc
 from db.models_kb import KbChunk, KbDocument, KbMeta
-from knowledge import snapshot
+from knowledge import mirror_file, snapshot
 from knowledge.bm25 import Bm25Index
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.docrank import DocView, build_view, name_boost
@@ -35,7 +35,7 @@ from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, vector_key
 from knowledge.termweights import query_weights
 from knowledge.tokens import tokenize, tokenizer_fingerprint
-from knowledge.vectors import Nearest, VectorStore
+from knowledge.vectors import KeptVectors, Nearest, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,8 @@ class KnowledgeBase:
         self._seen: str | None = None  # the last version this process built a snapshot at or wrote
         self._foreign = False  # another process wrote between two of ours: reopen the vector client
         self._row_places: tuple[list[str], _Snapshot, np.ndarray] | None = None  # see _places
+        if snapshot_dir is not None and vectors.path is not None:  # an embedded store: its mirror is kept too
+            vectors.kept = KeptVectors(mirror_file.MirrorFile(snapshot_dir), self._vector_state)
 
     # ---- writing -------------------------------------------------------------------------------
     def upsert(
@@ -327,6 +329,17 @@ class KnowledgeBase:
         if prior != self._seen:
             self._foreign = True
         self._seen = value
+        self.vectors.advance(prior, value)
+
+    def _vector_state(self) -> tuple[str | None, str]:
+        """The version counter and the key the kept vectors of this state are filed under (knowledge.mirror_file)."""
+        v = self.vectors
+        with self.db.session() as s:
+            meta = s.get(KbMeta, VERSION_KEY)
+            version = meta.value if meta is not None else None
+            key = snapshot.content_key(s, version, f"{v.name}|{v.model_id}|{v.dimension}",
+                                       kind=f"vectors{mirror_file.FORMAT}")
+        return version, key
 
     def get_meta(self, key: str) -> str | None:
         with self.db.session() as s:
@@ -527,7 +540,7 @@ class KnowledgeBase:
                                   tokenizer_fingerprint(), self.snapshot_cache)
                 version = t.version
                 if self._foreign or (self._seen is not None and version != self._seen):
-                    self.vectors.reopen()  # another process wrote: its vectors are on disk, not in our client
+                    self.vectors.reopen(version)  # another process wrote: its vectors are on disk, not in our client
                     self._foreign = False
                 self._seen = version
                 self._snapshot = _Snapshot(
@@ -553,10 +566,17 @@ class KnowledgeBase:
         knowledge bases of different sizes (the engine's confidence thresholds are given in them)."""
         return float(np.log(1.0 + (len(self._snap().ids) + 0.5) / 0.5))
 
+    def follow_vectors(self) -> None:
+        """Load the vector mirror when a kept file matches (cheap), so that this process's writes keep it
+        current and ``keep_snapshot`` can keep it for the next process (``ingest`` calls this first)."""
+        self.vectors.load_mirror(kept_only=True)
+
     def keep_snapshot(self) -> None:
         """Build the keyword snapshot now (and keep it on disk), so the next process to open this knowledge
-        base loads it instead of reading every chunk (``qifa ingest`` calls this after writing)."""
+        base loads it instead of reading every chunk (``qifa ingest`` calls this after writing); the vector
+        mirror too, when this process followed it through its writes (``follow_vectors``)."""
         self._snap()
+        self.vectors.keep_mirror()
 
     def warm_up(self) -> None:
         self._snap()

@@ -13,14 +13,19 @@ written by any of them) is always asked directly.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
 
+from knowledge.mirror_file import MirrorFile
+
+log = logging.getLogger(__name__)
 
 class IndexModelMismatch(RuntimeError):
     """The index was built with another embedding model."""
@@ -51,6 +56,16 @@ def chroma_client(url: str | None, path: Path | None) -> Any:
 # query (100 + every inactive chunk, 20,000 deep there) far faster than HNSW did (190 ms).
 MIRROR_MAX = 200_000
 _LOAD_BATCH = 5_000
+_PENDING_MAX = 20_000  # writes held before they are applied (an ingest of the whole laws-all: 149,000)
+
+
+@dataclass
+class KeptVectors:
+    """Where the mirror is kept between processes (``knowledge.mirror_file``), and the state of the knowledge
+    base it must match: ``state()`` returns the version counter and the key of the current state."""
+
+    file: MirrorFile
+    state: Callable[[], tuple[str | None, str]]
 
 
 class DenseMirror:
@@ -77,6 +92,8 @@ class DenseMirror:
         with self._lock:
             for cid, vec in zip(ids, vectors, strict=True):
                 self._pending[cid] = np.asarray(vec, dtype=np.float32)
+            if len(self._pending) > _PENDING_MAX:
+                self._applied()
 
     def delete(self, ids: list[str]) -> None:
         with self._lock:
@@ -101,6 +118,11 @@ class DenseMirror:
             self.matrix = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
             self._pending = {}
         return self.ids, self.matrix
+
+    def rows(self) -> tuple[list[str], np.ndarray]:
+        """The ids and the matrix with every write applied (the matrix is never changed in place)."""
+        with self._lock:
+            return self._applied()
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         return list(self.nearest(vector, k))
@@ -168,10 +190,15 @@ class VectorStore:
         self._mirror: DenseMirror | None = None  # loaded at the first query (embedded store only)
         self._mirror_lock = threading.Lock()
         self._mirror_off = url is not None  # a server: other workers write it, so never mirrored
+        self.kept: KeptVectors | None = None  # set by the knowledge base of an embedded store with a data dir
+        # the version counter of the knowledge base the mirror matches (None: not known, so it is not kept)
+        self.mirror_version: str | None = None
+        self._unkept: tuple[str, list[str], np.ndarray] | None = None  # read from Chroma, not yet on disk
 
-    def reopen(self) -> None:
+    def reopen(self, version: str | None = None) -> None:
         """Open the embedded store afresh: a ``PersistentClient`` keeps its vector index in memory and does
-        not see vectors another process wrote until the store is opened again (a server needs nothing)."""
+        not see vectors another process wrote until the store is opened again (a server needs nothing). The
+        mirror is loaded again, unless it is known to match ``version`` (the knowledge base's state now)."""
         if self.path is None:
             return
         from chromadb.api.shared_system_client import SharedSystemClient
@@ -181,21 +208,33 @@ class VectorStore:
         self.client = chroma_client(None, self.path)
         self.collection = self.client.get_collection(self.name)
         with self._mirror_lock:
+            if version is not None and self._mirror is not None and self.mirror_version == version:
+                return
             self._mirror = None  # the other process's writes are on disk only: load it again
             self._mirror_off = False
+            self.mirror_version = None
 
-    def load_mirror(self) -> bool:
+    def load_mirror(self, kept_only: bool = False) -> bool:
         """Load every vector into the in-memory mirror (when the index is small enough); True when it serves
-        queries. Called by the first query, or ahead of it (start-up)."""
+        queries. Called by the first query, or ahead of it (start-up). From the kept file when it matches the
+        knowledge base's state, else from Chroma (then kept for the next process); ``kept_only``: from the file
+        or not at all (``qifa ingest`` follows the mirror only when that is cheap)."""
         with self._mirror_lock:
-            return self._load_mirror()
+            loaded = self._load_mirror(kept_only)
+        self._keep_loaded()
+        return loaded
 
-    def _load_mirror(self) -> bool:
+    def _load_mirror(self, kept_only: bool = False) -> bool:
         """(call with ``_mirror_lock`` held) The vectors go straight into one preallocated matrix, normalised in
         place: at laws-all size (157,000 vectors, 322 MB) a list of parts, their concatenation and a normalised
         copy were three matrices at once, and the process peaked 650 MB above where it settled."""
         if self._mirror is not None or self._mirror_off:
             return self._mirror is not None
+        state = self._state()
+        if state is not None and self._from_file(*state):
+            return True
+        if kept_only:
+            return False
         total = self.count()
         if total > MIRROR_MAX:
             self._mirror_off = True  # HNSW from here on (a write that shrinks it does not bring it back)
@@ -216,7 +255,60 @@ class VectorStore:
         mirror = DenseMirror()
         mirror.fill_normalised(ids, matrix)
         self._mirror = mirror
+        after = self._state()
+        # kept only when no write moved the state while the vectors were read
+        self.mirror_version = state[0] if state is not None and after == state else None
+        self._unkept = (state[1], ids, matrix) if self.mirror_version is not None and state is not None else None
         return True
+
+    def _state(self) -> tuple[str | None, str] | None:
+        if self.kept is None:
+            return None
+        try:
+            return self.kept.state()
+        except Exception as exc:  # the database is down: load from Chroma, keep nothing
+            log.warning("vector mirror: state of the knowledge base not read: %s: %s", type(exc).__name__,
+                        str(exc)[:200])
+            return None
+
+    def _from_file(self, version: str | None, key: str) -> bool:
+        assert self.kept is not None
+        rows = self.kept.file.load(key, self.dimension)
+        if rows is None or len(rows[0]) > MIRROR_MAX:
+            return False
+        mirror = DenseMirror()
+        mirror.fill_normalised(*rows)
+        self._mirror, self.mirror_version = mirror, version
+        return True
+
+    def _keep_loaded(self) -> None:
+        """Write the vectors just read from Chroma to the kept file (outside the lock: queries use them
+        meanwhile; the matrix is never changed in place)."""
+        unkept, self._unkept = self._unkept, None
+        if unkept is not None and self.kept is not None:
+            key, ids, matrix = unkept
+            self.kept.file.save(key, ids, matrix)
+
+    def keep_mirror(self) -> bool:
+        """Keep the mirror, with this process's writes applied, under the knowledge base's current state, when it
+        is known to match it (loaded at a state and followed through every write since: ``advance``)."""
+        with self._mirror_lock:
+            mirror, version = self._mirror, self.mirror_version
+        state = self._state()
+        if mirror is None or version is None or state is None or state[0] != version:
+            return False
+        assert self.kept is not None
+        ids, matrix = mirror.rows()
+        return self.kept.file.save(state[1], ids, matrix)
+
+    def advance(self, prior: str | None, value: str) -> None:
+        """The knowledge base moved its version counter from ``prior`` to ``value`` with a write of this process
+        (whose vectors went through ``upsert``/``delete``): a mirror that matched ``prior`` matches ``value``."""
+        with self._mirror_lock:
+            if self._mirror is not None and self.mirror_version is not None and self.mirror_version == prior:
+                self.mirror_version = value
+            else:
+                self.mirror_version = None
 
     def _mirror_ready(self) -> bool:
         """True when the mirror serves this query. While another thread loads it (the start-up warm-up; many
@@ -226,9 +318,11 @@ class VectorStore:
         if self._mirror_off or not self._mirror_lock.acquire(blocking=False):
             return False
         try:
-            return self._load_mirror()
+            loaded = self._load_mirror()
         finally:
             self._mirror_lock.release()
+        self._keep_loaded()
+        return loaded
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -246,7 +340,7 @@ class VectorStore:
             if self._mirror is not None:
                 change(self._mirror)
                 if len(self._mirror) > MIRROR_MAX:
-                    self._mirror, self._mirror_off = None, True
+                    self._mirror, self._mirror_off, self.mirror_version = None, True, None
 
     def existing(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
