@@ -32,7 +32,7 @@ from knowledge.bm25 import Bm25Index
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.docrank import DocView, build_view, name_boost
 from knowledge.embeddings import QifaEmbeddings
-from knowledge.precomputed import Precomputed, vector_key
+from knowledge.precomputed import Precomputed, shipped_vectors, vector_key
 from knowledge.termweights import query_weights
 from knowledge.tokens import tokenize, tokenizer_fingerprint
 from knowledge.vectors import KeptVectors, Nearest, VectorStore
@@ -304,8 +304,12 @@ class KnowledgeBase:
     ) -> np.ndarray:
         vecs = np.zeros((len(texts), self.embeddings.dimension), dtype=np.float32)
         missing: list[int] = []
+        shipped = shipped_vectors(self.embeddings.model_id)
         for i, text in enumerate(texts):
-            v = pre.vectors.get(vector_key(text))
+            key = vector_key(text)
+            v = pre.vectors.get(key)
+            if v is None:
+                v = shipped.get(key)
             if v is not None and v.shape == (self.embeddings.dimension,):
                 vecs[i] = v
             else:
