@@ -56,6 +56,7 @@ def chroma_client(url: str | None, path: Path | None) -> Any:
 # query (100 + every inactive chunk, 20,000 deep there) far faster than HNSW did (190 ms).
 MIRROR_MAX = 200_000
 _LOAD_BATCH = 5_000
+INLINE_MAX = 20_000  # vectors a query loads itself when no file is kept (about a second); more: in the background
 _PENDING_MAX = 20_000  # writes held before they are applied (an ingest of the whole laws-all: 149,000)
 
 
@@ -312,17 +313,32 @@ class VectorStore:
 
     def _mirror_ready(self) -> bool:
         """True when the mirror serves this query. While another thread loads it (the start-up warm-up; many
-        seconds at laws-all size) queries go to Chroma instead of waiting."""
+        seconds at laws-all size) queries go to Chroma instead of waiting. A query that finds no mirror loads it
+        from the kept file, or from Chroma when the index is small; a big index (another process wrote and kept
+        no file yet) is read in a background thread while queries go to Chroma."""
         if self._mirror is not None:
             return True
         if self._mirror_off or not self._mirror_lock.acquire(blocking=False):
             return False
+        behind = False
         try:
-            loaded = self._load_mirror()
+            loaded = self._load_mirror(kept_only=True)
+            if not loaded and not self._mirror_off:
+                behind = self.count() > INLINE_MAX
+                loaded = False if behind else self._load_mirror()
         finally:
             self._mirror_lock.release()
+        if behind:
+            threading.Thread(target=self._load_behind, name="qifa-vector-mirror", daemon=True).start()
+            return False
         self._keep_loaded()
         return loaded
+
+    def _load_behind(self) -> None:
+        try:
+            self.load_mirror()
+        except Exception as exc:  # the store failed: queries keep going to Chroma, the next one tries again
+            log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 
     def count(self) -> int:
         return int(self.collection.count())
