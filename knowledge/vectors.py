@@ -8,7 +8,9 @@ most ``MIRROR_MAX`` of them, and answers nearest-neighbour queries from it: an e
 product) is about three times faster than Chroma's HNSW query at the statutes pack's 8,000 chunks and finds the
 true nearest 100, where HNSW returned 92 of them on average. The mirror follows this process's writes as they
 happen and is loaded again after ``reopen`` (another process wrote); a server store (shared by several workers,
-written by any of them) is always asked directly.
+written by any of them) is always asked directly. Between processes the mirror is kept on disk
+(``knowledge.mirror_file``), filed under the state of the knowledge base it matches: a start on an unchanged
+index maps that file instead of reading every vector from Chroma.
 """
 
 from __future__ import annotations
