@@ -35,7 +35,7 @@ from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, shipped_vectors, vector_key
 from knowledge.termweights import query_weights
 from knowledge.tokens import tokenize, tokenizer_fingerprint
-from knowledge.vectors import KeptVectors, Nearest, VectorStore
+from knowledge.vectors import INLINE_MAX, KeptVectors, Nearest, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -333,14 +333,15 @@ class KnowledgeBase:
         if prior != self._seen:
             self._foreign = True
         self._seen = value
-        self.vectors.advance(prior, value)
+        self.vectors.advance(prior or "", value)
 
     def _vector_state(self) -> tuple[str | None, str]:
-        """The version counter and the key the kept vectors of this state are filed under (knowledge.mirror_file)."""
+        """The version counter ("" before the first write) and the key the kept vectors of this state are filed
+        under (knowledge.mirror_file)."""
         v = self.vectors
         with self.db.session() as s:
             meta = s.get(KbMeta, VERSION_KEY)
-            version = meta.value if meta is not None else None
+            version = meta.value if meta is not None else ""
             key = snapshot.content_key(s, version, f"{v.name}|{v.model_id}|{v.dimension}",
                                        kind=f"vectors{mirror_file.FORMAT}")
         return version, key
@@ -544,7 +545,7 @@ class KnowledgeBase:
                                   tokenizer_fingerprint(), self.snapshot_cache)
                 version = t.version
                 if self._foreign or (self._seen is not None and version != self._seen):
-                    self.vectors.reopen(version)  # another process wrote: its vectors are on disk, not in our client
+                    self.vectors.reopen(version or "")  # another process wrote: its vectors are on disk
                     self._foreign = False
                 self._seen = version
                 self._snapshot = _Snapshot(
@@ -571,9 +572,10 @@ class KnowledgeBase:
         return float(np.log(1.0 + (len(self._snap().ids) + 0.5) / 0.5))
 
     def follow_vectors(self) -> None:
-        """Load the vector mirror when a kept file matches (cheap), so that this process's writes keep it
-        current and ``keep_snapshot`` can keep it for the next process (``ingest`` calls this first)."""
-        self.vectors.load_mirror(kept_only=True)
+        """Load the vector mirror when that is cheap (a kept file matches, or the index is small), so that this
+        process's writes keep it current and ``keep_snapshot`` can keep it for the next process (``ingest`` calls
+        this first; a big index with no kept file is left to the server, which reads it in the background)."""
+        self.vectors.load_mirror(up_to=INLINE_MAX)
 
     def keep_snapshot(self) -> None:
         """Build the keyword snapshot now (and keep it on disk), so the next process to open this knowledge
@@ -587,6 +589,7 @@ class KnowledgeBase:
         self.embeddings.encode(["预热"])
         try:
             self.vectors.load_mirror()  # the exact in-memory search, before the first question needs it
+            self.vectors.keep_mirror()  # for the next process, when this one's writes moved it past the kept file
         except Exception as exc:  # the store is down: the first search says so and falls back to keywords
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 

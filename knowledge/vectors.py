@@ -217,17 +217,17 @@ class VectorStore:
             self._mirror_off = False
             self.mirror_version = None
 
-    def load_mirror(self, kept_only: bool = False) -> bool:
+    def load_mirror(self, up_to: int | None = None) -> bool:
         """Load every vector into the in-memory mirror (when the index is small enough); True when it serves
         queries. Called by the first query, or ahead of it (start-up). From the kept file when it matches the
-        knowledge base's state, else from Chroma (then kept for the next process); ``kept_only``: from the file
-        or not at all (``qifa ingest`` follows the mirror only when that is cheap)."""
+        knowledge base's state, else from Chroma (then kept for the next process); ``up_to``: from Chroma only
+        when it holds at most that many vectors (``qifa ingest`` follows the mirror only when that is cheap)."""
         with self._mirror_lock:
-            loaded = self._load_mirror(kept_only)
+            loaded = self._load_mirror(up_to)
         self._keep_loaded()
         return loaded
 
-    def _load_mirror(self, kept_only: bool = False) -> bool:
+    def _load_mirror(self, up_to: int | None = None) -> bool:
         """(call with ``_mirror_lock`` held) The vectors go straight into one preallocated matrix, normalised in
         place: at laws-all size (157,000 vectors, 322 MB) a list of parts, their concatenation and a normalised
         copy were three matrices at once, and the process peaked 650 MB above where it settled."""
@@ -236,11 +236,11 @@ class VectorStore:
         state = self._state()
         if state is not None and self._from_file(*state):
             return True
-        if kept_only:
-            return False
         total = self.count()
         if total > MIRROR_MAX:
             self._mirror_off = True  # HNSW from here on (a write that shrinks it does not bring it back)
+            return False
+        if up_to is not None and total > up_to:
             return False
         ids: list[str] = []
         matrix = np.empty((total, self.dimension), dtype=np.float32)
@@ -322,12 +322,9 @@ class VectorStore:
             return True
         if self._mirror_off or not self._mirror_lock.acquire(blocking=False):
             return False
-        behind = False
         try:
-            loaded = self._load_mirror(kept_only=True)
-            if not loaded and not self._mirror_off:
-                behind = self.count() > INLINE_MAX
-                loaded = False if behind else self._load_mirror()
+            loaded = self._load_mirror(up_to=INLINE_MAX)
+            behind = not loaded and not self._mirror_off
         finally:
             self._mirror_lock.release()
         if behind:

@@ -18,7 +18,7 @@ from test_freshness import COMPANY_FACT, has, qifa, wait_for
 from composition import Runtime, build_runtime
 from config import Settings
 from ingest.pipeline import ingest
-from knowledge import mirror_file
+from knowledge import base, mirror_file, vectors
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.mirror_file import MirrorFile
 from knowledge.vectors import VectorStore
@@ -83,17 +83,20 @@ def test_a_second_process_maps_the_kept_vectors_and_answers_alike(
 
 
 def test_a_file_of_another_state_is_never_used(
-    first: Runtime, tmp_path: Path, docs: Docs, embeddings: QifaEmbeddings
+    first: Runtime, tmp_path: Path, docs: Docs, embeddings: QifaEmbeddings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     [old] = _kept(first)
-    # a writer that does not follow the mirror (no kept file at its state when it started) moves the state on
+    # a writer that does not follow the mirror (a big index with no kept file at its state) moves the state on
     writer = _open(first, embeddings)
     try:
         for stale in _kept(first):
             os.rename(stale, tmp_path / stale.name)  # hidden from the writer, so it keeps nothing
+        monkeypatch.setattr(vectors, "INLINE_MAX", 0)
+        monkeypatch.setattr(base, "INLINE_MAX", 0)
         ingest(writer.kb, [docs.statute("公司法(2023-12-29).md", COMPANY_TITLE, COMPANY)], LIMIT)
         writer.kb.keep_snapshot()
         assert not _kept(first)
+        monkeypatch.undo()
     finally:
         writer.close()
     os.rename(tmp_path / old.name, old)  # the old state's file is back in the folder
@@ -150,6 +153,15 @@ def test_a_crash_mid_write_leaves_the_last_file_usable(
     first.kb.keep_snapshot()
     assert len(_kept(first)) == 1 and _kept(first) != [before]
     assert not list(first.settings.snapshot_path.glob(".vectors-*.tmp"))
+
+
+def test_qifa_ingest_on_a_small_index_without_a_kept_file_reads_it_and_keeps_it(
+    tmp_path: Path, docs: Docs
+) -> None:
+    data_dir = tmp_path / "fresh"
+    path = docs.statute("公司法(2023-12-29).md", COMPANY_TITLE, COMPANY, passed="2023年12月29日")
+    qifa(data_dir, "ingest", str(path))
+    assert len(list((data_dir / "snapshot").glob(f"{mirror_file.PREFIX}*"))) == 1
 
 
 def test_this_process_writes_are_followed_and_kept_as_chroma_holds_them(
