@@ -29,6 +29,7 @@ from knowledge.mirror_file import MirrorFile
 
 log = logging.getLogger(__name__)
 
+
 class IndexModelMismatch(RuntimeError):
     """The index was built with another embedding model."""
 
@@ -294,14 +295,15 @@ class VectorStore:
 
     def keep_mirror(self) -> bool:
         """Keep the mirror, with this process's writes applied, under the knowledge base's current state, when it
-        is known to match it (loaded at a state and followed through every write since: ``advance``)."""
+        is known to match it (loaded at a state and followed through every write since: ``advance``). The state
+        and the rows are read with the lock held, so a write of this process cannot fall between the two."""
         with self._mirror_lock:
             mirror, version = self._mirror, self.mirror_version
-        state = self._state()
-        if mirror is None or version is None or state is None or state[0] != version:
-            return False
+            state = self._state() if mirror is not None and version is not None else None
+            if mirror is None or state is None or state[0] != version:
+                return False
+            ids, matrix = mirror.rows()
         assert self.kept is not None
-        ids, matrix = mirror.rows()
         return self.kept.file.save(state[1], ids, matrix)
 
     def advance(self, prior: str | None, value: str) -> None:
