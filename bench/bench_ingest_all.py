@@ -30,14 +30,24 @@ import common
 from bench_chat import free_port
 
 
-def serve_rss(data_dir: Path, settle: float = 5.0) -> dict[str, Any]:
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serve_rss(data_dir: Path, settle: float = 5.0, repo: Path | None = None) -> dict[str, Any]:
     """``settle``: seconds waited after the first answer before memory is read (the background warm-up of a big
-    index, keyword snapshot and vector mirror, takes half a minute on a busy machine)."""
+    index, keyword snapshot and vector mirror, takes half a minute on a busy machine). ``repo``: the checkout
+    whose ``qifa serve`` runs (this one by default). Besides ready time, first answer and memory: the server's
+    CPU seconds at ready and at the end, and ``quiet_s``, seconds from launch until the server first used under
+    0.1 CPU s in a second after its first answer (its background warm-up done)."""
+    repo = repo or common.REPO
     env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
-    env.update(QIFA_DATA_DIR=str(data_dir), QIFA_SHIPPED_PACKS="laws", PYTHONPATH=str(common.REPO))
+    env.update(QIFA_DATA_DIR=str(data_dir), QIFA_SHIPPED_PACKS="laws", PYTHONPATH=str(repo))
     port = free_port()
     began = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)], cwd=common.REPO,
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)], cwd=repo,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:
@@ -49,6 +59,7 @@ def serve_rss(data_dir: Path, settle: float = 5.0) -> dict[str, Any]:
             except OSError:
                 time.sleep(0.1)
         ready = time.monotonic() - began
+        cpu_ready = cpu_s(proc.pid)
         req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/chat", method="POST",
                                      data=json.dumps({"message": "公司拖欠工资，员工可以怎么办？"}).encode(),
                                      headers={"Content-Type": "application/json"})
@@ -56,8 +67,18 @@ def serve_rss(data_dir: Path, settle: float = 5.0) -> dict[str, Any]:
         with urllib.request.urlopen(req, timeout=300) as r:
             r.read()
         first = time.monotonic() - t0
-        time.sleep(settle)  # the background warm-up (keyword snapshot, vectors) finishes
-        mem: dict[str, Any] = {"ready_s": round(ready, 2), "first_answer_s": round(first, 2)}
+        quiet: float | None = None
+        last = cpu_s(proc.pid)
+        end = time.monotonic() + settle  # the background warm-up (keyword snapshot, vectors) finishes
+        while time.monotonic() < end:
+            time.sleep(1.0)
+            now = cpu_s(proc.pid)
+            if quiet is None and now - last < 0.1:
+                quiet = time.monotonic() - began - 1.0
+            last = now
+        mem: dict[str, Any] = {"ready_s": round(ready, 2), "first_answer_s": round(first, 2),
+                               "quiet_s": None if quiet is None else round(quiet, 1),
+                               "cpu_at_ready_s": round(cpu_ready, 1), "cpu_at_end_s": round(last, 1)}
         for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
             key, _, value = line.partition(":")
             if key in ("VmRSS", "VmHWM"):

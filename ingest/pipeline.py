@@ -1,7 +1,8 @@
 """``ingest(paths)``: every supported file under the paths goes in; a bad file is reported, not fatal.
 
 Files are read and parsed a window at a time (``WINDOW`` files). The chunks of a window that have no vector yet
-are embedded together: each distinct text once (a law's versions share most articles, word for word), split
+are embedded together: each distinct text once (a law's versions share some articles, word for word), none that
+ships with the product (``precomputed.shipped_vectors``: a statute of the pack, from whatever file), split
 over ``workers`` threads that run the encoder at once (numpy lets go of the GIL in its matrix products), and
 written to the vector store in one call. Each document's rows are then written as before, one transaction per
 document (``KnowledgeBase.upsert`` finds its vectors there and embeds nothing).
@@ -23,7 +24,7 @@ import numpy as np
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import ParsedDocument, index_text, parse_document
 from knowledge.loaders import SUPPORTED, LoadError, load_file
-from knowledge.precomputed import vector_key
+from knowledge.precomputed import shipped_vectors, vector_key
 
 WINDOW = 32  # files read, parsed and embedded together
 BATCH = 32  # texts per encode call
@@ -83,6 +84,7 @@ def ingest(
     if on_files:
         on_files(len(files))
     kb.reconcile()
+    kb.follow_vectors()
     embedder = _WindowEmbedder(kb, workers)
     windows = [files[i : i + WINDOW] for i in range(0, len(files), WINDOW)]
     ahead = ThreadPoolExecutor(1, thread_name_prefix="qifa-ingest")  # embeds one window while the next is parsed
@@ -154,6 +156,7 @@ class _WindowEmbedder:
         self.workers = max(1, workers)
         self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="qifa-embed") if self.workers > 1 else None
         self.seen: OrderedDict[str, np.ndarray] = OrderedDict()  # vector_key(text) -> vector, most recent last
+        self.shipped = shipped_vectors(kb.embeddings.model_id)
         if self.pool is not None:
             kb.embeddings.encode(["预热"])  # the encoder loads its weights at its first call: not in two threads
 
@@ -175,7 +178,11 @@ class _WindowEmbedder:
                 key = vector_key(text)
                 todo.append((c.id, d.id, key))
                 if key not in self.seen:
-                    texts.setdefault(key, text)
+                    shipped = self.shipped.get(key)
+                    if shipped is not None:
+                        self.seen[key] = shipped
+                    else:
+                        texts.setdefault(key, text)
         if not todo:
             return
         keys = list(texts)

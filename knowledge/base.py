@@ -27,17 +27,17 @@ from sqlalchemy import bindparam, delete, func, select
 from db import Database
 from db.base import iso_utc
 from db.models_kb import KbChunk, KbDocument, KbMeta
-from knowledge import snapshot
+from knowledge import mirror_file, snapshot
 from knowledge.bm25 import Bm25Index
 from knowledge.charindex import CHAR_WEIGHT, query_chars
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.coverage import cover
 from knowledge.docrank import DocView, build_view, document_prior
 from knowledge.embeddings import QifaEmbeddings
-from knowledge.precomputed import Precomputed, vector_key
+from knowledge.precomputed import Precomputed, shipped_vectors, vector_key
 from knowledge.termweights import query_weights
 from knowledge.tokens import tokenize, tokenizer_fingerprint
-from knowledge.vectors import Nearest, VectorStore
+from knowledge.vectors import INLINE_MAX, KeptVectors, Nearest, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,8 @@ class KnowledgeBase:
         self._seen: str | None = None  # the last version this process built a snapshot at or wrote
         self._foreign = False  # another process wrote between two of ours: reopen the vector client
         self._row_places: tuple[list[str], _Snapshot, np.ndarray] | None = None  # see _places
+        if snapshot_dir is not None and vectors.path is not None:  # an embedded store: its mirror is kept too
+            vectors.kept = KeptVectors(mirror_file.MirrorFile(snapshot_dir), self._vector_state)
 
     # ---- writing -------------------------------------------------------------------------------
     def upsert(
@@ -306,8 +308,12 @@ class KnowledgeBase:
     ) -> np.ndarray:
         vecs = np.zeros((len(texts), self.embeddings.dimension), dtype=np.float32)
         missing: list[int] = []
+        shipped = shipped_vectors(self.embeddings.model_id)
         for i, text in enumerate(texts):
-            v = pre.vectors.get(vector_key(text))
+            key = vector_key(text)
+            v = pre.vectors.get(key)
+            if v is None:
+                v = shipped.get(key)
             if v is not None and v.shape == (self.embeddings.dimension,):
                 vecs[i] = v
             else:
@@ -333,6 +339,18 @@ class KnowledgeBase:
         if prior != self._seen:
             self._foreign = True
         self._seen = value
+        self.vectors.advance(prior or "", value)
+
+    def _vector_state(self) -> tuple[str | None, str]:
+        """The version counter ("" before the first write) and the key the kept vectors of this state are filed
+        under (knowledge.mirror_file)."""
+        v = self.vectors
+        with self.db.session() as s:
+            meta = s.get(KbMeta, VERSION_KEY)
+            version = meta.value if meta is not None else ""
+            key = snapshot.content_key(s, version, f"{v.name}|{v.model_id}|{v.dimension}",
+                                       kind=f"vectors{mirror_file.FORMAT}")
+        return version, key
 
     def get_meta(self, key: str) -> str | None:
         with self.db.session() as s:
@@ -548,7 +566,7 @@ class KnowledgeBase:
                                   tokenizer_fingerprint(), self.snapshot_cache)
                 version = t.version
                 if self._foreign or (self._seen is not None and version != self._seen):
-                    self.vectors.reopen()  # another process wrote: its vectors are on disk, not in our client
+                    self.vectors.reopen(version or "")  # another process wrote: its vectors are on disk
                     self._foreign = False
                 self._seen = version
                 self._snapshot = _Snapshot(
@@ -575,10 +593,18 @@ class KnowledgeBase:
         knowledge bases of different sizes (the engine's confidence thresholds are given in them)."""
         return float(np.log(1.0 + (len(self._snap().ids) + 0.5) / 0.5))
 
+    def follow_vectors(self) -> None:
+        """Load the vector mirror when that is cheap (a kept file matches, or the index is small), so that this
+        process's writes keep it current and ``keep_snapshot`` can keep it for the next process (``ingest`` calls
+        this first; a big index with no kept file is left to the server, which reads it in the background)."""
+        self.vectors.load_mirror(up_to=INLINE_MAX)
+
     def keep_snapshot(self) -> None:
         """Build the keyword snapshot now (and keep it on disk), so the next process to open this knowledge
-        base loads it instead of reading every chunk (``qifa ingest`` calls this after writing)."""
+        base loads it instead of reading every chunk (``qifa ingest`` calls this after writing); the vector
+        mirror too, when this process followed it through its writes (``follow_vectors``)."""
         self._snap()
+        self.vectors.keep_mirror()
 
     def warm_up(self) -> None:
         self._snap()
@@ -589,7 +615,8 @@ class KnowledgeBase:
         """The exact in-memory search, loaded before a question needs it (at start-up, and in the background
         after another process wrote: questions meanwhile go to the store itself)."""
         try:
-            self.vectors.load_mirror()
+            self.vectors.load_mirror()  # the exact in-memory search, before the first question needs it
+            self.vectors.keep_mirror()  # for the next process, when this one's writes moved it past the kept file
         except Exception as exc:  # the store is down: the first search says so and falls back to keywords
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 

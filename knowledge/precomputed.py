@@ -9,6 +9,7 @@ key). Tokens of another tokenizer (a changed dictionary or stopword list) are no
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,3 +62,26 @@ def save_precomputed(path: Path, model_id: str, texts: list[str], vectors: np.nd
         tokens=np.frombuffer(blob, dtype=np.uint8),
     )
     return path
+
+
+CONTENT = Path(__file__).parent / "content"  # the shipped guides and packs, each folder with its vector files
+_shipped: dict[str, Mapping[str, np.ndarray]] = {}
+_shipped_lock = threading.Lock()
+
+
+def shipped_vectors(model_id: str) -> Mapping[str, np.ndarray]:
+    """Every vector shipped with the product for ``model_id`` (the guides' and every pack's, installed or not), by
+    ``vector_key`` of its text: an ingest of a text that ships word for word (a statute of the pack, whatever file
+    it comes from) takes its vector instead of embedding it again. Read once per process (7,700 vectors, 16 MB)."""
+    with _shipped_lock:
+        found = _shipped.get(model_id)
+        if found is None:
+            vectors: dict[str, np.ndarray] = {}
+            name = vectors_file(Path(), model_id).name
+            for path in sorted(CONTENT.rglob(name)):
+                with np.load(path, allow_pickle=False) as data:
+                    if str(data["model"]) == model_id:
+                        vectors.update(zip([str(k) for k in data["keys"]], data["vectors"].astype(np.float32),
+                                           strict=True))
+            found = _shipped[model_id] = vectors
+        return found

@@ -66,11 +66,12 @@ class KeywordTables:
         return {d: (t, e) for d, t, e in zip(self.doc_ids, self.titles, self.titles_en, strict=True)}
 
 
-def content_key(s: Session, version: str | None, tokenizer: str) -> str:
-    """Moves with every write: the version counter, the row counts, the newest document change."""
+def content_key(s: Session, version: str | None, tokenizer: str, kind: str = FORMAT) -> str:
+    """Moves with every write: the version counter, the row counts, the newest document change. ``kind`` and
+    ``tokenizer`` name what is kept at that state (the kept vectors pass their format, collection and model)."""
     docs, newest = s.execute(select(func.count(), func.max(KbDocument.updated_at)).select_from(KbDocument)).one()
     chunks = s.scalar(select(func.count()).select_from(KbChunk)) or 0
-    raw = f"{FORMAT}|{version}|{docs}|{chunks}|{newest}|{tokenizer}"
+    raw = f"{kind}|{version}|{docs}|{chunks}|{newest}|{tokenizer}"
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 

@@ -9,17 +9,27 @@ product) is about three times faster than Chroma's HNSW query at the statutes pa
 true nearest 100, where HNSW returned 92 of them on average; on a Chroma server it also saves each question an
 HTTP round trip and the server's CPU. The mirror follows this process's writes as they happen and is loaded
 again after ``reopen`` (the knowledge base's version counter shows that another process or worker wrote).
+Between processes the mirror of an embedded store is kept on disk (``knowledge.mirror_file``), filed under the
+state of the knowledge base it matches: a start on an unchanged index maps that file instead of reading every
+vector from Chroma. A worker on a Chroma server reads the vectors in a background thread (questions go to the
+server meanwhile).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
+
+from knowledge.mirror_file import MirrorFile
+
+log = logging.getLogger(__name__)
 
 
 class IndexModelMismatch(RuntimeError):
@@ -51,6 +61,17 @@ def chroma_client(url: str | None, path: Path | None) -> Any:
 # query (100 + every inactive chunk, 20,000 deep there) far faster than HNSW did (190 ms).
 MIRROR_MAX = 200_000
 _LOAD_BATCH = 5_000
+INLINE_MAX = 20_000  # vectors a query loads itself when no file is kept (about a second); more: in the background
+_PENDING_MAX = 20_000  # writes held before they are applied (an ingest of the whole laws-all: 149,000)
+
+
+@dataclass
+class KeptVectors:
+    """Where the mirror is kept between processes (``knowledge.mirror_file``), and the state of the knowledge
+    base it must match: ``state()`` returns the version counter and the key of the current state."""
+
+    file: MirrorFile
+    state: Callable[[], tuple[str | None, str]]
 
 
 class DenseMirror:
@@ -77,6 +98,8 @@ class DenseMirror:
         with self._lock:
             for cid, vec in zip(ids, vectors, strict=True):
                 self._pending[cid] = np.asarray(vec, dtype=np.float32)
+            if len(self._pending) > _PENDING_MAX:
+                self._applied()
 
     def delete(self, ids: list[str]) -> None:
         with self._lock:
@@ -101,6 +124,11 @@ class DenseMirror:
             self.matrix = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
             self._pending = {}
         return self.ids, self.matrix
+
+    def rows(self) -> tuple[list[str], np.ndarray]:
+        """The ids and the matrix with every write applied (the matrix is never changed in place)."""
+        with self._lock:
+            return self._applied()
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         return list(self.nearest(vector, k))
@@ -168,11 +196,16 @@ class VectorStore:
         self._mirror: DenseMirror | None = None  # loaded at start-up or by the first query
         self._mirror_lock = threading.Lock()
         self._mirror_off = False  # set when the index outgrows MIRROR_MAX
+        self.kept: KeptVectors | None = None  # set by the knowledge base of an embedded store with a data dir
+        # the version counter of the knowledge base the mirror matches (None: not known, so it is not kept)
+        self.mirror_version: str | None = None
+        self._unkept: tuple[str, list[str], np.ndarray] | None = None  # read from Chroma, not yet on disk
+        self._stale = False  # another process wrote while a load held the lock: that load is thrown away
 
-    def reopen(self) -> None:
+    def reopen(self, version: str | None = None) -> None:
         """See another process's writes: an embedded ``PersistentClient`` keeps its vector index in memory and
-        does not see them until the store is opened again (a server's client needs nothing); the mirror is
-        dropped either way, to be loaded again (``load_mirror``) from what the store holds now."""
+        does not see them until the store is opened again (a server's client needs nothing). The mirror is
+        loaded again, unless it is known to match ``version`` (the knowledge base's state now)."""
         if self.path is not None:
             from chromadb.api.shared_system_client import SharedSystemClient
 
@@ -180,29 +213,49 @@ class VectorStore:
             SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
             self.client = chroma_client(None, self.path)
             self.collection = self.client.get_collection(self.name)
-        with self._mirror_lock:
+        # never wait for a load under way (tens of seconds over HTTP at laws-all size, and the caller holds the
+        # knowledge base's lock): mark it stale, so it is thrown away when it ends and read again
+        if not self._mirror_lock.acquire(timeout=0.05):
+            self._stale = True
+            return
+        try:
+            if version is not None and self._mirror is not None and self.mirror_version == version:
+                return
             self._mirror = None  # the other process's writes are on disk only: load it again
             self._mirror_off = False
+            self.mirror_version = None
+        finally:
+            self._mirror_lock.release()
 
     def mirrored(self) -> bool:
         """True while the in-memory mirror serves queries."""
         return self._mirror is not None
 
-    def load_mirror(self) -> bool:
+    def load_mirror(self, up_to: int | None = None) -> bool:
         """Load every vector into the in-memory mirror (when the index is small enough); True when it serves
-        queries. Called by the first query, or ahead of it (start-up)."""
+        queries. Called by the first query, or ahead of it (start-up). From the kept file when it matches the
+        knowledge base's state, else from Chroma (then kept for the next process); ``up_to``: from Chroma only
+        when it holds at most that many vectors (``qifa ingest`` follows the mirror only when that is cheap)."""
         with self._mirror_lock:
-            return self._load_mirror()
+            loaded = self._load_mirror(up_to)
+        self._keep_loaded()
+        return loaded
 
-    def _load_mirror(self) -> bool:
+    def _load_mirror(self, up_to: int | None = None) -> bool:
         """(call with ``_mirror_lock`` held) The vectors go straight into one preallocated matrix, normalised in
         place: at laws-all size (157,000 vectors, 322 MB) a list of parts, their concatenation and a normalised
         copy were three matrices at once, and the process peaked 650 MB above where it settled."""
         if self._mirror is not None or self._mirror_off:
             return self._mirror is not None
+        self._stale = False  # what is read from here on is at least as new as any write marked so far
+        state = self._state()
+        if state is not None and self._from_file(*state):
+            return True
         total = self.count()
         if total > MIRROR_MAX:
             self._mirror_off = True  # HNSW from here on (a write that shrinks it does not bring it back)
+            return False
+        if up_to is not None and total > up_to:
             return False
         ids: list[str] = []
         matrix = np.empty((total, self.dimension), dtype=np.float32)
@@ -217,22 +270,95 @@ class VectorStore:
         matrix = matrix[: len(ids)]
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix /= np.where(norms > 0, norms, 1.0)
+        if self._stale:  # another process wrote while these were read: the next query reads them again
+            return False
         mirror = DenseMirror()
         mirror.fill_normalised(ids, matrix)
         self._mirror = mirror
+        after = self._state()
+        # kept only when no write moved the state while the vectors were read
+        self.mirror_version = state[0] if state is not None and after == state else None
+        self._unkept = (state[1], ids, matrix) if self.mirror_version is not None and state is not None else None
         return True
+
+    def _state(self) -> tuple[str | None, str] | None:
+        if self.kept is None:
+            return None
+        try:
+            return self.kept.state()
+        except Exception as exc:  # the database is down: load from Chroma, keep nothing
+            log.warning("vector mirror: state of the knowledge base not read: %s: %s", type(exc).__name__,
+                        str(exc)[:200])
+            return None
+
+    def _from_file(self, version: str | None, key: str) -> bool:
+        assert self.kept is not None
+        rows = self.kept.file.load(key, self.dimension)
+        if rows is None or len(rows[0]) > MIRROR_MAX:
+            return False
+        mirror = DenseMirror()
+        mirror.fill_normalised(*rows)
+        self._mirror, self.mirror_version = mirror, version
+        return True
+
+    def _keep_loaded(self) -> None:
+        """Write the vectors just read from Chroma to the kept file (outside the lock: queries use them
+        meanwhile; the matrix is never changed in place)."""
+        unkept, self._unkept = self._unkept, None
+        if unkept is not None and self.kept is not None:
+            key, ids, matrix = unkept
+            self.kept.file.save(key, ids, matrix)
+
+    def keep_mirror(self) -> bool:
+        """Keep the mirror, with this process's writes applied, under the knowledge base's current state, when it
+        is known to match it (loaded at a state and followed through every write since: ``advance``). The state
+        and the rows are read with the lock held, so a write of this process cannot fall between the two."""
+        with self._mirror_lock:
+            mirror, version = self._mirror, self.mirror_version
+            state = self._state() if mirror is not None and version is not None else None
+            if mirror is None or state is None or state[0] != version:
+                return False
+            ids, matrix = mirror.rows()
+        assert self.kept is not None
+        return self.kept.file.save(state[1], ids, matrix)
+
+    def advance(self, prior: str | None, value: str) -> None:
+        """The knowledge base moved its version counter from ``prior`` to ``value`` with a write of this process
+        (whose vectors went through ``upsert``/``delete``): a mirror that matched ``prior`` matches ``value``."""
+        with self._mirror_lock:
+            if self._mirror is not None and self.mirror_version is not None and self.mirror_version == prior:
+                self.mirror_version = value
+            else:
+                self.mirror_version = None
 
     def _mirror_ready(self) -> bool:
         """True when the mirror serves this query. While another thread loads it (the start-up warm-up; many
-        seconds at laws-all size) queries go to Chroma instead of waiting."""
-        if self._mirror is not None:
+        seconds at laws-all size) queries go to Chroma instead of waiting. A query that finds no mirror loads it
+        from the kept file, or from Chroma when the index is small; a big index (another process wrote and kept
+        no file yet) is read in a background thread while queries go to Chroma."""
+        if self._mirror is not None and not self._stale:
             return True
         if self._mirror_off or not self._mirror_lock.acquire(blocking=False):
             return False
         try:
-            return self._load_mirror()
+            if self._stale:  # marked while its load held the lock, which had already installed it
+                self._mirror, self.mirror_version = None, None
+            # a worker on a Chroma server never reads the vectors inside a question (seconds over HTTP)
+            loaded = self._load_mirror(up_to=INLINE_MAX if self.path is not None else 0)
+            behind = not loaded and not self._mirror_off
         finally:
             self._mirror_lock.release()
+        if behind:
+            threading.Thread(target=self._load_behind, name="qifa-vector-mirror", daemon=True).start()
+            return False
+        self._keep_loaded()
+        return loaded
+
+    def _load_behind(self) -> None:
+        try:
+            self.load_mirror()
+        except Exception as exc:  # the store failed: queries keep going to Chroma, the next one tries again
+            log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -250,7 +376,7 @@ class VectorStore:
             if self._mirror is not None:
                 change(self._mirror)
                 if len(self._mirror) > MIRROR_MAX:
-                    self._mirror, self._mirror_off = None, True
+                    self._mirror, self._mirror_off, self.mirror_version = None, True, None
 
     def existing(self, ids: list[str]) -> set[str]:
         found: set[str] = set()

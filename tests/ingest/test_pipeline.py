@@ -175,3 +175,43 @@ def test_many_windows_go_in_as_one_at_a_time_would(runtime, docs: Docs, monkeypa
     per_doc = report.chunks // 7
     assert sum(encoded) <= 4 * per_doc + 1  # each distinct text once (and at most one warm-up text)
     assert runtime.kb.search("某某丙管理办法", k=3)[0].title == "某某丙管理办法"
+
+
+def test_a_text_that_ships_with_the_product_takes_its_shipped_vector(runtime, docs: Docs, monkeypatch) -> None:
+    """A statute of the shipped pack ingested from a file of its own (another path, so other chunk ids) is not
+    embedded again: each of its chunks gets the vector shipped for exactly that text; a changed article is."""
+    import numpy as np
+
+    from knowledge.chunking import index_text
+    from knowledge.packs import shipped_packs
+    from knowledge.precomputed import shipped_vectors, vector_key
+
+    [pack] = [p for p in shipped_packs() if p.name == "laws"]
+    text = (pack.root / "texts" / "accounting-law.md").read_text(encoding="utf-8")
+    changed = text.replace("提高经济效益", "提高经营效益")
+    assert changed != text
+    path = docs.write("mine/会计法.md", changed)
+    embedded: list[str] = []
+    encode = runtime.kb.embeddings.encode
+    monkeypatch.setattr(runtime.kb.embeddings, "encode", lambda texts: embedded.extend(texts) or encode(texts))
+    assert ingest(runtime.kb, [path], LIMIT).added == 1
+    shipped = shipped_vectors(runtime.kb.embeddings.model_id)
+    with runtime.db.session() as s:
+        mine = s.execute(select(KbChunk.id, KbChunk.heading_path, KbChunk.locator, KbChunk.text)
+                         .where(KbChunk.document_id == _doc_id(path))).all()
+    assert len(mine) > 20
+    texts = {r.id: index_text("中华人民共和国会计法", r.heading_path, r.locator, r.text) for r in mine}
+    fresh = [t for t in texts.values() if vector_key(t) not in shipped]
+    assert len(fresh) == 1 and "提高经营效益" in fresh[0]
+    assert [t for t in embedded if "会计" in t] == fresh  # only the changed article went through the encoder
+    got = runtime.kb.vectors.collection.get(ids=list(texts), include=["embeddings"])
+    for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
+        want = shipped.get(vector_key(texts[cid]))
+        if want is not None:
+            assert np.allclose(vec, want, atol=1e-6)
+
+
+def _doc_id(path: Path) -> str:
+    from knowledge.chunking import document_id
+
+    return document_id(str(path.resolve()))

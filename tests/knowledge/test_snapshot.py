@@ -41,6 +41,14 @@ def _results(rt: Runtime, q: str) -> list[tuple[str, float]]:
     return [(p.chunk_id, p.score) for p in rt.kb.search(q, k=5)]
 
 
+def _alike(got: list[tuple[str, float]], expected: list[tuple[str, float]]) -> bool:
+    """The same chunks in the same order, scores to 1e-5: the writer's vector mirror holds its rows in the order it
+    wrote them, a new process in the order it read them, and a matrix-vector product may round a row's sum in the
+    last place."""
+    return [c for c, _ in got] == [c for c, _ in expected] and \
+        [s for _, s in got] == pytest.approx([s for _, s in expected], abs=1e-5)
+
+
 def test_a_second_process_loads_the_kept_snapshot_and_answers_alike(
     first: Runtime, settings: Settings, embeddings: QifaEmbeddings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -49,7 +57,7 @@ def test_a_second_process_loads_the_kept_snapshot_and_answers_alike(
     monkeypatch.setattr(snapshot, "_from_sql", lambda *a: pytest.fail("read from SQL although a file was kept"))
     second = build_runtime(settings, shipped=False, embeddings=embeddings)
     try:
-        assert _results(second, "试用期最长多久") == expected
+        assert _alike(_results(second, "试用期最长多久"), expected)
         assert second.kb.term_weights(["试用期"]) == first.kb.term_weights(["试用期"])
     finally:
         second.close()
@@ -70,7 +78,7 @@ def test_a_damaged_file_is_rebuilt(first: Runtime, settings: Settings, embedding
     kept.write_bytes(kept.read_bytes()[:100])
     second = build_runtime(settings, shipped=False, embeddings=embeddings)
     try:
-        assert _results(second, "劳动合同期限") == expected
+        assert _alike(_results(second, "劳动合同期限"), expected)
         assert _kept(settings)[0].stat().st_size > 100
     finally:
         second.close()

@@ -97,3 +97,47 @@ def test_a_query_while_the_mirror_loads_asks_chroma_instead_of_waiting(tmp_path:
     assert store._mirror is not None and [cid for cid, _ in got] == want
     assert np.allclose(np.linalg.norm(store._mirror.matrix, axis=1), 1.0, atol=1e-5)
     assert sorted(store._mirror.ids) == ids
+
+
+def test_a_big_index_without_a_kept_file_is_read_behind_while_chroma_answers(tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    import knowledge.vectors as vectors
+
+    monkeypatch.setattr(vectors, "INLINE_MAX", 10)
+    rng = np.random.default_rng(5)
+    store = _store(tmp_path)
+    vecs = _unit(rng, 40)
+    ids = [f"b{i:02d}" for i in range(40)]
+    store.upsert(ids, vecs, [{"document_id": "d"} for _ in ids])
+    store.reopen()  # another process wrote: nothing loaded, no file kept
+    q = _unit(rng, 1)[0]
+    want = [ids[i] for i in np.argsort(-(vecs @ q))[:3]]
+    assert [cid for cid, _ in store.query(q, 3)] == want  # answered by Chroma, the load started behind it
+    deadline = time.monotonic() + 10
+    while store._mirror is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert store._mirror is not None and sorted(store._mirror.ids) == ids
+    assert [cid for cid, _ in store.query(q, 3)] == want
+
+
+def test_reopen_during_a_load_does_not_wait_and_the_load_is_read_again(tmp_path: Path) -> None:
+    """Another process wrote while this one's mirror was being loaded (seconds at laws-all size): ``reopen`` (called
+    with the knowledge base's lock held) returns at once, and what the load installed is dropped and read again."""
+    import time
+
+    rng = np.random.default_rng(5)
+    store = _store(tmp_path)
+    vecs = _unit(rng, 30)
+    store.upsert([f"o{i}" for i in range(30)], vecs, [{"document_id": "d"} for _ in range(30)])
+    assert store.load_mirror()
+    writer = _store(tmp_path)  # the same client in this process: stands for another process's writes
+    writer.collection.upsert(ids=["fresh"], embeddings=[(-vecs[0]).tolist()], metadatas=[{"document_id": "d"}])
+    with store._mirror_lock:  # a load under way holds the lock
+        started = time.monotonic()
+        store.reopen()
+        assert time.monotonic() - started < 1.0 and store._stale
+    assert store.mirrored()  # the old rows, until a query finds the mark
+    top = store.query(-vecs[0], 1)
+    assert top[0][0] == "fresh" and store.mirrored() and not store._stale
+    assert isinstance(store.query(-vecs[0], 1, rows=True), Nearest)
