@@ -23,7 +23,10 @@ def test_two_writes_at_once_move_the_counter_twice(tmp_path: Path) -> None:
         try:
             with db.session() as s:
                 s.merge(KbMeta(key=VERSION_KEY, value="5"))
-            workers = [SimpleNamespace(_seen="5", _foreign=False) for _ in range(2)]
+            moved: list[tuple[str, str]] = []
+            workers = [SimpleNamespace(_seen="5", _foreign=False,
+                                       vectors=SimpleNamespace(advance=lambda p, v: moved.append((p, v))))
+                       for _ in range(2)]
             both_read = threading.Barrier(2)
 
             def write(worker: SimpleNamespace) -> None:
@@ -42,5 +45,6 @@ def test_two_writes_at_once_move_the_counter_twice(tmp_path: Path) -> None:
                 assert row is not None and row.value == "7"
             assert sorted(w._seen for w in workers) == ["6", "7"]
             assert [w._foreign for w in workers if w._seen == "7"] == [True]  # the second saw the first's write
+            assert sorted(moved) == [("5", "6"), ("6", "7")]  # each mirror told the move it made
         finally:
             db.dispose()
