@@ -70,6 +70,7 @@ class Runtime:
                           lease_s=cfg.alerts_lease_s)
 
     def close(self) -> None:
+        self.kb.vectors.stop_loading()
         self.documents.close()
         self.db.dispose()
 

@@ -42,13 +42,16 @@ def build_view(chunk_docs: list[str], titles: dict[str, tuple[str, str | None]])
 
 _INTERPRETATION = re.compile(r"^最高人民(法院|检察院)")
 _REGULATION = re.compile(r"(条例|细则|规定|办法)$")
-_LAW = re.compile(r"法典?$")
+_LAW = re.compile(r"^中华人民共和国.*法典?$")  # a national law's title; an uploaded "报销方法" is none
 
 
 def level(title: str) -> str | None:
     """The level a statute's title names: "interpretation" (最高人民法院关于…的解释/规定), "regulation" (…条例,
-    …实施细则, …规定, …办法), "law" (…法, 民法典); None for anything else (guides, catalogue, reports)."""
-    title = re.sub(r"[（(].*?[)）]$", "", title.strip())  # a trailing "(2018年修正)" names a version, not a level
+    …实施细则, …规定, …办法), "law" (中华人民共和国…法, 民法典); None for anything else (guides, catalogue,
+    reports, drafts)."""
+    if "草案" in title:
+        return None
+    title = re.sub(r"[（(][^（()）]*[)）]$", "", title.strip())  # a trailing "(2018年修正)" names a version
     if _INTERPRETATION.search(title):
         return "interpretation"
     if _REGULATION.search(title):

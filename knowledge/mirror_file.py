@@ -64,7 +64,9 @@ class MirrorFile:
         or by another process meanwhile). Failures are logged: the next start loads from Chroma again."""
         final = self.path(key)
         if final.is_dir():
-            return True
+            if self.load(key, matrix.shape[1]) is not None:
+                return True
+            shutil.rmtree(final, ignore_errors=True)  # damaged (a crash, a full disk): written again below
         if matrix.shape[0] != len(ids) or any("\n" in i for i in ids):
             raise ValueError("one id without a line break per row is needed")
         tmp = self.folder / f".{final.name}.{os.getpid()}.tmp"

@@ -17,8 +17,10 @@ server meanwhile).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,6 +203,10 @@ class VectorStore:
         self.mirror_version: str | None = None
         self._unkept: tuple[str, list[str], np.ndarray] | None = None  # read from Chroma, not yet on disk
         self._stale = False  # another process wrote while a load held the lock: that load is thrown away
+        self._writes = 0  # moved by each write of this process: a load that saw it move is thrown away
+        self._closing = threading.Event()  # set at close / exit: a load under way stops between two pages
+        self._loader: threading.Thread | None = None
+        _STORES.add(self)
 
     def reopen(self, version: str | None = None) -> None:
         """See another process's writes: an embedded ``PersistentClient`` keeps its vector index in memory and
@@ -248,6 +254,7 @@ class VectorStore:
         if self._mirror is not None or self._mirror_off:
             return self._mirror is not None
         self._stale = False  # what is read from here on is at least as new as any write marked so far
+        writes = self._writes
         state = self._state()
         if state is not None and self._from_file(*state):
             return True
@@ -260,6 +267,8 @@ class VectorStore:
         ids: list[str] = []
         matrix = np.empty((total, self.dimension), dtype=np.float32)
         for offset in range(0, total, _LOAD_BATCH):
+            if self._closing.is_set():  # the process ends: never be inside Chroma when the interpreter goes
+                return False
             got = self.collection.get(include=["embeddings"], limit=_LOAD_BATCH, offset=offset)
             n = len(got["ids"])
             if n:
@@ -270,7 +279,9 @@ class VectorStore:
         matrix = matrix[: len(ids)]
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix /= np.where(norms > 0, norms, 1.0)
-        if self._stale:  # another process wrote while these were read: the next query reads them again
+        # another process wrote while these were read, or this one did (a delete between two pages shifts the
+        # offsets, and live rows would be skipped): the next query reads them again
+        if self._stale or self._writes != writes:
             return False
         mirror = DenseMirror()
         mirror.fill_normalised(ids, matrix)
@@ -325,11 +336,17 @@ class VectorStore:
     def advance(self, prior: str | None, value: str) -> None:
         """The knowledge base moved its version counter from ``prior`` to ``value`` with a write of this process
         (whose vectors went through ``upsert``/``delete``): a mirror that matched ``prior`` matches ``value``."""
-        with self._mirror_lock:
+        # never wait for a load under way: the caller holds the counter's row lock (other workers' writes queue
+        # behind it); a load that ends after this write keeps no version it cannot vouch for (_load_mirror)
+        if not self._mirror_lock.acquire(blocking=False):
+            return
+        try:
             if self._mirror is not None and self.mirror_version is not None and self.mirror_version == prior:
                 self.mirror_version = value
             else:
                 self.mirror_version = None
+        finally:
+            self._mirror_lock.release()
 
     def _mirror_ready(self) -> bool:
         """True when the mirror serves this query. While another thread loads it (the start-up warm-up; many
@@ -349,7 +366,9 @@ class VectorStore:
         finally:
             self._mirror_lock.release()
         if behind:
-            threading.Thread(target=self._load_behind, name="qifa-vector-mirror", daemon=True).start()
+            if self._loader is None or not self._loader.is_alive():
+                self._loader = threading.Thread(target=self._load_behind, name="qifa-vector-mirror", daemon=True)
+                self._loader.start()
             return False
         self._keep_loaded()
         return loaded
@@ -360,12 +379,21 @@ class VectorStore:
         except Exception as exc:  # the store failed: queries keep going to Chroma, the next one tries again
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 
+    def stop_loading(self) -> None:
+        """Stop a background load (between two pages) and wait for it: at close, and at interpreter exit, since a
+        daemon thread still inside embedded Chroma when the process ends crashes it."""
+        self._closing.set()
+        loader = self._loader
+        if loader is not None and loader is not threading.current_thread():
+            loader.join(timeout=30)
+
     def count(self) -> int:
         return int(self.collection.count())
 
     def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]]) -> None:
         for start in range(0, len(ids), 1000):
             end = start + 1000
+            self._writes += 1
             self.collection.upsert(
                 ids=ids[start:end], embeddings=vectors[start:end].tolist(), metadatas=metadatas[start:end]
             )
@@ -387,6 +415,7 @@ class VectorStore:
 
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 1000):
+            self._writes += 1
             self.collection.delete(ids=ids[start : start + 1000])
             self._mirrored(lambda m, s=start: m.delete(ids[s : s + 1000]))
 
@@ -410,3 +439,12 @@ class VectorStore:
         ids = res["ids"][0]
         dists = (res.get("distances") or [[1.0] * len(ids)])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+
+
+_STORES: weakref.WeakSet[VectorStore] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_loads() -> None:
+    for store in list(_STORES):
+        store.stop_loading()

@@ -98,6 +98,10 @@ def test_with_no_law_named_the_law_comes_before_the_interpretation_saying_the_sa
     ("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", "interpretation"),
     ("企业劳动用工合规指引", None),
     ("点单式服务：合同审查", None),
+    ("中华人民共和国安全生产法（2021年修正）", "law"),
+    ("员工差旅费报销方法", None),  # an uploaded guide ending in 法 is no law
+    ("中华人民共和国民营经济促进法（草案）", None),  # a draft is in force nowhere
+    ("中华人民共和国（示例）某某法（2018年修正）", "law"),  # only the trailing version is stripped
 ])
 def test_a_titles_level(title: str, kind: str | None) -> None:
     assert level(title) == kind

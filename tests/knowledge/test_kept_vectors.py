@@ -212,3 +212,14 @@ def test_qifa_ingest_in_another_process_keeps_its_vectors_and_a_running_reader_s
         assert has(third.kb.search(QUESTION, k=5, mode="dense"), COMPANY_FACT)
     finally:
         third.close()
+
+
+def test_a_damaged_kept_folder_is_written_again(tmp_path: Path) -> None:
+    kept = MirrorFile(tmp_path / "snap")
+    matrix = np.eye(3, 4, dtype=np.float32)
+    assert kept.save("k1", ["a", "b", "c"], matrix)
+    (kept.path("k1") / "matrix.npy").write_bytes(b"not a matrix")  # a crash or a full disk
+    assert kept.load("k1", 4) is None
+    assert kept.save("k1", ["a", "b", "c"], matrix)
+    loaded = kept.load("k1", 4)
+    assert loaded is not None and loaded[0] == ["a", "b", "c"] and np.array_equal(loaded[1], matrix)

@@ -141,3 +141,55 @@ def test_reopen_during_a_load_does_not_wait_and_the_load_is_read_again(tmp_path:
     top = store.query(-vecs[0], 1)
     assert top[0][0] == "fresh" and store.mirrored() and not store._stale
     assert isinstance(store.query(-vecs[0], 1, rows=True), Nearest)
+
+
+def test_a_delete_of_this_process_during_a_load_throws_the_load_away(tmp_path: Path, monkeypatch) -> None:
+    """The load reads Chroma page by page by offset: a delete between two pages shifts the rows and live ones would
+    be skipped, so a load that saw a write of this process is thrown away and read again by the next query."""
+    import threading
+    import time
+
+    import knowledge.vectors as vectors
+
+    monkeypatch.setattr(vectors, "_LOAD_BATCH", 10)
+    rng = np.random.default_rng(9)
+    store = _store(tmp_path)
+    vecs = _unit(rng, 40)
+    ids = [f"p{i:02d}" for i in range(40)]
+    store.upsert(ids, vecs, [{"document_id": "d"} for _ in ids])
+    store.reopen()
+    real_get = store.collection.get
+    deleting: list[threading.Thread] = []
+
+    def get_then_delete(**kw: object) -> object:
+        got = real_get(**kw)
+        if not deleting:  # after the first page, another thread of this process deletes two rows of it
+            deleting.append(threading.Thread(target=store.delete, args=(ids[:2],)))
+            deleting[0].start()
+            deadline = time.monotonic() + 10
+            while real_get(ids=ids[:2], include=[])["ids"]:  # gone from Chroma (its mirror update waits for us)
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+        return got
+
+    monkeypatch.setattr(store.collection, "get", get_then_delete)
+    assert store.load_mirror() is False and not store.mirrored()  # thrown away, not installed short
+    deleting[0].join(10)
+    monkeypatch.setattr(store.collection, "get", real_get)
+    assert store.load_mirror() is True
+    ids_now, _ = store._mirror.rows()  # type: ignore[union-attr]
+    assert sorted(ids_now) == ids[2:]  # every live row, none of the deleted
+
+
+def test_advance_does_not_wait_for_a_load_and_a_stopped_store_loads_nothing(tmp_path: Path) -> None:
+    import time
+
+    store = _store(tmp_path)
+    store.upsert(["a"], np.ones((1, 8), dtype=np.float32), [{"document_id": "d"}])
+    with store._mirror_lock:  # a load under way; the caller of advance holds the counter's row lock
+        started = time.monotonic()
+        store.advance("1", "2")
+        assert time.monotonic() - started < 0.5
+    store.reopen()
+    store.stop_loading()  # at close or exit: no load starts inside Chroma any more
+    assert store.load_mirror() is False and not store.mirrored()
