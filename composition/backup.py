@@ -6,7 +6,8 @@
   SQL is the truth of the knowledge base, so restore then reconciles the index against the restored chunks:
   vectors no chunk points to are deleted and chunks without a vector are embedded again. A copy taken
   while an ingest ran is therefore still a consistent knowledge base once restored.
-- Every other file in the data dir (uploaded files, keys) is copied as it is.
+- Every other file in the data dir (uploaded files, keys) is copied as it is, except the caches under
+  ``snapshot/`` (the keyword index and the kept vectors): rebuilt at the first start after a restore.
 
 A ``manifest.json`` records what was taken; restore refuses a folder without one, and a data dir that is
 not empty.
@@ -29,6 +30,9 @@ FORMAT = 1
 SQL_FILE = "qifa.db"
 CHROMA_DIR = "chroma"
 SKIP = {f"{SQL_FILE}-wal", f"{SQL_FILE}-shm", f"{SQL_FILE}-journal", ".write-test"}
+# derivable caches, rebuilt at the first start after a restore: the keyword snapshot and the kept vectors (up to
+# ~320 MB at laws-all size), which a running server renames and removes while the backup would copy them
+CACHE_DIRS = {"snapshot"}
 
 
 class BackupError(RuntimeError):
@@ -97,15 +101,19 @@ def backup(settings: Settings, dest: Path) -> BackupReport:
     files = 1
     for src in sorted(data.rglob("*")):
         rel = src.relative_to(data)
-        skipped = rel.as_posix() == SQL_FILE or rel.name in SKIP or rel.name.startswith("chroma.sqlite3-")
+        skipped = (rel.as_posix() == SQL_FILE or rel.name in SKIP or rel.name.startswith("chroma.sqlite3-")
+                   or rel.parts[0] in CACHE_DIRS)
         if skipped or not src.is_file():
             continue
         target = work / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if src.suffix == ".sqlite3" and _is_sqlite(src):
-            _sqlite_copy(src, target)
-        else:
-            shutil.copy2(src, target)
+        try:
+            if src.suffix == ".sqlite3" and _is_sqlite(src):
+                _sqlite_copy(src, target)
+            else:
+                shutil.copy2(src, target)
+        except FileNotFoundError:  # removed by the running server since the listing (a file it replaces)
+            continue
         files += 1
     with sqlite3.connect(work / SQL_FILE) as conn:
         chunks = int(conn.execute("SELECT count(*) FROM kb_chunks").fetchone()[0])

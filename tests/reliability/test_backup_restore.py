@@ -112,6 +112,29 @@ def test_a_torn_index_copy_is_repaired_from_sql_on_restore(tmp_path: Path, runti
         rt.close()
 
 
+def test_the_caches_stay_out_of_a_backup_and_come_back_at_the_first_start(tmp_path: Path, runtime, docs: Docs,
+                                                                          embeddings: QifaEmbeddings) -> None:
+    """The keyword snapshot and the kept vectors are derived from SQL and Chroma (and renamed by a running server
+    while a backup would copy them): left out, and rebuilt by the restored store's first search."""
+    from ingest.pipeline import ingest
+
+    ingest(runtime.kb, [docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)], 20_000_000)
+    runtime.kb.keep_snapshot()
+    runtime.kb.vectors.load_mirror()
+    runtime.kb.vectors.keep_mirror()
+    assert any(runtime.settings.snapshot_path.iterdir())  # the caches are there to leave out
+    expected = [p.chunk_id for p in runtime.kb.search("试用期最长可以约定多久？", k=3)]
+    backup(runtime.settings, tmp_path / "b")
+    assert not (tmp_path / "b" / "snapshot").exists()
+    target = Settings(data_dir=tmp_path / "fresh")
+    copy_in(target, tmp_path / "b")
+    rt = build_runtime(target, shipped=False, embeddings=embeddings)
+    try:
+        assert [p.chunk_id for p in rt.kb.search("试用期最长可以约定多久？", k=3)] == expected
+    finally:
+        rt.close()
+
+
 def _chunk_ids(data: Path) -> set[str]:
     with sqlite3.connect(data / "qifa.db") as conn:
         return {r[0] for r in conn.execute("SELECT id FROM kb_chunks")}
