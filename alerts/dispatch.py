@@ -20,7 +20,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import case, select, update
 
@@ -77,6 +77,15 @@ class Recaller(Sender, Protocol):
 SENDING, RECALLING = ("pending", "sending"), ("recall", "recalling")  # (due, claimed) of the two kinds of job
 
 
+def to_recall(*where: Any) -> Any:
+    """The one statement that queues recalls: the deliveries matching ``where`` that reached a Telegram chat, whole
+    or in part (their message ids were kept; still ``sent``, or ``pending``/``failed`` after a part-way send)."""
+    return (update(Delivery).where(Delivery.status.in_(("sent", "pending", "failed")),
+                                   Delivery.message_ids.is_not(None), *where)
+            .values(status=RECALLING[0], attempts=0, next_attempt_at=utcnow(), claimed_by=None, error=None)
+            .execution_options(synchronize_session=False))
+
+
 @dataclass
 class DispatchReport:
     sent: int = 0
@@ -120,10 +129,8 @@ class Dispatcher:
                           .values(status=due_status, claimed_by=None))
             # a notice withdrawn while one of its deliveries was under way: that one is not tried again
             withdrawn = select(Notice.id).where(Notice.withdrawn_at.is_not(None)).scalar_subquery()
-            s.execute(update(Delivery).where(Delivery.status.in_(("pending", "failed")),
-                                             Delivery.notice_id.in_(withdrawn), Delivery.message_ids.is_not(None))
-                      .values(status=RECALLING[0], attempts=0, next_attempt_at=now, claimed_by=None)
-                      .execution_options(synchronize_session=False))  # went out in part: take that part back
+            # went out in part: take that part back
+            s.execute(to_recall(Delivery.status.in_(("pending", "failed")), Delivery.notice_id.in_(withdrawn)))
             s.execute(update(Delivery).where(Delivery.status.in_(("pending", "failed")),
                                              Delivery.notice_id.in_(withdrawn))
                       .values(status="withdrawn", claimed_by=None).execution_options(synchronize_session=False))
@@ -168,9 +175,7 @@ class Dispatcher:
                 # this waits for it and then sees it (as alerts.web does)
                 notice = s.get(Notice, job.notice.notice_id, with_for_update={"read": True})
                 if notice is None or notice.withdrawn_at is not None:
-                    s.execute(update(Delivery).where(Delivery.id == job.delivery_id,
-                                                     Delivery.status.in_(("sent", "pending", "failed")))
-                              .values(status=RECALLING[0], attempts=0, next_attempt_at=utcnow()))
+                    s.execute(to_recall(Delivery.id == job.delivery_id))
 
     # ---- sending -----------------------------------------------------------------------------------------
     async def _one(self, job: Job, report: DispatchReport) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from alerts.dispatch import to_recall
 from alerts.errors import InvalidNotice, NoticeWithdrawn, UnknownNotice
 from alerts.render import WEB_ROUTE, WITHDRAWN_TEXT
 from alerts.topics import Topics, shipped_topics
@@ -129,10 +130,7 @@ class Notices:
                     raise UnknownNotice(notice_id)
                 raise NoticeWithdrawn(notice_id)
             # copies that reached a Telegram chat, whole or in part (a long notice that failed part-way)
-            recalls = s.execute(update(Delivery).where(Delivery.notice_id == notice_id,
-                                                       Delivery.status.in_(("sent", "pending", "failed")),
-                                                       Delivery.message_ids.is_not(None))
-                                .values(status="recall", attempts=0, next_attempt_at=utcnow(), error=None))
+            recalls = s.execute(to_recall(Delivery.notice_id == notice_id))
             dropped = s.execute(update(Delivery).where(Delivery.notice_id == notice_id,
                                                        Delivery.status.in_(("pending", "failed")))
                                 .values(status="withdrawn", claimed_by=None))
