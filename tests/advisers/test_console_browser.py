@@ -3,21 +3,17 @@ case page and the enterprise gets the message; the page fits a phone's width."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
+from browser_support import chromium
 from live_server import live_server
 
 from api.app import create_app
 from composition import Runtime
 
-CHROMIUM = Path("/usr/bin/chromium")
 PW = "adviser-pass-1"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture
@@ -29,16 +25,8 @@ def base_url(runtime: Runtime) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: `make test` installs it (make browser)")
-        pytest.skip("Debian's chromium is not installed (run `make browser`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def hand_off(base_url: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import CHROMIUM, chromium
 from chat_support import fresh_data_dir, open_runtime
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -22,7 +23,6 @@ from api.app import create_app
 from composition import Runtime
 
 ARTIFACTS = Path(os.environ.get("QIFA_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts"))
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
@@ -105,15 +105,11 @@ def page_one_png(pdf: bytes, out: Path) -> None:
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(src),
                         str(out.with_suffix(""))], check=True, timeout=60)
     elif CHROMIUM.exists():
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        with chromium() as browser:
             page = browser.new_page(viewport={"width": 900, "height": 1200})
             page.goto(src.resolve().as_uri())
             page.wait_for_timeout(2500)
             page.screenshot(path=str(out))
-            browser.close()
     else:
         pytest.skip("neither pdftoppm nor chromium to render the PDF")
     data = out.read_bytes()

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from browser_support import chromium
 from conftest import LABOUR_2012, LABOUR_TITLE, REPEALED, REPEALED_TITLE, STAFF, STAFF_PW, Docs, statute_text
 from live_server import live_server
 
@@ -18,9 +19,6 @@ from api.app import create_app
 from composition import Runtime
 from ingest.pipeline import ingest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 QUESTION = "企业多久组织一次防爆演练？"
@@ -36,16 +34,8 @@ def base_url(runtime: Runtime) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: `make test` installs it (make browser)")
-        pytest.skip("Debian's chromium is not installed (run `make browser`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def open_page(browser: Any, errors: list[str], width: int = 1280) -> Any:

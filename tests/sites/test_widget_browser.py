@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from browser_support import chromium
 from chat_support import fresh_data_dir, ingest_text, open_runtime
 from live_server import free_port, live_server
 from sqlalchemy import select
@@ -30,9 +31,6 @@ from composition import Runtime
 from db.models_orders import Order
 from sites import SiteInfo, Sites
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = Path(os.environ.get("QIFA_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts"))
 ADVISER_PW = "adviser-pass-1"
 VALID_CODE = "91440300708461136T"  # Tencent's, a real GB 32100 code
@@ -79,16 +77,8 @@ def host_page(api: str, key: str | None, lang: str | None = None, aggressive: bo
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: `make test` installs it (make browser)")
-        pytest.skip("Debian's chromium is not installed (run `make browser`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
