@@ -23,7 +23,7 @@ from assistant.conversations import UnknownMessage, UnknownSession
 from assistant.engine import InvalidMessage
 from assistant.moderation import DuplicateWord, UnknownWord, WordError
 from checkups import CheckupInvalid, InvalidAnswers, UnknownCheckup, UnknownCheckupSession, UnknownReport
-from checkups.pdf import FontMissing
+from checkups.pdf_fonts import FontMissing
 from curation import (
     CatalogueInvalid,
     CurationError,

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from checkups.basis import Statutes
 from checkups.loader import QuestionnaireError, check_sources, parse_yaml, read_sources
-from checkups.pdf import render_pdf
 from checkups.report import build_report, check_answers
 from checkups.schema import Questionnaire
 from db import Database
@@ -341,6 +340,8 @@ class Checkups:
             if data is not None:
                 self._pdfs.move_to_end(report_id)
                 return stored, data
+        from checkups.pdf import render_pdf  # fpdf2 is imported by the first PDF, not at start-up
+
         data = render_pdf(stored.to_json(), stored.local_date(timezone))
         with self._pdf_lock:
             self._pdfs[report_id] = data

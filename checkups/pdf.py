@@ -7,7 +7,6 @@ installed. With neither, ``FontMissing`` says what to install.
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -15,44 +14,11 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-FONTS = Path(__file__).parent / "fonts"
-SHIPPED_FONT = FONTS / "NotoSansSC-qifa.ttf"
-SYSTEM_FONTS = (  # (path, font number in a collection)
-    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),
-    (Path("/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf"), 0),
-    (Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"), 2),
-)
+from checkups.pdf_fonts import fonts
+
 LEVEL_RGB = {"低风险": (46, 125, 50), "中风险": (230, 124, 0), "高风险": (198, 40, 40)}
 INK, MUTED = (33, 33, 33), (110, 110, 110)
 FIXED_TEXT = Path(__file__).read_text(encoding="utf-8")  # the labels this module writes, for the glyph check
-
-
-class FontMissing(RuntimeError):
-    """No CJK font to embed."""
-
-    code = "font_missing"
-
-
-@functools.cache
-def _shipped_chars() -> frozenset[int]:
-    """The code points the shipped subset draws (read once per process)."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(SHIPPED_FONT), lazy=True) as font:
-        return frozenset(font.getBestCmap())
-
-
-def fonts(text: str | None = None) -> list[tuple[Path, int]]:
-    """The fonts to embed, the main one first: the shipped subset, then an installed Noto Sans CJK — only when
-    ``text`` (None: unknown) has a character the subset lacks, since reading the system collection costs more
-    than half a second per PDF."""
-    found = [(SHIPPED_FONT, 0)] if SHIPPED_FONT.is_file() else []
-    needed = not found or text is None or any(ord(c) not in _shipped_chars() for c in text if not c.isspace())
-    found += [(p, n) for p, n in SYSTEM_FONTS if p.is_file()][:1] if needed else []
-    if not found:
-        raise FontMissing(f"no CJK font: {SHIPPED_FONT} is missing and no Noto Sans CJK is installed "
-                          "(reinstall qifa, or install fonts-noto-cjk) / 缺少中文字体")
-    return found
 
 
 class _Doc(FPDF):

@@ -6,6 +6,7 @@ limits are shared between workers).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,8 +26,13 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 NAME_RE = re.compile(r"^[\w.@-]{1,100}$")
 _hasher = PasswordHasher()
-# verified against when the user does not exist, so that a wrong name costs as much time as a wrong password
-_DUMMY_HASH = _hasher.hash("qifa-dummy-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so that a wrong name costs as much time as a wrong
+    password (made at the first login, not at import: an Argon2 hash costs ~0.1-0.5 s of start-up)."""
+    return _hasher.hash("qifa-dummy-password")
 
 
 class AccountError(Exception):
@@ -151,7 +157,7 @@ class Accounts:
         with self.db.session() as s:
             u = s.scalars(select(StaffUser).where(StaffUser.name == name)).first()
             try:
-                _hasher.verify(u.password_hash if u else _DUMMY_HASH, password)
+                _hasher.verify(u.password_hash if u else _dummy_hash(), password)
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 return None
             if u is None or not u.active:
