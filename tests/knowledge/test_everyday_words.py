@@ -73,6 +73,10 @@ def _added(question: str) -> str:
     ("车间要给每个人配劳保用品吗", "劳动防护用品"),
     ("喷漆房的废气怎么处理", "大气污染物"),
     ("设计图的版权归谁", "著作权"),
+    ("税务登记证丢了还能补吗", "遗失"),
+    ("不小心把合同原件弄丢了", "遗失"),
+    ("进货单据丢失了能报销吗", "遗失"),
+    ("搬货时闪了腰算工伤吗", "认定为工伤"),
 ])
 def test_an_everyday_word_reaches_the_statutes_word(question: str, term: str) -> None:
     assert term in _added(question)
