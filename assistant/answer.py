@@ -84,6 +84,7 @@ QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a
 DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
 DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
 NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
+PART_WEIGHT = 0.25  # a part of a question word ("法人" of "执法人员") when the whole word is in the candidates
 
 
 def sentences(text: str) -> list[str]:
@@ -125,6 +126,14 @@ def _score(sentence: str, weights: dict[str, float]) -> float:
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
 
+def _part_weight(term: str, df: dict[str, int]) -> float:
+    """``PART_WEIGHT`` for a term that is part of a longer question term found among the candidates, else 1:
+    jieba's search mode also cuts "执法人员" into "法人", "人民调解委员会" into "委会", and where the statute uses
+    the whole word, its parts elsewhere are accidents ("公民、法人或者其他组织"). A part keeps its weight when the
+    whole word is in none of the candidates ("带薪年假": the statute says "带薪年休假", and "年假" is what matches)."""
+    return PART_WEIGHT if any(n and term != whole and term in whole for whole, n in df.items()) else 1.0
+
+
 def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
                    ) -> list[tuple[float, int, int, str, str]]:
     """(score, passage index, place in the passage, scored clause, quoted clause) for every clause of the top
@@ -146,7 +155,8 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     depth = LEAD_PASSAGES if is_english(query) else LEAD_PASSAGES_ZH
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:depth])
              for k, (sent, shown) in enumerate(clauses(p.text))]
-    local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
+    df = {term: sum(term in c[2] for c in cands) for term in weights}
+    local = {term: w * math.log(1 + len(cands) / (1 + df[term])) * _part_weight(term, df)
              for term, w in weights.items()}
     scored: list[tuple[float, int, int, str, str]] = []
     for n, k, sent, shown in cands:
