@@ -84,7 +84,7 @@ QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a
 DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
 DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
 NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
-PART_WEIGHT = 0.25  # a part of a question word ("法人" of "执法人员") when the whole word is in the candidates
+PART_WEIGHT = 0.25  # a fragment of a question word cut across its words ("法人" of "执法人员")
 
 
 def sentences(text: str) -> list[str]:
@@ -126,12 +126,32 @@ def _score(sentence: str, weights: dict[str, float]) -> float:
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
 
+def _aligned(part: str, whole: str, terms: list[str]) -> bool:
+    """Whether ``part`` sits in ``whole`` where a cut of ``whole`` into the question's terms can put it: 处罚 in
+    行政处罚 (行政 + 处罚) does, 法人 in 执法人员 (执法 + 人员) and 民调 in 人民调解委员会 do not."""
+    size = len(whole)
+    spans = [(i, i + len(t)) for t in terms if t != whole and t in whole
+             for i in range(size) if whole.startswith(t, i)]
+    start = [True] + [False] * size
+    for i, j in sorted(spans):
+        start[j] = start[j] or start[i]
+    end = [False] * size + [True]
+    for i, j in sorted(spans, reverse=True):
+        end[i] = end[i] or end[j]
+    return any(start[i] and end[i + len(part)] for i in range(size) if whole.startswith(part, i))
+
+
 def _part_weight(term: str, df: dict[str, int]) -> float:
-    """``PART_WEIGHT`` for a term that is part of a longer question term found among the candidates, else 1:
-    jieba's search mode also cuts "执法人员" into "法人", "人民调解委员会" into "委会", and where the statute uses
-    the whole word, its parts elsewhere are accidents ("公民、法人或者其他组织"). A part keeps its weight when the
-    whole word is in none of the candidates ("带薪年假": the statute says "带薪年休假", and "年假" is what matches)."""
-    return PART_WEIGHT if any(n and term != whole and term in whole for whole, n in df.items()) else 1.0
+    """``PART_WEIGHT`` for a fragment: a term that jieba's search mode cut out of a longer question term across
+    that term's own words ("法人" of 执法人员, "民调" of 人民调解委员会, "会计账" of 会计账簿), when the longer term is
+    in the candidates (``df``: in how many candidate clauses each term is found); as a word the fragment finds
+    sentences by accident ("公民、法人或者其他组织"). A part that is a word of the longer term (处罚 of 行政处罚, 年假
+    of 带薪年假) counts fully."""
+    terms = list(df)
+    wholes = [w for w in terms if w != term and term in w and df[w]]
+    if wholes and not any(_aligned(term, w, terms) for w in wholes):
+        return PART_WEIGHT
+    return 1.0
 
 
 def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,

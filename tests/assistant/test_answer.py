@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import answer
 from assistant.answer import extractive, lead_sentences, scored_clauses, sentences, unique_sources
 from assistant.answer_type import (
     asks_deadline,
@@ -358,7 +359,7 @@ def test_how_long_asks_for_a_time_limit_only_when_something_must_be_done_within_
 
 
 def test_parts_of_a_question_word_found_elsewhere_do_not_lead_when_the_statute_uses_the_whole_word() -> None:
-    # jieba's search mode cuts 执法人员 also into 法人 and 人员: "法人和其他组织的…工作人员" holds both parts by accident
+    # jieba cuts 执法人员 also into 法人 and 人员: "法人和其他组织的…工作人员" holds both parts by accident
     title = "某市市场巡查办法"
     accident = passage("第五条 法人和其他组织的负责人、工作人员应当如实提供检查所需的资料。", "第五条", title=title)
     answer = passage("第十二条 执法人员应当主动出示证件。", "第十二条", title=title)
@@ -367,13 +368,16 @@ def test_parts_of_a_question_word_found_elsewhere_do_not_lead_when_the_statute_u
     assert "出示证件" in lead[0][1]
 
 
-def test_parts_of_a_question_word_count_fully_when_the_whole_word_is_in_no_passage() -> None:
-    # the statute says 带薪年休假, never the question's 带薪年假: its parts are what matches
+def test_parts_of_a_question_word_that_are_its_words_count_fully(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 带薪年假 is 带薪 + 年假: where one article says 带薪年假, another's 年假 still counts in full
     title = "某省职工休假办法"
-    rule = passage("第四条 职工享受带薪年休假。", "第四条", title=title)
-    days = passage("第六条 职工累计工作已满十年的，年假十天，假期中工资照发。", "第六条", title=title)
+    ps = [passage("第四条 职工享受带薪年假。", "第四条", title=title),
+          passage("第六条 年假期间工资照发。", "第六条", title=title)]
     weights = {"带薪年假": 0.6, "带薪": 0.3, "年假": 0.3, "工资": 0.5, "照发": 0.4}
-    scores = {c[3][:3]: c[0] for c in scored_clauses("带薪年假期间工资照发吗", [rule, days], weights)}
-    parts = {c[3][:3]: c[0] for c in scored_clauses("带薪年假期间工资照发吗", [rule, days],
-                                                    {"带薪": 0.3, "年假": 0.3, "工资": 0.5, "照发": 0.4})}
-    assert scores == parts
+
+    def score_of_article_6() -> float:
+        return next(c[0] for c in scored_clauses("带薪年假期间工资照发吗", ps, weights) if c[1] == 1)
+
+    kept = score_of_article_6()
+    monkeypatch.setattr(answer, "PART_WEIGHT", 1.0)
+    assert score_of_article_6() == kept
