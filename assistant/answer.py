@@ -84,6 +84,8 @@ QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a
 DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
 DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
 NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
+RARITY_POWER = 0.5  # a term weighs (its rarity among the candidate clauses) to this power in a Chinese question ...
+RARITY_POWER_EN = 1.0  # ... and to this in an English one, whose terms are the glossary's (broader, several a word)
 PART_WEIGHT = 0.25  # a fragment of a question word cut across its words ("法人" of "执法人员")
 
 
@@ -160,7 +162,8 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     passages, best first.
 
     A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
-    candidate clauses (a term every candidate shares tells them apart no better than none). A clause's
+    candidate clauses, softened in a Chinese question (a square root): a term most candidates share tells
+    them apart less, but the topic word the question asks about still marks the clauses about it. A clause's
     score leans on its passage's dense similarity to the question, its passage's rank and its place in the
     passage. The kind of answer asked for counts (``assistant.answer_type``: a period or amount, a time
     limit, a definition, a permission or duty; ``assistant.answer_type_zh``: a consequence, a party, a rule of
@@ -172,11 +175,13 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
     deadline, kinds = asks_deadline(query), quantity_kinds(query)
     zh = ZhCues.of(query)
-    depth = LEAD_PASSAGES if is_english(query) else LEAD_PASSAGES_ZH
+    english = is_english(query)
+    depth = LEAD_PASSAGES if english else LEAD_PASSAGES_ZH
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:depth])
              for k, (sent, shown) in enumerate(clauses(p.text))]
     df = {term: sum(term in c[2] for c in cands) for term in weights}
-    local = {term: w * math.log(1 + len(cands) / (1 + df[term])) * _part_weight(term, df)
+    power = RARITY_POWER_EN if english else RARITY_POWER
+    local = {term: w * math.log(1 + len(cands) / (1 + df[term])) ** power * _part_weight(term, df)
              for term, w in weights.items()}
     scored: list[tuple[float, int, int, str, str]] = []
     for n, k, sent, shown in cands:
