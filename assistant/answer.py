@@ -84,6 +84,9 @@ QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a
 DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
 DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
 NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
+RARITY_POWER = 0.5  # a term weighs (its rarity among the candidate clauses) to this power in a Chinese question ...
+RARITY_POWER_EN = 1.0  # ... and to this in an English one, whose terms are the glossary's (broader, several a word)
+PART_WEIGHT = 0.25  # a fragment of a question word cut across its words ("法人" of "执法人员")
 
 
 def sentences(text: str) -> list[str]:
@@ -125,13 +128,42 @@ def _score(sentence: str, weights: dict[str, float]) -> float:
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
 
+def _aligned(part: str, whole: str, terms: list[str]) -> bool:
+    """Whether ``part`` sits in ``whole`` where a cut of ``whole`` into the question's terms can put it: 处罚 in
+    行政处罚 (行政 + 处罚) does, 法人 in 执法人员 (执法 + 人员) and 民调 in 人民调解委员会 do not."""
+    size = len(whole)
+    spans = [(i, i + len(t)) for t in terms if t != whole and t in whole
+             for i in range(size) if whole.startswith(t, i)]
+    start = [True] + [False] * size
+    for i, j in sorted(spans):
+        start[j] = start[j] or start[i]
+    end = [False] * size + [True]
+    for i, j in sorted(spans, reverse=True):
+        end[i] = end[i] or end[j]
+    return any(start[i] and end[i + len(part)] for i in range(size) if whole.startswith(part, i))
+
+
+def _part_weight(term: str, df: dict[str, int]) -> float:
+    """``PART_WEIGHT`` for a fragment: a term that jieba's search mode cut out of a longer question term across
+    that term's own words ("法人" of 执法人员, "民调" of 人民调解委员会, "会计账" of 会计账簿), when the longer term is
+    in the candidates (``df``: in how many candidate clauses each term is found); as a word the fragment finds
+    sentences by accident ("公民、法人或者其他组织"). A part that is a word of the longer term (处罚 of 行政处罚, 年假
+    of 带薪年假) counts fully."""
+    terms = list(df)
+    wholes = [w for w in terms if w != term and term in w and df[w]]
+    if wholes and not any(_aligned(term, w, terms) for w in wholes):
+        return PART_WEIGHT
+    return 1.0
+
+
 def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
                    ) -> list[tuple[float, int, int, str, str]]:
     """(score, passage index, place in the passage, scored clause, quoted clause) for every clause of the top
     passages, best first.
 
     A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
-    candidate clauses (a term every candidate shares tells them apart no better than none). A clause's
+    candidate clauses, softened in a Chinese question (a square root): a term most candidates share tells
+    them apart less, but the topic word the question asks about still marks the clauses about it. A clause's
     score leans on its passage's dense similarity to the question, its passage's rank and its place in the
     passage. The kind of answer asked for counts (``assistant.answer_type``: a period or amount, a time
     limit, a definition, a permission or duty; ``assistant.answer_type_zh``: a consequence, a party, a rule of
@@ -143,10 +175,13 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     quantity, definition, permission = asks_quantity(query), asks_definition(query), asks_permission(query)
     deadline, kinds = asks_deadline(query), quantity_kinds(query)
     zh = ZhCues.of(query)
-    depth = LEAD_PASSAGES if is_english(query) else LEAD_PASSAGES_ZH
+    english = is_english(query)
+    depth = LEAD_PASSAGES if english else LEAD_PASSAGES_ZH
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:depth])
              for k, (sent, shown) in enumerate(clauses(p.text))]
-    local = {term: w * math.log(1 + len(cands) / (1 + sum(term in c[2] for c in cands)))
+    df = {term: sum(term in c[2] for c in cands) for term in weights}
+    power = RARITY_POWER_EN if english else RARITY_POWER
+    local = {term: w * math.log(1 + len(cands) / (1 + df[term])) ** power * _part_weight(term, df)
              for term, w in weights.items()}
     scored: list[tuple[float, int, int, str, str]] = []
     for n, k, sent, shown in cands:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import extractive, lead_sentences, sentences, unique_sources
+from assistant import answer
+from assistant.answer import extractive, lead_sentences, scored_clauses, sentences, unique_sources
 from assistant.answer_type import (
     asks_deadline,
     asks_definition,
@@ -355,3 +356,42 @@ def test_how_long_asks_for_a_time_limit_only_when_something_must_be_done_within_
                                                                                   deadline: bool) -> None:
     assert asks_deadline(question) is deadline
     assert asks_quantity(question)
+
+
+def test_parts_of_a_question_word_found_elsewhere_do_not_lead_when_the_statute_uses_the_whole_word() -> None:
+    # jieba cuts 执法人员 also into 法人 and 人员: "法人和其他组织的…工作人员" holds both parts by accident
+    title = "某市市场巡查办法"
+    accident = passage("第五条 法人和其他组织的负责人、工作人员应当如实提供检查所需的资料。", "第五条", title=title)
+    answer = passage("第十二条 执法人员应当主动出示证件。", "第十二条", title=title)
+    weights = {"执法人员": 0.5, "执法": 0.3, "法人": 0.3, "人员": 0.3, "上门": 0.6, "检查": 0.4, "证件": 0.45}
+    lead = lead_sentences("执法人员上门检查要带什么证件", [accident, answer], weights)
+    assert "出示证件" in lead[0][1]
+
+
+def test_parts_of_a_question_word_that_are_its_words_count_fully(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 带薪年假 is 带薪 + 年假: where one article says 带薪年假, another's 年假 still counts in full
+    title = "某省职工休假办法"
+    ps = [passage("第四条 职工享受带薪年假。", "第四条", title=title),
+          passage("第六条 年假期间工资照发。", "第六条", title=title)]
+    weights = {"带薪年假": 0.6, "带薪": 0.3, "年假": 0.3, "工资": 0.5, "照发": 0.4}
+
+    def score_of_article_6() -> float:
+        return next(c[0] for c in scored_clauses("带薪年假期间工资照发吗", ps, weights) if c[1] == 1)
+
+    kept = score_of_article_6()
+    monkeypatch.setattr(answer, "PART_WEIGHT", 1.0)
+    assert score_of_article_6() == kept
+
+
+def test_the_word_a_chinese_question_is_about_still_counts_when_most_candidates_share_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # 营业执照 is in most clauses, 年底 in one: a side word of the question must not outweigh what it is about
+    title = "某市营业执照管理办法"
+    ps = [passage("第十条 营业执照遗失的，可以申请补领营业执照，不收取费用。", "第十条", title=title),
+          passage("第十一条 申请补领的，登记机关于每年年底集中核对。", "第十一条", title=title),
+          passage("第十二条 营业执照应当置于住所的醒目位置。", "第十二条", title=title),
+          passage("第十三条 营业执照分为正本和副本。", "第十三条", title=title)]
+    weights = {"营业执照": 0.3, "补领": 0.3, "年底": 0.5}
+    assert "可以申请补领营业执照" in lead_sentences("年底盘点发现营业执照丢了，能补领吗", ps, weights)[0][1]
+    monkeypatch.setattr(answer, "RARITY_POWER", 1.0)  # rarity at full strength: the side word wins
+    assert "年底" in lead_sentences("年底盘点发现营业执照丢了，能补领吗", ps, weights)[0][1]
