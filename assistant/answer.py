@@ -70,6 +70,19 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
     return cut + "……"
 
 
+_ARTICLE_HEAD = re.compile(r"(第[零〇一二两三四五六七八九十百千0-9]+条(?:之[一二三四五六七八九十]+)?)[ \u3000]*")
+_ARTICLE = re.compile(r"第[零〇一二两三四五六七八九十百千0-9]+条(?:之[一二三四五六七八九十]+)?")
+
+
+def without_own_number(text: str, locator: str) -> str:
+    """A quote without the article number that its label already names: under 《劳动法》第七十五条 the quote reads
+    “国家鼓励…”, not “第七十五条 国家鼓励…”. Another article's number (a cross-reference) stays."""
+    m = _ARTICLE_HEAD.match(text)
+    if m and m.end() < len(text) and m.group(1) in _ARTICLE.findall(locator):
+        return text[m.end():]
+    return text
+
+
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _WHOLE = re.compile(r"[^。！？\n]+[。！？]?")
 _ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、)）])")
@@ -249,6 +262,7 @@ def extractive(query: str, passages: list[Passage], lang: str, weights: dict[str
     last = -1
     for idx, sent in lead_sentences(query, passages, weights):
         p = passages[idx]
+        sent = without_own_number(sent, p.locator)
         n = number[(p.title, p.locator)]
         if n == last:  # a second sentence of the same source: no second label
             lines[-1] += f"“{sent}”"
@@ -261,7 +275,7 @@ def extractive(query: str, passages: list[Passage], lang: str, weights: dict[str
     lines.append(t("answer_intro", lang))
     for n, c in enumerate(citations[:shown], start=1):
         label = english_label(c) if lang == "en" else c.label()
-        lines.append(f"[{n}] {label}：{quote(c.snippet)}")
+        lines.append(f"[{n}] {label}：{quote(without_own_number(c.snippet, c.locator))}")
     return "\n".join(lines), citations
 
 

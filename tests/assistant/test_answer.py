@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from assistant import answer
-from assistant.answer import extractive, lead_sentences, scored_clauses, sentences, unique_sources
+from assistant.answer import (
+    extractive,
+    lead_sentences,
+    scored_clauses,
+    sentences,
+    unique_sources,
+    without_own_number,
+)
 from assistant.answer_type import (
     asks_deadline,
     asks_definition,
@@ -395,3 +402,23 @@ def test_the_word_a_chinese_question_is_about_still_counts_when_most_candidates_
     assert "可以申请补领营业执照" in lead_sentences("年底盘点发现营业执照丢了，能补领吗", ps, weights)[0][1]
     monkeypatch.setattr(answer, "RARITY_POWER", 1.0)  # rarity at full strength: the side word wins
     assert "年底" in lead_sentences("年底盘点发现营业执照丢了，能补领吗", ps, weights)[0][1]
+
+
+@pytest.mark.parametrize(("text", "locator", "quoted"), [
+    ("第七十五条 国家鼓励仓储企业建立补充保险。", "第七十五条", "国家鼓励仓储企业建立补充保险。"),
+    ("第十二条之一　保管人应当定期盘点。", "第二章 第十二条之一", "保管人应当定期盘点。"),
+    # another article's number is a cross-reference, not the label's: it stays
+    ("第七条 规定的期限届满的，存货人应当提货。", "第十七条", "第七条 规定的期限届满的，存货人应当提货。"),
+    ("第三十条", "第三十条", "第三十条"),  # nothing after the number: the quote is not emptied
+    ("存货人应当按时提货。", "第三十条", "存货人应当按时提货。"),
+])
+def test_a_quote_does_not_repeat_the_article_its_label_names(text: str, locator: str, quoted: str) -> None:
+    assert without_own_number(text, locator) == quoted
+
+
+def test_the_lead_and_the_supporting_quotes_name_the_article_once() -> None:
+    passages = [passage("第七十五条 国家鼓励仓储企业为保管人员建立补充保险。", "第七十五条")]
+    body, _ = extractive("仓储企业可以建立补充保险吗", passages, "zh")
+    assert "第七十五条（2012-12-28）：“国家鼓励" in body  # the lead
+    assert "第七十五条（2012-12-28）：国家鼓励" in body  # the supporting passage
+    assert body.count("第七十五条") == 2
