@@ -34,12 +34,27 @@ _SPELLING = {"labor": "labour", "laws": "law", "regulations": "regulation", "rul
              "disputes": "dispute", "diseases": "disease", "employees": "employee", "enterprises": "enterprise",
              "interests": "interest", "rights": "right", "licences": "licence", "licenses": "licence",
              "license": "licence", "standardisation": "standardization", "notarisation": "notarization",
-             "optimising": "optimizing", "funds": "fund", "entities": "entity", "permits": "permit"}
+             "optimising": "optimizing", "funds": "fund", "entities": "entity", "permits": "permit",
+             "lawyers": "lawyer", "chemicals": "chemical"}
+
+
+# Other English names the same laws go by (official and common translations differ): the words of the
+# title they stand for.
+ALIASES = {"production safety": "work safety", "administrative procedure law": "administrative litigation law",
+           "employment contract law": "labour contract law", "small and medium sized enterprises": "sme",
+           "small and medium enterprises": "sme", "smes": "sme", "notary": "notarization", "notarial": "notarization",
+           "corporate income tax": "enterprise income tax", "tendering and bidding": "bidding"}
+_ALIAS = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, ALIASES), key=len, reverse=True)) + r")\b")
+# Words of a title a loose name may leave out ("the Partnership Law", "the Work Injury Regulations", "the
+# Hazardous Chemicals Regulations"): they do not count towards MIN_COVER.
+OPTIONAL = frozenset({"enterprise", "related", "administration"})
 
 
 def _words(text: str) -> list[str]:
-    """Lower-case words, possessives dropped ("the Trademark Law's implementing rules"), spellings made one."""
-    words = (re.sub(r"['’]s?$", "", w) for w in _WORD.findall(text.lower().replace("-", " ")))
+    """Lower-case words, possessives dropped ("the Trademark Law's implementing rules"), spellings and other names
+    of a law made one."""
+    text = _ALIAS.sub(lambda m: ALIASES[m.group(0)], re.sub(r"[\s-]+", " ", text.lower()))
+    words = (re.sub(r"['’]s?$", "", w) for w in _WORD.findall(text))
     return [_SPELLING.get(w, w) for w in words]
 
 
@@ -82,6 +97,8 @@ class EnglishNames:
         mentions: list[set[str]] = []
         for token in re.findall(r"\b[A-Z]{3,6}\b", query):
             found |= self.acronyms.get(token, set())
+        for head, kind in re.findall(r"\b([A-Z]{2,5}) (Law|Code|Regulations?)\b", query):  # "the EIT Law"
+            found |= self.acronyms.get(head + kind[0], set())
         for clause in _CLAUSE.split(query):
             for mention, ids in self._in_clause(_words(clause)):
                 found |= ids
@@ -122,7 +139,7 @@ class EnglishNames:
             if not kinds <= title:
                 continue
             shared = mention & title
-            if not shared - KIND_WORDS or len(shared) < MIN_COVER * len(title):
+            if not shared - KIND_WORDS or len(shared - OPTIONAL) < MIN_COVER * len(title - OPTIONAL):
                 continue
             score = len(shared) / (len(title) + 0.5 * len(mention - title))
             if score > best + 1e-9:
