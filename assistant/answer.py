@@ -14,11 +14,13 @@ from assistant.answer_type import (
     asks_permission,
     asks_quantity,
     defines,
+    defines_term,
     quantity_kinds,
     states_deadline,
     states_norm,
     states_quantity,
 )
+from assistant.answer_type_en import with_english_cues
 from assistant.answer_type_zh import ZhCues, cn_number, figure_word
 from assistant.reply import Citation
 from assistant.texts import t
@@ -95,6 +97,7 @@ PLACE_PRIOR = 0.2  # ... / (1 + this x its place in the passage): an article sta
 TERMLESS = 0.01  # what a clause without any of the question's terms scores, so that the priors order those
 QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a period or amount count double
 DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
+TERM_DEFINITION_BOOST = 2.0  # ... and again when what they define is the question's term ("所称的商业秘密，是指")
 DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
 NORM_BOOST = 1.3  # "can we / must we …": clauses that permit, require or forbid ("可以", "应当", "不得")
 RARITY_POWER = 0.5  # a term weighs (its rarity among the candidate clauses) to this power in a Chinese question ...
@@ -189,6 +192,8 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     deadline, kinds = asks_deadline(query), quantity_kinds(query)
     zh = ZhCues.of(query)
     english = is_english(query)
+    if english:
+        zh = with_english_cues(query, zh)
     depth = LEAD_PASSAGES if english else LEAD_PASSAGES_ZH
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:depth])
              for k, (sent, shown) in enumerate(clauses(p.text))]
@@ -205,7 +210,7 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
         if deadline and states_deadline(sent):
             score *= DEADLINE_BOOST
         if definition and defines(sent):
-            score *= DEFINITION_BOOST
+            score *= DEFINITION_BOOST * (TERM_DEFINITION_BOOST if defines_term(sent, list(weights)) else 1.0)
         if permission and states_norm(sent):
             score *= NORM_BOOST
         score *= zh.factor(sent)

@@ -30,17 +30,23 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                re.compile(r"[0-9零〇一二两三四五六七八九十百]+(?:个)?(?:工作日|日|天|年|月|小时|周)(?!度)")),
     "amount": (re.compile(r"(多少钱|罚多少|赔多少|金额|几万)"),
                re.compile(r"([0-9零〇一二两三四五六七八九十百千万]+元|倍)")),
+    # the term of a right or licence ("有效期多久"): stated as "有效期为十年", not by a time limit inside it
+    "duration": (re.compile(r"(?:有效期|保护期|期限)(?:是|为|有)?多[久长]|多少年有效"),
+                 re.compile(r"(?:期限|有效期|保护期|期间|任期)(?:均)?(?:为|是|不得超过|不超过|最长不得超过)[^，。；]{0,8}?"
+                            r"[0-9零〇一二两三四五六七八九十百]+(?:个)?(?:年|月|日|天)")),
 }
 
 
 def asks_quantity(question: str) -> bool:
-    return bool(_ASKS_QUANTITY.search(question) or english.ASKS_QUANTITY.search(question))
+    return bool(_ASKS_QUANTITY.search(question) or english.ASKS_QUANTITY.search(english.asked(question)))
 
 
 def quantity_kinds(question: str) -> list[str]:
-    """The kinds of quantity the question names (none: any quantity answers it)."""
-    return [kind for kind, (asks, _) in _KINDS.items()
-            if asks.search(question) or english.KINDS[kind].search(question)]
+    """The kinds of quantity the question names (none: any quantity answers it); a term asked for ("how long is
+    a trademark valid") is that kind alone."""
+    en = english.asked(question)
+    kinds = [kind for kind, (asks, _) in _KINDS.items() if asks.search(question) or english.KINDS[kind].search(en)]
+    return ["duration"] if "duration" in kinds else kinds
 
 
 def states_quantity(sentence: str, kinds: list[str] | None = None) -> bool:
@@ -67,11 +73,22 @@ def asks_definition(question: str) -> bool:
     """"什么是格式条款", "算不算加班", "what counts as …": answered by the sentence that defines the term."""
     if _ASKS_DEFINITION.search(question):
         return True
-    return bool(english.ASKS_DEFINITION.search(question)) and not english.ASKS_QUANTITY.search(question)
+    en = english.asked(question)
+    return bool(english.ASKS_DEFINITION.search(en)) and not english.ASKS_QUANTITY.search(en)
 
 
 def defines(sentence: str) -> bool:
     return bool(_DEFINES.search(sentence))
+
+
+_DEFINED = re.compile(r"([^，。；：“”]{2,24}?)[，,]?(?:是指|指的是)")
+
+
+def defines_term(sentence: str, terms: list[str]) -> bool:
+    """The sentence defines one of the question's terms ("本法所称的商业秘密，是指…" for "what counts as a trade
+    secret"), not some other word the article also defines."""
+    m = _DEFINED.search(sentence)
+    return m is not None and any(len(t) >= 2 and not t.isascii() and t in m.group(1) for t in terms)
 
 
 def asks_permission(question: str) -> bool:
@@ -89,7 +106,7 @@ _DEADLINE = re.compile(r"(之日起|[日天月年]内|小时内|工作日内|以
 
 def asks_deadline(question: str) -> bool:
     """"最晚什么时候…", "多少天内…", "how soon …": answered by a time limit ("自…之日起三十日内")."""
-    return bool(_ASKS_DEADLINE.search(question) or english.ASKS_DEADLINE.search(question))
+    return bool(_ASKS_DEADLINE.search(question) or english.ASKS_DEADLINE.search(english.asked(question)))
 
 
 def states_deadline(sentence: str) -> bool:

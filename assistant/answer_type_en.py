@@ -6,8 +6,24 @@ entitled to …", "do we have to …". The sentences that answer are Chinese eit
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+from assistant.answer_type_zh import ZhCues
 
 _W = r"[\w'’-]+"  # one word
+
+# A deadline the question only mentions ("we missed the annual fee deadline", "paid after the deadline") is no
+# deadline it asks for: what it asks is the consequence, the penalty, whether there is a grace period.
+_CONTEXT = re.compile(rf"\b(?:after|past|missed|miss|misses|beyond|met|meet|meets|over)\s+"
+                      rf"(?:the |our |its |their |a |an |this |that )?(?:{_W} ){{0,4}}?(?:deadline|time limit)s?\b",
+                      re.I)
+
+
+def asked(question: str) -> str:
+    """The question without the deadlines it only mentions as what happened: the part whose cues say what it
+    asks for."""
+    return _CONTEXT.sub(" ", question)
+
 
 ASKS_QUANTITY = re.compile(
     r"\bhow (?:long|many|much|soon|old|high|often)\b|"
@@ -26,16 +42,27 @@ KINDS: dict[str, re.Pattern[str]] = {
                          r"\bhow much (?:notice|time)\b|\b(?:period|duration|term|time limit|deadline)\b", re.I),
     "amount": re.compile(r"\bhow much\b(?! (?:notice|time)\b)|\b(?:fine|fines|damages|compensation|amount|sum|"
                          r"yuan|rmb)\b", re.I),
+    # how long a right, registration or licence lasts ("how long is a trademark valid", "for how many years is an
+    # invention patent protected", "what is the term of copyright"): its term, not a time limit inside it
+    "duration": re.compile(rf"\bhow long\b[^?.!]*\b(?:valid|last|lasts|protected|protection|in force|effective)\b|"
+                           rf"\bhow many years\b[^?.!]*\b(?:valid|last|lasts|protected|in force)\b|"
+                           rf"\b(?:term|period|duration) of (?:{_W} ){{0,2}}(?:protection|validity)\b|"
+                           rf"\b(?:validity|protection) (?:period|term)\b", re.I),
 }
 
 # "What is a …", "what does … mean", "what counts as …", "what is the negative list?" — not "what is the
 # maximum fine" (a quantity, see ``answer_type.asks_definition``), nor "what is the procedure for …".
-_NOT_A_TERM = "procedure|process|steps|penalty|consequence|difference|requirements?|rules|way|best|right|fee|cost"
+_NOT_A_TERM = ("(?:procedure|process|step|penalty|penaltie|consequence|difference|requirement|rule|way|best|right|fee|"
+               "cost|risk|liabilit(?:y|ie)|deadline|time limit)s?")
+# where the term lives: "what is the negative list under the Foreign Investment Law?", "… in China?"
+_WHERE = (r"(?:\s+(?:under|in|according to|of)\s+(?:the\s+|chinese\s+|prc\s+)?(?:[\w'’-]+\s+){0,6}?"
+          r"(?:law|code|regulations?|rules|china))?")
 ASKS_DEFINITION = re.compile(
     r"\bwhat (?:is|are) (?:a|an)\b|\bwhat (?:counts|qualifies)\b|\bdefin|\bmeaning\b|\bmeant by\b|"
     r"\bcounts? as\b|\bqualif|\bwhat does .{1,60} mean\b|"
     r"\b(?:is|are) .{1,60} (?:considered|regarded|deemed|treated|classed) as\b|"
-    rf"(?:^|[.?!]\s+)\W*what(?:'s| is| are) the (?!(?:{_W} ){{0,4}}(?:{_NOT_A_TERM})\b)(?:[\w'’-]+ ?){{1,5}}\??\s*$",
+    rf"(?:^|[.?!]\s+)\W*what(?:'s| is| are) (?:the|a|an) (?!(?:{_W} ){{0,4}}(?:{_NOT_A_TERM})\b)(?:[\w'’-]+ ?){{1,5}}?"
+    rf"{_WHERE}\??\s*$",
     re.I,
 )
 
@@ -54,3 +81,25 @@ ASKS_DEADLINE = re.compile(
     r"\bwithin\b|\btime (?:limit|frame)\b|\bno later than\b|\bhow many (?:\w+ )?days\b|\bin time\b",
     re.I,
 )
+
+
+# The kinds the Chinese cues of ``assistant.answer_type_zh`` know, asked in English: a consequence ("what are the
+# consequences", "what happens if", "what liability do we face"), a party ("who pays", "which authority"), a rule
+# of calculation ("how is … calculated").
+ASKS_CONSEQUENCE = re.compile(
+    r"\bconsequences?\b|\bwhat happens\b|"
+    r"\bwhat (?:(?:is|are) the )?(?:[\w-]+ ){0,3}?(?:liability|liabilities|penalty|penalties|punishment|sanctions?)\b|"
+    r"\b(?:are|is|will|would) (?:we|they|it|the company|our company) (?:be )?(?:liable|punished|penali[sz]ed|fined)\b|"
+    r"\bwhat (?:do|does|would|will) (?:we|they|it) (?:owe|face|risk)\b", re.I)
+ASKS_WHO = re.compile(
+    r"\bwho\b|\bwhom\b|\bwhich (?:authority|authorities|department|office|agency|court|body|party|side|one)\b|"
+    r"\bwhere (?:can|do|should|must) (?:we|i|they|a company|an enterprise) (?:apply|complain|file|register|go)\b", re.I)
+ASKS_METHOD = re.compile(r"\bhow (?:is|are|do (?:we|you|they)|to|should (?:we|it|they) be)\b[^?.!]*"
+                         r"\b(?:calculat|comput|work(?:ed)? out|determin)\w*", re.I)
+
+
+def with_english_cues(question: str, cues: ZhCues) -> ZhCues:
+    """``cues`` (``ZhCues.of(question)``) with the consequence, party and calculation an English question asks."""
+    en = asked(question)
+    return replace(cues, consequence=cues.consequence or bool(ASKS_CONSEQUENCE.search(en)),
+                   who=cues.who or bool(ASKS_WHO.search(en)), method=cues.method or bool(ASKS_METHOD.search(en)))

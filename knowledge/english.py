@@ -70,10 +70,18 @@ def base_form(word: str) -> str:
     return next((c for c in _candidates(low) if c in known), word)
 
 
+# "How long is a registration valid / does a licence last" asks for the term of the registration or licence: the
+# statutes' word for it is its validity period (有效期), which the glossary holds.
+_LASTS = re.compile(r"\bhow (?:long|many years)\b[^?.!]*?\b(?:valid|last|lasts|in force|remain in force)\b", re.I)
+
+
 def normalise(text: str) -> str:
     """An English question as the glossary reads it: possessives dropped ("the director's term" -> "the director
-    term") and inflected words at their glossary form. Chinese text is returned unchanged."""
+    term"), inflected words at their glossary form, a question on how long a registration or licence lasts naming
+    its validity period. Chinese text is returned unchanged."""
     if not _LATIN_WORD.search(text):
         return text
     text = _POSSESSIVE.sub("", text)
+    if _LASTS.search(text):
+        text += " (validity period)"
     return _LATIN_WORD.sub(lambda m: base_form(m.group(0)), text)

@@ -21,6 +21,11 @@ AFTER = 5  # … and after it when it opens the title ("the law on occupational 
 MIN_SCORE = 0.5  # shared words / (the title's words + half the mention's other words)
 MIN_COVER = 0.75  # and the mention holds this part of the title's words ("contract law" is not the Labour Contract Law)
 MIN_ACRONYM = 3
+# "Implementing Regulations of the Foreign Investment Law", "Rules for the Implementation of the Patent Law": a
+# mention that says "implementing" names the regulation or rules, never the law itself; the words that head such a
+# name ("Implementing Regulations of the") are taken into the mention even past BEFORE.
+IMPLEMENTING = "implementation"
+HEAD_WORDS = frozenset({IMPLEMENTING, "regulation", "rule", "provision", "measure", "of", "for", "the"})
 
 _WORD = re.compile(r"[a-z][a-z'’]*")
 _CLAUSE = re.compile(r"[,.;:?!()\[\]\"“”]+")
@@ -29,11 +34,28 @@ _SPELLING = {"labor": "labour", "laws": "law", "regulations": "regulation", "rul
              "disputes": "dispute", "diseases": "disease", "employees": "employee", "enterprises": "enterprise",
              "interests": "interest", "rights": "right", "licences": "licence", "licenses": "licence",
              "license": "licence", "standardisation": "standardization", "notarisation": "notarization",
-             "optimising": "optimizing", "funds": "fund", "entities": "entity", "permits": "permit"}
+             "optimising": "optimizing", "funds": "fund", "entities": "entity", "permits": "permit",
+             "lawyers": "lawyer", "chemicals": "chemical"}
+
+
+# Other English names the same laws go by (official and common translations differ): the words of the
+# title they stand for.
+ALIASES = {"production safety": "work safety", "administrative procedure law": "administrative litigation law",
+           "employment contract law": "labour contract law", "small and medium sized enterprises": "sme",
+           "small and medium enterprises": "sme", "smes": "sme", "notary": "notarization", "notarial": "notarization",
+           "corporate income tax": "enterprise income tax", "tendering and bidding": "bidding"}
+_ALIAS = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, ALIASES), key=len, reverse=True)) + r")\b")
+# Words of a title a loose name may leave out ("the Partnership Law", "the Work Injury Regulations", "the
+# Hazardous Chemicals Regulations"): they do not count towards MIN_COVER.
+OPTIONAL = frozenset({"enterprise", "related", "administration"})
 
 
 def _words(text: str) -> list[str]:
-    return [_SPELLING.get(w, w) for w in _WORD.findall(text.lower().replace("-", " "))]
+    """Lower-case words, possessives dropped ("the Trademark Law's implementing rules"), spellings and other names
+    of a law made one."""
+    text = _ALIAS.sub(lambda m: ALIASES[m.group(0)], re.sub(r"[\s-]+", " ", text.lower()))
+    words = (re.sub(r"['’]s?$", "", w) for w in _WORD.findall(text))
+    return [_SPELLING.get(w, w) for w in words]
 
 
 def _content(words: list[str]) -> set[str]:
@@ -75,6 +97,8 @@ class EnglishNames:
         mentions: list[set[str]] = []
         for token in re.findall(r"\b[A-Z]{3,6}\b", query):
             found |= self.acronyms.get(token, set())
+        for head, kind in re.findall(r"\b([A-Z]{2,5}) (Law|Code|Regulations?)\b", query):  # "the EIT Law"
+            found |= self.acronyms.get(head + kind[0], set())
         for clause in _CLAUSE.split(query):
             for mention, ids in self._in_clause(_words(clause)):
                 found |= ids
@@ -98,19 +122,24 @@ class EnglishNames:
             span = list(range(max(0, i - BEFORE), i + 1))
             if i + 1 < len(words) and words[i + 1] in ("on", "of", "for"):
                 span += list(range(i + 1, min(len(words), i + 2 + AFTER)))
+            while span[0] > 0 and words[span[0] - 1] in HEAD_WORDS and span[0] > i - BEFORE - 3:
+                span.insert(0, span[0] - 1)
             span = [j for j in span if j not in used]
             mention = _content([words[j] for j in span])
-            ids = self._best(mention)
+            ids = self._best(mention, frozenset({IMPLEMENTING}) & mention)
             if ids:
                 found.append((mention, ids))
                 used.update(span)
         return found
 
-    def _best(self, mention: set[str]) -> set[str]:
+    def _best(self, mention: set[str], kinds: frozenset[str] = frozenset()) -> set[str]:
+        """``kinds``: words the named title must hold ("implementation" when the mention says "implementing")."""
         best, ids = MIN_SCORE, set()
         for doc_id, title in self.titles:
+            if not kinds <= title:
+                continue
             shared = mention & title
-            if not shared - KIND_WORDS or len(shared) < MIN_COVER * len(title):
+            if not shared - KIND_WORDS or len(shared - OPTIONAL) < MIN_COVER * len(title - OPTIONAL):
                 continue
             score = len(shared) / (len(title) + 0.5 * len(mention - title))
             if score > best + 1e-9:

@@ -17,7 +17,7 @@ from knowledge import tokens
 from knowledge.english import is_stopword, normalise
 from knowledge.tokens import QUESTION_WORDS, _jieba, expand_query, tokenize
 
-ENGLISH_WEIGHT = 0.5
+ENGLISH_WEIGHT = 0.25
 _LATIN = re.compile(r"[a-z]")
 
 

@@ -20,9 +20,12 @@ from assistant.answer_type import (
     asks_permission,
     asks_quantity,
     defines,
+    defines_term,
     quantity_kinds,
     states_quantity,
 )
+from assistant.answer_type_en import with_english_cues
+from assistant.answer_type_zh import ZhCues
 from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, answerable, coverage, relevant
 from assistant.reply import Citation
 from knowledge.base import Passage
@@ -321,6 +324,9 @@ def test_a_lead_from_a_question_and_answer_entry_starts_with_the_answer_not_the_
     ("How much notice does a worker owe before leaving?", ["period"]),
     ("What's the maximum duration of a fixed-term lease?", ["period"]),
     ("What is the highest fine for selling fake goods?", ["amount"]),
+    ("How long does copyright in a photograph last?", ["duration"]),  # the term of the right ...
+    ("For how many years is a utility model protected?", ["duration"]),
+    ("How long do we have to renew a licence?", ["period"]),  # ... not a time limit to act within
 ])
 def test_english_questions_name_the_same_kinds_of_quantity(question: str, kinds: list[str]) -> None:
     assert asks_quantity(question) and quantity_kinds(question) == kinds
@@ -334,6 +340,13 @@ def test_english_questions_name_the_same_kinds_of_quantity(question: str, kinds:
     ("Are we entitled to a hearing before the licence is revoked?", False, True, False),
     ("Do we need the works council's consent for new rules?", False, True, False),
     ("By when does the buyer have to object to defects?", False, True, True),
+    ("What is a dual-use item under the Export Control Law?", True, False, False),  # where the term lives
+    ("What is a related party in China?", True, False, False),
+    ("What are the risks for a company that misses filings?", False, False, False),  # not a term
+    # a deadline only mentioned as what happened asks for none: the consequence, the grace is asked
+    ("We filed our VAT return after the deadline. What surcharge applies?", False, False, False),
+    ("Our supplier missed the delivery deadline; can we cancel the order?", False, True, False),
+    ("What is the deadline for filing an objection?", False, False, True),
 ])
 def test_english_questions_name_the_same_kinds_of_answer(question: str, definition: bool, permission: bool,
                                                          deadline: bool) -> None:
@@ -422,3 +435,41 @@ def test_the_lead_and_the_supporting_quotes_name_the_article_once() -> None:
     assert "第七十五条（2012-12-28）：“国家鼓励" in body  # the lead
     assert "第七十五条（2012-12-28）：国家鼓励" in body  # the supporting passage
     assert body.count("第七十五条") == 2
+
+
+@pytest.mark.parametrize(("question", "consequence", "who", "method"), [
+    ("What happens if we keep a worker without a written contract?", True, False, False),
+    ("What penalty do we face for a late customs declaration?", True, False, False),
+    ("What are the consequences of missing the annual report?", True, False, False),
+    ("Which authority handles a complaint about unfair competition?", False, True, False),
+    ("Who pays for the safety training of new workers?", False, True, False),
+    ("How is the overtime premium calculated for a night shift?", False, False, True),
+    ("Can we hire a part-time accountant?", False, False, False),
+])
+def test_english_questions_ask_for_a_consequence_a_party_or_a_calculation(question: str, consequence: bool, who: bool,
+                                                                          method: bool) -> None:
+    cues = with_english_cues(question, ZhCues.of(question))
+    assert (cues.consequence, cues.who, cues.method) == (consequence, who, method)
+
+
+def test_a_question_on_how_long_a_right_lasts_is_led_by_its_term_not_by_a_time_limit_inside_it() -> None:
+    renew = passage("第二十条 许可证有效期满需要延续的，应当在期满前六个月内提出申请。", "第二十条", title="某许可条例",
+                    dense=0.6)
+    term = passage("第十九条 许可证的有效期为五年，自颁发之日起计算。", "第十九条", title="某许可条例", dense=0.5)
+    weights = {"许可证": 0.6, "有效": 0.5, "期限": 1.0}
+    lead = lead_sentences("How long does a discharge licence remain valid?", [renew, term], weights)
+    assert "有效期为五年" in lead[0][1]
+    act = lead_sentences("How long before expiry do we have to apply to extend the licence?", [renew, term], weights)
+    assert "六个月内" in act[0][1]
+
+
+def test_a_definition_question_is_led_by_the_definition_of_its_own_term() -> None:
+    other = passage("第二条 本法所称的经营者，是指从事商品生产、经营或者提供服务的自然人、法人和非法人组织。"
+                    "经营者不得实施混淆行为。", "第二条", title="某竞争法", dense=0.6)
+    own = passage("第八条 经营者不得侵犯他人的技术秘密。经营者应当对其员工进行保密教育。"
+                  "本法所称的技术秘密，是指不为公众所知悉的技术信息。", "第八条", title="某竞争法", dense=0.5)
+    weights = {"技术秘密": 1.0, "经营者": 0.3}
+    lead = lead_sentences("What counts as a technical secret under this law?", [other, own], weights)
+    assert "所称的技术秘密，是指" in lead[0][1]
+    assert defines_term("本法所称的技术秘密，是指不为公众所知悉的技术信息。", ["技术秘密"])
+    assert not defines_term("本法所称的经营者，是指从事商品生产的自然人。", ["技术秘密"])

@@ -76,3 +76,15 @@ def test_inflected_and_possessive_english_words_reach_the_glossary(question: str
 def test_a_word_the_glossary_does_not_know_is_left_as_it_is() -> None:
     assert normalise("The ships were anchored offshore.") == "The ships were anchored offshore."
     assert normalise("劳动合同到期了") == "劳动合同到期了"
+
+
+@pytest.mark.parametrize("question", [
+    "How long does a discharge permit last?",
+    "For how many years is our food business licence valid?",
+])
+def test_asking_how_long_a_registration_or_licence_lasts_names_its_validity_period(question: str) -> None:
+    assert "有效期" in query_weights(question)
+
+
+def test_asking_how_long_we_have_to_act_names_no_validity_period() -> None:
+    assert "有效期" not in query_weights("How long do we have to pay the fine?")

@@ -67,6 +67,13 @@ LOOSE = [
     ("od", "中华人民共和国职业病防治法", "Law of the PRC on the Prevention and Control of Occupational Diseases"),
     ("lc", "中华人民共和国劳动合同法", "Labour Contract Law of the PRC"),
     ("wi", "工伤保险条例", "Regulations on Work-Related Injury Insurance"),
+    ("lr", "中华人民共和国劳动合同法实施条例", "Regulations for the Implementation of the Labour Contract Law"),
+    ("bl", "中华人民共和国招标投标法", "Bidding Law of the PRC"),
+    ("ws", "中华人民共和国安全生产法", "Work Safety Law of the PRC"),
+    ("al", "中华人民共和国行政诉讼法", "Administrative Litigation Law of the PRC"),
+    ("pe", "中华人民共和国合伙企业法", "Partnership Enterprise Law of the PRC"),
+    ("ei", "中华人民共和国环境影响评价法", "Environmental Impact Assessment Law of the PRC"),
+    ("br", "中华人民共和国招标投标法实施条例", "Regulations for the Implementation of the Bidding Law"),
 ]
 
 
@@ -86,6 +93,17 @@ def loose() -> LawNames:
     ("Is this clause valid under contract law?", set()),  # general contract law is not the Labour Contract Law
     ("What does the law say about weekend work?", set()),
     ("Our company rules forbid smoking; can we fine smokers?", set()),
+    # "implementing" names the regulation, whichever way round the name runs; a law's own provisions name the law
+    ("Do the Implementing Regulations of the Bidding Law allow a second round of bids?", {"br"}),
+    ("Which rules for the implementation of the bidding law cover bid bonds?", {"br"}),
+    ("Is this allowed by the Labour Contract Law's implementing regulations?", {"lr"}),
+    ("Under the provisions of the Labour Contract Law, can a probation be extended?", {"lc"}),
+    ("Does the Bidding Law require public tenders for a warehouse?", {"bl"}),
+    # other translations of a title, short forms without a title's optional words, acronyms before "Law"
+    ("What does the Production Safety Law say about night shifts in a foundry?", {"ws"}),
+    ("Can we sue the county under the Administrative Procedure Law?", {"al"}),
+    ("Does the Partnership Law let a partner leave early?", {"pe"}),
+    ("Is a small workshop exempt under the EIA Law?", {"ei"}),
 ])
 def test_a_law_named_loosely_in_english_is_still_named(loose: LawNames, question: str, named: set[str]) -> None:
     assert loose.named(question) == named
