@@ -19,6 +19,7 @@ from assistant.answer_type import (
     states_deadline,
     states_norm,
     states_quantity,
+    states_term,
 )
 from assistant.answer_type_en import with_english_cues
 from assistant.answer_type_zh import ZhCues, cn_number, figure_word
@@ -72,15 +73,16 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
     return cut + "……"
 
 
-_ARTICLE_HEAD = re.compile(r"(第[零〇一二两三四五六七八九十百千0-9]+条(?:之[一二三四五六七八九十]+)?)[ \u3000]*")
+_ARTICLE_HEAD = re.compile(r"(第[零〇一二两三四五六七八九十百千0-9]+条(?:之[一二三四五六七八九十]+)?)[ \u3000]+")
 _ARTICLE = re.compile(r"第[零〇一二两三四五六七八九十百千0-9]+条(?:之[一二三四五六七八九十]+)?")
 
 
 def without_own_number(text: str, locator: str) -> str:
     """A quote without the article number that its label already names: under 《劳动法》第七十五条 the quote reads
-    “国家鼓励…”, not “第七十五条 国家鼓励…”. Another article's number (a cross-reference) stays."""
+    “国家鼓励…”, not “第七十五条 国家鼓励…” (an article's own number is followed by a space). Another article's
+    number (a cross-reference), a guide's "第四十七条规定，…" and an FAQ's question stay as they are."""
     m = _ARTICLE_HEAD.match(text)
-    if m and m.end() < len(text) and m.group(1) in _ARTICLE.findall(locator):
+    if m and m.end() < len(text) and locator.startswith("第") and m.group(1) in _ARTICLE.findall(locator):
         return text[m.end():]
     return text
 
@@ -96,6 +98,7 @@ RANK_PRIOR = 0.2  # ... / (1 + this x its passage's rank) ...
 PLACE_PRIOR = 0.2  # ... / (1 + this x its place in the passage): an article states its rule first
 TERMLESS = 0.01  # what a clause without any of the question's terms scores, so that the priors order those
 QUANTITY_BOOST = 2.0  # a question asking how long / how much: clauses stating a period or amount count double
+TERM_BOOST = 1.5  # … and how long a right or licence lasts: the clause stating its term ("有效期为十年") more
 DEFINITION_BOOST = 2.0  # "what counts as …": clauses that define ("是指", "所称", "视为")
 TERM_DEFINITION_BOOST = 2.0  # ... and again when what they define is the question's term ("所称的商业秘密，是指")
 DEADLINE_BOOST = 1.5  # "by when / within how long": clauses stating a time limit ("自…之日起三十日内")
@@ -159,16 +162,17 @@ def _aligned(part: str, whole: str, terms: list[str]) -> bool:
     return any(start[i] and end[i + len(part)] for i in range(size) if whole.startswith(part, i))
 
 
-def _part_weight(term: str, df: dict[str, int]) -> float:
+def _part_weight(term: str, df: dict[str, int], query: str = "") -> float:
     """``PART_WEIGHT`` for a fragment: a term that jieba's search mode cut out of a longer question term across
     that term's own words ("法人" of 执法人员, "民调" of 人民调解委员会, "会计账" of 会计账簿), when the longer term is
     in the candidates (``df``: in how many candidate clauses each term is found); as a word the fragment finds
     sentences by accident ("公民、法人或者其他组织"). A part that is a word of the longer term (处罚 of 行政处罚, 年假
-    of 带薪年假) counts fully."""
+    of 带薪年假) counts fully, and so does a fragment the question also says on its own ("法人能拒绝执法人员吗")."""
     terms = list(df)
     wholes = [w for w in terms if w != term and term in w and df[w]]
     if wholes and not any(_aligned(term, w, terms) for w in wholes):
-        return PART_WEIGHT
+        outside = re.sub("|".join(map(re.escape, sorted(wholes, key=len, reverse=True))), " ", query)
+        return 1.0 if term in outside else PART_WEIGHT
     return 1.0
 
 
@@ -199,7 +203,7 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
              for k, (sent, shown) in enumerate(clauses(p.text))]
     df = {term: sum(term in c[2] for c in cands) for term in weights}
     power = RARITY_POWER_EN if english else RARITY_POWER
-    local = {term: w * math.log(1 + len(cands) / (1 + df[term])) ** power * _part_weight(term, df)
+    local = {term: w * math.log(1 + len(cands) / (1 + df[term])) ** power * _part_weight(term, df, query)
              for term, w in weights.items()}
     scored: list[tuple[float, int, int, str, str]] = []
     for n, k, sent, shown in cands:
@@ -207,6 +211,8 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
         if quantity and (zh.states_unit(sent) if zh.units else states_quantity(sent, kinds)):
             score *= QUANTITY_BOOST
+            if "duration" in kinds and states_term(sent):
+                score *= TERM_BOOST
         if deadline and states_deadline(sent):
             score *= DEADLINE_BOOST
         if definition and defines(sent):

@@ -31,7 +31,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "amount": (re.compile(r"(多少钱|罚多少|赔多少|金额|几万)"),
                re.compile(r"([0-9零〇一二两三四五六七八九十百千万]+元|倍)")),
     # the term of a right or licence ("有效期多久"): stated as "有效期为十年", not by a time limit inside it
-    "duration": (re.compile(r"(?:有效期|保护期|期限)(?:是|为|有)?多[久长]|多少年有效"),
+    "duration": (re.compile(r"(?:有效期|保护期)(?:是|为|有)?多[久长]|多少年有效"),
                  re.compile(r"(?:期限|有效期|保护期|期间|任期)(?:均)?(?:为|是|不得超过|不超过|最长不得超过)[^，。；]{0,8}?"
                             r"[0-9零〇一二两三四五六七八九十百]+(?:个)?(?:年|月|日|天)")),
 }
@@ -42,11 +42,17 @@ def asks_quantity(question: str) -> bool:
 
 
 def quantity_kinds(question: str) -> list[str]:
-    """The kinds of quantity the question names (none: any quantity answers it); a term asked for ("how long is
-    a trademark valid") is that kind alone."""
+    """The kinds of quantity the question names (none: any quantity answers it). A term asked for ("how long is
+    a trademark valid") is also a period: a clause stating the term ranks above one stating another period
+    (``states_term``), but a period stated another way ("98天产假") still answers."""
     en = english.asked(question)
     kinds = [kind for kind, (asks, _) in _KINDS.items() if asks.search(question) or english.KINDS[kind].search(en)]
-    return ["duration"] if "duration" in kinds else kinds
+    return [*kinds, "period"] if "duration" in kinds and "period" not in kinds else kinds
+
+
+def states_term(sentence: str) -> bool:
+    """The sentence states the term of a right or licence ("有效期为十年", "保护期为二十年")."""
+    return bool(_KINDS["duration"][1].search(_ARTICLE_NUMBER.sub("", sentence)))
 
 
 def states_quantity(sentence: str, kinds: list[str] | None = None) -> bool:

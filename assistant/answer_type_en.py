@@ -11,6 +11,8 @@ from dataclasses import replace
 from assistant.answer_type_zh import ZhCues
 
 _W = r"[\w'’-]+"  # one word
+# what has a term of its own: "how long does a patent last" asks for its term, "how long does the probation last" not
+RIGHT = r"(?:registrations?|licen[cs]es?|permits?|certificates?|patents?|trademarks?|trade marks?|copyrights?|designs?)"
 
 # A deadline the question only mentions ("we missed the annual fee deadline", "paid after the deadline") is no
 # deadline it asks for: what it asks is the consequence, the penalty, whether there is a grace period.
@@ -44,8 +46,8 @@ KINDS: dict[str, re.Pattern[str]] = {
                          r"yuan|rmb)\b", re.I),
     # how long a right, registration or licence lasts ("how long is a trademark valid", "for how many years is an
     # invention patent protected", "what is the term of copyright"): its term, not a time limit inside it
-    "duration": re.compile(rf"\bhow long\b[^?.!]*\b(?:valid|last|lasts|protected|protection|in force|effective)\b|"
-                           rf"\bhow many years\b[^?.!]*\b(?:valid|last|lasts|protected|in force)\b|"
+    "duration": re.compile(rf"\bhow (?:long|many years)\b[^?.!]*\b(?:valid|protected|protection|in force)\b|"
+                           rf"\bhow (?:long|many years)\b[^?.!]*\b{RIGHT}\b[^?.!]*\b(?:last|lasts|effective)\b|"
                            rf"\b(?:term|period|duration) of (?:{_W} ){{0,2}}(?:protection|validity)\b|"
                            rf"\b(?:validity|protection) (?:period|term)\b", re.I),
 }
@@ -53,7 +55,8 @@ KINDS: dict[str, re.Pattern[str]] = {
 # "What is a …", "what does … mean", "what counts as …", "what is the negative list?" — not "what is the
 # maximum fine" (a quantity, see ``answer_type.asks_definition``), nor "what is the procedure for …".
 _NOT_A_TERM = ("(?:procedure|process|step|penalty|penaltie|consequence|difference|requirement|rule|way|best|right|fee|"
-               "cost|risk|liabilit(?:y|ie)|deadline|time limit)s?")
+               "cost|risk|liabilit(?:y|ie)|deadline|time limit|obligation|dut(?:y|ie)|ground|condition|role|hour|"
+               "pay|wage|salar(?:y|ie)|benefit)s?")
 # where the term lives: "what is the negative list under the Foreign Investment Law?", "… in China?"
 _WHERE = (r"(?:\s+(?:under|in|according to|of)\s+(?:the\s+|chinese\s+|prc\s+)?(?:[\w'’-]+\s+){0,6}?"
           r"(?:law|code|regulations?|rules|china))?")
@@ -61,7 +64,10 @@ ASKS_DEFINITION = re.compile(
     r"\bwhat (?:is|are) (?:a|an)\b|\bwhat (?:counts|qualifies)\b|\bdefin|\bmeaning\b|\bmeant by\b|"
     r"\bcounts? as\b|\bqualif|\bwhat does .{1,60} mean\b|"
     r"\b(?:is|are) .{1,60} (?:considered|regarded|deemed|treated|classed) as\b|"
-    rf"(?:^|[.?!]\s+)\W*what(?:'s| is| are) (?:the|a|an) (?!(?:{_W} ){{0,4}}(?:{_NOT_A_TERM})\b)(?:[\w'’-]+ ?){{1,5}}?"
+    rf"(?:^|[.?!]\s+)\W*what are the (?!(?:{_W} ){{0,4}}(?:{_NOT_A_TERM})\b)(?:[\w'’-]+ ?){{1,5}}\??\s*$|"
+    # a term "under the X Law" is asked in the singular; "what are the obligations/grounds … under the X Law" asks
+    # for a list of duties or conditions, not a definition
+    rf"(?:^|[.?!]\s+)\W*what(?:'s| is) (?:the|a|an) (?!(?:{_W} ){{0,4}}(?:{_NOT_A_TERM})\b)(?:[\w'’-]+ ?){{1,5}}?"
     rf"{_WHERE}\??\s*$",
     re.I,
 )
@@ -91,11 +97,12 @@ ASKS_CONSEQUENCE = re.compile(
     r"\bwhat (?:(?:is|are) the )?(?:[\w-]+ ){0,3}?(?:liability|liabilities|penalty|penalties|punishment|sanctions?)\b|"
     r"\b(?:are|is|will|would) (?:we|they|it|the company|our company) (?:be )?(?:liable|punished|penali[sz]ed|fined)\b|"
     r"\bwhat (?:do|does|would|will) (?:we|they|it) (?:owe|face|risk)\b", re.I)
-ASKS_WHO = re.compile(
-    r"\bwho\b|\bwhom\b|\bwhich (?:authority|authorities|department|office|agency|court|body|party|side|one)\b|"
+ASKS_WHO = re.compile(  # "who" as the question's word, not a relative pronoun ("an employee who refuses …")
+    r"(?:^|[.?!;:]\s*|\b(?:and|but|so|then)\s+)\W*(?:who|whom)\b|\b(?:to|by|from|for|with) whom\b|"
+    r"\bwhich (?:authority|authorities|department|office|agency|court|body|party|side|one)\b|"
     r"\bwhere (?:can|do|should|must) (?:we|i|they|a company|an enterprise) (?:apply|complain|file|register|go)\b", re.I)
 ASKS_METHOD = re.compile(r"\bhow (?:is|are|do (?:we|you|they)|to|should (?:we|it|they) be)\b[^?.!]*"
-                         r"\b(?:calculat|comput|work(?:ed)? out|determin)\w*", re.I)
+                         r"\b(?:calculat|comput|work(?:ed)? out)\w*|\bhow (?:is|are)\b[^?.!]*\bdetermined\b", re.I)
 
 
 def with_english_cues(question: str, cues: ZhCues) -> ZhCues:

@@ -72,7 +72,9 @@ def base_form(word: str) -> str:
 
 # "How long is a registration valid / does a licence last" asks for the term of the registration or licence: the
 # statutes' word for it is its validity period (有效期), which the glossary holds.
-_LASTS = re.compile(r"\bhow (?:long|many years)\b[^?.!]*?\b(?:valid|last|lasts|in force|remain in force)\b", re.I)
+_LASTS = re.compile(r"\bhow (?:long|many years)\b[^?.!]*?\b(?:valid|in force)\b|"
+                    r"\bhow (?:long|many years)\b[^?.!]*?\b(?:registrations?|licen[cs]es?|permits?|certificates?|"
+                    r"trademarks?)\b[^?.!]*?\b(?:last|lasts)\b", re.I)
 
 
 def normalise(text: str) -> str:

@@ -27,6 +27,12 @@ MIN_ACRONYM = 3
 IMPLEMENTING = "implementation"
 HEAD_WORDS = frozenset({IMPLEMENTING, "regulation", "rule", "provision", "measure", "of", "for", "the"})
 
+# "implementing" belongs to a name only in a name's shape; "since the implementation of the Labour Contract Law" or
+# "how do we implement the Labour Contract Law" name the law (the word is dropped from such a clause)
+_IMPLEMENTING_NAME = re.compile(r"\bimplementing (?:regulations?|rules?|measures?|provisions?)\b|"
+                                r"\b(?:regulations?|rules?|measures?|provisions?) (?:for|on) (?:the )?"
+                                r"implementation of\b")
+_IMPLEMENT_WORD = re.compile(r"\bimplement(?:s|ed|ing|ation)?\b")
 _WORD = re.compile(r"[a-z][a-z'’]*")
 _CLAUSE = re.compile(r"[,.;:?!()\[\]\"“”]+")
 _SPELLING = {"labor": "labour", "laws": "law", "regulations": "regulation", "rules": "rule", "provisions": "provision",
@@ -54,6 +60,8 @@ def _words(text: str) -> list[str]:
     """Lower-case words, possessives dropped ("the Trademark Law's implementing rules"), spellings and other names
     of a law made one."""
     text = _ALIAS.sub(lambda m: ALIASES[m.group(0)], re.sub(r"[\s-]+", " ", text.lower()))
+    if not _IMPLEMENTING_NAME.search(re.sub(r"['’]s\b", "", text)):
+        text = _IMPLEMENT_WORD.sub(" ", text)
     words = (re.sub(r"['’]s?$", "", w) for w in _WORD.findall(text))
     return [_SPELLING.get(w, w) for w in words]
 

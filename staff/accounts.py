@@ -154,10 +154,11 @@ class Accounts:
 
     def authenticate(self, name: str, password: str) -> StaffInfo | None:
         """The active user with that name and password, or None (the same for every kind of failure)."""
+        dummy = _dummy_hash()  # made before the look-up: a process's first login costs the same for any name
         with self.db.session() as s:
             u = s.scalars(select(StaffUser).where(StaffUser.name == name)).first()
             try:
-                _hasher.verify(u.password_hash if u else _dummy_hash(), password)
+                _hasher.verify(u.password_hash if u else dummy, password)
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 return None
             if u is None or not u.active:

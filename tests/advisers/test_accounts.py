@@ -72,3 +72,23 @@ def test_throttle_locks_after_failures_and_doubles() -> None:
     assert t.failed("wang", "1.2.3.4") == 20  # the fourth failure in the window doubles the lock
     t.succeeded("wang", "1.2.3.4")
     assert t.retry_after("wang", "1.2.3.4") == 0
+
+
+def test_an_unknown_name_is_checked_against_a_hash_like_a_known_one(runtime: Runtime,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wrong name costs one Argon2 verification, as a wrong password does (no timing tells which names exist)."""
+    from staff import accounts
+
+    runtime.accounts.add("wang", "adviser", PW)
+    calls: list[str] = []
+
+    class Counting(type(accounts._hasher)):  # type: ignore[misc]
+        def verify(self, digest: str | bytes, password: str | bytes) -> bool:
+            calls.append(str(digest))
+            return bool(super().verify(digest, password))
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    assert runtime.accounts.authenticate("nobody", PW) is None
+    assert runtime.accounts.authenticate("wang", "wrong password") is None
+    assert len(calls) == 2 and all(d.startswith("$argon2") for d in calls)
+    assert calls[0] == accounts._dummy_hash()

@@ -263,6 +263,10 @@ def test_a_question_whether_one_may_is_led_by_the_sentence_that_permits_or_forbi
     ("What counts as a trade secret here?", True, False), ("公司可以单方面调岗吗", False, True),
     ("单位能不能不签书面合同", False, True), ("Must we pay for the medical check?", False, True),
     ("工伤认定的材料要交到哪里", False, False), ("How long does a trademark registration last?", False, False),
+    ("What is a bonded warehouse under the Customs Law?", True, False),
+    # a list of duties or conditions asked "under the X Law" is not a definition
+    ("What are the duties of a warehouse keeper under the Civil Code?", False, False),
+    ("What are the grounds for a mass layoff under the Labour Contract Law?", False, False),
 ])
 def test_questions_asking_what_a_term_means_or_whether_one_may(question: str, definition: bool,
                                                                  permission: bool) -> None:
@@ -324,8 +328,9 @@ def test_a_lead_from_a_question_and_answer_entry_starts_with_the_answer_not_the_
     ("How much notice does a worker owe before leaving?", ["period"]),
     ("What's the maximum duration of a fixed-term lease?", ["period"]),
     ("What is the highest fine for selling fake goods?", ["amount"]),
-    ("How long does copyright in a photograph last?", ["duration"]),  # the term of the right ...
-    ("For how many years is a utility model protected?", ["duration"]),
+    ("How long does copyright in a photograph last?", ["period", "duration"]),  # the term of the right ...
+    ("For how many years is a plant variety right protected?", ["period", "duration"]),
+    ("How long does the probation period last?", ["period"]),  # a period with no term of its own
     ("How long do we have to renew a licence?", ["period"]),  # ... not a time limit to act within
 ])
 def test_english_questions_name_the_same_kinds_of_quantity(question: str, kinds: list[str]) -> None:
@@ -388,6 +393,13 @@ def test_parts_of_a_question_word_found_elsewhere_do_not_lead_when_the_statute_u
     assert "出示证件" in lead[0][1]
 
 
+def test_a_fragment_the_question_also_says_on_its_own_counts_fully() -> None:
+    # 法人 is asked about in its own right here, besides sitting across 执法人员
+    df = {"执法人员": 1, "执法": 1, "法人": 2, "人员": 2}
+    assert answer._part_weight("法人", df, "执法人员上门检查，法人代表要到场吗") == 1.0
+    assert answer._part_weight("法人", df, "执法人员上门检查要带什么证件") == answer.PART_WEIGHT
+
+
 def test_parts_of_a_question_word_that_are_its_words_count_fully(monkeypatch: pytest.MonkeyPatch) -> None:
     # 带薪年假 is 带薪 + 年假: where one article says 带薪年假, another's 年假 still counts in full
     title = "某省职工休假办法"
@@ -424,6 +436,8 @@ def test_the_word_a_chinese_question_is_about_still_counts_when_most_candidates_
     ("第七条 规定的期限届满的，存货人应当提货。", "第十七条", "第七条 规定的期限届满的，存货人应当提货。"),
     ("第三十条", "第三十条", "第三十条"),  # nothing after the number: the quote is not emptied
     ("存货人应当按时提货。", "第三十条", "存货人应当按时提货。"),
+    ("第四十七条规定，补偿按工作年限计算。", "第四十七条", "第四十七条规定，补偿按工作年限计算。"),  # a guide
+    ("第四十七条 补偿按工作年限计算。", "问：第四十七条的补偿怎么算？", "第四十七条 补偿按工作年限计算。"),  # an FAQ
 ])
 def test_a_quote_does_not_repeat_the_article_its_label_names(text: str, locator: str, quoted: str) -> None:
     assert without_own_number(text, locator) == quoted
@@ -445,6 +459,10 @@ def test_the_lead_and_the_supporting_quotes_name_the_article_once() -> None:
     ("Who pays for the safety training of new workers?", False, True, False),
     ("How is the overtime premium calculated for a night shift?", False, False, True),
     ("Can we hire a part-time accountant?", False, False, False),
+    # "who" in a relative clause and "determine" as "decide" ask for neither
+    ("Can we let go of a cashier who refuses night shifts?", False, False, False),
+    ("How do we determine whether a driver is our employee?", False, False, False),
+    ("To whom does the supplier send the objection?", False, True, False),
 ])
 def test_english_questions_ask_for_a_consequence_a_party_or_a_calculation(question: str, consequence: bool, who: bool,
                                                                           method: bool) -> None:
@@ -461,6 +479,18 @@ def test_a_question_on_how_long_a_right_lasts_is_led_by_its_term_not_by_a_time_l
     assert "有效期为五年" in lead[0][1]
     act = lead_sentences("How long before expiry do we have to apply to extend the licence?", [renew, term], weights)
     assert "六个月内" in act[0][1]
+
+
+def test_a_term_asked_for_ranks_first_but_a_period_stated_otherwise_still_answers() -> None:
+    kinds = quantity_kinds("How long does a plant variety right last, and how long is the licence valid?")
+    assert "duration" in kinds and "period" in kinds
+    assert states_quantity("育种者享受九十八天的宽限", kinds)  # a period, though not a term: still a quantity
+    title = "某省种子管理办法"
+    term = passage("第八条 品种权的有效期为十五年，自授权之日起计算。", "第八条", title=title)
+    limit = passage("第九条 品种权有效期届满前六个月内，品种权人应当申请续展品种权。", "第九条", title=title)
+    weights = {"品种权": 1.0, "有效期": 0.5, "许可": 0.4}
+    lead = lead_sentences("How long is a plant variety right valid?", [limit, term], weights)
+    assert "有效期为十五年" in lead[0][1]
 
 
 def test_a_definition_question_is_led_by_the_definition_of_its_own_term() -> None:

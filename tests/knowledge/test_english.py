@@ -88,3 +88,25 @@ def test_asking_how_long_a_registration_or_licence_lasts_names_its_validity_peri
 
 def test_asking_how_long_we_have_to_act_names_no_validity_period() -> None:
     assert "有效期" not in query_weights("How long do we have to pay the fine?")
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("Do the police need a search warrant to enter our plant?", "修理"),  # not a product warranty
+    ("Can we sell custom software to a state-owned client?", "海关"),  # not customs
+    ("Our IT administrator copied the payroll file.", "管理人"),  # not a bankruptcy administrator
+    ("Should we retain a lawyer before the hearing?", "保存"),  # hiring, not keeping records
+    ("Two shareholders contributed capital in kind.", "缴费"),  # a capital contribution, not a premium
+])
+def test_look_alike_english_words_add_no_statute_word(question: str, term: str) -> None:
+    assert term not in expand_query(normalise(question)).removeprefix(normalise(question))
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("What papers do we hand to customs for a machine export?", "海关"),
+    ("The dryer broke while under warranty; must the shop fix it?", "修理"),
+    ("How long must we retain records of each shipment?", "保存"),
+    ("Are social insurance contributions due for part-timers?", "缴纳"),
+    ("Two shareholders contributed capital in kind.", "出资"),
+])
+def test_the_same_words_in_their_legal_sense_still_do(question: str, term: str) -> None:
+    assert term in expand_query(normalise(question)).removeprefix(normalise(question))

@@ -88,6 +88,9 @@ def test_an_everyday_word_reaches_the_statutes_word(question: str, term: str) ->
     ("我们被人告知要整改消防", "被告"),
     ("过年给员工发红包要交税吗", "贿赂"),
     ("外资撤出要办什么手续", "退伙"),
+    ("被公司辞退丢了工作能拿补偿吗", "遗失"),
+    ("丢了一个大客户，工厂能裁员吗", "遗失"),
+    ("仲裁员和对方律师认识怎么办", "裁减人员"),
 ])
 def test_a_word_that_only_looks_alike_is_not_expanded(question: str, absent: str) -> None:
     assert absent not in _added(question)

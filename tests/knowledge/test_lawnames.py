@@ -99,6 +99,9 @@ def loose() -> LawNames:
     ("Is this allowed by the Labour Contract Law's implementing regulations?", {"lr"}),
     ("Under the provisions of the Labour Contract Law, can a probation be extended?", {"lc"}),
     ("Does the Bidding Law require public tenders for a warehouse?", {"bl"}),
+    # "implement" in its everyday sense is no part of a name
+    ("Since the implementation of the Labour Contract Law, can we still hire dispatch workers?", {"lc"}),
+    ("How do we implement the Labour Contract Law in our staff handbook?", {"lc"}),
     # other translations of a title, short forms without a title's optional words, acronyms before "Law"
     ("What does the Production Safety Law say about night shifts in a foundry?", {"ws"}),
     ("Can we sue the county under the Administrative Procedure Law?", {"al"}),
