@@ -80,6 +80,25 @@ def query_terms(query: str) -> list[str]:
     return [t for t in dict.fromkeys(_search_tokens(_cut(query))) if t not in QUESTION_WORDS]
 
 
+def question_cut(query: str) -> list[str]:
+    """jieba's accurate cut of the question itself, lower-cased, without its expansion (the character index reads
+    it): the first words of the shared cut when they make up the question (jieba cuts block by block, and the
+    expansion follows the question after a space, which ends a block), else cut anew."""
+    own = query.lower()
+    if normalise(query) == query:
+        words, length = _cut(query), 0
+        for i, word in enumerate(words):
+            if length == len(own):
+                if "".join(words[:i]) == own:
+                    return list(words[:i])
+                break
+            length += len(word)
+        else:
+            if length == len(own) and "".join(words) == own:
+                return list(words)
+    return list(_jieba().cut(own))
+
+
 def plain_query_terms(query: str) -> list[str]:
     """``query_terms`` computed the long way (expanded and cut again): what the shared cut must equal."""
     return tokens.query_terms(normalise(query))

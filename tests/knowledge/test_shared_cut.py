@@ -61,3 +61,22 @@ def test_a_question_is_expanded_and_cut_once_for_both(monkeypatch: pytest.Monkey
 def test_the_kept_cuts_are_few() -> None:
     """Only the questions of the turns in flight are kept: it is no cache of answers to repeated questions."""
     assert termweights._cut.cache_info().maxsize is not None and termweights._cut.cache_info().maxsize <= 16
+
+
+@pytest.mark.parametrize("question", PHRASINGS + ["劳动合同法第十条怎么理解？", "ａｂｃ牌子的合同\r"])
+def test_the_questions_own_cut_is_jiebas_cut_of_it(question: str) -> None:
+    """The character index reads the question's own words (no expansion) from the shared cut."""
+    termweights._cut.cache_clear()
+    termweights.query_weights(question)
+    assert termweights.question_cut(question) == list(_jieba().cut(question.lower()))
+
+
+def test_a_chinese_questions_own_words_need_no_second_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "供应商交的货有质量问题，能不能拒付货款？"
+    termweights.query_weights(question)
+
+    def no_cut() -> None:
+        raise AssertionError("cut again")
+
+    monkeypatch.setattr(termweights, "_jieba", no_cut)
+    assert termweights.question_cut(question)[:2] == ["供应商", "交"]
