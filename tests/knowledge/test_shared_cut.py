@@ -63,7 +63,7 @@ def test_the_kept_cuts_are_few() -> None:
     assert termweights._cut.cache_info().maxsize is not None and termweights._cut.cache_info().maxsize <= 16
 
 
-@pytest.mark.parametrize("question", PHRASINGS + ["劳动合同法第十条怎么理解？", "ａｂｃ牌子的合同\r"])
+@pytest.mark.parametrize("question", [*PHRASINGS, "劳动合同法第十条怎么理解？", "ａｂｃ牌子的合同\r"])
 def test_the_questions_own_cut_is_jiebas_cut_of_it(question: str) -> None:
     """The character index reads the question's own words (no expansion) from the shared cut."""
     termweights._cut.cache_clear()
