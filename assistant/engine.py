@@ -20,7 +20,7 @@ import numpy as np
 from assistant.answer import extractive, with_notice
 from assistant.answerability import answerable, relevant
 from assistant.conversations import Conversations
-from assistant.guard import injected
+from assistant.guard import PassageChecks
 from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
@@ -84,6 +84,7 @@ class Assistant:
         # at most this many messages handled at once: the rest wait their turn (first come, first served) instead of
         # thrashing the CPU
         self.slots = FairSlots(settings.max_concurrent_messages)
+        self.passage_checks = PassageChecks()  # passages giving orders, checked once per chunk
 
     # ---- input -----------------------------------------------------------------------------------
     def check(self, message: object) -> str:
@@ -254,7 +255,8 @@ class Assistant:
         passages = self.kb.search(query, k=self.settings.retrieval_top_k, vector=vector)
         if self.links is not None:
             passages = self.links.boost(query, passages, vector)
-        return [p for p in passages if not injected(p.text)]  # a passage giving orders is no source
+        # a passage giving orders is no source
+        return [p for p in passages if not self.passage_checks.injected(p.chunk_id, p.text)]
 
     # ---- routes ------------------------------------------------------------------------------------
     def _fallback(self, sid: str, lang: str, key: str = "fallback") -> Reply:

@@ -9,6 +9,7 @@ or links to a URL that none of the passages contains.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 
 INJECTION = re.compile(
@@ -32,6 +33,34 @@ URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'）)\]】，。]+", re.IGNORECASE
 def injected(text: str) -> bool:
     """Whether ``text`` addresses the assistant with instructions."""
     return bool(INJECTION.search(text))
+
+
+class PassageChecks:
+    """``injected`` for knowledge-base passages, kept per chunk: a chunk's text is searched once (about 60 us for an
+    article: the pattern is tried at every character), and again only when the chunk's text changed. At most
+    ``size`` chunks are kept (then the oldest half is let go)."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        if size < 1:
+            raise ValueError(f"size must be at least 1, not {size}")
+        self.size = size
+        self._seen: dict[str, tuple[str, bool]] = {}  # chunk id -> (its text when checked, injected?)
+        self._lock = threading.Lock()
+
+    def injected(self, chunk_id: str, text: str) -> bool:
+        seen = self._seen.get(chunk_id)
+        if seen is not None and seen[0] == text:
+            return seen[1]
+        found = injected(text)
+        with self._lock:
+            if len(self._seen) >= self.size:
+                for key in list(self._seen)[: max(1, self.size // 2)]:
+                    del self._seen[key]
+            self._seen[chunk_id] = (text, found)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
 
 def answer_problem(answer: str, passages: Iterable[str]) -> str | None:

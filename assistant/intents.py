@@ -182,8 +182,12 @@ class IntentModel:
     def _proba(self, v: np.ndarray, text: str) -> np.ndarray:
         """What scikit-learn's multinomial ``predict_proba`` gives: the softmax of the decision scores."""
         z = np.asarray(v, dtype=np.float64).reshape(-1) @ self._coef[:, :self._dim].T + self._intercept
-        for c, w in self._tfidf(text):
-            z = z + w * self._coef[:, self._dim + c]
+        found = self._tfidf(text)
+        if found:  # z plus each n-gram's weighted column, added one after the other (a running sum: the same floats)
+            cols = np.fromiter((self._dim + c for c, _ in found), dtype=np.int64, count=len(found))
+            weights = np.fromiter((w for _, w in found), dtype=np.float64, count=len(found))
+            terms = weights[:, None] * self._coef[:, cols].T
+            z = np.cumsum(np.vstack([z[None, :], terms]), axis=0)[-1]
         if len(self._classes) == 2:  # a binary model keeps one row of coefficients
             z = np.array([0.0, z[0]])
         z = np.exp(z - z.max())

@@ -85,9 +85,9 @@ class Bm25Index:
 
     def scores(self, query: list[str] | dict[str, float]) -> np.ndarray:
         """Each chunk's score: the sum over the query's terms (each once), or the weighted sum when ``query`` maps
-        terms to weights."""
+        terms to weights (the weighted scores of ``scores_both``, without the plain ones)."""
         weights = query if isinstance(query, dict) else dict.fromkeys(query, 1.0)
-        return self.scores_both(weights)[0]
+        return self._sums(weights, plain=False)[0]
 
     def scores_both(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """The weighted scores and the plain ones (each term once, weight 1) from one pass over the terms' columns.
@@ -95,10 +95,15 @@ class Bm25Index:
         The sums are the sparse product's, float for float (float32, term by term in ``weights``' order, each
         column's entries in stored order), read from the matrix's arrays without building a sliced matrix (which
         cost more than the arithmetic for a question's dozen terms)."""
+        weighted, plain = self._sums(weights, plain=True)
+        assert plain is not None
+        return weighted, plain
+
+    def _sums(self, weights: dict[str, float], plain: bool) -> tuple[np.ndarray, np.ndarray | None]:
         n = len(self.ids)
         cols = [self.vocab[t] for t in weights if t in self.vocab]
         if not cols or not n:
-            return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+            return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32) if plain else None
         m = self.matrix
         col = np.array(cols, dtype=np.int64)
         starts, ends = m.indptr[col], m.indptr[col + 1]
@@ -110,9 +115,11 @@ class Bm25Index:
         w = np.array([weights[t] for t in weights if t in self.vocab], dtype=np.float32)
         weighted = np.zeros(n, dtype=np.float32)
         np.add.at(weighted, rows, data * np.repeat(w, lens))
-        plain = np.zeros(n, dtype=np.float32)
-        np.add.at(plain, rows, data)
-        return weighted, plain
+        if not plain:
+            return weighted, None
+        plain_sums = np.zeros(n, dtype=np.float32)
+        np.add.at(plain_sums, rows, data)
+        return weighted, plain_sums
 
     def top(self, query: list[str] | dict[str, float], k: int, allowed: np.ndarray | None = None,
             ) -> list[tuple[int, float]]:

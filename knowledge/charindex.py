@@ -19,7 +19,8 @@ import re
 import numpy as np
 
 from knowledge.bm25 import Bm25Builder, Bm25Index
-from knowledge.tokens import QUESTION_WORDS, STOPWORDS, _jieba
+from knowledge.termweights import question_cut
+from knowledge.tokens import QUESTION_WORDS, STOPWORDS
 
 CHAR_WEIGHT = 0.3  # next to BM25_WEIGHT and 1 - BM25_WEIGHT of the two scaled rankers (knowledge.base)
 _FIRST, _LAST = 0x4E00, 0x9FFF  # the CJK Unified Ideographs block: the index's fixed vocabulary
@@ -68,7 +69,7 @@ class CharBuilder(Bm25Builder):
 def query_chars(query: str) -> dict[str, float]:
     """The characters of the question's content words (no stop or question words), each weighing 1."""
     chars: dict[str, float] = {}
-    for word in _jieba().cut(query.lower()):
+    for word in question_cut(query):  # jieba's cut of query.lower(), shared with the question's terms
         if word in STOPWORDS or word in QUESTION_WORDS:
             continue
         for ch in word:

@@ -43,6 +43,11 @@ class LawNames:
     def __post_init__(self) -> None:  # English names match whole words: their patterns, compiled once
         self._patterns = {name: re.compile(rf"(?<![a-z]){re.escape(name)}(?![a-z])")
                           for name, _ in self.names if name.isascii()}
+        # the names starting with each character: a question is only tried against the names whose first character
+        # it holds (a matched name is replaced by a space, which every question holds, so no other name can appear)
+        self._starting: dict[str, list[int]] = {}
+        for i, (name, _) in enumerate(self.names):
+            self._starting.setdefault(name[0], []).append(i)
 
     @classmethod
     def build(cls, docs: list[tuple[str, str, str | None]]) -> LawNames:
@@ -59,7 +64,9 @@ class LawNames:
         rest = " " + re.sub(r"\s+", " ", query.lower()) + " "
         latin = _LATIN.search(rest) is not None  # English names need English words
         found, mentions = self.english.named(query) if latin and self.english else (set(), [])
-        for name, ids in self.names:
+        starting = self._starting
+        places = sorted(i for ch in set(rest) for i in starting.get(ch, ()))  # longest first, as in names
+        for name, ids in (self.names[i] for i in places):
             pattern = self._patterns.get(name)
             if pattern is not None:
                 if latin and pattern.search(rest) and not EnglishNames.inside(name, mentions):

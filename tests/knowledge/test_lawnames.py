@@ -110,3 +110,32 @@ def loose() -> LawNames:
 ])
 def test_a_law_named_loosely_in_english_is_still_named(loose: LawNames, question: str, named: set[str]) -> None:
     assert loose.named(question) == named
+
+
+def _named_trying_every_name(law_names: LawNames, query: str) -> set[str]:
+    """The names tried one by one, longest first (what the first-character filter must give)."""
+    import re
+
+    from knowledge.english_names import EnglishNames
+
+    rest = " " + re.sub(r"\s+", " ", query.lower()) + " "
+    latin = re.search(r"[a-z]", rest) is not None
+    found, mentions = law_names.english.named(query) if latin and law_names.english else (set(), [])
+    for name, ids in law_names.names:
+        pattern = law_names._patterns.get(name)
+        if pattern is not None:
+            if latin and pattern.search(rest) and not EnglishNames.inside(name, mentions):
+                found |= ids
+                rest = pattern.sub(" ", rest)
+        elif name in rest:
+            found |= ids
+            rest = rest.replace(name, " ")
+    return found
+
+
+@pytest.mark.parametrize("query", [
+    "专利法实施细则和专利法对职务发明的规定一样吗", "劳动法跟劳动合同法冲突时听谁的", "工伤保险条例第十四条",
+    "Does the Labour Contract Law or the Patent Law apply?", "税收征收管理法 滞纳金", "没有提到任何法律的问题",
+])
+def test_only_names_whose_first_character_the_question_holds_are_tried(names: LawNames, query: str) -> None:
+    assert names.named(query) == _named_trying_every_name(names, query)

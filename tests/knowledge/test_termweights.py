@@ -84,4 +84,5 @@ def test_scores_read_from_the_columns_equal_the_sparse_product_float_for_float()
         assert np.array_equal(ranked, np.asarray(cols @ np.array([weights[t] for t in known], np.float32)).ravel())
         assert np.array_equal(plain, np.asarray(cols @ np.ones(len(known), np.float32)).ravel())
         assert np.array_equal(idx.scores(list(weights)), plain)
+        assert np.array_equal(idx.scores(weights), ranked)  # the weighted sums alone: the same floats
     assert not idx.scores_both({"不在索引": 1.0})[0].any()
