@@ -92,6 +92,7 @@ def test_an_everyday_word_reaches_the_statutes_word(question: str, term: str) ->
     ("被公司辞退丢了工作能拿补偿吗", "遗失"),
     ("丢了一个大客户，工厂能裁员吗", "遗失"),
     ("仲裁员和对方律师认识怎么办", "裁减人员"),
+    ("法治体检能查出哪些用工问题", "职业健康检查"),  # the bureau's legal health check, not a medical one
 ])
 def test_a_word_that_only_looks_alike_is_not_expanded(question: str, absent: str) -> None:
     assert absent not in _added(question)
