@@ -8,7 +8,8 @@ new, never half; stray vectors are ignored by search and removed by the next ing
 Every write also moves a version counter in ``kb_meta``. A searching process looks at it at most once a
 second (FRESH_S): when another process (``qifa ingest`` beside ``qifa serve``) moved it, the BM25 snapshot
 is rebuilt and the embedded Chroma client reopened (it keeps its vector index in memory and would not see
-the other process's vectors otherwise).
+the other process's vectors otherwise). The same transaction files the write's changed chunk ids in the change
+journal (``knowledge.journal``), by which the in-memory vector mirror of every other process follows it.
 """
 
 from __future__ import annotations

@@ -7,8 +7,11 @@ The store also keeps every vector in one numpy matrix (:class:`DenseMirror`) whi
 ``MIRROR_MAX`` of them, and answers nearest-neighbour queries from it: an exact search (one matrix-vector
 product) is about three times faster than Chroma's HNSW query at the statutes pack's 8,000 chunks and finds the
 true nearest 100, where HNSW returned 92 of them on average; on a Chroma server it also saves each question an
-HTTP round trip and the server's CPU. The mirror follows this process's writes as they happen and is loaded
-again after ``reopen`` (the knowledge base's version counter shows that another process or worker wrote).
+HTTP round trip and the server's CPU. The mirror follows this process's writes as they happen; after ``reopen``
+(the knowledge base's version counter shows that another process or worker wrote) it follows theirs by the change
+journal (``knowledge.journal``): only the vectors of the ids written since the version it matches are read (by a
+query of an embedded store when they are few, else in a background thread while Chroma answers), and the deleted
+ones dropped; it is read again whole only when the journal does not reach back to its version.
 Between processes the mirror of an embedded store is kept on disk (``knowledge.mirror_file``), filed under the
 state of the knowledge base it matches: a start on an unchanged index maps that file instead of reading every
 vector from Chroma. A worker on a Chroma server reads the vectors in a background thread (questions go to the

@@ -1,0 +1,174 @@
+"""How soon a running server-mode worker serves a document that ``qifa ingest`` wrote in another process, and what
+its copy of the vectors costs to bring up to date (issue 15 / issue 10: "seen within 5 s, without a restart").
+
+    python bench/bench_follow.py --postgres postgresql+psycopg://USER@HOST:PORT/postgres \
+        [--filler 0,150000] [--checkout DIR] [--out follow.json]
+
+For each size: a Chroma server (``chroma run``, temporary folder) and a throw-away PostgreSQL database; the shipped
+statutes pack is installed, then ``--filler`` extra vectors (random unit vectors of the model's dimension, written
+straight into the collection: every worker's in-memory copy holds every vector of the collection, so they cost a
+reload what a real index of that size costs; search never returns them, no chunk row names them). A worker
+process (``build_runtime`` + ``warm_up`` of ``--checkout``'s code, as a ``qifa serve`` worker does) then asks a
+dense question every 0.25 s while ``qifa ingest`` (same code) writes one new document in another process. Reported,
+from the moment ``qifa ingest`` exits: when the new article is first in a dense answer (``served``: from the
+Chroma server or the worker's copy), when the worker's own copy holds its vectors (``copy``), the worker's CPU
+seconds outside its question thread until then (the reload or the follow), and the Chroma server's.
+``--checkout``: the code under test (default: this one); run it once with the main branch's for "before".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import REPO, machine_info, print_table, save_json, temp_dir, tree_cpu
+
+QUESTION = "星河县蓝莓种植合作社的社员每年应当向合作社缴纳多少养护基金？"
+DOC = """# 星河县蓝莓种植合作社管理办法
+
+第一条 为规范星河县蓝莓种植合作社的管理，制定本办法。
+
+第二条 星河县蓝莓种植合作社的社员每年应当向合作社缴纳养护基金，养护基金用于蓝莓园的灌溉设施维护。
+
+第三条 本办法自发布之日起施行。
+"""
+FACT = "养护基金用于蓝莓园的灌溉设施维护"
+POLL_S = 0.25
+
+
+def _env(folder: Path, chroma: str, database: str, checkout: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
+    env.update(QIFA_DATA_DIR=str(folder / "var"), QIFA_CHROMA_URL=chroma, QIFA_DATABASE_URL=database,
+               QIFA_SHIPPED_PACKS="laws", QIFA_LOG_FORMAT="text", PYTHONPATH=str(checkout))
+    return env
+
+
+def worker(out: Path, timeout: float) -> int:
+    """(in the worker process) Warm up, then ask every POLL_S until the worker's copy holds the new document."""
+    import numpy as np
+
+    from composition import build_runtime
+    from config import get_settings
+    from knowledge.vectors import Nearest
+
+    rt = build_runtime(get_settings())
+    kb = rt.kb
+    started = time.monotonic()
+    kb.warm_up()
+    while not kb.vectors.mirrored():  # a big index is read in the background
+        time.sleep(0.2)
+    warm_s = time.monotonic() - started
+    vec = kb.embeddings.encode([QUESTION])[0]
+    out.write_text(json.dumps({"ready": time.time(), "warm_s": warm_s, "vectors": kb.vectors.count()}))
+    served = copy = None
+    cpu0, main0, chroma_seen = time.process_time(), time.thread_time(), None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and copy is None:
+        hits = kb.search(QUESTION, k=5, mode="dense")
+        if served is None and any(FACT in p.text for p in hits):
+            served = time.time()
+        near = kb.vectors.query(np.asarray(vec), 5, rows=True)
+        if isinstance(near, Nearest) and any(FACT in p.text for p in kb._passages(list(near), {}, {})):
+            copy = time.time()
+        chroma_seen = chroma_seen or (hits and not isinstance(near, Nearest))
+        time.sleep(POLL_S)
+    background = (time.process_time() - cpu0) - (time.thread_time() - main0)
+    out.write_text(json.dumps({"warm_s": warm_s, "vectors": kb.vectors.count(), "served": served, "copy": copy,
+                               "background_cpu_s": background, "asked_chroma": bool(chroma_seen)}))
+    rt.close()
+    return 0
+
+
+def one_size(admin: str, filler: int, checkout: Path, timeout: float) -> dict[str, Any]:
+    from bench_workers import chroma_server, stop, throwaway_database
+
+    with temp_dir("qifa-follow-") as folder, chroma_server(folder) as (chroma, chroma_pid), \
+            throwaway_database(admin) as database:
+        env = _env(folder, chroma, database, checkout)
+        t = time.monotonic()
+        subprocess.run([sys.executable, "-c", _SETUP, str(filler)], env=env, check=True, cwd=checkout)
+        setup_s = time.monotonic() - t
+        state = folder / "worker.json"
+        log = (folder / "worker.log").open("wb")
+        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", str(state),
+                                 "--timeout", str(timeout)], env=env, cwd=checkout, stdout=log, stderr=log)
+        try:
+            deadline = time.monotonic() + timeout
+            while not (state.exists() and "ready" in json.loads(state.read_text() or "{}")):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"bench: the worker did not start: {(folder / 'worker.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+            time.sleep(2)  # past the worker's first look at the version counter
+            doc = folder / "星河县蓝莓种植合作社管理办法.md"
+            doc.write_text(DOC, encoding="utf-8")
+            chroma0 = tree_cpu(chroma_pid)
+            began = time.time()
+            subprocess.run([sys.executable, "-m", "cli.main", "ingest", str(doc)], env=env, check=True, cwd=checkout,
+                           capture_output=True)
+            ended = time.time()
+            proc.wait(timeout=timeout + 60)
+            chroma_cpu = tree_cpu(chroma_pid) - chroma0
+        finally:
+            stop(proc)
+            log.close()
+        got = json.loads(state.read_text())
+    return {
+        "filler": filler, "vectors": got["vectors"], "setup_s": round(setup_s, 1), "warm_s": round(got["warm_s"], 1),
+        "ingest_s": round(ended - began, 2),
+        "served_after_ingest_s": None if got["served"] is None else round(got["served"] - ended, 2),
+        "copy_after_ingest_s": None if got["copy"] is None else round(got["copy"] - ended, 2),
+        "worker_background_cpu_s": round(got["background_cpu_s"], 2), "chroma_cpu_s": round(chroma_cpu, 2),
+    }
+
+
+_SETUP = """
+import sys
+import numpy as np
+from composition import build_runtime
+from config import get_settings
+rt = build_runtime(get_settings())  # installs the statutes pack into the Chroma server
+filler = int(sys.argv[1])
+col, dim = rt.kb.vectors.collection, rt.kb.vectors.dimension
+rng = np.random.default_rng(15)
+for start in range(0, filler, 4000):
+    n = min(4000, filler - start)
+    m = rng.standard_normal((n, dim)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    col.add(ids=[f"filler-{start + i}" for i in range(n)], embeddings=m.tolist(),
+            metadatas=[{"document_id": "filler"}] * n)
+print("vectors", rt.kb.vectors.count(), flush=True)
+rt.close()
+"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--postgres", default=os.environ.get("QIFA_TEST_POSTGRES_URL", ""))
+    ap.add_argument("--filler", default="0", help="extra vectors per run, comma-separated sizes (default 0)")
+    ap.add_argument("--checkout", default=str(REPO), help="the code under test (default: this checkout)")
+    ap.add_argument("--timeout", type=float, default=300.0)
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--out")
+    args = ap.parse_args()
+    if args.worker:
+        return worker(Path(args.worker), args.timeout)
+    if not args.postgres:
+        sys.exit("bench: give --postgres (or QIFA_TEST_POSTGRES_URL): server mode runs on PostgreSQL")
+    checkout = Path(args.checkout).resolve()
+    print(f"machine: {machine_info()}\ncheckout: {checkout}", flush=True)
+    rows = [one_size(args.postgres, int(n), checkout, args.timeout) for n in args.filler.split(",")]
+    print_table(list(rows[0]), [list(r.values()) for r in rows])
+    save_json(args.out, {"checkout": str(checkout), "runs": rows})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
