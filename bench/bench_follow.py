@@ -9,8 +9,9 @@ statutes pack is installed, then ``--filler`` extra vectors (random unit vectors
 straight into the collection: every worker's in-memory copy holds every vector of the collection, so they cost a
 reload what a real index of that size costs; search never returns them, no chunk row names them). A worker
 process (``build_runtime`` + ``warm_up`` of ``--checkout``'s code, as a ``qifa serve`` worker does) then asks a
-dense question every 0.25 s while ``qifa ingest`` (same code) writes one new document in another process. Reported,
-from the moment ``qifa ingest`` exits: when the new article is first in a dense answer (``served``: from the
+dense question every 0.25 s while ``qifa ingest`` (same code) writes one new document in another process. Reported:
+``ingest_s`` the whole ``qifa ingest`` run, ``written_s`` when it committed the document (its ``updated_at``) from
+the run's start, and from that commit: when the new article is first in a dense answer (``served``: from the
 Chroma server or the worker's copy), when the worker's own copy holds its vectors (``copy``), the worker's CPU
 seconds outside its question thread until then (the reload or the follow), and the Chroma server's.
 ``--checkout``: the code under test (default: this one); run it once with the main branch's for "before".
@@ -24,12 +25,13 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO, machine_info, print_table, save_json, temp_dir, tree_cpu
+REPO = Path(__file__).resolve().parents[1]  # the worker imports nothing from here: it runs --checkout's code
 
 QUESTION = "星河县蓝莓种植合作社的社员每年应当向合作社缴纳多少养护基金？"
 DOC = """# 星河县蓝莓种植合作社管理办法
@@ -81,7 +83,10 @@ def worker(out: Path, timeout: float) -> int:
         chroma_seen = chroma_seen or (hits and not isinstance(near, Nearest))
         time.sleep(POLL_S)
     background = (time.process_time() - cpu0) - (time.thread_time() - main0)
+    stamps = [d.ingested_at for d in kb.documents() if d.title.startswith("星河县")]
+    written = datetime.fromisoformat(stamps[0].replace("Z", "+00:00")).timestamp() if stamps and stamps[0] else None
     out.write_text(json.dumps({"warm_s": warm_s, "vectors": kb.vectors.count(), "served": served, "copy": copy,
+                               "written": written,
                                "background_cpu_s": background, "asked_chroma": bool(chroma_seen)}))
     rt.close()
     return 0
@@ -89,6 +94,7 @@ def worker(out: Path, timeout: float) -> int:
 
 def one_size(admin: str, filler: int, checkout: Path, timeout: float) -> dict[str, Any]:
     from bench_workers import chroma_server, stop, throwaway_database
+    from common import temp_dir, tree_cpu
 
     with temp_dir("qifa-follow-") as folder, chroma_server(folder) as (chroma, chroma_pid), \
             throwaway_database(admin) as database:
@@ -111,8 +117,10 @@ def one_size(admin: str, filler: int, checkout: Path, timeout: float) -> dict[st
             doc.write_text(DOC, encoding="utf-8")
             chroma0 = tree_cpu(chroma_pid)
             began = time.time()
-            subprocess.run([sys.executable, "-m", "cli.main", "ingest", str(doc)], env=env, check=True, cwd=checkout,
-                           capture_output=True)
+            done = subprocess.run([sys.executable, "-m", "cli.main", "ingest", str(doc)], env=env, cwd=checkout,
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise SystemExit(f"bench: qifa ingest failed: {done.stderr[-3000:]}")
             ended = time.time()
             proc.wait(timeout=timeout + 60)
             chroma_cpu = tree_cpu(chroma_pid) - chroma0
@@ -123,10 +131,15 @@ def one_size(admin: str, filler: int, checkout: Path, timeout: float) -> dict[st
     return {
         "filler": filler, "vectors": got["vectors"], "setup_s": round(setup_s, 1), "warm_s": round(got["warm_s"], 1),
         "ingest_s": round(ended - began, 2),
-        "served_after_ingest_s": None if got["served"] is None else round(got["served"] - ended, 2),
-        "copy_after_ingest_s": None if got["copy"] is None else round(got["copy"] - ended, 2),
+        "written_s": None if got["written"] is None else round(got["written"] - began, 2),
+        "served_after_write_s": _after(got["served"], got["written"]),
+        "copy_after_write_s": _after(got["copy"], got["written"]),
         "worker_background_cpu_s": round(got["background_cpu_s"], 2), "chroma_cpu_s": round(chroma_cpu, 2),
     }
+
+
+def _after(t: float | None, written: float | None) -> float | None:
+    return None if t is None or written is None else round(t - written, 2)
 
 
 _SETUP = """
@@ -162,6 +175,8 @@ def main() -> int:
         return worker(Path(args.worker), args.timeout)
     if not args.postgres:
         sys.exit("bench: give --postgres (or QIFA_TEST_POSTGRES_URL): server mode runs on PostgreSQL")
+    from common import machine_info, print_table, save_json
+
     checkout = Path(args.checkout).resolve()
     print(f"machine: {machine_info()}\ncheckout: {checkout}", flush=True)
     rows = [one_size(args.postgres, int(n), checkout, args.timeout) for n in args.filler.split(",")]
