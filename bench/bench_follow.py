@@ -14,6 +14,7 @@ dense question every 0.25 s while ``qifa ingest`` (same code) writes one new doc
 the run's start, and from that commit: when the new article is first in a dense answer (``served``: from the
 Chroma server or the worker's copy), when the worker's own copy holds its vectors (``copy``), the worker's CPU
 seconds outside its question thread until then (the reload or the follow), and the Chroma server's.
+``--embedded``: the same on the embedded defaults (one data dir, SQLite, embedded Chroma) with no Chroma server.
 ``--checkout``: the code under test (default: this one); run it once with the main branch's for "before".
 """
 
@@ -25,6 +26,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -92,13 +95,26 @@ def worker(out: Path, timeout: float) -> int:
     return 0
 
 
-def one_size(admin: str, filler: int, checkout: Path, timeout: float) -> dict[str, Any]:
-    from bench_workers import chroma_server, stop, throwaway_database
+@contextmanager
+def _stores(folder: Path, admin: str | None, checkout: Path) -> Iterator[tuple[dict[str, str], int | None]]:
+    """The environment of the worker and of ``qifa ingest``, and the Chroma server's pid (None: embedded)."""
+    from bench_workers import chroma_server, throwaway_database
+
+    if admin is None:  # the embedded defaults: SQLite and Chroma in the data dir
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QIFA_")}
+        env.update(QIFA_DATA_DIR=str(folder / "var"), QIFA_SHIPPED_PACKS="laws", QIFA_LOG_FORMAT="text",
+                   PYTHONPATH=str(checkout))
+        yield env, None
+        return
+    with chroma_server(folder) as (chroma, chroma_pid), throwaway_database(admin) as database:
+        yield _env(folder, chroma, database, checkout), chroma_pid
+
+
+def one_size(admin: str | None, filler: int, checkout: Path, timeout: float) -> dict[str, Any]:
+    from bench_workers import stop
     from common import temp_dir, tree_cpu
 
-    with temp_dir("qifa-follow-") as folder, chroma_server(folder) as (chroma, chroma_pid), \
-            throwaway_database(admin) as database:
-        env = _env(folder, chroma, database, checkout)
+    with temp_dir("qifa-follow-") as folder, _stores(folder, admin, checkout) as (env, chroma_pid):
         t = time.monotonic()
         subprocess.run([sys.executable, "-c", _SETUP, str(filler)], env=env, check=True, cwd=checkout)
         setup_s = time.monotonic() - t
@@ -115,7 +131,7 @@ def one_size(admin: str, filler: int, checkout: Path, timeout: float) -> dict[st
             time.sleep(2)  # past the worker's first look at the version counter
             doc = folder / "星河县蓝莓种植合作社管理办法.md"
             doc.write_text(DOC, encoding="utf-8")
-            chroma0 = tree_cpu(chroma_pid)
+            chroma0 = tree_cpu(chroma_pid) if chroma_pid else 0.0
             began = time.time()
             done = subprocess.run([sys.executable, "-m", "cli.main", "ingest", str(doc)], env=env, cwd=checkout,
                                   capture_output=True, text=True)
@@ -123,7 +139,7 @@ def one_size(admin: str, filler: int, checkout: Path, timeout: float) -> dict[st
                 raise SystemExit(f"bench: qifa ingest failed: {done.stderr[-3000:]}")
             ended = time.time()
             proc.wait(timeout=timeout + 60)
-            chroma_cpu = tree_cpu(chroma_pid) - chroma0
+            chroma_cpu = tree_cpu(chroma_pid) - chroma0 if chroma_pid else None
         finally:
             stop(proc)
             log.close()
@@ -134,7 +150,9 @@ def one_size(admin: str, filler: int, checkout: Path, timeout: float) -> dict[st
         "written_s": None if got["written"] is None else round(got["written"] - began, 2),
         "served_after_write_s": _after(got["served"], got["written"]),
         "copy_after_write_s": _after(got["copy"], got["written"]),
-        "worker_background_cpu_s": round(got["background_cpu_s"], 2), "chroma_cpu_s": round(chroma_cpu, 2),
+        "worker_background_cpu_s": round(got["background_cpu_s"], 2),
+        "chroma_cpu_s": None if chroma_cpu is None else round(chroma_cpu, 2),
+        "mode": "embedded" if admin is None else "server",
     }
 
 
@@ -168,18 +186,21 @@ def main() -> int:
     ap.add_argument("--filler", default="0", help="extra vectors per run, comma-separated sizes (default 0)")
     ap.add_argument("--checkout", default=str(REPO), help="the code under test (default: this checkout)")
     ap.add_argument("--timeout", type=float, default=300.0)
+    ap.add_argument("--embedded", action="store_true", help="the embedded defaults instead (SQLite, Chroma in the data "
+                    "dir): the worker is a qifa serve on one data dir, the ingest a second process on it")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--out")
     args = ap.parse_args()
     if args.worker:
         return worker(Path(args.worker), args.timeout)
-    if not args.postgres:
+    if not args.postgres and not args.embedded:
         sys.exit("bench: give --postgres (or QIFA_TEST_POSTGRES_URL): server mode runs on PostgreSQL")
     from common import machine_info, print_table, save_json
 
     checkout = Path(args.checkout).resolve()
     print(f"machine: {machine_info()}\ncheckout: {checkout}", flush=True)
-    rows = [one_size(args.postgres, int(n), checkout, args.timeout) for n in args.filler.split(",")]
+    admin = None if args.embedded else args.postgres
+    rows = [one_size(admin, int(n), checkout, args.timeout) for n in args.filler.split(",")]
     print_table(list(rows[0]), [list(r.values()) for r in rows])
     save_json(args.out, {"checkout": str(checkout), "runs": rows})
     return 0
