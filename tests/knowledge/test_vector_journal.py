@@ -180,3 +180,29 @@ def test_a_rebuild_in_another_process_makes_the_reader_read_every_vector_again(
     wait_for(lambda: bool(reader.kb.search("试用期", k=3, mode="dense")) and reads.count == 1
              and reader.kb.vectors.mirrored())
     assert reader.kb.vectors.mirror_version == writer.kb.get_meta(VERSION_KEY)
+
+
+def test_the_mirror_applies_replacements_deletions_and_additions_into_one_new_matrix() -> None:
+    import numpy as np
+
+    from knowledge.vectors import DenseMirror
+
+    rng = np.random.default_rng(7)
+    start = rng.standard_normal((6, 8)).astype(np.float32)
+    mirror = DenseMirror()
+    mirror.fill([f"c{i}" for i in range(6)], start)
+    before_ids, before = mirror.rows()
+    snapshot = before.copy()
+    replaced, added = rng.standard_normal((1, 8)).astype(np.float32), rng.standard_normal((2, 8)).astype(np.float32)
+    mirror.delete(["c1", "c4"])
+    mirror.upsert(["c2"], replaced)
+    mirror.upsert(["n1", "n2"], added)
+    ids, matrix = mirror.rows()
+    assert ids == ["c0", "c3", "c5", "c2", "n1", "n2"]
+    expected = DenseMirror()
+    expected.fill(ids, np.concatenate([start[[0, 3, 5]], replaced, added]))
+    assert np.allclose(matrix, expected.rows()[1])
+    assert np.array_equal(before, snapshot)  # the matrix a query in flight holds is never changed in place
+    assert before_ids == [f"c{i}" for i in range(6)] and np.allclose(np.linalg.norm(matrix, axis=1), 1.0)
+    mirror.delete(ids)
+    assert mirror.rows()[0] == [] and len(mirror) == 0
