@@ -7,7 +7,8 @@ its copy of the vectors costs to bring up to date (issue 15 / issue 10: "seen wi
 For each size: a Chroma server (``chroma run``, temporary folder) and a throw-away PostgreSQL database; the shipped
 statutes pack is installed, then ``--filler`` extra vectors (random unit vectors of the model's dimension, written
 straight into the collection: every worker's in-memory copy holds every vector of the collection, so they cost a
-reload what a real index of that size costs; search never returns them, no chunk row names them). A worker
+reload what a real index of that size costs; one filler document's chunk rows name them, text "填充", so that
+``qifa ingest``'s clean-up of stray vectors keeps them). A worker
 process (``build_runtime`` + ``warm_up`` of ``--checkout``'s code, as a ``qifa serve`` worker does) then asks a
 dense question every 0.25 s while ``qifa ingest`` (same code) writes one new document in another process. Reported:
 ``ingest_s`` the whole ``qifa ingest`` run, ``written_s`` when it committed the document (its ``updated_at``) from
@@ -165,10 +166,18 @@ import sys
 import numpy as np
 from composition import build_runtime
 from config import get_settings
-rt = build_runtime(get_settings())  # installs the statutes pack into the Chroma server
+from db.models_kb import KbChunk, KbDocument
+rt = build_runtime(get_settings())  # installs the statutes pack into the vector store
 filler = int(sys.argv[1])
 col, dim = rt.kb.vectors.collection, rt.kb.vectors.dimension
 rng = np.random.default_rng(15)
+if filler:  # one document of short chunks, so that qifa ingest's clean-up of stray vectors keeps them
+    with rt.kb.db.session() as s:
+        s.add(KbDocument(id="filler", title="填充文档", source="bench:filler", kind="text", content_hash="filler",
+                         chunk_count=filler, active=True))
+        s.flush()
+        s.add_all(KbChunk(id=f"filler-{i}", document_id="filler", ordinal=i, locator="", heading_path="",
+                          text="填充", tokens="填充") for i in range(filler))
 for start in range(0, filler, 4000):
     n = min(4000, filler - start)
     m = rng.standard_normal((n, dim)).astype(np.float32)

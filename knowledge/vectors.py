@@ -324,6 +324,8 @@ class VectorStore:
                 self._mirror, self._mirror_off, self.mirror_version = None, True, None
                 return False
             self.mirror_version = changes.version
+        if limit is None:  # in the background: the new matrix is built here rather than by the next question
+            mirror.rows()
         log.info("vector mirror followed to version %s: %d vectors read, %d dropped", changes.version, len(ids),
                  len(gone))
         return True
