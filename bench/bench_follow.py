@@ -68,6 +68,20 @@ def worker(out: Path, timeout: float) -> int:
 
     rt = build_runtime(get_settings())
     kb = rt.kb
+    profile = os.environ.get("BENCH_FOLLOW_PROFILE")  # a file for the cProfile of the loader thread's work
+    if profile:
+        import cProfile
+
+        from knowledge.vectors import VectorStore
+
+        real = VectorStore._load_behind
+
+        def profiled(store: Any) -> None:
+            prof = cProfile.Profile()
+            prof.runcall(real, store)
+            prof.dump_stats(f"{profile}.{time.time():.3f}")
+
+        VectorStore._load_behind = profiled  # type: ignore[method-assign]
     started = time.monotonic()
     kb.warm_up()
     while not kb.vectors.mirrored():  # a big index is read in the background
