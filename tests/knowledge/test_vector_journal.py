@@ -206,3 +206,36 @@ def test_the_mirror_applies_replacements_deletions_and_additions_into_one_new_ma
     assert before_ids == [f"c{i}" for i in range(6)] and np.allclose(np.linalg.norm(matrix, axis=1), 1.0)
     mirror.delete(ids)
     assert mirror.rows()[0] == [] and len(mirror) == 0
+
+
+def test_a_few_changes_go_into_spare_rows_and_dead_marks_without_a_new_matrix() -> None:
+    import numpy as np
+
+    from knowledge.vectors import DenseMirror
+
+    rng = np.random.default_rng(8)
+    rows = rng.standard_normal((20, 8)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    buffer = np.empty((24, 8), dtype=np.float32)
+    buffer[:20] = rows
+    mirror = DenseMirror()
+    mirror.fill_normalised([f"c{i}" for i in range(20)], buffer[:20], buffer)
+    held = mirror.nearest(rows[3], 5)  # a query under way holds these ids and rows
+    view = mirror.matrix
+    held_ids, held_matrix = list(held.ids), view.copy()
+    assert next(iter(held))[0] == "c3"
+
+    mirror.delete(["c3"])
+    mirror.upsert(["c5", "n1"], -rows[[5, 3]])  # c5 replaced; n1 points away from c3
+    top = mirror.query(rows[3], 20)
+    assert "c3" not in {cid for cid, _ in top} and len(top) == 20  # the dead row never ranks
+    assert mirror._buffer is buffer  # no new matrix
+    assert held.ids == held_ids and np.array_equal(view, held_matrix)  # what the query held never changed
+    ids, matrix = mirror.rows()
+    assert len(ids) == 20 and "c3" not in ids and ids[-2:] == ["c5", "n1"]
+    assert np.allclose(matrix[-1], -rows[3]) and np.allclose(matrix[-2], -rows[5])
+
+    mirror.delete([f"c{i}" for i in range(10)])  # dead rows past a quarter: the live ones are copied out
+    ids, matrix = mirror.rows()
+    assert mirror._buffer is not buffer and sorted(ids) == sorted([f"c{i}" for i in range(10, 20)] + ["n1"])
+    assert len(mirror) == 11 and mirror.query(rows[12], 1)[0][0] == "c12"
