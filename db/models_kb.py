@@ -57,3 +57,16 @@ class KbMeta(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class KbChange(Base):
+    """The vector writes of one move of the version counter (``knowledge.journal``), written in the same
+    transaction: a worker holding a copy of the vectors reads only these ids again instead of every vector."""
+
+    __tablename__ = "kb_changes"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    added: Mapped[str] = mapped_column(Text, default="")  # chunk ids whose vectors were written, one a line
+    removed: Mapped[str] = mapped_column(Text, default="")  # chunk ids whose vectors were deleted, one a line
+    everything: Mapped[bool] = mapped_column(Boolean, default=False)  # every vector written again (a rebuild)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

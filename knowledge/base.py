@@ -8,7 +8,8 @@ new, never half; stray vectors are ignored by search and removed by the next ing
 Every write also moves a version counter in ``kb_meta``. A searching process looks at it at most once a
 second (FRESH_S): when another process (``qifa ingest`` beside ``qifa serve``) moved it, the BM25 snapshot
 is rebuilt and the embedded Chroma client reopened (it keeps its vector index in memory and would not see
-the other process's vectors otherwise).
+the other process's vectors otherwise). The same transaction files the write's changed chunk ids in the change
+journal (``knowledge.journal``), by which the in-memory vector mirror of every other process follows it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sqlalchemy import bindparam, delete, func, select
 from db import Database
 from db.base import iso_utc
 from db.models_kb import KbChunk, KbDocument, KbMeta
-from knowledge import mirror_file, snapshot
+from knowledge import journal, mirror_file, snapshot
 from knowledge.bm25 import Bm25Index
 from knowledge.charindex import CHAR_WEIGHT, query_chars
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
@@ -125,6 +126,9 @@ class KnowledgeBase:
         self._row_places: tuple[list[str], _Snapshot, np.ndarray] | None = None  # see _places
         if snapshot_dir is not None and vectors.path is not None:  # an embedded store: its mirror is kept too
             vectors.kept = KeptVectors(mirror_file.MirrorFile(snapshot_dir), self._vector_state)
+        else:  # a Chroma server (or no data dir): the mirror's version is known, nothing is kept on disk
+            vectors.kept = KeptVectors(None, self._version_state)
+        vectors.journal = self._changes  # another process's writes are followed by the ids they changed
 
     # ---- writing -------------------------------------------------------------------------------
     def upsert(
@@ -176,8 +180,8 @@ class KnowledgeBase:
             _recompute_active(s, doc.title)
             if old_title is not None and old_title != doc.title:
                 _recompute_active(s, old_title)
-            self._bump(s)
-        stale = sorted(old_ids - set(new_ids))
+            stale = sorted(old_ids - set(new_ids))
+            self._bump(s, added=[i for i in new_ids if i not in old_ids], removed=stale)
         if stale:
             self.vectors.delete(stale)
         self._invalidate()
@@ -203,7 +207,7 @@ class KnowledgeBase:
             s.delete(row)
             s.flush()
             _recompute_active(s, info.title)
-            self._bump(s)
+            self._bump(s, removed=ids)
         self.vectors.delete(ids)
         self._invalidate()
         return info
@@ -255,7 +259,7 @@ class KnowledgeBase:
             s.flush()
             _recompute_active(s, title)
             _recompute_active(s, old_title)
-            self._bump(s)
+            self._bump(s, added=[c.id for c in chunks])
             info = _info(row)
         self._invalidate()
         return info
@@ -299,7 +303,10 @@ class KnowledgeBase:
             if on_embedded:
                 on_embedded(len(batch))
         with self.db.session() as s:
-            self._bump(s)
+            if only is None:
+                self._bump(s, everything=True)  # a rebuild: every other copy of the vectors is read again whole
+            else:
+                self._bump(s, added=[r.id for r in rows])
         self._invalidate()
         return len(rows)
 
@@ -325,8 +332,11 @@ class KnowledgeBase:
                 on_embedded(len(batch))
         return vecs
 
-    def _bump(self, s: object) -> None:
-        """Move the version counter (inside the caller's transaction)."""
+    def _bump(self, s: object, added: list[str] | None = None, removed: list[str] | None = None,
+              everything: bool = False) -> None:
+        """Move the version counter (inside the caller's transaction) and file the write's vector changes under the
+        new value in the change journal (``knowledge.journal``): ``added`` chunk ids whose vectors were written (or
+        written again), ``removed`` ones deleted (or to be deleted once the transaction commits)."""
         from sqlalchemy.orm import Session
 
         assert isinstance(s, Session)
@@ -336,6 +346,7 @@ class KnowledgeBase:
         prior = row.value if row is not None else None
         value = str(int(prior) + 1 if prior is not None and prior.isdigit() else 1)
         s.merge(KbMeta(key=VERSION_KEY, value=value))
+        journal.record(s, value, added or (), removed or (), everything)
         if prior != self._seen:
             self._foreign = True
         self._seen = value
@@ -351,6 +362,15 @@ class KnowledgeBase:
             key = snapshot.content_key(s, version, f"{v.name}|{v.model_id}|{v.dimension}",
                                        kind=f"vectors{mirror_file.FORMAT}")
         return version, key
+
+    def _version_state(self) -> tuple[str | None, str]:
+        """The version counter alone (no vectors are kept on disk, so no key is needed)."""
+        return self.get_meta(VERSION_KEY) or "", ""
+
+    def _changes(self, version: str, until: str) -> journal.Changes | None:
+        """The vector changes filed after ``version`` up to at least ``until`` (None: read every vector again)."""
+        with self.db.session() as s:
+            return journal.since(s, version, until)
 
     def get_meta(self, key: str) -> str | None:
         with self.db.session() as s:

@@ -7,8 +7,11 @@ The store also keeps every vector in one numpy matrix (:class:`DenseMirror`) whi
 ``MIRROR_MAX`` of them, and answers nearest-neighbour queries from it: an exact search (one matrix-vector
 product) is about three times faster than Chroma's HNSW query at the statutes pack's 8,000 chunks and finds the
 true nearest 100, where HNSW returned 92 of them on average; on a Chroma server it also saves each question an
-HTTP round trip and the server's CPU. The mirror follows this process's writes as they happen and is loaded
-again after ``reopen`` (the knowledge base's version counter shows that another process or worker wrote).
+HTTP round trip and the server's CPU. The mirror follows this process's writes as they happen; after ``reopen``
+(the knowledge base's version counter shows that another process or worker wrote) it follows theirs by the change
+journal (``knowledge.journal``): only the vectors of the ids written since the version it matches are read (by a
+query of an embedded store when they are few, else in a background thread while Chroma answers), and the deleted
+ones dropped; it is read again whole only when the journal does not reach back to its version.
 Between processes the mirror of an embedded store is kept on disk (``knowledge.mirror_file``), filed under the
 state of the knowledge base it matches: a start on an unchanged index maps that file instead of reading every
 vector from Chroma. A worker on a Chroma server reads the vectors in a background thread (questions go to the
@@ -29,6 +32,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from knowledge.journal import Changes, number
 from knowledge.mirror_file import MirrorFile
 
 log = logging.getLogger(__name__)
@@ -64,37 +68,58 @@ def chroma_client(url: str | None, path: Path | None) -> Any:
 MIRROR_MAX = 200_000
 _LOAD_BATCH = 5_000
 INLINE_MAX = 20_000  # vectors a query loads itself when no file is kept (about a second); more: in the background
+FOLLOW_INLINE = 2_000  # vectors an embedded store's query reads itself to follow another process's writes
+_FOLLOW_BATCH = 1_000  # ids read by one get when following
 _PENDING_MAX = 20_000  # writes held before they are applied (an ingest of the whole laws-all: 149,000)
 
 
 @dataclass
 class KeptVectors:
-    """Where the mirror is kept between processes (``knowledge.mirror_file``), and the state of the knowledge
-    base it must match: ``state()`` returns the version counter and the key of the current state."""
+    """Where the mirror is kept between processes (``knowledge.mirror_file``; None on a Chroma server: nothing is
+    kept, the version is still known), and the state of the knowledge base it must match: ``state()`` returns the
+    version counter and the key of the current state."""
 
-    file: MirrorFile
+    file: MirrorFile | None
     state: Callable[[], tuple[str | None, str]]
+
+
+# the knowledge base's change journal (knowledge.journal): the changes after a version up to at least another one,
+# or None when it cannot say them all
+Journal = Callable[[str, str], Changes | None]
 
 
 class DenseMirror:
     """All vectors of a collection as rows of one float32 matrix (L2-normalised), for exact cosine search.
 
-    Writes are recorded and applied at the next query (an ingest of many documents rebuilds the matrix once);
-    a query works on the matrix it found, so a concurrent write never tears it."""
+    Writes are recorded and applied at the next query (an ingest of many documents applies them once); a query
+    works on the rows it found, so a concurrent write never tears them. A few changes cost no new matrix: added
+    rows go into spare rows past the end (never seen by a query under way), and a deleted or replaced row is
+    marked dead (its id becomes "", it never ranks) until dead rows are a quarter of them or the spare rows run
+    out; then the live rows are copied into a new matrix with spare rows again. At laws-all size a new matrix is
+    322 MB, and writing it cost 0.1-3 s of CPU on this machine (fresh pages), for every followed write."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.ids: list[str] = []
-        self.matrix = np.zeros((0, 0), dtype=np.float32)
+        self.ids: list[str] = []  # one per row; "" for a dead row
+        self._buffer = np.zeros((0, 0), dtype=np.float32)  # rows [0, len(ids)) in use, the rest spare
+        self._alive: np.ndarray | None = None  # False for a dead row; None: every row lives
+        self._dead = 0
+        self._row: dict[str, int] | None = None  # id -> its live row, built at the first change
         self._pending: dict[str, np.ndarray | None] = {}  # id -> new vector, or None: deleted
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self._buffer[: len(self.ids)]
 
     def fill(self, ids: list[str], vectors: np.ndarray) -> None:
         self.fill_normalised(list(ids), _normalised(vectors))
 
-    def fill_normalised(self, ids: list[str], matrix: np.ndarray) -> None:
-        """``matrix``: float32 rows already L2-normalised, kept as they are (not copied)."""
+    def fill_normalised(self, ids: list[str], matrix: np.ndarray, buffer: np.ndarray | None = None) -> None:
+        """``matrix``: float32 rows already L2-normalised, kept as they are (not copied); ``buffer``: a writable
+        matrix whose first rows are ``matrix`` and whose others are spare (for rows added later)."""
         with self._lock:
-            self.ids, self.matrix, self._pending = ids, matrix, {}
+            self.ids, self._pending, self._alive, self._dead, self._row = ids, {}, None, 0, None
+            self._buffer = buffer if buffer is not None and buffer.shape[0] >= len(ids) else matrix
 
     def upsert(self, ids: list[str], vectors: np.ndarray) -> None:
         with self._lock:
@@ -109,39 +134,80 @@ class DenseMirror:
                 self._pending[cid] = None
 
     def __len__(self) -> int:
-        """Rows once the pending writes are applied (an upper bound: a pending upsert may replace a row)."""
+        """Live rows once the pending writes are applied (an upper bound: a pending upsert may replace a row)."""
         with self._lock:
-            return len(self.ids) + sum(v is not None for v in self._pending.values())
+            return len(self.ids) - self._dead + sum(v is not None for v in self._pending.values())
 
-    def _applied(self) -> tuple[list[str], np.ndarray]:
-        """The matrix with the pending writes applied (call with the lock held)."""
+    def _applied(self) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+        """The ids, the rows and the live-row mask with the pending writes applied (call with the lock held)."""
         if self._pending:
-            keep = [i for i, cid in enumerate(self.ids) if cid not in self._pending]
-            added = [(cid, v) for cid, v in self._pending.items() if v is not None]
-            ids = [self.ids[i] for i in keep] + [cid for cid, _ in added]
-            parts = [self.matrix[keep]] if keep else []
-            if added:
-                parts.append(_normalised(np.stack([v for _, v in added])))
-            self.ids = ids
-            self.matrix = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-            self._pending = {}
-        return self.ids, self.matrix
+            pending, self._pending = self._pending, {}
+            row = self._row if self._row is not None else {cid: i for i, cid in enumerate(self.ids) if cid}
+            dead = [row.pop(cid) for cid in pending if cid in row]
+            added = [(cid, v) for cid, v in pending.items() if v is not None]
+            n, spare = len(self.ids), self._buffer.shape[0] - len(self.ids)
+            in_place = (self._buffer.flags.writeable and len(added) <= spare
+                        and (self._dead + len(dead)) * 4 <= n + len(added))
+            if in_place:
+                ids = list(self.ids)
+                alive = self._alive.copy() if self._alive is not None else np.ones(n, dtype=bool)
+                for i in dead:
+                    ids[i] = ""
+                alive[dead] = False
+                if added:
+                    self._buffer[n : n + len(added)] = _normalised(np.stack([v for _, v in added]))
+                    for j, (cid, _) in enumerate(added):
+                        row[cid] = n + j
+                    ids += [cid for cid, _ in added]
+                    alive = np.concatenate([alive, np.ones(len(added), dtype=bool)])
+                self.ids, self._dead, self._row = ids, self._dead + len(dead), row
+                self._alive = alive if self._dead else None
+            else:
+                self._compact(dead, added)
+        return self.ids, self.matrix, self._alive
+
+    def _compact(self, dead: list[int], added: list[tuple[str, np.ndarray]]) -> None:
+        """The live rows and the added ones into a new matrix with spare rows (an eighth, at least 1,024)."""
+        keep = np.ones(len(self.ids), dtype=bool) if self._alive is None else self._alive.copy()
+        keep[dead] = False
+        ids = [cid for cid, live in zip(self.ids, keep.tolist(), strict=True) if live]
+        dim = self._buffer.shape[1] if self._buffer.shape[1] else (len(added[0][1]) if added else 0)
+        total = len(ids) + len(added)
+        buffer = np.empty((total + total // 8 + 1024 if total else 0, dim), dtype=np.float32)
+        if ids:
+            np.compress(keep, self.matrix, axis=0, out=buffer[: len(ids)])
+        if added:
+            buffer[len(ids) : total] = _normalised(np.stack([v for _, v in added]))
+            ids += [cid for cid, _ in added]
+        self.ids, self._buffer, self._alive, self._dead = ids, buffer, None, 0
+        self._row = {cid: i for i, cid in enumerate(ids)}
+
+    def apply(self) -> None:
+        """Apply the pending writes now (a background thread, rather than the next query)."""
+        with self._lock:
+            self._applied()
 
     def rows(self) -> tuple[list[str], np.ndarray]:
-        """The ids and the matrix with every write applied (the matrix is never changed in place)."""
+        """The live ids and their rows with every write applied (never changed in place afterwards)."""
         with self._lock:
-            return self._applied()
+            ids, matrix, alive = self._applied()
+        if alive is None:
+            return ids, matrix
+        return [cid for cid in ids if cid], matrix[alive]
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         return list(self.nearest(vector, k))
 
     def nearest(self, vector: np.ndarray, k: int) -> Nearest:
         with self._lock:
-            ids, matrix = self._applied()
-        if not ids or k <= 0:
+            ids, matrix, alive = self._applied()
+            live = len(ids) - self._dead
+        if not live or k <= 0:
             return Nearest(ids, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         sims = matrix @ np.asarray(vector, dtype=np.float32)
-        k = min(k, len(ids))
+        if alive is not None:
+            sims[~alive] = -np.inf  # dead rows never rank
+        k = min(k, live)
         top = np.argpartition(-sims, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
         top = top[np.argsort(-sims[top], kind="stable")]
         return Nearest(ids, top, sims[top])
@@ -162,6 +228,12 @@ class Nearest:
 
     def __iter__(self) -> Iterator[tuple[str, float]]:
         return zip([self.ids[i] for i in self.rows.tolist()], self.sims.tolist(), strict=True)
+
+
+def _newer(version: str, than: str) -> bool:
+    """True when version counter ``version`` is past ``than`` (any other value when either is not a number)."""
+    a, b = number(version), number(than)
+    return a > b if a is not None and b is not None else version != than
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:
@@ -206,6 +278,9 @@ class VectorStore:
         self._writes = 0  # moved by each write of this process: a load that saw it move is thrown away
         self._closing = threading.Event()  # set at close / exit: a load under way stops between two pages
         self._loader: threading.Thread | None = None
+        self.journal: Journal | None = None  # set by the knowledge base: writes of others are followed by their ids
+        self._latest: str | None = None  # the newest version another process is known to have written
+        self._loading = False  # every vector is being read from Chroma (with the lock held)
         _STORES.add(self)
 
     def reopen(self, version: str | None = None) -> None:
@@ -221,11 +296,20 @@ class VectorStore:
             self.collection = self.client.get_collection(self.name)
         # never wait for a load under way (tens of seconds over HTTP at laws-all size, and the caller holds the
         # knowledge base's lock): mark it stale, so it is thrown away when it ends and read again
+        followable = self.journal is not None and number(version) is not None
         if not self._mirror_lock.acquire(timeout=0.05):
-            self._stale = True
+            if self._loading or not followable:
+                self._stale = True  # a load under way is thrown away when it ends, and read again
+            elif version is not None and (self._latest is None or _newer(version, self._latest)):
+                self._latest = version  # a short hold (a write, a follow): the mirror follows the journal
             return
         try:
             if version is not None and self._mirror is not None and self.mirror_version == version:
+                return
+            if version is not None and self._mirror is not None and self.mirror_version is not None and followable:
+                # followed by the ids the journal names (``_follow``), before the next query uses the mirror
+                if self._latest is None or _newer(version, self._latest):
+                    self._latest = version
                 return
             self._mirror = None  # the other process's writes are on disk only: load it again
             self._mirror_off = False
@@ -236,6 +320,60 @@ class VectorStore:
     def mirrored(self) -> bool:
         """True while the in-memory mirror serves queries."""
         return self._mirror is not None
+
+    def behind(self) -> bool:
+        """True when another process wrote after the version the mirror matches (it is followed by the journal)."""
+        latest, version = self._latest, self.mirror_version
+        return self._mirror is not None and latest is not None and version is not None and _newer(latest, version)
+
+    def _follow(self, limit: int | None = None) -> bool | None:
+        """Bring the mirror up to the newest write the journal files: read the vectors of the ids written since
+        the version it matches (one ``get`` by ids per thousand) and drop the deleted ones. True: it matches (or
+        there is nothing to follow); False: the journal cannot say what changed, and the mirror was dropped (it is
+        read again whole); None: not now (more than ``limit`` vectors to read, this process wrote meanwhile, or it
+        closes), tried again by a later query. The vectors are read without the lock (queries go on)."""
+        with self._mirror_lock:
+            mirror, base, latest, writes = self._mirror, self.mirror_version, self._latest, self._writes
+        if mirror is None or base is None or latest is None or self.journal is None:
+            return True
+        if not _newer(latest, base):
+            return True
+        changes = self.journal(base, latest)
+        if changes is None:
+            with self._mirror_lock:
+                if self._mirror is mirror and self.mirror_version == base:
+                    self._mirror, self.mirror_version = None, None
+            return False
+        if limit is not None and len(changes.added) > limit:
+            return None
+        ids: list[str] = []
+        parts: list[np.ndarray] = []
+        for start in range(0, len(changes.added), _FOLLOW_BATCH):
+            if self._closing.is_set():
+                return None
+            got = self.collection.get(ids=changes.added[start : start + _FOLLOW_BATCH], include=["embeddings"])
+            if len(got["ids"]):
+                ids.extend(got["ids"])
+                parts.append(np.asarray(got["embeddings"], dtype=np.float32))
+        gone = changes.removed + sorted(set(changes.added) - set(ids))  # deleted again since they were written
+        with self._mirror_lock:
+            if self._mirror is not mirror or self.mirror_version != base:
+                return None  # dropped, loaded again or followed meanwhile
+            if self._writes != writes:
+                return None  # a write of this process may hold newer vectors than the ones just read
+            if gone:
+                mirror.delete(gone)
+            if ids:
+                mirror.upsert(ids, np.concatenate(parts))
+            if len(mirror) > MIRROR_MAX:
+                self._mirror, self._mirror_off, self.mirror_version = None, True, None
+                return False
+            self.mirror_version = changes.version
+        if limit is None:  # in the background: the writes are applied here rather than by the next question
+            mirror.apply()
+        log.info("vector mirror followed to version %s: %d vectors read, %d dropped", changes.version, len(ids),
+                 len(gone))
+        return True
 
     def load_mirror(self, up_to: int | None = None) -> bool:
         """Load every vector into the in-memory mirror (when the index is small enough); True when it serves
@@ -264,19 +402,28 @@ class VectorStore:
             return False
         if up_to is not None and total > up_to:
             return False
+        self._loading = True
+        try:
+            return self._read_all(total, writes, state)
+        finally:
+            self._loading = False
+
+    def _read_all(self, total: int, writes: int, state: tuple[str | None, str] | None) -> bool:
+        """(call with ``_mirror_lock`` held) Every vector from Chroma, page by page, into a new mirror."""
         ids: list[str] = []
-        matrix = np.empty((total, self.dimension), dtype=np.float32)
+        # spare rows past the end: the writes followed later go there instead of into a new matrix (DenseMirror)
+        matrix = np.empty((total + total // 8 + 1024, self.dimension), dtype=np.float32)
         for offset in range(0, total, _LOAD_BATCH):
             if self._closing.is_set():  # the process ends: never be inside Chroma when the interpreter goes
                 return False
             got = self.collection.get(include=["embeddings"], limit=_LOAD_BATCH, offset=offset)
             n = len(got["ids"])
             if n:
-                if len(ids) + n > total:  # written meanwhile (another process): grow to fit
+                if len(ids) + n > len(matrix):  # written meanwhile (another process): grow to fit
                     matrix = np.concatenate([matrix, np.empty((n, self.dimension), dtype=np.float32)])
                 matrix[len(ids) : len(ids) + n] = np.asarray(got["embeddings"], dtype=np.float32)
                 ids.extend(got["ids"])
-        matrix = matrix[: len(ids)]
+        buffer, matrix = matrix, matrix[: len(ids)]
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix /= np.where(norms > 0, norms, 1.0)
         # another process wrote while these were read, or this one did (a delete between two pages shifts the
@@ -284,7 +431,7 @@ class VectorStore:
         if self._stale or self._writes != writes:
             return False
         mirror = DenseMirror()
-        mirror.fill_normalised(ids, matrix)
+        mirror.fill_normalised(ids, matrix, buffer)
         self._mirror = mirror
         after = self._state()
         # kept only when no write moved the state while the vectors were read
@@ -304,6 +451,8 @@ class VectorStore:
 
     def _from_file(self, version: str | None, key: str) -> bool:
         assert self.kept is not None
+        if self.kept.file is None:
+            return False
         rows = self.kept.file.load(key, self.dimension)
         if rows is None or len(rows[0]) > MIRROR_MAX:
             return False
@@ -316,7 +465,7 @@ class VectorStore:
         """Write the vectors just read from Chroma to the kept file (outside the lock: queries use them
         meanwhile; the matrix is never changed in place)."""
         unkept, self._unkept = self._unkept, None
-        if unkept is not None and self.kept is not None:
+        if unkept is not None and self.kept is not None and self.kept.file is not None:
             key, ids, matrix = unkept
             self.kept.file.save(key, ids, matrix)
 
@@ -324,13 +473,14 @@ class VectorStore:
         """Keep the mirror, with this process's writes applied, under the knowledge base's current state, when it
         is known to match it (loaded at a state and followed through every write since: ``advance``). The state
         and the rows are read with the lock held, so a write of this process cannot fall between the two."""
+        if self.kept is None or self.kept.file is None:
+            return False
         with self._mirror_lock:
             mirror, version = self._mirror, self.mirror_version
             state = self._state() if mirror is not None and version is not None else None
             if mirror is None or state is None or state[0] != version:
                 return False
             ids, matrix = mirror.rows()
-        assert self.kept is not None
         return self.kept.file.save(state[1], ids, matrix)
 
     def advance(self, prior: str | None, value: str) -> None:
@@ -343,6 +493,11 @@ class VectorStore:
         try:
             if self._mirror is not None and self.mirror_version is not None and self.mirror_version == prior:
                 self.mirror_version = value
+            elif self._mirror is not None and self.mirror_version is not None and self.journal is not None:
+                # others wrote before this write and the mirror has not followed them yet: it still matches its
+                # version with this write applied on top, and following the journal reads this write's ids again
+                if self._latest is None or _newer(value, self._latest):
+                    self._latest = value
             else:
                 self.mirror_version = None
         finally:
@@ -354,7 +509,20 @@ class VectorStore:
         from the kept file, or from Chroma when the index is small; a big index (another process wrote and kept
         no file yet) is read in a background thread while queries go to Chroma."""
         if self._mirror is not None and not self._stale:
-            return True
+            if not self.behind():
+                return True
+            # another process wrote: an embedded store reads a few changed vectors itself; a Chroma server's are
+            # read in the background (never inside a question) while Chroma answers
+            try:
+                followed = self._follow(FOLLOW_INLINE) if self.path is not None else None
+            except Exception as exc:  # the store or the database fails: Chroma is asked (else the copy answers)
+                log.warning("vector mirror not followed: %s: %s", type(exc).__name__, str(exc)[:200])
+                return False
+            if followed:
+                return True
+            if followed is None:
+                self._behind_start()
+                return False
         if self._mirror_off or not self._mirror_lock.acquire(blocking=False):
             return False
         try:
@@ -366,15 +534,21 @@ class VectorStore:
         finally:
             self._mirror_lock.release()
         if behind:
-            if self._loader is None or not self._loader.is_alive():
-                self._loader = threading.Thread(target=self._load_behind, name="qifa-vector-mirror", daemon=True)
-                self._loader.start()
+            self._behind_start()
             return False
         self._keep_loaded()
         return loaded
 
+    def _behind_start(self) -> None:
+        if self._loader is None or not self._loader.is_alive():
+            self._loader = threading.Thread(target=self._load_behind, name="qifa-vector-mirror", daemon=True)
+            self._loader.start()
+
     def _load_behind(self) -> None:
+        """Follow the journal when the mirror can, else read every vector again."""
         try:
+            if self._follow() is not False and self._mirror is not None:
+                return
             self.load_mirror()
         except Exception as exc:  # the store failed: queries keep going to Chroma, the next one tries again
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
@@ -433,9 +607,16 @@ class VectorStore:
             mirror = self._mirror
             if mirror is not None:
                 return mirror.nearest(vector, k) if rows else mirror.query(vector, k)
-        res = self.collection.query(
-            query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
-        )
+        try:
+            res = self.collection.query(
+                query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
+            )
+        except Exception:
+            mirror = self._mirror
+            if where is not None or mirror is None:
+                raise
+            # the store is down while the mirror follows another process's writes: its copy answers
+            return mirror.nearest(vector, k) if rows else mirror.query(vector, k)
         ids = res["ids"][0]
         dists = (res.get("distances") or [[1.0] * len(ids)])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]

@@ -9,10 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
+from sqlalchemy import select
 
 from config import Settings
 from db import open_database
-from db.models_kb import KbMeta
+from db.models_kb import KbChange, KbMeta
+from knowledge import journal
 from knowledge.base import VERSION_KEY, KnowledgeBase
 
 
@@ -46,5 +48,9 @@ def test_two_writes_at_once_move_the_counter_twice(tmp_path: Path) -> None:
             assert sorted(w._seen for w in workers) == ["6", "7"]
             assert [w._foreign for w in workers if w._seen == "7"] == [True]  # the second saw the first's write
             assert sorted(moved) == [("5", "6"), ("6", "7")]  # each mirror told the move it made
+            with db.session() as s:  # each write filed in the change journal under its own version
+                assert sorted(s.scalars(select(KbChange.version))) == [6, 7]
+                followed = journal.since(s, "5", "7")
+                assert followed is not None and followed.version == "7"
         finally:
             db.dispose()
