@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 
 from db import Database
 from db.base import iso_utc
@@ -340,8 +340,10 @@ class KnowledgeBase:
         from sqlalchemy.orm import Session
 
         assert isinstance(s, Session)
-        # locked until the caller commits: two workers writing at once on PostgreSQL each move it (read without
-        # the lock, both read 5 and wrote 6, and neither saw the other's write)
+        # locked until the caller commits: two workers writing at once each move it (read without the lock, both
+        # read 5 and wrote 6: neither saw the other's write, and the journal kept one of the two entries). SQLite
+        # takes no lock for SELECT … FOR UPDATE: the no-op update takes its write lock before the counter is read.
+        s.execute(update(KbMeta).where(KbMeta.key == VERSION_KEY).values(value=KbMeta.value))
         row = s.get(KbMeta, VERSION_KEY, with_for_update=True, populate_existing=True)
         prior = row.value if row is not None else None
         value = str(int(prior) + 1 if prior is not None and prior.isdigit() else 1)

@@ -239,3 +239,38 @@ def test_a_few_changes_go_into_spare_rows_and_dead_marks_without_a_new_matrix() 
     ids, matrix = mirror.rows()
     assert mirror._buffer is not buffer and sorted(ids) == sorted([f"c{i}" for i in range(10, 20)] + ["n1"])
     assert len(mirror) == 11 and mirror.query(rows[12], 1)[0][0] == "c12"
+
+
+def test_two_writers_at_once_on_sqlite_each_file_their_own_version(runtime: Runtime) -> None:
+    """The second writer reads the counter only after the first commits (SQLite takes no row lock for a read):
+    both writes are in the journal, under consecutive versions (review: both read 5, both filed 6, one lost)."""
+    import threading
+    import time
+
+    kb, db = runtime.kb, runtime.db
+    with db.session() as s:
+        start = journal.number(s.get(KbMeta, VERSION_KEY).value if s.get(KbMeta, VERSION_KEY) else "")
+    first = db._factory()
+    kb._bump(first, added=["chunk-first"])  # holds the write lock until it commits
+    done: list[str] = []
+
+    def second() -> None:
+        s = db._factory()
+        kb._bump(s, added=["chunk-second"])
+        s.commit()
+        s.close()
+        done.append("yes")
+
+    t = threading.Thread(target=second)
+    t.start()
+    time.sleep(0.5)
+    assert not done  # waiting for the first writer's lock
+    first.commit()
+    first.close()
+    t.join(20)
+    assert done
+    with db.session() as s:
+        rows = s.execute(select(KbChange.version, KbChange.added).where(KbChange.version > (start or 0))
+                         .order_by(KbChange.version)).all()
+        assert s.get(KbMeta, VERSION_KEY).value == str((start or 0) + 2)
+    assert [(v, a) for v, a in rows] == [((start or 0) + 1, "chunk-first"), ((start or 0) + 2, "chunk-second")]
