@@ -298,8 +298,10 @@ class VectorStore:
         # knowledge base's lock): mark it stale, so it is thrown away when it ends and read again
         followable = self.journal is not None and number(version) is not None
         if not self._mirror_lock.acquire(timeout=0.05):
-            if self._loading or not followable:
-                self._stale = True  # a load under way is thrown away when it ends, and read again
+            if self._loading or not followable or self._mirror is None or self.mirror_version is None:
+                # a load under way (or one about to start: the lock is held while it reads the state) is thrown
+                # away when it ends, and read again; only a copy of a known version follows the journal
+                self._stale = True
             elif version is not None and (self._latest is None or _newer(version, self._latest)):
                 self._latest = version  # a short hold (a write, a follow): the mirror follows the journal
             return

@@ -143,6 +143,22 @@ def test_reopen_during_a_load_does_not_wait_and_the_load_is_read_again(tmp_path:
     assert isinstance(store.query(-vecs[0], 1, rows=True), Nearest)
 
 
+def test_a_followable_version_noticed_as_a_load_starts_still_throws_the_load_away(tmp_path: Path) -> None:
+    """The lock is held while a load reads the state, before it marks itself loading: another process's version
+    noticed then (one the journal could follow) must not let the load install a copy read across that write —
+    without a copy of a known version there is nothing to follow, so the load is marked stale."""
+    import time
+
+    store = _store(tmp_path)
+    store.journal = lambda base, until: None  # a journal is there: the version is followable
+    assert store._mirror is None and not store._loading
+    with store._mirror_lock:  # a load that has the lock but has not yet set ``_loading``
+        started = time.monotonic()
+        store.reopen("6")
+        assert time.monotonic() - started < 1.0
+    assert store._stale
+
+
 def test_a_delete_of_this_process_during_a_load_throws_the_load_away(tmp_path: Path, monkeypatch) -> None:
     """The load reads Chroma page by page by offset: a delete between two pages shifts the rows and live ones would
     be skipped, so a load that saw a write of this process is thrown away and read again by the next query."""
