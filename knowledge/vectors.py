@@ -278,6 +278,7 @@ class VectorStore:
         self._writes = 0  # moved by each write of this process: a load that saw it move is thrown away
         self._closing = threading.Event()  # set at close / exit: a load under way stops between two pages
         self._loader: threading.Thread | None = None
+        self._follow_lock = threading.Lock()  # one question at a time follows another process's writes inline
         self.journal: Journal | None = None  # set by the knowledge base: writes of others are followed by their ids
         self._latest: str | None = None  # the newest version another process is known to have written
         self._loading = False  # every vector is being read from Chroma (with the lock held)
@@ -514,12 +515,19 @@ class VectorStore:
             if not self.behind():
                 return True
             # another process wrote: an embedded store reads a few changed vectors itself; a Chroma server's are
-            # read in the background (never inside a question) while Chroma answers
+            # read in the background (never inside a question) while Chroma answers. One question follows at a
+            # time, and none while the background thread does (each would read the journal's backlog again).
+            if self._loader is not None and self._loader.is_alive():
+                return False
+            if not self._follow_lock.acquire(blocking=False):
+                return False
             try:
                 followed = self._follow(FOLLOW_INLINE) if self.path is not None else None
             except Exception as exc:  # the store or the database fails: Chroma is asked (else the copy answers)
                 log.warning("vector mirror not followed: %s: %s", type(exc).__name__, str(exc)[:200])
                 return False
+            finally:
+                self._follow_lock.release()
             if followed:
                 return True
             if followed is None:
