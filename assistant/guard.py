@@ -8,6 +8,7 @@ or links to a URL that none of the passages contains.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterable
@@ -44,19 +45,22 @@ class PassageChecks:
         if size < 1:
             raise ValueError(f"size must be at least 1, not {size}")
         self.size = size
-        self._seen: dict[str, tuple[str, bool]] = {}  # chunk id -> (its text when checked, injected?)
+        # chunk id -> (a digest of its text when checked, injected?): a digest, not the text (20,000 articles of
+        # 1-3 KB each would be 20-60 MB per worker)
+        self._seen: dict[str, tuple[bytes, bool]] = {}
         self._lock = threading.Lock()
 
     def injected(self, chunk_id: str, text: str) -> bool:
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
         seen = self._seen.get(chunk_id)
-        if seen is not None and seen[0] == text:
+        if seen is not None and seen[0] == digest:
             return seen[1]
         found = injected(text)
         with self._lock:
             if len(self._seen) >= self.size:
                 for key in list(self._seen)[: max(1, self.size // 2)]:
                     del self._seen[key]
-            self._seen[chunk_id] = (text, found)
+            self._seen[chunk_id] = (digest, found)
         return found
 
     def __len__(self) -> int:
