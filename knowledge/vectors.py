@@ -625,7 +625,9 @@ class VectorStore:
             mirror = self._mirror
             if where is not None or mirror is None:
                 raise
-            # the store is down while the mirror follows another process's writes: its copy answers
+            # the store is down: the copy answers even when it is behind another process's writes or marked
+            # stale (older vectors beat no dense search; a chunk deleted since has no row and is dropped by the
+            # knowledge base, a new one is found by keyword search until the store is back)
             return mirror.nearest(vector, k) if rows else mirror.query(vector, k)
         ids = res["ids"][0]
         dists = (res.get("distances") or [[1.0] * len(ids)])[0]
