@@ -55,8 +55,11 @@ KINDS: dict[str, re.Pattern[str]] = {
 # "What is a …", "what does … mean", "what counts as …", "what is the negative list?" — not "what is the
 # maximum fine" (a quantity, see ``answer_type.asks_definition``), nor "what is the procedure for …".
 _NOT_A_TERM = ("(?:procedure|process|step|penalty|penaltie|consequence|difference|requirement|rule|way|best|right|fee|"
-               "cost|risk|liabilit(?:y|ie)|deadline|time limit|obligation|dut(?:y|ie)|ground|condition|role|hour|"
-               "pay|wage|salar(?:y|ie)|benefit)s?")
+               "cost|risk|liabilit(?:y|ie)|deadline|time limit)s?")
+# … and, asked in the plural ("what are the obligations / grounds / working hours … under the X Law"), a list of
+# duties, conditions or entitlements rather than a term (in the singular "the obligation of confidentiality" is one)
+_NOT_TERMS = (_NOT_A_TERM.removesuffix(")s?")
+              + "|obligation|dut(?:y|ie)|ground|condition|role|hour|pay|wage|salar(?:y|ie)|benefit)s?")
 # where the term lives: "what is the negative list under the Foreign Investment Law?", "… in China?"
 _WHERE = (r"(?:\s+(?:under|in|according to|of)\s+(?:the\s+|chinese\s+|prc\s+)?(?:[\w'’-]+\s+){0,6}?"
           r"(?:law|code|regulations?|rules|china))?")
@@ -64,7 +67,7 @@ ASKS_DEFINITION = re.compile(
     r"\bwhat (?:is|are) (?:a|an)\b|\bwhat (?:counts|qualifies)\b|\bdefin|\bmeaning\b|\bmeant by\b|"
     r"\bcounts? as\b|\bqualif|\bwhat does .{1,60} mean\b|"
     r"\b(?:is|are) .{1,60} (?:considered|regarded|deemed|treated|classed) as\b|"
-    rf"(?:^|[.?!]\s+)\W*what are the (?!(?:{_W} ){{0,4}}(?:{_NOT_A_TERM})\b)(?:[\w'’-]+ ?){{1,5}}\??\s*$|"
+    rf"(?:^|[.?!]\s+)\W*what are the (?!(?:{_W} ){{0,4}}(?:{_NOT_TERMS})\b)(?:[\w'’-]+ ?){{1,5}}\??\s*$|"
     # a term "under the X Law" is asked in the singular; "what are the obligations/grounds … under the X Law" asks
     # for a list of duties or conditions, not a definition
     rf"(?:^|[.?!]\s+)\W*what(?:'s| is) (?:the|a|an) (?!(?:{_W} ){{0,4}}(?:{_NOT_A_TERM})\b)(?:[\w'’-]+ ?){{1,5}}?"
@@ -98,11 +101,15 @@ ASKS_CONSEQUENCE = re.compile(
     r"\b(?:are|is|will|would) (?:we|they|it|the company|our company) (?:be )?(?:liable|punished|penali[sz]ed|fined)\b|"
     r"\bwhat (?:do|does|would|will) (?:we|they|it) (?:owe|face|risk)\b", re.I)
 ASKS_WHO = re.compile(  # "who" as the question's word, not a relative pronoun ("an employee who refuses …")
-    r"(?:^|[.?!;:]\s*|\b(?:and|but|so|then)\s+)\W*(?:who|whom)\b|\b(?:to|by|from|for|with) whom\b|"
+    r"(?:^|[.?!;:,—–(]\s*|\b(?:and|but|so|then|or|know|ask(?:s|ed)?|tell (?:me|us)|decides?|decided|wonder(?:ing)?|"
+    r"sure|clear)\s+)\W*(?:who|whom)\b|\b(?:to|by|from|for|with) whom\b|"
     r"\bwhich (?:authority|authorities|department|office|agency|court|body|party|side|one)\b|"
     r"\bwhere (?:can|do|should|must) (?:we|i|they|a company|an enterprise) (?:apply|complain|file|register|go)\b", re.I)
-ASKS_METHOD = re.compile(r"\bhow (?:is|are|do (?:we|you|they)|to|should (?:we|it|they) be)\b[^?.!]*"
-                         r"\b(?:calculat|comput|work(?:ed)? out)\w*|\bhow (?:is|are)\b[^?.!]*\bdetermined\b", re.I)
+ASKS_METHOD = re.compile(  # "determine" as in working out an amount, not as in deciding who or which
+    r"\bhow (?:is|are|do (?:we|you|they)|to|should (?:we|it|they) be)\b[^?.!]*\b(?:calculat|comput|work(?:ed)? out)\w*|"
+    r"\bhow (?:is|are)\b[^?.!]*\bdetermined\b(?![^?.!]*\b(?:who|which|whom)\b)|"
+    rf"\bhow (?:do|should|can) (?:we|you|i) determine (?:the )?(?:{_W} )?(?:amount|sum|compensation|severance|pay|wage|"
+    r"salary|damages|rate)\b", re.I)
 
 
 def with_english_cues(question: str, cues: ZhCues) -> ZhCues:

@@ -29,9 +29,9 @@ HEAD_WORDS = frozenset({IMPLEMENTING, "regulation", "rule", "provision", "measur
 
 # "implementing" belongs to a name only in a name's shape; "since the implementation of the Labour Contract Law" or
 # "how do we implement the Labour Contract Law" name the law (the word is dropped from such a clause)
-_IMPLEMENTING_NAME = re.compile(r"\bimplementing (?:regulations?|rules?|measures?|provisions?)\b|"
+_IMPLEMENTING_NAME = re.compile(r"\bimplement(?:ing|ation) (?:regulations?|rules?|measures?|provisions?)\b|"
                                 r"\b(?:regulations?|rules?|measures?|provisions?) (?:for|on) (?:the )?"
-                                r"implementation of\b")
+                                r"implement(?:ation of|ing)\b")
 _IMPLEMENT_WORD = re.compile(r"\bimplement(?:s|ed|ing|ation)?\b")
 _WORD = re.compile(r"[a-z][a-z'’]*")
 _CLAUSE = re.compile(r"[,.;:?!()\[\]\"“”]+")

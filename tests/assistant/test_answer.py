@@ -267,6 +267,9 @@ def test_a_question_whether_one_may_is_led_by_the_sentence_that_permits_or_forbi
     # a list of duties or conditions asked "under the X Law" is not a definition
     ("What are the duties of a warehouse keeper under the Civil Code?", False, False),
     ("What are the grounds for a mass layoff under the Labour Contract Law?", False, False),
+    # in the singular the same words may name a term
+    ("What is the flexible working hour system?", True, False),
+    ("What is the obligation of confidentiality?", True, False),
 ])
 def test_questions_asking_what_a_term_means_or_whether_one_may(question: str, definition: bool,
                                                                  permission: bool) -> None:
@@ -463,6 +466,9 @@ def test_the_lead_and_the_supporting_quotes_name_the_article_once() -> None:
     ("Can we let go of a cashier who refuses night shifts?", False, False, False),
     ("How do we determine whether a driver is our employee?", False, False, False),
     ("To whom does the supplier send the objection?", False, True, False),
+    ("If the driver quits mid-route, who pays the toll?", False, True, False),  # "who" after a clause
+    ("The lease ends — who repairs the roof?", False, True, False),
+    ("How do we determine the compensation amount for a late delivery?", False, False, True),
 ])
 def test_english_questions_ask_for_a_consequence_a_party_or_a_calculation(question: str, consequence: bool, who: bool,
                                                                           method: bool) -> None:

@@ -76,6 +76,7 @@ def _added(question: str) -> str:
     ("设计图的版权归谁", "著作权"),
     ("税务登记证丢了还能补吗", "遗失"),
     ("营业执照丢了去哪里补办", "遗失"),  # 营业执照 is a key of its own: 丢了 must still be read after it
+    ("外籍员工丢了工作许可证怎么补", "遗失"),  # a lost work permit, not a lost job
     ("不小心把合同原件弄丢了", "遗失"),
     ("进货单据丢失了能报销吗", "遗失"),
     ("搬货时闪了腰算工伤吗", "认定为工伤"),

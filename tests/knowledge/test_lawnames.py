@@ -102,6 +102,8 @@ def loose() -> LawNames:
     # "implement" in its everyday sense is no part of a name
     ("Since the implementation of the Labour Contract Law, can we still hire dispatch workers?", {"lc"}),
     ("How do we implement the Labour Contract Law in our staff handbook?", {"lc"}),
+    ("What do the Labour Contract Law Implementation Regulations say about this?", {"lr"}),
+    ("Under the Rules for Implementing the Bidding Law, who opens the bids?", {"br"}),
     # other translations of a title, short forms without a title's optional words, acronyms before "Law"
     ("What does the Production Safety Law say about night shifts in a foundry?", {"ws"}),
     ("Can we sue the county under the Administrative Procedure Law?", {"al"}),
