@@ -24,6 +24,9 @@ from typing import Literal
 
 import numpy as np
 from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from db import Database
 from db.base import iso_utc
@@ -337,19 +340,24 @@ class KnowledgeBase:
         """Move the version counter (inside the caller's transaction) and file the write's vector changes under the
         new value in the change journal (``knowledge.journal``): ``added`` chunk ids whose vectors were written (or
         written again), ``removed`` ones deleted (or to be deleted once the transaction commits)."""
-        from sqlalchemy.orm import Session
-
         assert isinstance(s, Session)
         # locked until the caller commits: two workers writing at once each move it (read without the lock, both
         # read 5 and wrote 6: neither saw the other's write, and the journal kept one of the two entries). SQLite
         # takes no lock for SELECT … FOR UPDATE: the no-op update takes its write lock before the counter is read.
+        # The row is there before the first write (migration 0022; put back here if it was lost, an insert that
+        # waits for another writer's and then does nothing): two first writes at once both inserting it met a
+        # duplicate key on PostgreSQL.
+        _seed_counter(s)
         s.execute(update(KbMeta).where(KbMeta.key == VERSION_KEY).values(value=KbMeta.value))
         row = s.get(KbMeta, VERSION_KEY, with_for_update=True, populate_existing=True)
         prior = row.value if row is not None else None
         value = str(int(prior) + 1 if prior is not None and prior.isdigit() else 1)
-        s.merge(KbMeta(key=VERSION_KEY, value=value))
+        if row is not None:
+            row.value = value
+        else:  # a database without INSERT … ON CONFLICT: the row is seeded by the migration
+            s.merge(KbMeta(key=VERSION_KEY, value=value))
         journal.record(s, value, added or (), removed or (), everything)
-        if prior != self._seen:
+        if (prior or None) != (self._seen or None):  # "" (seeded, never written) is no write, as no row is
             self._foreign = True
         self._seen = value
         self.vectors.advance(prior or "", value)
@@ -652,6 +660,17 @@ _PASSAGES = (select(*_PASSAGE_COLUMNS).join(KbDocument)
              .where(KbChunk.id.in_(bindparam("ids", expanding=True)), KbDocument.active))
 
 
+def _seed_counter(s: Session) -> None:
+    """Insert the version counter's row ("": no write yet) unless it is there; an insert that meets another
+    transaction's waits for it and then does nothing (ON CONFLICT DO NOTHING), so it never fails."""
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        s.execute(pg_insert(KbMeta).values(key=VERSION_KEY, value="").on_conflict_do_nothing(index_elements=["key"]))
+    elif dialect == "sqlite":
+        s.execute(sqlite_insert(KbMeta).values(key=VERSION_KEY, value="")
+                  .on_conflict_do_nothing(index_elements=["key"]))
+
+
 def _tokens(text: str, pre: Precomputed) -> str:
     shipped = pre.tokens.get(vector_key(text))
     return shipped if shipped is not None else " ".join(tokenize(text))
@@ -676,8 +695,6 @@ def _scaled(scores: np.ndarray, among: np.ndarray) -> np.ndarray:
 
 def _recompute_active(s: object, title: str) -> None:
     """Within documents of one title, only the newest version not declared repealed is used."""
-    from sqlalchemy.orm import Session
-
     assert isinstance(s, Session)
     docs = list(s.scalars(select(KbDocument).where(KbDocument.title == title)))
     live = [d for d in docs if d.status not in INACTIVE]
