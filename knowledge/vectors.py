@@ -96,7 +96,12 @@ class DenseMirror:
     rows go into spare rows past the end (never seen by a query under way), and a deleted or replaced row is
     marked dead (its id becomes "", it never ranks) until dead rows are a quarter of them or the spare rows run
     out; then the live rows are copied into a new matrix with spare rows again. At laws-all size a new matrix is
-    322 MB, and writing it cost 0.1-3 s of CPU on this machine (fresh pages), for every followed write."""
+    322 MB, and writing it cost 0.1-3 s of CPU on this machine (fresh pages), for every followed write.
+
+    That copy (a compaction) is built outside the lock every query takes: the thread that needs it takes the
+    pending writes and the rows as they are, builds the new matrix, and swaps it in under the lock. Meanwhile
+    other queries answer from the rows as they were before those writes (as a query that started just before
+    them would), and writes that arrive meanwhile stay pending: applied after the swap, on top of it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -106,6 +111,8 @@ class DenseMirror:
         self._dead = 0
         self._row: dict[str, int] | None = None  # id -> its live row, built at the first change
         self._pending: dict[str, np.ndarray | None] = {}  # id -> new vector, or None: deleted
+        self._taken: dict[str, np.ndarray | None] | None = None  # the writes a compaction under way applies
+        self._filled = 0  # moved by each fill: a compaction of the rows before it is thrown away
 
     @property
     def matrix(self) -> np.ndarray:
@@ -120,13 +127,15 @@ class DenseMirror:
         with self._lock:
             self.ids, self._pending, self._alive, self._dead, self._row = ids, {}, None, 0, None
             self._buffer = buffer if buffer is not None and buffer.shape[0] >= len(ids) else matrix
+            self._filled += 1
 
     def upsert(self, ids: list[str], vectors: np.ndarray) -> None:
         with self._lock:
             for cid, vec in zip(ids, vectors, strict=True):
                 self._pending[cid] = np.asarray(vec, dtype=np.float32)
-            if len(self._pending) > _PENDING_MAX:
-                self._applied()
+            many = len(self._pending) > _PENDING_MAX
+        if many:
+            self.apply()
 
     def delete(self, ids: list[str]) -> None:
         with self._lock:
@@ -136,61 +145,94 @@ class DenseMirror:
     def __len__(self) -> int:
         """Live rows once the pending writes are applied (an upper bound: a pending upsert may replace a row)."""
         with self._lock:
-            return len(self.ids) - self._dead + sum(v is not None for v in self._pending.values())
+            writes = list(self._pending.values()) + list((self._taken or {}).values())
+            return len(self.ids) - self._dead + sum(v is not None for v in writes)
 
-    def _applied(self) -> tuple[list[str], np.ndarray, np.ndarray | None]:
-        """The ids, the rows and the live-row mask with the pending writes applied (call with the lock held)."""
-        if self._pending:
-            pending, self._pending = self._pending, {}
-            row = self._row if self._row is not None else {cid: i for i, cid in enumerate(self.ids) if cid}
-            dead = [row.pop(cid) for cid in pending if cid in row]
-            added = [(cid, v) for cid, v in pending.items() if v is not None]
-            n, spare = len(self.ids), self._buffer.shape[0] - len(self.ids)
-            in_place = (self._buffer.flags.writeable and len(added) <= spare
-                        and (self._dead + len(dead)) * 4 <= n + len(added))
-            if in_place:
-                ids = list(self.ids)
-                alive = self._alive.copy() if self._alive is not None else np.ones(n, dtype=bool)
-                for i in dead:
-                    ids[i] = ""
-                alive[dead] = False
-                if added:
-                    self._buffer[n : n + len(added)] = _normalised(np.stack([v for _, v in added]))
-                    for j, (cid, _) in enumerate(added):
-                        row[cid] = n + j
-                    ids += [cid for cid, _ in added]
-                    alive = np.concatenate([alive, np.ones(len(added), dtype=bool)])
-                self.ids, self._dead, self._row = ids, self._dead + len(dead), row
-                self._alive = alive if self._dead else None
-            else:
-                self._compact(dead, added)
-        return self.ids, self.matrix, self._alive
+    def _current(self) -> tuple[list[str], np.ndarray, np.ndarray | None, int]:
+        """The ids, the rows, the live-row mask and the number of dead rows, with every pending write applied;
+        a compaction that is due is built by this thread outside the lock (``_compact``)."""
+        while True:
+            with self._lock:
+                job = self._apply_in_place()
+                if job is None:
+                    return self.ids, self.matrix, self._alive, self._dead
+            self._compact(*job)
 
-    def _compact(self, dead: list[int], added: list[tuple[str, np.ndarray]]) -> None:
-        """The live rows and the added ones into a new matrix with spare rows (an eighth, at least 1,024)."""
-        keep = np.ones(len(self.ids), dtype=bool) if self._alive is None else self._alive.copy()
-        keep[dead] = False
-        ids = [cid for cid, live in zip(self.ids, keep.tolist(), strict=True) if live]
-        dim = self._buffer.shape[1] if self._buffer.shape[1] else (len(added[0][1]) if added else 0)
-        total = len(ids) + len(added)
-        buffer = np.empty((total + total // 8 + 1024 if total else 0, dim), dtype=np.float32)
-        if ids:
-            np.compress(keep, self.matrix, axis=0, out=buffer[: len(ids)])
+    def _apply_in_place(self) -> tuple[int, dict[str, np.ndarray | None]] | None:
+        """(call with the lock held) Apply the pending writes when they fit in spare rows and dead marks; else,
+        when a compaction is due, take them for it: (the fill it belongs to, the writes). While another thread
+        compacts, nothing is applied (its new matrix would lose the changes made to the old one): the pending
+        writes wait for the swap."""
+        if not self._pending or self._taken is not None:
+            return None
+        pending = self._pending
+        row = self._row if self._row is not None else {cid: i for i, cid in enumerate(self.ids) if cid}
+        dead = [row[cid] for cid in pending if cid in row]
+        added = [(cid, v) for cid, v in pending.items() if v is not None]
+        n, spare = len(self.ids), self._buffer.shape[0] - len(self.ids)
+        if not (self._buffer.flags.writeable and len(added) <= spare
+                and (self._dead + len(dead)) * 4 <= n + len(added)):
+            self._row = row
+            self._taken, self._pending = pending, {}
+            return self._filled, pending
+        self._pending = {}
+        for cid in pending:
+            row.pop(cid, None)
+        ids = list(self.ids)
+        alive = self._alive.copy() if self._alive is not None else np.ones(n, dtype=bool)
+        for i in dead:
+            ids[i] = ""
+        alive[dead] = False
         if added:
-            buffer[len(ids) : total] = _normalised(np.stack([v for _, v in added]))
+            self._buffer[n : n + len(added)] = _normalised(np.stack([v for _, v in added]))
+            for j, (cid, _) in enumerate(added):
+                row[cid] = n + j
             ids += [cid for cid, _ in added]
-        self.ids, self._buffer, self._alive, self._dead = ids, buffer, None, 0
-        self._row = {cid: i for i, cid in enumerate(ids)}
+            alive = np.concatenate([alive, np.ones(len(added), dtype=bool)])
+        self.ids, self._dead, self._row = ids, self._dead + len(dead), row
+        self._alive = alive if self._dead else None
+        return None
+
+    def _compact(self, filled: int, pending: dict[str, np.ndarray | None]) -> None:
+        """Build the live rows and the written ones into a new matrix with spare rows (an eighth, at least 1,024)
+        without the lock, then swap it in under the lock. The rows it reads are never changed meanwhile: nothing
+        is applied in place while ``_taken`` is set, and a fill replaces them rather than writing into them."""
+        try:
+            with self._lock:
+                ids0, matrix, alive0, row = self.ids, self.matrix, self._alive, self._row
+            assert row is not None
+            keep = np.ones(len(ids0), dtype=bool) if alive0 is None else alive0.copy()
+            keep[[row[cid] for cid in pending if cid in row]] = False
+            added = [(cid, v) for cid, v in pending.items() if v is not None]
+            ids = [cid for cid, live in zip(ids0, keep.tolist(), strict=True) if live]
+            dim = matrix.shape[1] if matrix.shape[1] else (len(added[0][1]) if added else 0)
+            total = len(ids) + len(added)
+            buffer = np.empty((total + total // 8 + 1024 if total else 0, dim), dtype=np.float32)
+            if ids:
+                np.compress(keep, matrix, axis=0, out=buffer[: len(ids)])
+            if added:
+                buffer[len(ids) : total] = _normalised(np.stack([v for _, v in added]))
+                ids += [cid for cid, _ in added]
+            new_row = {cid: i for i, cid in enumerate(ids)}
+        except BaseException:
+            with self._lock:  # the writes stay pending (newer ones win), for the next query to try again
+                if self._filled == filled:
+                    self._pending = {**pending, **self._pending}
+                self._taken = None
+            raise
+        with self._lock:
+            self._taken = None
+            if self._filled != filled:  # filled again meanwhile: these rows are gone
+                return
+            self.ids, self._buffer, self._alive, self._dead, self._row = ids, buffer, None, 0, new_row
 
     def apply(self) -> None:
         """Apply the pending writes now (a background thread, rather than the next query)."""
-        with self._lock:
-            self._applied()
+        self._current()
 
     def rows(self) -> tuple[list[str], np.ndarray]:
         """The live ids and their rows with every write applied (never changed in place afterwards)."""
-        with self._lock:
-            ids, matrix, alive = self._applied()
+        ids, matrix, alive, _ = self._current()
         if alive is None:
             return ids, matrix
         return [cid for cid in ids if cid], matrix[alive]
@@ -199,9 +241,8 @@ class DenseMirror:
         return list(self.nearest(vector, k))
 
     def nearest(self, vector: np.ndarray, k: int) -> Nearest:
-        with self._lock:
-            ids, matrix, alive = self._applied()
-            live = len(ids) - self._dead
+        ids, matrix, alive, dead = self._current()
+        live = len(ids) - dead
         if not live or k <= 0:
             return Nearest(ids, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         sims = matrix @ np.asarray(vector, dtype=np.float32)
