@@ -11,7 +11,9 @@ HTTP round trip and the server's CPU. The mirror follows this process's writes a
 (the knowledge base's version counter shows that another process or worker wrote) it follows theirs by the change
 journal (``knowledge.journal``): only the vectors of the ids written since the version it matches are read (by a
 query of an embedded store when they are few, else in a background thread while Chroma answers), and the deleted
-ones dropped; it is read again whole only when the journal does not reach back to its version.
+ones dropped; it is read again whole only when the journal does not reach back to its version. A whole read
+takes the version read before it and follows the journal from it afterwards, so one that overlaps another
+process's write ends current and of a known version.
 Between processes the mirror of an embedded store is kept on disk (``knowledge.mirror_file``), filed under the
 state of the knowledge base it matches: a start on an unchanged index maps that file instead of reading every
 vector from Chroma. A worker on a Chroma server reads the vectors in a background thread (questions go to the
@@ -337,12 +339,14 @@ class VectorStore:
             self.client = chroma_client(None, self.path)
             self.collection = self.client.get_collection(self.name)
         # never wait for a load under way (tens of seconds over HTTP at laws-all size, and the caller holds the
-        # knowledge base's lock): mark it stale, so it is thrown away when it ends and read again
+        # knowledge base's lock): mark it stale, so it is thrown away when it ends and read again (unless it
+        # follows the journal from the version it started at)
         followable = self.journal is not None and number(version) is not None
         if not self._mirror_lock.acquire(timeout=0.05):
             if self._loading or not followable or self._mirror is None or self.mirror_version is None:
                 # a load under way (or one about to start: the lock is held while it reads the state) is thrown
-                # away when it ends, and read again; only a copy of a known version follows the journal
+                # away when it ends, and read again, unless it can take the version it started at and follow
+                # the journal from it (``_read_all``); only a copy of a known version follows the journal
                 self._stale = True
             elif version is not None and (self._latest is None or _newer(version, self._latest)):
                 self._latest = version  # a short hold (a write, a follow): the mirror follows the journal
@@ -448,40 +452,65 @@ class VectorStore:
             return False
         self._loading = True
         try:
-            return self._read_all(total, writes, state)
+            return self._read_all(writes, state)
         finally:
             self._loading = False
 
-    def _read_all(self, total: int, writes: int, state: tuple[str | None, str] | None) -> bool:
-        """(call with ``_mirror_lock`` held) Every vector from Chroma, page by page, into a new mirror."""
+    def _read_all(self, writes: int, state: tuple[str | None, str] | None) -> bool:
+        """(call with ``_mirror_lock`` held) Every vector from Chroma into a new mirror: the ids first, then their
+        vectors by id, so a write meanwhile shifts nothing (pages by offset skipped live rows after a delete).
+
+        The copy matches the version ``state`` names, read before the ids: a write after it (another process's,
+        filed in the change journal) may or may not be in what was read, and following the journal from that
+        version afterwards (``_follow``) reads every id it changed again and drops the deleted ones. So a load
+        that overlaps another process's write still ends current and of a known version."""
+        listed = list(self.collection.get(include=[])["ids"])
         ids: list[str] = []
         # spare rows past the end: the writes followed later go there instead of into a new matrix (DenseMirror)
-        matrix = np.empty((total + total // 8 + 1024, self.dimension), dtype=np.float32)
-        for offset in range(0, total, _LOAD_BATCH):
+        matrix = np.empty((len(listed) + len(listed) // 8 + 1024, self.dimension), dtype=np.float32)
+        for start in range(0, len(listed), _LOAD_BATCH):
             if self._closing.is_set():  # the process ends: never be inside Chroma when the interpreter goes
                 return False
-            got = self.collection.get(include=["embeddings"], limit=_LOAD_BATCH, offset=offset)
-            n = len(got["ids"])
+            got = self.collection.get(ids=listed[start : start + _LOAD_BATCH], include=["embeddings"])
+            n = len(got["ids"])  # fewer when deleted meanwhile
             if n:
-                if len(ids) + n > len(matrix):  # written meanwhile (another process): grow to fit
-                    matrix = np.concatenate([matrix, np.empty((n, self.dimension), dtype=np.float32)])
                 matrix[len(ids) : len(ids) + n] = np.asarray(got["embeddings"], dtype=np.float32)
                 ids.extend(got["ids"])
         buffer, matrix = matrix, matrix[: len(ids)]
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix /= np.where(norms > 0, norms, 1.0)
-        # another process wrote while these were read, or this one did (a delete between two pages shifts the
-        # offsets, and live rows would be skipped): the next query reads them again
-        if self._stale or self._writes != writes:
+        if self._writes != writes:  # this process wrote meanwhile (its mirror was not there to follow it)
             return False
+        after = self._state()
+        versioned = self._followable_from(state, after)
+        # another process wrote while these were read: without a version to follow the journal from, the next
+        # query reads them again
+        if self._stale and not versioned:
+            return False
+        self._stale = False
         mirror = DenseMirror()
         mirror.fill_normalised(ids, matrix, buffer)
         self._mirror = mirror
-        after = self._state()
-        # kept only when no write moved the state while the vectors were read
-        self.mirror_version = state[0] if state is not None and after == state else None
-        self._unkept = (state[1], ids, matrix) if self.mirror_version is not None and state is not None else None
+        if versioned and state is not None and after is not None:
+            self.mirror_version = state[0]
+            if after[0] is not None and _newer(after[0], state[0] or "") and (
+                    self._latest is None or _newer(after[0], self._latest)):
+                self._latest = after[0]  # followed by the journal before the next query uses the copy
+        else:  # kept only when no write moved the state while the vectors were read
+            self.mirror_version = state[0] if state is not None and after == state else None
+        # kept on disk only when it is exactly the state it was read at
+        exact = state is not None and after == state and self.mirror_version is not None
+        self._unkept = (state[1], ids, matrix) if exact and state is not None else None
         return True
+
+    def _followable_from(self, state: tuple[str | None, str] | None,
+                         after: tuple[str | None, str] | None) -> bool:
+        """True when a copy read between the states ``state`` and ``after`` can take the version ``state`` names
+        and follow the journal from it (both counters are numbers, in order, and there is a journal)."""
+        if self.journal is None or state is None or after is None:
+            return False
+        first, last = number(state[0]), number(after[0])
+        return first is not None and last is not None and last >= first
 
     def _state(self) -> tuple[str | None, str] | None:
         if self.kept is None:

@@ -182,6 +182,73 @@ def test_a_rebuild_in_another_process_makes_the_reader_read_every_vector_again(
     assert reader.kb.vectors.mirror_version == writer.kb.get_meta(VERSION_KEY)
 
 
+@pytest.mark.parametrize("noticed", [False, True], ids=["unnoticed", "noticed-during-the-load"])
+def test_a_whole_read_overlapping_another_process_s_write_ends_versioned_and_follows_the_journal(
+    reader: Runtime, writer: Runtime, docs: Docs, monkeypatch: pytest.MonkeyPatch, noticed: bool
+) -> None:
+    """The reader reads every vector again while the writer ingests a document: the copy takes the version read
+    before the load and follows the journal from it, so it ends current and of a known version with one whole read
+    (review5: it ended unversioned, and served without the write until some later write made it read again).
+    ``noticed``: the reader's knowledge base sees the new version during the load (a question meanwhile)."""
+    store = reader.kb.vectors
+    store.reopen()  # the copy is dropped: read again whole, from Chroma (as a worker on a Chroma server does)
+    monkeypatch.setattr(store, "_from_file", lambda version, key: False)
+    before = reader.kb.get_meta(VERSION_KEY)
+    reads = FullReads(monkeypatch)
+    path = docs.statute("公司法(2023-12-29).md", COMPANY_TITLE, COMPANY, passed="2023年12月29日")
+    real_get = store.collection.get
+    wrote: list[str] = []
+
+    def get_then_write(**kw: object) -> object:
+        got = real_get(**kw)
+        if not wrote:  # after the load's first read, the other process ingests a document
+            ingest(writer.kb, [path], LIMIT)
+            wrote.append(writer.kb.get_meta(VERSION_KEY) or "")
+            if noticed:
+                store.reopen(wrote[0])
+        return got
+
+    monkeypatch.setattr(store.collection, "get", get_then_write)
+    assert store.load_mirror() is True and wrote and wrote[0] != before
+    assert store.mirror_version == before  # the version read before the load, not none
+    assert store.behind()  # the journal names what was written after it
+    monkeypatch.setattr(store.collection, "get", real_get)
+    wait_for(lambda: has(reader.kb.search(QUESTION, k=5, mode="dense"), COMPANY_FACT))
+    assert store.mirror_version == writer.kb.get_meta(VERSION_KEY) and not store.behind()
+    assert _mirror_ids(reader) == writer.kb.vectors.all_ids()
+    assert reads.count == 1  # never read whole a second time
+
+
+def test_a_removal_by_another_process_during_a_whole_read_skips_no_live_vector(
+    reader: Runtime, writer: Runtime, docs: Docs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vectors are read by id after listing the ids, not page by page by offset: a delete between two pages
+    shifted the offsets and live vectors were never read (no journal entry names them)."""
+    import knowledge.vectors as vectors
+
+    path = docs.statute("公司法(2023-12-29).md", COMPANY_TITLE, COMPANY, passed="2023年12月29日")
+    ingest(writer.kb, [path], LIMIT)
+    store = reader.kb.vectors
+    store.reopen()
+    monkeypatch.setattr(store, "_from_file", lambda version, key: False)
+    monkeypatch.setattr(vectors, "_LOAD_BATCH", 5)
+    real_get = store.collection.get
+    removed: list[bool] = []
+
+    def get_then_remove(**kw: object) -> object:
+        got = real_get(**kw)
+        if kw.get("include") == ["embeddings"] and not removed:  # after the first page of vectors
+            writer.kb.remove(document_id(str(path.resolve())))
+            removed.append(True)
+        return got
+
+    monkeypatch.setattr(store.collection, "get", get_then_remove)
+    assert store.load_mirror() is True and removed and store.mirror_version is not None
+    monkeypatch.setattr(store.collection, "get", real_get)
+    wait_for(lambda: bool(reader.kb.search(QUESTION, k=3, mode="dense")) and not store.behind())
+    assert _mirror_ids(reader) == writer.kb.vectors.all_ids()
+
+
 def test_the_mirror_applies_replacements_deletions_and_additions_into_one_new_matrix() -> None:
     import numpy as np
 
