@@ -268,12 +268,17 @@ class KnowledgeBase:
         return info
 
     def reconcile(self) -> int:
-        """Delete vectors that no chunk row points to (left by an interrupted ingest)."""
+        """Delete vectors that no chunk row points to (left by an interrupted ingest). The deletion moves the
+        version counter and is filed in the change journal like any other, so every other process's copy of the
+        vectors drops them too."""
         with self.db.session() as s:
             known = set(s.scalars(select(KbChunk.id)))
         stray = sorted(self.vectors.all_ids() - known)
         if stray:
+            with self.db.session() as s:
+                self._bump(s, removed=stray)
             self.vectors.delete(stray)
+            self._invalidate()
         return len(stray)
 
     def repair(self) -> tuple[int, int]:

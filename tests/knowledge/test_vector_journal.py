@@ -249,6 +249,32 @@ def test_a_removal_by_another_process_during_a_whole_read_skips_no_live_vector(
     assert _mirror_ids(reader) == writer.kb.vectors.all_ids()
 
 
+def test_stray_vectors_reconcile_deletes_are_journalled_and_dropped_by_the_other_copies(
+    reader: Runtime, writer: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vector no chunk row points to (an interrupted ingest) is deleted by ``reconcile`` under a move of the version
+    counter filed in the journal: a reader whose copy holds it drops it (before, only the reconciling process did)."""
+    import numpy as np
+
+    reads = FullReads(monkeypatch)
+    store = reader.kb.vectors
+    stray = np.ones((1, writer.kb.embeddings.dimension), dtype=np.float32)
+    writer.kb.vectors.upsert(["stray-chunk"], stray, [{"document_id": "gone"}])  # no chunk row, no journal entry
+    store.reopen()  # the reader reads every vector again (from Chroma, not its kept file): it holds the stray one
+    monkeypatch.setattr(store, "_from_file", lambda version, key: False)
+    assert store.load_mirror() and "stray-chunk" in _mirror_ids(reader) and reads.count == 1
+    before = writer.kb.get_meta(VERSION_KEY)
+    assert writer.kb.reconcile() == 1
+    after = writer.kb.get_meta(VERSION_KEY)
+    assert journal.number(after) == (journal.number(before) or 0) + 1
+    with writer.kb.db.session() as s:
+        entry = s.get(KbChange, journal.number(after))
+        assert entry is not None and entry.removed == "stray-chunk" and entry.added == ""
+    wait_for(lambda: bool(reader.kb.search(QUESTION, k=3, mode="dense")) and "stray-chunk" not in _mirror_ids(reader))
+    assert _mirror_ids(reader) == writer.kb.vectors.all_ids() and reads.count == 1
+    assert writer.kb.reconcile() == 0 and writer.kb.get_meta(VERSION_KEY) == after  # nothing stray: no write
+
+
 def test_the_mirror_applies_replacements_deletions_and_additions_into_one_new_matrix() -> None:
     import numpy as np
 
