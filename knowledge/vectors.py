@@ -90,6 +90,18 @@ class KeptVectors:
 Journal = Callable[[str, str], Changes | None]
 
 
+@dataclass
+class _Compaction:
+    """The writes a compaction applies, and the rows (of fill number ``filled``) it applies them to."""
+
+    filled: int
+    pending: dict[str, np.ndarray | None]
+    ids: list[str]
+    matrix: np.ndarray
+    alive: np.ndarray | None
+    row: dict[str, int]
+
+
 class DenseMirror:
     """All vectors of a collection as rows of one float32 matrix (L2-normalised), for exact cosine search.
 
@@ -158,11 +170,11 @@ class DenseMirror:
                 job = self._apply_in_place()
                 if job is None:
                     return self.ids, self.matrix, self._alive, self._dead
-            self._compact(*job)
+            self._compact(job)
 
-    def _apply_in_place(self) -> tuple[int, dict[str, np.ndarray | None]] | None:
+    def _apply_in_place(self) -> _Compaction | None:
         """(call with the lock held) Apply the pending writes when they fit in spare rows and dead marks; else,
-        when a compaction is due, take them for it: (the fill it belongs to, the writes). While another thread
+        when a compaction is due, take them for it, with the rows they apply to. While another thread
         compacts, nothing is applied (its new matrix would lose the changes made to the old one): the pending
         writes wait for the swap."""
         if not self._pending or self._taken is not None:
@@ -176,7 +188,7 @@ class DenseMirror:
                 and (self._dead + len(dead)) * 4 <= n + len(added)):
             self._row = row
             self._taken, self._pending = pending, {}
-            return self._filled, pending
+            return _Compaction(self._filled, pending, self.ids, self.matrix, self._alive, row)
         self._pending = {}
         for cid in pending:
             row.pop(cid, None)
@@ -195,14 +207,12 @@ class DenseMirror:
         self._alive = alive if self._dead else None
         return None
 
-    def _compact(self, filled: int, pending: dict[str, np.ndarray | None]) -> None:
+    def _compact(self, job: _Compaction) -> None:
         """Build the live rows and the written ones into a new matrix with spare rows (an eighth, at least 1,024)
         without the lock, then swap it in under the lock. The rows it reads are never changed meanwhile: nothing
         is applied in place while ``_taken`` is set, and a fill replaces them rather than writing into them."""
+        filled, pending, ids0, matrix, alive0, row = job.filled, job.pending, job.ids, job.matrix, job.alive, job.row
         try:
-            with self._lock:
-                ids0, matrix, alive0, row = self.ids, self.matrix, self._alive, self._row
-            assert row is not None
             keep = np.ones(len(ids0), dtype=bool) if alive0 is None else alive0.copy()
             keep[[row[cid] for cid in pending if cid in row]] = False
             added = [(cid, v) for cid, v in pending.items() if v is not None]
