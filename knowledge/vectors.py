@@ -68,7 +68,7 @@ def chroma_client(url: str | None, path: Path | None) -> Any:
 # above: HNSW. At 157,000 an exact search (one matrix-vector product, ~40 ms) answers the hybrid search's deep
 # query (100 + every inactive chunk, 20,000 deep there) far faster than HNSW did (190 ms).
 MIRROR_MAX = 200_000
-_LOAD_BATCH = 5_000
+_LOAD_BATCH = 2_000  # vectors read by id in one get by a whole read (1,000-5,000 all cost the same as pages by offset)
 INLINE_MAX = 20_000  # vectors a query loads itself when no file is kept (about a second); more: in the background
 FOLLOW_INLINE = 2_000  # vectors an embedded store's query reads itself to follow another process's writes
 _FOLLOW_BATCH = 1_000  # ids read by one get when following
@@ -639,7 +639,8 @@ class VectorStore:
         try:
             if self._follow() is not False and self._mirror is not None:
                 return
-            self.load_mirror()
+            if self.load_mirror() and self.behind():  # another process wrote during the load: follow it now
+                self._follow()
         except Exception as exc:  # the store failed: queries keep going to Chroma, the next one tries again
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])
 
