@@ -14,6 +14,7 @@ import logging
 import re
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from checkups.report import build_report, check_answers
 from checkups.schema import Questionnaire
 from db import Database
 from db.base import iso_utc
+from db.meta import put_meta
 from db.models_chat import ChatSession
 from db.models_checkups import CheckupEdit, CheckupReport
 from db.models_kb import KbMeta
@@ -364,7 +366,9 @@ class Checkups:
 
 
 def _bump(s: Any) -> str:
-    row = s.get(KbMeta, VERSION_KEY)
-    value = str(int(row.value) + 1) if row is not None and row.value.isdigit() else "1"
-    s.merge(KbMeta(key=VERSION_KEY, value=value))
+    """A new value of the counter (readers compare values for equality only): a fresh random token, so two
+    processes writing at once both produce a value no reader has seen (an increment read then written gave both
+    the same), written by an upsert (two first writes both inserting met a duplicate key on PostgreSQL)."""
+    value = uuid.uuid4().hex
+    put_meta(s, VERSION_KEY, value)
     return value

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from db import Database
+from db.meta import put_meta
 from db.models_kb import KbMeta
 
 FRESH_S = 1.0
@@ -19,7 +20,7 @@ def bump_version(s: Any, key: str) -> str:
     for equality, so the value is a fresh random token: two processes changing things at once both produce a
     value no reader has seen (an increment read then written could give both the same)."""
     value = uuid.uuid4().hex
-    s.merge(KbMeta(key=key, value=value))
+    put_meta(s, key, value)
     return value
 
 

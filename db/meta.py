@@ -1,0 +1,25 @@
+"""Writing one ``kb_meta`` value (a version counter, a setting) so that two processes writing the same key at once
+both succeed: one ``INSERT … ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL (a read-then-insert ``merge`` let two
+first writes both insert, and PostgreSQL refused the second with a duplicate key)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from db.models_kb import KbMeta
+
+
+def put_meta(s: Any, key: str, value: str) -> None:
+    """Set ``key`` to ``value`` inside the open session ``s`` (committed with it)."""
+    assert isinstance(s, Session)
+    dialect = s.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert if dialect == "sqlite" else None
+    if insert is None:  # another database: the ORM's merge (a read, then an insert or an update)
+        s.merge(KbMeta(key=key, value=value))
+        return
+    stmt = insert(KbMeta).values(key=key, value=value)
+    s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
