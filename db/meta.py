@@ -13,13 +13,26 @@ from sqlalchemy.orm import Session
 from db.models_kb import KbMeta
 
 
-def put_meta(s: Any, key: str, value: str) -> None:
-    """Set ``key`` to ``value`` inside the open session ``s`` (committed with it)."""
+def _insert(s: Any) -> Any:
+    """The dialect's ``INSERT … ON CONFLICT`` construct, or None for a database without one."""
     assert isinstance(s, Session)
     dialect = s.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert if dialect == "sqlite" else None
+    return pg_insert if dialect == "postgresql" else sqlite_insert if dialect == "sqlite" else None
+
+
+def put_meta(s: Any, key: str, value: str) -> None:
+    """Set ``key`` to ``value`` inside the open session ``s`` (committed with it)."""
+    insert = _insert(s)
     if insert is None:  # another database: the ORM's merge (a read, then an insert or an update)
         s.merge(KbMeta(key=key, value=value))
         return
     stmt = insert(KbMeta).values(key=key, value=value)
     s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
+
+
+def seed_meta(s: Any, key: str, value: str) -> None:
+    """Insert ``key`` with ``value`` unless it is there; an insert meeting another transaction's waits for it and
+    then does nothing (ON CONFLICT DO NOTHING), so it never fails. A database without it relies on its migration."""
+    insert = _insert(s)
+    if insert is not None:
+        s.execute(insert(KbMeta).values(key=key, value=value).on_conflict_do_nothing(index_elements=["key"]))

@@ -24,12 +24,11 @@ from typing import Literal
 
 import numpy as np
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db import Database
 from db.base import iso_utc
+from db.meta import seed_meta
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge import journal, mirror_file, snapshot
 from knowledge.bm25 import Bm25Index
@@ -352,7 +351,7 @@ class KnowledgeBase:
         # The row is there before the first write (migration 0022; put back here if it was lost, an insert that
         # waits for another writer's and then does nothing): two first writes at once both inserting it met a
         # duplicate key on PostgreSQL.
-        _seed_counter(s)
+        seed_meta(s, VERSION_KEY, "")
         s.execute(update(KbMeta).where(KbMeta.key == VERSION_KEY).values(value=KbMeta.value))
         row = s.get(KbMeta, VERSION_KEY, with_for_update=True, populate_existing=True)
         prior = row.value if row is not None else None
@@ -663,17 +662,6 @@ _PASSAGE_COLUMNS = (
 )
 _PASSAGES = (select(*_PASSAGE_COLUMNS).join(KbDocument)
              .where(KbChunk.id.in_(bindparam("ids", expanding=True)), KbDocument.active))
-
-
-def _seed_counter(s: Session) -> None:
-    """Insert the version counter's row ("": no write yet) unless it is there; an insert that meets another
-    transaction's waits for it and then does nothing (ON CONFLICT DO NOTHING), so it never fails."""
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        s.execute(pg_insert(KbMeta).values(key=VERSION_KEY, value="").on_conflict_do_nothing(index_elements=["key"]))
-    elif dialect == "sqlite":
-        s.execute(sqlite_insert(KbMeta).values(key=VERSION_KEY, value="")
-                  .on_conflict_do_nothing(index_elements=["key"]))
 
 
 def _tokens(text: str, pre: Precomputed) -> str:
