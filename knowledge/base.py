@@ -274,9 +274,11 @@ class KnowledgeBase:
             known = set(s.scalars(select(KbChunk.id)))
         stray = sorted(self.vectors.all_ids() - known)
         if stray:
+            # deleted first: a whole read between the two never keeps them under the version that files their
+            # deletion (a copy read at that version would be taken as exact, and kept on disk with them)
+            self.vectors.delete(stray)
             with self.db.session() as s:
                 self._bump(s, removed=stray)
-            self.vectors.delete(stray)
             self._invalidate()
         return len(stray)
 

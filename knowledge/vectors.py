@@ -126,6 +126,7 @@ class DenseMirror:
         self._row: dict[str, int] | None = None  # id -> its live row, built at the first change
         self._pending: dict[str, np.ndarray | None] = {}  # id -> new vector, or None: deleted
         self._taken: dict[str, np.ndarray | None] | None = None  # the writes a compaction under way applies
+        self._swapped = threading.Condition(self._lock)  # notified when a compaction ends (swapped in or not)
         self._filled = 0  # moved by each fill: a compaction of the rows before it is thrown away
 
     @property
@@ -162,11 +163,14 @@ class DenseMirror:
             writes = list(self._pending.values()) + list((self._taken or {}).values())
             return len(self.ids) - self._dead + sum(v is not None for v in writes)
 
-    def _current(self) -> tuple[list[str], np.ndarray, np.ndarray | None, int]:
+    def _current(self, wait: bool = False) -> tuple[list[str], np.ndarray, np.ndarray | None, int]:
         """The ids, the rows, the live-row mask and the number of dead rows, with every pending write applied;
-        a compaction that is due is built by this thread outside the lock (``_compact``)."""
+        a compaction that is due is built by this thread outside the lock (``_compact``). While another thread
+        compacts, a query gets the rows as they were; ``wait``: wait for its swap, so that every write is in."""
         while True:
             with self._lock:
+                while wait and self._taken is not None:
+                    self._swapped.wait()
                 job = self._apply_in_place()
                 if job is None:
                     return self.ids, self.matrix, self._alive, self._dead
@@ -231,9 +235,11 @@ class DenseMirror:
                 if self._filled == filled:
                     self._pending = {**pending, **self._pending}
                 self._taken = None
+                self._swapped.notify_all()
             raise
         with self._lock:
             self._taken = None
+            self._swapped.notify_all()
             if self._filled != filled:  # filled again meanwhile: these rows are gone
                 return
             self.ids, self._buffer, self._alive, self._dead, self._row = ids, buffer, None, 0, new_row
@@ -243,8 +249,9 @@ class DenseMirror:
         self._current()
 
     def rows(self) -> tuple[list[str], np.ndarray]:
-        """The live ids and their rows with every write applied (never changed in place afterwards)."""
-        ids, matrix, alive, _ = self._current()
+        """The live ids and their rows with every write applied (never changed in place afterwards): a compaction
+        under way in another thread is waited for (its writes are not in the rows it started from)."""
+        ids, matrix, alive, _ = self._current(wait=True)
         if alive is None:
             return ids, matrix
         return [cid for cid in ids if cid], matrix[alive]
@@ -358,8 +365,10 @@ class VectorStore:
                 # away when it ends, and read again, unless it can take the version it started at and follow
                 # the journal from it (``_read_all``); only a copy of a known version follows the journal
                 self._stale = True
-            elif version is not None and (self._latest is None or _newer(version, self._latest)):
-                self._latest = version  # a short hold (a write, a follow): the mirror follows the journal
+            # a short hold (a write, a follow) — or a versioned load that clears the stale mark: the mirror
+            # follows the journal up to this version
+            if followable and version is not None and (self._latest is None or _newer(version, self._latest)):
+                self._latest = version
             return
         try:
             if version is not None and self._mirror is not None and self.mirror_version == version:
@@ -639,7 +648,9 @@ class VectorStore:
         try:
             if self._follow() is not False and self._mirror is not None:
                 return
-            if self.load_mirror() and self.behind():  # another process wrote during the load: follow it now
+            if self.load_mirror() and self.behind() and self.path is None:
+                # another process wrote during the load: a server's client sees its writes, follow them now (an
+                # embedded client sees them only once reopened: the next question's look at the counter does)
                 self._follow()
         except Exception as exc:  # the store failed: queries keep going to Chroma, the next one tries again
             log.warning("vector mirror not loaded: %s: %s", type(exc).__name__, str(exc)[:200])

@@ -111,3 +111,29 @@ def test_a_fill_during_a_compaction_wins_and_the_compaction_is_thrown_away(monke
     compactor.join(15)
     assert sorted(mirror.rows()[0]) == [f"r{i}" for i in range(5)]
     assert mirror.query(reloaded[3], 1)[0][0] == "r3"
+
+
+def test_rows_wait_for_a_compaction_under_way_so_a_kept_copy_holds_every_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``rows`` (what ``keep_mirror`` writes to disk under the version the writes made) never returns the rows a
+    compaction started from: it waits for the swap, and includes the writes made during the build too."""
+    rng = np.random.default_rng(23)
+    mirror = DenseMirror()
+    mirror.fill(["a", "b", "c", "d"], _unit(rng, 4))  # no spare rows: the next added row needs a new matrix
+    mirror.upsert(["e"], _unit(rng, 1))
+    held = HeldBuild(monkeypatch)
+    compactor = threading.Thread(target=mirror.apply, name="compactor")
+    got: list[list[str]] = []
+    reader = threading.Thread(target=lambda: got.append(sorted(mirror.rows()[0])))
+    try:
+        compactor.start()
+        assert held.building.wait(10)
+        mirror.delete(["a"])  # a write during the build
+        reader.start()
+        reader.join(1)
+        waited = reader.is_alive()
+    finally:
+        held.release.set()
+    compactor.join(15)
+    reader.join(15)
+    assert waited  # it did not answer from the rows the compaction started from
+    assert got == [["b", "c", "d", "e"]]  # the compacted write and the one made meanwhile are both in
