@@ -87,8 +87,11 @@ def asks_who(question: str) -> bool:
     return bool(_ASKS_WHO.search(question))
 
 
+_WHO_MARKS = ("由", "同意", "归", "负", "向")  # one of these is in every match of _STATES_WHO: a cheap test first
+
+
 def states_who(sentence: str) -> bool:
-    return bool(_STATES_WHO.search(sentence))
+    return any(m in sentence for m in _WHO_MARKS) and bool(_STATES_WHO.search(sentence))
 
 
 def question_figures(question: str) -> list[tuple[str, float]]:

@@ -10,6 +10,7 @@ questions agree."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,10 +21,8 @@ import numpy as np
 import yaml
 
 from assistant.lead_features import FEATURES, Clause, features
-from assistant.lead_model import FIT_FILE, FIT_SETTINGS, TRAIN_FILE, fit_key
+from assistant.lead_model import FIT_FILE, FIT_SETTINGS, L2, TRAIN_FILE, fit_key
 from knowledge.base import Passage
-
-L2 = 1.0  # the pull towards the hand-weighted order, per question (in FIT_SETTINGS)
 
 
 @dataclass
@@ -110,7 +109,7 @@ def capture(handle: Callable[[str], Any], cases: list[dict[str, Any]]) -> list[Q
                 query, shown, lang, weights = seen["x"]
                 out.append(Question(str(case["id"]), query, list(shown), lang, weights, list(case["expect_any"])))
     finally:
-        engine.extractive = real  # type: ignore[assignment]
+        engine.extractive = real
     return out
 
 
@@ -127,13 +126,34 @@ def write_fit(coef: np.ndarray, key: str, questions: int, path: Path = FIT_FILE)
     return path
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="Refit the lead's clause order on eval/lead_train.jsonl.")
-    ap.add_argument("--train", type=Path, default=TRAIN_FILE)
-    ap.add_argument("--out", type=Path, default=FIT_FILE)
-    args = ap.parse_args(argv)
-    if not args.train.is_file():
-        raise SystemExit(f"no training file at {args.train}")
+def captured_groups(questions: list[Question]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    xs, ys = [], []
+    for q in questions:
+        cands, y = labelled(q)
+        xs.append(features(cands))
+        ys.append(y)
+    return xs, ys
+
+
+def save_capture(path: Path, key: str, xs: list[np.ndarray], ys: list[np.ndarray]) -> None:
+    """One data dir's training rows (features and labels per question), tagged with the fit's key."""
+    sizes = np.asarray([len(y) for y in ys], dtype=np.int64)
+    x = np.vstack(xs) if xs else np.zeros((0, len(FEATURES)))
+    y = np.concatenate(ys) if ys else np.zeros(0, dtype=bool)
+    np.savez_compressed(path, key=np.asarray(key), sizes=sizes, x=x, y=y)
+
+
+def load_capture(path: Path, key: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    with np.load(path) as f:
+        if str(f["key"]) != key:
+            raise SystemExit(f"{path} was captured for another training file or feature list: capture it again")
+        bounds = np.cumsum(np.concatenate([[0], f["sizes"]]))
+        x, y = f["x"], f["y"].astype(bool)
+    return [(x[a:b], y[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def capture_here(train: Path) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    """Ask every training question of the configured data dir's assistant; its features and labels."""
     from cli.commands import _runtime
 
     rt = _runtime()
@@ -142,16 +162,38 @@ def main(argv: list[str] | None = None) -> None:
             reply = rt.assistant.handle(None, message, lang=None, channel="eval")
             rt.conversations.delete(reply.session_id)
 
-        questions = capture(ask, training_cases(args.train))
+        questions = capture(ask, training_cases(train))
     finally:
         rt.close()
-    groups = []
-    for q in questions:
-        cands, y = labelled(q)
-        groups.append((features(cands), y))
-    coef = fit(groups)
-    path = write_fit(coef, fit_key(args.train.read_bytes()), len(questions), args.out)
-    print(f"wrote {path} ({len(questions)} questions answered of {len(training_cases(args.train))})")
+    xs, ys = captured_groups(questions)
+    return xs, ys, len(questions)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(
+        prog="python -m assistant.lead_fit",
+        description="Refit the lead's clause order on eval/lead_train.jsonl. Without options: capture on the "
+                    "configured data dir and fit. The shipped fit pools two data dirs (with and without the "
+                    "statutes pack): --capture-to a file under each, then --fit-from both files.")
+    ap.add_argument("--train", type=Path, default=TRAIN_FILE)
+    ap.add_argument("--out", type=Path, default=FIT_FILE)
+    ap.add_argument("--capture-to", type=Path, help="only capture this data dir's rows into this .npz file")
+    ap.add_argument("--fit-from", type=Path, nargs="+", help="fit on these captured .npz files")
+    args = ap.parse_args(argv)
+    if not args.train.is_file():
+        raise SystemExit(f"no training file at {args.train}")
+    key = fit_key(args.train.read_bytes())
+    if args.fit_from:
+        groups = [g for path in args.fit_from for g in load_capture(path, key)]
+    else:
+        xs, ys, answered = capture_here(args.train)
+        if args.capture_to:
+            save_capture(args.capture_to, key, xs, ys)
+            print(f"captured {answered} answered questions into {args.capture_to}")
+            return
+        groups = list(zip(xs, ys, strict=True))
+    path = write_fit(fit(groups), key, len(groups), args.out)
+    print(f"wrote {path} (fitted on {len(groups)} answered questions)")
 
 
 if __name__ == "__main__":
