@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from assistant.answer_type import (
     asks_deadline,
@@ -149,11 +150,12 @@ def whole_sentence(text: str, clause: str, limit: int = WHOLE_CHARS) -> str:
     return clause
 
 
-def _score(sentence: str, weights: dict[str, float]) -> float:
-    """The weights of the query terms found in the sentence, a long sentence slightly discounted. A term
-    inside a longer term that is found too adds nothing: jieba's search mode cuts "人民调解委员会" also into
-    "人民", "委员会" …, which would make one long name outweigh the words that answer."""
-    found = [term for term in weights if term in sentence]
+def _score(sentence: str, weights: dict[str, float], found: list[str] | None = None) -> float:
+    """The weights of the query terms found in the sentence (``found``, when the caller has them), a long
+    sentence slightly discounted. A term inside a longer term that is found too adds nothing: jieba's search
+    mode cuts "人民调解委员会" also into "人民", "委员会" …, which would make one long name outweigh the words that
+    answer."""
+    found = [term for term in weights if term in sentence] if found is None else found
     kept = [term for term in found if not any(term != other and term in other for other in found)]
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
@@ -185,6 +187,14 @@ def _part_weight(term: str, df: dict[str, int], query: str = "") -> float:
         outside = re.sub("|".join(map(re.escape, sorted(wholes, key=len, reverse=True))), " ", query)
         return 1.0 if term in outside else PART_WEIGHT
     return 1.0
+
+
+@lru_cache(maxsize=8192)
+def _kinds(sentence: str) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
+    """The kinds of answer a clause states whatever the question: a quantity, the term of a right, a time limit,
+    a definition, a norm, a consequence, a party, a rule of calculation (the same articles come back often)."""
+    return (states_quantity(sentence), states_term(sentence), states_deadline(sentence), defines(sentence),
+            states_norm(sentence), states_consequence(sentence), states_who(sentence), states_method(sentence))
 
 
 def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
@@ -224,12 +234,14 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
     pairs = {query[i:i + 2] for i in range(len(query) - 1) if _HAN.fullmatch(query[i:i + 2])}
     out: list[Clause] = []
     for n, k, sent, shown in cands:
-        terms = _score(sent, local)
-        stated = {"quantity": zh.states_unit(sent) if zh.units else states_quantity(sent, kinds),
-                  "term": states_term(sent), "deadline": states_deadline(sent), "definition": defines(sent),
-                  "defterm": defines_term(sent, list(weights)), "norm": states_norm(sent),
-                  "consequence": states_consequence(sent), "who": states_who(sent), "method": states_method(sent),
-                  "unit": zh.states_unit(sent),
+        found = [term for term in local if term in sent]
+        terms = _score(sent, local, found)
+        figure, term, limit, defining, norm, consequence, who, method = _kinds(sent)
+        unit = bool(zh.units) and zh.states_unit(sent)
+        stated = {"quantity": unit if zh.units else states_quantity(sent, kinds) if kinds else figure,
+                  "term": term, "deadline": limit, "definition": defining,
+                  "defterm": defining and defines_term(sent, list(weights)), "norm": norm,
+                  "consequence": consequence, "who": who, "method": method, "unit": unit,
                   "figure": bool(zh.figures) and states_figure(sent, list(zh.figures))}
         score = ((terms + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
@@ -243,14 +255,14 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
             score *= DEFINITION_BOOST * (TERM_DEFINITION_BOOST if stated["defterm"] else 1.0)
         if permission and stated["norm"]:
             score *= NORM_BOOST
-        score *= zh.factor(sent)
-        share = sum(local[term] for term in local if term in sent) / total
+        score *= zh.boost(stated["consequence"], stated["who"], stated["method"], stated["unit"], stated["figure"])
+        share = sum(local[term] for term in found) / total
         p = passages[n]
         bigrams = sum(pair in sent for pair in pairs) / len(pairs) if pairs else 0.0
         out.append(Clause(score=score, passage=n, place=k, sentence=sent, shown=shown, terms=terms,
                           weight_share=share, top_term=bool(top) and top in sent, dense=p.dense,
                           item=_ITEM.match(sent) is not None, passage_score=p.score, passage_keyword=p.bm25,
-                          kind=p.kind, bigrams=bigrams, figure=states_quantity(sent), english=english,
+                          kind=p.kind, bigrams=bigrams, figure=figure, english=english,
                           asked=asked, stated=stated))
     return out
 

@@ -56,9 +56,8 @@ class Clause:
 def features(clauses: list[Clause]) -> np.ndarray:
     """One row per clause, columns as ``FEATURES``; relative columns compare a clause with the others of the
     same question."""
-    rows = np.zeros((len(clauses), len(FEATURES)))
     if not clauses:
-        return rows
+        return np.zeros((0, len(FEATURES)))
     best = max(c.score for c in clauses) or 1.0
     most_terms = max(c.terms for c in clauses) or 1.0
     top_dense = max(c.dense for c in clauses)
@@ -67,8 +66,9 @@ def features(clauses: list[Clause]) -> np.ndarray:
     top_bigrams = max(c.bigrams for c in clauses)
     order = sorted(range(len(clauses)), key=lambda i: (-clauses[i].score, clauses[i].passage, clauses[i].place))
     rank = {i: r for r, i in enumerate(order)}
+    rows: list[list[float | bool]] = []
     for i, c in enumerate(clauses):
-        head = [
+        head: list[float | bool] = [
             math.log(max(c.score, 1e-6)), c.score / best, rank[i] == 0, rank[i] == 1, 1.0 / (1 + rank[i]),
             c.terms / most_terms, c.weight_share, c.terms == 0, c.top_term,
             c.dense, top_dense - c.dense, c.passage == 0, 1.0 / (1 + c.passage), c.passage_score / top_passage,
@@ -77,7 +77,8 @@ def features(clauses: list[Clause]) -> np.ndarray:
             c.place == 0, 1.0 / (1 + c.place), math.log(1 + len(c.sentence)) / 5, c.item,
             c.sentence.endswith(("：", ":")), c.sentence.startswith("第"), c.english,
         ]
-        answered = [c.asked.get(cue, False) and c.stated.get(cue, False) for cue in CUES]
-        stated = [c.stated.get(cue, False) for cue in CUES]
-        rows[i] = np.asarray(head + answered + stated, dtype=np.float64)
-    return rows
+        stated: list[float | bool] = [c.stated.get(cue, False) for cue in CUES]
+        answered: list[float | bool] = [c.asked.get(cue, False) and bool(s)
+                                        for cue, s in zip(CUES, stated, strict=True)]
+        rows.append(head + answered + stated)
+    return np.asarray(rows, dtype=np.float64)
