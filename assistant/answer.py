@@ -100,7 +100,7 @@ def without_own_number(text: str, locator: str) -> str:
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _WHOLE = re.compile(r"[^。！？\n]+[。！？]?")
-_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
+_HAN_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 _ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、)）])")
 LEAD_PASSAGES = 3  # the lead is chosen among the clauses of this many top passages ...
 LEAD_PASSAGES_ZH = 4  # ... of a Chinese question (an English one's terms come from the glossary, less precise)
@@ -190,6 +190,12 @@ def _part_weight(term: str, df: dict[str, int], query: str = "") -> float:
 
 
 @lru_cache(maxsize=8192)
+def _pairs(text: str) -> frozenset[str]:
+    """The pairs of adjacent Chinese characters in a text."""
+    return frozenset(m.group(1) for m in _HAN_PAIR.finditer(text))
+
+
+@lru_cache(maxsize=8192)
 def _kinds(sentence: str) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
     """The kinds of answer a clause states whatever the question: a quantity, the term of a right, a time limit,
     a definition, a norm, a consequence, a party, a rule of calculation (the same articles come back often)."""
@@ -231,7 +237,7 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
              for term, w in weights.items()}
     total = sum(local.values()) or 1.0
     top = max(local, key=lambda term: local[term]) if local else ""
-    pairs = {query[i:i + 2] for i in range(len(query) - 1) if _HAN.fullmatch(query[i:i + 2])}
+    pairs = _pairs(query)
     out: list[Clause] = []
     for n, k, sent, shown in cands:
         found = [term for term in local if term in sent]
@@ -258,7 +264,7 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
         score *= zh.boost(stated["consequence"], stated["who"], stated["method"], stated["unit"], stated["figure"])
         share = sum(local[term] for term in found) / total
         p = passages[n]
-        bigrams = sum(pair in sent for pair in pairs) / len(pairs) if pairs else 0.0
+        bigrams = len(pairs & _pairs(sent)) / len(pairs) if pairs else 0.0
         out.append(Clause(score=score, passage=n, place=k, sentence=sent, shown=shown, terms=terms,
                           weight_share=share, top_term=bool(top) and top in sent, dense=p.dense,
                           item=_ITEM.match(sent) is not None, passage_score=p.score, passage_keyword=p.bm25,

@@ -77,8 +77,7 @@ def features(clauses: list[Clause]) -> np.ndarray:
             c.place == 0, 1.0 / (1 + c.place), math.log(1 + len(c.sentence)) / 5, c.item,
             c.sentence.endswith(("：", ":")), c.sentence.startswith("第"), c.english,
         ]
-        stated: list[float | bool] = [c.stated.get(cue, False) for cue in CUES]
-        answered: list[float | bool] = [c.asked.get(cue, False) and bool(s)
-                                        for cue, s in zip(CUES, stated, strict=True)]
+        stated: list[float | bool] = [c.stated[cue] for cue in CUES]
+        answered: list[float | bool] = [c.asked[cue] and bool(s) for cue, s in zip(CUES, stated, strict=True)]
         rows.append(head + answered + stated)
     return np.asarray(rows, dtype=np.float64)
