@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from assistant.answer_type import (
     asks_deadline,
@@ -22,7 +23,17 @@ from assistant.answer_type import (
     states_term,
 )
 from assistant.answer_type_en import with_english_cues
-from assistant.answer_type_zh import ZhCues, cn_number, figure_word
+from assistant.answer_type_zh import (
+    ZhCues,
+    cn_number,
+    figure_word,
+    states_consequence,
+    states_figure,
+    states_method,
+    states_who,
+)
+from assistant.lead_features import Clause
+from assistant.lead_model import ordered
 from assistant.reply import Citation
 from assistant.texts import t
 from knowledge.base import Passage
@@ -89,6 +100,7 @@ def without_own_number(text: str, locator: str) -> str:
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _WHOLE = re.compile(r"[^。！？\n]+[。！？]?")
+_HAN_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 _ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、)）])")
 LEAD_PASSAGES = 3  # the lead is chosen among the clauses of this many top passages ...
 LEAD_PASSAGES_ZH = 4  # ... of a Chinese question (an English one's terms come from the glossary, less precise)
@@ -138,11 +150,12 @@ def whole_sentence(text: str, clause: str, limit: int = WHOLE_CHARS) -> str:
     return clause
 
 
-def _score(sentence: str, weights: dict[str, float]) -> float:
-    """The weights of the query terms found in the sentence, a long sentence slightly discounted. A term
-    inside a longer term that is found too adds nothing: jieba's search mode cuts "人民调解委员会" also into
-    "人民", "委员会" …, which would make one long name outweigh the words that answer."""
-    found = [term for term in weights if term in sentence]
+def _score(sentence: str, weights: dict[str, float], found: list[str] | None = None) -> float:
+    """The weights of the query terms found in the sentence (``found``, when the caller has them), a long
+    sentence slightly discounted. A term inside a longer term that is found too adds nothing: jieba's search
+    mode cuts "人民调解委员会" also into "人民", "委员会" …, which would make one long name outweigh the words that
+    answer."""
+    found = [term for term in weights if term in sentence] if found is None else found
     kept = [term for term in found if not any(term != other and term in other for other in found)]
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
 
@@ -176,10 +189,24 @@ def _part_weight(term: str, df: dict[str, int], query: str = "") -> float:
     return 1.0
 
 
-def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
-                   ) -> list[tuple[float, int, int, str, str]]:
-    """(score, passage index, place in the passage, scored clause, quoted clause) for every clause of the top
-    passages, best first.
+@lru_cache(maxsize=8192)
+def _pairs(text: str) -> frozenset[str]:
+    """The pairs of adjacent Chinese characters in a text."""
+    return frozenset(m.group(1) for m in _HAN_PAIR.finditer(text))
+
+
+@lru_cache(maxsize=8192)
+def _kinds(sentence: str) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
+    """The kinds of answer a clause states whatever the question: a quantity, the term of a right, a time limit,
+    a definition, a norm, a consequence, a party, a rule of calculation (the same articles come back often)."""
+    return (states_quantity(sentence), states_term(sentence), states_deadline(sentence), defines(sentence),
+            states_norm(sentence), states_consequence(sentence), states_who(sentence), states_method(sentence))
+
+
+def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
+                      ) -> list[Clause]:
+    """Every clause of the top passages with its hand-weighted score and what that score measured
+    (``assistant.lead_features.Clause``), in passage order.
 
     A term weighs its IDF in the index (``weights``; 1 each without them) times its rarity among the
     candidate clauses, softened in a Chinese question (a square root): a term most candidates share tells
@@ -198,6 +225,9 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     english = is_english(query)
     if english:
         zh = with_english_cues(query, zh)
+    asked = {"quantity": quantity, "term": quantity and "duration" in kinds, "deadline": deadline,
+             "definition": definition, "defterm": definition, "norm": permission, "consequence": zh.consequence,
+             "who": zh.who, "method": zh.method, "unit": bool(zh.units), "figure": bool(zh.figures)}
     depth = LEAD_PASSAGES if english else LEAD_PASSAGES_ZH
     cands = [(n, k, sent, shown) for n, p in enumerate(passages[:depth])
              for k, (sent, shown) in enumerate(clauses(p.text))]
@@ -205,22 +235,49 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
     power = RARITY_POWER_EN if english else RARITY_POWER
     local = {term: w * math.log(1 + len(cands) / (1 + df[term])) ** power * _part_weight(term, df, query)
              for term, w in weights.items()}
-    scored: list[tuple[float, int, int, str, str]] = []
+    total = sum(local.values()) or 1.0
+    top = max(local, key=lambda term: local[term]) if local else ""
+    pairs = _pairs(query)
+    out: list[Clause] = []
     for n, k, sent, shown in cands:
-        score = ((_score(sent, local) + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
+        found = [term for term in local if term in sent]
+        terms = _score(sent, local, found)
+        figure, term, limit, defining, norm, consequence, who, method = _kinds(sent)
+        unit = bool(zh.units) and zh.states_unit(sent)
+        stated = {"quantity": unit if zh.units else states_quantity(sent, kinds) if kinds else figure,
+                  "term": term, "deadline": limit, "definition": defining,
+                  "defterm": defining and defines_term(sent, list(weights)), "norm": norm,
+                  "consequence": consequence, "who": who, "method": method, "unit": unit,
+                  "figure": bool(zh.figures) and states_figure(sent, list(zh.figures))}
+        score = ((terms + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
-        if quantity and (zh.states_unit(sent) if zh.units else states_quantity(sent, kinds)):
+        if quantity and stated["quantity"]:
             score *= QUANTITY_BOOST
-            if "duration" in kinds and states_term(sent):
+            if "duration" in kinds and stated["term"]:
                 score *= TERM_BOOST
-        if deadline and states_deadline(sent):
+        if deadline and stated["deadline"]:
             score *= DEADLINE_BOOST
-        if definition and defines(sent):
-            score *= DEFINITION_BOOST * (TERM_DEFINITION_BOOST if defines_term(sent, list(weights)) else 1.0)
-        if permission and states_norm(sent):
+        if definition and stated["definition"]:
+            score *= DEFINITION_BOOST * (TERM_DEFINITION_BOOST if stated["defterm"] else 1.0)
+        if permission and stated["norm"]:
             score *= NORM_BOOST
-        score *= zh.factor(sent)
-        scored.append((score, n, k, sent, shown))
+        score *= zh.boost(stated["consequence"], stated["who"], stated["method"], stated["unit"], stated["figure"])
+        share = sum(local[term] for term in found) / total
+        p = passages[n]
+        bigrams = len(pairs & _pairs(sent)) / len(pairs) if pairs else 0.0
+        out.append(Clause(score=score, passage=n, place=k, sentence=sent, shown=shown, terms=terms,
+                          weight_share=share, top_term=bool(top) and top in sent, dense=p.dense,
+                          item=_ITEM.match(sent) is not None, passage_score=p.score, passage_keyword=p.bm25,
+                          kind=p.kind, bigrams=bigrams, figure=figure, english=english,
+                          asked=asked, stated=stated))
+    return out
+
+
+def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
+                   ) -> list[tuple[float, int, int, str, str]]:
+    """(score, passage index, place in the passage, scored clause, quoted clause) for every clause of the top
+    passages, best first by the hand-weighted score (``candidate_clauses``)."""
+    scored = [(c.score, c.passage, c.place, c.sentence, c.shown) for c in candidate_clauses(query, passages, weights)]
     scored.sort(key=lambda c: (c[0], -c[1], -c[2]), reverse=True)
     return scored
 
@@ -228,8 +285,10 @@ def scored_clauses(query: str, passages: list[Passage], weights: dict[str, float
 def lead_sentences(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
                    ) -> list[tuple[int, str]]:
     """The (passage index, sentence) pairs that answer the question first: the two best clauses of the top
-    passages (one when there is only one), each quoted as its whole sentence when that is short."""
-    scored = scored_clauses(query, passages, weights)
+    passages (one when there is only one), each quoted as its whole sentence when that is short. The clauses
+    are taken in the learned order (``assistant.lead_model``)."""
+    scored = [(c.score, c.passage, c.place, c.sentence, c.shown)
+              for c in ordered(candidate_clauses(query, passages, weights))]
     lead: list[tuple[int, str]] = []
     for _, n, _, _, shown in scored:
         quoted = whole_sentence(passages[n].text, shown)

@@ -427,9 +427,11 @@ def test_the_word_a_chinese_question_is_about_still_counts_when_most_candidates_
           passage("第十二条 营业执照应当置于住所的醒目位置。", "第十二条", title=title),
           passage("第十三条 营业执照分为正本和副本。", "第十三条", title=title)]
     weights = {"营业执照": 0.3, "补领": 0.3, "年底": 0.5}
-    assert "可以申请补领营业执照" in lead_sentences("年底盘点发现营业执照丢了，能补领吗", ps, weights)[0][1]
-    monkeypatch.setattr(answer, "RARITY_POWER", 1.0)  # rarity at full strength: the side word wins
-    assert "年底" in lead_sentences("年底盘点发现营业执照丢了，能补领吗", ps, weights)[0][1]
+    question = "年底盘点发现营业执照丢了，能补领吗"
+    assert "可以申请补领营业执照" in lead_sentences(question, ps, weights)[0][1]
+    assert "可以申请补领营业执照" in scored_clauses(question, ps, weights)[0][4]  # the hand-weighted score too
+    monkeypatch.setattr(answer, "RARITY_POWER", 1.0)  # rarity at full strength: the side word wins the hand score
+    assert "年底" in scored_clauses(question, ps, weights)[0][4]
 
 
 @pytest.mark.parametrize(("text", "locator", "quoted"), [

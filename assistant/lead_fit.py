@@ -1,0 +1,200 @@
+"""Fit the lead's clause order (``assistant.lead_model``): ``python -m assistant.lead_fit`` runs every question of
+``eval/lead_train.jsonl`` through the assistant of the configured data dir (``QIFA_DATA_DIR``), takes the passages
+the answer is written from, labels each candidate clause by whether its quote holds the case's key fact
+(``expect_any``), fits a conditional logit (a softmax over one question's candidates) and writes ``lead_fit.yaml``.
+
+The fit starts from, and is held near, the hand-weighted order (its log score weighs 1, every other feature 0;
+the L2 penalty pulls towards that): with a few hundred questions the features only move the order where the
+questions agree."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from assistant.lead_features import FEATURES, Clause, features
+from assistant.lead_model import FIT_FILE, FIT_SETTINGS, L2, TRAIN_FILE, fit_key
+from knowledge.base import Passage
+
+
+@dataclass
+class Question:
+    """One captured question: what the answer was written from, and the key fact."""
+
+    id: str
+    query: str
+    passages: list[Passage]
+    lang: str
+    weights: dict[str, float] | None
+    expect: list[str]
+
+
+def quoted(clause: Clause, passages: list[Passage]) -> str:
+    from assistant.answer import whole_sentence
+
+    return whole_sentence(passages[clause.passage].text, clause.shown)
+
+
+def labelled(q: Question) -> tuple[list[Clause], np.ndarray]:
+    """The question's candidate clauses and, per clause, whether its quote holds the key fact."""
+    from assistant.answer import candidate_clauses
+
+    cands = candidate_clauses(q.query, q.passages, q.weights)
+    y = np.asarray([any(e in quoted(c, q.passages) or e in c.shown for e in q.expect) for c in cands], dtype=bool)
+    return cands, y
+
+
+def hand_prior() -> np.ndarray:
+    w = np.zeros(len(FEATURES))
+    w[FEATURES.index("log_hand")] = 1.0
+    return w
+
+
+def fit(groups: Iterable[tuple[np.ndarray, np.ndarray]], l2: float = L2) -> np.ndarray:
+    """Coefficients of a conditional logit: per question, -log P(a key-fact clause) under the softmax of the
+    linear scores over its candidates; questions with no key-fact clause, or only key-fact clauses, teach
+    nothing and are left out. Penalised by ``l2`` times the squared distance from the hand-weighted order."""
+    from scipy.optimize import minimize
+
+    data = [(x, y) for x, y in groups if y.any() and not y.all()]
+    prior = hand_prior()
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros_like(w)
+        for x, y in data:
+            z = x @ w
+            z = z - z.max()
+            e = np.exp(z)
+            p_all = e / e.sum()
+            p_pos = e * y / (e * y).sum()
+            total += float(np.log(e.sum()) - np.log((e * y).sum()))
+            grad += x.T @ (p_all - p_pos)
+        d = w - prior
+        return total + 0.5 * l2 * float(d @ d), grad + l2 * d
+
+    if not data:
+        return prior
+    result = minimize(loss, prior, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return np.asarray(result.x, dtype=np.float64)
+
+
+def capture(handle: Callable[[str], Any], cases: list[dict[str, Any]]) -> list[Question]:
+    """Each case's question as the assistant answers it (``handle`` asks it): the query, the passages shown
+    and the term weights the extractive answer is written from. A case routed elsewhere is left out."""
+    import assistant.engine as engine
+
+    seen: dict[str, Any] = {}
+    real = engine.extractive
+
+    def spy(query: str, shown: list[Passage], lang: str, weights: dict[str, float] | None = None,
+            **kw: Any) -> Any:
+        seen["x"] = (query, shown, lang, weights)
+        return real(query, shown, lang, weights, **kw)
+
+    out: list[Question] = []
+    engine.extractive = spy  # type: ignore[assignment]
+    try:
+        for case in cases:
+            seen.clear()
+            handle(case["message"])
+            if "x" in seen:
+                query, shown, lang, weights = seen["x"]
+                out.append(Question(str(case["id"]), query, list(shown), lang, weights, list(case["expect_any"])))
+    finally:
+        engine.extractive = real
+    return out
+
+
+def training_cases(path: Path = TRAIN_FILE) -> list[dict[str, Any]]:
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [c for c in cases if c.get("expect_any") and c.get("expect_route", "answer") == "answer"]
+
+
+def write_fit(coef: np.ndarray, key: str, questions: int, path: Path = FIT_FILE) -> Path:
+    body = {"key": key, "settings": FIT_SETTINGS, "questions": questions, "features": list(FEATURES),
+            "coefficients": {n: round(float(v), 6) for n, v in zip(FEATURES, coef, strict=True)}}
+    path.write_text("# written by python -m assistant.lead_fit; do not edit by hand\n"
+                    + yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def captured_groups(questions: list[Question]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    xs, ys = [], []
+    for q in questions:
+        cands, y = labelled(q)
+        xs.append(features(cands))
+        ys.append(y)
+    return xs, ys
+
+
+def save_capture(path: Path, key: str, xs: list[np.ndarray], ys: list[np.ndarray]) -> None:
+    """One data dir's training rows (features and labels per question), tagged with the fit's key."""
+    sizes = np.asarray([len(y) for y in ys], dtype=np.int64)
+    x = np.vstack(xs) if xs else np.zeros((0, len(FEATURES)))
+    y = np.concatenate(ys) if ys else np.zeros(0, dtype=bool)
+    np.savez_compressed(path, key=np.asarray(key), sizes=sizes, x=x, y=y)
+
+
+def load_capture(path: Path, key: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    with np.load(path) as f:
+        if str(f["key"]) != key:
+            raise SystemExit(f"{path} was captured for another training file or feature list: capture it again")
+        bounds = np.cumsum(np.concatenate([[0], f["sizes"]]))
+        x, y = f["x"], f["y"].astype(bool)
+    return [(x[a:b], y[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def capture_here(train: Path) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    """Ask every training question of the configured data dir's assistant; its features and labels."""
+    from cli.commands import _runtime
+
+    rt = _runtime()
+    try:
+        def ask(message: str) -> None:
+            reply = rt.assistant.handle(None, message, lang=None, channel="eval")
+            rt.conversations.delete(reply.session_id)
+
+        questions = capture(ask, training_cases(train))
+    finally:
+        rt.close()
+    xs, ys = captured_groups(questions)
+    return xs, ys, len(questions)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(
+        prog="python -m assistant.lead_fit",
+        description="Refit the lead's clause order on eval/lead_train.jsonl. Without options: capture on the "
+                    "configured data dir and fit. The shipped fit pools two data dirs (with and without the "
+                    "statutes pack): --capture-to a file under each, then --fit-from both files.")
+    ap.add_argument("--train", type=Path, default=TRAIN_FILE)
+    ap.add_argument("--out", type=Path, default=FIT_FILE)
+    ap.add_argument("--capture-to", type=Path, help="only capture this data dir's rows into this .npz file")
+    ap.add_argument("--fit-from", type=Path, nargs="+", help="fit on these captured .npz files")
+    args = ap.parse_args(argv)
+    if not args.train.is_file():
+        raise SystemExit(f"no training file at {args.train}")
+    key = fit_key(args.train.read_bytes())
+    if args.fit_from:
+        groups = [g for path in args.fit_from for g in load_capture(path, key)]
+    else:
+        xs, ys, answered = capture_here(args.train)
+        if args.capture_to:
+            save_capture(args.capture_to, key, xs, ys)
+            print(f"captured {answered} answered questions into {args.capture_to}")
+            return
+        groups = list(zip(xs, ys, strict=True))
+    path = write_fit(fit(groups), key, len(groups), args.out)
+    print(f"wrote {path} (fitted on {len(groups)} answered questions)")
+
+
+if __name__ == "__main__":
+    main()
