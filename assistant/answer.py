@@ -189,10 +189,24 @@ def _part_weight(term: str, df: dict[str, int], query: str = "") -> float:
     return 1.0
 
 
-@lru_cache(maxsize=8192)
 def _pairs(text: str) -> frozenset[str]:
-    """The pairs of adjacent Chinese characters in a text."""
+    """The pairs of adjacent Chinese characters in a text (a question's: not kept, a user's message may be long
+    and is seldom asked again)."""
     return frozenset(m.group(1) for m in _HAN_PAIR.finditer(text))
+
+
+def _clause_pairs(sentence: str) -> frozenset[str]:
+    """The same for a clause of a stored passage, kept when it is of a usual length (the same articles come back
+    often; a long unpunctuated text is not kept: a pair set costs ~60 bytes a character)."""
+    return _kept_pairs(sentence) if len(sentence) <= KEPT_CLAUSE_CHARS else _pairs(sentence)
+
+
+KEPT_CLAUSE_CHARS = 300
+
+
+@lru_cache(maxsize=8192)
+def _kept_pairs(sentence: str) -> frozenset[str]:
+    return _pairs(sentence)
 
 
 @lru_cache(maxsize=8192)
@@ -264,7 +278,7 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
         score *= zh.boost(stated["consequence"], stated["who"], stated["method"], stated["unit"], stated["figure"])
         share = sum(local[term] for term in found) / total
         p = passages[n]
-        bigrams = len(pairs & _pairs(sent)) / len(pairs) if pairs else 0.0
+        bigrams = len(pairs & _clause_pairs(sent)) / len(pairs) if pairs else 0.0
         out.append(Clause(score=score, passage=n, place=k, sentence=sent, shown=shown, terms=terms,
                           weight_share=share, top_term=bool(top) and top in sent, dense=p.dense,
                           item=_ITEM.match(sent) is not None, passage_score=p.score, passage_keyword=p.bm25,

@@ -30,16 +30,25 @@ def fit_key(train: bytes) -> str:
 
 @lru_cache(maxsize=4)
 def coefficients(path: Path = FIT_FILE) -> np.ndarray | None:
-    """The shipped coefficients, one per feature; None (hand order) when the file is missing or was fitted on
-    another feature list."""
+    """The shipped coefficients, one per feature; None (hand order, with a warning) when the file is missing, was
+    fitted on another feature list, or is not a fit at all (bad YAML, a missing or non-finite coefficient)."""
     if not path.is_file():
         return None
-    fit = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    names = list(fit.get("features") or [])
-    if names != list(FEATURES):
-        log.warning("lead fit %s is for other features; the hand-weighted lead order is used", path.name)
+    try:
+        fit = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names = list(fit.get("features") or [])
+        if names != list(FEATURES):
+            log.warning("lead fit %s is for other features; the hand-weighted lead order is used", path.name)
+            return None
+        coef = np.asarray([float(fit["coefficients"][n]) for n in names], dtype=np.float64)
+    except (yaml.YAMLError, AttributeError, KeyError, TypeError, ValueError) as exc:
+        log.warning("lead fit %s unreadable (%s: %s); the hand-weighted lead order is used", path.name,
+                    type(exc).__name__, str(exc)[:200])
         return None
-    return np.asarray([float(fit["coefficients"][n]) for n in names], dtype=np.float64)
+    if not np.isfinite(coef).all():
+        log.warning("lead fit %s has a non-finite coefficient; the hand-weighted lead order is used", path.name)
+        return None
+    return coef
 
 
 def learned_scores(clauses: list[Clause], coef: np.ndarray | None = None) -> list[float]:
@@ -47,7 +56,10 @@ def learned_scores(clauses: list[Clause], coef: np.ndarray | None = None) -> lis
     coef = coefficients() if coef is None else coef
     if coef is None or not clauses:
         return [c.score for c in clauses]
-    return [float(z) for z in features(clauses) @ coef]
+    z = features(clauses) @ coef
+    if not np.isfinite(z).all():  # a feature out of range (a hand score at or below zero): the hand order
+        return [c.score for c in clauses]
+    return [float(v) for v in z]
 
 
 def ordered(clauses: list[Clause], coef: np.ndarray | None = None) -> list[Clause]:

@@ -143,3 +143,27 @@ def test_the_fit_learns_a_feature_that_marks_the_key_fact(tmp_path: Path) -> Non
     assert len(loaded) == 60 and np.array_equal(loaded[3][0], groups[3][0])
     with pytest.raises(SystemExit, match="another training file"):
         load_capture(path, "k2")
+
+
+@pytest.mark.parametrize("body", [
+    "key: [unclosed\n",  # not YAML
+    "features: 3\n",  # not a list
+    "coefficients: {}\n",  # no feature list
+])
+def test_an_unreadable_fit_file_leaves_the_hand_order(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "lead_fit.yaml"
+    path.write_text(body, encoding="utf-8")
+    assert lead_model.coefficients(path) is None
+
+
+def test_a_fit_with_a_missing_or_non_finite_coefficient_leaves_the_hand_order(tmp_path: Path) -> None:
+    names = list(FEATURES)
+    cases = ({n: 1.0 for n in names[1:]}, {**{n: 1.0 for n in names}, names[0]: "nan"},
+             {**{n: 1.0 for n in names}, names[0]: "abc"})
+    for n, found in enumerate(cases):
+        path = tmp_path / f"fit-{n}.yaml"
+        path.write_text(yaml.safe_dump({"features": names, "coefficients": found}), encoding="utf-8")
+        assert lead_model.coefficients(path) is None
+    path = tmp_path / "fit-ok.yaml"
+    path.write_text(yaml.safe_dump({"features": names, "coefficients": {n: 1.0 for n in names}}), encoding="utf-8")
+    assert lead_model.coefficients(path) is not None  # the same file with every coefficient a number is read
