@@ -10,6 +10,7 @@ questions agree."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 from collections.abc import Callable, Iterable
@@ -118,8 +119,41 @@ def training_cases(path: Path = TRAIN_FILE) -> list[dict[str, Any]]:
     return [c for c in cases if c.get("expect_any") and c.get("expect_route", "answer") == "answer"]
 
 
+_PROBE_TITLE = "某县安全生产培训规定"  # a fictional regulation: the probe depends on no stored text
+_PROBE_PASSAGES = [
+    ("第三条 本规定所称安全生产培训，是指企业对从业人员进行的安全知识和操作技能教育。", 1.2, 0.52, "statute"),
+    ("第八条 企业应当自员工入职之日起三十日内组织安全培训。培训费用由企业承担，不得向员工收取。", 1.0, 0.47, "statute"),
+    ("第九条 培训分为下列形式：\n（一）岗前培训；\n（二）在岗培训。每年培训时间不得少于二十学时。", 0.8, 0.44,
+     "statute"),
+    ("企业未按规定组织培训的，由应急管理部门责令限期改正，可以处五万元以下的罚款。", 0.6, 0.40, "guide"),
+]
+_PROBE_QUESTIONS = [
+    ("新员工入职后多久内要培训？", {"员工": 0.3, "入职": 0.5, "培训": 0.4}),
+    ("培训费谁出？", {"培训费": 0.6, "培训": 0.4}),
+    ("什么是安全生产培训", {"安全生产": 0.5, "培训": 0.4}),
+    ("每年至少培训多少学时", {"每年": 0.3, "培训": 0.4, "学时": 0.7}),
+    ("不组织培训会被罚多少钱？", {"组织": 0.3, "培训": 0.4, "罚款": 0.6}),
+    ("Who pays for safety training, and what if we skip it?", {"培训": 0.4, "费用": 0.5, "罚款": 0.6}),
+]
+
+
+def feature_probe() -> str:
+    """A digest of the features of a fixed, fictional set of questions and passages: it changes when the hand
+    score, the answer-kind cues or the features change, and then the shipped fit no longer matches what it was
+    fitted on (a test compares it with the fit's ``probe``: refit with ``python -m assistant.lead_fit``)."""
+    from assistant.answer import candidate_clauses
+
+    passages = [Passage(f"{_PROBE_TITLE}:{n}", "probe", _PROBE_TITLE, "probe.md", f"{n}", "", text, "2020-01-01",
+                        "现行有效", kind, score, 20.0, dense)
+                for n, (text, score, dense, kind) in enumerate(_PROBE_PASSAGES)]
+    rows = [features(candidate_clauses(q, passages, weights)) for q, weights in _PROBE_QUESTIONS]
+    blob = b"".join(np.round(r, 6).astype("<f8").tobytes() for r in rows)
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
 def write_fit(coef: np.ndarray, key: str, questions: int, path: Path = FIT_FILE) -> Path:
-    body = {"key": key, "settings": FIT_SETTINGS, "questions": questions, "features": list(FEATURES),
+    body = {"key": key, "settings": FIT_SETTINGS, "questions": questions, "probe": feature_probe(),
+            "features": list(FEATURES),
             "coefficients": {n: round(float(v), 6) for n, v in zip(FEATURES, coef, strict=True)}}
     path.write_text("# written by python -m assistant.lead_fit; do not edit by hand\n"
                     + yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8")

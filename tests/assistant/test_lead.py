@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 import yaml
 
-from assistant import lead_model
+from assistant import answer, lead_model
 from assistant.answer import candidate_clauses, lead_sentences, scored_clauses
 from assistant.lead_features import FEATURES, features
-from assistant.lead_fit import fit, hand_prior, load_capture, save_capture
+from assistant.lead_fit import feature_probe, fit, hand_prior, load_capture, save_capture
 from assistant.lead_model import FIT_FILE, TRAIN_FILE, coefficients, fit_key, ordered
 from knowledge.base import Passage
 from knowledge.termweights import query_terms
@@ -111,6 +111,18 @@ def test_the_shipped_fit_is_for_the_training_file_and_feature_list() -> None:
     assert fit_file["key"] == fit_key(TRAIN_FILE.read_bytes())
     assert fit_file["features"] == list(FEATURES)
     assert coefficients() is not None
+
+
+def test_the_shipped_fit_was_fitted_on_the_features_as_they_are_computed_now() -> None:
+    """Stale when the hand score, an answer-kind cue or a feature's formula changed since the fit (the probe: the
+    features of fixed fictional questions): refit with python -m assistant.lead_fit."""
+    assert yaml.safe_load(FIT_FILE.read_text(encoding="utf-8"))["probe"] == feature_probe()
+
+
+def test_the_probe_sees_a_change_of_the_hand_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = feature_probe()
+    monkeypatch.setattr(answer, "DEADLINE_BOOST", 1.7)
+    assert feature_probe() != before
 
 
 def test_the_training_file_shares_no_question_with_the_tuning_parts() -> None:
