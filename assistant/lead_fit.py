@@ -1,4 +1,4 @@
-"""Fit the lead's clause order (``assistant.lead_model``): ``python -m assistant.lead_fit`` runs every question of
+"""Fit the lead's clause order (``assistant.lead_model``): ``python -m cli.lead_fit`` runs every question of
 ``eval/lead_train.jsonl`` through the assistant of the configured data dir (``QIFA_DATA_DIR``), takes the passages
 the answer is written from, labels each candidate clause by whether its quote holds the case's key fact
 (``expect_any``), fits a conditional logit (a softmax over one question's candidates) and writes ``lead_fit.yaml``.
@@ -9,7 +9,6 @@ questions agree."""
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import itertools
 import json
@@ -22,7 +21,7 @@ import numpy as np
 import yaml
 
 from assistant.lead_features import FEATURES, Clause, features
-from assistant.lead_model import FIT_FILE, FIT_SETTINGS, L2, TRAIN_FILE, fit_key
+from assistant.lead_model import FIT_FILE, FIT_SETTINGS, L2, TRAIN_FILE
 from knowledge.base import Passage
 
 
@@ -140,7 +139,7 @@ _PROBE_QUESTIONS = [
 def feature_probe() -> str:
     """A digest of the features of a fixed, fictional set of questions and passages: it changes when the hand
     score, the answer-kind cues or the features change, and then the shipped fit no longer matches what it was
-    fitted on (a test compares it with the fit's ``probe``: refit with ``python -m assistant.lead_fit``)."""
+    fitted on (a test compares it with the fit's ``probe``: refit with ``python -m cli.lead_fit``)."""
     from assistant.answer import candidate_clauses
 
     passages = [Passage(f"{_PROBE_TITLE}:{n}", "probe", _PROBE_TITLE, "probe.md", f"{n}", "", text, "2020-01-01",
@@ -155,7 +154,7 @@ def write_fit(coef: np.ndarray, key: str, questions: int, path: Path = FIT_FILE)
     body = {"key": key, "settings": FIT_SETTINGS, "questions": questions, "probe": feature_probe(),
             "features": list(FEATURES),
             "coefficients": {n: round(float(v), 6) for n, v in zip(FEATURES, coef, strict=True)}}
-    path.write_text("# written by python -m assistant.lead_fit; do not edit by hand\n"
+    path.write_text("# written by python -m cli.lead_fit; do not edit by hand\n"
                     + yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -184,51 +183,3 @@ def load_capture(path: Path, key: str) -> list[tuple[np.ndarray, np.ndarray]]:
         bounds = np.cumsum(np.concatenate([[0], f["sizes"]]))
         x, y = f["x"], f["y"].astype(bool)
     return [(x[a:b], y[a:b]) for a, b in itertools.pairwise(bounds)]
-
-
-def capture_here(train: Path) -> tuple[list[np.ndarray], list[np.ndarray], int]:
-    """Ask every training question of the configured data dir's assistant; its features and labels."""
-    from cli.commands import _runtime
-
-    rt = _runtime()
-    try:
-        def ask(message: str) -> None:
-            reply = rt.assistant.handle(None, message, lang=None, channel="eval")
-            rt.conversations.delete(reply.session_id)
-
-        questions = capture(ask, training_cases(train))
-    finally:
-        rt.close()
-    xs, ys = captured_groups(questions)
-    return xs, ys, len(questions)
-
-
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(
-        prog="python -m assistant.lead_fit",
-        description="Refit the lead's clause order on eval/lead_train.jsonl. Without options: capture on the "
-                    "configured data dir and fit. The shipped fit pools two data dirs (with and without the "
-                    "statutes pack): --capture-to a file under each, then --fit-from both files.")
-    ap.add_argument("--train", type=Path, default=TRAIN_FILE)
-    ap.add_argument("--out", type=Path, default=FIT_FILE)
-    ap.add_argument("--capture-to", type=Path, help="only capture this data dir's rows into this .npz file")
-    ap.add_argument("--fit-from", type=Path, nargs="+", help="fit on these captured .npz files")
-    args = ap.parse_args(argv)
-    if not args.train.is_file():
-        raise SystemExit(f"no training file at {args.train}")
-    key = fit_key(args.train.read_bytes())
-    if args.fit_from:
-        groups = [g for path in args.fit_from for g in load_capture(path, key)]
-    else:
-        xs, ys, answered = capture_here(args.train)
-        if args.capture_to:
-            save_capture(args.capture_to, key, xs, ys)
-            print(f"captured {answered} answered questions into {args.capture_to}")
-            return
-        groups = list(zip(xs, ys, strict=True))
-    path = write_fit(fit(groups), key, len(groups), args.out)
-    print(f"wrote {path} (fitted on {len(groups)} answered questions)")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,5 +1,5 @@
 """The learned order of the lead's candidate clauses: a linear score over ``assistant.lead_features`` whose
-coefficients were fitted on helper-written questions (``python -m assistant.lead_fit`` writes ``lead_fit.yaml``
+coefficients were fitted on helper-written questions (``python -m cli.lead_fit`` writes ``lead_fit.yaml``
 beside this module). Without a fit for the current feature list the hand-weighted order stands."""
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def test_a_fit_for_other_features_or_none_leaves_the_hand_order(tmp_path: Path) 
 
 
 def test_the_shipped_fit_is_for_the_training_file_and_feature_list() -> None:
-    """Stale when eval/lead_train.jsonl, the features or the recipe changed: refit with python -m assistant.lead_fit
+    """Stale when eval/lead_train.jsonl, the features or the recipe changed: refit with python -m cli.lead_fit
     (README, "Direct answers")."""
     fit_file = yaml.safe_load(FIT_FILE.read_text(encoding="utf-8"))
     assert fit_file["key"] == fit_key(TRAIN_FILE.read_bytes())
@@ -115,7 +115,7 @@ def test_the_shipped_fit_is_for_the_training_file_and_feature_list() -> None:
 
 def test_the_shipped_fit_was_fitted_on_the_features_as_they_are_computed_now() -> None:
     """Stale when the hand score, an answer-kind cue or a feature's formula changed since the fit (the probe: the
-    features of fixed fictional questions): refit with python -m assistant.lead_fit."""
+    features of fixed fictional questions): refit with python -m cli.lead_fit."""
     assert yaml.safe_load(FIT_FILE.read_text(encoding="utf-8"))["probe"] == feature_probe()
 
 
