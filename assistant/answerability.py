@@ -30,6 +30,15 @@ COVERAGE_PASSAGES = 3
 SURE_LEGAL = 0.7
 FULL_COVERAGE = 0.9
 
+# Words that frame a question (how many, how long, within, still, oneself, a day) rather than name its subject:
+# rare in statutes, so their IDF is high, yet a passage that answers "一天最多干几个钟头" says 每日 … 小时, not
+# 最多 / 几个. They are left out of the coverage test (issue11U: they alone pushed colloquial questions under it).
+QUESTION_FRAME = frozenset({
+    "最多", "最少", "至多", "至少", "几个", "几天", "几年", "几次", "多少", "多久", "多长", "之内", "以内", "还要",
+    "还能", "还会", "还得", "自己", "一天", "一下", "一般", "到底", "是否", "怎么", "怎样", "如何", "什么", "哪些",
+    "能否", "可以",
+})
+
 Verdict = Literal["yes", "unaddressed", "unsure", "off_topic"]
 
 
@@ -38,10 +47,10 @@ def _cjk(term: str) -> bool:
 
 
 def coverage(weights: dict[str, float], passages: list[Passage]) -> float | None:
-    """Share (by IDF weight) of the question's Chinese key terms, with their statute wording, found in the
-    top passages; None when the question has no Chinese term the index knows (an English question is
-    checked by the agreement of dense and keyword search)."""
-    terms = {t: w for t, w in weights.items() if _cjk(t) and w > 0}
+    """Share (by IDF weight) of the question's Chinese key terms (not its frame words), with their statute
+    wording, found in the top passages; None when the question has no Chinese term the index knows (an English
+    question is checked by the agreement of dense and keyword search)."""
+    terms = {t: w for t, w in weights.items() if _cjk(t) and w > 0 and t not in QUESTION_FRAME}
     if not terms:
         return None
     text = " ".join(f"{p.title} {p.heading_path} {p.text}" for p in passages[:COVERAGE_PASSAGES])
