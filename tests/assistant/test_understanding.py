@@ -88,6 +88,20 @@ LEGAL_IN_A_DISPUTE = [  # a question that mentions a lawsuit, an injury or a pen
     "One of our drivers was slightly injured while delivering goods; is that treated as a work injury?",
     "跟员工打了劳动仲裁，仲裁期间还要给他交社保吗",
 ]
+LEGAL_IN_COURT_AND_INCIDENT_WORDS = [  # rule questions in the words of a court, an enforcement, a penalty, an incident
+    "法院的判决书送到了，我们不服的话上诉要交什么材料", "对方不按调解协议付款，可以直接申请强制执行吗",
+    "被人起诉以后，法院一般多久开庭", "我们和甲方的合同写了在甲方所在地法院起诉，这个约定有效吗",
+    "开庭那天原告没来，案子会怎么处理", "被列入失信名单的企业能参加政府招投标吗",
+    "车间有人被机器划伤手，要不要报工伤，报工伤的期限是多久", "仓库失火烧了寄存的货，保管人要赔吗",
+    "市场监管局要吊销我们的执照，我们能要求听证吗", "环保罚款是按日连续处罚吗，什么情况下适用",
+    "员工在外地出差遇到车祸，算不算工伤", "厂里锅炉需要定期检验吗，不检会怎么罚",
+    "客户的信息被员工私自卖了，公司要担什么责任", "税务局的处罚决定书我们不服，一定要先交罚款才能复议吗",
+    "法院冻结账户有期限吗，到期会自动解冻吗", "我们被别的公司起诉侵犯专利，诉讼时效是多久",
+    "Can a court enforce a mediation agreement if the other side stops paying?",
+    "If our warehouse catches fire, what are we legally required to report?",
+    "Is there a time limit for the authority to decide after it seizes our goods?",
+    "Does an appeal stop the enforcement of a first-instance judgment?",
+]
 ORDERS_WITHOUT_ORDER_WORDS = [
     "我们厂的劳动合同想请律师从头到尾过一遍", "想让专业人士帮我们拟一份代理商协议",
     "跟房东的纠纷，想请调解员出面说和一下", "给我们车间主任们讲一讲安全生产的法律责任吧",
@@ -117,7 +131,7 @@ def eval_messages() -> set[str]:
 def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     ours = (ASK_FOR_PERSON + LEGAL_QUESTIONS + OUT_OF_SCOPE + GREETINGS_AND_MENU + ORDERS + HIGH_RISK
             + DISSATISFIED + NOT_DISSATISFIED + LEGAL_IN_A_DISPUTE + ORDERS_WITHOUT_ORDER_WORDS
-            + MENU_IN_OTHER_WORDS + CHIT_CHAT + OUTCOME_ASKED + OUTCOME_NOT_ASKED)
+            + MENU_IN_OTHER_WORDS + CHIT_CHAT + OUTCOME_ASKED + OUTCOME_NOT_ASKED + LEGAL_IN_COURT_AND_INCIDENT_WORDS)
     examples = {e for group in load_examples().values() for e in group}
     assert not set(ours) & eval_messages()
     assert not set(ours) & examples
@@ -131,10 +145,11 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     (ORDERS, "order", None, 0.85),
     (HIGH_RISK, "handoff", "high_risk", 0.85),
     (LEGAL_IN_A_DISPUTE, "answer", None, 0.85),
+    (LEGAL_IN_COURT_AND_INCIDENT_WORDS, "answer", None, 0.85),
     (ORDERS_WITHOUT_ORDER_WORDS, "order", None, 0.8),
     (MENU_IN_OTHER_WORDS, "menu", None, 0.8),
     (CHIT_CHAT, "fallback", "out_of_scope", 0.75),
-], ids=["person", "legal", "out-of-scope", "menu", "order", "high-risk", "legal-in-a-dispute",
+], ids=["person", "legal", "out-of-scope", "menu", "order", "high-risk", "legal-in-a-dispute", "legal-in-court-words",
         "order-without-order-words", "menu-in-other-words", "chit-chat"])
 def test_each_behaviour_class_is_recognised(router: Router, phrasings: list[str], route: str, reason: str | None,
                                             least: float) -> None:
@@ -180,6 +195,13 @@ def test_a_large_amount_and_an_explicit_request_win_over_the_model(router: Route
     assert (router.classify("合同纠纷涉及两千万，怎么写起诉状").route, router.classify("两千万").reason) == (
         "handoff", "high_risk")
     assert router.classify("转人工，顺便问下试用期多久").reason == "user_request"
+
+
+def test_no_intent_example_is_a_question_of_the_held_out_test_part() -> None:
+    held_out = {json.loads(line)["message"] for line in (REPO / "eval" / "test.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()}
+    shared = sorted(e for group in load_examples().values() for e in group if e in held_out)
+    assert shared == []  # the tuning part may lend examples (你好, 转人工); the test part never
 
 
 def test_the_examples_cover_every_intent_with_enough_variety() -> None:
