@@ -23,16 +23,10 @@ LEGAL_DENSE = 0.30
 STRONG_BM25 = 3.0
 MIN_COVERAGE = 0.3  # 0.4 before issue11q: colloquial words (轧伤, 车间) are never in the statute
 COVERAGE_PASSAGES = 3
-# Under the confidence thresholds but within the legal band, a message the intent model is this sure is a legal
-# question, whose Chinese key terms the top passages hold (nearly) all, is answered: colloquial questions on a rule
-# ("厂里能不能招十五岁的孩子") score low on both searches though the statute answers them (issue11U, calibrated on
-# eval/tune.jsonl and the helpers' own sets; before, they were handed to an adviser as low-confidence questions).
-SURE_LEGAL = 0.7
-FULL_COVERAGE = 0.9
-
 # Words that frame a question (how many, how long, within, still, oneself, a day) rather than name its subject:
 # rare in statutes, so their IDF is high, yet a passage that answers "一天最多干几个钟头" says 每日 … 小时, not
-# 最多 / 几个. They are left out of the coverage test (issue11U: they alone pushed colloquial questions under it).
+# 最多 / 几个. They are left out of the coverage test on every route (issue11U: they alone pushed colloquial
+# questions under it).
 QUESTION_FRAME = frozenset({
     "最多", "最少", "至多", "至少", "几个", "几天", "几年", "几次", "多少", "多久", "多长", "之内", "以内", "还要",
     "还能", "还会", "还得", "自己", "一天", "一下", "一般", "到底", "是否", "怎么", "怎样", "如何", "什么", "哪些",
@@ -58,21 +52,17 @@ def coverage(weights: dict[str, float], passages: list[Passage]) -> float | None
 
 
 def answerable(passages: list[Passage], scale: float, weights: dict[str, float], strict: bool = False,
-               english: bool = False, legal: float = 0.0) -> Verdict:
+               english: bool = False) -> Verdict:
     """``yes``: answer; ``unaddressed``: retrieval found text but it does not address the question;
     ``unsure``: close to the knowledge base but too weak to answer (an adviser's question);
-    ``off_topic``: far from everything the knowledge base holds. ``legal``: the intent model's probability that
-    the message is a legal question (0 when the model did not decide, or decided another intent)."""
+    ``off_topic``: far from everything the knowledge base holds."""
     if not passages:
         return "off_topic"
     bm, dn = max(p.bm25 for p in passages), max(p.dense for p in passages)
     confident = bm >= MIN_BM25 * scale or dn >= MIN_DENSE
-    in_band = bm >= LEGAL_BM25 * scale or dn >= LEGAL_DENSE
+    legal = bm >= LEGAL_BM25 * scale or dn >= LEGAL_DENSE
     if not confident:
-        if not in_band:
-            return "off_topic"
-        covered = None if strict or english or legal < SURE_LEGAL else coverage(weights, passages)
-        return "yes" if covered is not None and covered >= FULL_COVERAGE else "unsure"
+        return "unsure" if legal else "off_topic"
     agree = bm >= LEGAL_BM25 * scale and dn >= LEGAL_DENSE  # dense and keyword search both see it
     if strict and not agree:
         return "unsure"

@@ -249,8 +249,7 @@ class Assistant:
             return self._handoff(sid, intent.reason or "user_request", lang, state, passages)
         if intent.route == "order":
             return self._order(sid, text, lang, state)
-        legal = intent.probability if intent.intent == "legal" else 0.0
-        return self._answer(sid, text, lang, state, vector=intent.vector, legal=legal)
+        return self._answer(sid, text, lang, state, vector=intent.vector)
 
     def _search(self, query: str, vector: np.ndarray | None) -> list[Passage]:
         passages = self.kb.search(query, k=self.settings.retrieval_top_k, vector=vector)
@@ -315,12 +314,10 @@ class Assistant:
         return Reply(sid, "\n".join(lines), "order", suggestions=suggestions, data={"services": [s.id for s in found]})
 
     def _answer(self, sid: str, text: str, lang: str, state: dict[str, Any], allow_handoff: bool = True,
-                strict: bool = False, vector: np.ndarray | None = None, legal: float = 0.0) -> Reply:
+                strict: bool = False, vector: np.ndarray | None = None) -> Reply:
         """Answer from the knowledge base when its passages address the question. ``strict`` (the intent
         was unclear or out of scope) also asks dense and keyword search to agree. A curated FAQ that matches
-        closely comes first, right before retrieval (also when strict: curators write FAQs for refused questions).
-        ``legal``: the intent model's probability of a legal question (a sure one whose key terms the passages
-        hold is answered though both searches score it weakly)."""
+        closely comes first, right before retrieval (also when strict: curators write FAQs for refused questions)."""
         faq = self._faq_answer(sid, text, lang)
         if faq is not None:
             return faq
@@ -330,7 +327,7 @@ class Assistant:
         passages = self._search(query, vector if query == text else None)
         scale = self.kb.keyword_scale()
         weights = self.kb.term_weights(query_terms(query))
-        verdict = answerable(passages, scale, weights, strict=strict, english=is_english(text), legal=legal)
+        verdict = answerable(passages, scale, weights, strict=strict, english=is_english(text))
         if passages and passages[0].linked:  # a curator linked a question like this one to that document
             verdict = "yes"
         if verdict != "yes":

@@ -26,7 +26,7 @@ from assistant.answer_type import (
 )
 from assistant.answer_type_en import with_english_cues
 from assistant.answer_type_zh import ZhCues
-from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, SURE_LEGAL, answerable, coverage, relevant
+from assistant.answerability import LEGAL_BM25, LEGAL_DENSE, answerable, coverage, relevant
 from assistant.reply import Citation
 from knowledge.base import Passage
 from knowledge.chunking import _lead
@@ -115,20 +115,6 @@ def test_coverage_leaves_out_the_words_that_frame_a_question() -> None:
     # a subject word the passage lacks still counts against it
     assert coverage({"试用期": 0.5, "营业执照": 0.5, "最多": 0.8}, ps) == pytest.approx(0.5)
     assert coverage({"最多": 0.8, "几个": 0.8}, ps) is None  # nothing but frame words: judged by agreement
-
-
-def test_a_sure_legal_question_whose_key_terms_the_passages_hold_is_answered_though_retrieval_is_weak() -> None:
-    weak = [passage(ART19, "第十九条", bm25=9.0, dense=0.35)]  # in the legal band, under both confidence thresholds
-    sure = SURE_LEGAL + 0.05
-    assert answerable(weak, 10.0, {"试用期": 1.0}) == "unsure"  # the model did not say it is a legal question
-    assert answerable(weak, 10.0, {"试用期": 1.0}, legal=sure) == "yes"
-    assert answerable(weak, 10.0, {"试用期": 1.0}, legal=SURE_LEGAL - 0.05) == "unsure"  # the model is not sure
-    # a key term the passages lack (营业执照): the weak passages may not address it
-    assert answerable(weak, 10.0, {"试用期": 0.5, "营业执照": 0.5}, legal=sure) == "unsure"
-    assert answerable(weak, 10.0, {"试用期": 1.0}, legal=sure, strict=True) == "unsure"  # unsure between routes
-    assert answerable(weak, 10.0, {"试用期": 1.0}, legal=sure, english=True) == "unsure"  # no Chinese terms to check
-    far = [passage(ART19, "第十九条", bm25=1.0, dense=0.1)]
-    assert answerable(far, 10.0, {"试用期": 1.0}, legal=0.99) == "off_topic"
 
 
 @pytest.mark.parametrize(("text", "label"), [
