@@ -57,12 +57,14 @@ class RestoreReport:
     data_dir: Path
     files: int
     chunks: int
-    stray_removed: int
+    stray_removed: int | None  # None: a write was in progress throughout, strays were left to a later ingest
     embedded: int
 
     def summary(self) -> str:
+        stray = ("stray vectors left to a later ingest (a write was in progress)" if self.stray_removed is None
+                 else f"{self.stray_removed} stray vectors removed")
         return (f"restored into {self.data_dir}: {self.files} files, {self.chunks} chunks; index reconciled: "
-                f"{self.stray_removed} stray vectors removed, {self.embedded} chunks embedded")
+                f"{stray}, {self.embedded} chunks embedded")
 
 
 def _sqlite_copy(src: Path, dst: Path) -> None:
