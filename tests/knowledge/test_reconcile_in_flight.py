@@ -66,8 +66,8 @@ def test_a_reconcile_between_an_uploads_vectors_and_its_rows_deletes_none_of_the
     path = docs.statute("公司法.md", COMPANY_TITLE, COMPANY)
     doc = parse_document(path.read_text(encoding="utf-8"), str(path), {})
     assert rt.kb.upsert(doc) == "added"
-    assert results == [None]  # the write was in flight: nothing looked for, nothing deleted
     assert _without_vectors(rt) == set()
+    assert results == [None]  # the write was in flight: nothing looked for, nothing deleted
     assert rt.kb.reconcile() == 0  # and nothing of it is stray once it committed
 
 
@@ -88,8 +88,8 @@ def test_a_second_ingest_starting_during_an_ingest_leaves_its_window_of_vectors_
 
     monkeypatch.setattr(pipeline._WindowEmbedder, "embed", embed_then_another_ingest_starts)
     report = ingest(rt.kb, [docs.statute("公司法.md", COMPANY_TITLE, COMPANY)], LIMIT)
-    assert report.added == 1 and results == [None]
-    assert _without_vectors(rt) == set()
+    assert report.added == 1 and _without_vectors(rt) == set()
+    assert results == [None]
 
 
 def test_an_interrupted_ingests_stray_vectors_are_still_deleted_and_repair_waits_for_a_write_to_end(
