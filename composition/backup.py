@@ -57,12 +57,14 @@ class RestoreReport:
     data_dir: Path
     files: int
     chunks: int
-    stray_removed: int
+    stray_removed: int | None  # None: a write was in progress throughout, strays were left to a later ingest
     embedded: int
 
     def summary(self) -> str:
+        stray = ("stray vectors left to a later ingest (a write was in progress)" if self.stray_removed is None
+                 else f"{self.stray_removed} stray vectors removed")
         return (f"restored into {self.data_dir}: {self.files} files, {self.chunks} chunks; index reconciled: "
-                f"{self.stray_removed} stray vectors removed, {self.embedded} chunks embedded")
+                f"{stray}, {self.embedded} chunks embedded")
 
 
 def _sqlite_copy(src: Path, dst: Path) -> None:
@@ -102,7 +104,7 @@ def backup(settings: Settings, dest: Path) -> BackupReport:
     for src in sorted(data.rglob("*")):
         rel = src.relative_to(data)
         skipped = (rel.as_posix() == SQL_FILE or rel.name in SKIP or rel.name.startswith("chroma.sqlite3-")
-                   or rel.parts[0] in CACHE_DIRS)
+                   or rel.parts[0] in CACHE_DIRS or _lock_file(rel.as_posix()))
         if skipped or not src.is_file():
             continue
         target = work / rel
@@ -130,6 +132,11 @@ def backup(settings: Settings, dest: Path) -> BackupReport:
         dest.rmdir()
     work.rename(dest)  # the backup appears whole or not at all
     return BackupReport(dest, files, size, chunks, vectors)
+
+
+def _lock_file(rel: str) -> bool:
+    """A lock file of the database (``Database.held``): empty, and meaningless outside the running processes."""
+    return rel.startswith(f"{SQL_FILE}.") and rel.endswith(".lock") and "/" not in rel
 
 
 def read_manifest(src: Path) -> dict[str, Any]:

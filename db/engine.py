@@ -3,6 +3,10 @@ migrates the store named by ``Settings`` (the one place the database is opened).
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +37,8 @@ class Database:
         # process's hot-path writers take turns on a lock instead (see ``transaction``)
         self._writer = threading.Lock() if url.startswith("sqlite") else None
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._lock_dir: tempfile.TemporaryDirectory[str] | None = None  # lock files of an in-memory database
+        self._lock_dir_guard = threading.Lock()
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""
@@ -87,6 +93,50 @@ class Database:
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(hashtextextended(:k, 0))"), {"k": key})
                 conn.commit()
+
+    @contextmanager
+    def held(self, key: str, *, shared: bool = False, wait: bool = True) -> Iterator[bool]:
+        """A read/write lock on ``key`` shared by every process (and thread) using this store: many ``shared``
+        holders at once, or one exclusive holder. On PostgreSQL an advisory lock (shared or not) on a connection
+        of its own; on SQLite ``flock`` on a lock file beside the database file (in a temporary folder of this
+        ``Database`` for an in-memory one). Each acquisition opens its own file, so threads of one process
+        exclude each other too. ``wait=False``: one try; the block is told whether it got the lock (True with
+        ``wait``). A shared holder may take it shared again, as long as nobody ever waits for it exclusive
+        (an exclusive waiter would queue the second shared request behind it on PostgreSQL)."""
+        if self.engine.dialect.name == "postgresql":
+            fn = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
+            mode = "_shared" if shared else ""
+            with self.engine.connect() as conn:
+                got = conn.execute(text(f"SELECT {fn}{mode}(hashtextextended(:k, 0))"), {"k": key}).scalar()
+                conn.commit()
+                got = wait or bool(got)
+                try:
+                    yield got
+                finally:
+                    if got:
+                        conn.execute(text(f"SELECT pg_advisory_unlock{mode}(hashtextextended(:k, 0))"), {"k": key})
+                        conn.commit()
+            return
+        fd = os.open(self._lock_file(key), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB))
+                got = True
+            except BlockingIOError:
+                got = False
+            yield got
+        finally:
+            os.close(fd)  # releases the lock
+
+    def _lock_file(self, key: str) -> str:
+        name = hashlib.sha1(key.encode()).hexdigest()[:16]
+        database = self.engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            return f"{database}.{name}.lock"
+        with self._lock_dir_guard:
+            if self._lock_dir is None:
+                self._lock_dir = tempfile.TemporaryDirectory(prefix="qifa-locks-")
+            return os.path.join(self._lock_dir.name, name)
 
     def dispose(self) -> None:
         self.engine.dispose()

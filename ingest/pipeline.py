@@ -83,8 +83,15 @@ def ingest(
     files = collect(paths, report)
     if on_files:
         on_files(len(files))
-    kb.reconcile()
+    kb.reconcile()  # skipped while another writer is mid-write: its vectors must not be taken for strays
     kb.follow_vectors()
+    with kb.writing():  # vectors of a window are written ahead of its rows: no reconcile meanwhile
+        _write_all(kb, files, max_bytes, workers, report, progress)
+    return report
+
+
+def _write_all(kb: KnowledgeBase, files: list[Path], max_bytes: int, workers: int, report: IngestReport,
+               progress: Callable[[Path], None] | None) -> None:
     embedder = _WindowEmbedder(kb, workers)
     windows = [files[i : i + WINDOW] for i in range(0, len(files), WINDOW)]
     ahead = ThreadPoolExecutor(1, thread_name_prefix="qifa-ingest")  # embeds one window while the next is parsed
@@ -108,7 +115,6 @@ def ingest(
     finally:
         ahead.shutdown(cancel_futures=True)
         embedder.close()
-    return report
 
 
 def _parse_window(window: list[Path], max_bytes: int) -> list[tuple[Path, ParsedDocument | Failure, int]]:

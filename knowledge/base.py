@@ -3,7 +3,10 @@ in-memory BM25 index is rebuilt from SQL when the content changes.
 
 Writing one document: embed its new chunks and upsert them into Chroma, then replace its rows in one
 SQL transaction, then delete vectors no row points to. A crash at any point leaves SQL either old or
-new, never half; stray vectors are ignored by search and removed by the next ingest.
+new, never half; stray vectors are ignored by search and removed by the next ingest (``reconcile``).
+Between its vector write and its commit a writer holds ``VECTOR_WRITES`` shared (every process and thread);
+``reconcile`` deletes only while it holds it alone, so it never takes another writer's in-flight vectors
+for strays.
 
 Every write also moves a version counter in ``kb_meta``. A searching process looks at it at most once a
 second (FRESH_S): when another process (``qifa ingest`` beside ``qifa serve``) moved it, the BM25 snapshot
@@ -17,7 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -54,6 +58,9 @@ POOL = 100
 BM25_WEIGHT = 0.5
 TITLE_WEIGHT = 0.5  # the law's name is its own BM25 field, so its words count once, not in every chunk
 VERSION_KEY = "kb_version"  # moved by every write, in the same SQL transaction
+VECTOR_WRITES = "qifa:vector-writes"  # held shared from a write's vectors to its commit; reconcile holds it alone
+RECONCILE_POLL_S = 0.2  # how often reconcile tries for VECTOR_WRITES alone
+REPAIR_WAIT_S = 30.0  # how long repair keeps trying before it leaves the stray vectors to a later one
 FRESH_S = 1.0  # how often a reader looks at the version counter
 EMBED_BATCH = 64
 
@@ -143,51 +150,60 @@ class KnowledgeBase:
         """``pre``: vectors and tokens shipped with the text, used instead of computing them again;
         ``on_embedded(n)`` is called after each batch of n chunks the model embedded (progress bars)."""
         pre = pre or Precomputed()
-        with self.db.session() as s:
-            old = s.get(KbDocument, doc.id)
-            if old is not None and old.content_hash == doc.content_hash and old.title == doc.title:
-                return "unchanged"
-            old_ids = set(s.scalars(select(KbChunk.id).where(KbChunk.document_id == doc.id)))
-            old_title = old.title if old is not None else None
-        new_ids = [c.id for c in doc.chunks]
-        have = self.vectors.existing(new_ids)
-        todo = [c for c in doc.chunks if c.id not in have]
-        if todo:
-            texts = [index_text(doc.title, c.heading_path, c.locator, c.text) for c in todo]
-            vecs = self._vectors_for(texts, pre, on_embedded)
-            self.vectors.upsert([c.id for c in todo], vecs, [{"document_id": doc.id} for _ in todo])
-        with self.db.session() as s:
-            s.execute(delete(KbChunk).where(KbChunk.document_id == doc.id))
-            row = s.get(KbDocument, doc.id) or KbDocument(id=doc.id)
-            row.title, row.source, row.kind = doc.title, doc.source, doc.kind
-            row.effective, row.status, row.content_hash = doc.effective, doc.status, doc.content_hash
-            row.size_bytes, row.chunk_count = size_bytes, len(doc.chunks)
-            row.title_en, row.category, row.issuer, row.url = doc.title_en, doc.category, doc.issuer, doc.url
-            row.pack = doc.pack
-            s.add(row)
-            s.flush()
-            s.add_all(
-                KbChunk(
-                    id=c.id,
-                    document_id=doc.id,
-                    ordinal=c.ordinal,
-                    locator=c.locator,
-                    heading_path=c.heading_path,
-                    text=c.text,
-                    tokens=_tokens(index_text(doc.title, c.heading_path, c.locator, c.text), pre),
+        with self.writing():
+            with self.db.session() as s:
+                old = s.get(KbDocument, doc.id)
+                if old is not None and old.content_hash == doc.content_hash and old.title == doc.title:
+                    return "unchanged"
+                old_ids = set(s.scalars(select(KbChunk.id).where(KbChunk.document_id == doc.id)))
+                old_title = old.title if old is not None else None
+            new_ids = [c.id for c in doc.chunks]
+            have = self.vectors.existing(new_ids)
+            todo = [c for c in doc.chunks if c.id not in have]
+            if todo:
+                texts = [index_text(doc.title, c.heading_path, c.locator, c.text) for c in todo]
+                vecs = self._vectors_for(texts, pre, on_embedded)
+                self.vectors.upsert([c.id for c in todo], vecs, [{"document_id": doc.id} for _ in todo])
+            with self.db.session() as s:
+                s.execute(delete(KbChunk).where(KbChunk.document_id == doc.id))
+                row = s.get(KbDocument, doc.id) or KbDocument(id=doc.id)
+                row.title, row.source, row.kind = doc.title, doc.source, doc.kind
+                row.effective, row.status, row.content_hash = doc.effective, doc.status, doc.content_hash
+                row.size_bytes, row.chunk_count = size_bytes, len(doc.chunks)
+                row.title_en, row.category, row.issuer, row.url = doc.title_en, doc.category, doc.issuer, doc.url
+                row.pack = doc.pack
+                s.add(row)
+                s.flush()
+                s.add_all(
+                    KbChunk(
+                        id=c.id,
+                        document_id=doc.id,
+                        ordinal=c.ordinal,
+                        locator=c.locator,
+                        heading_path=c.heading_path,
+                        text=c.text,
+                        tokens=_tokens(index_text(doc.title, c.heading_path, c.locator, c.text), pre),
+                    )
+                    for c in doc.chunks
                 )
-                for c in doc.chunks
-            )
-            s.flush()
-            _recompute_active(s, doc.title)
-            if old_title is not None and old_title != doc.title:
-                _recompute_active(s, old_title)
-            stale = sorted(old_ids - set(new_ids))
-            self._bump(s, added=[i for i in new_ids if i not in old_ids], removed=stale)
+                s.flush()
+                _recompute_active(s, doc.title)
+                if old_title is not None and old_title != doc.title:
+                    _recompute_active(s, old_title)
+                stale = sorted(old_ids - set(new_ids))
+                self._bump(s, added=[i for i in new_ids if i not in old_ids], removed=stale)
         if stale:
             self.vectors.delete(stale)
         self._invalidate()
         return "replaced" if old is not None else "added"
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold while vectors written are not yet pointed to by committed chunk rows (``upsert``, and an ingest
+        that writes a window's vectors ahead of its rows): ``reconcile`` deletes nothing meanwhile. Shared by
+        any number of writers in any process; never waited for exclusively, so writers never wait."""
+        with self.db.held(VECTOR_WRITES, shared=True):
+            yield
 
     def changed(self, docs: list[ParsedDocument]) -> list[ParsedDocument]:
         """The documents ``upsert`` would write (new, or their text or title changed), in one read."""
@@ -266,10 +282,25 @@ class KnowledgeBase:
         self._invalidate()
         return info
 
-    def reconcile(self) -> int:
-        """Delete vectors that no chunk row points to (left by an interrupted ingest). The deletion moves the
-        version counter and is filed in the change journal like any other, so every other process's copy of the
-        vectors drops them too."""
+    def reconcile(self, wait_s: float = 0.0) -> int | None:
+        """Delete vectors that no chunk row points to (left by an interrupted ingest). Only while no writer is
+        between its vector write and its commit (``writing``), whose new vectors would look stray: it tries for
+        the lock alone every RECONCILE_POLL_S up to ``wait_s`` seconds (trying, never waiting in the lock's
+        queue, where it would hold up every writer behind it) and returns None without deleting anything if
+        writes were in flight throughout; their leftovers, if any, go at a later ingest or repair. The
+        deletion moves the version counter and is filed in the change journal like any other, so every other
+        process's copy of the vectors drops them too."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            with self.db.held(VECTOR_WRITES, wait=False) as alone:
+                if alone:
+                    return self._delete_stray()
+            if time.monotonic() >= deadline:
+                log.info("stray vectors not looked for: a write to the knowledge base is in progress")
+                return None
+            time.sleep(RECONCILE_POLL_S)
+
+    def _delete_stray(self) -> int:
         with self.db.session() as s:
             known = set(s.scalars(select(KbChunk.id)))
         stray = sorted(self.vectors.all_ids() - known)
@@ -282,10 +313,11 @@ class KnowledgeBase:
             self._invalidate()
         return len(stray)
 
-    def repair(self) -> tuple[int, int]:
+    def repair(self, wait_s: float = REPAIR_WAIT_S) -> tuple[int | None, int]:
         """Make the vector index match the chunk rows (SQL is the truth): delete stray vectors, embed chunks
-        that have none. Returns (removed, embedded)."""
-        removed = self.reconcile()
+        that have none. Returns (removed, embedded); removed is None when writes were in flight for all of
+        ``wait_s`` seconds (``reconcile``): the chunks that have no vector are embedded all the same."""
+        removed = self.reconcile(wait_s)
         with self.db.session() as s:
             known = sorted(s.scalars(select(KbChunk.id)))
         missing = set(known) - self.vectors.existing(known)

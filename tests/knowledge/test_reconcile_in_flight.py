@@ -1,0 +1,182 @@
+"""``reconcile`` (the start of every ``qifa ingest``, and restore's repair) deletes vectors no chunk row points to. A
+writer puts its vectors in the store before its chunk rows commit: a reconcile in that window must not take them for
+strays (its chunks would commit without vectors, missed by dense search). Writers hold ``VECTOR_WRITES`` shared across
+processes (a lock file beside the SQLite database, an advisory lock on PostgreSQL) and reconcile deletes only while it
+can take it alone; an interrupted ingest's leftovers still go once no write is in flight."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import COMPANY, COMPANY_TITLE, LABOUR_2012, LABOUR_TITLE, Docs
+from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
+from sqlalchemy import select
+from test_freshness import settings_for
+
+from composition import Runtime, build_runtime
+from config import Settings
+from db import Database, open_database
+from db.models_kb import KbChunk
+from ingest import pipeline
+from ingest.pipeline import ingest
+from knowledge.base import VECTOR_WRITES
+from knowledge.chunking import parse_document
+from knowledge.embeddings import QifaEmbeddings
+
+LIMIT = 20_000_000
+
+
+@pytest.fixture
+def rt(tmp_path: Path, docs: Docs, embeddings: QifaEmbeddings) -> Iterator[Runtime]:
+    runtime = build_runtime(settings_for(tmp_path / "var"), shipped=False, embeddings=embeddings)
+    ingest(runtime.kb, [docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)], LIMIT)
+    yield runtime
+    runtime.close()
+
+
+def _without_vectors(rt: Runtime) -> set[str]:
+    with rt.kb.db.session() as s:
+        ids = set(s.scalars(select(KbChunk.id)))
+    return ids - rt.kb.vectors.existing(sorted(ids))
+
+
+def test_a_reconcile_between_an_uploads_vectors_and_its_rows_deletes_none_of_them(
+    rt: Runtime, docs: Docs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer (here the documents desk's upload on a thread of its own) reconciles in the window; before the
+    fix its reconcile deleted the upload's new vectors and the chunks committed without any."""
+    store = rt.kb.vectors
+    real_upsert = store.upsert
+    results: list[int | None] = []
+
+    def upsert_then_another_reconciles(ids: list[str], *args: object, **kw: object) -> None:
+        real_upsert(ids, *args, **kw)  # type: ignore[arg-type]
+        other = threading.Thread(target=lambda: results.append(rt.kb.reconcile()))
+        other.start()
+        other.join(30)
+
+    monkeypatch.setattr(store, "upsert", upsert_then_another_reconciles)
+    path = docs.statute("公司法.md", COMPANY_TITLE, COMPANY)
+    doc = parse_document(path.read_text(encoding="utf-8"), str(path), {})
+    assert rt.kb.upsert(doc) == "added"
+    assert _without_vectors(rt) == set()
+    assert results == [None]  # the write was in flight: nothing looked for, nothing deleted
+    assert rt.kb.reconcile() == 0  # and nothing of it is stray once it committed
+
+
+def test_a_second_ingest_starting_during_an_ingest_leaves_its_window_of_vectors_alone(
+    rt: Runtime, docs: Docs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``qifa ingest`` writes a window's vectors ahead of its rows: a second ingest's opening reconcile in between
+    must leave them (and the first ingest must still end with every chunk embedded)."""
+    real_embed = pipeline._WindowEmbedder.embed
+    results: list[int | None] = []
+
+    def embed_then_another_ingest_starts(self: pipeline._WindowEmbedder, batch: list) -> None:  # type: ignore[type-arg]
+        real_embed(self, batch)
+        if batch:
+            other = threading.Thread(target=lambda: results.append(rt.kb.reconcile()))
+            other.start()
+            other.join(30)
+
+    monkeypatch.setattr(pipeline._WindowEmbedder, "embed", embed_then_another_ingest_starts)
+    report = ingest(rt.kb, [docs.statute("公司法.md", COMPANY_TITLE, COMPANY)], LIMIT)
+    assert report.added == 1 and _without_vectors(rt) == set()
+    assert results == [None]
+
+
+def test_an_interrupted_ingests_stray_vectors_are_still_deleted_and_repair_waits_for_a_write_to_end(
+    rt: Runtime
+) -> None:
+    stray = np.ones((2, rt.kb.embeddings.dimension), dtype=np.float32)
+    rt.kb.vectors.upsert(["left-1", "left-2"], stray, [{"document_id": "gone"}] * 2)  # vectors, no rows
+    assert rt.kb.reconcile() == 2 and not {"left-1", "left-2"} & rt.kb.vectors.all_ids()
+
+    rt.kb.vectors.upsert(["left-3"], stray[:1], [{"document_id": "gone"}])
+    ends = threading.Event()
+
+    def a_write_in_flight() -> None:
+        with rt.kb.writing():
+            ends.wait(10)
+
+    writer = threading.Thread(target=a_write_in_flight)
+    writer.start()
+    try:
+        time.sleep(0.2)
+        assert rt.kb.reconcile() is None and "left-3" in rt.kb.vectors.all_ids()  # one try: busy, left alone
+        threading.Timer(0.5, ends.set).start()
+        started = time.monotonic()
+        assert rt.kb.repair(wait_s=10) == (1, 0)  # kept trying until the write ended, then deleted it
+        assert 0.3 < time.monotonic() - started < 10
+    finally:
+        ends.set()
+        writer.join(10)
+    assert "left-3" not in rt.kb.vectors.all_ids()
+
+
+_HOLDER = """
+import sys, time
+from db import Database
+with Database(sys.argv[1]).held(sys.argv[2], shared=True):
+    print("held", flush=True)
+    time.sleep(30)
+"""
+
+
+def test_the_writers_lock_is_shared_between_processes_on_one_sqlite_file(tmp_path: Path) -> None:
+    """Two processes on one data dir (``qifa ingest`` beside ``qifa serve``): a writer's shared hold in one keeps the
+    other from holding it alone, not from sharing it; it goes with the process."""
+    db = open_database(settings_for(tmp_path / "var"))
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, db.url, VECTOR_WRITES], stdout=subprocess.PIPE,
+                              text=True, cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with db.held(VECTOR_WRITES, wait=False) as alone:
+            assert not alone
+        with db.held(VECTOR_WRITES, shared=True, wait=False) as sharing:
+            assert sharing
+    finally:
+        holder.kill()
+        holder.wait(10)
+    with db.held(VECTOR_WRITES, wait=False) as alone:
+        assert alone
+    db.dispose()
+
+
+def _lock_semantics(one: Database, two: Database) -> None:
+    with one.held(VECTOR_WRITES, shared=True):
+        with two.held(VECTOR_WRITES, shared=True, wait=False) as sharing:
+            assert sharing
+        with two.held(VECTOR_WRITES, wait=False) as alone:
+            assert not alone
+    with two.held(VECTOR_WRITES, wait=False) as alone:
+        assert alone
+        with one.held(VECTOR_WRITES, shared=True, wait=False) as sharing:
+            assert not sharing
+    with one.held(VECTOR_WRITES, wait=False) as alone:
+        assert alone  # every hold above was let go
+
+
+def test_the_writers_lock_on_an_in_memory_database_still_excludes_between_threads() -> None:
+    db = Database("sqlite://")
+    _lock_semantics(db, db)
+    db.dispose()
+
+
+@pytest.mark.skipif(not ADMIN_URL, reason=SKIP_REASON)
+def test_the_writers_lock_on_postgresql_is_an_advisory_lock_shared_by_every_process(tmp_path: Path) -> None:
+    with fresh_database() as url:
+        one = open_database(Settings(_env_file=None, data_dir=tmp_path / "a", database_url=url))
+        two = open_database(Settings(_env_file=None, data_dir=tmp_path / "b", database_url=url), migrate=False)
+        try:
+            _lock_semantics(one, two)
+        finally:
+            one.dispose()
+            two.dispose()
