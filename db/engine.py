@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 START_UP_LOCK = "qifa:start-up"  # held while a process migrates or installs the shipped knowledge
 
@@ -114,10 +116,22 @@ class Database:
                     yield got
                 finally:
                     if got:
-                        conn.execute(text(f"SELECT pg_advisory_unlock{mode}(hashtextextended(:k, 0))"), {"k": key})
-                        conn.commit()
+                        try:
+                            conn.execute(text(f"SELECT pg_advisory_unlock{mode}(hashtextextended(:k, 0))"),
+                                         {"k": key})
+                            conn.commit()
+                        except Exception as exc:  # the connection dropped: the server released the lock with it
+                            log.warning("lock %s lost with its connection (%s: %s); the work it guarded is done",
+                                        key, type(exc).__name__, str(exc)[:200])
+                            conn.invalidate()
             return
-        fd = os.open(self._lock_file(key), os.O_RDWR | os.O_CREAT, 0o600)
+        # read-only, readable by all: a lock needs no write access, and a file created by another user (a root
+        # `qifa ingest`) must not stop the service's own writers
+        path = self._lock_file(key)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+        except PermissionError:
+            fd = os.open(path, os.O_RDONLY)
         try:
             try:
                 fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB))

@@ -44,6 +44,7 @@ class IngestReport:
     unchanged: int = 0
     chunks: int = 0
     failures: list[Failure] = field(default_factory=list)
+    stray_removed: int | None = 0  # None: another write was in progress, the clean-up was left to a later ingest
 
     @property
     def failed(self) -> int:
@@ -53,6 +54,8 @@ class IngestReport:
         return (
             f"documents: {self.added} added, {self.replaced} replaced, {self.unchanged} unchanged, "
             f"{self.failed} failed; chunks written: {self.chunks}"
+            + ("; stray vectors not looked for (another write was in progress)" if self.stray_removed is None
+               else f"; stray vectors removed: {self.stray_removed}" if self.stray_removed else "")
         )
 
 
@@ -83,7 +86,8 @@ def ingest(
     files = collect(paths, report)
     if on_files:
         on_files(len(files))
-    kb.reconcile()  # skipped while another writer is mid-write: its vectors must not be taken for strays
+    # skipped while another writer is mid-write (its vectors must not be taken for strays): said in the summary
+    report.stray_removed = kb.reconcile()
     kb.follow_vectors()
     with kb.writing():  # vectors of a window are written ahead of its rows: no reconcile meanwhile
         _write_all(kb, files, max_bytes, workers, report, progress)

@@ -10,7 +10,7 @@ from conftest import COMPANY, LABOUR_2012, LABOUR_TITLE, REVIEW, REVIEW_TITLE, D
 from sqlalchemy import select
 
 from db.models_kb import KbChunk
-from ingest.pipeline import ingest
+from ingest.pipeline import IngestReport, ingest
 
 LIMIT = 20_000_000
 
@@ -215,3 +215,11 @@ def _doc_id(path: Path) -> str:
     from knowledge.chunking import document_id
 
     return document_id(str(path.resolve()))
+
+
+def test_the_summary_says_when_the_clean_up_of_stray_vectors_was_left_to_a_later_ingest() -> None:
+    busy = IngestReport(added=1, chunks=3, stray_removed=None)  # another write held the knowledge base
+    assert "stray vectors not looked for" in busy.summary()
+    cleaned = IngestReport(added=1, chunks=3, stray_removed=2)
+    assert "stray vectors removed: 2" in cleaned.summary()
+    assert "stray" not in IngestReport(added=1, chunks=3).summary()  # nothing to say when nothing was stray

@@ -100,16 +100,17 @@ def test_an_interrupted_ingests_stray_vectors_are_still_deleted_and_repair_waits
     assert rt.kb.reconcile() == 2 and not {"left-1", "left-2"} & rt.kb.vectors.all_ids()
 
     rt.kb.vectors.upsert(["left-3"], stray[:1], [{"document_id": "gone"}])
-    ends = threading.Event()
+    ends, holding = threading.Event(), threading.Event()
 
     def a_write_in_flight() -> None:
         with rt.kb.writing():
+            holding.set()
             ends.wait(10)
 
     writer = threading.Thread(target=a_write_in_flight)
     writer.start()
     try:
-        time.sleep(0.2)
+        assert holding.wait(10)  # the write holds the lock before reconcile tries
         assert rt.kb.reconcile() is None and "left-3" in rt.kb.vectors.all_ids()  # one try: busy, left alone
         threading.Timer(0.5, ends.set).start()
         started = time.monotonic()
