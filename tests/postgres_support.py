@@ -30,3 +30,32 @@ def fresh_database(prefix: str = "qifa_test") -> Iterator[str]:
                 conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def dialect_params() -> list[object]:
+    """pytest parameters for a test run on SQLite and on PostgreSQL (skipped without QIFA_TEST_POSTGRES_URL)."""
+    import pytest
+
+    return [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(not ADMIN_URL, reason=SKIP_REASON))]
+
+
+@contextmanager
+def store(dialect: str, data_dir: object) -> Iterator[object]:
+    """A migrated qifa store (``db.Database``): SQLite in ``data_dir``, or a fresh PostgreSQL database."""
+    from config import Settings
+    from db import open_database
+
+    if dialect == "sqlite":
+        db = open_database(Settings(_env_file=None, data_dir=data_dir))
+        try:
+            yield db
+        finally:
+            db.dispose()
+        return
+    with fresh_database() as url:
+        db = open_database(Settings(_env_file=None, data_dir=data_dir, database_url=url))
+        try:
+            yield db
+        finally:
+            db.dispose()

@@ -11,36 +11,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
+from postgres_support import dialect_params, store
 
 from checkups import desk
-from config import Settings
 from curation.versions import bump_version
-from db import Database, open_database
+from db import Database
 from db.meta import put_meta
 from db.models_kb import KbMeta
 
-DIALECTS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(not ADMIN_URL, reason=SKIP_REASON)),
-]
+DIALECTS = dialect_params()
 
 
 @contextmanager
 def _database(dialect: str, tmp_path: Path) -> Iterator[Database]:
-    if dialect == "sqlite":
-        db = open_database(Settings(_env_file=None, data_dir=tmp_path / "var"))
-        try:
-            yield db
-        finally:
-            db.dispose()
-        return
-    with fresh_database() as url:
-        db = open_database(Settings(_env_file=None, data_dir=tmp_path / "var", database_url=url))
-        try:
-            yield db
-        finally:
-            db.dispose()
+    with store(dialect, tmp_path / "var") as db:
+        assert isinstance(db, Database)
+        yield db
 
 
 def _at_once(db: Database, key: str, write: Callable[[Any], str]) -> tuple[list[str], list[BaseException]]:
