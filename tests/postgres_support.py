@@ -8,8 +8,13 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, make_url, text
+
+if TYPE_CHECKING:
+    from db import Database
 
 ADMIN_URL = os.environ.get("QIFA_TEST_POSTGRES_URL", "")
 SKIP_REASON = "QIFA_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)"
@@ -41,8 +46,8 @@ def dialect_params() -> list[object]:
 
 
 @contextmanager
-def store(dialect: str, data_dir: object) -> Iterator[object]:
-    """A migrated qifa store (``db.Database``): SQLite in ``data_dir``, or a fresh PostgreSQL database."""
+def store(dialect: str, data_dir: Path) -> Iterator[Database]:
+    """A migrated qifa store: SQLite in ``data_dir``, or a fresh PostgreSQL database."""
     from config import Settings
     from db import open_database
 

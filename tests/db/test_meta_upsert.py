@@ -5,8 +5,7 @@ commit (a read-then-insert let both insert, and the second met a duplicate key) 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,6 @@ from db.models_kb import KbMeta
 
 DIALECTS = dialect_params()
 
-
-@contextmanager
-def _database(dialect: str, tmp_path: Path) -> Iterator[Database]:
-    with store(dialect, tmp_path / "var") as db:
-        assert isinstance(db, Database)
-        yield db
 
 
 def _at_once(db: Database, key: str, write: Callable[[Any], str]) -> tuple[list[str], list[BaseException]]:
@@ -60,7 +53,7 @@ def test_two_first_writes_of_a_counter_both_commit(dialect: str, writer: str, tm
     def write(s: Any) -> str:
         return bump_version(s, key) if writer == "curation" else desk._bump(s)
 
-    with _database(dialect, tmp_path) as db:
+    with store(dialect, tmp_path / "var") as db:
         values, errors = _at_once(db, key, write)
         assert errors == []
         assert len(values) == 2 and values[0] != values[1]  # readers compare values: each write is told apart
@@ -71,7 +64,7 @@ def test_two_first_writes_of_a_counter_both_commit(dialect: str, writer: str, tm
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_put_meta_inserts_then_updates(dialect: str, tmp_path: Path) -> None:
-    with _database(dialect, tmp_path) as db:
+    with store(dialect, tmp_path / "var") as db:
         with db.session() as s:
             put_meta(s, "some_setting", "a")
         with db.session() as s:

@@ -5,8 +5,6 @@ filed in the change journal — on SQLite and on PostgreSQL (where two inserts o
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,12 +18,6 @@ from knowledge.base import VERSION_KEY, KnowledgeBase
 
 DIALECTS = dialect_params()
 
-
-@contextmanager
-def _database(dialect: str, tmp_path: Path) -> Iterator[Database]:
-    with store(dialect, tmp_path / "var") as db:
-        assert isinstance(db, Database)
-        yield db
 
 
 def _two_first_writes(db: Database) -> tuple[list[SimpleNamespace], list[BaseException]]:
@@ -65,7 +57,7 @@ def _check_two_versions(db: Database, workers: list[SimpleNamespace], errors: li
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_a_new_store_has_the_counter_row_and_two_first_writes_at_once_both_commit(dialect: str,
                                                                                    tmp_path: Path) -> None:
-    with _database(dialect, tmp_path) as db:
+    with store(dialect, tmp_path / "var") as db:
         with db.session() as s:
             row = s.get(KbMeta, VERSION_KEY)
             assert row is not None and row.value == ""  # seeded by the migration: no write yet
@@ -79,7 +71,7 @@ def test_a_new_store_has_the_counter_row_and_two_first_writes_at_once_both_commi
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_a_lost_counter_row_is_put_back_by_two_first_writes_at_once_without_a_duplicate_key(dialect: str,
                                                                                             tmp_path: Path) -> None:
-    with _database(dialect, tmp_path) as db:
+    with store(dialect, tmp_path / "var") as db:
         with db.session() as s:  # as in a store migrated before 0022 that was never written
             s.execute(delete(KbMeta).where(KbMeta.key == VERSION_KEY))
         workers, errors = _two_first_writes(db)
