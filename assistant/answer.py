@@ -14,24 +14,13 @@ from assistant.answer_type import (
     asks_definition,
     asks_permission,
     asks_quantity,
-    defines,
     defines_term,
     quantity_kinds,
-    states_deadline,
-    states_norm,
     states_quantity,
-    states_term,
 )
 from assistant.answer_type_en import with_english_cues
-from assistant.answer_type_zh import (
-    ZhCues,
-    cn_number,
-    figure_word,
-    states_consequence,
-    states_figure,
-    states_method,
-    states_who,
-)
+from assistant.answer_type_zh import ZhCues, cn_number, figure_word, states_figure
+from assistant.clause_cues import LIST_ITEM, ClauseCues, clause_cues
 from assistant.lead_features import Clause
 from assistant.lead_model import ordered
 from assistant.reply import Citation
@@ -101,7 +90,6 @@ def without_own_number(text: str, locator: str) -> str:
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _WHOLE = re.compile(r"[^。！？\n]+[。！？]?")
 _HAN_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
-_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、)）])")
 LEAD_PASSAGES = 3  # the lead is chosen among the clauses of this many top passages ...
 LEAD_PASSAGES_ZH = 4  # ... of a Chinese question (an English one's terms come from the glossary, less precise)
 WHOLE_CHARS = 160  # a clause is quoted with the rest of its sentence (to its 。) when the sentence is this short
@@ -133,7 +121,7 @@ def clauses(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     intro, last = "", ""
     for sent in sentences(text):
-        item = _ITEM.match(sent) is not None
+        item = LIST_ITEM.match(sent) is not None
         out.append((sent, intro + ("" if last == intro else "……") + sent if item and intro else sent))
         if not item:
             intro = sent if sent.endswith(("：", ":")) else ""
@@ -150,14 +138,22 @@ def whole_sentence(text: str, clause: str, limit: int = WHOLE_CHARS) -> str:
     return clause
 
 
-def _score(sentence: str, weights: dict[str, float], found: list[str] | None = None) -> float:
+def _score(sentence: str, weights: dict[str, float], found: list[str] | None = None,
+           containing: dict[str, list[str]] | None = None) -> float:
     """The weights of the query terms found in the sentence (``found``, when the caller has them), a long
     sentence slightly discounted. A term inside a longer term that is found too adds nothing: jieba's search
     mode cuts "人民调解委员会" also into "人民", "委员会" …, which would make one long name outweigh the words that
-    answer."""
+    answer (``containing``: the longer terms that hold each term, when the caller has them)."""
     found = [term for term in weights if term in sentence] if found is None else found
-    kept = [term for term in found if not any(term != other and term in other for other in found)]
+    containing = _containing(list(weights)) if containing is None else containing
+    hit = set(found)
+    kept = [term for term in found if not any(other in hit for other in containing[term])]
     return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
+
+
+def _containing(terms: list[str]) -> dict[str, list[str]]:
+    """Per term, the other terms that hold it ("人民" → ["人民调解委员会"]), in the terms' order."""
+    return {term: [other for other in terms if other != term and term in other] for term in terms}
 
 
 def _aligned(part: str, whole: str, terms: list[str]) -> bool:
@@ -175,14 +171,17 @@ def _aligned(part: str, whole: str, terms: list[str]) -> bool:
     return any(start[i] and end[i + len(part)] for i in range(size) if whole.startswith(part, i))
 
 
-def _part_weight(term: str, df: dict[str, int], query: str = "") -> float:
+def _part_weight(term: str, df: dict[str, int], query: str = "", containing: list[str] | None = None) -> float:
     """``PART_WEIGHT`` for a fragment: a term that jieba's search mode cut out of a longer question term across
     that term's own words ("法人" of 执法人员, "民调" of 人民调解委员会, "会计账" of 会计账簿), when the longer term is
     in the candidates (``df``: in how many candidate clauses each term is found); as a word the fragment finds
     sentences by accident ("公民、法人或者其他组织"). A part that is a word of the longer term (处罚 of 行政处罚, 年假
-    of 带薪年假) counts fully, and so does a fragment the question also says on its own ("法人能拒绝执法人员吗")."""
+    of 带薪年假) counts fully, and so does a fragment the question also says on its own ("法人能拒绝执法人员吗").
+    ``containing``: the terms that hold ``term`` (``_containing``), when the caller has them."""
     terms = list(df)
-    wholes = [w for w in terms if w != term and term in w and df[w]]
+    if containing is None:
+        containing = [w for w in terms if w != term and term in w]
+    wholes = [w for w in containing if df[w]]
     if wholes and not any(_aligned(term, w, terms) for w in wholes):
         outside = re.sub("|".join(map(re.escape, sorted(wholes, key=len, reverse=True))), " ", query)
         return 1.0 if term in outside else PART_WEIGHT
@@ -209,12 +208,13 @@ def _kept_pairs(sentence: str) -> frozenset[str]:
     return _pairs(sentence)
 
 
-@lru_cache(maxsize=8192)
-def _kinds(sentence: str) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
-    """The kinds of answer a clause states whatever the question: a quantity, the term of a right, a time limit,
-    a definition, a norm, a consequence, a party, a rule of calculation (the same articles come back often)."""
-    return (states_quantity(sentence), states_term(sentence), states_deadline(sentence), defines(sentence),
-            states_norm(sentence), states_consequence(sentence), states_who(sentence), states_method(sentence))
+CACHED_PASSAGES = 4096  # passage texts whose clauses (and their cues) are kept: the same articles come back often
+
+
+@lru_cache(maxsize=CACHED_PASSAGES)
+def _passage_clauses(text: str) -> tuple[tuple[str, str, ClauseCues], ...]:
+    """``clauses`` of a passage with each clause's cues (``assistant.clause_cues``), kept per passage text."""
+    return tuple((sent, shown, clause_cues(sent)) for sent, shown in clauses(text))
 
 
 def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, float] | None = None,
@@ -243,27 +243,34 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
              "definition": definition, "defterm": definition, "norm": permission, "consequence": zh.consequence,
              "who": zh.who, "method": zh.method, "unit": bool(zh.units), "figure": bool(zh.figures)}
     depth = LEAD_PASSAGES if english else LEAD_PASSAGES_ZH
-    cands = [(n, k, sent, shown) for n, p in enumerate(passages[:depth])
-             for k, (sent, shown) in enumerate(clauses(p.text))]
-    df = {term: sum(term in c[2] for c in cands) for term in weights}
+    cands = [(n, k, sent, shown, cues) for n, p in enumerate(passages[:depth])
+             for k, (sent, shown, cues) in enumerate(_passage_clauses(p.text))]
+    names = list(weights)
+    founds = [[term for term in names if term in c[2]] for c in cands]  # the question's terms in each clause
+    df = dict.fromkeys(names, 0)
+    for found in founds:
+        for term in found:
+            df[term] += 1
+    containing = _containing(names)
     power = RARITY_POWER_EN if english else RARITY_POWER
-    local = {term: w * math.log(1 + len(cands) / (1 + df[term])) ** power * _part_weight(term, df, query)
+    local = {term: w * math.log(1 + len(cands) / (1 + df[term])) ** power
+             * _part_weight(term, df, query, containing[term])
              for term, w in weights.items()}
     total = sum(local.values()) or 1.0
     top = max(local, key=lambda term: local[term]) if local else ""
     pairs = _pairs(query)
+    figures = list(zh.figures)
     out: list[Clause] = []
-    for n, k, sent, shown in cands:
-        found = [term for term in local if term in sent]
-        terms = _score(sent, local, found)
-        figure, term, limit, defining, norm, consequence, who, method = _kinds(sent)
+    for (n, k, sent, shown, cues), found in zip(cands, founds, strict=True):
+        terms = _score(sent, local, found, containing)
         unit = bool(zh.units) and zh.states_unit(sent)
-        stated = {"quantity": unit if zh.units else states_quantity(sent, kinds) if kinds else figure,
-                  "term": term, "deadline": limit, "definition": defining,
-                  "defterm": defining and defines_term(sent, list(weights)), "norm": norm,
-                  "consequence": consequence, "who": who, "method": method, "unit": unit,
-                  "figure": bool(zh.figures) and states_figure(sent, list(zh.figures))}
-        score = ((terms + TERMLESS) * (DENSE_PRIOR + passages[n].dense)
+        stated = {"quantity": unit if zh.units else states_quantity(sent, kinds) if kinds else cues.figure,
+                  "term": cues.term, "deadline": cues.deadline, "definition": cues.definition,
+                  "defterm": cues.definition and defines_term(sent, names), "norm": cues.norm,
+                  "consequence": cues.consequence, "who": cues.who, "method": cues.method, "unit": unit,
+                  "figure": bool(figures) and states_figure(sent, figures)}
+        p = passages[n]
+        score = ((terms + TERMLESS) * (DENSE_PRIOR + p.dense)
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
         if quantity and stated["quantity"]:
             score *= QUANTITY_BOOST
@@ -275,14 +282,13 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
             score *= DEFINITION_BOOST * (TERM_DEFINITION_BOOST if stated["defterm"] else 1.0)
         if permission and stated["norm"]:
             score *= NORM_BOOST
-        score *= zh.boost(stated["consequence"], stated["who"], stated["method"], stated["unit"], stated["figure"])
+        score *= zh.boost(stated["consequence"], stated["who"], stated["method"], unit, stated["figure"])
         share = sum(local[term] for term in found) / total
-        p = passages[n]
         bigrams = len(pairs & _clause_pairs(sent)) / len(pairs) if pairs else 0.0
         out.append(Clause(score=score, passage=n, place=k, sentence=sent, shown=shown, terms=terms,
-                          weight_share=share, top_term=bool(top) and top in sent, dense=p.dense,
-                          item=_ITEM.match(sent) is not None, passage_score=p.score, passage_keyword=p.bm25,
-                          kind=p.kind, bigrams=bigrams, figure=figure, english=english,
+                          weight_share=share, top_term=bool(top) and top in found, dense=p.dense,
+                          item=cues.item, passage_score=p.score, passage_keyword=p.bm25,
+                          kind=p.kind, bigrams=bigrams, figure=cues.figure, english=english,
                           asked=asked, stated=stated))
     return out
 
