@@ -147,8 +147,8 @@ def _score(sentence: str, weights: dict[str, float], found: list[str] | None = N
     found = [term for term in weights if term in sentence] if found is None else found
     containing = _containing(list(weights)) if containing is None else containing
     hit = set(found)
-    kept = [term for term in found if not any(other in hit for other in containing[term])]
-    return sum(weights[term] for term in kept) / (1.0 + len(sentence) / 300)
+    kept = [term for term in found if hit.isdisjoint(containing[term])]
+    return sum([weights[term] for term in kept]) / (1.0 + len(sentence) / 300)
 
 
 def _containing(terms: list[str]) -> dict[str, list[str]]:
@@ -283,7 +283,7 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
         if permission and stated["norm"]:
             score *= NORM_BOOST
         score *= zh.boost(stated["consequence"], stated["who"], stated["method"], unit, stated["figure"])
-        share = sum(local[term] for term in found) / total
+        share = sum([local[term] for term in found]) / total
         bigrams = len(pairs & _clause_pairs(sent)) / len(pairs) if pairs else 0.0
         out.append(Clause(score=score, passage=n, place=k, sentence=sent, shown=shown, terms=terms,
                           weight_share=share, top_term=bool(top) and top in found, dense=p.dense,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -53,6 +54,9 @@ class Clause:
     stated: dict[str, bool] = field(default_factory=dict)
 
 
+_CUES = itemgetter(*CUES)
+
+
 def features(clauses: list[Clause]) -> np.ndarray:
     """One row per clause, columns as ``FEATURES``; relative columns compare a clause with the others of the
     same question."""
@@ -65,19 +69,21 @@ def features(clauses: list[Clause]) -> np.ndarray:
     top_keyword = max(c.passage_keyword for c in clauses) or 1.0
     top_bigrams = max(c.bigrams for c in clauses)
     order = sorted(range(len(clauses)), key=lambda i: (-clauses[i].score, clauses[i].passage, clauses[i].place))
-    rank = {i: r for r, i in enumerate(order)}
-    rows: list[list[float | bool]] = []
-    for i, c in enumerate(clauses):
-        head: list[float | bool] = [
-            math.log(max(c.score, 1e-6)), c.score / best, rank[i] == 0, rank[i] == 1, 1.0 / (1 + rank[i]),
+    rank = [0] * len(clauses)
+    for r, i in enumerate(order):
+        rank[i] = r
+    values: list[float | bool] = []  # the rows one after another: one conversion to an array at the end
+    for c, r in zip(clauses, rank, strict=True):
+        stated = _CUES(c.stated)
+        values += (
+            math.log(max(c.score, 1e-6)), c.score / best, r == 0, r == 1, 1.0 / (1 + r),
             c.terms / most_terms, c.weight_share, c.terms == 0, c.top_term,
             c.dense, top_dense - c.dense, c.passage == 0, 1.0 / (1 + c.passage), c.passage_score / top_passage,
             c.passage_keyword / top_keyword, c.kind == "statute", c.kind == "guide", c.bigrams,
             top_bigrams - c.bigrams, c.figure,
             c.place == 0, 1.0 / (1 + c.place), math.log(1 + len(c.sentence)) / 5, c.item,
             c.sentence.endswith(("：", ":")), c.sentence.startswith("第"), c.english,
-        ]
-        stated: list[float | bool] = [c.stated[cue] for cue in CUES]
-        answered: list[float | bool] = [c.asked[cue] and bool(s) for cue, s in zip(CUES, stated, strict=True)]
-        rows.append(head + answered + stated)
-    return np.asarray(rows, dtype=np.float64)
+        )
+        values += [a and bool(s) for a, s in zip(_CUES(c.asked), stated, strict=True)]
+        values += stated
+    return np.fromiter(values, dtype=np.float64, count=len(values)).reshape(len(clauses), len(FEATURES))
