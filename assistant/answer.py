@@ -146,14 +146,18 @@ def _score(sentence: str, weights: dict[str, float], found: list[str] | None = N
     answer (``containing``: the longer terms that hold each term, when the caller has them)."""
     found = [term for term in weights if term in sentence] if found is None else found
     containing = _containing(list(weights)) if containing is None else containing
-    hit = set(found)
-    kept = [term for term in found if hit.isdisjoint(containing[term])]
+    kept = found
+    if not containing.keys().isdisjoint(found):
+        hit = set(found)
+        kept = [term for term in found if hit.isdisjoint(containing.get(term, ()))]
     return sum([weights[term] for term in kept]) / (1.0 + len(sentence) / 300)
 
 
 def _containing(terms: list[str]) -> dict[str, list[str]]:
-    """Per term, the other terms that hold it ("人民" → ["人民调解委员会"]), in the terms' order."""
-    return {term: [other for other in terms if other != term and term in other] for term in terms}
+    """The other terms that hold a term ("人民" → ["人民调解委员会"], in the terms' order), for each term some other
+    term holds."""
+    out = {term: [other for other in terms if other != term and term in other] for term in terms}
+    return {term: others for term, others in out.items() if others}
 
 
 def _aligned(part: str, whole: str, terms: list[str]) -> bool:
@@ -254,12 +258,13 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
     containing = _containing(names)
     power = RARITY_POWER_EN if english else RARITY_POWER
     local = {term: w * math.log(1 + len(cands) / (1 + df[term])) ** power
-             * _part_weight(term, df, query, containing[term])
+             * _part_weight(term, df, query, containing.get(term, []))
              for term, w in weights.items()}
     total = sum(local.values()) or 1.0
     top = max(local, key=lambda term: local[term]) if local else ""
     pairs = _pairs(query)
     figures = list(zh.figures)
+    zh_asks = zh.consequence or zh.who or zh.method or bool(zh.units) or bool(figures)
     out: list[Clause] = []
     for (n, k, sent, shown, cues), found in zip(cands, founds, strict=True):
         terms = _score(sent, local, found, containing)
@@ -282,7 +287,8 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
             score *= DEFINITION_BOOST * (TERM_DEFINITION_BOOST if stated["defterm"] else 1.0)
         if permission and stated["norm"]:
             score *= NORM_BOOST
-        score *= zh.boost(stated["consequence"], stated["who"], stated["method"], unit, stated["figure"])
+        if zh_asks:  # (a factor of 1.0 otherwise)
+            score *= zh.boost(stated["consequence"], stated["who"], stated["method"], unit, stated["figure"])
         share = sum([local[term] for term in found]) / total
         bigrams = len(pairs & _clause_pairs(sent)) / len(pairs) if pairs else 0.0
         out.append(Clause(score=score, passage=n, place=k, sentence=sent, shown=shown, terms=terms,
