@@ -89,7 +89,7 @@ def without_own_number(text: str, locator: str) -> str:
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _WHOLE = re.compile(r"[^。！？\n]+[。！？]?")
-_HAN_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 LEAD_PASSAGES = 3  # the lead is chosen among the clauses of this many top passages ...
 LEAD_PASSAGES_ZH = 4  # ... of a Chinese question (an English one's terms come from the glossary, less precise)
 WHOLE_CHARS = 160  # a clause is quoted with the rest of its sentence (to its 。) when the sentence is this short
@@ -195,7 +195,7 @@ def _part_weight(term: str, df: dict[str, int], query: str = "", containing: lis
 def _pairs(text: str) -> frozenset[str]:
     """The pairs of adjacent Chinese characters in a text (a question's: not kept, a user's message may be long
     and is seldom asked again)."""
-    return frozenset(m.group(1) for m in _HAN_PAIR.finditer(text))
+    return frozenset([run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)])
 
 
 def _clause_pairs(sentence: str) -> frozenset[str]:

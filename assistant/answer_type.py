@@ -80,7 +80,7 @@ def asks_definition(question: str) -> bool:
     if _ASKS_DEFINITION.search(question):
         return True
     en = english.asked(question)
-    return bool(english.ASKS_DEFINITION.search(en)) and not english.ASKS_QUANTITY.search(en)
+    return english.has_latin(en) and bool(english.ASKS_DEFINITION.search(en)) and not english.ASKS_QUANTITY.search(en)
 
 
 def defines(sentence: str) -> bool:

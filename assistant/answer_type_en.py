@@ -21,6 +21,15 @@ _CONTEXT = re.compile(rf"\b(?:after|past|missed|miss|misses|beyond|met|meet|meet
                       re.I)
 
 
+# What any letter of the cues below matches, case ignored ("ſ" and the Kelvin sign "K" too): every cue holds a
+# letter, so a text without one (a Chinese question) need not be searched for them.
+_LATIN = re.compile(r"[a-z]", re.I)
+
+
+def has_latin(text: str) -> bool:
+    return _LATIN.search(text) is not None
+
+
 def asked(question: str) -> str:
     """The question without the deadlines it only mentions as what happened: the part whose cues say what it
     asks for."""

@@ -30,7 +30,7 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     """One candidate clause of the lead and what the hand-weighted score measured of it."""
 
