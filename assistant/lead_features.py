@@ -72,10 +72,10 @@ def features(clauses: list[Clause]) -> np.ndarray:
     rank = [0] * len(clauses)
     for r, i in enumerate(order):
         rank[i] = r
-    values: list[float | bool] = []  # the rows one after another: one conversion to an array at the end
+    head: list[float | bool] = []  # the rows' values one after another, converted to an array at the end
+    cues: list[bool] = []  # per clause the cues asked, then the cues stated
     for c, r in zip(clauses, rank, strict=True):
-        stated = _CUES(c.stated)
-        values += (
+        head += (
             math.log(max(c.score, 1e-6)), c.score / best, r == 0, r == 1, 1.0 / (1 + r),
             c.terms / most_terms, c.weight_share, c.terms == 0, c.top_term,
             c.dense, top_dense - c.dense, c.passage == 0, 1.0 / (1 + c.passage), c.passage_score / top_passage,
@@ -84,6 +84,9 @@ def features(clauses: list[Clause]) -> np.ndarray:
             c.place == 0, 1.0 / (1 + c.place), math.log(1 + len(c.sentence)) / 5, c.item,
             c.sentence.endswith(("：", ":")), c.sentence.startswith("第"), c.english,
         )
-        values += [a and bool(s) for a, s in zip(_CUES(c.asked), stated, strict=True)]
-        values += stated
-    return np.fromiter(values, dtype=np.float64, count=len(values)).reshape(len(clauses), len(FEATURES))
+        cues += _CUES(c.asked)
+        cues += _CUES(c.stated)
+    n = len(clauses)
+    rows = np.fromiter(head, dtype=np.float64, count=len(head)).reshape(n, -1)
+    asked, stated = np.fromiter(cues, dtype=np.float64, count=len(cues)).reshape(n, 2, len(CUES)).transpose(1, 0, 2)
+    return np.hstack([rows, asked * (stated != 0), stated])  # answered: asked and stated
