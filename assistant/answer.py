@@ -269,28 +269,30 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
     for (n, k, sent, shown, cues), found in zip(cands, founds, strict=True):
         terms = _score(sent, local, found, containing)
         unit = bool(zh.units) and zh.states_unit(sent)
-        stated = {"quantity": unit if zh.units else states_quantity(sent, kinds) if kinds else cues.figure,
-                  "term": cues.term, "deadline": cues.deadline, "definition": cues.definition,
-                  "defterm": cues.definition and defines_term(sent, names), "norm": cues.norm,
-                  "consequence": cues.consequence, "who": cues.who, "method": cues.method, "unit": unit,
-                  "figure": bool(figures) and states_figure(sent, figures)}
+        quantity_stated = unit if zh.units else states_quantity(sent, kinds) if kinds else cues.figure
+        defterm = cues.definition and defines_term(sent, names)
+        figure = bool(figures) and states_figure(sent, figures)
         p = passages[n]
         score = ((terms + TERMLESS) * (DENSE_PRIOR + p.dense)
                  / (1.0 + RANK_PRIOR * n) / (1.0 + PLACE_PRIOR * k))
-        if quantity and stated["quantity"]:
+        if quantity and quantity_stated:
             score *= QUANTITY_BOOST
-            if "duration" in kinds and stated["term"]:
+            if "duration" in kinds and cues.term:
                 score *= TERM_BOOST
-        if deadline and stated["deadline"]:
+        if deadline and cues.deadline:
             score *= DEADLINE_BOOST
-        if definition and stated["definition"]:
-            score *= DEFINITION_BOOST * (TERM_DEFINITION_BOOST if stated["defterm"] else 1.0)
-        if permission and stated["norm"]:
+        if definition and cues.definition:
+            score *= DEFINITION_BOOST * (TERM_DEFINITION_BOOST if defterm else 1.0)
+        if permission and cues.norm:
             score *= NORM_BOOST
         if zh_asks:  # (a factor of 1.0 otherwise)
-            score *= zh.boost(stated["consequence"], stated["who"], stated["method"], unit, stated["figure"])
+            score *= zh.boost(cues.consequence, cues.who, cues.method, unit, figure)
         share = sum([local[term] for term in found]) / total
         bigrams = len(pairs & _clause_pairs(sent)) / len(pairs) if pairs else 0.0
+        stated = {"quantity": quantity_stated, "term": cues.term, "deadline": cues.deadline,
+                  "definition": cues.definition, "defterm": defterm, "norm": cues.norm,
+                  "consequence": cues.consequence, "who": cues.who, "method": cues.method, "unit": unit,
+                  "figure": figure}
         out.append(Clause(score=score, passage=n, place=k, sentence=sent, shown=shown, terms=terms,
                           weight_share=share, top_term=bool(top) and top in found, dense=p.dense,
                           item=cues.item, passage_score=p.score, passage_keyword=p.bm25,
