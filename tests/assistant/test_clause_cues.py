@@ -55,8 +55,8 @@ def test_the_character_pairs_are_those_of_adjacent_chinese_characters(text: str,
     assert answer._pairs(text) == pairs
 
 
-@pytest.mark.parametrize("text, latin", [("什么是格式条款", False), ("第三条 １２３", False), ("What is a trade secret", True),
-                                         ("\u017f", True), ("\u212a", True)])
+@pytest.mark.parametrize("text, latin", [("什么是格式条款", False), ("第三条 １２３", False),
+                                         ("What is a trade secret", True), ("\u017f", True), ("\u212a", True)])
 def test_a_text_without_a_latin_letter_holds_no_english_cue(text: str, latin: bool) -> None:
     assert answer_type_en.has_latin(text) == latin
     cues = [answer_type_en.ASKS_DEFINITION, answer_type_en.ASKS_QUANTITY, answer_type_en.ASKS_DEADLINE,
