@@ -59,7 +59,8 @@ def learned_scores(clauses: list[Clause], coef: np.ndarray | None = None) -> lis
     z = features(clauses) @ coef
     if not np.isfinite(z).all():  # a feature out of range (a hand score at or below zero): the hand order
         return [c.score for c in clauses]
-    return [float(v) for v in z]
+    scores: list[float] = z.tolist()  # Python floats, the same values
+    return scores
 
 
 def ordered(clauses: list[Clause], coef: np.ndarray | None = None) -> list[Clause]:
