@@ -193,23 +193,9 @@ def _part_weight(term: str, df: dict[str, int], query: str = "", containing: lis
 
 
 def _pairs(text: str) -> frozenset[str]:
-    """The pairs of adjacent Chinese characters in a text (a question's: not kept, a user's message may be long
-    and is seldom asked again)."""
+    """The pairs of adjacent Chinese characters in a text (a question's). A clause holds such a pair where it holds
+    the two characters side by side (``pair in clause``): no clause's own pairs are needed."""
     return frozenset([run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)])
-
-
-def _clause_pairs(sentence: str) -> frozenset[str]:
-    """The same for a clause of a stored passage, kept when it is of a usual length (the same articles come back
-    often; a long unpunctuated text is not kept: a pair set costs ~60 bytes a character)."""
-    return _kept_pairs(sentence) if len(sentence) <= KEPT_CLAUSE_CHARS else _pairs(sentence)
-
-
-KEPT_CLAUSE_CHARS = 300
-
-
-@lru_cache(maxsize=8192)
-def _kept_pairs(sentence: str) -> frozenset[str]:
-    return _pairs(sentence)
 
 
 CACHED_PASSAGES = 4096  # passage texts whose clauses (and their cues) are kept: the same articles come back often
@@ -288,7 +274,7 @@ def candidate_clauses(query: str, passages: list[Passage], weights: dict[str, fl
         if zh_asks:  # (a factor of 1.0 otherwise)
             score *= zh.boost(cues.consequence, cues.who, cues.method, unit, figure)
         share = sum([local[term] for term in found]) / total
-        bigrams = len(pairs & _clause_pairs(sent)) / len(pairs) if pairs else 0.0
+        bigrams = len([pair for pair in pairs if pair in sent]) / len(pairs) if pairs else 0.0
         stated = {"quantity": quantity_stated, "term": cues.term, "deadline": cues.deadline,
                   "definition": cues.definition, "defterm": defterm, "norm": cues.norm,
                   "consequence": cues.consequence, "who": cues.who, "method": cues.method, "unit": unit,

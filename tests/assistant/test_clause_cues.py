@@ -55,6 +55,14 @@ def test_the_character_pairs_are_those_of_adjacent_chinese_characters(text: str,
     assert answer._pairs(text) == pairs
 
 
+def test_a_clause_shares_the_question_pairs_it_holds_side_by_side() -> None:
+    question = "培训费报销要什么凭证"  # 培训 训费 费报 报销 销要 要什 什么 么凭 凭证
+    cands = candidate_clauses(question, [passage("第八条 企业应当报销培训费。报销凭证由企业负责保存。")])
+    for c in cands:
+        assert c.bigrams == len(answer._pairs(question) & answer._pairs(c.sentence)) / 9
+    assert [round(c.bigrams * 9) for c in cands] == [3, 2]  # 培训 训费 报销; 报销 凭证
+
+
 @pytest.mark.parametrize("text, latin", [("什么是格式条款", False), ("第三条 １２３", False),
                                          ("What is a trade secret", True), ("\u017f", True), ("\u212a", True)])
 def test_a_text_without_a_latin_letter_holds_no_english_cue(text: str, latin: bool) -> None:
