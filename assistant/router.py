@@ -1,9 +1,11 @@
 """Understand a message before retrieval: a few precise rules, then the intent model.
 
 Rules stay only where a rule is right: an explicit request for a person (转人工 / "human"), leaving a
-hand-off (取消人工 / /bot), a dispute amount of at least one million yuan, read from digits and from
-Chinese numerals (cn2an), and a request to predict a case's outcome (能不能打赢 / 胜算 / "chances of winning":
-no statute answers it). Everything else is decided by ``assistant.intents.IntentModel`` with a probability;
+hand-off (取消人工 / /bot), and a request to predict a case's outcome (能不能打赢 / 胜算 / "chances of
+winning": no statute answers it). An amount of at least one million yuan, read from digits and from Chinese
+numerals (cn2an), sends the message to an adviser unless the model is clearly sure it is a question about what
+the law says (两百万的合同对方违约，法律上能解除吗): a large sum raises the bar, it does not make a rule question a
+case. Everything else is decided by ``assistant.intents.IntentModel`` with a probability;
 the engine decides what to do when it is unsure. A hand-off the model chooses over a legal question by a small
 margin is unsure too: a question that mentions a dispute, an injury or a penalty is still a question.
 """
@@ -19,7 +21,8 @@ import numpy as np
 
 from assistant.intents import IntentModel, Prediction
 
-LARGE_AMOUNT_YUAN = 1_000_000  # a dispute of this size goes to an adviser
+LARGE_AMOUNT_YUAN = 1_000_000  # a dispute of this size goes to an adviser, unless it only asks the law
+LARGE_AMOUNT_LEGAL = 0.5  # with such an amount, the legal reading must outweigh all others together (issue11R)
 SURE = 0.4  # the model's probability at or above which its intent is taken as said (calibrated on eval/tune.jsonl)
 LEAVE_SURE = 0.6  # leaving a hand-off from free text (the rule catches the usual words)
 HANDOFF_MARGIN = 0.2  # a hand-off intent must beat every other route's intent by this much to be taken as said
@@ -116,6 +119,12 @@ def is_sure(p: Prediction) -> bool:
     return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
 
 
+def asks_the_law(p: Prediction) -> bool:
+    """Whether a message that names a large sum is still only a question about what the law says: the legal
+    intent, clearly (a request to act on the dispute, a hand-off, an order or an unsure reading goes to an adviser)."""
+    return p.intent == "legal" and p.probability >= LARGE_AMOUNT_LEGAL
+
+
 def asks_outcome(text: str) -> bool:
     """Whether the message asks us to predict whether a case or arbitration will be won or lost."""
     return bool(_OUTCOME.search(text))
@@ -139,12 +148,15 @@ class Router:
             return Intent("handoff", "user_request")
         if leaves_handoff(t):
             return Intent("leave")
-        if large_amount(t) or asks_outcome(t):
+        if asks_outcome(t):
             return Intent("handoff", "high_risk")
-        if self.model is None:  # no model (a test of the rules alone): every message is a question
-            return Intent("answer")
+        large = large_amount(t)
+        if self.model is None:  # no model (a test of the rules alone): a large sum is a case, the rest questions
+            return Intent("handoff", "high_risk") if large else Intent("answer")
         vector = self.model.embeddings.encode([t])[0]
         p = self.model.predict(t, vector)
+        if large and not asks_the_law(p):
+            return Intent("handoff", "high_risk", p.intent, p.probability, True, vector)
         route, reason = ROUTE_OF[p.intent]
         return Intent(route, reason, p.intent, p.probability, is_sure(p), vector)
 
