@@ -234,7 +234,11 @@ class Assistant:
     def _route(self, sid: str, text: str, lang: str, state: dict[str, Any], intent: Intent) -> Reply:
         if not intent.sure:  # don't guess between routes: answer when the knowledge base can, else ask
             reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
-            return reply if reply.route == "answer" else self._clarify(sid, lang)
+            if reply.route == "answer":
+                return reply
+            if intent.reason == "high_risk":  # maybe a case, and no statute clearly answers it: an adviser
+                return self._handoff(sid, "high_risk", lang, state, self._search(text, intent.vector))
+            return self._clarify(sid, lang)
         if intent.route == "menu":
             body, suggestions = menu(self.catalogue, lang)
             return Reply(sid, body, "menu", suggestions=suggestions)
