@@ -50,6 +50,14 @@ _OUTCOME = re.compile(
     r"\blikel(y|ihood)\b.{0,30}\b(win|winning|lose|losing)\b)",
     re.I,
 )
+# "What do we do now" asks for someone to act, not what the law says; every other question word asks something.
+_WHAT_NOW = re.compile(r"(怎么办|咋办|如何是好|what (should|do|can|shall) (we|i) do( now)?|what now)[?？!！。.\s]*", re.I)
+_QUESTION = re.compile(
+    r"([?？]|吗|呢|什么|多少|几[个天年次月条种]|谁|哪|是否|能否|能不能|可不可以|可以|算不算|要不要|有没有|合法|违法|咋|"
+    r"怎么|怎样|如何|多久|多长|(^|[,;:，；：。]\s*)(what|how|who|whose|which|when|where|why|is|are|can|could|do|does|"
+    r"should|must|may|will|would)\b|\bunder the law\b|\blegally\b)",
+    re.I,
+)
 _UNIT = {"万": 10_000, "亿": 100_000_000, "million": 1_000_000, "billion": 1_000_000_000}
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|million|billion)|(\d{7,})\s*(元|块|yuan|rmb)", re.I)
 _CN_AMOUNT = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?:万|亿)")
@@ -134,6 +142,12 @@ def asks_the_law(p: Prediction) -> bool:
 def asks_outcome(text: str) -> bool:
     """Whether the message asks us to predict whether a case or arbitration will be won or lost."""
     return bool(_OUTCOME.search(text))
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether the message asks something (吗, 谁, 多久, "who pays", a question mark) besides "what do we do now":
+    a report of an event, or "…，怎么办", asks an adviser to act."""
+    return bool(_QUESTION.search(_WHAT_NOW.sub(" ", text)))
 
 
 def leaves_handoff(text: str) -> bool:
