@@ -51,7 +51,12 @@ _OUTCOME = re.compile(
     re.I,
 )
 # "What do we do now" asks for someone to act, not what the law says; every other question word asks something.
-_WHAT_NOW = re.compile(r"(怎么办|咋办|如何是好|what (should|do|can|shall) (we|i) do( now)?|what now)[?？!！。.\s]*", re.I)
+_WHAT_NOW = re.compile(
+    r"(怎么办|咋办|如何是好|(该|要|应该)?(怎么|如何)(处理|应对|做)|"
+    r"what (should|do|can|shall|must) (we|i|the company) do( now)?|what now|"
+    r"how (should|do|can) (we|i) (respond|handle|deal with)( (this|it))?)[?？!！。.\s]*",
+    re.I,
+)
 _QUESTION = re.compile(
     r"([?？]|吗|呢|什么|多少|几[个天年次月条种]|谁|哪|是否|能否|能不能|可不可以|可以|算不算|要不要|有没有|合法|违法|咋|"
     r"怎么|怎样|如何|多久|多长|(^|[,;:，；：。]\s*)(what|how|who|whose|which|when|where|why|is|are|can|could|do|does|"
@@ -133,10 +138,11 @@ def is_sure(p: Prediction) -> bool:
     return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
 
 
-def asks_the_law(p: Prediction) -> bool:
+def asks_the_law(text: str, p: Prediction) -> bool:
     """Whether a message that names a large sum is still only a question about what the law says: the legal
-    intent, clearly (a request to act on the dispute, a hand-off, an order or an unsure reading goes to an adviser)."""
-    return p.intent == "legal" and p.probability >= LARGE_AMOUNT_LEGAL
+    intent, clearly, and a question besides "what do we do" (a request to act on the dispute, a report of it, a
+    hand-off, an order or an unsure reading goes to an adviser)."""
+    return p.intent == "legal" and p.probability >= LARGE_AMOUNT_LEGAL and asks_a_question(text)
 
 
 def asks_outcome(text: str) -> bool:
@@ -175,7 +181,7 @@ class Router:
             return Intent("handoff", "high_risk") if large else Intent("answer")
         vector = self.model.embeddings.encode([t])[0]
         p = self.model.predict(t, vector)
-        if large and not asks_the_law(p):
+        if large and not asks_the_law(t, p):
             return Intent("handoff", "high_risk", p.intent, p.probability, True, vector)
         route, reason = ROUTE_OF[p.intent]
         return Intent(route, reason, p.intent, p.probability, is_sure(p), vector)
