@@ -59,6 +59,7 @@ _WHAT_NOW = re.compile(
 )
 _QUESTION = re.compile(
     r"([?？]|吗|呢|什么|多少|几[个天年次月条种]|谁|哪|是否|能否|能不能|可不可以|可以|算不算|要不要|有没有|合法|违法|咋|"
+    r"(是|算)[^，。,.]{0,12}还是|"
     r"怎么|怎样|如何|多久|多长|(^|[,;:，；：。]\s*)(what|how|who|whose|which|when|where|why|is|are|can|could|do|does|"
     r"should|must|may|will|would)\b|\bunder the law\b|\blegally\b)",
     re.I,
@@ -132,9 +133,11 @@ def is_sure(p: Prediction) -> bool:
     route = ROUTE_OF[p.intent][0]
     if route == "answer":
         return True
-    margin = HIGH_RISK_MARGIN if p.intent == "high_risk" else HANDOFF_MARGIN
-    if route == "handoff" and p.probability - _best_other(p) < margin:
-        return False
+    if route == "handoff":  # the hand-off intents together (high risk and a request for a person) lead by a margin
+        margin = HIGH_RISK_MARGIN if p.intent == "high_risk" else HANDOFF_MARGIN
+        to_adviser = sum(v for k, v in p.probabilities.items() if ROUTE_OF[k][0] == "handoff")
+        if to_adviser - _best_other(p) < margin:
+            return False
     return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
 
 
