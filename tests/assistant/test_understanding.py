@@ -112,29 +112,40 @@ ORDERS_WITHOUT_ORDER_WORDS = [
     "公司想做一次合规摸底，请派人来", "We'd like someone to go over our purchase agreement before Friday.",
 ]
 LEGAL_WITH_A_LARGE_SUM = [  # a large sum in a question that only asks what the law says (issue11R)
-    "签了一份六百万的设备采购合同，卖方一直不交货，法律上我们能解除吗", "公司注册资本两千万，认缴的股东最晚什么时候要缴足",
-    "两百五十万的借款约定了年利率24%，法律上保护吗", "我们中了一个一千八百万的标，招标人拖着不签合同，招标投标法怎么规定",
-    "客户欠款三百二十万，我们发过催款函，诉讼时效会重新计算吗", "一百六十万的定金合同，定金数额有没有法律上限",
-    "合资公司股东出资五百万，分红比例可以不按出资比例约定吗", "给上游企业担保了九百万，保证方式没约定的话算一般保证还是连带责任",
+    "签了一份六百万的设备采购合同，卖方一直不交货，法律上我们能解除吗",
+    "公司注册资本两千万，认缴的股东最晚什么时候要缴足",
+    "两百五十万的借款约定了年利率24%，法律上保护吗",
+    "我们中了一个一千八百万的标，招标人拖着不签合同，招标投标法怎么规定",
+    "客户欠款三百二十万，我们发过催款函，诉讼时效会重新计算吗",
+    "一百六十万的定金合同，定金数额有没有法律上限",
+    "合资公司股东出资五百万，分红比例可以不按出资比例约定吗",
+    "给上游企业担保了九百万，保证方式没约定的话算一般保证还是连带责任",
     "a supplier owes us 2.5 million yuan; does sending a payment reminder restart the limitation period?",
     "we plan to lend 3 million yuan to an affiliate; what interest rate does the law allow?",
     "our registered capital is 10 million yuan; by when must shareholders pay it in under the company law?",
     "a 4 million yuan sales contract has no clause on the place of delivery; what does the Civil Code say?",
-    "工程总价一千三百万，验收合格后多久内要付款，有法律规定吗", "我们收购一家估值五千万的公司，股权转让要经过其他股东同意吗",
+    "工程总价一千三百万，验收合格后多久内要付款，有法律规定吗",
+    "我们收购一家估值五千万的公司，股权转让要经过其他股东同意吗",
     "仓储合同货值两百万，货物因为保管不善受损，保管人怎么赔，法律怎么规定",
 ]
 LARGE_SUM_TO_ACT = [  # a large dispute the user wants someone to act on, or reports: an adviser
     "六百万的货款要不回来，请你们派人帮我们追", "我们有个三千万的股权纠纷，想请你们全程代理",
-    "对方起诉要我们赔一千五百万，下周开庭，怎么办", "一千万的工程款纠纷，帮我们出个方案", "两百万的货被对方扣着不放，赶紧帮我们处理",
+    "对方起诉要我们赔一千五百万，下周开庭，怎么办",
+    "一千万的工程款纠纷，帮我们出个方案",
+    "两百万的货被对方扣着不放，赶紧帮我们处理",
     "we're owed 8 million yuan by a distributor and need your lawyers to recover it",
-    "a 12 million yuan claim has been filed against us, what should we do?", "合作方欠我们四百万跑了，帮我们找到他",
+    "a 12 million yuan claim has been filed against us, what should we do?",
+    "合作方欠我们四百万跑了，帮我们找到他",
     "我们被银行追讨五千万贷款，请律师来帮我们谈", "一个两亿的项目出了纠纷，请马上安排人对接",
 ]
 LEGAL_IN_THE_WORDS_OF_AN_EVENT = [  # a rule question told with an accident, a police visit or a fleeing debtor
-    "送货员骑三轮车撞伤了路人，这个医药费法律上公司要不要出", "员工因为赌博被派出所行政拘留，公司可以扣他这几天工资吗",
+    "送货员骑三轮车撞伤了路人，这个医药费法律上公司要不要出",
+    "员工因为赌博被派出所行政拘留，公司可以扣他这几天工资吗",
     "员工醉驾被判了拘役，用人单位能据此解除劳动合同吗", "合作商老板失联了，他公司欠我们的钱法律上找谁要",
-    "对方公司的实际控制人跑到国外去了，我们的诉讼时效会中断吗", "有人冒用我们的商号开网店，消费者买到假货能找我们吗",
-    "被同行恶意举报偷税，税务机关检查我们要提供哪些资料", "我们的电动自行车充电时起火烧了客户的车棚，生产者要赔吗",
+    "对方公司的实际控制人跑到国外去了，我们的诉讼时效会中断吗",
+    "有人冒用我们的商号开网店，消费者买到假货能找我们吗",
+    "被同行恶意举报偷税，税务机关检查我们要提供哪些资料",
+    "我们的电动自行车充电时起火烧了客户的车棚，生产者要赔吗",
     "客户用我们卖的高压锅时锅盖崩开伤了手，销售者担什么责任", "员工在食堂打架被打伤，这算不算工伤",
     "仓管员偷卖库存被发现，公司解除合同要不要付经济补偿",
     "our courier knocked over an elderly pedestrian; is the company or the courier liable?",
@@ -142,11 +153,22 @@ LEGAL_IN_THE_WORDS_OF_AN_EVENT = [  # a rule question told with an accident, a p
     "someone used a fake copy of our seal to sign a contract; are we bound by it?",
     "our debtor's boss has vanished; can we still sue his company?",
 ]
-MENU_IN_OTHER_WORDS = ["好的，谢谢你", "回主菜单", "你这边主要能帮我们做哪些事", "thanks, got it",
+MENU_IN_OTHER_WORDS = ["好的，谢谢你",
+    "回主菜单",
+    "你这边主要能帮我们做哪些事",
+    "thanks, got it",
                        "我们是做五金的，想看看有啥能用得上的服务"]
-CHIT_CHAT = ["你今年几岁啦", "跟我聊聊天呗，好无聊", "你喜欢看电影吗", "do you ever sleep?"]
-DISSATISFIED = ["你说的跟我问的不是一回事", "这个回复没有任何帮助", "看了半天还是没明白", "that answer is no use to me"]
-NOT_DISSATISFIED = ["试用期六个月对不对", "没有用人单位盖章的合同有效吗", "合同里违约金写得不对怎么办"]
+CHIT_CHAT = ["你今年几岁啦",
+    "跟我聊聊天呗，好无聊",
+    "你喜欢看电影吗",
+    "do you ever sleep?"]
+DISSATISFIED = ["你说的跟我问的不是一回事",
+    "这个回复没有任何帮助",
+    "看了半天还是没明白",
+    "that answer is no use to me"]
+NOT_DISSATISFIED = ["试用期六个月对不对",
+    "没有用人单位盖章的合同有效吗",
+    "合同里违约金写得不对怎么办"]
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +289,8 @@ def test_a_rule_question_told_with_the_words_of_an_event_is_no_sure_handoff(rout
     ("员工被拘留了，工资还要发吗", True), ("这算不算工伤", True), ("赔偿谁出", True), ("是借款还是投资", True),
     ("who pays under the law?", True), ("is it a work injury", True), ("we were fined; can we appeal", True),
     ("厂里出了人命，现在怎么办？", False), ("仓库着火了，公司要怎么处理？", False), ("对方还是不还钱，人也跑了", False),
-    ("债主堵在门口要钱", False), ("what should we do now?", False), ("a group of suppliers is blocking our gate", False),
+    ("债主堵在门口要钱", False), ("what should we do now?", False),
+    ("a group of suppliers is blocking our gate", False),
     ("how should we handle this?", False),
 ])
 def test_a_question_is_told_from_a_report_or_a_call_to_act(text: str, question: bool) -> None:
