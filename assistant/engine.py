@@ -27,7 +27,7 @@ from assistant.menu import category_listing, menu
 from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
 from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
-from assistant.router import Intent, Router
+from assistant.router import Intent, Router, asks_a_question
 from assistant.selfcheck import SelfCheck
 from assistant.serial import FairSlots, SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
@@ -233,8 +233,14 @@ class Assistant:
 
     def _route(self, sid: str, text: str, lang: str, state: dict[str, Any], intent: Intent) -> Reply:
         if not intent.sure:  # don't guess between routes: answer when the knowledge base can, else ask
-            reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
-            return reply if reply.route == "answer" else self._clarify(sid, lang)
+            maybe_case = intent.reason == "high_risk"  # a case, or a question told with a case's words
+            if not maybe_case or asks_a_question(text):
+                reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
+                if reply.route == "answer":
+                    return reply
+            if maybe_case:  # an event told, or no statute clearly answers it: an adviser
+                return self._handoff(sid, "high_risk", lang, state, self._search(text, intent.vector))
+            return self._clarify(sid, lang)
         if intent.route == "menu":
             body, suggestions = menu(self.catalogue, lang)
             return Reply(sid, body, "menu", suggestions=suggestions)

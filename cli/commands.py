@@ -177,7 +177,7 @@ def stats(args: argparse.Namespace) -> int:
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    from assistant.evaluation import format_report, load_cases, run_eval
+    from assistant.evaluation import format_report, is_held_out, load_cases, run_eval, totals_only
 
     paths = {"file": Path(args.file)} if args.file else {"tune": Path("eval/tune.jsonl"),
                                                          "test": Path("eval/test.jsonl")}
@@ -191,6 +191,8 @@ def evaluate(args: argparse.Namespace) -> int:
     modes = ["bm25", "dense", "hybrid"] if args.mode == "all" else [args.mode]
     reports = {part: run_eval(rt, cases, modes) for part, cases in sets.items()}
     rt.close()
+    if not args.cases:
+        reports = {part: totals_only(r) if is_held_out(paths[part]) else r for part, r in reports.items()}
     if args.json:
         _print_json(reports["file"] if args.file else reports)
     else:

@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", nargs="?", help="JSONL question set (default: both eval/tune.jsonl and eval/test.jsonl)")
     ev.add_argument("--mode", choices=["hybrid", "bm25", "dense", "all"], default="all")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--cases", action="store_true",
+                    help="list the missed cases of a held-out part too (eval/test.jsonl, eval/pack.jsonl: totals "
+                         "only without it; listing them spoils the part for tuning)")
     ev.set_defaults(func=commands.evaluate)
 
     serve.add_parser(sub)

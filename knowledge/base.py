@@ -60,6 +60,7 @@ TITLE_WEIGHT = 0.5  # the law's name is its own BM25 field, so its words count o
 VERSION_KEY = "kb_version"  # moved by every write, in the same SQL transaction
 VECTOR_WRITES = "qifa:vector-writes"  # held shared from a write's vectors to its commit; reconcile holds it alone
 RECONCILE_POLL_S = 0.2  # how often reconcile tries for VECTOR_WRITES alone
+STRAY_CHECK_BATCH = 500  # candidate ids per SQL IN (...) when reconcile checks them again
 REPAIR_WAIT_S = 30.0  # how long repair keeps trying before it leaves the stray vectors to a later one
 FRESH_S = 1.0  # how often a reader looks at the version counter
 EMBED_BATCH = 64
@@ -283,27 +284,46 @@ class KnowledgeBase:
         return info
 
     def reconcile(self, wait_s: float = 0.0) -> int | None:
-        """Delete vectors that no chunk row points to (left by an interrupted ingest). Only while no writer is
-        between its vector write and its commit (``writing``), whose new vectors would look stray: it tries for
-        the lock alone every RECONCILE_POLL_S up to ``wait_s`` seconds (trying, never waiting in the lock's
-        queue, where it would hold up every writer behind it) and returns None without deleting anything if
-        writes were in flight throughout; their leftovers, if any, go at a later ingest or repair. The
-        deletion moves the version counter and is filed in the change journal like any other, so every other
-        process's copy of the vectors drops them too."""
+        """Delete vectors that no chunk row points to (left by an interrupted ingest). The candidates are listed
+        without any lock (every vector id against every chunk row: the long part at a large index); with none,
+        nothing more is done. Otherwise only the candidates are checked again and deleted, and only while no
+        writer is between its vector write and its commit (``writing``), whose new vectors would look stray: it
+        tries for the lock alone every RECONCILE_POLL_S up to ``wait_s`` seconds (trying, never waiting in the
+        lock's queue, where it would hold up every writer behind it) and returns None without deleting anything
+        if writes were in flight throughout; their leftovers, if any, go at a later ingest or repair. Held alone,
+        the lock covers the candidates' second check and deletion only, not the listing. The deletion moves the
+        version counter and is filed in the change journal like any other, so every other process's copy of the
+        vectors drops them too."""
+        candidates = self._stray_candidates()
+        if not candidates:
+            return 0
         deadline = time.monotonic() + wait_s
         while True:
             with self.db.held(VECTOR_WRITES, wait=False) as alone:
                 if alone:
-                    return self._delete_stray()
+                    return self._delete_stray(candidates)
             if time.monotonic() >= deadline:
                 log.info("stray vectors not looked for: a write to the knowledge base is in progress")
                 return None
             time.sleep(RECONCILE_POLL_S)
 
-    def _delete_stray(self) -> int:
+    def _stray_candidates(self) -> list[str]:
+        """Vector ids no chunk row points to right now; an in-flight write's new vectors among them (its rows
+        are not committed yet), which is why ``_delete_stray`` checks them again under the lock."""
         with self.db.session() as s:
             known = set(s.scalars(select(KbChunk.id)))
-        stray = sorted(self.vectors.all_ids() - known)
+        return sorted(self.vectors.all_ids() - known)
+
+    def _delete_stray(self, candidates: list[str]) -> int:
+        """Of ``candidates``, delete the vectors that still exist and that still no chunk row points to. Called
+        holding VECTOR_WRITES alone: every write that was in flight at the listing has committed or given up."""
+        known: set[str] = set()
+        with self.db.session() as s:
+            for start in range(0, len(candidates), STRAY_CHECK_BATCH):
+                batch = candidates[start : start + STRAY_CHECK_BATCH]
+                known.update(s.scalars(select(KbChunk.id).where(KbChunk.id.in_(batch))))
+        unclaimed = [c for c in candidates if c not in known]
+        stray = sorted(self.vectors.existing(unclaimed)) if unclaimed else []
         if stray:
             # deleted first: a whole read between the two never keeps them under the version that files their
             # deletion (a copy read at that version would be taken as exact, and kept on disk with them)

@@ -29,11 +29,14 @@ from assistant.intents import (
 )
 from assistant.router import (
     HANDOFF_MARGIN,
+    HIGH_RISK_MARGIN,
+    LARGE_AMOUNT_LEGAL,
     LARGE_AMOUNT_YUAN,
     LEGAL_MARGIN,
     SURE,
     Router,
     amounts,
+    asks_a_question,
     asks_outcome,
     is_sure,
     large_amount,
@@ -108,11 +111,64 @@ ORDERS_WITHOUT_ORDER_WORDS = [
     "跟房东的纠纷，想请调解员出面说和一下", "给我们车间主任们讲一讲安全生产的法律责任吧",
     "公司想做一次合规摸底，请派人来", "We'd like someone to go over our purchase agreement before Friday.",
 ]
-MENU_IN_OTHER_WORDS = ["好的，谢谢你", "回主菜单", "你这边主要能帮我们做哪些事", "thanks, got it",
+LEGAL_WITH_A_LARGE_SUM = [  # a large sum in a question that only asks what the law says (issue11R)
+    "签了一份六百万的设备采购合同，卖方一直不交货，法律上我们能解除吗",
+    "公司注册资本两千万，认缴的股东最晚什么时候要缴足",
+    "两百五十万的借款约定了年利率24%，法律上保护吗",
+    "我们中了一个一千八百万的标，招标人拖着不签合同，招标投标法怎么规定",
+    "客户欠款三百二十万，我们发过催款函，诉讼时效会重新计算吗",
+    "一百六十万的定金合同，定金数额有没有法律上限",
+    "合资公司股东出资五百万，分红比例可以不按出资比例约定吗",
+    "给上游企业担保了九百万，保证方式没约定的话算一般保证还是连带责任",
+    "a supplier owes us 2.5 million yuan; does sending a payment reminder restart the limitation period?",
+    "we plan to lend 3 million yuan to an affiliate; what interest rate does the law allow?",
+    "our registered capital is 10 million yuan; by when must shareholders pay it in under the company law?",
+    "a 4 million yuan sales contract has no clause on the place of delivery; what does the Civil Code say?",
+    "工程总价一千三百万，验收合格后多久内要付款，有法律规定吗",
+    "我们收购一家估值五千万的公司，股权转让要经过其他股东同意吗",
+    "仓储合同货值两百万，货物因为保管不善受损，保管人怎么赔，法律怎么规定",
+]
+LARGE_SUM_TO_ACT = [  # a large dispute the user wants someone to act on, or reports: an adviser
+    "六百万的货款要不回来，请你们派人帮我们追", "我们有个三千万的股权纠纷，想请你们全程代理",
+    "对方起诉要我们赔一千五百万，下周开庭，怎么办",
+    "一千万的工程款纠纷，帮我们出个方案",
+    "两百万的货被对方扣着不放，赶紧帮我们处理",
+    "we're owed 8 million yuan by a distributor and need your lawyers to recover it",
+    "a 12 million yuan claim has been filed against us, what should we do?",
+    "合作方欠我们四百万跑了，帮我们找到他",
+    "我们被银行追讨五千万贷款，请律师来帮我们谈", "一个两亿的项目出了纠纷，请马上安排人对接",
+]
+LEGAL_IN_THE_WORDS_OF_AN_EVENT = [  # a rule question told with an accident, a police visit or a fleeing debtor
+    "送货员骑三轮车撞伤了路人，这个医药费法律上公司要不要出",
+    "员工因为赌博被派出所行政拘留，公司可以扣他这几天工资吗",
+    "员工醉驾被判了拘役，用人单位能据此解除劳动合同吗", "合作商老板失联了，他公司欠我们的钱法律上找谁要",
+    "对方公司的实际控制人跑到国外去了，我们的诉讼时效会中断吗",
+    "有人冒用我们的商号开网店，消费者买到假货能找我们吗",
+    "被同行恶意举报偷税，税务机关检查我们要提供哪些资料",
+    "我们的电动自行车充电时起火烧了客户的车棚，生产者要赔吗",
+    "客户用我们卖的高压锅时锅盖崩开伤了手，销售者担什么责任", "员工在食堂打架被打伤，这算不算工伤",
+    "仓管员偷卖库存被发现，公司解除合同要不要付经济补偿",
+    "our courier knocked over an elderly pedestrian; is the company or the courier liable?",
+    "an employee was held by police for three days; can we treat it as absence without leave?",
+    "someone used a fake copy of our seal to sign a contract; are we bound by it?",
+    "our debtor's boss has vanished; can we still sue his company?",
+]
+MENU_IN_OTHER_WORDS = ["好的，谢谢你",
+    "回主菜单",
+    "你这边主要能帮我们做哪些事",
+    "thanks, got it",
                        "我们是做五金的，想看看有啥能用得上的服务"]
-CHIT_CHAT = ["你今年几岁啦", "跟我聊聊天呗，好无聊", "你喜欢看电影吗", "do you ever sleep?"]
-DISSATISFIED = ["你说的跟我问的不是一回事", "这个回复没有任何帮助", "看了半天还是没明白", "that answer is no use to me"]
-NOT_DISSATISFIED = ["试用期六个月对不对", "没有用人单位盖章的合同有效吗", "合同里违约金写得不对怎么办"]
+CHIT_CHAT = ["你今年几岁啦",
+    "跟我聊聊天呗，好无聊",
+    "你喜欢看电影吗",
+    "do you ever sleep?"]
+DISSATISFIED = ["你说的跟我问的不是一回事",
+    "这个回复没有任何帮助",
+    "看了半天还是没明白",
+    "that answer is no use to me"]
+NOT_DISSATISFIED = ["试用期六个月对不对",
+    "没有用人单位盖章的合同有效吗",
+    "合同里违约金写得不对怎么办"]
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +194,8 @@ def eval_messages(*names: str) -> set[str]:
 def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     ours = (ASK_FOR_PERSON + LEGAL_QUESTIONS + OUT_OF_SCOPE + GREETINGS_AND_MENU + ORDERS + HIGH_RISK
             + DISSATISFIED + NOT_DISSATISFIED + LEGAL_IN_A_DISPUTE + ORDERS_WITHOUT_ORDER_WORDS
-            + MENU_IN_OTHER_WORDS + CHIT_CHAT + OUTCOME_ASKED + OUTCOME_NOT_ASKED + LEGAL_IN_COURT_AND_INCIDENT_WORDS)
+            + MENU_IN_OTHER_WORDS + CHIT_CHAT + OUTCOME_ASKED + OUTCOME_NOT_ASKED + LEGAL_IN_COURT_AND_INCIDENT_WORDS
+            + LEGAL_WITH_A_LARGE_SUM + LARGE_SUM_TO_ACT + LEGAL_IN_THE_WORDS_OF_AN_EVENT)
     examples = {e for group in load_examples().values() for e in group}
     assert sum(_digest(m) in eval_messages() for m in ours) == 0  # a count: no eval question is printed
     assert not set(ours) & examples
@@ -156,8 +213,10 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     (ORDERS_WITHOUT_ORDER_WORDS, "order", None, 0.8),
     (MENU_IN_OTHER_WORDS, "menu", None, 0.8),
     (CHIT_CHAT, "fallback", "out_of_scope", 0.75),
+    (LEGAL_WITH_A_LARGE_SUM, "answer", None, 0.9),
+    (LARGE_SUM_TO_ACT, "handoff", "high_risk", 1.0),
 ], ids=["person", "legal", "out-of-scope", "menu", "order", "high-risk", "legal-in-a-dispute", "legal-in-court-words",
-        "order-without-order-words", "menu-in-other-words", "chit-chat"])
+        "order-without-order-words", "menu-in-other-words", "chit-chat", "legal-with-a-large-sum", "large-sum-to-act"])
 def test_each_behaviour_class_is_recognised(router: Router, phrasings: list[str], route: str, reason: str | None,
                                             least: float) -> None:
     got = [router.classify(p) for p in phrasings]
@@ -199,9 +258,43 @@ def test_large_amounts_in_digits_and_chinese_numerals(text: str, large: bool) ->
 
 
 def test_a_large_amount_and_an_explicit_request_win_over_the_model(router: Router) -> None:
-    assert (router.classify("合同纠纷涉及两千万，怎么写起诉状").route, router.classify("两千万").reason) == (
+    assert (router.classify("合同纠纷涉及两千万，帮我们把起诉状写了").route, router.classify("两千万").reason) == (
         "handoff", "high_risk")
     assert router.classify("转人工，顺便问下试用期多久").reason == "user_request"
+    assert Router(None).classify("合同纠纷涉及两千万，法律上能解除吗").reason == "high_risk"  # no model: the rule alone
+
+
+def test_a_large_sum_is_answered_only_as_a_clear_question_about_the_law(router: Router) -> None:
+    """The model must read it as a legal question with at least LARGE_AMOUNT_LEGAL, and it must ask something
+    besides "what do we do": the same sum reported, or with 怎么办, stays with an adviser."""
+    assert LARGE_AMOUNT_LEGAL == 0.5
+    asked = router.classify("三百万的货款，对方拖了两年，诉讼时效过了吗")
+    assert (asked.route, asked.intent) == ("answer", "legal") and asked.probability >= LARGE_AMOUNT_LEGAL
+    for told in ("三百万的货款，对方拖了两年", "三百万的货款，对方拖了两年，怎么办"):
+        assert (router.classify(told).route, router.classify(told).reason) == ("handoff", "high_risk"), told
+
+
+def test_a_rule_question_told_with_the_words_of_an_event_is_no_sure_handoff(router: Router) -> None:
+    """Words of an accident, a police visit or a flight make the high-risk intent likely, but a question about
+    the rule is not a case: the model reads it as legal, or as high-risk short of HIGH_RISK_MARGIN (the engine
+    then answers when the knowledge base clearly can)."""
+    assert HIGH_RISK_MARGIN == 0.6
+    got = {p: router.classify(p) for p in LEGAL_IN_THE_WORDS_OF_AN_EVENT}
+    sure_handoffs = {p: round(i.probability, 2) for p, i in got.items() if i.route == "handoff" and i.sure}
+    assert len(sure_handoffs) <= 1, sure_handoffs
+    assert all(asks_a_question(p) for p in LEGAL_IN_THE_WORDS_OF_AN_EVENT)
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("员工被拘留了，工资还要发吗", True), ("这算不算工伤", True), ("赔偿谁出", True), ("是借款还是投资", True),
+    ("who pays under the law?", True), ("is it a work injury", True), ("we were fined; can we appeal", True),
+    ("厂里出了人命，现在怎么办？", False), ("仓库着火了，公司要怎么处理？", False), ("对方还是不还钱，人也跑了", False),
+    ("债主堵在门口要钱", False), ("what should we do now?", False),
+    ("a group of suppliers is blocking our gate", False),
+    ("how should we handle this?", False),
+])
+def test_a_question_is_told_from_a_report_or_a_call_to_act(text: str, question: bool) -> None:
+    assert asks_a_question(text) is question
 
 
 def test_no_intent_example_is_a_question_of_a_held_out_part() -> None:
@@ -303,7 +396,9 @@ def _prediction(top: str, p_top: float, other: str, p_other: float) -> Predictio
 def test_a_handoff_must_clearly_beat_the_other_routes() -> None:
     assert not is_sure(_prediction("high_risk", 0.48, "legal", 0.45))  # a coin flip is no hand-off
     assert not is_sure(_prediction("human", 0.47, "out_of_scope", 0.44))
-    assert is_sure(_prediction("high_risk", 0.5 + HANDOFF_MARGIN, "legal", 0.45 - HANDOFF_MARGIN))
+    assert is_sure(_prediction("human", 0.5 + HANDOFF_MARGIN, "legal", 0.45 - HANDOFF_MARGIN))
+    assert is_sure(_prediction("high_risk", 0.8, "legal", 0.79 - HIGH_RISK_MARGIN))
+    assert not is_sure(_prediction("high_risk", 0.7, "legal", 0.25))  # a case's words, a question's reading too
     assert is_sure(_prediction("high_risk", 0.5, "human", 0.45))  # both lead to an adviser
     assert is_sure(_prediction("legal", 0.48, "high_risk", 0.45))  # other routes keep the plain threshold
     assert not is_sure(_prediction("order", SURE - 0.01, "legal", 0.3))

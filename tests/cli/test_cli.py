@@ -366,6 +366,34 @@ def test_eval_reports_retrieval_figures(qifa, prepared, tmp_path: Path) -> None:
     assert err.startswith(f"qifa: cannot read question set {tmp_path / 'missing.jsonl'}")
 
 
+def test_eval_prints_a_held_out_part_as_totals_only_unless_asked_for_its_cases(
+    qifa, prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measuring the held-out part must not show its cases (whoever reads them can no longer call it held out):
+    figures and route counts only, the misses as counts; ``--cases`` lists them."""
+    run = qifa(prepared[0])
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "eval").mkdir()
+    cases = [{"id": "h1", "message": "试用期最长能约定多久？", "expect_any": ["试用期不得超过六个月"]},
+             {"id": "h2", "message": "防爆演练多久一次？", "expect_any": ["每季度应当组织一次防爆演练"]}]
+    (tmp_path / "eval" / "test.jsonl").write_text(
+        "\n".join(json.dumps(c, ensure_ascii=False) for c in cases), encoding="utf-8")
+
+    code, out, err = run("eval", "eval/test.jsonl", "--mode", "bm25", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["held_out"] is True and report["retrieval"]["bm25"]["hit@5"] == 0.5
+    assert report["retrieval"]["bm25"]["misses"] == [] and report["retrieval"]["bm25"]["hidden"] == 1
+    assert "防爆演练" not in out and "h2" not in out
+
+    code, out, _ = run("eval", "eval/test.jsonl", "--mode", "bm25")
+    assert code == 0 and "防爆演练" not in out and "held-out part: its cases are not listed" in out
+
+    code, out, _ = run("eval", "eval/test.jsonl", "--mode", "bm25", "--json", "--cases")
+    assert code == 0
+    assert [m["id"] for m in json.loads(out)["retrieval"]["bm25"]["misses"]] == ["h2"]
+
+
 # ------------------------------------------------------------------ a real subprocess
 
 

@@ -122,6 +122,46 @@ def test_an_interrupted_ingests_stray_vectors_are_still_deleted_and_repair_waits
     assert "left-3" not in rt.kb.vectors.all_ids()
 
 
+def test_reconcile_lists_its_candidates_without_the_lock_and_deletes_only_those_still_stray(
+    rt: Runtime, docs: Docs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listing (every vector id against every chunk row: the long part at a large index) runs while writers go
+    on; under the lock only the candidates are checked again. A write in flight at the listing and committed before
+    the check keeps its vectors; a leftover of an interrupted ingest still goes."""
+    stray = np.ones((1, rt.kb.embeddings.dimension), dtype=np.float32)
+    rt.kb.vectors.upsert(["left-4"], stray, [{"document_id": "gone"}])
+    store = rt.kb.vectors
+    real_all_ids, real_upsert = store.all_ids, store.upsert
+    writers_meanwhile: list[bool] = []
+
+    def all_ids_while_a_writer_tries() -> set[str]:
+        with rt.kb.db.held(VECTOR_WRITES, shared=True, wait=False) as sharing:
+            writers_meanwhile.append(sharing)
+        return real_all_ids()
+
+    monkeypatch.setattr(store, "all_ids", all_ids_while_a_writer_tries)
+    assert rt.kb.reconcile() == 1 and writers_meanwhile == [True]  # a writer could take its lock during the listing
+    assert "left-4" not in real_all_ids()
+
+    listed: list[list[str]] = []
+
+    def upsert_then_another_lists(ids: list[str], *args: object, **kw: object) -> None:
+        real_upsert(ids, *args, **kw)  # type: ignore[arg-type]
+        lister = threading.Thread(target=lambda: listed.append(rt.kb._stray_candidates()))
+        lister.start()
+        lister.join(30)
+
+    monkeypatch.setattr(store, "upsert", upsert_then_another_lists)
+    path = docs.statute("公司法.md", COMPANY_TITLE, COMPANY)
+    assert rt.kb.upsert(parse_document(path.read_text(encoding="utf-8"), str(path), {})) == "added"
+    monkeypatch.setattr(store, "upsert", real_upsert)
+    assert listed and listed[0]  # the upload's vectors, rows not yet committed, looked stray at the listing
+    with rt.kb.db.held(VECTOR_WRITES, wait=False) as alone:
+        assert alone
+        assert rt.kb._delete_stray(listed[0]) == 0  # checked again: every one of them has its row now
+    assert _without_vectors(rt) == set()
+
+
 _HOLDER = """
 import sys, time
 from db import Database
