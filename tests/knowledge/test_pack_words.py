@@ -41,6 +41,7 @@ def _added(question: str) -> str:
     ("给客户群发短信推销新品", "发送广告"),
     ("工厂交排污费的标准", "环境保护税"),
     ("保修期从什么时候开始算", "起算"),
+    ("消防来检查我们不配合会怎样", "阻碍"),
 ])
 def test_a_pack_subject_in_everyday_words_reaches_the_statutes_word(question: str, term: str) -> None:
     assert term in _added(question)
