@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import COMPANY, LABOUR_2012, LABOUR_TITLE, REPO, Docs
 
+from assistant import evaluation
 from cli.main import main
 from composition import build_runtime
 from config import Settings, get_settings
@@ -372,26 +373,36 @@ def test_eval_prints_a_held_out_part_as_totals_only_unless_asked_for_its_cases(
     """Measuring the held-out part must not show its cases (whoever reads them can no longer call it held out):
     figures and route counts only, the misses as counts; ``--cases`` lists them."""
     run = qifa(prepared[0])
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "eval").mkdir()
+    held = tmp_path / "project" / "eval"  # stands for the project's eval folder
+    held.mkdir(parents=True)
+    monkeypatch.setattr(evaluation, "_EVAL_DIR", held)
     cases = [{"id": "h1", "message": "试用期最长能约定多久？", "expect_any": ["试用期不得超过六个月"]},
              {"id": "h2", "message": "防爆演练多久一次？", "expect_any": ["每季度应当组织一次防爆演练"]}]
-    (tmp_path / "eval" / "test.jsonl").write_text(
-        "\n".join(json.dumps(c, ensure_ascii=False) for c in cases), encoding="utf-8")
+    text = "\n".join(json.dumps(c, ensure_ascii=False) for c in cases)
+    (held / "test.jsonl").write_text(text, encoding="utf-8")
+    copy = tmp_path / "elsewhere" / "renamed.jsonl"  # a copy is the same part
+    copy.parent.mkdir()
+    copy.write_text(text, encoding="utf-8")
 
-    code, out, err = run("eval", "eval/test.jsonl", "--mode", "bm25", "--json")
-    assert code == 0, err
-    report = json.loads(out)
-    assert report["held_out"] is True and report["retrieval"]["bm25"]["hit@5"] == 0.5
-    assert report["retrieval"]["bm25"]["misses"] == [] and report["retrieval"]["bm25"]["hidden"] == 1
-    assert "防爆演练" not in out and "h2" not in out
+    for path in (held / "test.jsonl", copy):
+        code, out, err = run("eval", str(path), "--mode", "bm25", "--json")
+        assert code == 0, err
+        report = json.loads(out)
+        assert report["held_out"] is True and report["retrieval"]["bm25"]["hit@5"] == 0.5
+        assert report["retrieval"]["bm25"]["misses"] == [] and report["retrieval"]["bm25"]["hidden"] == 1
+        assert "防爆演练" not in out and "h2" not in out
 
-    code, out, _ = run("eval", "eval/test.jsonl", "--mode", "bm25")
-    assert code == 0 and "防爆演练" not in out and "held-out part: its cases are not listed" in out
+    code, out, _ = run("eval", str(copy), "--mode", "bm25")
+    assert code == 0 and "防爆演练" not in out
+    assert "held-out part: its cases are not listed (1 bm25 misses," in out
 
-    code, out, _ = run("eval", "eval/test.jsonl", "--mode", "bm25", "--json", "--cases")
+    code, out, _ = run("eval", str(copy), "--mode", "bm25", "--json", "--cases")
     assert code == 0
     assert [m["id"] for m in json.loads(out)["retrieval"]["bm25"]["misses"]] == ["h2"]
+
+    copy.write_text(text + "\n", encoding="utf-8")  # another file: its cases are listed
+    code, out, _ = run("eval", str(copy), "--mode", "bm25", "--json")
+    assert code == 0 and [m["id"] for m in json.loads(out)["retrieval"]["bm25"]["misses"]] == ["h2"]
 
 
 # ------------------------------------------------------------------ a real subprocess
