@@ -12,10 +12,10 @@ reads it clearly as a question about what the law says and the message asks some
 the model is sure it is an order or a look at the menu (两百万的合同想请你们审查一下: a person follows the order
 up anyway). Everything else is decided by ``assistant.intents.IntentModel`` with a probability (``is_sure``).
 
-A high-risk reading is taken as said when its probability is at least ``HIGH_RISK_SURE``; below that, with a
-legal question the runner-up, it is unsure, and the engine answers it only when the message asks something
-(``asks_a_question``: not an event told, not "怎么办", not a request to act) and the knowledge base clearly
-answers; else an adviser.
+A high-risk reading is taken as said when its probability is at least ``HIGH_RISK_SURE``, or when the hand-off
+intents lead every other route by ``HANDOFF_MARGIN``; a near tie with the legal question is unsure, and the
+engine then answers only when the message asks something (``asks_a_question``: not an event told, not "怎么办",
+not a request to act) and the knowledge base clearly answers; else an adviser.
 """
 
 from __future__ import annotations
@@ -36,10 +36,7 @@ LEAVE_SURE = 0.6  # leaving a hand-off from free text (the rule catches the usua
 HANDOFF_MARGIN = 0.2  # a hand-off intent must beat every other route's intent by this much to be taken as said
 # A high-risk reading at or above this probability is a case, whatever else the model thinks (issue11R2: an event
 # followed by a question, "海关说我们走私，我现在能出境吗", reads 0.5-0.8 high-risk with the legal question behind).
-HIGH_RISK_SURE = 0.5
-# Below HIGH_RISK_SURE, the hand-off intents together must lead by this much when the legal question is the
-# runner-up (a rule question told with the words of an accident reads partly as a case); else HANDOFF_MARGIN.
-HIGH_RISK_MARGIN = 0.6
+HIGH_RISK_SURE = 0.5  # below it, the hand-off intents together must lead by HANDOFF_MARGIN, like any hand-off
 LEGAL_MARGIN = 0.1  # any other route must beat the legal question by this much (else: answer if the KB can, or ask)
 
 _HUMAN = re.compile(
@@ -75,8 +72,9 @@ _DANGER = re.compile(
     r"\bkidnap|\bhostage|\barmed (men|man|people|gang)\b|\bset (\w+ )?(on )?fire\b|\bburn (it|\w+)? ?down\b|"
     r"\bjump(s|ed|ing)? (off|from|out of) (the |a |our |his |her )?\w*\s?(roof|building|bridge|window|balcony)|"
     r"\b(holding|held|keeping|kept|locked|locking|detaining|detained) (our|the|my|his|her|their) (\w+ )?(staff|"
-    r"employees?|workers?|people|colleagues?|accountants?|managers?|boss|director|ceo|chairman|cashier|drivers?|"
-    r"guards?) (in|inside|hostage)\b|"
+    r"employees?|workers?|people|colleagues?|accountants?|managers?|boss|directors?|ceo|chairman|cashiers?|drivers?|"
+    r"guards?|engineers?|surveyors?|foreman|foremen|supervisors?|clerks?|technicians?|officers?|owner|partners?|"
+    r"staff members?|representatives?|wife|husband|son|daughter|family) (in|inside|hostage)\b|"
     r"\b(lock|locked|locking|keep|keeping|kept|hold|holding|held)\b[^.;,]{0,30}\b(in|inside|up)\b[^.;,]{0,20}"
     r"\b(until|till|unless)\b|\b(won't|will not|wouldn't|not) let (him|her|them|us|our \w+|the \w+) (leave|go|out)\b)",
     re.I,
@@ -187,11 +185,10 @@ def _best_other(p: Prediction) -> float:
 
 def is_sure(p: Prediction) -> bool:
     """Whether the model's intent is taken as said: probable enough; a high-risk reading at ``HIGH_RISK_SURE`` or
-    above; another hand-off (or a high-risk reading below it) clearly ahead of every other route, the hand-off
-    intents together — by ``HIGH_RISK_MARGIN`` for a high-risk reading with the legal question the runner-up (a
-    rule question told with a case's words), else ``HANDOFF_MARGIN`` (a coin flip between a hand-off and a legal
-    question is no request for a person); and any route but an answer ahead of the legal question (an order
-    form started on a coin flip is a dead end too)."""
+    above; another hand-off, or a high-risk reading below it, clearly ahead of every other route (the hand-off
+    intents together, by ``HANDOFF_MARGIN``: a near tie between a case and a legal question, or a coin flip between
+    a request for a person and anything else, is unsure); and any route but an answer ahead of the legal question
+    (an order form started on a coin flip is a dead end too)."""
     if p.probability < SURE:
         return False
     route = ROUTE_OF[p.intent][0]
@@ -200,10 +197,8 @@ def is_sure(p: Prediction) -> bool:
     if p.intent == "high_risk" and p.probability >= HIGH_RISK_SURE:
         return True
     if route == "handoff":  # the hand-off intents together (high risk and a request for a person) lead by a margin
-        legal_next = p.intent == "high_risk" and p.runner_up == "legal"
-        margin = HIGH_RISK_MARGIN if legal_next else HANDOFF_MARGIN
         to_adviser = sum(v for k, v in p.probabilities.items() if ROUTE_OF[k][0] == "handoff")
-        if to_adviser - _best_other(p) < margin:
+        if to_adviser - _best_other(p) < HANDOFF_MARGIN:
             return False
     return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
 
