@@ -251,6 +251,30 @@ def test_an_event_that_puts_people_or_the_company_at_risk_reaches_an_adviser(rt:
     assert not wrong
 
 
+EVENTS_THEN_A_QUESTION = [  # an event happening or just happened, then a question about this case (issue11R2)
+    "学徒工在车间里吞了一把药片，现在送去洗胃了，公司要负多大责任",
+    "一个被裁的员工把自己锁在机房里说要轻生，我们能强行开门吗",
+    "要债的人把我们出纳拉上车不让下来，说公司不还钱就不放人，这犯法吗",
+    "昨晚工棚起火烧死了一个工人，老板今天会不会被带走",
+    "我是公司股东，刚被经侦传唤，他们让我交出护照，我还能出差吗",
+    "a welder fell into a tank this morning and died; how much compensation will his family get from us?",
+    "someone phoned our reception saying he will shoot the manager tomorrow; may we close the office?",
+    "customs officers are questioning our director at the port right now; does he have to answer without a lawyer?",
+]
+
+
+def test_an_event_followed_by_a_question_reaches_an_adviser(rt: Runtime) -> None:
+    """A question about this case ("公司要负多大责任", "may we close the office?") does not make a death, self-harm,
+    a threat or a detention a question for the knowledge base. These phrasings were written after the examples;
+    one (officers questioning a director "right now", asked as a rule) is still read as a legal question by the
+    model (issue11R2, left open): the bound says how many reach an adviser, so a regression shows."""
+    got = {m: ask(rt, m) for m in EVENTS_THEN_A_QUESTION}
+    wrong = {m: r.route for m, r in got.items()
+             if r.route != "handoff" or (rt.handoffs.active(r.session_id) or None) is None
+             or rt.handoffs.active(r.session_id).reason != "high_risk"}  # type: ignore[union-attr]
+    assert len(wrong) <= 1, wrong
+
+
 def test_a_waiting_case_gets_a_short_notice_until_it_is_closed(rt: Runtime) -> None:
     first = ask(rt, "转人工")
     sid = first.session_id

@@ -29,15 +29,14 @@ from assistant.intents import (
 )
 from assistant.router import (
     HANDOFF_MARGIN,
-    HIGH_RISK_MARGIN,
-    LARGE_AMOUNT_LEGAL,
-    LARGE_AMOUNT_YUAN,
+    HIGH_RISK_SURE,
     LEGAL_MARGIN,
     SURE,
     Router,
     amounts,
     asks_a_question,
     asks_outcome,
+    in_danger,
     is_sure,
     large_amount,
 )
@@ -138,20 +137,36 @@ LARGE_SUM_TO_ACT = [  # a large dispute the user wants someone to act on, or rep
     "合作方欠我们四百万跑了，帮我们找到他",
     "我们被银行追讨五千万贷款，请律师来帮我们谈", "一个两亿的项目出了纠纷，请马上安排人对接",
 ]
-LEGAL_IN_THE_WORDS_OF_AN_EVENT = [  # a rule question told with an accident, a police visit or a fleeing debtor
-    "送货员骑三轮车撞伤了路人，这个医药费法律上公司要不要出",
-    "员工因为赌博被派出所行政拘留，公司可以扣他这几天工资吗",
-    "员工醉驾被判了拘役，用人单位能据此解除劳动合同吗", "合作商老板失联了，他公司欠我们的钱法律上找谁要",
-    "对方公司的实际控制人跑到国外去了，我们的诉讼时效会中断吗",
-    "有人冒用我们的商号开网店，消费者买到假货能找我们吗",
-    "被同行恶意举报偷税，税务机关检查我们要提供哪些资料",
-    "我们的电动自行车充电时起火烧了客户的车棚，生产者要赔吗",
-    "客户用我们卖的高压锅时锅盖崩开伤了手，销售者担什么责任", "员工在食堂打架被打伤，这算不算工伤",
-    "仓管员偷卖库存被发现，公司解除合同要不要付经济补偿",
-    "our courier knocked over an elderly pedestrian; is the company or the courier liable?",
-    "an employee was held by police for three days; can we treat it as absence without leave?",
-    "someone used a fake copy of our seal to sign a contract; are we bound by it?",
-    "our debtor's boss has vanished; can we still sue his company?",
+LEGAL_IN_THE_WORDS_OF_AN_EVENT = [  # a rule question told with an accident, a theft, a police case or a flood
+    "公司的招牌被大风刮下来砸伤了路人，按法律规定谁来赔",
+    "员工周末参加公司组织的爬山活动摔骨折了，这算不算工伤",
+    "仓库夜里失窃，报警以后向保险公司索赔要准备哪些证明",
+    "合同的保证人去世了，他的保证责任由继承人承担吗",
+    "顾客带来的狗在我们店里咬伤了另一位顾客，店家有没有责任",
+    "董事因为职务侵占被判了刑，出狱后还能再当公司董事吗",
+    "楼上的水管爆了把我们的门店淹了，可以向楼上的业主索赔吗",
+    "公司被人匿名举报以后，税务机关最多可以往前查几年",
+    "我们的快递车连车带货被偷了，运输途中货物灭失的损失由谁承担",
+    "Our delivery van was stolen with the goods inside; who bears the loss of the goods under the contract?",
+    "A visitor tripped over a cable in our office and broke a tooth; what does tort law say about our liability?",
+    "If a director is convicted of embezzlement, can he still serve as a director of a company?",
+    "A burst pipe upstairs flooded our shop; can we claim the damage from the owner of the flat above?",
+]
+EVENTS_THEN_A_QUESTION = [  # something that is happening or has just happened, then a question about this case
+    "门卫在岗亭里服下了整瓶安眠药，人还昏迷着，公司会被追究什么责任",
+    "我们的一个技术员在出租屋里烧炭，被邻居发现送医了，公司要赔钱吗",
+    "拆迁队的人堵着项目经理不让他离开工地，说不签字就不放人，这合法吗",
+    "一位被开除的保安在群里说要回来砍了老板，我们能报警吗",
+    "冷库氨气泄漏，三个工人被送进了重症监护室，厂长会不会被追究刑事责任",
+    "我丈夫是公司法人，昨天被检察院批捕了，家属现在能请律师去会见吗",
+    "海关缉私局说我们低报价格，要带我去问话，我能不带律师就去吗",
+    "几十个装修工人爬上了我们的塔吊，说不结工钱就不下来，我们要承担什么责任",
+    "A cleaner swallowed a bottle of sleeping pills in the staff toilet and is unconscious; are we to blame?",
+    "Our foreman has barricaded himself in the boiler room and says he will end it all; can we force the door?",
+    "A subcontractor's gang is holding our quantity surveyor in their site office; are we liable if he is hurt?",
+    "The economic crime police detained our finance director this morning; can the company keep paying her salary?",
+    "A crane collapsed on our site an hour ago and killed a passer-by; how much will we have to pay his family?",
+    "I was told at the airport that I am banned from leaving China over the company's debts; what can I do about it?",
 ]
 MENU_IN_OTHER_WORDS = ["好的，谢谢你",
     "回主菜单",
@@ -195,7 +210,7 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     ours = (ASK_FOR_PERSON + LEGAL_QUESTIONS + OUT_OF_SCOPE + GREETINGS_AND_MENU + ORDERS + HIGH_RISK
             + DISSATISFIED + NOT_DISSATISFIED + LEGAL_IN_A_DISPUTE + ORDERS_WITHOUT_ORDER_WORDS
             + MENU_IN_OTHER_WORDS + CHIT_CHAT + OUTCOME_ASKED + OUTCOME_NOT_ASKED + LEGAL_IN_COURT_AND_INCIDENT_WORDS
-            + LEGAL_WITH_A_LARGE_SUM + LARGE_SUM_TO_ACT + LEGAL_IN_THE_WORDS_OF_AN_EVENT)
+            + LEGAL_WITH_A_LARGE_SUM + LARGE_SUM_TO_ACT + LEGAL_IN_THE_WORDS_OF_AN_EVENT + EVENTS_THEN_A_QUESTION)
     examples = {e for group in load_examples().values() for e in group}
     assert sum(_digest(m) in eval_messages() for m in ours) == 0  # a count: no eval question is printed
     assert not set(ours) & examples
@@ -250,10 +265,18 @@ def test_leaving_in_other_words_is_recognised_by_the_model(router: Router) -> No
     ("800万", True), ("99万", False), ("100.5万", True), ("1亿", True), ("50万元", False), ("3 million", True),
     ("0.5 million", False), ("第800条", False), ("5000元", False), ("合同金额 200 万", True),
     ("对方要赔两千万", True), ("欠款一百五十万", True), ("九十九万", False), ("三亿元的项目", True),
-    ("罚了五万", False), ("2000000元", True), ("一千万 yuan", True),
+    ("罚了五万", False), ("2000000元", True), ("一千万 yuan", True), ("100万", True), ("999999元", False),
+    ("1,500,000元", True), ("RMB 3,000,000", True), ("￥2,400,000", True), ("壹佰伍拾万元", True), ("玖拾万元", False),
+    ("1.5千万", True),
+    ("两百来万", True),
+    ("一百多万", True),
+    ("几百万", True),
+    ("上千万的纠纷", True),
+    ("欠我们百万", True),
+    ("一点二亿", True), ("标的一个亿", True), ("几十万", False), ("十几万", False), ("12,000 yuan", False),
+    ("价值 1,200,000 的设备", False),
 ])
 def test_large_amounts_in_digits_and_chinese_numerals(text: str, large: bool) -> None:
-    assert LARGE_AMOUNT_YUAN == 1_000_000
     assert large_amount(text) is large, amounts(text)
 
 
@@ -265,23 +288,64 @@ def test_a_large_amount_and_an_explicit_request_win_over_the_model(router: Route
 
 
 def test_a_large_sum_is_answered_only_as_a_clear_question_about_the_law(router: Router) -> None:
-    """The model must read it as a legal question with at least LARGE_AMOUNT_LEGAL, and it must ask something
-    besides "what do we do": the same sum reported, or with 怎么办, stays with an adviser."""
-    assert LARGE_AMOUNT_LEGAL == 0.5
+    """The same sum asked about as a rule is answered; reported, with 怎么办, or with a request to act, it stays with
+    an adviser."""
     asked = router.classify("三百万的货款，对方拖了两年，诉讼时效过了吗")
-    assert (asked.route, asked.intent) == ("answer", "legal") and asked.probability >= LARGE_AMOUNT_LEGAL
-    for told in ("三百万的货款，对方拖了两年", "三百万的货款，对方拖了两年，怎么办"):
+    assert (asked.route, asked.intent) == ("answer", "legal")
+    for told in ("三百万的货款，对方拖了两年", "三百万的货款，对方拖了两年，怎么办", "三百万的货款，对方拖了两年，咋整",
+                 "三百万的货款，对方拖了两年，你们能帮我们要回来吗", "三百万的货款，对方拖了两年，可以派个律师来吗",
+                 "a 3 million yuan invoice has been unpaid for two years, what are our options?"):
         assert (router.classify(told).route, router.classify(told).reason) == ("handoff", "high_risk"), told
 
 
+def test_a_large_sum_in_an_order_or_a_look_at_the_menu_follows_the_model(router: Router) -> None:
+    """A sum not in dispute does not make an order a case: a sure order or menu reading is kept."""
+    for text, route in (("我们有一份五百万的采购合同，想预约律师帮忙审核一下", "order"),
+                        ("we have a 4 million yuan supply agreement and would like to book a contract review", "order"),
+                        ("我们是注册资本两千万的制造企业，你们都能提供什么服务", "menu")):
+        assert router.classify(text).route == route, text
+
+
+@pytest.mark.parametrize("text", EVENTS_THEN_A_QUESTION)
+def test_an_event_followed_by_a_question_is_a_sure_handoff(router: Router, text: str) -> None:
+    """Self-harm, a threat, a person held, a death, a detention or an exit ban, then "are we liable?" or "may I?":
+    a case for an adviser, however the question is put."""
+    got = router.classify(text)
+    assert (got.route, got.reason, got.sure) == ("handoff", "high_risk", True), round(got.probability, 2)
+
+
+@pytest.mark.parametrize(("text", "danger"), [
+    ("员工在宿舍割腕了", True),
+    ("车间主任喝了农药正在抢救", True),
+    ("他说不想活了", True),
+    ("有人扬言要烧了仓库", True),
+    ("讨债的把会计关在屋里不让走", True), ("对方不还钱就不放人", True), ("a worker tried to kill himself", True),
+    ("an ex-employee threatened to stab the manager", True), ("they are holding our accountant in a car", True),
+    ("suicide note found in the office", True), ("he jumped off the roof of the workshop", True),
+    ("员工自杀算工伤吗", True),  # asked as a rule, still a life: an adviser
+    ("客户不付钱，我们能扣着他的货不放吗", False),
+    ("以不续签合同威胁员工降薪合法吗", False),
+    ("农药经营许可证怎么办", False),
+    ("we hold our annual meeting in the office", False), ("can we keep the deposit until they pay", False),
+])
+def test_danger_to_a_life_or_liberty_is_recognised(text: str, danger: bool) -> None:
+    assert in_danger(text) is danger
+
+
+def test_danger_to_a_life_or_liberty_goes_to_an_adviser_before_the_model(router: Router) -> None:
+    for text in ("员工在宿舍割腕了，公司要承担责任吗", "Is it legal for creditors to lock our staff in until we pay?"):
+        assert (router.classify(text).route, router.classify(text).reason, router.classify(text).intent) == (
+            "handoff", "high_risk", None), text
+
+
 def test_a_rule_question_told_with_the_words_of_an_event_is_no_sure_handoff(router: Router) -> None:
-    """Words of an accident, a police visit or a flight make the high-risk intent likely, but a question about
-    the rule is not a case: the model reads it as legal, or as high-risk short of HIGH_RISK_MARGIN (the engine
-    then answers when the knowledge base clearly can)."""
-    assert HIGH_RISK_MARGIN == 0.6
+    """Words of an accident, a theft, a police case or a flood make the high-risk intent likely, but a question
+    about the rule is not a case: the model reads most of them as legal, or as high-risk without being sure (the
+    engine then answers when the knowledge base clearly can). Safety comes first: an event followed by a question
+    is a case (issue11R2), so a few of these phrasings, new to the model, go to an adviser too (3 of 13)."""
     got = {p: router.classify(p) for p in LEGAL_IN_THE_WORDS_OF_AN_EVENT}
     sure_handoffs = {p: round(i.probability, 2) for p, i in got.items() if i.route == "handoff" and i.sure}
-    assert len(sure_handoffs) <= 1, sure_handoffs
+    assert len(sure_handoffs) <= len(LEGAL_IN_THE_WORDS_OF_AN_EVENT) // 4, sure_handoffs
     assert all(asks_a_question(p) for p in LEGAL_IN_THE_WORDS_OF_AN_EVENT)
 
 
@@ -292,6 +356,27 @@ def test_a_rule_question_told_with_the_words_of_an_event_is_no_sure_handoff(rout
     ("债主堵在门口要钱", False), ("what should we do now?", False),
     ("a group of suppliers is blocking our gate", False),
     ("how should we handle this?", False),
+    ("员工被拘留了会不会影响劳动合同", True),
+    ("这是不是违法解除", True),
+    ("需不需要去备案", True),
+    ("用不用交印花税", True),
+    ("该不该给他补偿", True),
+    ("I'd like to know whether the clause is valid", True),
+    ("tell me if we owe him overtime", True),
+    ("our driver hit a cyclist who pays", True),
+    ("你们能帮我们起诉吗", False),
+    ("可以派个律师过来吗", False),
+    ("能帮我们处理一下吗", False),
+    ("请你们出面跟他谈", False),
+    ("货款要不回来，咋整", False),
+    ("怎么搞", False),
+    ("有什么办法", False),
+    ("下一步怎么走", False),
+    ("该咋处理", False),
+    ("怎么弄", False), ("what steps should we take now", False), ("how do we get our money back", False),
+    ("What are our options?", False),
+    ("can you sue them for us?", False),
+    ("please help us recover it, who handles this?", False),
 ])
 def test_a_question_is_told_from_a_report_or_a_call_to_act(text: str, question: bool) -> None:
     assert asks_a_question(text) is question
@@ -397,8 +482,12 @@ def test_a_handoff_must_clearly_beat_the_other_routes() -> None:
     assert not is_sure(_prediction("high_risk", 0.48, "legal", 0.45))  # a coin flip is no hand-off
     assert not is_sure(_prediction("human", 0.47, "out_of_scope", 0.44))
     assert is_sure(_prediction("human", 0.5 + HANDOFF_MARGIN, "legal", 0.45 - HANDOFF_MARGIN))
-    assert is_sure(_prediction("high_risk", 0.8, "legal", 0.79 - HIGH_RISK_MARGIN))
-    assert not is_sure(_prediction("high_risk", 0.7, "legal", 0.25))  # a case's words, a question's reading too
+    # a high-risk reading from HIGH_RISK_SURE on is a case, even with the legal question close behind
+    assert is_sure(_prediction("high_risk", 0.7, "legal", 0.25))
+    assert is_sure(_prediction("high_risk", HIGH_RISK_SURE, "legal", 0.45))
+    assert not is_sure(_prediction("high_risk", HIGH_RISK_SURE - 0.05, "legal", 0.4))  # a near tie: the engine decides
+    assert is_sure(_prediction("high_risk", HIGH_RISK_SURE - 0.05, "legal", 0.2))  # a clear lead is a case
+    assert is_sure(_prediction("high_risk", 0.45, "order", 0.2))  # another runner-up: the plain hand-off margin
     assert is_sure(_prediction("high_risk", 0.5, "human", 0.45))  # both lead to an adviser
     assert is_sure(_prediction("legal", 0.48, "high_risk", 0.45))  # other routes keep the plain threshold
     assert not is_sure(_prediction("order", SURE - 0.01, "legal", 0.3))
