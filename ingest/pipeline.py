@@ -91,6 +91,8 @@ def ingest(
     kb.follow_vectors()
     with kb.writing():  # vectors of a window are written ahead of its rows: no reconcile meanwhile
         _write_all(kb, files, max_bytes, workers, report, progress)
+    # the vectors of replaced documents' old chunks, left meanwhile (``KnowledgeBase._drop_stale``)
+    kb.reconcile()
     return report
 
 

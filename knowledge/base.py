@@ -3,7 +3,9 @@ in-memory BM25 index is rebuilt from SQL when the content changes.
 
 Writing one document: embed its new chunks and upsert them into Chroma, then replace its rows in one
 SQL transaction, then delete vectors no row points to. A crash at any point leaves SQL either old or
-new, never half; stray vectors are ignored by search and removed by the next ingest (``reconcile``).
+new, never half; stray vectors are ignored by search and removed by the next ingest (``reconcile``). The old
+vectors a write replaced are deleted only while no other write is in flight (one may be putting the same chunk ids
+back), else at the end of the ingest or by the next ``reconcile``.
 Between its vector write and its commit a writer holds ``VECTOR_WRITES`` shared (every process and thread);
 ``reconcile`` deletes only while it holds it alone, so it never takes another writer's in-flight vectors
 for strays.
@@ -194,7 +196,7 @@ class KnowledgeBase:
                 stale = sorted(old_ids - set(new_ids))
                 self._bump(s, added=[i for i in new_ids if i not in old_ids], removed=stale)
         if stale:
-            self.vectors.delete(stale)
+            self._drop_stale(stale)
         self._invalidate()
         return "replaced" if old is not None else "added"
 
@@ -227,7 +229,8 @@ class KnowledgeBase:
             s.flush()
             _recompute_active(s, info.title)
             self._bump(s, removed=ids)
-        self.vectors.delete(ids)
+        if ids:
+            self._drop_stale(sorted(ids))
         self._invalidate()
         return info
 
@@ -314,9 +317,22 @@ class KnowledgeBase:
             known = set(s.scalars(select(KbChunk.id)))
         return sorted(self.vectors.all_ids() - known)
 
-    def _delete_stray(self, candidates: list[str]) -> int:
+    def _drop_stale(self, ids: list[str]) -> None:
+        """Delete the vectors of the chunk rows a write just took out (``upsert``, ``remove``; their removal is
+        already journalled) — only holding VECTOR_WRITES alone, checked again like strays: a write in flight may
+        be putting the same chunk ids back (it found their vectors in place and did not embed them again), and a
+        late delete would leave its rows without vectors. Otherwise (another write in flight, or this one inside an
+        ingest's ``writing``) they are left as strays for ``reconcile`` (the end of every ingest, the next one's
+        start, restore's repair); search never returns a vector no row points to."""
+        with self.db.held(VECTOR_WRITES, wait=False) as alone:
+            if alone:
+                self._delete_stray(ids, journal=False)
+
+    def _delete_stray(self, candidates: list[str], journal: bool = True) -> int:
         """Of ``candidates``, delete the vectors that still exist and that still no chunk row points to. Called
-        holding VECTOR_WRITES alone: every write that was in flight at the listing has committed or given up."""
+        holding VECTOR_WRITES alone: every write that was in flight at the listing has committed or given up.
+        ``journal``: move the version counter and file the deletion (not when the write that took the rows out
+        has filed it already)."""
         known: set[str] = set()
         with self.db.session() as s:
             for start in range(0, len(candidates), STRAY_CHECK_BATCH):
@@ -328,9 +344,10 @@ class KnowledgeBase:
             # deleted first: a whole read between the two never keeps them under the version that files their
             # deletion (a copy read at that version would be taken as exact, and kept on disk with them)
             self.vectors.delete(stray)
-            with self.db.session() as s:
-                self._bump(s, removed=stray)
-            self._invalidate()
+            if journal:
+                with self.db.session() as s:
+                    self._bump(s, removed=stray)
+                self._invalidate()
         return len(stray)
 
     def repair(self, wait_s: float = REPAIR_WAIT_S) -> tuple[int | None, int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import COMPANY, COMPANY_TITLE, LABOUR_2012, LABOUR_TITLE, Docs
+from conftest import COMPANY, COMPANY_TITLE, LABOUR_2012, LABOUR_TITLE, Docs, statute_text
 from postgres_support import ADMIN_URL, SKIP_REASON, fresh_database
 from sqlalchemy import select
 from test_freshness import settings_for
@@ -27,7 +27,7 @@ from db.models_kb import KbChunk
 from ingest import pipeline
 from ingest.pipeline import ingest
 from knowledge.base import VECTOR_WRITES
-from knowledge.chunking import parse_document
+from knowledge.chunking import ParsedDocument, parse_document
 from knowledge.embeddings import QifaEmbeddings
 
 LIMIT = 20_000_000
@@ -160,6 +160,63 @@ def test_reconcile_lists_its_candidates_without_the_lock_and_deletes_only_those_
         assert alone
         assert rt.kb._delete_stray(listed[0]) == 0  # checked again: every one of them has its row now
     assert _without_vectors(rt) == set()
+
+
+def _rule(tmp: Path, third: str) -> ParsedDocument:
+    text = statute_text("某企业规定", {"总则": ["甲条的内容是关于试用期的规定。", third]})
+    return parse_document(text, str(tmp / "某企业规定.md"), {})
+
+
+def test_a_replaced_chunk_put_back_by_a_write_in_flight_keeps_its_vector(rt: Runtime, tmp_path: Path) -> None:
+    """One write replaces a document (its old chunk goes) while another write is in flight putting that chunk back
+    (it finds the vector in place and does not embed it again). Before, the first write deleted the old vectors
+    after its commit whatever else was in flight, and the second's rows were left without one. Now the first leaves
+    them while another write is in flight; the ingest's closing ``reconcile`` takes what is really stray."""
+    v1, v2 = _rule(tmp_path, "乙条的内容是关于加班费的规定。"), _rule(tmp_path, "丙条的内容是关于年休假的规定。")
+    assert rt.kb.upsert(v1) == "added"
+    gone = sorted({c.id for c in v1.chunks} - {c.id for c in v2.chunks})
+    assert gone
+
+    ends, holding = threading.Event(), threading.Event()
+
+    def another_write_in_flight() -> None:
+        with rt.kb.writing():
+            holding.set()
+            ends.wait(10)
+
+    other = threading.Thread(target=another_write_in_flight)
+    other.start()
+    try:
+        assert holding.wait(10)
+        assert rt.kb.upsert(v2) == "replaced"
+        assert set(gone) <= rt.kb.vectors.existing(gone)  # left: the write in flight may put them back
+        assert rt.kb.upsert(v1) == "replaced"  # ... and here it does, without embedding them again
+    finally:
+        ends.set()
+        other.join(10)
+    assert _without_vectors(rt) == set()
+    assert rt.kb.reconcile() == 1  # v2's own new chunk, replaced in turn: the one real stray
+    assert _without_vectors(rt) == set()
+
+
+def test_a_replaced_documents_old_vectors_go_at_once_without_another_write_and_at_an_ingests_end(
+    rt: Runtime, docs: Docs, tmp_path: Path
+) -> None:
+    v1, v2 = _rule(tmp_path, "乙条的内容是关于加班费的规定。"), _rule(tmp_path, "丙条的内容是关于年休假的规定。")
+    assert rt.kb.upsert(v1) == "added"
+    old = {c.id for c in v1.chunks} - {c.id for c in v2.chunks}
+    assert rt.kb.upsert(v2) == "replaced"
+    assert not old & rt.kb.vectors.all_ids()  # nothing in flight: deleted right away
+
+    path = docs.statute("公司法.md", COMPANY_TITLE, COMPANY)
+    assert ingest(rt.kb, [path], LIMIT).added == 1
+    company = {c.id for c in parse_document(path.read_text(encoding="utf-8"), str(path), {}).chunks}
+    path.write_text(path.read_text(encoding="utf-8").replace("有限责任公司", "有限公司"), encoding="utf-8")
+    assert ingest(rt.kb, [path], LIMIT).replaced == 1  # inside the ingest's own hold the old vectors wait ...
+    with rt.kb.db.session() as s:
+        rows = set(s.scalars(select(KbChunk.id)))
+    assert company - rows and not (company - rows) & rt.kb.vectors.all_ids()  # ... for its closing reconcile
+    assert rt.kb.vectors.all_ids() == rows
 
 
 _HOLDER = """
