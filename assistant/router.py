@@ -163,7 +163,7 @@ _AMOUNT = re.compile(
 )
 # After the unit: a count, a measure or a ratio, not money (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users")
 _NOT_MONEY = re.compile(
-    r"\s*(分之|级|用户|人(?!民币)|名|位|个|户|家|平方|平米|吨|亩|件|台|次|张|条|股|公里|米|辆|册|计|倍|像素|"
+    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|人(?!民币)|名|位|个|户|家|平方|平米|吨|亩|件|台|次|张|条|股|公里|米|辆|册|计|倍|像素|"
     r"(users?|people|customers?|members?|subscribers?|downloads?|units?|tons?|tonnes?|square|visitors?|followers?|"
     r"employees?|accounts?|records?|shares?|times|pieces?|items?)\b)",
     re.I,
