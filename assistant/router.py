@@ -64,7 +64,8 @@ _P_EN = (r"(him|her|them|us|me|(our|the|my|his|her|their) (\w+ )?(staff|employee
          r"accountants?|managers?|boss|directors?|ceo|chairman|cashiers?|drivers?|guards?|engineers?|surveyors?|foreman|"
          r"foremen|supervisors?|clerks?|technicians?|officers?|owner|partners?|staff members?|representatives?|wife|"
          r"husband|son|daughter|family))")
-_FICTION = r"(?![^，。,.；;]{0,3}(情节|题材|内容|镜头|画面|场景|剧情|游戏|电影|小说|桥段))"  # 游戏里有杀人情节: content, no event
+# 游戏里有杀人情节: content, no event
+_FICTION = r"(?![^，。,.；;]{0,3}(情节|题材|内容|镜头|画面|场景|剧情|游戏|电影|小说|桥段))"
 # Danger to a life or to someone's liberty: self-harm and suicide, a threat of violence, a person held against their
 # will. Told as an event or asked as a question, it goes to an adviser (issue11R2). Each phrase names the harm
 # itself (打断/打伤, not any 打: 威胁要打官司; a person or a place set on fire, not 滞销货烧了; a person held, not goods
@@ -82,9 +83,12 @@ _DANGER = re.compile(
     r"(要|会|来)[^，。,.]{0,6}(杀了|砍死|捅死|打死|弄死|撞死|放火|纵火)|"
     r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?(烧|炸)(了|掉)|找人(弄|收拾|教训|砍|打)|"
     r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)|"
-    r"(?<!道德)绑架(?!赎金险|险)" + _FICTION + r"|劫持(了|着)?[^，。,.]{0,6}" + _P + r"|" + _P + r"[^，。,.的]{0,4}被劫持|"
+    r"(?<!道德)绑架(?!赎金险|险)" + _FICTION + r"|劫持(了|着)?[^，。,.]{0,6}" + _P + r"|"
+    + _P + r"[^，。,.的]{0,4}被劫持|"
     r"人质|非法拘禁|软禁|"
-    + _P + r"[^，。,.的]{0,10}(扣|关|困|押|锁|软禁)在|把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在|(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
+    + _P + r"[^，。,.的]{0,10}(扣|关|困|押|锁|软禁)在|"
+    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在|"
+    r"(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
     r"不(还钱|给钱|付钱)?就?不放人|别想(活着)?(出门|出去|离开)|"
     r"不让((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3}(?<![带拿搬运拉取])(走|离开|出门|出去|回家|下车)"
     r"(?![^，。,.]{0,2}账|手续|通道|程序|流程)|"
@@ -97,7 +101,8 @@ _DANGER = re.compile(
     r"explosives?)\b|\b(a|the) bomb\b(?!-)|\bbomb (threat|in|at|under)\b|\bshoot (up|him|her|them|you|me|us|everyone|"
     r"some(one|body)|(the|our|my|your) (manager|boss|owner|staff|director|ceo|workers?|employees?|family))\b|"
     r"\bbeat (me|him|her|them|us|you) up\b|\bbeat up\b|"
-    r"\bkidnap(ped|ping|pers?)?\b(?! (and|&) ransom| (storyline|plot|scenes?|films?|movies?|games?|novels?|insurance))|\bhostage|\barmed (men|man|people|gang)\b|"
+    r"\bkidnap(ped|ping|pers?)?\b(?! (and|&) ransom| (storyline|plot|scenes?|films?|movies?|games?|novels?|insurance))|"
+    r"\bhostage|\barmed (men|man|people|gang)\b|"
     r"\bset (\w+ )?(on )?fire\b|\bburn (it|\w+|(the|our|your|his|their) \w+) down\b|"
     r"\bjump(s|ed|ing)? (off|from|out of) (the |a |our |his |her )?\w*\s?(roof|building|bridge|window|balcony)|"
     r"\b(holding|held|keeping|kept|locked|locking|detaining|detained) " + _P_EN + r" (in|inside|hostage)\b"
@@ -125,7 +130,9 @@ _ACT = re.compile(
     r"(?!了|过)|(请|麻烦|让)(你们|律师|顾问|专人)(?![^，。,.？?：:]{0,3}(告诉|解答|解释|说明|讲讲|讲解|介绍))|派(个|名|一名|一个)?(律师|人|顾问)|(有没有|找个?|安排)[^，。,.？?]{0,4}(律师|人)[^，。,.？?]{0,4}(代理|来|处理|负责|陪)|"
     r"(你们|贵所|律所)[^，。,.？?]{0,6}(能|可以|可不可以|能不能|愿意)[^，。,.？?]{0,6}(帮|代理|处理|接|起诉|追|出面|派)|"
     r"(代理|承接|接手)(我们|这个)?的?(案子|官司|应诉|诉讼|仲裁)|"
-    r"(哪位|哪个)律师[^，。,.？?]{0,4}(可以|能|来)|\b(can|could|would|will) (you|your (firm|lawyers?|team))\b(?! (please )?(tell|explain|clarify|confirm|let (me|us) know))|"
+    r"(哪位|哪个)律师[^，。,.？?]{0,4}(可以|能|来)|"
+    r"\b(can|could|would|will) (you|your (firm|lawyers?|team))\b"
+    r"(?! (please )?(tell|explain|clarify|confirm|let (me|us) know))|"
     r"\bplease (help|sue|act|send|recover|represent|file|chase|take)|"
     r"\b(help|want) (us|you) (to )?(recover|sue|get|chase|take|file|freeze)\b|\bact for us\b|\brepresent us\b|"
     r"\b(send|assign|get us) (a|one of your) lawyers?\b)",
@@ -161,9 +168,11 @@ _AMOUNT = re.compile(
     r"hundred|a)\s+(?P<wunit>million|billion)\b",
     re.I,
 )
-# After the unit: a count, a measure or a ratio, not money (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users")
+# After the unit: a count, a measure or a ratio, not money
+# (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users")
 _NOT_MONEY = re.compile(
-    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|人(?!民币)|名|位|个|户|家|平方|平米|吨|亩|件|台|次|张|条|股|公里|米|辆|册|计|倍|像素|"
+    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|人(?!民币)|名|位|个|户|家|平方|平米|吨|亩|件|台|"
+    r"次|张|条|股|公里|米|辆|册|计|倍|像素|"
     r"(users?|people|customers?|members?|subscribers?|downloads?|units?|tons?|tonnes?|square|visitors?|followers?|"
     r"employees?|accounts?|records?|shares?|times|pieces?|items?)\b)",
     re.I,
@@ -197,8 +206,8 @@ ROUTE_OF: dict[str, tuple[str, str | None]] = {
 def amounts(text: str) -> list[float]:
     """Yuan amounts: digits (with thousands commas) or Chinese numerals (lower or upper case, through cn2an) with
     万/百万/千万/亿/million; a long sum of digits with 元/yuan/RMB/$/USD/HK$ before or after (RMB1.5m); "two million
-    yuan"; the round words 百万, 几百万, 上千万, 上亿 (at least their unit). A count or a ratio after the unit (三百万用户,
-    千万分之一) is no sum, nor the adverb 千万 (千万别让对方知道)."""
+    yuan"; the round words 百万, 几百万, 上千万, 上亿 (at least their unit). A count or a ratio after the unit
+    (三百万用户, 千万分之一) is no sum, nor the adverb 千万 (千万别让对方知道)."""
     found: list[float] = []
     for m in _AMOUNT.finditer(text):
         if _NOT_MONEY.match(text, m.end()) or (m.group("round") == "百万" and _ADVERB.match(text, m.start())):
@@ -254,9 +263,9 @@ def is_sure(p: Prediction) -> bool:
         return True
     if p.intent == "high_risk" and p.probability >= HIGH_RISK_SURE:
         return True
-    if route == "handoff":  # the hand-off intents together (high risk and a request for a person) lead by a margin
-        if _to_adviser(p) - _best_other(p) < HANDOFF_MARGIN:
-            return False
+    # the hand-off intents together (high risk and a request for a person) lead by a margin
+    if route == "handoff" and _to_adviser(p) - _best_other(p) < HANDOFF_MARGIN:
+        return False
     return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
 
 

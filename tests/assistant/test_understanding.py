@@ -337,7 +337,8 @@ def test_danger_to_a_life_or_liberty_is_recognised(text: str, danger: bool) -> N
     assert in_danger(text) is danger
 
 
-HARMLESS_IN_DANGER_WORDS = [  # enterprise questions in the danger rule's words (review12 §2): 打官司, 跳楼价, 域名劫持, 刀具, 烧掉样品, goods held, fiction
+# enterprise questions in the danger rule's words (review12 §2): 打官司, 跳楼价, 域名劫持, 刀具, 烧掉样品, goods held
+HARMLESS_IN_DANGER_WORDS = [
     "合作方威胁要打电话给监管部门举报我们，这种情况我们需要提前准备什么材料",
     "经销商放话说要把我们的价格打穿，我们能要求他遵守最低转售价吗",
     "客户威胁要打官司索赔，我们的免责条款能用吗",
