@@ -7,7 +7,8 @@ himself"; a threat of violence or a person held against their will: 扬言要烧
 staff in") — an adviser, whatever the message asks.
 
 An amount of at least one million yuan (digits, 1,500,000, RMB 3,000,000, 1.5千万, Chinese numerals in either
-form through cn2an, and the round words 几百万 / 上千万 / 百万) sends the message to an adviser unless the model
+form through cn2an, $ / USD / HK$, "two million yuan", and the round words 几百万 / 上千万 / 百万; not a count or a
+ratio: 三百万用户, 千万分之一, nor the adverb 千万别) sends the message to an adviser unless the model
 reads it clearly as a question about what the law says and the message asks something (``asks_the_law``), or
 the model is sure it is an order or a look at the menu (两百万的合同想请你们审查一下: a person follows the order
 up anyway). Everything else is decided by ``assistant.intents.IntentModel`` with a probability (``is_sure``).
