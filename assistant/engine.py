@@ -27,7 +27,7 @@ from assistant.menu import category_listing, menu
 from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
 from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
-from assistant.router import Intent, Router, asks_a_question
+from assistant.router import Intent, Router, asks_a_question, in_danger
 from assistant.selfcheck import SelfCheck
 from assistant.serial import FairSlots, SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
@@ -176,6 +176,9 @@ class Assistant:
         case = None if fresh else self.handoffs.active(sid)
         if case is not None:
             return self._waiting(sid, case, text, lang, state)
+        if not text.startswith("/") and in_danger(text):  # a life or a liberty at stake: an adviser, even in the
+            # middle of an order form or a self-check (their state is kept: they resume once the case is withdrawn)
+            return self._handoff(sid, "high_risk", lang, state, self._search(text, None))
         checkup = self.selfcheck.handle(sid, text, lang, state) if self.selfcheck is not None else None
         if checkup is not None:
             return checkup

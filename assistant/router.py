@@ -7,7 +7,8 @@ himself"; a threat of violence or a person held against their will: 扬言要烧
 staff in") — an adviser, whatever the message asks.
 
 An amount of at least one million yuan (digits, 1,500,000, RMB 3,000,000, 1.5千万, Chinese numerals in either
-form through cn2an, and the round words 几百万 / 上千万 / 百万) sends the message to an adviser unless the model
+form through cn2an, $ / USD / HK$, "two million yuan", and the round words 几百万 / 上千万 / 百万; not a count or a
+ratio: 三百万用户, 千万分之一, nor the adverb 千万别) sends the message to an adviser unless the model
 reads it clearly as a question about what the law says and the message asks something (``asks_the_law``), or
 the model is sure it is an order or a look at the menu (两百万的合同想请你们审查一下: a person follows the order
 up anyway). Everything else is decided by ``assistant.intents.IntentModel`` with a probability (``is_sure``).
@@ -57,26 +58,61 @@ _OUTCOME = re.compile(
     r"\blikel(y|ihood)\b.{0,30}\b(win|winning|lose|losing)\b)",
     re.I,
 )
+_P = (r"(人|他|她|他们|她们|我|我们|员工|职工|工人|会计|出纳|财务|司机|经理|主管|老板|总经理|负责人|法人|股东|老公|"
+      r"老婆|丈夫|妻子|儿子|女儿|孩子|家属|同事|业务员|销售|工程师|技术员|保安|采购|厂长|董事长|实习生|学徒)")
+# an English person as an object: a pronoun, or our/the (…) staff, accountant, driver…
+_P_EN = (r"(him|her|them|us|me|(our|the|my|his|her|their) (\w+ )?(staff|employees?|workers?|people|colleagues?|"
+         r"accountants?|managers?|boss|directors?|ceo|chairman|cashiers?|drivers?|guards?|engineers?|surveyors?|foreman|"
+         r"foremen|supervisors?|clerks?|technicians?|officers?|owner|partners?|staff members?|representatives?|wife|"
+         r"husband|son|daughter|family))")
+# 游戏里有杀人情节: content, no event
+_FICTION = r"(?![^，。,.；;]{0,3}(情节|题材|内容|镜头|画面|场景|剧情|游戏|电影|小说|桥段))"
 # Danger to a life or to someone's liberty: self-harm and suicide, a threat of violence, a person held against their
-# will. Told as an event or asked as a question, it goes to an adviser (issue11R2).
+# will. Told as an event or asked as a question, it goes to an adviser (issue11R2). Each phrase names the harm
+# itself (打断/打伤, not any 打: 威胁要打官司; a person or a place set on fire, not 滞销货烧了; a person held, not goods
+# kept in customs); everything else is left to the intent model (review12).
 _DANGER = re.compile(
-    r"(自杀|自尽|轻生|寻死|割腕|割脉|跳楼|跳河|跳江|上吊|服毒|自残|烧炭|(喝|服|吃)了?[^，。,.]{0,4}(农药|敌敌畏|百草枯|安眠药)|"
-    r"不想活|同归于尽|遗书|一起(去)?死|(天台|楼顶|窗台|窗户|阳台|楼上)[^，。,.]{0,4}跳(了|下)|砍人|杀人|捅人|"
-    r"(威胁|扬言|放话|恐吓)[^，。,.；;]{0,12}(打|杀|砍|捅|烧|炸|撞|弄死|动手|报复|放火)|"
-    r"(要|会|来)[^，。,.]{0,6}(杀了|砍死|捅死|打死|弄死|撞死|烧了|炸了|放火|纵火)|"
-    r"(拿|持|带)(着)?(刀|枪|棍|斧|汽油|炸药)|绑架|劫持|人质|非法拘禁|"
-    r"(关|锁|扣|困|堵)(在|着)[^，。,.]{0,14}(不让|不放人|出不来)|不(还钱|给钱|付钱)?就?不放人|不让[^，。,.]{0,8}(走|离开|出门|出去)|"
-    r"suicid|self-?harm|\b(kill|hang|hanged|harm|hurt)(ed|ing|s)? (him|her|my|them|your)sel(f|ves)\b|"
-    r"\b(end|take|took|taking) (his|her|my|their) (own )?life\b|\boverdose|\bpesticide\b|"
-    r"\bthreat\w* to (kill|hurt|harm|stab|shoot|burn|beat|attack|smash)|\b(knife|gun|petrol|gasoline|explosives?)\b|"
-    r"\bkidnap|\bhostage|\barmed (men|man|people|gang)\b|\bset (\w+ )?(on )?fire\b|\bburn (it|\w+)? ?down\b|"
+    r"((自杀|自尽|轻生|寻死|割腕|割脉|上吊|服毒|自残|烧炭|杀人|砍人|捅人|砸人|撞人)" + _FICTION + r"|"
+    r"跳(楼|河|江)(?!价|大甩卖|甩卖|大促|促销)" + _FICTION + r"|"
+    r"(喝|服|吞)了?下?[^，。,.]{0,4}(农药|敌敌畏|百草枯|老鼠药|鼠药)|"
+    r"(喝|服|吃|吞)(了|下)[^，。,.]{0,4}(安眠药|药片)|(喝|服|吃|吞)了?下?(一整瓶|一瓶|整瓶|一把|大量|过量|好多)[^，。,.]{0,3}药|"
+    r"不想活|活着没(意思|劲)|活不下去|不如死了|(就|想|要)去死|死了算了|同归于尽|遗书(?!式)|一起(去)?死(?!磕|扛|守|撑|等)|"
+    r"(天台|楼顶|屋顶|窗台|窗户|阳台|楼上|塔吊|桥上)[^。.？?]{0,16}(跳(了|下)|往下跳|从上面(跳)?下去|不下来)|"
+    r"(威胁|扬言|放话|恐吓|(?<![小解听传据])说(要|会|过|再))[^，。,.；;]{0,12}(打(人|死|伤|残|断|砸|一顿|架|他|她|你|我(?!们的))|"
+    r"(杀|砍|捅)(了|死|伤|人|他|她|你|我)|弄死|撞死|动手|报复(?!性)|放火|纵火|"
+    r"(烧|炸)(了|掉|毁|死)?[^，。,.]{0,4}(厂|店|仓库|公司|房|家|车|工地|办公室|人|他|她|你|我))|"
+    r"(要|会|来)[^，。,.]{0,6}(杀了|砍死|捅死|打死|弄死|撞死|放火|纵火)|"
+    r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?(烧|炸)(了|掉)|找人(弄|收拾|教训|砍|打)|"
+    r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)|"
+    r"(?<!道德)绑架(?!赎金险|险)" + _FICTION + r"|劫持(了|着)?[^，。,.]{0,6}" + _P + r"|"
+    + _P + r"[^，。,.的]{0,4}被劫持|"
+    r"人质|非法拘禁|软禁|"
+    + _P + r"[^，。,.的]{0,10}(扣|关|困|押|锁|软禁)在|"
+    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在|"
+    r"(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
+    r"不(还钱|给钱|付钱)?就?不放人|别想(活着)?(出门|出去|离开)|"
+    r"不让((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3}(?<![带拿搬运拉取])(走|离开|出门|出去|回家|下车)"
+    r"(?![^，。,.]{0,2}账|手续|通道|程序|流程)|"
+    r"suicid|self-?harm|\b(kill|hang|hanged|harm)(ed|ing|s)? (him|her|my|them|your)sel(f|ves)\b|"
+    r"\b(end|take|took|taking) (his|her|my|their) (own )?life\b|\boverdose|\b(drank|drink|drinking|swallowed) "
+    r"(\w+ )?pesticide\b|\b(swallow|swallowed|took|taken)\b[^.;,]{0,20}\b(pills|tablets)\b|\brather die\b|"
+    r"\bwant(s|ed)? to die\b|can'?t go on living|\bthreat\w* to (kill|hurt|harm|stab|shoot|burn|beat|attack|smash)|"
+    r"\b(with|wielding|waving|carrying|holding|brandishing|pulled|pointed) (a|an|his|her|their|the) (knife|gun|pistol|"
+    r"rifle|machete|axe|can of (petrol|gasoline)|bomb)\b|\bthreat\w*[^.;]{0,40}\b(knife|gun|bomb|petrol|gasoline|"
+    r"explosives?)\b|\b(a|the) bomb\b(?!-)|\bbomb (threat|in|at|under)\b|\bshoot (up|him|her|them|you|me|us|everyone|"
+    r"some(one|body)|(the|our|my|your) (manager|boss|owner|staff|director|ceo|workers?|employees?|family))\b|"
+    r"\bbeat (me|him|her|them|us|you) up\b|\bbeat up\b|"
+    r"\bkidnap(ped|ping|pers?)?\b(?! (and|&) ransom| (storyline|plot|scenes?|films?|movies?|games?|novels?|insurance))|"
+    r"\bhostage|\barmed (men|man|people|gang)\b|"
+    r"\bset (\w+ )?(on )?fire\b|\bburn (it|\w+|(the|our|your|his|their) \w+) down\b|"
     r"\bjump(s|ed|ing)? (off|from|out of) (the |a |our |his |her )?\w*\s?(roof|building|bridge|window|balcony)|"
-    r"\b(holding|held|keeping|kept|locked|locking|detaining|detained) (our|the|my|his|her|their) (\w+ )?(staff|"
-    r"employees?|workers?|people|colleagues?|accountants?|managers?|boss|directors?|ceo|chairman|cashiers?|drivers?|"
-    r"guards?|engineers?|surveyors?|foreman|foremen|supervisors?|clerks?|technicians?|officers?|owner|partners?|"
-    r"staff members?|representatives?|wife|husband|son|daughter|family) (in|inside|hostage)\b|"
-    r"\b(lock|locked|locking|keep|keeping|kept|hold|holding|held)\b[^.;,]{0,30}\b(in|inside|up)\b[^.;,]{0,20}"
-    r"\b(until|till|unless)\b|\b(won't|will not|wouldn't|not) let (him|her|them|us|our \w+|the \w+) (leave|go|out)\b)",
+    r"\b(holding|held|keeping|kept|locked|locking|detaining|detained) " + _P_EN + r" (in|inside|hostage)\b"
+    r"(?! the (dark|loop)| mind| place| line| check)|"
+    r"\b(lock|locked|locking|keep|keeping|kept|hold|holding|held)\b " + _P_EN + r"[^.;,]{0,30}\b(in|inside|up)\b"
+    r"[^.;,]{0,20}\b(until|till|unless)\b|"
+    r"\b(won't|will not|wouldn't|not|refus\w*( to)?) let " + _P_EN + r" (out|go home|leave the (room|building|site|"
+    r"office|premises|factory|hotel|car|truck|warehouse))\b|\blet " + _P_EN + r" (go|leave)[^.;]{0,20}until (we|i|the "
+    r"company) pays?\b)",
     re.I,
 )
 # "What do we do now" asks for someone to act, not what the law says; every other question word asks something.
@@ -91,11 +127,13 @@ _WHAT_NOW = re.compile(
 )
 # A request that someone act for the user (起诉、代理、派律师、处理) is no question about the law, however it is asked.
 _ACT = re.compile(
-    r"((帮|替|给)(我|我们|咱们?)[^，。,.？?]{0,6}(起诉|追|要回|讨回|处理|打官司|申请|报案|代理|出面|谈|写|起草|准备|办|查|采取|保全|冻结|介入)|"
-    r"(请|麻烦|让)(你们|律师|顾问|专人)|派(个|名|一名|一个)?(律师|人|顾问)|(有没有|找个?|安排)[^，。,.？?]{0,4}(律师|人)[^，。,.？?]{0,4}(代理|来|处理|负责|陪)|"
+    r"((帮|替|给)(我|我们|咱们?)[^，。,.？?]{0,6}(起诉|追|要回|讨回|处理|打官司|申请|报案|代理|出面|谈|写|起草|准备|办|查|采取|保全|冻结|介入)"
+    r"(?!了|过)|(请|麻烦|让)(你们|律师|顾问|专人)(?![^，。,.？?：:]{0,3}(告诉|解答|解释|说明|讲讲|讲解|介绍))|派(个|名|一名|一个)?(律师|人|顾问)|(有没有|找个?|安排)[^，。,.？?]{0,4}(律师|人)[^，。,.？?]{0,4}(代理|来|处理|负责|陪)|"
     r"(你们|贵所|律所)[^，。,.？?]{0,6}(能|可以|可不可以|能不能|愿意)[^，。,.？?]{0,6}(帮|代理|处理|接|起诉|追|出面|派)|"
     r"(代理|承接|接手)(我们|这个)?的?(案子|官司|应诉|诉讼|仲裁)|"
-    r"(哪位|哪个)律师[^，。,.？?]{0,4}(可以|能|来)|\b(can|could|would|will) (you|your (firm|lawyers?|team))\b|"
+    r"(哪位|哪个)律师[^，。,.？?]{0,4}(可以|能|来)|"
+    r"\b(can|could|would|will) (you|your (firm|lawyers?|team))\b"
+    r"(?! (please )?(tell|explain|clarify|confirm|let (me|us) know))|"
     r"\bplease (help|sue|act|send|recover|represent|file|chase|take)|"
     r"\b(help|want) (us|you) (to )?(recover|sue|get|chase|take|file|freeze)\b|\bact for us\b|\brepresent us\b|"
     r"\b(send|assign|get us) (a|one of your) lawyers?\b)",
@@ -103,24 +141,45 @@ _ACT = re.compile(
 )
 _QUESTION = re.compile(
     r"([?？]|吗|呢|什么|多少|几[个天年次月条种]|谁|哪|是否|能否|能不能|可不可以|可以|算不算|要不要|有没有|合法|违法|咋|"
-    r"会不会|是不是|需不需要|用不用|该不该|必须|应不应该|有效|"
+    r"会不会|是不是|需不需要|用不用|该不该|应不应该|还有效|可否|允不允许|许不许|行不行|对不对|有无|"
     r"(是|算)[^，。,.]{0,12}还是|"
-    r"怎么|怎样|如何|多久|多长|(^|[,;:，；：。]\s*)(what|how|who|whose|which|when|where|why|is|are|can|could|do|does|"
-    r"should|must|may|will|would)\b|\s(who|whose|which|whether|how (long|much|many|soon))\b|\bwhether\b|"
+    r"怎么|怎样|如何|多久|多长|(^|[,;:，；：。]\s*)(what|how|when|where|why|is|are|can|could|do|does|"
+    r"should|must|may|will|would)\b|(^|[;:；：。.?？!！]\s*)(who|whose|which)\b|"
+    r"\swho (pays|bears|compensates|covers|is (liable|responsible)|(should|must|has to) pay)\b|"
+    r"\s(whether|how (long|much|many|soon))\b|\bwhether\b|"
     r"\btell me (if|whether|what|who|how|when)\b|\bunder the law\b|\blegally\b)",
     re.I,
 )
 _UNIT = {"万": 10_000, "亿": 100_000_000, "百万": 1_000_000, "千万": 10_000_000, "million": 1_000_000,
-         "billion": 1_000_000_000}
+         "billion": 1_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
+_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
+          "several": 2, "a few": 2}
 _CN_DIGITS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
+# Each number starts where a run of digits (or numerals) starts and is bounded: linear on any input (review12 §7).
+_NUM = r"(?<![\d,])(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,6})?"
 _AMOUNT = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:多|余|来)?\s*(?P<unit>千万|百万|万|亿|million|billion)"
-    rf"|(?P<cn>[{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]+)?)(?:多|余|来)?(?P<cnunit>千万|百万|万|亿)"
-    r"|(?P<round>(?:几|数|上|近|好几|大几)?(?:百万|千万)|(?:几|数|上|过|近|好几|大几|一)个?亿)"
-    r"|(?P<pre>rmb|cny|¥|￥|yuan)\s*(?P<pnum>\d{1,3}(?:,\d{3})+|\d+)"
-    r"|(?P<bare>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?P<cur>元|块|yuan|rmb|cny)",
+    rf"(?P<num>{_NUM})\s*(?:多|余|来)?\s*(?P<unit>千万|百万|万|亿|million|billion)"
+    rf"|(?P<cn>(?<![{_CN_DIGITS}])(?![千百仟佰](?:多|余|来)?(?:千万|百万|万|亿))[{_CN_DIGITS}]{{1,12}}"
+    rf"(?:点[{_CN_DIGITS}]{{1,6}})?)(?:多|余|来)?(?P<cnunit>千万|百万|万|亿)"
+    r"|(?P<round>(?:几|数|上|近|好几|大几)?百万|(?:几|数|上|近|好几|大几)千万|(?:几|数|上|过|近|好几|大几|一)个?亿)"
+    rf"|(?P<pre>rmb|cny|usd|hkd|eur|us\$|hk\$|¥|￥|\$|€|yuan)\s*(?P<pnum>{_NUM})\s*(?P<psuf>million|billion|mn|bn|m)?\b"
+    rf"|(?P<bare>{_NUM})\s*(?P<cur>元|块|yuan|rmb|cny)"
+    r"|\b(?P<word>a few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|"
+    r"hundred|a)\s+(?P<wunit>million|billion)\b",
     re.I,
 )
+# After the unit: a count, a measure or a ratio, not money
+# (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users")
+_NOT_MONEY = re.compile(
+    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|人(?!民币)|名|位|个|户|家|平方|平米|吨|亩|件|台|"
+    r"次|张|条|股|公里|米|辆|册|计|倍|像素|"
+    r"(users?|people|customers?|members?|subscribers?|downloads?|units?|tons?|tonnes?|square|visitors?|followers?|"
+    r"employees?|accounts?|records?|shares?|times|pieces?|items?)\b)",
+    re.I,
+)
+# 千万别 / 千万不要: an adverb, no sum
+_ADVERB = re.compile(r"千万(别|不|要|记得|注意|小心)")
 
 
 @dataclass
@@ -147,10 +206,13 @@ ROUTE_OF: dict[str, tuple[str, str | None]] = {
 
 def amounts(text: str) -> list[float]:
     """Yuan amounts: digits (with thousands commas) or Chinese numerals (lower or upper case, through cn2an) with
-    万/百万/千万/亿/million; a long sum of digits with 元/yuan/RMB before or after; the round words 百万, 几百万,
-    上千万, 上亿 (at least their unit)."""
+    万/百万/千万/亿/million; a long sum of digits with 元/yuan/RMB/$/USD/HK$ before or after (RMB1.5m); "two million
+    yuan"; the round words 百万, 几百万, 上千万, 上亿 (at least their unit). A count or a ratio after the unit
+    (三百万用户, 千万分之一) is no sum, nor the adverb 千万 (千万别让对方知道)."""
     found: list[float] = []
     for m in _AMOUNT.finditer(text):
+        if _NOT_MONEY.match(text, m.end()) or (m.group("round") == "百万" and _ADVERB.match(text, m.start())):
+            continue
         if m.group("num"):
             found.append(float(m.group("num").replace(",", "")) * _UNIT[m.group("unit").lower()])
         elif m.group("cn"):
@@ -158,15 +220,16 @@ def amounts(text: str) -> list[float]:
                 warnings.simplefilter("ignore")
                 try:
                     found.append(float(cn2an.cn2an(m.group("cn"), "smart")) * _UNIT[m.group("cnunit")])
-                except (ValueError, KeyError, TypeError):  # 百万 / 千万 alone: cn2an wants a digit before 百
-                    word = m.group("cn") + m.group("cnunit")
-                    if word in _UNIT:
-                        found.append(float(_UNIT[word]))
+                except (ValueError, KeyError, TypeError):  # a numeral cn2an does not read
+                    continue
         elif m.group("round"):
             word = m.group("round")
             found.append(float(_UNIT["亿" if "亿" in word else word[-2:]]))
+        elif m.group("word"):
+            found.append(float(_WORDS[m.group("word").lower()] * _UNIT[m.group("wunit").lower()]))
         else:
-            found.append(float((m.group("pnum") or m.group("bare")).replace(",", "")))
+            value = float((m.group("pnum") or m.group("bare")).replace(",", ""))
+            found.append(value * _UNIT[m.group("psuf").lower()] if m.group("psuf") else value)
     return found
 
 
@@ -176,6 +239,11 @@ def large_amount(text: str) -> bool:
 
 def asks_for_person(text: str) -> bool:
     return bool(_HUMAN.search(text.strip()))
+
+
+def _to_adviser(p: Prediction) -> float:
+    """The probability of the intents that lead to a hand-off, together."""
+    return sum(v for k, v in p.probabilities.items() if ROUTE_OF[k][0] == "handoff")
 
 
 def _best_other(p: Prediction) -> float:
@@ -196,10 +264,9 @@ def is_sure(p: Prediction) -> bool:
         return True
     if p.intent == "high_risk" and p.probability >= HIGH_RISK_SURE:
         return True
-    if route == "handoff":  # the hand-off intents together (high risk and a request for a person) lead by a margin
-        to_adviser = sum(v for k, v in p.probabilities.items() if ROUTE_OF[k][0] == "handoff")
-        if to_adviser - _best_other(p) < HANDOFF_MARGIN:
-            return False
+    # the hand-off intents together (high risk and a request for a person) lead by a margin
+    if route == "handoff" and _to_adviser(p) - _best_other(p) < HANDOFF_MARGIN:
+        return False
     return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
 
 
@@ -256,7 +323,9 @@ class Router:
         p = self.model.predict(t, vector)
         route, reason = ROUTE_OF[p.intent]
         sure = is_sure(p)
-        plain = sure and route in ("order", "menu")  # 两百万的合同想请你们审查一下: an order; a person follows it up
+        # 两百万的合同想请你们审查一下: an order; a person follows it up. Only when it beats the hand-off intents
+        # together (卷走两千万跑路了，我要下单预约律师: order 0.43 against a case and a person 0.54 is a case).
+        plain = sure and route in ("order", "menu") and p.probability - _to_adviser(p) >= HANDOFF_MARGIN
         if large and not plain and not asks_the_law(t, p):
             return Intent("handoff", "high_risk", p.intent, p.probability, True, vector)
         return Intent(route, reason, p.intent, p.probability, sure, vector)

@@ -275,6 +275,11 @@ def test_leaving_in_other_words_is_recognised_by_the_model(router: Router) -> No
     ("欠我们百万", True),
     ("一点二亿", True), ("标的一个亿", True), ("几十万", False), ("十几万", False), ("12,000 yuan", False),
     ("价值 1,200,000 的设备", False),
+    ("千万别把合同原件交出去", False), ("数以百万计的订单数据", False), ("平台有两百万注册用户", False),
+    ("五百万平方米的园区", False), ("概率只有百万分之三", False), ("一千万分之五的误差", False),
+    ("we have 3 million subscribers", False), ("US$ 1,500,000 unpaid", True), ("$1,250,000 owed", True),
+    ("HK$3,000,000 deposit", True), ("USD 4,000,000", True), ("three million yuan in arrears", True),
+    ("RMB2.5m unpaid", True), ("a few million yuan", True), ("二百三十万人民币", True),
 ])
 def test_large_amounts_in_digits_and_chinese_numerals(text: str, large: bool) -> None:
     assert large_amount(text) is large, amounts(text)
@@ -332,21 +337,124 @@ def test_danger_to_a_life_or_liberty_is_recognised(text: str, danger: bool) -> N
     assert in_danger(text) is danger
 
 
+# enterprise questions in the danger rule's words (review12 §2): 打官司, 跳楼价, 域名劫持, 刀具, 烧掉样品, goods held
+HARMLESS_IN_DANGER_WORDS = [
+    "合作方威胁要打电话给监管部门举报我们，这种情况我们需要提前准备什么材料",
+    "经销商放话说要把我们的价格打穿，我们能要求他遵守最低转售价吗",
+    "客户威胁要打官司索赔，我们的免责条款能用吗",
+    "前员工扬言要去劳动局告我们，公司需要准备哪些证据",
+    "年底清仓搞跳楼价促销，标注原价有什么规定",
+    "我们网站的域名被劫持了，能找运营商追责吗",
+    "浏览器首页被劫持算不算侵犯消费者权益",
+    "质检部门拿走了我们的刀具样品做抽检，抽检不合格能复检吗",
+    "我们工厂生产水果刀，出口美国需要什么资质",
+    "加油站扩建需要办理哪些消防审批",
+    "危险化学品运输车辆的驾驶员需要什么资格证",
+    "保险公司推出的绑架赎金险合法吗",
+    "员工吐槽老板是道德绑架，公司能以此辞退吗",
+    "这本悬疑小说里有杀人桥段，出版需要特别审批吗",
+    "短视频里有自杀镜头，平台会被处罚吗",
+    "员工吃了感冒药上班打瞌睡，出了差错能扣工资吗",
+    "员工服用处方药期间开叉车，公司有什么管理责任",
+    "我们要和供应商一起死扛到底，仲裁申请书怎么写",
+    "过期的样品公司打算烧掉处理，需要办理什么手续",
+    "仓库里的废旧纸箱要烧了，环保部门会处罚吗",
+    "海关把我们的集装箱扣在港口，滞港费由谁承担",
+    "货车被交警扣在停车场，公司能起诉吗",
+    "公司不让财务走现金账，这样规定合法吗",
+    "公司不让员工拿走工牌，离职时要交还吗",
+    "房东把仓库锁了，不让我们搬走设备，能要求赔偿吗",
+    "银行扣着我们的保证金不退，我们能起诉银行吗",
+    "公司扣着员工的毕业证不还，违法吗",
+    "对方扬言要报复性降价，这算不算倾销",
+    "员工遗书式的朋友圈引发舆论，公司发声明要注意什么",
+    "股价跳水之后董事会能回购股份吗",
+    "We received a bomb-proof door order from a bank; what contract terms should we include?",
+    "Our photo shoot for the new catalogue used a model without a release; are we liable?",
+    "The market for our product was shot down by a new regulation; can we claim compensation?",
+    "Can a landlord keep our equipment in the warehouse until we pay the rent arrears?",
+    "We hold the customer's goods in our warehouse until the invoice is settled; is that a lien?",
+    "The company will not let staff leave early on Fridays; is that lawful?",
+    "Our game has a kidnapping storyline; do we need a special licence?",
+    "We sell hunting knives online; what age checks does the law require?",
+    "An employee hurt his back lifting boxes; is it a work injury?",
+    "We kept the client in the loop about the delay; does that excuse the breach?",
+]
+
+
+DANGER_IN_OTHER_WORDS = [  # self-harm, threats and a person held, in words the rule must name (review12 §9)
+    "门卫说昨晚有个工人在宿舍里割腕，已经送到医院",
+    "司机发消息说活着没意思，车停在江边，现在电话打不通",
+    "有员工在厕所吞了一瓶安眠药，被同事发现了",
+    "车间女工说再不发工资她就去死",
+    "讨薪的工人爬上楼顶，说今天不给钱就往下跳",
+    "被辞退的保安扬言要砍死车间主任",
+    "合作方老板放话说要找人收拾我们的销售",
+    "客户在门店里拿着菜刀追着店员跑",
+    "几个混混拿着铁棍堵在我们厂门口",
+    "前员工说要带汽油来把仓库烧了",
+    "有人打电话说要炸了我们的工厂",
+    "催债的人把我们出纳关在小黑屋里，不给钱不放人",
+    "我们的司机被货主扣在停车场的宿舍里两天了",
+    "讨债的人把老板堵在办公室，说不还钱谁也别想出去",
+    "有人把我们的业务员软禁在酒店里",
+    "对方不让我们的工程师离开工地，说要先结款",
+    "An ex-worker said he would shoot the manager if he saw him again",
+    "A man called the front desk saying there is a bomb under the loading dock",
+    "Our cashier said she can't go on living after the audit",
+    "A driver swallowed a handful of pills in the cab this morning",
+    "Someone threatened to beat up our shop assistant tonight",
+    "The supplier's guards are holding our engineers inside the plant until we pay",
+    "Creditors locked our manager in a storeroom and say they will keep him there until the debt is cleared",
+    "A worker came in waving a knife and shouting at the foreman",
+]
+
+
+@pytest.mark.parametrize("text", HARMLESS_IN_DANGER_WORDS)
+def test_the_danger_rule_leaves_ordinary_questions_alone(text: str) -> None:
+    assert not in_danger(text)
+
+
+@pytest.mark.parametrize("text", DANGER_IN_OTHER_WORDS)
+def test_the_danger_rule_names_self_harm_threats_and_a_person_held(text: str) -> None:
+    assert in_danger(text)
+
+
+@pytest.mark.parametrize("text", [
+    "1" * 5000, "1." * 2500, "1,000" * 1000, ",000" * 1250 + "x", "壹贰叁" * 1667, "一点" * 2500, "一多" * 2500,
+    "rmb " * 1250, "1 " * 2500, "威胁" * 2500, "不让" * 2500, "held the " * 555, "lock in " * 625, "要" * 5000,
+    ("合同对方违约，" * 800)[:5000], ", what" * 833,
+])
+def test_the_rules_take_bounded_time_on_long_inputs(text: str) -> None:
+    """Linear patterns: a 5,000-character message costs milliseconds, whatever it repeats (review12 §7)."""
+    for rule in (in_danger, asks_a_question, large_amount, asks_outcome):
+        start = time.perf_counter()
+        rule(text)
+        assert time.perf_counter() - start < 0.05, rule.__name__
+
+
 def test_danger_to_a_life_or_liberty_goes_to_an_adviser_before_the_model(router: Router) -> None:
     for text in ("员工在宿舍割腕了，公司要承担责任吗", "Is it legal for creditors to lock our staff in until we pay?"):
         assert (router.classify(text).route, router.classify(text).reason, router.classify(text).intent) == (
             "handoff", "high_risk", None), text
 
 
-def test_a_rule_question_told_with_the_words_of_an_event_is_no_sure_handoff(router: Router) -> None:
+_READ_AS_CASES = {  # new to the model and read as a sure case today (issue11R2): marked, so a fix or a new one shows
+    "董事因为职务侵占被判了刑，出狱后还能再当公司董事吗", "楼上的水管爆了把我们的门店淹了，可以向楼上的业主索赔吗",
+    "我们的快递车连车带货被偷了，运输途中货物灭失的损失由谁承担"}
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="read as a sure case (issue11R2, open)"))
+    if p in _READ_AS_CASES else p for p in LEGAL_IN_THE_WORDS_OF_AN_EVENT])
+def test_a_rule_question_told_with_the_words_of_an_event_is_no_sure_handoff(router: Router, text: str) -> None:
     """Words of an accident, a theft, a police case or a flood make the high-risk intent likely, but a question
-    about the rule is not a case: the model reads most of them as legal, or as high-risk without being sure (the
-    engine then answers when the knowledge base clearly can). Safety comes first: an event followed by a question
-    is a case (issue11R2), so a few of these phrasings, new to the model, go to an adviser too (3 of 13)."""
-    got = {p: router.classify(p) for p in LEGAL_IN_THE_WORDS_OF_AN_EVENT}
-    sure_handoffs = {p: round(i.probability, 2) for p, i in got.items() if i.route == "handoff" and i.sure}
-    assert len(sure_handoffs) <= len(LEGAL_IN_THE_WORDS_OF_AN_EVENT) // 4, sure_handoffs
-    assert all(asks_a_question(p) for p in LEGAL_IN_THE_WORDS_OF_AN_EVENT)
+    about the rule is not a case: the model reads it as legal, or as high-risk without being sure (the engine then
+    answers when the knowledge base clearly can). Safety comes first (an event followed by a question is a case), so
+    the phrasings still read as cases are named above, each an expected failure, instead of a bound on their count."""
+    got = router.classify(text)
+    assert asks_a_question(text)
+    assert not (got.route == "handoff" and got.sure), round(got.probability, 2)
 
 
 @pytest.mark.parametrize(("text", "question"), [
@@ -377,6 +485,16 @@ def test_a_rule_question_told_with_the_words_of_an_event_is_no_sure_handoff(rout
     ("What are our options?", False),
     ("can you sue them for us?", False),
     ("please help us recover it, who handles this?", False),
+    ("请你们解释一下，担保合同无效时保证人担责吗", True), ("麻烦律师讲讲试用期能延长吗", True),
+    ("Could you explain whether a verbal guarantee binds us?", True), ("can you tell me if the clause is void", True),
+    ("供应商给我们写了一份承诺书，这承诺书算不算合同", True),
+    ("租期未满，房东可否提前收回厂房", True), ("试用期延长到一年行不行", True), ("劳务派遣用工有无比例限制", True),
+    ("公司允不允许员工兼职", True),
+    ("租赁合同有效期内厂房被查封了，怎么办", False), ("对方必须在下周前交货，可是工厂停产了，咋整", False),
+    ("A customer who owes us 4 million yuan has stopped replying", False),
+    ("The contractor, which still owes us wages, left the site yesterday.", False),
+    ("The tenant whose lease ran out refuses to move", False),
+    ("帮我们写一份律师函", False), ("请你们派人去现场看看", False),
 ])
 def test_a_question_is_told_from_a_report_or_a_call_to_act(text: str, question: bool) -> None:
     assert asks_a_question(text) is question

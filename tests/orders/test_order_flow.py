@@ -179,6 +179,29 @@ def test_status_mid_form_keeps_the_form(runtime: Runtime) -> None:
     assert f"订单 {number} 已取消" in r.reply and "继续填写预约" in r.reply and chat.form is not None
 
 
+@pytest.mark.parametrize(("start", "danger", "lang"), [
+    ("我想预约合同审查", "仓库保管员刚在群里说不想活了，现在人在楼顶", "zh"),
+    ("我想预约合同审查", "有个工人在车间吞了一瓶安眠药，刚叫了救护车", "zh"),
+    ("I want to book a contract review", "Our foreman has just threatened to stab the site manager tonight", "en"),
+])
+def test_danger_typed_in_a_form_reaches_an_adviser_and_the_form_waits(runtime: Runtime, start: str, danger: str,
+                                                                     lang: str) -> None:
+    """A life or a liberty at stake is no value for the field asked (review12 §1): a case for an adviser, the form
+    kept as it was; once the user goes back to the assistant, the form asks its question again."""
+    chat = Chat(runtime)
+    chat(start)
+    assert chat.form is not None and chat.form["current"] == "enterprise_name"
+    r = chat(danger)
+    case = runtime.handoffs.active(chat.sid)  # type: ignore[arg-type]
+    assert r.route == "handoff" and case is not None and case.reason == "high_risk"
+    assert chat.form is not None and chat.form["values"] == {} and chat.form["current"] == "enterprise_name"
+    chat("/bot")
+    assert runtime.handoffs.active(chat.sid) is None  # type: ignore[arg-type]
+    r = chat("永康刀具制造有限公司")  # a company name in the rule's words is still a company name
+    assert chat.form["values"]["enterprise_name"] == "永康刀具制造有限公司" and chat.form["current"] == "credit_code"
+    assert r.route == "order"
+
+
 def test_no_orders_yet(runtime: Runtime) -> None:
     chat = Chat(runtime)
     assert "还没有" in chat("我的订单").reply
