@@ -742,11 +742,14 @@ def _tokens(text: str, pre: Precomputed) -> str:
 
 def _keyword(snap: _Snapshot, terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """Each chunk's keyword score, its text's BM25 plus TITLE_WEIGHT times its law's name's, twice from one pass:
-    with the terms weighted (``query_weights``), which ranks, and plain (each term once), the score passages
-    report, in the units the engine's confidence thresholds are given in (``keyword_scale``)."""
+    with the terms weighted (``query_weights``), which ranks, and in which the name counts less when the question
+    covers only part of the law's distinctive name (``knowledge.namecore``: "设备" of 特种设备安全法), and plain
+    (each term once, the whole name field), the score passages report, in the units the engine's confidence
+    thresholds are given in (``keyword_scale``): the answer/fallback decision is left as it was."""
     text_ranked, text_plain = snap.bm25.scores_both(terms)
     name_ranked, name_plain = snap.titles.scores_both(terms)
-    return text_ranked + TITLE_WEIGHT * name_ranked, text_plain + TITLE_WEIGHT * name_plain
+    weight = TITLE_WEIGHT * snap.view.name_weights(terms)  # a fragment of a law's name counts less (namecore)
+    return text_ranked + weight * name_ranked, text_plain + TITLE_WEIGHT * name_plain
 
 
 def _scaled(scores: np.ndarray, among: np.ndarray) -> np.ndarray:

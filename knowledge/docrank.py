@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.lawnames import LawNames
+from knowledge.namecore import NameCover
 
 NAME_BOOST = 0.15  # added to the hybrid score (best chunk = 1) of every chunk of a document the question names
 # added to every chunk of a document of that level when the question names no law; other documents (guides, the
@@ -29,6 +30,11 @@ class DocView:
     doc_ids: list[str]
     names: LawNames
     prior: np.ndarray  # LEVEL_PRIOR of each chunk's document
+    cover: NameCover  # how much of each statute's name a question covers (knowledge.namecore)
+
+    def name_weights(self, terms: dict[str, float]) -> np.ndarray:
+        """The weight of each chunk's name field for a question's terms (``NameCover.weights``)."""
+        return self.cover.weights(terms)[self.doc_of]
 
 
 def build_view(chunk_docs: list[str], titles: dict[str, tuple[str, str | None]]) -> DocView:
@@ -37,7 +43,8 @@ def build_view(chunk_docs: list[str], titles: dict[str, tuple[str, str | None]])
     index = {d: i for i, d in enumerate(doc_ids)}
     doc_of = np.array([index[d] for d in chunk_docs], dtype=np.int64)
     levels = np.array([LEVEL_PRIOR.get(level(titles[d][0]) or "", 0.0) for d in doc_ids], dtype=np.float64)
-    return DocView(doc_of, doc_ids, LawNames.build([(d, *titles[d]) for d in doc_ids]), levels[doc_of])
+    cover = NameCover.build([titles[d][0] for d in doc_ids], [level(titles[d][0]) is not None for d in doc_ids])
+    return DocView(doc_of, doc_ids, LawNames.build([(d, *titles[d]) for d in doc_ids]), levels[doc_of], cover)
 
 
 _INTERPRETATION = re.compile(r"^最高人民(法院|检察院)")
