@@ -32,9 +32,19 @@ class DocView:
     prior: np.ndarray  # LEVEL_PRIOR of each chunk's document
     cover: NameCover  # how much of each statute's name a question covers (knowledge.namecore)
 
+    def __post_init__(self) -> None:
+        # each chunk's name weight when the question covers no core, and each document's chunks: a question
+        # changes only the chunks of the few documents whose core it touches, never gathers over every chunk
+        self._base = self.cover.base()[self.doc_of] if len(self.doc_ids) else np.zeros(0, dtype=np.float32)
+        order = np.argsort(self.doc_of, kind="stable")
+        self._chunks = np.split(order, np.searchsorted(self.doc_of[order], np.arange(1, len(self.doc_ids))))
+
     def name_weights(self, terms: dict[str, float]) -> np.ndarray:
         """The weight of each chunk's name field for a question's terms (``NameCover.weights``)."""
-        return self.cover.weights(terms)[self.doc_of]
+        out = self._base.copy()
+        for d, w in self.cover.covered(terms).items():
+            out[self._chunks[d]] = w
+        return out
 
 
 def build_view(chunk_docs: list[str], titles: dict[str, tuple[str, str | None]]) -> DocView:

@@ -69,20 +69,26 @@ class NameCover:
                     parts.setdefault(part, []).append((d, mask))
         return cls(parts, full)
 
-    def __post_init__(self) -> None:  # every statute's weight when the question covers none of its core
-        self._none = np.array([1.0 if f == 0 else PARTIAL_WEIGHT for f in self.full], dtype=np.float32)
+    def base(self) -> np.ndarray:
+        """Each document's weight when the question covers none of its core: PARTIAL_WEIGHT for a statute, else 1."""
+        return np.array([1.0 if f == 0 else PARTIAL_WEIGHT for f in self.full], dtype=np.float32)
 
-    def weights(self, terms: dict[str, float] | list[str]) -> np.ndarray:
-        """Each document's name-field weight for a question's terms: 1 when they cover its core (and for documents
-        that are not statutes), else PARTIAL_WEIGHT plus the rest in proportion to the share of the core's
-        characters they cover ("合同" of 劳动合同: 0.25 + 0.75 × 2/4)."""
-        covered: dict[int, int] = {}
+    def covered(self, terms: dict[str, float] | list[str]) -> dict[int, float]:
+        """The weight of each document whose core the question's terms cover at least in part: 1 when they cover
+        all of it, else PARTIAL_WEIGHT plus the rest in proportion to the share of the core's characters they cover
+        ("合同" of 劳动合同: 0.25 + 0.75 × 2/4)."""
+        masks: dict[int, int] = {}
         parts = self.parts
         for term in terms:
             for d, mask in parts.get(term, ()):
-                covered[d] = covered.get(d, 0) | mask
-        out = self._none.copy()
+                masks[d] = masks.get(d, 0) | mask
         full = self.full
-        for d, mask in covered.items():
-            out[d] = PARTIAL_WEIGHT + (1 - PARTIAL_WEIGHT) * mask.bit_count() / full[d].bit_count()
+        return {d: PARTIAL_WEIGHT + (1 - PARTIAL_WEIGHT) * mask.bit_count() / full[d].bit_count()
+                for d, mask in masks.items()}
+
+    def weights(self, terms: dict[str, float] | list[str]) -> np.ndarray:
+        """Each document's name-field weight for a question's terms (``base``, then ``covered``)."""
+        out = self.base()
+        for d, w in self.covered(terms).items():
+            out[d] = w
         return out
