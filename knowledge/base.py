@@ -62,6 +62,7 @@ TITLE_WEIGHT = 0.5  # the law's name is its own BM25 field, so its words count o
 VERSION_KEY = "kb_version"  # moved by every write, in the same SQL transaction
 VECTOR_WRITES = "qifa:vector-writes"  # held shared from a write's vectors to its commit; reconcile holds it alone
 RECONCILE_POLL_S = 0.2  # how often reconcile tries for VECTOR_WRITES alone
+LEFT_MAX = 100_000  # replaced chunks' vector ids a process keeps to drop at its next write (beyond: reconcile's)
 STRAY_CHECK_BATCH = 500  # candidate ids per SQL IN (...) when reconcile checks them again
 REPAIR_WAIT_S = 30.0  # how long repair keeps trying before it leaves the stray vectors to a later one
 FRESH_S = 1.0  # how often a reader looks at the version counter
@@ -136,6 +137,8 @@ class KnowledgeBase:
         self._seen: str | None = None  # the last version this process built a snapshot at or wrote
         self._foreign = False  # another process wrote between two of ours: reopen the vector client
         self._row_places: tuple[list[str], _Snapshot, np.ndarray] | None = None  # see _places
+        self._left: set[str] = set()  # replaced chunks' vectors not yet dropped (``_drop_stale``)
+        self._left_lock = threading.Lock()
         if snapshot_dir is not None and vectors.path is not None:  # an embedded store: its mirror is kept too
             vectors.kept = KeptVectors(mirror_file.MirrorFile(snapshot_dir), self._vector_state)
         else:  # a Chroma server (or no data dir): the mirror's version is known, nothing is kept on disk
@@ -158,7 +161,6 @@ class KnowledgeBase:
                 old = s.get(KbDocument, doc.id)
                 if old is not None and old.content_hash == doc.content_hash and old.title == doc.title:
                     return "unchanged"
-                old_ids = set(s.scalars(select(KbChunk.id).where(KbChunk.document_id == doc.id)))
                 old_title = old.title if old is not None else None
             new_ids = [c.id for c in doc.chunks]
             have = self.vectors.existing(new_ids)
@@ -168,7 +170,10 @@ class KnowledgeBase:
                 vecs = self._vectors_for(texts, pre, on_embedded)
                 self.vectors.upsert([c.id for c in todo], vecs, [{"document_id": doc.id} for _ in todo])
             with self.db.session() as s:
-                s.execute(delete(KbChunk).where(KbChunk.document_id == doc.id))
+                # the rows this write takes out, as they are now (another write of the document may have replaced
+                # the ones read above meanwhile): what the journal files and whose vectors are dropped
+                replaced = set(s.scalars(delete(KbChunk).where(KbChunk.document_id == doc.id)
+                                         .returning(KbChunk.id)))
                 row = s.get(KbDocument, doc.id) or KbDocument(id=doc.id)
                 row.title, row.source, row.kind = doc.title, doc.source, doc.kind
                 row.effective, row.status, row.content_hash = doc.effective, doc.status, doc.content_hash
@@ -193,8 +198,8 @@ class KnowledgeBase:
                 _recompute_active(s, doc.title)
                 if old_title is not None and old_title != doc.title:
                     _recompute_active(s, old_title)
-                stale = sorted(old_ids - set(new_ids))
-                self._bump(s, added=[i for i in new_ids if i not in old_ids], removed=stale)
+                stale = sorted(replaced - set(new_ids))
+                self._bump(s, added=[i for i in new_ids if i not in replaced], removed=stale)
         if stale:
             self._drop_stale(stale)
         self._invalidate()
@@ -304,7 +309,10 @@ class KnowledgeBase:
         while True:
             with self.db.held(VECTOR_WRITES, wait=False) as alone:
                 if alone:
-                    return self._delete_stray(candidates)
+                    removed = self._delete_stray(candidates)
+                    with self._left_lock:
+                        self._left.difference_update(candidates)
+                    return removed
             if time.monotonic() >= deadline:
                 log.info("stray vectors not looked for: a write to the knowledge base is in progress")
                 return None
@@ -322,11 +330,19 @@ class KnowledgeBase:
         already journalled) — only holding VECTOR_WRITES alone, checked again like strays: a write in flight may
         be putting the same chunk ids back (it found their vectors in place and did not embed them again), and a
         late delete would leave its rows without vectors. Otherwise (another write in flight, or this one inside an
-        ingest's ``writing``) they are left as strays for ``reconcile`` (the end of every ingest, the next one's
-        start, restore's repair); search never returns a vector no row points to."""
+        ingest's ``writing``) they are kept and tried again at this process's next write, and any ``reconcile``
+        (the end of every ingest, the next one's start, restore's repair) takes them as strays; search never
+        returns a vector no row points to."""
+        with self._left_lock:
+            ids = sorted(set(ids) | self._left)
+            self._left.clear()
         with self.db.held(VECTOR_WRITES, wait=False) as alone:
             if alone:
                 self._delete_stray(ids, journal=False)
+                return
+        with self._left_lock:  # tried again at this process's next write (and taken by any reconcile meanwhile)
+            if len(self._left) + len(ids) <= LEFT_MAX:
+                self._left.update(ids)
 
     def _delete_stray(self, candidates: list[str], journal: bool = True) -> int:
         """Of ``candidates``, delete the vectors that still exist and that still no chunk row points to. Called

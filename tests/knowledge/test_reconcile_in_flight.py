@@ -26,7 +26,7 @@ from db import Database, open_database
 from db.models_kb import KbChunk
 from ingest import pipeline
 from ingest.pipeline import ingest
-from knowledge.base import VECTOR_WRITES
+from knowledge.base import VECTOR_WRITES, VERSION_KEY
 from knowledge.chunking import ParsedDocument, parse_document
 from knowledge.embeddings import QifaEmbeddings
 
@@ -217,6 +217,56 @@ def test_a_replaced_documents_old_vectors_go_at_once_without_another_write_and_a
         rows = set(s.scalars(select(KbChunk.id)))
     assert company - rows and not (company - rows) & rt.kb.vectors.all_ids()  # ... for its closing reconcile
     assert rt.kb.vectors.all_ids() == rows
+
+
+def test_two_writes_of_one_document_overlapping_file_what_each_really_replaced(
+    rt: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B starts writing the document again (v1's chunks, other front matter) and is held before its vectors; A
+    replaces v1 by v2 meanwhile (X out, Y in); then B commits. The journal must end with X present and Y gone, as
+    SQL and the vector store are: before, B filed what it had read before A's write (nothing removed, X not added),
+    so every other process's copy of the vectors lost X and kept Y."""
+    v1, v2 = _rule(tmp_path, "乙条的内容是关于加班费的规定。"), _rule(tmp_path, "丙条的内容是关于年休假的规定。")
+    text = statute_text("某企业规定", {"总则": ["甲条的内容是关于试用期的规定。", "乙条的内容是关于加班费的规定。"]},
+                        front="issuer: 某公司")
+    v3 = parse_document(text, str(tmp_path / "某企业规定.md"), {})
+    assert v3.content_hash != v1.content_hash and {c.id for c in v3.chunks} == {c.id for c in v1.chunks}
+    assert rt.kb.upsert(v1) == "added"
+    base = rt.kb.get_meta(VERSION_KEY)
+    assert base is not None
+    x = {c.id for c in v1.chunks} - {c.id for c in v2.chunks}
+    y = {c.id for c in v2.chunks} - {c.id for c in v1.chunks}
+    store = rt.kb.vectors
+    real_existing = store.existing
+    go, paused = threading.Event(), threading.Event()
+
+    def existing_held_in_b(ids: list[str]) -> set[str]:
+        if threading.current_thread().name == "B":
+            paused.set()
+            go.wait(10)
+        return real_existing(ids)
+
+    monkeypatch.setattr(store, "existing", existing_held_in_b)
+    results: dict[str, str] = {}
+    b = threading.Thread(target=lambda: results.setdefault("B", rt.kb.upsert(v3)), name="B")
+    b.start()
+    try:
+        assert paused.wait(10)  # B has read the document as v1 and waits before its vectors
+        results["A"] = rt.kb.upsert(v2)
+    finally:
+        go.set()
+        b.join(10)
+    monkeypatch.setattr(store, "existing", real_existing)
+    assert results == {"A": "replaced", "B": "replaced"}
+    now = rt.kb.get_meta(VERSION_KEY)
+    assert now is not None
+    changes = rt.kb._changes(base, now)
+    assert changes is not None
+    assert x <= set(changes.added) and not x & set(changes.removed)  # put back by B: present
+    assert y <= set(changes.removed) and not y & set(changes.added)  # A's, taken out by B: gone
+    assert _without_vectors(rt) == set()
+    rt.kb.reconcile()
+    assert not y & rt.kb.vectors.all_ids()
 
 
 _HOLDER = """
