@@ -7,6 +7,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,23 @@ class Docs:
                 "防爆演练办法.md", REPEALED_TITLE, REPEALED, front="status: 已废止\neffective: 2015-03-01"
             ),
         }
+
+
+@contextmanager
+def indexed_statutes(tmp_path: Path, embeddings: QifaEmbeddings,
+                     *statutes: tuple[str, str, dict[str, list[str]]]) -> Iterator[Runtime]:
+    """A runtime on a fresh data dir (no shipped knowledge, no pack) with these fixture statutes ingested, each
+    (file name, title, chapters as ``Docs.statute`` takes them); closed when the block ends."""
+    from ingest.pipeline import ingest
+
+    rt = build_runtime(Settings(_env_file=None, data_dir=tmp_path / "var", shipped_packs="none"),
+                       shipped=False, embeddings=embeddings)
+    try:
+        docs = Docs(tmp_path / "docs")
+        ingest(rt.kb, [docs.statute(*statute) for statute in statutes], 20_000_000)
+        yield rt
+    finally:
+        rt.close()
 
 
 def sql_chunk_ids(data_dir: Path) -> list[str]:

@@ -9,17 +9,14 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from conftest import Docs
+from conftest import indexed_statutes
 
 import knowledge.base as base
-from composition import Runtime, build_runtime
-from config import Settings
-from ingest.pipeline import ingest
+from composition import Runtime
 from knowledge.bm25 import Bm25Builder
 from knowledge.charindex import CharBuilder, query_chars
 from knowledge.docrank import LEVEL_PRIOR, NAME_BOOST, build_view, document_prior, level
 
-LIMIT = 20_000_000
 STORAGE = "中华人民共和国仓储服务法"
 STORAGE_ARTICLES = {
     "第一章 一般规定": [
@@ -59,13 +56,9 @@ def test_the_character_index_counts_each_chunks_characters_in_batches(monkeypatc
 
 @pytest.fixture
 def storage(tmp_path, embeddings) -> Iterator[Runtime]:
-    rt = build_runtime(Settings(_env_file=None, data_dir=tmp_path / "var", shipped_packs="none"),
-                       shipped=False, embeddings=embeddings)
-    docs = Docs(tmp_path / "docs")
-    ingest(rt.kb, [docs.statute("仓储服务法.md", STORAGE, STORAGE_ARTICLES),
-                   docs.statute("仓储解释.md", SPC, SPC_ARTICLES)], LIMIT)
-    yield rt
-    rt.close()
+    with indexed_statutes(tmp_path, embeddings, ("仓储服务法.md", STORAGE, STORAGE_ARTICLES),
+                          ("仓储解释.md", SPC, SPC_ARTICLES)) as rt:
+        yield rt
 
 
 @pytest.mark.parametrize(("question", "locator"), [

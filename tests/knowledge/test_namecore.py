@@ -9,16 +9,13 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from conftest import Docs
+from conftest import indexed_statutes
 
 import knowledge.namecore as namecore
-from composition import Runtime, build_runtime
-from config import Settings
-from ingest.pipeline import ingest
+from composition import Runtime
 from knowledge.docrank import build_view
 from knowledge.namecore import PARTIAL_WEIGHT, NameCover, bare, core
 
-LIMIT = 20_000_000
 COLD = "中华人民共和国冷链设备安全法"
 COLD_ARTICLES = {
     "第一章 总则": [
@@ -77,14 +74,10 @@ def test_every_chunk_of_a_document_gets_its_documents_weight() -> None:
 
 @pytest.fixture
 def kb(tmp_path, embeddings) -> Iterator[Runtime]:
-    rt = build_runtime(Settings(_env_file=None, data_dir=tmp_path / "var", shipped_packs="none"),
-                       shipped=False, embeddings=embeddings)
-    docs = Docs(tmp_path / "docs")
-    ingest(rt.kb, [docs.statute("冷链设备安全法.md", COLD, COLD_ARTICLES),
-                   docs.statute("仓储服务法.md", STORE, STORE_ARTICLES),
-                   docs.statute("商事登记法.md", REGISTER, REGISTER_ARTICLES)], LIMIT)
-    yield rt
-    rt.close()
+    with indexed_statutes(tmp_path, embeddings, ("冷链设备安全法.md", COLD, COLD_ARTICLES),
+                          ("仓储服务法.md", STORE, STORE_ARTICLES),
+                          ("商事登记法.md", REGISTER, REGISTER_ARTICLES)) as rt:
+        yield rt
 
 
 def test_a_fragment_of_another_laws_name_does_not_lift_that_law(kb: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,16 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Docs
+from conftest import indexed_statutes
 
 import knowledge.termweights as termweights
 import knowledge.tokens as tokens
-from composition import Runtime, build_runtime
-from config import Settings
-from ingest.pipeline import ingest
+from composition import Runtime
 from knowledge.tokens import expand_query
-
-LIMIT = 20_000_000
 
 
 def _added(question: str) -> str:
@@ -86,13 +82,9 @@ HOUSING_ARTICLES = {
 
 @pytest.fixture
 def two_funds(tmp_path: Path, embeddings) -> Iterator[Runtime]:  # type: ignore[no-untyped-def]
-    rt = build_runtime(Settings(_env_file=None, data_dir=tmp_path / "var", shipped_packs="none"),
-                       shipped=False, embeddings=embeddings)
-    docs = Docs(tmp_path / "docs")
-    ingest(rt.kb, [docs.statute("仓储公司法.md", COMPANY, COMPANY_ARTICLES),
-                   docs.statute("住房公积金缴存条例.md", HOUSING, HOUSING_ARTICLES)], LIMIT)
-    yield rt
-    rt.close()
+    with indexed_statutes(tmp_path, embeddings, ("仓储公司法.md", COMPANY, COMPANY_ARTICLES),
+                          ("住房公积金缴存条例.md", HOUSING, HOUSING_ARTICLES)) as rt:
+        yield rt
 
 
 def _best(hits: list, title: str) -> float:  # type: ignore[type-arg]

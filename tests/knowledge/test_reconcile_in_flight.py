@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,26 @@ def rt(tmp_path: Path, docs: Docs, embeddings: QifaEmbeddings) -> Iterator[Runti
     ingest(runtime.kb, [docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)], LIMIT)
     yield runtime
     runtime.close()
+
+
+@contextmanager
+def _a_write_in_flight(rt: Runtime) -> Iterator[threading.Event]:
+    """Another writer holds ``writing`` on a thread of its own until the block ends (or the event it yields is set)."""
+    ends, holding = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with rt.kb.writing():
+            holding.set()
+            ends.wait(10)
+
+    writer = threading.Thread(target=hold)
+    writer.start()
+    try:
+        assert holding.wait(10)
+        yield ends
+    finally:
+        ends.set()
+        writer.join(10)
 
 
 def _without_vectors(rt: Runtime) -> set[str]:
@@ -100,25 +121,12 @@ def test_an_interrupted_ingests_stray_vectors_are_still_deleted_and_repair_waits
     assert rt.kb.reconcile() == 2 and not {"left-1", "left-2"} & rt.kb.vectors.all_ids()
 
     rt.kb.vectors.upsert(["left-3"], stray[:1], [{"document_id": "gone"}])
-    ends, holding = threading.Event(), threading.Event()
-
-    def a_write_in_flight() -> None:
-        with rt.kb.writing():
-            holding.set()
-            ends.wait(10)
-
-    writer = threading.Thread(target=a_write_in_flight)
-    writer.start()
-    try:
-        assert holding.wait(10)  # the write holds the lock before reconcile tries
+    with _a_write_in_flight(rt) as ends:  # the write holds the lock before reconcile tries
         assert rt.kb.reconcile() is None and "left-3" in rt.kb.vectors.all_ids()  # one try: busy, left alone
         threading.Timer(0.5, ends.set).start()
         started = time.monotonic()
         assert rt.kb.repair(wait_s=10) == (1, 0)  # kept trying until the write ended, then deleted it
         assert 0.3 < time.monotonic() - started < 10
-    finally:
-        ends.set()
-        writer.join(10)
     assert "left-3" not in rt.kb.vectors.all_ids()
 
 
@@ -177,23 +185,10 @@ def test_a_replaced_chunk_put_back_by_a_write_in_flight_keeps_its_vector(rt: Run
     gone = sorted({c.id for c in v1.chunks} - {c.id for c in v2.chunks})
     assert gone
 
-    ends, holding = threading.Event(), threading.Event()
-
-    def another_write_in_flight() -> None:
-        with rt.kb.writing():
-            holding.set()
-            ends.wait(10)
-
-    other = threading.Thread(target=another_write_in_flight)
-    other.start()
-    try:
-        assert holding.wait(10)
+    with _a_write_in_flight(rt):
         assert rt.kb.upsert(v2) == "replaced"
         assert set(gone) <= rt.kb.vectors.existing(gone)  # left: the write in flight may put them back
         assert rt.kb.upsert(v1) == "replaced"  # ... and here it does, without embedding them again
-    finally:
-        ends.set()
-        other.join(10)
     assert _without_vectors(rt) == set()
     assert rt.kb.reconcile() == 1  # v2's own new chunk, replaced in turn: the one real stray
     assert _without_vectors(rt) == set()
