@@ -163,17 +163,21 @@ _AMOUNT = re.compile(
     rf"|(?P<cn>(?<![{_CN_DIGITS}])(?![千百仟佰](?:多|余|来)?(?:千万|百万|万|亿))[{_CN_DIGITS}]{{1,12}}"
     rf"(?:点[{_CN_DIGITS}]{{1,6}})?)(?:多|余|来)?(?P<cnunit>千万|百万|万|亿)"
     r"|(?P<round>(?:几|数|上|近|好几|大几)?百万|(?:几|数|上|近|好几|大几)千万|(?:几|数|上|过|近|好几|大几|一)个?亿)"
-    rf"|(?P<pre>rmb|cny|usd|hkd|eur|us\$|hk\$|¥|￥|\$|€|yuan)\s*(?P<pnum>{_NUM})\s*(?P<psuf>million|billion|mn|bn|m)?\b"
+    rf"|(?P<pre>rmb|cny|usd|hkd|eur|us\$|hk\$|¥|￥|\$|€|yuan)\s*(?P<pnum>{_NUM})\s*(?P<psuf>million|billion|mn|bn|m)?(?![a-z])"
     rf"|(?P<bare>{_NUM})\s*(?P<cur>元|块|yuan|rmb|cny)"
     r"|\b(?P<word>a few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|"
     r"hundred|a)\s+(?P<wunit>million|billion)\b",
     re.I,
 )
 # After the unit: a count, a measure or a ratio, not money
-# (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users")
+# (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users"). A one-character counter is no counter when it
+# starts a word of money (两百万家具款, 三百万人工费, 三百万股权转让款, 三百万个人所得税, 两百万名誉损失, 两百万户外广告费,
+# 两百万次日到账) or a name (借款两百万张三不还): review13 §2.
 _NOT_MONEY = re.compile(
-    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|人(?!民币)|名|位|个|户|家|平方|平米|吨|亩|件|台|"
-    r"次|张|条|股|公里|米|辆|册|计|倍|像素|"
+    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|平方|平米|公里|像素|"
+    r"人(?!民|工|力|身|事|情|员工资)|名(?!誉|义|下)|位|个(?!人所得|人借款|人债务|税|体)|户(?!外|口)|"
+    r"家(?!具|属|电|装|用|居)|吨|亩|件|台|次(?!日|年|月|性)|张(?=[的，。,.;；、！!？?\s]|$|[发票卡单纸图照])|"
+    r"条(?!款|件)|股(?!权|东|份|金|本|款|息|利)|米|辆|册|计|倍|"
     r"(users?|people|customers?|members?|subscribers?|downloads?|units?|tons?|tonnes?|square|visitors?|followers?|"
     r"employees?|accounts?|records?|shares?|times|pieces?|items?)\b)",
     re.I,

@@ -280,6 +280,15 @@ def test_leaving_in_other_words_is_recognised_by_the_model(router: Router) -> No
     ("we have 3 million subscribers", False), ("US$ 1,500,000 unpaid", True), ("$1,250,000 owed", True),
     ("HK$3,000,000 deposit", True), ("USD 4,000,000", True), ("three million yuan in arrears", True),
     ("RMB2.5m unpaid", True), ("a few million yuan", True), ("二百三十万人民币", True),
+    # a currency sign and 元 around one sum, in contract notation (review13 §1)
+    ("¥1,000,000元", True), ("RMB 2,000,000元", True), ("USD 2,000,000元", True), ("HK$5,000,000港币", True),
+    ("￥3,500,000元整", True),
+    # a counter's character starting a word of money or a name is no count (review13 §2)
+    ("两百万家具款", True), ("三百万人工费", True), ("三百万股东借款", True), ("三百万股权转让款", True),
+    ("三百万个人所得税", True), ("两百万名誉损失", True), ("两百万户外广告费", True), ("两百万次日到账", True),
+    ("借款两百万张三不还", True), ("五百万家属索赔", True), ("三百万人身损害赔偿", True),
+    ("三百万人的工厂", False), ("一百万股", False), ("两百万张发票", False), ("三百万个人信息泄露", False),
+    ("一百万次下载", False), ("两百万家门店", False),
 ])
 def test_large_amounts_in_digits_and_chinese_numerals(text: str, large: bool) -> None:
     assert large_amount(text) is large, amounts(text)
