@@ -159,7 +159,7 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒
 # Each number starts where a run of digits (or numerals) starts and is bounded: linear on any input (review12 §7).
 _NUM = r"(?<![\d,])(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,6})?"
 _AMOUNT = re.compile(
-    rf"(?P<num>{_NUM})\s*(?:多|余|来)?\s*(?P<unit>千万|百万|万|亿|million|billion)"
+    rf"(?P<num>{_NUM})\s{{0,3}}(?:多|余|来)?\s{{0,3}}(?P<unit>千万|百万|万|亿|million|billion)"
     rf"|(?P<cn>(?<![{_CN_DIGITS}])(?![千百仟佰](?:多|余|来)?(?:千万|百万|万|亿))[{_CN_DIGITS}]{{1,12}}"
     rf"(?:点[{_CN_DIGITS}]{{1,6}})?)(?:多|余|来)?(?P<cnunit>千万|百万|万|亿)"
     r"|(?P<round>(?:几|数|上|近|好几|大几)?百万|(?:几|数|上|近|好几|大几)千万|(?:几|数|上|过|近|好几|大几|一)个?亿)"

@@ -433,6 +433,7 @@ def test_the_danger_rule_names_self_harm_threats_and_a_person_held(text: str) ->
     "1" * 5000, "1." * 2500, "1,000" * 1000, ",000" * 1250 + "x", "壹贰叁" * 1667, "一点" * 2500, "一多" * 2500,
     "rmb " * 1250, "1 " * 2500, "威胁" * 2500, "不让" * 2500, "held the " * 555, "lock in " * 625, "要" * 5000,
     ("合同对方违约，" * 800)[:5000], ", what" * 833,
+    "1" + " " * 4998 + "x", "1" + "\u3000" * 4998 + "x", "$1" + " " * 4997 + "x",  # a digit before a whitespace run
 ])
 def test_the_rules_take_bounded_time_on_long_inputs(text: str) -> None:
     """Linear patterns: a 5,000-character message costs milliseconds, whatever it repeats (review12 §7)."""
