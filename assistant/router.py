@@ -159,20 +159,22 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒
 # Each number starts where a run of digits (or numerals) starts and is bounded: linear on any input (review12 §7).
 _NUM = r"(?<![\d,])(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,6})?"
 _AMOUNT = re.compile(
-    rf"(?P<num>{_NUM})\s{{0,3}}(?:多|余|来)?\s{{0,3}}(?P<unit>千万|百万|万|亿|million|billion)"
+    rf"(?P<num>{_NUM})\s{{0,3}}(?:多|余|来)?\s{{0,3}}(?P<unit>千万|百万|万|亿|million|billion|bn(?![a-z]))"
     rf"|(?P<cn>(?<![{_CN_DIGITS}])(?![千百仟佰](?:多|余|来)?(?:千万|百万|万|亿))[{_CN_DIGITS}]{{1,12}}"
     rf"(?:点[{_CN_DIGITS}]{{1,6}})?)(?:多|余|来)?(?P<cnunit>千万|百万|万|亿)"
-    r"|(?P<round>(?:几|数|上|近|好几|大几)?百万|(?:几|数|上|近|好几|大几)千万|(?:几|数|上|过|近|好几|大几|一)个?亿)"
+    r"|(?P<round>(?:几|数|上|近|好几|大几)?[百千]亿|(?:几|数|上|近|好几|大几)?百万|(?:几|数|上|近|好几|大几)千万"
+    r"|(?:几|数|上|过|近|好几|大几|一)个?亿)"
     rf"|(?P<pre>rmb|cny|usd|hkd|eur|us\$|hk\$|¥|￥|\$|€|yuan)\s*(?P<pnum>{_NUM})\s*(?P<psuf>million|billion|mn|bn|m)?(?![a-z])"
-    rf"|(?P<bare>{_NUM})\s*(?P<cur>元|块|yuan|rmb|cny)"
+    rf"|(?P<bare>{_NUM})\s{{0,3}}(?P<bsuf>mn|m)?\s{{0,3}}(?P<cur>元|块|yuan|rmb|cny)"
     r"|\b(?P<word>a few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|"
-    r"hundred|a)\s+(?P<wunit>million|billion)\b",
+    r"hundred|a(?=\s+(?:million|billion)\s+(?:yuan|rmb|cny|dollars|usd|hkd|euros?|pounds)\b))\s+"
+    r"(?P<wunit>million|billion)\b",
     re.I,
 )
 # After the unit: a count, a measure or a ratio, not money
 # (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users"). A one-character counter is no counter when it
-# starts a word of money (两百万家具款, 三百万人工费, 三百万股权转让款, 三百万个人所得税, 两百万名誉损失, 两百万户外广告费,
-# 两百万次日到账) or a name (借款两百万张三不还): review13 §2.
+# starts a word of money (两百万家具款, 三百万人工费, 三百万股权转让款, 三百万个人所得税, 两百万名誉损失,
+# 两百万户外广告费, 两百万次日到账) or a name (借款两百万张三不还): review13 §2.
 _NOT_MONEY = re.compile(
     r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|平方|平米|公里|像素|"
     r"人(?!民|工|力|身|事|情|员工资)|名(?!誉|义|下)|位|个(?!人所得|人借款|人债务|税|体)|户(?!外|口)|"
@@ -182,8 +184,6 @@ _NOT_MONEY = re.compile(
     r"employees?|accounts?|records?|shares?|times|pieces?|items?)\b)",
     re.I,
 )
-# 千万别 / 千万不要: an adverb, no sum
-_ADVERB = re.compile(r"千万(别|不|要|记得|注意|小心)")
 
 
 @dataclass
@@ -210,12 +210,13 @@ ROUTE_OF: dict[str, tuple[str, str | None]] = {
 
 def amounts(text: str) -> list[float]:
     """Yuan amounts: digits (with thousands commas) or Chinese numerals (lower or upper case, through cn2an) with
-    万/百万/千万/亿/million; a long sum of digits with 元/yuan/RMB/$/USD/HK$ before or after (RMB1.5m); "two million
-    yuan"; the round words 百万, 几百万, 上千万, 上亿 (at least their unit). A count or a ratio after the unit
-    (三百万用户, 千万分之一) is no sum, nor the adverb 千万 (千万别让对方知道)."""
+    万/百万/千万/亿/million/bn (1.2bn); a long sum of digits with 元/yuan/RMB/$/USD/HK$ before or after (RMB1.5m,
+    1.5m yuan); "two million yuan" ("a million" only before a currency: "thanks a million" is none); the round words
+    百万, 几百万, 上千万, 上亿, 百亿, 几百亿 (at least their unit). A count or a ratio after the unit (三百万用户,
+    千万分之一) is no sum, nor the adverb 千万 (千万别让对方知道: bare 千万 is never read)."""
     found: list[float] = []
     for m in _AMOUNT.finditer(text):
-        if _NOT_MONEY.match(text, m.end()) or (m.group("round") == "百万" and _ADVERB.match(text, m.start())):
+        if _NOT_MONEY.match(text, m.end()):
             continue
         if m.group("num"):
             found.append(float(m.group("num").replace(",", "")) * _UNIT[m.group("unit").lower()])
@@ -228,12 +229,14 @@ def amounts(text: str) -> list[float]:
                     continue
         elif m.group("round"):
             word = m.group("round")
-            found.append(float(_UNIT["亿" if "亿" in word else word[-2:]]))
+            times = 100 if "百亿" in word else 1000 if "千亿" in word else 1
+            found.append(float(_UNIT["亿" if "亿" in word else word[-2:]]) * times)
         elif m.group("word"):
             found.append(float(_WORDS[m.group("word").lower()] * _UNIT[m.group("wunit").lower()]))
         else:
             value = float((m.group("pnum") or m.group("bare")).replace(",", ""))
-            found.append(value * _UNIT[m.group("psuf").lower()] if m.group("psuf") else value)
+            suffix = m.group("psuf") or m.group("bsuf")
+            found.append(value * _UNIT[suffix.lower()] if suffix else value)
     return found
 
 

@@ -289,6 +289,11 @@ def test_leaving_in_other_words_is_recognised_by_the_model(router: Router) -> No
     ("借款两百万张三不还", True), ("五百万家属索赔", True), ("三百万人身损害赔偿", True),
     ("三百万人的工厂", False), ("一百万股", False), ("两百万张发票", False), ("三百万个人信息泄露", False),
     ("一百万次下载", False), ("两百万家门店", False),
+    # review13 §10: an idiom is no sum; bn after a bare number; 百亿 and its round words
+    ("thanks a million, what is the notice period?", False), ("we had a million questions about the lease", False),
+    ("a million yuan in damages", True), ("1.2bn yuan", True), ("a 2.5bn contract", True), ("1.5m yuan unpaid", True),
+    ("the fence is 2m tall", False), ("百亿", True), ("几百亿的项目", True), ("上百亿的并购", True),
+    ("近千亿的资产", True),
 ])
 def test_large_amounts_in_digits_and_chinese_numerals(text: str, large: bool) -> None:
     assert large_amount(text) is large, amounts(text)
