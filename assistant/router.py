@@ -67,6 +67,8 @@ _P_EN = (r"(him|her|them|us|me|(our|the|my|his|her|their) (\w+ )?(staff|employee
          r"husband|son|daughter|family))")
 # 游戏里有杀人情节: content, no event
 _FICTION = r"(?![^，。,.；;]{0,3}(情节|题材|内容|镜头|画面|场景|剧情|游戏|电影|小说|桥段))"
+# 关在门外 / 锁在外面: someone shut out, not held
+_OUTSIDE = r"(?!门外|外面|外头|外边|门口|楼外|厂外|院外|室外)"
 # Danger to a life or to someone's liberty: self-harm and suicide, a threat of violence, a person held against their
 # will. Told as an event or asked as a question, it goes to an adviser (issue11R2). Each phrase names the harm
 # itself (打断/打伤, not any 打: 威胁要打官司; a person or a place set on fire, not 滞销货烧了; a person held, not goods
@@ -83,16 +85,15 @@ _DANGER = re.compile(
     r"(烧|炸)(了|掉|毁|死)?[^，。,.]{0,4}(厂|店|仓库|公司|房|家|车|工地|办公室|人|他|她|你|我))|"
     r"(要|会|来)[^，。,.]{0,6}(杀了|砍死|捅死|打死|弄死|撞死|放火|纵火)|"
     r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?(烧|炸)(了|掉)|找人(弄|收拾|教训|砍|打)|"
-    r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)|"
+    r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)"
+    r"(?!(运输|使用|储存|存储|购买|持有|生产|经营|销售|爆破|作业)?(许可|证|资质|执照|牌照))|"
     r"(?<!道德)绑架(?!赎金险|险)" + _FICTION + r"|劫持(了|着)?[^，。,.]{0,6}" + _P + r"|"
     + _P + r"[^，。,.的]{0,4}被劫持|"
     r"人质|非法拘禁|软禁|"
-    + _P + r"[^，。,.的]{0,10}(扣|关|困|押|锁|软禁)在|"
-    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在|"
+    + _P + r"[^，。,.的]{0,10}(扣|关|困|押|锁|软禁)在" + _OUTSIDE + r"|"
+    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在" + _OUTSIDE + r"|"
     r"(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
     r"不(还钱|给钱|付钱)?就?不放人|别想(活着)?(出门|出去|离开)|"
-    r"不让((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3}(?<![带拿搬运拉取])(走|离开|出门|出去|回家|下车)"
-    r"(?![^，。,.]{0,2}账|手续|通道|程序|流程)|"
     r"suicid|self-?harm|\b(kill|hang|hanged|harm)(ed|ing|s)? (him|her|my|them|your)sel(f|ves)\b|"
     r"\b(end|take|took|taking) (his|her|my|their) (own )?life\b|\boverdose|\b(drank|drink|drinking|swallowed) "
     r"(\w+ )?pesticide\b|\b(swallow|swallowed|took|taken)\b[^.;,]{0,20}\b(pills|tablets)\b|\brather die\b|"
@@ -115,6 +116,15 @@ _DANGER = re.compile(
     r"company) pays?\b)",
     re.I,
 )
+# 不让员工走 / 不让司机下车: a person kept from leaving is held, unless the message is an everyday workplace rule or a
+# resignation (不让他走，要求先交接完 / 不让员工离开工位 / 不让司机下车卸货) and tells of nothing that shuts them in
+# (review13 §8)
+_KEPT_FROM_LEAVING = re.compile(
+    r"不让((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3}(?<![带拿搬运拉取])(走|离开|出门|出去|回家|下车)"
+    r"(?![^，。,.]{0,2}账|手续|通道|程序|流程)"
+)
+_WORKPLACE_RULE = re.compile(r"离职|辞职|辞退|交接|工位|岗位|座位|卸货|装货|上厕所|下班|加班|请假|早退|午休|打卡")
+_SHUT_IN = re.compile(r"(扣|关|锁|堵|困|押|围)(在|着|住|起来|了)|扣留|扣押|拘禁|不放人|不还钱|不给钱|不付钱|结款|还债")
 # "What do we do now" asks for someone to act, not what the law says; every other question word asks something.
 _WHAT_NOW = re.compile(
     r"(怎么办|咋办|咋整|咋弄|如何是好|(该|要|应该)?(怎么|如何|咋)(处理|应对|做|搞|弄|整|解决)|有(什么|啥|没有)(好)?(办法|招)|"
@@ -159,27 +169,31 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒
 # Each number starts where a run of digits (or numerals) starts and is bounded: linear on any input (review12 §7).
 _NUM = r"(?<![\d,])(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,6})?"
 _AMOUNT = re.compile(
-    rf"(?P<num>{_NUM})\s*(?:多|余|来)?\s*(?P<unit>千万|百万|万|亿|million|billion)"
+    rf"(?P<num>{_NUM})\s{{0,3}}(?:多|余|来)?\s{{0,3}}(?P<unit>千万|百万|万|亿|million|billion|bn(?![a-z]))"
     rf"|(?P<cn>(?<![{_CN_DIGITS}])(?![千百仟佰](?:多|余|来)?(?:千万|百万|万|亿))[{_CN_DIGITS}]{{1,12}}"
     rf"(?:点[{_CN_DIGITS}]{{1,6}})?)(?:多|余|来)?(?P<cnunit>千万|百万|万|亿)"
-    r"|(?P<round>(?:几|数|上|近|好几|大几)?百万|(?:几|数|上|近|好几|大几)千万|(?:几|数|上|过|近|好几|大几|一)个?亿)"
-    rf"|(?P<pre>rmb|cny|usd|hkd|eur|us\$|hk\$|¥|￥|\$|€|yuan)\s*(?P<pnum>{_NUM})\s*(?P<psuf>million|billion|mn|bn|m)?\b"
-    rf"|(?P<bare>{_NUM})\s*(?P<cur>元|块|yuan|rmb|cny)"
+    r"|(?P<round>(?:几|数|上|近|好几|大几)?[百千]亿|(?:几|数|上|近|好几|大几)?百万|(?:几|数|上|近|好几|大几)千万"
+    r"|(?:几|数|上|过|近|好几|大几|一)个?亿)"
+    rf"|(?P<pre>rmb|cny|usd|hkd|eur|us\$|hk\$|¥|￥|\$|€|yuan)\s*(?P<pnum>{_NUM})\s*(?P<psuf>million|billion|mn|bn|m)?(?![a-z])"
+    rf"|(?P<bare>{_NUM})\s{{0,3}}(?P<bsuf>mn|m)?\s{{0,3}}(?P<cur>元|块|yuan|rmb|cny)"
     r"|\b(?P<word>a few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|"
-    r"hundred|a)\s+(?P<wunit>million|billion)\b",
+    r"hundred|a(?=\s+(?:million|billion)\s+(?:yuan|rmb|cny|dollars|usd|hkd|euros?|pounds)\b))\s+"
+    r"(?P<wunit>million|billion)\b",
     re.I,
 )
 # After the unit: a count, a measure or a ratio, not money
-# (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users")
+# (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users"). A one-character counter is no counter when it
+# starts a word of money (两百万家具款, 三百万人工费, 三百万股权转让款, 三百万个人所得税, 两百万名誉损失,
+# 两百万户外广告费, 两百万次日到账) or a name (借款两百万张三不还): review13 §2.
 _NOT_MONEY = re.compile(
-    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|人(?!民币)|名|位|个|户|家|平方|平米|吨|亩|件|台|"
-    r"次|张|条|股|公里|米|辆|册|计|倍|像素|"
+    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|平方|平米|公里|像素|"
+    r"人(?!民|工|力|身|事|情|员工资)|名(?!誉|义|下)|位|个(?!人所得|人借款|人债务|税|体)|户(?!外|口)|"
+    r"家(?!具|属|电|装|用|居)|吨|亩|件|台|次(?!日|年|月|性)|张(?=[的，。,.;；、！!？?\s]|$|[发票卡单纸图照])|"
+    r"条(?!款|件)|股(?!权|东|份|金|本|款|息|利)|米|辆|册|计|倍|"
     r"(users?|people|customers?|members?|subscribers?|downloads?|units?|tons?|tonnes?|square|visitors?|followers?|"
     r"employees?|accounts?|records?|shares?|times|pieces?|items?)\b)",
     re.I,
 )
-# 千万别 / 千万不要: an adverb, no sum
-_ADVERB = re.compile(r"千万(别|不|要|记得|注意|小心)")
 
 
 @dataclass
@@ -206,12 +220,13 @@ ROUTE_OF: dict[str, tuple[str, str | None]] = {
 
 def amounts(text: str) -> list[float]:
     """Yuan amounts: digits (with thousands commas) or Chinese numerals (lower or upper case, through cn2an) with
-    万/百万/千万/亿/million; a long sum of digits with 元/yuan/RMB/$/USD/HK$ before or after (RMB1.5m); "two million
-    yuan"; the round words 百万, 几百万, 上千万, 上亿 (at least their unit). A count or a ratio after the unit
-    (三百万用户, 千万分之一) is no sum, nor the adverb 千万 (千万别让对方知道)."""
+    万/百万/千万/亿/million/bn (1.2bn); a long sum of digits with 元/yuan/RMB/$/USD/HK$ before or after (RMB1.5m,
+    1.5m yuan); "two million yuan" ("a million" only before a currency: "thanks a million" is none); the round words
+    百万, 几百万, 上千万, 上亿, 百亿, 几百亿 (at least their unit). A count or a ratio after the unit (三百万用户,
+    千万分之一) is no sum, nor the adverb 千万 (千万别让对方知道: bare 千万 is never read)."""
     found: list[float] = []
     for m in _AMOUNT.finditer(text):
-        if _NOT_MONEY.match(text, m.end()) or (m.group("round") == "百万" and _ADVERB.match(text, m.start())):
+        if _NOT_MONEY.match(text, m.end()):
             continue
         if m.group("num"):
             found.append(float(m.group("num").replace(",", "")) * _UNIT[m.group("unit").lower()])
@@ -224,12 +239,14 @@ def amounts(text: str) -> list[float]:
                     continue
         elif m.group("round"):
             word = m.group("round")
-            found.append(float(_UNIT["亿" if "亿" in word else word[-2:]]))
+            times = 100 if "百亿" in word else 1000 if "千亿" in word else 1
+            found.append(float(_UNIT["亿" if "亿" in word else word[-2:]]) * times)
         elif m.group("word"):
             found.append(float(_WORDS[m.group("word").lower()] * _UNIT[m.group("wunit").lower()]))
         else:
             value = float((m.group("pnum") or m.group("bare")).replace(",", ""))
-            found.append(value * _UNIT[m.group("psuf").lower()] if m.group("psuf") else value)
+            suffix = m.group("psuf") or m.group("bsuf")
+            found.append(value * _UNIT[suffix.lower()] if suffix else value)
     return found
 
 
@@ -291,7 +308,9 @@ def asks_a_question(text: str) -> bool:
 
 def in_danger(text: str) -> bool:
     """Whether the message tells of self-harm, a threat of violence or a person held against their will."""
-    return bool(_DANGER.search(text))
+    if _DANGER.search(text):
+        return True
+    return bool(_KEPT_FROM_LEAVING.search(text)) and (not _WORKPLACE_RULE.search(text) or bool(_SHUT_IN.search(text)))
 
 
 def leaves_handoff(text: str) -> bool:

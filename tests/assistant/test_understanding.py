@@ -280,6 +280,20 @@ def test_leaving_in_other_words_is_recognised_by_the_model(router: Router) -> No
     ("we have 3 million subscribers", False), ("US$ 1,500,000 unpaid", True), ("$1,250,000 owed", True),
     ("HK$3,000,000 deposit", True), ("USD 4,000,000", True), ("three million yuan in arrears", True),
     ("RMB2.5m unpaid", True), ("a few million yuan", True), ("二百三十万人民币", True),
+    # a currency sign and 元 around one sum, in contract notation (review13 §1)
+    ("¥1,000,000元", True), ("RMB 2,000,000元", True), ("USD 2,000,000元", True), ("HK$5,000,000港币", True),
+    ("￥3,500,000元整", True),
+    # a counter's character starting a word of money or a name is no count (review13 §2)
+    ("两百万家具款", True), ("三百万人工费", True), ("三百万股东借款", True), ("三百万股权转让款", True),
+    ("三百万个人所得税", True), ("两百万名誉损失", True), ("两百万户外广告费", True), ("两百万次日到账", True),
+    ("借款两百万张三不还", True), ("五百万家属索赔", True), ("三百万人身损害赔偿", True),
+    ("三百万人的工厂", False), ("一百万股", False), ("两百万张发票", False), ("三百万个人信息泄露", False),
+    ("一百万次下载", False), ("两百万家门店", False),
+    # review13 §10: an idiom is no sum; bn after a bare number; 百亿 and its round words
+    ("thanks a million, what is the notice period?", False), ("we had a million questions about the lease", False),
+    ("a million yuan in damages", True), ("1.2bn yuan", True), ("a 2.5bn contract", True), ("1.5m yuan unpaid", True),
+    ("the fence is 2m tall", False), ("百亿", True), ("几百亿的项目", True), ("上百亿的并购", True),
+    ("近千亿的资产", True),
 ])
 def test_large_amounts_in_digits_and_chinese_numerals(text: str, large: bool) -> None:
     assert large_amount(text) is large, amounts(text)
@@ -369,6 +383,13 @@ HARMLESS_IN_DANGER_WORDS = [
     "对方扬言要报复性降价，这算不算倾销",
     "员工遗书式的朋友圈引发舆论，公司发声明要注意什么",
     "股价跳水之后董事会能回购股份吗",
+    # review13 §8: a resignation or a workplace rule with 不让…走, someone shut out, a licence for explosives
+    "员工提了辞职，主管说项目没做完不让他走，这合法吗",
+    "车间规定不让工人离开岗位去抽烟，能写进规章制度吗",
+    "物流园不让货车司机下车装货，出了事故谁担责",
+    "物业把醉酒闹事的访客锁在大门外面，需要承担责任吗",
+    "爆破公司持炸药使用许可证，还需要办理什么备案",
+    "保安持枪证上岗需要公司报备吗",
     "We received a bomb-proof door order from a bank; what contract terms should we include?",
     "Our photo shoot for the new catalogue used a model without a release; are we liable?",
     "The market for our product was shot down by a new regulation; can we claim compensation?",
@@ -399,6 +420,8 @@ DANGER_IN_OTHER_WORDS = [  # self-harm, threats and a person held, in words the 
     "讨债的人把老板堵在办公室，说不还钱谁也别想出去",
     "有人把我们的业务员软禁在酒店里",
     "对方不让我们的工程师离开工地，说要先结款",
+    "员工要辞职，老板把他锁在仓库里不让走",
+    "讨债的扣着我们的司机，不让他下车回家",
     "An ex-worker said he would shoot the manager if he saw him again",
     "A man called the front desk saying there is a bomb under the loading dock",
     "Our cashier said she can't go on living after the audit",
@@ -424,6 +447,7 @@ def test_the_danger_rule_names_self_harm_threats_and_a_person_held(text: str) ->
     "1" * 5000, "1." * 2500, "1,000" * 1000, ",000" * 1250 + "x", "壹贰叁" * 1667, "一点" * 2500, "一多" * 2500,
     "rmb " * 1250, "1 " * 2500, "威胁" * 2500, "不让" * 2500, "held the " * 555, "lock in " * 625, "要" * 5000,
     ("合同对方违约，" * 800)[:5000], ", what" * 833,
+    "1" + " " * 4998 + "x", "1" + "\u3000" * 4998 + "x", "$1" + " " * 4997 + "x",  # a digit before a whitespace run
 ])
 def test_the_rules_take_bounded_time_on_long_inputs(text: str) -> None:
     """Linear patterns: a 5,000-character message costs milliseconds, whatever it repeats (review12 §7)."""
