@@ -67,8 +67,6 @@ _P_EN = (r"(him|her|them|us|me|(our|the|my|his|her|their) (\w+ )?(staff|employee
          r"husband|son|daughter|family))")
 # 游戏里有杀人情节: content, no event
 _FICTION = r"(?![^，。,.；;]{0,3}(情节|题材|内容|镜头|画面|场景|剧情|游戏|电影|小说|桥段))"
-# 关在门外 / 锁在外面: someone shut out, not held
-_OUTSIDE = r"(?!门外|外面|外头|外边|门口|楼外|厂外|院外|室外)"
 # Danger to a life or to someone's liberty: self-harm and suicide, a threat of violence, a person held against their
 # will. Told as an event or asked as a question, it goes to an adviser (issue11R2). Each phrase names the harm
 # itself (打断/打伤, not any 打: 威胁要打官司; a person or a place set on fire, not 滞销货烧了; a person held, not goods
@@ -85,15 +83,16 @@ _DANGER = re.compile(
     r"(烧|炸)(了|掉|毁|死)?[^，。,.]{0,4}(厂|店|仓库|公司|房|家|车|工地|办公室|人|他|她|你|我))|"
     r"(要|会|来)[^，。,.]{0,6}(杀了|砍死|捅死|打死|弄死|撞死|放火|纵火)|"
     r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?(烧|炸)(了|掉)|找人(弄|收拾|教训|砍|打)|"
-    r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)"
-    r"(?!(运输|使用|储存|存储|购买|持有|生产|经营|销售|爆破|作业)?(许可|证|资质|执照|牌照))|"
+    r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)|"
     r"(?<!道德)绑架(?!赎金险|险)" + _FICTION + r"|劫持(了|着)?[^，。,.]{0,6}" + _P + r"|"
     + _P + r"[^，。,.的]{0,4}被劫持|"
     r"人质|非法拘禁|软禁|"
-    + _P + r"[^，。,.的]{0,10}(扣|关|困|押|锁|软禁)在" + _OUTSIDE + r"|"
-    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在" + _OUTSIDE + r"|"
+    + _P + r"[^，。,.的]{0,10}(扣|关|困|押|锁|软禁)在|"
+    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在|"
     r"(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
     r"不(还钱|给钱|付钱)?就?不放人|别想(活着)?(出门|出去|离开)|"
+    r"不让((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3}(?<![带拿搬运拉取])(走|离开|出门|出去|回家|下车)"
+    r"(?![^，。,.]{0,2}账|手续|通道|程序|流程)|"
     r"suicid|self-?harm|\b(kill|hang|hanged|harm)(ed|ing|s)? (him|her|my|them|your)sel(f|ves)\b|"
     r"\b(end|take|took|taking) (his|her|my|their) (own )?life\b|\boverdose|\b(drank|drink|drinking|swallowed) "
     r"(\w+ )?pesticide\b|\b(swallow|swallowed|took|taken)\b[^.;,]{0,20}\b(pills|tablets)\b|\brather die\b|"
@@ -116,15 +115,6 @@ _DANGER = re.compile(
     r"company) pays?\b)",
     re.I,
 )
-# 不让员工走 / 不让司机下车: a person kept from leaving is held, unless the message is an everyday workplace rule or a
-# resignation (不让他走，要求先交接完 / 不让员工离开工位 / 不让司机下车卸货) and tells of nothing that shuts them in
-# (review13 §8)
-_KEPT_FROM_LEAVING = re.compile(
-    r"不让((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3}(?<![带拿搬运拉取])(走|离开|出门|出去|回家|下车)"
-    r"(?![^，。,.]{0,2}账|手续|通道|程序|流程)"
-)
-_WORKPLACE_RULE = re.compile(r"离职|辞职|辞退|交接|工位|岗位|座位|卸货|装货|上厕所|下班|加班|请假|早退|午休|打卡")
-_SHUT_IN = re.compile(r"(扣|关|锁|堵|困|押|围)(在|着|住|起来|了)|扣留|扣押|拘禁|不放人|不还钱|不给钱|不付钱|结款|还债")
 # "What do we do now" asks for someone to act, not what the law says; every other question word asks something.
 _WHAT_NOW = re.compile(
     r"(怎么办|咋办|咋整|咋弄|如何是好|(该|要|应该)?(怎么|如何|咋)(处理|应对|做|搞|弄|整|解决)|有(什么|啥|没有)(好)?(办法|招)|"
@@ -308,9 +298,7 @@ def asks_a_question(text: str) -> bool:
 
 def in_danger(text: str) -> bool:
     """Whether the message tells of self-harm, a threat of violence or a person held against their will."""
-    if _DANGER.search(text):
-        return True
-    return bool(_KEPT_FROM_LEAVING.search(text)) and (not _WORKPLACE_RULE.search(text) or bool(_SHUT_IN.search(text)))
+    return bool(_DANGER.search(text))
 
 
 def leaves_handoff(text: str) -> bool:
