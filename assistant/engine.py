@@ -178,11 +178,7 @@ class Assistant:
             return self._waiting(sid, case, text, lang, state)
         if not text.startswith("/") and in_danger(text):  # a life or a liberty at stake: an adviser, even in the
             # middle of an order form or a self-check (their state is kept: they resume once the case is withdrawn)
-            kept = self._keep_description(sid, text, lang, state)
-            reply = self._handoff(sid, "high_risk", lang, state, self._search(text, None))
-            if kept:
-                reply.reply += "\n\n" + t("description_kept", lang)
-            return reply
+            return self._handoff(sid, "high_risk", lang, state, self._search(text, None))
         checkup = self.selfcheck.handle(sid, text, lang, state) if self.selfcheck is not None else None
         if checkup is not None:
             return checkup
@@ -229,17 +225,6 @@ class Assistant:
         body = t("handoff_ack", lang, case=case.id) + " " + self._when(lang) if full else \
             t("handoff_wait", lang, case=case.id)
         return Reply(sid, body, "handoff", handoff=case.brief(), suggestions=[self._back_button(lang)])
-
-    def _keep_description(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> bool:
-        """A booking's description told in danger words (an incident the order is about) is kept as the value, so the
-        booking goes on at its next field once the case is withdrawn and the same account never has to be typed
-        again (which would open a second case); the adviser still sees the case now (review13 §4)."""
-        if self.selfcheck is not None and self.selfcheck.in_progress(state):
-            return False  # the message is the self-check's
-        if not self.forms.active(state) or not self.forms.takes_free_text(text, state):
-            return False
-        self.forms.step(sid, text, lang, state)
-        return True
 
     def _resume_paused(self, sid: str, lang: str, state: dict[str, Any]) -> Reply | None:
         """What a hand-off interrupted, asked again: the self-check's question (it comes first, as in ``_dispatch``),

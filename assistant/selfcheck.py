@@ -132,10 +132,6 @@ class SelfCheck:
             return self._start(sid, qn, lang, state) if qn is not None else self._choose(sid, lang)
         return None
 
-    @staticmethod
-    def in_progress(state: dict[str, Any]) -> bool:
-        return isinstance(state.get(STATE), dict)
-
     def resume(self, sid: str, state: dict[str, Any]) -> Reply | None:
         """The self-check in progress, its question asked again (after a hand-off that interrupted it is withdrawn);
         None when none is in progress."""

@@ -78,10 +78,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "已撤回转人工请求（工单号 {case}），我们接着刚才的内容继续。",
         "en": "Your request for an adviser (case {case}) is withdrawn; let us go on where we left off.",
     },
-    "description_kept": {
-        "zh": "您的需求说明已记入预约；返回机器人后可继续完成预约。",
-        "en": "Your description is kept in the booking; go back to the assistant to finish it.",
-    },
     "cancel_label": {"zh": "取消预约", "en": "Cancel the booking"},
     "bot_here": {
         "zh": "您正在与智能助手企法通对话，请直接输入问题，或从下方选择服务。",

@@ -31,9 +31,6 @@ def _word(text: str) -> str:
     return text.strip().strip(_PUNCT).lower()
 
 
-# the fields whose value is the user's own account of the matter
-FREE_TEXT_FIELDS = ("description",)
-
 class OrderForm:
     def __init__(self, desk: OrderDesk, catalogue: Catalogue) -> None:
         self.desk = desk
@@ -56,12 +53,6 @@ class OrderForm:
         except FieldError:
             return True
         return False
-
-    def takes_free_text(self, text: str, state: dict[str, Any]) -> bool:
-        """True when the field asked is the booking's free-text description and the text is a valid one: whatever
-        the user tells there, even an incident in alarming words, is the value."""
-        form = state.get("form")
-        return isinstance(form, dict) and form.get("current") in FREE_TEXT_FIELDS and not self.would_reject(text, state)
 
     def resume(self, state: dict[str, Any]) -> str:
         """The form's current question again, after a question asked aside was answered."""

@@ -207,38 +207,6 @@ def test_danger_typed_in_a_form_reaches_an_adviser_and_the_form_waits(runtime: R
     assert r.route == "order"
 
 
-@pytest.mark.parametrize(("description", "lang"), [
-    ("去年一名员工在宿舍自杀，家属起诉公司要求赔偿，想请律师代理应诉", "zh"),
-    ("车间主任被讨薪的工人关在办公室一晚上，事后工人被拘留，想请律师评估公司责任", "zh"),
-    ("Last month a worker threatened to kill the site manager over unpaid wages; we need advice on dismissing him",
-     "en"),
-])
-def test_a_description_in_danger_words_is_kept_and_an_adviser_is_told(runtime: Runtime, description: str,
-                                                                       lang: str) -> None:
-    """The booking's own account of an incident (review13 §4): the adviser gets a case at once (the rule cannot tell a
-    past event from one under way), the text is kept as the description, and after /bot the booking goes on at its
-    next field, so it can be finished without typing the account again (which would open a second case)."""
-    chat = Chat(runtime)
-    start = "我想预约合同审查" if lang == "zh" else "I want to book a contract review"
-    for text in (start, "永康五金有限公司", CODE, "张三", "13800138000"):
-        chat(text)
-    assert chat.form is not None and chat.form["current"] == "description"
-    r = chat(description)
-    case = runtime.handoffs.active(chat.sid)  # type: ignore[arg-type]
-    assert r.route == "handoff" and case is not None and case.reason == "high_risk"
-    assert t("description_kept", lang) in r.reply
-    assert chat.form["values"]["description"] == description and chat.form["current"] == "consent"
-    back = chat("/bot")
-    assert back.route == "order" and ot("ask_consent", lang, days=runtime.orders.retention_days) in back.reply  # type: ignore[union-attr]
-    chat("同意" if lang == "zh" else "I agree")
-    placed = chat("确认" if lang == "zh" else "confirm")
-    m = NUMBER.search(placed.reply)
-    assert m, placed.reply
-    order = runtime.orders.by_number(m.group(0))  # type: ignore[union-attr]
-    assert order is not None and order.description == description
-    assert runtime.handoffs.active(chat.sid) is None and runtime.handoffs.get(case.id) is not None  # type: ignore[arg-type]
-
-
 def test_no_orders_yet(runtime: Runtime) -> None:
     chat = Chat(runtime)
     assert "还没有" in chat("我的订单").reply
