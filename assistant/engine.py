@@ -213,11 +213,6 @@ class Assistant:
         """A case waits for an adviser: never silent; the user can withdraw it and talk to the assistant."""
         if self.router.wants_to_leave(text):
             self.handoffs.withdraw(case.id)
-            resumed = self._resume_paused(sid, lang, state)
-            if resumed is not None:  # the form or self-check the case interrupted says so and asks again
-                resumed.reply = f"{t('handoff_withdrawn_resume', lang, case=case.id)}\n\n{resumed.reply}"
-                resumed.data["withdrawn"] = case.id
-                return resumed
             body, suggestions = menu(self.catalogue, lang)
             return Reply(sid, t("handoff_withdrawn", lang, case=case.id), "menu", suggestions=suggestions,
                          data={"withdrawn": case.id})
@@ -225,17 +220,6 @@ class Assistant:
         body = t("handoff_ack", lang, case=case.id) + " " + self._when(lang) if full else \
             t("handoff_wait", lang, case=case.id)
         return Reply(sid, body, "handoff", handoff=case.brief(), suggestions=[self._back_button(lang)])
-
-    def _resume_paused(self, sid: str, lang: str, state: dict[str, Any]) -> Reply | None:
-        """What a hand-off interrupted, asked again: the self-check's question (it comes first, as in ``_dispatch``),
-        else the order form's field; None when neither is in progress."""
-        resumed = self.selfcheck.resume(sid, state) if self.selfcheck is not None else None
-        if resumed is not None:
-            return resumed
-        if not self.forms.active(state):
-            return None
-        return Reply(sid, f"{t('form_resume', lang)}\n{self.forms.resume(state)}", "order",
-                     suggestions=[Suggestion(t("cancel_label", lang), "/cancel", "cancel")])
 
     def _side_question(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
         """A legal question in the middle of an order form: answer it, then ask the form's question again."""

@@ -132,12 +132,6 @@ class SelfCheck:
             return self._start(sid, qn, lang, state) if qn is not None else self._choose(sid, lang)
         return None
 
-    def resume(self, sid: str, state: dict[str, Any]) -> Reply | None:
-        """The self-check in progress, its question asked again (after a hand-off that interrupted it is withdrawn);
-        None when none is in progress."""
-        current = state.get(STATE) if isinstance(state.get(STATE), dict) else None
-        return self._resume(sid, current) if current is not None else None
-
     def offer(self, reply: Reply, lang: str) -> None:
         """The order form of the on-site check just opened: offer the self-check first."""
         form = reply.data.get("form") if reply.route == "order" else None

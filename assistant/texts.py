@@ -74,11 +74,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your request for an adviser (case {case}) is withdrawn; I am here again. Type your question or "
         "pick a service below.",
     },
-    "handoff_withdrawn_resume": {
-        "zh": "已撤回转人工请求（工单号 {case}），我们接着刚才的内容继续。",
-        "en": "Your request for an adviser (case {case}) is withdrawn; let us go on where we left off.",
-    },
-    "cancel_label": {"zh": "取消预约", "en": "Cancel the booking"},
     "bot_here": {
         "zh": "您正在与智能助手企法通对话，请直接输入问题，或从下方选择服务。",
         "en": "You are talking with the qifa assistant. Type your question or pick a service below.",

@@ -11,7 +11,6 @@ import pytest
 from chat_support import fresh_data_dir, open_runtime
 
 from assistant.reply import Reply
-from assistant.texts import t
 from composition import Runtime
 
 
@@ -148,27 +147,3 @@ def test_the_report_offers_alerts_on_its_topics(rt: Runtime) -> None:
     other = say(rt, None, "你好").session_id  # someone else's report: nothing subscribed
     refused = say(rt, other, offer[0])
     assert refused.route == "fallback" and rt.alerts.of(other) == []
-
-
-@pytest.mark.parametrize(("start", "danger", "lang"), [
-    ("/checkup general", "仓库保管员刚在群里说不想活了，现在人在楼顶", "zh"),
-    ("/checkup general", "Our foreman has just threatened to stab the site manager tonight", "en"),
-])
-def test_danger_in_a_self_check_reaches_an_adviser_and_the_withdrawal_asks_the_question_again(
-        rt: Runtime, start: str, danger: str, lang: str) -> None:
-    """A life at stake interrupts the self-check with a case; /bot withdraws it and the reply says the self-check
-    goes on and shows the question it waits for, so the next 是 answers a question the user has seen (review13 §3)."""
-    first = say(rt, None, start, lang)
-    sid = first.session_id
-    second = say(rt, sid, "/ck yes", lang)
-    asked = second.data["checkup"]["question_id"]
-    handed = say(rt, sid, danger, lang)
-    case = rt.handoffs.active(sid)
-    assert handed.route == "handoff" and case is not None and case.reason == "high_risk"
-    back = say(rt, sid, "/bot", lang)
-    assert rt.handoffs.active(sid) is None and back.data["withdrawn"] == case.id
-    assert back.reply.startswith(t("handoff_withdrawn_resume", lang, case=case.id))
-    assert back.data["checkup"]["stage"] == "question" and back.data["checkup"]["question_id"] == asked
-    assert back.data["checkup"]["answered"] == 1 and second.reply.split("\n")[-1] in back.reply
-    third = say(rt, sid, "/ck no", lang)
-    assert third.data["checkup"]["answered"] == 2
