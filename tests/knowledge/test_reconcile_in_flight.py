@@ -10,9 +10,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -32,6 +33,7 @@ from knowledge.chunking import ParsedDocument, parse_document
 from knowledge.embeddings import QifaEmbeddings
 
 LIMIT = 20_000_000
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -40,6 +42,23 @@ def rt(tmp_path: Path, docs: Docs, embeddings: QifaEmbeddings) -> Iterator[Runti
     ingest(runtime.kb, [docs.statute("劳动合同法(2012-12-28).md", LABOUR_TITLE, LABOUR_2012)], LIMIT)
     yield runtime
     runtime.close()
+
+
+def _after_each_vector_write(rt: Runtime, monkeypatch: pytest.MonkeyPatch, act: Callable[[], T]) -> list[T]:
+    """Each vector write of ``rt`` is followed, before its writer goes on to its rows, by ``act`` on a thread of its
+    own (another writer or reader in that window); returns what each call gave."""
+    store = rt.kb.vectors
+    real_upsert = store.upsert
+    results: list[T] = []
+
+    def upsert_then_act(ids: list[str], *args: object, **kw: object) -> None:
+        real_upsert(ids, *args, **kw)  # type: ignore[arg-type]
+        other = threading.Thread(target=lambda: results.append(act()))
+        other.start()
+        other.join(30)
+
+    monkeypatch.setattr(store, "upsert", upsert_then_act)
+    return results
 
 
 @contextmanager
@@ -73,17 +92,7 @@ def test_a_reconcile_between_an_uploads_vectors_and_its_rows_deletes_none_of_the
 ) -> None:
     """Another writer (here the documents desk's upload on a thread of its own) reconciles in the window; before the
     fix its reconcile deleted the upload's new vectors and the chunks committed without any."""
-    store = rt.kb.vectors
-    real_upsert = store.upsert
-    results: list[int | None] = []
-
-    def upsert_then_another_reconciles(ids: list[str], *args: object, **kw: object) -> None:
-        real_upsert(ids, *args, **kw)  # type: ignore[arg-type]
-        other = threading.Thread(target=lambda: results.append(rt.kb.reconcile()))
-        other.start()
-        other.join(30)
-
-    monkeypatch.setattr(store, "upsert", upsert_then_another_reconciles)
+    results = _after_each_vector_write(rt, monkeypatch, rt.kb.reconcile)
     path = docs.statute("公司法.md", COMPANY_TITLE, COMPANY)
     doc = parse_document(path.read_text(encoding="utf-8"), str(path), {})
     assert rt.kb.upsert(doc) == "added"
@@ -139,7 +148,7 @@ def test_reconcile_lists_its_candidates_without_the_lock_and_deletes_only_those_
     stray = np.ones((1, rt.kb.embeddings.dimension), dtype=np.float32)
     rt.kb.vectors.upsert(["left-4"], stray, [{"document_id": "gone"}])
     store = rt.kb.vectors
-    real_all_ids, real_upsert = store.all_ids, store.upsert
+    real_all_ids = store.all_ids
     writers_meanwhile: list[bool] = []
 
     def all_ids_while_a_writer_tries() -> set[str]:
@@ -151,18 +160,10 @@ def test_reconcile_lists_its_candidates_without_the_lock_and_deletes_only_those_
     assert rt.kb.reconcile() == 1 and writers_meanwhile == [True]  # a writer could take its lock during the listing
     assert "left-4" not in real_all_ids()
 
-    listed: list[list[str]] = []
-
-    def upsert_then_another_lists(ids: list[str], *args: object, **kw: object) -> None:
-        real_upsert(ids, *args, **kw)  # type: ignore[arg-type]
-        lister = threading.Thread(target=lambda: listed.append(rt.kb._stray_candidates()))
-        lister.start()
-        lister.join(30)
-
-    monkeypatch.setattr(store, "upsert", upsert_then_another_lists)
+    listed = _after_each_vector_write(rt, monkeypatch, rt.kb._stray_candidates)
     path = docs.statute("公司法.md", COMPANY_TITLE, COMPANY)
     assert rt.kb.upsert(parse_document(path.read_text(encoding="utf-8"), str(path), {})) == "added"
-    monkeypatch.setattr(store, "upsert", real_upsert)
+    monkeypatch.undo()
     assert listed and listed[0]  # the upload's vectors, rows not yet committed, looked stray at the listing
     with rt.kb.db.held(VECTOR_WRITES, wait=False) as alone:
         assert alone
