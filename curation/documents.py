@@ -89,20 +89,26 @@ class DocumentRow:
 
 def _row(info: DocumentInfo, up: KbUpload | None) -> DocumentRow:
     code = status_code(info.status, info.active)
+    # stored, but its upload job still running (superseding the old version, the notice): not done yet
+    busy = up is not None and up.state in PENDING
     return DocumentRow(
         id=info.id, title=info.title, kind=info.kind, status=code, validity=info.status or VALIDITY[code],
-        effective=info.effective, chunks=info.chunks, state="done", progress=1.0, ingested_at=info.ingested_at,
+        effective=info.effective, chunks=info.chunks, state=up.state if busy and up else "done",
+        progress=_progress(up) if busy and up else 1.0, ingested_at=info.ingested_at,
         uploaded_by=up.uploaded_by if up else None, filename=up.filename if up else None, source=info.source,
         meta={"title_en": info.title_en, "category": info.category, "issuer": info.issuer, "url": info.url,
               "pack": info.pack, "active": info.active},
     )
 
 
+def _progress(up: KbUpload) -> float:
+    return round(min(up.chunks_done / up.chunks_total, 1.0), 3) if up.chunks_total else 0.0
+
+
 def _pending(up: KbUpload) -> DocumentRow:
-    progress = up.chunks_done / up.chunks_total if up.chunks_total else 0.0
     return DocumentRow(
         id=up.document_id, title=up.filename, kind="", status="in_force", validity="", effective=None,
-        chunks=up.chunks_total, state=up.state, progress=round(min(progress, 1.0), 3), ingested_at=None,
+        chunks=up.chunks_total, state=up.state, progress=_progress(up), ingested_at=None,
         uploaded_by=up.uploaded_by, filename=up.filename, error=up.error,
     )
 
@@ -281,8 +287,9 @@ class DocumentDesk:
             log.exception("indexing upload %s failed", upload_id)
             self._finish(upload_id, "failed", f"indexing failed: {exc} / 索引失败")
             return
-        self._finish(upload_id, "done", None)
+        # announced before the job reads as done, so that whoever waits for "done" also sees the notice
         self._announce(doc.id, doc.title, "amended" if replaces else "added", actor, doc.url)
+        self._finish(upload_id, "done", None)
 
     def _announce(self, doc_id: str, title: str, change: str, actor: str, link: str | None) -> None:
         """The notice to subscribers of the document's topics; a failure is logged, the change stands."""
