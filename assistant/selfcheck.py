@@ -132,6 +132,29 @@ class SelfCheck:
             return self._start(sid, qn, lang, state) if qn is not None else self._choose(sid, lang)
         return None
 
+    @staticmethod
+    def language(state: dict[str, Any]) -> str | None:
+        """The language of the self-check in progress; None when none is."""
+        current = state.get(STATE)
+        return str(current["lang"]) if isinstance(current, dict) else None
+
+    def resume(self, sid: str, state: dict[str, Any], head: str) -> Reply | None:
+        """After a hand-off that paused the self-check: ``head`` and its question again; None when none is in
+        progress."""
+        current = state.get(STATE)
+        if not isinstance(current, dict):
+            return None
+        reply = self._resume(sid, current)
+        reply.reply = f"{head}\n{reply.reply}"
+        return reply
+
+    def answers(self, text: str, state: dict[str, Any]) -> bool:
+        """Whether the text would answer the question of the self-check in progress (是 / 否 / /ck yes …)."""
+        if not isinstance(state.get(STATE), dict):
+            return False
+        name, _, arg = text[1:].partition(" ") if text.startswith("/") else ("", "", "")
+        return answer_word(text) is not None or (name.lower() == "ck" and arg.strip().lower() in ANSWER_LABEL["en"])
+
     def offer(self, reply: Reply, lang: str) -> None:
         """The order form of the on-site check just opened: offer the self-check first."""
         form = reply.data.get("form") if reply.route == "order" else None

@@ -74,6 +74,35 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your request for an adviser (case {case}) is withdrawn; I am here again. Type your question or "
         "pick a service below.",
     },
+    "handoff_withdrawn_resume": {
+        "zh": "已撤回转人工请求（工单号 {case}），我继续为您服务。",
+        "en": "Your request for an adviser (case {case}) is withdrawn; I am here again.",
+    },
+    "handoff_closed_resume": {
+        "zh": "法律顾问已结束人工服务（工单号 {case}），我继续为您服务。",
+        "en": "The legal adviser has closed case {case}; I am here again.",
+    },
+    "bot_here_resume": {"zh": "您正在与智能助手企法通对话。", "en": "You are talking with the qifa assistant."},
+    "description_case": {
+        "zh": "您的需求说明已记入预约。其中讲到的情况可能涉及人身安全，已同时转交人工法律顾问（工单号 {case}），"
+        "顾问会在本对话中联系您。{when}\n预约继续：",
+        "en": "Your description is kept in the booking. What it tells may put someone's safety at stake, so it has "
+        "also gone to a legal adviser (case {case}), who will contact you in this conversation. {when}\n"
+        "The booking goes on:",
+    },
+    "case_goes_on": {
+        "zh": "您需求说明中讲到的情况仍由法律顾问跟进（工单号 {case}）。之后您的消息都会转给顾问；"
+        "发送“取消人工”可撤回人工请求。",
+        "en": "The matter in your description stays with the legal adviser (case {case}). Your next messages go to "
+        "the adviser; send \"back to the assistant\" to withdraw the request.",
+    },
+    "cancel_which": {
+        "zh": "您现在有两项都还保留着：转人工请求（工单号 {case}）和一份尚未提交的预约。请选择要取消哪一项：",
+        "en": "Two things are still open: your request for an adviser (case {case}) and a booking not yet "
+        "submitted. Which one do you want to cancel?",
+    },
+    "withdraw_keep_form_label": {"zh": "撤回转人工，继续预约", "en": "Withdraw the adviser request"},
+    "cancel_form_keep_case_label": {"zh": "放弃预约，继续等顾问", "en": "Drop the booking, keep the adviser"},
     "bot_here": {
         "zh": "您正在与智能助手企法通对话，请直接输入问题，或从下方选择服务。",
         "en": "You are talking with the qifa assistant. Type your question or pick a service below.",
