@@ -128,10 +128,10 @@ def assert_resumed(rt: Runtime, back: dict[str, Any], kept: dict[str, Any], case
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("action", ["/bot", "leave", "bare_cancel"])
 def test_danger_then_the_way_back_at_every_step_of_a_form(rt: Runtime, channel: str, lang: str, action: str) -> None:
-    """At each field (but the description) and at the confirm step: the danger message opens a case and writes nothing into the form;
-    /bot or 返回机器人 withdraws it and asks the same question again (the summary at the confirm step, where an
-    earlier attempt failed with a KeyError); 取消 alone asks which of the two to cancel and changes nothing; the
-    form then goes on and the order is placed once, with the values given."""
+    """At each field (but the description) and at the confirm step: the danger message opens a case and writes
+    nothing into the form; /bot or 返回机器人 withdraws it and asks the same question again (the summary at the
+    confirm step, where an earlier attempt failed with a KeyError); 取消 alone asks which of the two to cancel and
+    changes nothing; the form then goes on and the order is placed once, with the values given."""
     with talking(rt, channel, lang) as (say, sid):
         say("/order legal-consultation")
         for value in [*VALUES[lang], CONFIRM[lang]]:
