@@ -1,10 +1,13 @@
 """The engine every channel calls: ``Assistant.handle(session_id, message) -> Reply``.
 
-It knows nothing of Telegram or HTTP. Order: a waiting hand-off case (a short notice, or the withdrawal);
-commands from buttons; an order form in progress (a legal question in it is answered, then the form goes
-on); order tracking; then the router (precise rules, then the intent model) and, for questions, the
-knowledge base, whose answerability decides between an answer, "not covered" and a hand-off. When the
-intent model is unsure, the assistant answers only if the knowledge base clearly can, else asks.
+It knows nothing of Telegram or HTTP. Who answers a message is decided in ``_dispatch``, in this order: a
+waiting hand-off case (``assistant.paused``: the message is the case's, or withdraws it, or drops a booking the
+case paused); the first message after a case that paused a form or a self-check was closed (the paused question
+again); danger words (a case, even in the middle of a form or a self-check, which wait); 返回机器人 with no case;
+the self-check; compliance alerts; commands from buttons; an order form in progress (a legal question in it is
+answered, then the form goes on); order tracking; then the router (precise rules, then the intent model) and, for
+questions, the knowledge base, whose answerability decides between an answer, "not covered" and a hand-off. When
+the intent model is unsure, the assistant answers only if the knowledge base clearly can, else asks.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
 from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
+from assistant.paused import Paused, back_button
 from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router, asks_a_question, in_danger, leaves_handoff
@@ -53,11 +57,6 @@ COMMAND = re.compile(r"^/\w+")  # a button press or a typed command: its words s
 # kept in the session's state: the language the user chose (/lang), and whether the personal-data notice was given
 CHOSEN_LANG = "chosen_lang"
 NOTICE_GIVEN = "notice_given"
-# kept while a hand-off case and a form or self-check overlap: the case that took the conversation over in the
-# middle of one (it asks its question again when the case ends), and the case a booking's description opened (the
-# form goes on beside it)
-PAUSED_BY = "paused_by_case"
-BESIDE_FORM = "case_beside_form"
 
 
 class InvalidMessage(ValueError):
@@ -85,6 +84,8 @@ class Assistant:
         self.selfcheck = SelfCheck(checkups, self._handoff, alerts) if checkups is not None else None
         self.alerts = alerts  # compliance-alert subscriptions (assistant/subscribing.py)
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
+        # a hand-off case over a form or a self-check: the turn while a case waits, and the way back
+        self.paused = Paused(forms, self.selfcheck, handoffs, self.router, catalogue, self._handoff, self._when)
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time
         # at most this many messages handled at once: the rest wait their turn (first come, first served) instead of
         # thrashing the CPU
@@ -177,35 +178,19 @@ class Assistant:
         return Reply(sid, t("lang_set", choice), "menu"), choice
 
     def _dispatch(self, sid: str, text: str, lang: str, state: dict[str, Any], fresh: bool = False) -> Reply:
-        """``fresh``: the session was created by this message, so no hand-off case of it can wait."""
-        reply = self._turn(sid, text, lang, state, fresh)
-        beside = state.get(BESIDE_FORM)
-        if beside is not None and not self.forms.active(state):  # the booking ended; its case may still be open
-            state.pop(BESIDE_FORM)
-            case = self.handoffs.active(sid)
-            if case is not None and case.id == beside:
-                reply.reply += "\n\n" + t("case_goes_on", lang, case=case.id)
-                reply.handoff = case.brief()
-                reply.suggestions.append(self._back_button(lang))
-        return reply
-
-    def _turn(self, sid: str, text: str, lang: str, state: dict[str, Any], fresh: bool) -> Reply:
+        """Who answers, in the order of the module's docstring. ``fresh``: the session was created by this
+        message, so no hand-off case of it can wait."""
         case = None if fresh else self.handoffs.active(sid)
-        if case is not None and state.get(BESIDE_FORM) == case.id and self.forms.active(state):
-            beside = self._beside_form(sid, case, text, lang, state)
-            if beside is not None:
-                return beside
-        elif case is not None:
-            return self._waiting(sid, case, text, lang, state)
-        elif state.get(PAUSED_BY) is not None or state.get(BESIDE_FORM) is not None:
-            closed = self._after_close(sid, text, state)
-            if closed is not None:
-                return closed
+        if case is not None:
+            return self.paused.waiting(sid, case, text, lang, state)
+        closed = self.paused.after_close(sid, text, state)
+        if closed is not None:
+            return closed
         if not text.startswith("/") and in_danger(text):  # a life or a liberty at stake: an adviser
-            return self._danger(sid, text, lang, state)
+            return self.paused.danger(sid, text, lang, state, self._search(text, None))
         if leaves_handoff(text):  # no case waits: the assistant is here, and a form or self-check asks again
             state.pop("pending_handoff", None)
-            resumed = self._resume_paused(sid, state, "bot_here_resume")
+            resumed = self.paused.back_here(sid, state)
             if resumed is not None:
                 return resumed
         checkup = self.selfcheck.handle(sid, text, lang, state) if self.selfcheck is not None else None
@@ -237,99 +222,6 @@ class Assistant:
             return self._fallback(sid, lang, key="dissatisfied")
         state["unhappy"] = 0
         return self._route(sid, text, lang, state, intent)
-
-    def _waiting(self, sid: str, case: Case, text: str, lang: str, state: dict[str, Any]) -> Reply:
-        """A case waits for an adviser: never silent. The user can withdraw it (a form or self-check it paused then
-        asks its question again) or cancel a paused booking and keep waiting; a bare 取消 names neither: it asks."""
-        cancel = self.forms.cancel_word(text) if self.forms.active(state) and not leaves_handoff(text) else None
-        if cancel == "bare":
-            return self._which_cancel(sid, case, lang)
-        if cancel == "booking":
-            cancelled = self.forms.command(sid, "cancel", "", lang, state)
-            if self.selfcheck is None or self.selfcheck.language(state) is None:
-                state.pop(PAUSED_BY, None)
-            body = (cancelled.reply + "\n" if cancelled is not None else "") + t("handoff_wait", lang, case=case.id)
-            return Reply(sid, body, "handoff", handoff=case.brief(), suggestions=[self._back_button(lang)],
-                         data={"form": None})
-        if self.router.wants_to_leave(text):
-            return self._withdraw(sid, case, lang, state)
-        full = self.handoffs.should_ack(case.id)
-        body = t("handoff_ack", lang, case=case.id) + " " + self._when(lang) if full else \
-            t("handoff_wait", lang, case=case.id)
-        return Reply(sid, body, "handoff", handoff=case.brief(), suggestions=[self._back_button(lang)])
-
-    def _withdraw(self, sid: str, case: Case, lang: str, state: dict[str, Any]) -> Reply:
-        """The user no longer waits: the case is closed as withdrawn; what it paused asks its question again."""
-        self.handoffs.withdraw(case.id)
-        state.pop(PAUSED_BY, None)
-        state.pop(BESIDE_FORM, None)
-        resumed = self._resume_paused(sid, state, "handoff_withdrawn_resume", case=case.id)
-        if resumed is not None:
-            resumed.data["withdrawn"] = case.id
-            return resumed
-        _, suggestions = menu(self.catalogue, lang)
-        return Reply(sid, t("handoff_withdrawn", lang, case=case.id), "menu", suggestions=suggestions,
-                     data={"withdrawn": case.id})
-
-    def _which_cancel(self, sid: str, case: Case, lang: str) -> Reply:
-        """取消 alone while a case and a booking are both open: nothing is cancelled; the user picks one."""
-        return Reply(sid, t("cancel_which", lang, case=case.id), "handoff", handoff=case.brief(), suggestions=[
-            Suggestion(t("withdraw_keep_form_label", lang), "/bot", "bot"),
-            Suggestion(t("cancel_form_keep_case_label", lang), "/cancel", "cancel")], data={"cancel_which": True})
-
-    def _beside_form(self, sid: str, case: Case, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
-        """The booking goes on while the case its description opened is open: /bot withdraws the case, 取消 alone
-        asks which of the two; anything else is the form's (None)."""
-        if leaves_handoff(text):
-            return self._withdraw(sid, case, lang, state)
-        if self.forms.cancel_word(text) == "bare":
-            return self._which_cancel(sid, case, lang)
-        return None
-
-    def _danger(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
-        """A life or a liberty at stake: an adviser, even in the middle of an order form or a self-check. A booking's
-        own account of the matter (its description) is kept as the value and the form goes on beside the case, so
-        it is never typed twice; anywhere else the case takes the conversation over and the form or self-check
-        waits, kept as it was, to ask its question again when the case ends."""
-        passages = self._search(text, None)
-        checking = self.selfcheck is not None and self.selfcheck.language(state) is not None
-        if not checking and self.forms.active(state) and self.forms.takes_free_text(text, state):
-            reply = self.forms.step(sid, text, lang, state)
-            case = self.handoffs.open(sid, "high_risk", lang, [asdict(p) for p in passages])
-            state[BESIDE_FORM] = case.id
-            state["unhappy"] = 0
-            flang = self.forms.language(state) or lang
-            reply.reply = f"{t('description_case', flang, case=case.id, when=self._when(flang))}\n{reply.reply}"
-            reply.handoff = case.brief()
-            return reply
-        reply = self._handoff(sid, "high_risk", lang, state, passages)
-        state.pop(BESIDE_FORM, None)
-        if (checking or self.forms.active(state)) and reply.handoff is not None:
-            state[PAUSED_BY] = reply.handoff["id"]
-        return reply
-
-    def _after_close(self, sid: str, text: str, state: dict[str, Any]) -> Reply | None:
-        """The first message after an adviser closed the case that paused a form or a self-check: when it would
-        answer a question the user has not seen for a while, the question is asked again instead."""
-        state.pop(BESIDE_FORM, None)
-        case_id = state.pop(PAUSED_BY, None)
-        if case_id is None or in_danger(text):
-            return None
-        if self.selfcheck is not None and self.selfcheck.language(state) is not None:
-            takes = self.selfcheck.answers(text, state)
-        else:
-            takes = self.forms.would_take(text, state)
-        return self._resume_paused(sid, state, "handoff_closed_resume", case=case_id) if takes else None
-
-    def _resume_paused(self, sid: str, state: dict[str, Any], head: str, **fields: object) -> Reply | None:
-        """The self-check in progress (it comes first, as in ``_turn``), else the order form: ``head`` and its
-        question again, in its own language; None when neither is in progress."""
-        if self.selfcheck is not None:
-            checking = self.selfcheck.language(state)
-            if checking is not None:
-                return self.selfcheck.resume(sid, state, t(head, checking, **fields))
-        filling = self.forms.language(state)
-        return self.forms.reask(sid, state, t(head, filling, **fields)) if filling is not None else None
 
     def _side_question(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
         """A legal question in the middle of an order form: answer it, then ask the form's question again."""
@@ -386,7 +278,7 @@ class Assistant:
         case = self.handoffs.open(sid, reason, lang, [asdict(p) for p in passages])
         state["unhappy"] = 0
         return Reply(sid, self.handoff_text(case, lang), "handoff", handoff=case.brief(),
-                     suggestions=[self._back_button(lang)])
+                     suggestions=[back_button(lang)])
 
     def _low_confidence(self, sid: str, lang: str, state: dict[str, Any], passages: list[Passage]) -> Reply:
         """Outside office hours, ask before handing off: leave a message for an adviser, or keep asking."""
@@ -405,10 +297,6 @@ class Assistant:
             Suggestion(t("clarify_legal", lang), "/ask", "ask"),
             Suggestion(t("clarify_order", lang), "/menu", "menu"),
             Suggestion(t("clarify_human", lang), "/human", "handoff")])
-
-    @staticmethod
-    def _back_button(lang: str) -> Suggestion:
-        return Suggestion(t("back_label", lang), "/bot", "bot")
 
     def _when(self, lang: str, now: datetime | None = None) -> str:
         now = now or datetime.now(UTC)

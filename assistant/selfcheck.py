@@ -99,6 +99,12 @@ def answer_word(text: str) -> str | None:
     return WORDS.get(text.strip().strip("。.!！").lower())
 
 
+def command_parts(text: str) -> tuple[str, str]:
+    """A command's name and argument: "/ck@qifa_bot Yes" -> ("ck", "Yes")."""
+    name, _, arg = text[1:].partition(" ")
+    return name.lower().split("@")[0], arg.strip()
+
+
 HandoffFn = Callable[[str, str, str, dict[str, Any], list[Any]], Reply]
 
 
@@ -152,8 +158,10 @@ class SelfCheck:
         """Whether the text would answer the question of the self-check in progress (是 / 否 / /ck yes …)."""
         if not isinstance(state.get(STATE), dict):
             return False
-        name, _, arg = text[1:].partition(" ") if text.startswith("/") else ("", "", "")
-        return answer_word(text) is not None or (name.lower() == "ck" and arg.strip().lower() in ANSWER_LABEL["en"])
+        if not text.startswith("/"):
+            return answer_word(text) is not None
+        name, arg = command_parts(text)
+        return name == "ck" and arg.lower() in ANSWER_LABEL["en"]
 
     def offer(self, reply: Reply, lang: str) -> None:
         """The order form of the on-site check just opened: offer the self-check first."""
@@ -165,8 +173,7 @@ class SelfCheck:
     # ---- commands ----------------------------------------------------------------------------------------
     def _command(self, sid: str, text: str, lang: str, state: dict[str, Any],
                  current: dict[str, Any] | None) -> Reply | None:
-        name, _, arg = text[1:].partition(" ")
-        name, arg = name.lower().split("@")[0], arg.strip()
+        name, arg = command_parts(text)
         if name in ("checkup", "selfcheck", "self_check", "自测"):
             if arg:
                 qn = self.desk.find(arg)

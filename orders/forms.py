@@ -13,6 +13,7 @@ import re
 from datetime import UTC
 from typing import Any
 
+from assistant.ports import CancelWord
 from assistant.reply import Reply, Suggestion
 from knowledge.catalogue import Catalogue, Service
 from orders.desk import NUMBER_RE, RATING_LEVELS, OrderDesk, OrderError, OrderInfo
@@ -36,6 +37,18 @@ def _word(text: str) -> str:
     return text.strip().strip(_PUNCT).lower()
 
 
+def _value_of(text: str, form: dict[str, Any]) -> bool | None:
+    """Whether the text is a valid value for the field asked; None when it is no value at all but a request to the
+    form (a cancel word, a change request)."""
+    if _word(text) in CANCEL_WORDS or EDIT_RE.match(text.strip()):
+        return None
+    try:
+        validate_field(form["current"], text)
+    except FieldError:
+        return False
+    return True
+
+
 class OrderForm:
     def __init__(self, desk: OrderDesk, catalogue: Catalogue) -> None:
         self.desk = desk
@@ -49,15 +62,7 @@ class OrderForm:
     def would_reject(self, text: str, state: dict[str, Any]) -> bool:
         """True when the text is no value for the field being asked (so it may be a question aside)."""
         form = state.get("form")
-        if not isinstance(form, dict) or form.get("current") is None:
-            return False
-        if _word(text) in CANCEL_WORDS or EDIT_RE.match(text.strip()):
-            return False
-        try:
-            validate_field(form["current"], text)
-        except FieldError:
-            return True
-        return False
+        return isinstance(form, dict) and form.get("current") is not None and _value_of(text, form) is False
 
     def resume(self, state: dict[str, Any]) -> str:
         """The form's current question again (the summary once every field is given), after a question asked
@@ -86,9 +91,10 @@ class OrderForm:
         """True when the field asked is the booking's own account of the matter (its description) and the text is
         a valid one: whatever the user tells there, an incident in alarming words too, is the value."""
         form = state.get("form")
-        return isinstance(form, dict) and form.get("current") in FREE_TEXT_FIELDS and not self.would_reject(text, state)
+        return isinstance(form, dict) and form.get("current") in FREE_TEXT_FIELDS and _value_of(text, form) is True
 
-    def would_take(self, text: str, state: dict[str, Any]) -> bool:
+    @staticmethod
+    def would_take(text: str, state: dict[str, Any]) -> bool:
         """True when the text would be taken as the answer to the form's question: a valid value for the field
         asked, or a confirm word at the confirm step (no command, no cancel or change request)."""
         form = state.get("form")
@@ -96,11 +102,10 @@ class OrderForm:
             return False
         if form.get("current") is None:
             return _word(text) in CONFIRM_WORDS
-        word = _word(text)
-        return word not in CANCEL_WORDS and not EDIT_RE.match(text.strip()) and not self.would_reject(text, state)
+        return _value_of(text, form) is True
 
     @staticmethod
-    def cancel_word(text: str) -> str | None:
+    def cancel_word(text: str) -> CancelWord | None:
         """"booking" when the text cancels the booking by name (取消预约, the form's /cancel button), "bare" for a
         word that names nothing (取消, cancel), None for anything else (/cancel with an order number too)."""
         if text.startswith("/"):

@@ -1,9 +1,11 @@
 """No dead ends around a hand-off that interrupts a form (issue #11 §6): a danger message at every step of an order
 form (each field, the confirm step) and at a self-check question opens a case and keeps the form as it was; /bot,
 返回机器人 / back to the assistant withdraw it and the reply asks the paused question again (the summary at the
-confirm step); 取消 alone while both are open asks which one; a booking's description in danger words is kept and
-the form goes on beside one case; after an adviser closes the case, the paused question is asked again before an
-answer is taken. Through the engine and through HTTP (TestClient on api.app), Chinese and English."""
+confirm step); 取消 alone while both are open asks which one, naming what goes on; a booking's description in danger
+words is kept as the description and the case takes the conversation over like any other (the adviser's exchange
+never lands in the form); a word naming the booking never withdraws a case, nor does anything said in danger words;
+after an adviser closes the case, the paused question is asked again before an answer is taken. Through the engine
+and through HTTP (TestClient on api.app), Chinese and English."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.app import create_app
-from assistant.texts import TEXTS, t
+from assistant.texts import t
 from composition import Runtime
 from db.models_chat import Handoff
 from db.models_orders import Order
@@ -78,7 +80,7 @@ def talking(rt: Runtime, channel: str, lang: str) -> Iterator[tuple[Say, Callabl
                 reply = rt.assistant.handle(sid[0] if sid else None, text, lang=lang_given)
                 data = {"session_id": reply.session_id, "reply": reply.reply, "route": reply.route,
                         "data": reply.data, "handoff": reply.handoff,
-                        "suggestions": [{"message": s.message} for s in reply.suggestions]}
+                        "suggestions": [{"message": s.message, "label": s.label} for s in reply.suggestions]}
             if not sid:
                 sid.append(data["session_id"])
             assert data["reply"].strip(), f"an empty reply to {text!r}"
@@ -178,47 +180,73 @@ def test_a_self_check_interrupted_asks_its_question_again(rt: Runtime, channel: 
         assert answered["data"]["checkup"]["answered"] == shown["answered"] + 1
 
 
+def up_to_the_description(say: Say, lang: str) -> None:
+    say("/order legal-consultation")
+    for value in VALUES[lang][:5]:
+        say(value)
+
+
 @pytest.mark.parametrize("channel", ["engine", "http"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_description_in_danger_words_is_kept_beside_one_case(rt: Runtime, channel: str, lang: str) -> None:
-    """The booking's own account of an incident: the adviser gets one case at once (the rule cannot tell a past
-    event from one under way) and sees the text in its transcript; the user is told; the text is the description
-    and the form goes on; told again (a change of the description), it opens no second case; the order is placed
-    with it, and the reply says the case stays with the adviser."""
+def test_a_description_in_danger_words_is_kept_and_the_case_takes_the_conversation(rt: Runtime, channel: str,
+                                                                                   lang: str) -> None:
+    """The booking's own account of an incident: kept as the description (never typed twice), and the adviser gets
+    one case at once with the text in its transcript; the reply says so and that the booking waits. From then on the
+    conversation is the case's (review15 §1): the user's answer to the adviser's question, 转人工 and the incident told
+    again reach the case, not the form (nothing written, no second case); 返回机器人 withdraws it and the booking goes
+    on at consent; the order is placed once, with the description."""
     with talking(rt, channel, lang) as (say, sid):
-        say("/order legal-consultation")
-        for value in VALUES[lang][:5]:
-            say(value)
+        up_to_the_description(say, lang)
         told = say(INCIDENT[lang])
         case = rt.handoffs.active(sid())
         assert case is not None and case.reason == "high_risk" and told["handoff"]["id"] == case.id
-        head = TEXTS["description_case"][lang].split("{when}")[0].format(case=case.id)
-        assert told["route"] == "order" and told["reply"].startswith(head)
-        form = state(rt, sid())["form"]
-        assert form["values"]["description"] == INCIDENT[lang] and form["current"] == "consent"
-        assert ot("ask_consent", lang, days=rt.settings.order_retention_days) in told["reply"]
-        detail = rt.advisers.case(case.id)
+        assert told["route"] == "handoff" and told["reply"].startswith(t("description_kept", lang))
+        assert told["reply"].endswith(t("form_kept", lang))
+        kept = copy.deepcopy(state(rt, sid())["form"])
+        assert kept["values"]["description"] == INCIDENT[lang] and kept["current"] == "consent"
         assert case.id in [item.case.id for item in rt.advisers.queue("open")]
-        assert any(m.role == "user" and m.text == INCIDENT[lang] for m in detail.transcript)
-        say(VALUES[lang][6])  # consent: the form goes on, not the adviser's queue
-        say("修改 需求说明" if lang == "zh" else "change description")
-        again = say(INCIDENT[lang])
-        assert again["handoff"]["id"] == case.id and cases(rt) == 1
-        placed = say(CONFIRM[lang])
-        assert orders(rt) == 1 and "form" not in state(rt, sid())
-        assert t("case_goes_on", lang, case=case.id) in placed["reply"] and placed["handoff"]["id"] == case.id
+        assert any(m.role == "user" and m.text == INCIDENT[lang] for m in rt.advisers.case(case.id).transcript)
+        rt.advisers.reply(case.id, "王律师", "人现在安全吗？" if lang == "zh" else "Is everyone safe now?")
+        answers = {"zh": ["已经放出来了，人没事", "同意", "转人工", "修改 联系人", "人已经送医院了", INCIDENT["zh"]],
+                   "en": ["He was let out, everyone is fine", "I agree", "talk to a human", "change contact name",
+                          "He is in hospital now", INCIDENT["en"]]}[lang]
+        for text in answers:
+            reached = say(text)
+            assert reached["route"] == "handoff" and reached["handoff"]["id"] == case.id, text
+            assert state(rt, sid())["form"] == kept and cases(rt) == 1, text
+        transcript = [m.text for m in rt.advisers.case(case.id).transcript if m.role == "user"]
+        assert all(text in transcript for text in answers)
+        back = say(LEAVE[lang])
+        assert_resumed(rt, back, kept, case.id, lang)
+        say(VALUES[lang][6])
+        say(CONFIRM[lang])
+        assert orders(rt) == 1 and "form" not in state(rt, sid()) and cases(rt) == 1
         assert rt.orders.list_for_session(sid())[0].description == INCIDENT[lang]  # type: ignore[union-attr]
-        waiting = say("还要等多久？" if lang == "zh" else "how long now?")
-        assert waiting["route"] == "handoff" and rt.handoffs.active(sid()) is not None and cases(rt) == 1
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_back_to_the_assistant_beside_a_description_case_withdraws_it_and_the_form_goes_on(rt: Runtime,
-                                                                                          lang: str) -> None:
+def test_after_a_description_case_the_intent_models_withdrawal_and_a_new_booking(rt: Runtime, lang: str) -> None:
+    """While a description's case waits, a withdrawal in the user's own words (read by the intent model, as for any
+    waiting case) withdraws it and the booking goes on (review15 §1); /order another service starts no form beside
+    the case: the message is the case's and the booking is kept as it was (review15 §6)."""
     with talking(rt, "http", lang) as (say, sid):
-        say("/order legal-consultation")
-        for value in VALUES[lang][:5]:
-            say(value)
+        up_to_the_description(say, lang)
+        say(INCIDENT[lang])
+        case = rt.handoffs.active(sid())
+        assert case is not None
+        kept = copy.deepcopy(state(rt, sid())["form"])
+        other = say("/order contract-review")
+        assert other["route"] == "handoff" and state(rt, sid())["form"] == kept
+        assert rt.handoffs.active(sid()) is not None
+        back = say("我们不需要等顾问了" if lang == "zh" else "I don't need the adviser any more")
+        assert_resumed(rt, back, kept, case.id, lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_back_to_the_assistant_after_a_description_case_withdraws_it_and_the_form_goes_on(rt: Runtime,
+                                                                                         lang: str) -> None:
+    with talking(rt, "http", lang) as (say, sid):
+        up_to_the_description(say, lang)
         say(INCIDENT[lang])
         case = rt.handoffs.active(sid())
         assert case is not None
@@ -227,6 +255,96 @@ def test_back_to_the_assistant_beside_a_description_case_withdraws_it_and_the_fo
         assert asked["data"] == {"cancel_which": True} and state(rt, sid())["form"] == kept
         back = say(LEAVE[lang])
         assert_resumed(rt, back, kept, case.id, lang)
+
+
+@pytest.mark.parametrize("channel", ["engine", "http"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_word_naming_the_booking_never_withdraws_a_case(rt: Runtime, channel: str, lang: str) -> None:
+    """取消预约 / cancel the booking while a danger case waits: with a booking it is dropped, with none (said again,
+    or no booking ever) the user is told there is none; the case waits on every time (review15 §2)."""
+    words = {"zh": "取消预约", "en": "cancel the booking"}[lang]
+    with talking(rt, channel, lang) as (say, sid):
+        say("/order legal-consultation")
+        say(VALUES[lang][0])
+        say(DANGER[lang])
+        case = rt.handoffs.active(sid())
+        assert case is not None
+        dropped = say(words)
+        assert "form" not in state(rt, sid()) and t("handoff_wait", lang, case=case.id) in dropped["reply"]
+        for again in (words, "/cancel"):
+            none = say(again)
+            assert none["route"] == "handoff" and none["reply"].startswith(t("no_booking", lang))
+            assert t("handoff_wait", lang, case=case.id) in none["reply"]
+            assert rt.handoffs.active(sid()) is not None and rt.handoffs.active(sid()).id == case.id  # type: ignore[union-attr]
+    with talking(rt, channel, lang) as (say, sid):  # no booking at all
+        say("你好" if lang == "zh" else "hello")
+        say(DANGER[lang])
+        case = rt.handoffs.active(sid())
+        assert case is not None
+        none = say(words)
+        assert none["reply"].startswith(t("no_booking", lang)) and rt.handoffs.active(sid()) is not None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_danger_message_while_a_case_waits_never_withdraws_it(rt: Runtime, lang: str) -> None:
+    """Danger words reach the adviser even when they come with words that would withdraw the case."""
+    leaving = {"zh": "返回机器人，他刚才又说要杀了我",
+               "en": "back to the assistant, he just threatened to kill me again"}
+    with talking(rt, "engine", lang) as (say, sid):
+        say("/order legal-consultation")
+        say(DANGER[lang])
+        case = rt.handoffs.active(sid())
+        assert case is not None
+        reached = say(leaving[lang])
+        assert reached["route"] == "handoff" and rt.handoffs.active(sid()) is not None and cases(rt) == 1
+        assert leaving[lang] in [m.text for m in rt.advisers.case(case.id).transcript]
+
+
+@pytest.mark.parametrize("channel", ["engine", "http"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cancel_with_a_self_check_and_a_booking_names_what_goes_on(rt: Runtime, channel: str, lang: str) -> None:
+    """The on-site check's booking and a self-check both open, a danger message, 取消 alone: the reply names all
+    three and the withdrawal's button says the self-check goes on, which it does (review15 §3, §4)."""
+    with talking(rt, channel, lang) as (say, sid):
+        say("/order enterprise-legal-health-check")
+        say("/checkup general")
+        asked = say("/ck yes")["data"]["checkup"]
+        say(DANGER[lang])
+        case = rt.handoffs.active(sid())
+        assert case is not None
+        which = say(BARE_CANCEL[lang])
+        assert which["reply"] == t("cancel_which_checkup", lang, case=case.id)
+        labels = {"zh": ["撤回转人工，继续自测", "放弃预约，继续等顾问"],
+                  "en": ["Withdraw the adviser request, go on with the self-check",
+                         "Drop the booking, keep the adviser"]}
+        assert [s["message"] for s in which["suggestions"]] == ["/bot", "/cancel"]
+        assert [s["label"] for s in which["suggestions"]] == labels[lang]
+        back = say("/bot")
+        assert back["data"]["checkup"]["question_id"] == asked["question_id"] and "form" in state(rt, sid())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_which_to_cancel_buttons_name_the_booking_in_both_languages(rt: Runtime, lang: str) -> None:
+    """Case and booking open: the withdrawal's button says the booking goes on, in Chinese and English (review15
+    §4)."""
+    with talking(rt, "engine", lang) as (say, _sid):
+        say("/order legal-consultation")
+        say(DANGER[lang])
+        which = say(BARE_CANCEL[lang])
+        assert which["suggestions"][0]["label"] == {
+            "zh": "撤回转人工，继续预约", "en": "Withdraw the adviser request, go on with the booking"}[lang]
+
+
+def test_dropping_the_booking_while_a_case_waits_answers_in_one_language(rt: Runtime) -> None:
+    """An English booking, a case, then 取消预约 typed in Chinese: the whole reply is in the message's language
+    (review15 §5)."""
+    with talking(rt, "http", "en") as (say, sid):
+        say("/order legal-consultation")
+        say(DANGER["en"])
+        case = rt.handoffs.active(sid())
+        assert case is not None
+        dropped = say("取消预约")
+        assert dropped["reply"] == f"{ot('form_cancelled', 'zh')}\n{t('handoff_wait', 'zh', case=case.id)}"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
