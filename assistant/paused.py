@@ -163,6 +163,7 @@ class Paused:
         return self.forms.reask(sid, state, t(head, filling, **fields)) if filling is not None else None
 
 
-def _forget(state: dict[str, Any]) -> Any:
+def _forget(state: dict[str, Any]) -> int | None:
     """Clear the record of a paused form or self-check (the case ended or was withdrawn); the case id it held."""
-    return state.pop(PAUSED_BY, None)
+    case_id = state.pop(PAUSED_BY, None)
+    return int(case_id) if case_id is not None else None
