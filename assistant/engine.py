@@ -1,10 +1,13 @@
 """The engine every channel calls: ``Assistant.handle(session_id, message) -> Reply``.
 
-It knows nothing of Telegram or HTTP. Order: a waiting hand-off case (a short notice, or the withdrawal);
-commands from buttons; an order form in progress (a legal question in it is answered, then the form goes
-on); order tracking; then the router (precise rules, then the intent model) and, for questions, the
-knowledge base, whose answerability decides between an answer, "not covered" and a hand-off. When the
-intent model is unsure, the assistant answers only if the knowledge base clearly can, else asks.
+It knows nothing of Telegram or HTTP. Who answers a message is decided in ``_dispatch``, in this order: a
+waiting hand-off case (``assistant.paused``: the message is the case's, or withdraws it, or drops a booking the
+case paused); the first message after a case that paused a form or a self-check was closed (the paused question
+again); danger words (a case, even in the middle of a form or a self-check, which wait); 返回机器人 with no case;
+the self-check; compliance alerts; commands from buttons; an order form in progress (a legal question in it is
+answered, then the form goes on); order tracking; then the router (precise rules, then the intent model) and, for
+questions, the knowledge base, whose answerability decides between an answer, "not covered" and a hand-off. When
+the intent model is unsure, the assistant answers only if the knowledge base clearly can, else asks.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
 from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
+from assistant.paused import Paused, back_button
 from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
-from assistant.router import Intent, Router, asks_a_question, in_danger
+from assistant.router import Intent, Router, asks_a_question, in_danger, leaves_handoff
 from assistant.selfcheck import SelfCheck
 from assistant.serial import FairSlots, SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
@@ -80,6 +84,8 @@ class Assistant:
         self.selfcheck = SelfCheck(checkups, self._handoff, alerts) if checkups is not None else None
         self.alerts = alerts  # compliance-alert subscriptions (assistant/subscribing.py)
         self.router = Router(IntentModel.shared(kb.embeddings, settings.data_dir))
+        # a hand-off case over a form or a self-check: the turn while a case waits, and the way back
+        self.paused = Paused(forms, self.selfcheck, handoffs, self.router, catalogue, self._handoff, self._when)
         self.locks = SessionLocks(conversations.db)  # one message of a session at a time
         # at most this many messages handled at once: the rest wait their turn (first come, first served) instead of
         # thrashing the CPU
@@ -172,13 +178,21 @@ class Assistant:
         return Reply(sid, t("lang_set", choice), "menu"), choice
 
     def _dispatch(self, sid: str, text: str, lang: str, state: dict[str, Any], fresh: bool = False) -> Reply:
-        """``fresh``: the session was created by this message, so no hand-off case of it can wait."""
+        """Who answers, in the order of the module's docstring. ``fresh``: the session was created by this
+        message, so no hand-off case of it can wait."""
         case = None if fresh else self.handoffs.active(sid)
         if case is not None:
-            return self._waiting(sid, case, text, lang, state)
-        if not text.startswith("/") and in_danger(text):  # a life or a liberty at stake: an adviser, even in the
-            # middle of an order form or a self-check (their state is kept: they resume once the case is withdrawn)
-            return self._handoff(sid, "high_risk", lang, state, self._search(text, None))
+            return self.paused.waiting(sid, case, text, lang, state)
+        closed = self.paused.after_close(sid, text, state)
+        if closed is not None:
+            return closed
+        if not text.startswith("/") and in_danger(text):  # a life or a liberty at stake: an adviser
+            return self.paused.danger(sid, text, lang, state, self._search(text, None))
+        if leaves_handoff(text):  # no case waits: the assistant is here, and a form or self-check asks again
+            state.pop("pending_handoff", None)
+            resumed = self.paused.back_here(sid, state)
+            if resumed is not None:
+                return resumed
         checkup = self.selfcheck.handle(sid, text, lang, state) if self.selfcheck is not None else None
         if checkup is not None:
             return checkup
@@ -208,18 +222,6 @@ class Assistant:
             return self._fallback(sid, lang, key="dissatisfied")
         state["unhappy"] = 0
         return self._route(sid, text, lang, state, intent)
-
-    def _waiting(self, sid: str, case: Case, text: str, lang: str, state: dict[str, Any]) -> Reply:
-        """A case waits for an adviser: never silent; the user can withdraw it and talk to the assistant."""
-        if self.router.wants_to_leave(text):
-            self.handoffs.withdraw(case.id)
-            body, suggestions = menu(self.catalogue, lang)
-            return Reply(sid, t("handoff_withdrawn", lang, case=case.id), "menu", suggestions=suggestions,
-                         data={"withdrawn": case.id})
-        full = self.handoffs.should_ack(case.id)
-        body = t("handoff_ack", lang, case=case.id) + " " + self._when(lang) if full else \
-            t("handoff_wait", lang, case=case.id)
-        return Reply(sid, body, "handoff", handoff=case.brief(), suggestions=[self._back_button(lang)])
 
     def _side_question(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
         """A legal question in the middle of an order form: answer it, then ask the form's question again."""
@@ -276,7 +278,7 @@ class Assistant:
         case = self.handoffs.open(sid, reason, lang, [asdict(p) for p in passages])
         state["unhappy"] = 0
         return Reply(sid, self.handoff_text(case, lang), "handoff", handoff=case.brief(),
-                     suggestions=[self._back_button(lang)])
+                     suggestions=[back_button(lang)])
 
     def _low_confidence(self, sid: str, lang: str, state: dict[str, Any], passages: list[Passage]) -> Reply:
         """Outside office hours, ask before handing off: leave a message for an adviser, or keep asking."""
@@ -295,10 +297,6 @@ class Assistant:
             Suggestion(t("clarify_legal", lang), "/ask", "ask"),
             Suggestion(t("clarify_order", lang), "/menu", "menu"),
             Suggestion(t("clarify_human", lang), "/human", "handoff")])
-
-    @staticmethod
-    def _back_button(lang: str) -> Suggestion:
-        return Suggestion(t("back_label", lang), "/bot", "bot")
 
     def _when(self, lang: str, now: datetime | None = None) -> str:
         now = now or datetime.now(UTC)

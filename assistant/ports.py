@@ -5,13 +5,16 @@ the domains built on top of it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
 
 from assistant.reply import Reply
 from knowledge.base import Passage
 from knowledge.catalogue import Service
+
+# a word that cancels: the booking by name (取消预约, the form's /cancel), or bare, naming nothing (取消, cancel)
+CancelWord = Literal["booking", "bare"]
 
 
 class FormFlow(Protocol):
@@ -25,6 +28,12 @@ class FormFlow(Protocol):
     def after(self, sid: str, lang: str, state: dict[str, Any], reply: Reply) -> None: ...
     def would_reject(self, text: str, state: dict[str, Any]) -> bool: ...
     def resume(self, state: dict[str, Any]) -> str: ...
+    def language(self, state: dict[str, Any]) -> str | None: ...
+    def reask(self, sid: str, state: dict[str, Any], head: str) -> Reply: ...
+    def takes_free_text(self, text: str, state: dict[str, Any]) -> bool: ...
+    def cancel_word(self, text: str) -> CancelWord | None: ...
+    def would_take(self, text: str, state: dict[str, Any]) -> bool: ...
+    def cancel_form(self, sid: str, lang: str, state: dict[str, Any]) -> Reply: ...
 
 
 class FaqAnswer(Protocol):

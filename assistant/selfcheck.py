@@ -99,6 +99,12 @@ def answer_word(text: str) -> str | None:
     return WORDS.get(text.strip().strip("。.!！").lower())
 
 
+def command_parts(text: str) -> tuple[str, str]:
+    """A command's name and argument: "/ck@qifa_bot Yes" -> ("ck", "Yes")."""
+    name, _, arg = text[1:].partition(" ")
+    return name.lower().split("@")[0], arg.strip()
+
+
 HandoffFn = Callable[[str, str, str, dict[str, Any], list[Any]], Reply]
 
 
@@ -132,6 +138,31 @@ class SelfCheck:
             return self._start(sid, qn, lang, state) if qn is not None else self._choose(sid, lang)
         return None
 
+    @staticmethod
+    def language(state: dict[str, Any]) -> str | None:
+        """The language of the self-check in progress; None when none is."""
+        current = state.get(STATE)
+        return str(current["lang"]) if isinstance(current, dict) else None
+
+    def resume(self, sid: str, state: dict[str, Any], head: str) -> Reply | None:
+        """After a hand-off that paused the self-check: ``head`` and its question again; None when none is in
+        progress."""
+        current = state.get(STATE)
+        if not isinstance(current, dict):
+            return None
+        reply = self._resume(sid, current)
+        reply.reply = f"{head}\n{reply.reply}"
+        return reply
+
+    def answers(self, text: str, state: dict[str, Any]) -> bool:
+        """Whether the text would answer the question of the self-check in progress (是 / 否 / /ck yes …)."""
+        if not isinstance(state.get(STATE), dict):
+            return False
+        if not text.startswith("/"):
+            return answer_word(text) is not None
+        name, arg = command_parts(text)
+        return name == "ck" and arg.lower() in ANSWER_LABEL["en"]
+
     def offer(self, reply: Reply, lang: str) -> None:
         """The order form of the on-site check just opened: offer the self-check first."""
         form = reply.data.get("form") if reply.route == "order" else None
@@ -142,8 +173,7 @@ class SelfCheck:
     # ---- commands ----------------------------------------------------------------------------------------
     def _command(self, sid: str, text: str, lang: str, state: dict[str, Any],
                  current: dict[str, Any] | None) -> Reply | None:
-        name, _, arg = text[1:].partition(" ")
-        name, arg = name.lower().split("@")[0], arg.strip()
+        name, arg = command_parts(text)
         if name in ("checkup", "selfcheck", "self_check", "自测"):
             if arg:
                 qn = self.desk.find(arg)

@@ -74,6 +74,52 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your request for an adviser (case {case}) is withdrawn; I am here again. Type your question or "
         "pick a service below.",
     },
+    "handoff_withdrawn_resume": {
+        "zh": "已撤回转人工请求（工单号 {case}），我继续为您服务。",
+        "en": "Your request for an adviser (case {case}) is withdrawn; I am here again.",
+    },
+    "handoff_closed_resume": {
+        "zh": "法律顾问已结束人工服务（工单号 {case}），我继续为您服务。",
+        "en": "The legal adviser has closed case {case}; I am here again.",
+    },
+    "bot_here_resume": {"zh": "您正在与智能助手企法通对话。", "en": "You are talking with the qifa assistant."},
+    "description_kept": {"zh": "您的需求说明已记入预约。", "en": "Your description is kept in the booking."},
+    "form_kept": {
+        "zh": "您的预约已保留（尚未提交）：顾问结束服务后接着填写；发送“返回机器人”可撤回人工请求并继续预约，"
+        "发送“取消预约”可放弃预约。",
+        "en": "Your booking is kept (not submitted yet) and goes on when the adviser is done; send \"back to the "
+        "assistant\" to withdraw the request and go on with it, or \"cancel the booking\" to drop it.",
+    },
+    "checkup_kept": {
+        "zh": "您的法治体检自测已保留：顾问结束服务后接着作答；发送“返回机器人”可撤回人工请求并继续自测。",
+        "en": "Your self-check is kept and goes on when the adviser is done; send \"back to the assistant\" to "
+        "withdraw the request and go on with it.",
+    },
+    "both_kept": {
+        "zh": "您的法治体检自测和预约（尚未提交）都已保留：顾问结束服务后先继续自测；发送“返回机器人”可撤回人工"
+        "请求并继续自测，发送“取消预约”可放弃预约。",
+        "en": "Your self-check and your booking (not submitted yet) are kept; when the adviser is done the "
+        "self-check goes on first. Send \"back to the assistant\" to withdraw the request and go on with the "
+        "self-check, or \"cancel the booking\" to drop the booking.",
+    },
+    "no_booking": {"zh": "目前没有进行中的预约可取消。", "en": "There is no booking in progress to cancel."},
+    "cancel_which": {
+        "zh": "您现在有两项都还保留着：转人工请求（工单号 {case}）和一份尚未提交的预约。请选择要取消哪一项：",
+        "en": "Two things are still open: your request for an adviser (case {case}) and a booking not yet "
+        "submitted. Which one do you want to cancel?",
+    },
+    "cancel_which_checkup": {
+        "zh": "您现在有三项都还保留着：转人工请求（工单号 {case}）、进行中的法治体检自测和一份尚未提交的预约。"
+        "撤回转人工后先继续自测。请选择要取消哪一项：",
+        "en": "Three things are still open: your request for an adviser (case {case}), a self-check in progress and "
+        "a booking not yet submitted; without the adviser, the self-check goes on first. Which one do you want to "
+        "cancel?",
+    },
+    "withdraw_keep_form_label": {"zh": "撤回转人工，继续预约",
+                                 "en": "Withdraw the adviser request, go on with the booking"},
+    "withdraw_keep_checkup_label": {"zh": "撤回转人工，继续自测",
+                                    "en": "Withdraw the adviser request, go on with the self-check"},
+    "cancel_form_keep_case_label": {"zh": "放弃预约，继续等顾问", "en": "Drop the booking, keep the adviser"},
     "bot_here": {
         "zh": "您正在与智能助手企法通对话，请直接输入问题，或从下方选择服务。",
         "en": "You are talking with the qifa assistant. Type your question or pick a service below.",

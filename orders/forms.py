@@ -13,13 +13,19 @@ import re
 from datetime import UTC
 from typing import Any
 
+from assistant.ports import CancelWord
 from assistant.reply import Reply, Suggestion
 from knowledge.catalogue import Catalogue, Service
 from orders.desk import NUMBER_RE, RATING_LEVELS, OrderDesk, OrderError, OrderInfo
 from orders.texts import FIELD_ALIASES, field_label, ot, status_label
 from orders.validation import NO_WORDS, FieldError, FormInvalid, validate_field
 
-CANCEL_WORDS = frozenset({"取消", "取消预约", "不办了", "算了", "放弃", "cancel", "stop", "quit"})
+# words that cancel the booking by name, and bare ones that name nothing (while an adviser case is also open,
+# a bare one could mean either: the engine asks which)
+BOOKING_CANCEL_WORDS = frozenset({"取消预约", "放弃预约", "不约了", "cancel the booking", "cancel my booking",
+                                  "cancel booking"})
+CANCEL_WORDS = BOOKING_CANCEL_WORDS | {"取消", "不办了", "算了", "放弃", "cancel", "stop", "quit"}
+FREE_TEXT_FIELDS = ("description",)  # the fields whose value is the user's own account of the matter
 CONFIRM_WORDS = frozenset({"确认", "确认提交", "提交", "确定", "confirm", "submit", "yes", "ok"})
 EDIT_RE = re.compile(r"^(?:修改|更改|更正|改一下|change|edit|correct)\s*(.+)$", re.I)
 STATUS_RE = re.compile(r"(我的订单|订单进度|订单状态|查询订单|查订单|\bmy orders?\b|\border status\b)", re.I)
@@ -29,6 +35,18 @@ _PUNCT = "。.!！ "
 
 def _word(text: str) -> str:
     return text.strip().strip(_PUNCT).lower()
+
+
+def _value_of(text: str, form: dict[str, Any]) -> bool | None:
+    """Whether the text is a valid value for the field asked; None when it is no value at all but a request to the
+    form (a cancel word, a change request)."""
+    if _word(text) in CANCEL_WORDS or EDIT_RE.match(text.strip()):
+        return None
+    try:
+        validate_field(form["current"], text)
+    except FieldError:
+        return False
+    return True
 
 
 class OrderForm:
@@ -44,19 +62,59 @@ class OrderForm:
     def would_reject(self, text: str, state: dict[str, Any]) -> bool:
         """True when the text is no value for the field being asked (so it may be a question aside)."""
         form = state.get("form")
-        if not isinstance(form, dict) or form.get("current") is None:
-            return False
-        if _word(text) in CANCEL_WORDS or EDIT_RE.match(text.strip()):
-            return False
-        try:
-            validate_field(form["current"], text)
-        except FieldError:
-            return True
-        return False
+        return isinstance(form, dict) and form.get("current") is not None and _value_of(text, form) is False
 
     def resume(self, state: dict[str, Any]) -> str:
-        """The form's current question again, after a question asked aside was answered."""
-        return self._ask(state["form"])
+        """The form's current question again (the summary once every field is given), after a question asked
+        aside was answered."""
+        form = state["form"]
+        return self._ask(form) if form["current"] is not None else self._summary(form)
+
+    @staticmethod
+    def language(state: dict[str, Any]) -> str | None:
+        """The language of the form in progress; None when no form is."""
+        form = state.get("form")
+        return str(form["lang"]) if isinstance(form, dict) else None
+
+    def reask(self, sid: str, state: dict[str, Any], head: str) -> Reply:
+        """After a hand-off that paused the form: ``head``, where the booking stands, and its question again (its
+        summary at the confirm step), with the step's buttons."""
+        form: dict[str, Any] = state["form"]
+        lang = form["lang"]
+        svc = self.catalogue.get(form["service"])
+        name = (svc.name_en if lang == "en" else svc.name) if svc else form["service"]
+        filled = sum(1 for f in form["fields"] if f in form["values"])
+        where = ot("paused_form", lang, service=name, done=filled, n=len(form["fields"]))
+        return self._reply(sid, form, f"{head}\n{where}\n{self.resume(state)}")
+
+    def takes_free_text(self, text: str, state: dict[str, Any]) -> bool:
+        """True when the field asked is the booking's own account of the matter (its description) and the text is
+        a valid one: whatever the user tells there, an incident in alarming words too, is the value."""
+        form = state.get("form")
+        return isinstance(form, dict) and form.get("current") in FREE_TEXT_FIELDS and _value_of(text, form) is True
+
+    @staticmethod
+    def would_take(text: str, state: dict[str, Any]) -> bool:
+        """True when the text would be taken as the answer to the form's question: a valid value for the field
+        asked, or a confirm word at the confirm step (no command, no cancel or change request)."""
+        form = state.get("form")
+        if not isinstance(form, dict) or text.startswith("/"):
+            return False
+        if form.get("current") is None:
+            return _word(text) in CONFIRM_WORDS
+        return _value_of(text, form) is True
+
+    @staticmethod
+    def cancel_word(text: str) -> CancelWord | None:
+        """"booking" when the text cancels the booking by name (取消预约, the form's /cancel button), "bare" for a
+        word that names nothing (取消, cancel), None for anything else (/cancel with an order number too)."""
+        if text.startswith("/"):
+            name, _, arg = text[1:].partition(" ")
+            return "booking" if name.lower().split("@")[0] == "cancel" and not NUMBER_RE.search(arg) else None
+        word = _word(text)
+        if word in BOOKING_CANCEL_WORDS:
+            return "booking"
+        return "bare" if word in CANCEL_WORDS else None
 
     def start(self, sid: str, service: Service, lang: str, state: dict[str, Any]) -> Reply:
         fields = list(service.form_fields)

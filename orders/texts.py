@@ -104,6 +104,11 @@ ORDER_TEXTS: dict[str, dict[str, str]] = {
         "en": "There is no booking in progress. Reply \"menu\" to see the services you can book.",
     },
     "continue": {"zh": "（继续填写预约）", "en": "(continuing your booking)"},
+    "paused_form": {
+        "zh": "您的【{service}】预约还没有提交（已填 {done}/{n} 项），我们接着填写；不需要了请回复“取消预约”。",
+        "en": "Your booking of \"{service}\" is not submitted yet ({done} of {n} items given); let us go on. "
+              "Reply \"cancel the booking\" if you no longer need it.",
+    },
     "created": {
         "zh": "预约已提交！订单号 {number}，状态：已提交。法律顾问将尽快与您联系。"
         "回复“我的订单”可随时查看进度。",

@@ -204,6 +204,31 @@ async def test_the_back_to_the_assistant_button_withdraws_a_handoff(bot: Telegra
     assert "试用期" in answer["text"] and not answer["text"].startswith(HANDOFF_MARK)
 
 
+async def test_a_handoff_in_the_middle_of_a_form_through_the_buttons_and_cancel(bot: TelegramBot,
+                                                                             emulator: BotApiEmulator,
+                                                                             rt: Runtime) -> None:
+    """Danger words in a form hand the chat to an adviser; 取消 alone asks which to cancel; the button that
+    withdraws the request brings the form's question back; Telegram's own /cancel drops the booking while the
+    case goes on waiting (issue #11 §6)."""
+    user = User(emulator)
+    await user.say("/order contract-review")
+    await user.say("浦江晶彩水晶有限公司")
+    danger = "仓库保管员刚在群里说不想活了，现在人在楼顶"
+    [handed] = await user.say(danger)
+    assert handed["text"].startswith(HANDOFF_MARK)
+    [which] = await user.say("取消")
+    assert which["text"].startswith(HANDOFF_MARK) and "要取消哪一项" in which["text"]
+    [back] = await user.press(which, "撤回转人工")
+    assert "已撤回转人工请求" in back["text"] and "统一社会信用代码" in back["text"]
+    assert not back["text"].startswith(HANDOFF_MARK)
+    sid = rt.conversations.open(None, "telegram", str(CHAT)).id
+    assert rt.handoffs.active(sid) is None and rt.conversations.get(sid).state["form"]["current"] == "credit_code"
+    await user.say(danger)
+    [dropped] = await user.say("/cancel")
+    assert dropped["text"].startswith(HANDOFF_MARK) and "已取消本次预约" in dropped["text"]
+    assert rt.handoffs.active(sid) is not None and "form" not in rt.conversations.get(sid).state
+
+
 async def test_advisers_group_gets_the_case_and_a_reply_there_reaches_the_enterprise(
         rt: Runtime, data_dir: Path, emulator: BotApiEmulator) -> None:
     bot = await running(bot_settings(data_dir, emulator, telegram_advisers_chat=ADVISERS), rt)

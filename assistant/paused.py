@@ -1,0 +1,169 @@
+"""A hand-off case over an order form or a self-check: what a message means while a case waits, and the way back.
+
+While a case waits for an adviser the conversation is the case's: each message reaches the adviser (the reply says
+so), and an order form or a self-check the case interrupted is kept as it was, paused. ``waiting`` decides, in
+this order, and the first that applies wins:
+
+1. danger words: the case's, always (never a withdrawal, never a cancel: a danger message reaches an adviser);
+2. /bot, 返回机器人, 取消人工 (the router's rule): the request is withdrawn and what the case paused asks its
+   question again (the booking's summary at its confirm step);
+3. a word that cancels the booking by name (取消预约, "cancel the booking", the form's /cancel): the booking is
+   dropped, or the user is told there is none; either way the case waits on;
+4. 取消 alone while a booking is kept: it names neither, so nothing changes and the user picks one (two buttons,
+   the first naming what goes on without the adviser: the self-check comes first when one is kept too);
+5. any other mention of the booking (预约, booking, order): the case's; the intent model never withdraws on it;
+6. a withdrawal the intent model reads ("我们不需要等顾问了"): as in 2;
+7. anything else: the case's (an acknowledgement, or a short "please wait").
+
+Danger words while no case waits (``danger``) open a case that takes the conversation over, and pause the form
+or self-check in progress; at the booking's description the message is the user's account of the matter, so it
+is kept as the description first (never typed twice). After an adviser closed the case (``after_close``), the
+first message that would answer the paused question gets the question again instead; 返回机器人 with no case
+(``back_here``) asks it again too. The session's state holds the case that paused something (``PAUSED_BY``) from
+the danger message until one of these; ``_forget`` clears it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from assistant.menu import menu
+from assistant.ports import Case, CaseBook, FormFlow
+from assistant.reply import Reply, Suggestion
+from assistant.router import Router, in_danger, leaves_handoff
+from assistant.selfcheck import SelfCheck
+from assistant.texts import t
+from knowledge.base import Passage
+from knowledge.catalogue import Catalogue
+
+PAUSED_BY = "paused_by_case"  # state key: the case that paused a form or a self-check
+# a message that speaks of the booking: never read as withdrawing the case (取消预约, 不预约了, 预约还要吗)
+NAMES_BOOKING = re.compile(r"(预约|订单|\bbooking\b|\border\b)", re.I)
+
+HandoffFn = Callable[[str, str, str, dict[str, Any], list[Passage]], Reply]
+
+
+def back_button(lang: str) -> Suggestion:
+    """The button that withdraws a waiting case."""
+    return Suggestion(t("back_label", lang), "/bot", "bot")
+
+
+class Paused:
+    """``handoff(sid, reason, lang, state, passages)`` opens a case (the engine's); ``when(lang)`` says when an
+    adviser answers."""
+
+    def __init__(self, forms: FormFlow, selfcheck: SelfCheck | None, handoffs: CaseBook, router: Router,
+                 catalogue: Catalogue, handoff: HandoffFn, when: Callable[[str], str]) -> None:
+        self.forms = forms
+        self.selfcheck = selfcheck
+        self.handoffs = handoffs
+        self.router = router
+        self.catalogue = catalogue
+        self.handoff = handoff
+        self.when = when
+
+    # ---- a case waits ------------------------------------------------------------------------------------
+    def waiting(self, sid: str, case: Case, text: str, lang: str, state: dict[str, Any]) -> Reply:
+        """The one place that decides what a message means while a case waits (the order is the module's)."""
+        if not text.startswith("/") and in_danger(text):
+            return self._wait(sid, case, lang)
+        if leaves_handoff(text):
+            return self._withdraw(sid, case, lang, state)
+        cancel = self.forms.cancel_word(text)
+        if cancel == "booking":
+            return self._drop_booking(sid, case, lang, state)
+        if cancel == "bare" and self.forms.active(state):
+            return self._which_cancel(sid, case, lang, state)
+        if not NAMES_BOOKING.search(text) and self.router.wants_to_leave(text):
+            return self._withdraw(sid, case, lang, state)
+        return self._wait(sid, case, lang)
+
+    def _wait(self, sid: str, case: Case, lang: str) -> Reply:
+        """The message went to the adviser: the full acknowledgement now and then, else a short one."""
+        body = t("handoff_ack", lang, case=case.id) + " " + self.when(lang) if self.handoffs.should_ack(case.id) \
+            else t("handoff_wait", lang, case=case.id)
+        return Reply(sid, body, "handoff", handoff=case.brief(), suggestions=[back_button(lang)])
+
+    def _withdraw(self, sid: str, case: Case, lang: str, state: dict[str, Any]) -> Reply:
+        """The user no longer waits: the case is closed as withdrawn; what it paused asks its question again."""
+        self.handoffs.withdraw(case.id)
+        _forget(state)
+        resumed = self._resume(sid, state, "handoff_withdrawn_resume", case=case.id)
+        if resumed is not None:
+            resumed.data["withdrawn"] = case.id
+            return resumed
+        _, suggestions = menu(self.catalogue, lang)
+        return Reply(sid, t("handoff_withdrawn", lang, case=case.id), "menu", suggestions=suggestions,
+                     data={"withdrawn": case.id})
+
+    def _drop_booking(self, sid: str, case: Case, lang: str, state: dict[str, Any]) -> Reply:
+        """取消预约 while a case waits: the booking goes (or there was none); the case waits on. One language: the
+        message's, like the rest of the reply."""
+        head = self.forms.cancel_form(sid, lang, state).reply if self.forms.active(state) else t("no_booking", lang)
+        return Reply(sid, f"{head}\n{t('handoff_wait', lang, case=case.id)}", "handoff", handoff=case.brief(),
+                     suggestions=[back_button(lang)], data={"form": None})
+
+    def _which_cancel(self, sid: str, case: Case, lang: str, state: dict[str, Any]) -> Reply:
+        """取消 alone while a case waits and a booking is kept: nothing is cancelled; the user picks one. The
+        withdrawal's button names what goes on then (the self-check first, as ``_resume`` does)."""
+        checking = self._checking(state)
+        text = t("cancel_which_checkup" if checking else "cancel_which", lang, case=case.id)
+        label = t("withdraw_keep_checkup_label" if checking else "withdraw_keep_form_label", lang)
+        return Reply(sid, text, "handoff", handoff=case.brief(), data={"cancel_which": True}, suggestions=[
+            Suggestion(label, "/bot", "bot"),
+            Suggestion(t("cancel_form_keep_case_label", lang), "/cancel", "cancel")])
+
+    # ---- a case opens, or has ended ----------------------------------------------------------------------------
+    def danger(self, sid: str, text: str, lang: str, state: dict[str, Any], passages: list[Passage]) -> Reply:
+        """A life or a liberty at stake, no case waiting: an adviser, even in the middle of a form or a self-check,
+        which waits as it was (the booking's description keeps the message first) and the reply says so."""
+        checking = self._checking(state)
+        described = not checking and self.forms.takes_free_text(text, state)
+        if described:  # the value is stored; the form's next question waits for the case's end
+            self.forms.step(sid, text, lang, state)
+        reply = self.handoff(sid, "high_risk", lang, state, passages)
+        booking = self.forms.active(state)
+        if (checking or booking) and reply.handoff is not None:
+            state[PAUSED_BY] = reply.handoff["id"]
+            kept = "both_kept" if checking and booking else "checkup_kept" if checking else "form_kept"
+            head = t("description_kept", lang) + "\n" if described else ""
+            reply.reply = f"{head}{reply.reply}\n{t(kept, lang)}"
+        return reply
+
+    def after_close(self, sid: str, text: str, state: dict[str, Any]) -> Reply | None:
+        """The first message after an adviser closed the case that paused a form or a self-check: when it would
+        answer a question the user has not seen for a while, the question is asked again instead. None otherwise
+        (and always when nothing was paused)."""
+        case_id = _forget(state)
+        if case_id is None or in_danger(text):
+            return None
+        if self.selfcheck is not None and self._checking(state):
+            takes = self.selfcheck.answers(text, state)
+        else:
+            takes = self.forms.would_take(text, state)
+        return self._resume(sid, state, "handoff_closed_resume", case=case_id) if takes else None
+
+    def back_here(self, sid: str, state: dict[str, Any]) -> Reply | None:
+        """返回机器人 with no case waiting: the assistant is here, and a form or self-check asks again."""
+        return self._resume(sid, state, "bot_here_resume")
+
+    def _checking(self, state: dict[str, Any]) -> bool:
+        return self.selfcheck is not None and self.selfcheck.language(state) is not None
+
+    def _resume(self, sid: str, state: dict[str, Any], head: str, **fields: object) -> Reply | None:
+        """The self-check in progress (it comes first, as in the engine's turn), else the order form: ``head`` and
+        its question again, in its own language; None when neither is in progress."""
+        if self.selfcheck is not None:
+            checking = self.selfcheck.language(state)
+            if checking is not None:
+                return self.selfcheck.resume(sid, state, t(head, checking, **fields))
+        filling = self.forms.language(state)
+        return self.forms.reask(sid, state, t(head, filling, **fields)) if filling is not None else None
+
+
+def _forget(state: dict[str, Any]) -> int | None:
+    """Clear the record of a paused form or self-check (the case ended or was withdrawn); the case id it held."""
+    case_id = state.pop(PAUSED_BY, None)
+    return int(case_id) if case_id is not None else None
