@@ -54,6 +54,8 @@ SERVICE_DETAIL = re.compile(r"(材料|流程|步骤|多久|时限|费用|收费|
 LANGS = ("zh", "en")
 LANG_COMMAND = re.compile(r"^/lang(?:@\w+)?(?:\s+(\S+))?\s*$", re.I)
 COMMAND = re.compile(r"^/\w+")  # a button press or a typed command: its words say nothing of the user's language
+# a word of either language: a Chinese character, or two or more letters not glued to digits (a credit code is none)
+_WORD = re.compile(r"[\u4e00-\u9fff]|(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 # kept in the session's state: the language the user chose (/lang), and whether the personal-data notice was given
 CHOSEN_LANG = "chosen_lang"
 NOTICE_GIVEN = "notice_given"
@@ -135,9 +137,10 @@ class Assistant:
         chosen = state.get(CHOSEN_LANG)
         if lang not in LANGS:  # a command keeps the conversation's language; alone in a new one, Chinese first
             command = COMMAND.match(text) is not None
+            wordless = command or not _WORD.search(text)  # a command, a code, a number: no language of its own
             lang = (chosen if chosen in LANGS else sess.lang if sticky and sess.lang in LANGS
-                    else hint if hint in LANGS else sess.lang if command and sess.lang in LANGS
-                    else "zh" if command or not is_english(text) else "en")
+                    else hint if hint in LANGS else sess.lang if wordless and sess.lang in LANGS
+                    else "zh" if wordless or not is_english(text) else "en")
         choice = LANG_COMMAND.match(text)
         if blocked is not None and self.words is not None:  # refused politely, kept for review only
             self.words.record(sess.id, "input", blocked, text)

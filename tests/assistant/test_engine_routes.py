@@ -120,6 +120,18 @@ def test_the_lang_parameter_overrides_detection(rt: Runtime) -> None:
     assert zh.lang == "zh" and zh.route == "menu" and zh.reply.startswith("您好！我是企法通")
 
 
+@pytest.mark.parametrize("wordless", ["91330726MA2D7XKQ1F", "13800001234", "2024-05-01", "👍", "MA2D-7XK"])
+def test_a_message_with_no_words_keeps_the_conversations_language(rt: Runtime, wordless: str) -> None:
+    first = rt.assistant.handle(None, "试用期最长多久？")
+    assert first.lang == "zh"
+    assert rt.assistant.handle(first.session_id, wordless).lang == "zh"  # a code or a number is no English
+    english = rt.assistant.handle(None, "How long can a probation period be?")
+    assert english.lang == "en"
+    assert rt.assistant.handle(english.session_id, wordless).lang == "en"
+    assert rt.assistant.handle(None, wordless).lang == "zh"  # alone in a new conversation: Chinese first
+    assert rt.assistant.handle(first.session_id, "ok thanks").lang == "en"  # words still say their language
+
+
 # ------------------------------------------------------------------ menu
 
 
