@@ -6,9 +6,8 @@ statute answers it), and danger to someone's life or liberty (self-harm and suic
 himself"; a threat of violence or a person held against their will: 扬言要烧了厂子 / 不还钱不放人 / "locked our
 staff in") — an adviser, whatever the message asks.
 
-An amount of at least one million yuan (digits, 1,500,000, RMB 3,000,000, 1.5千万, Chinese numerals in either
-form through cn2an, $ / USD / HK$, "two million yuan", and the round words 几百万 / 上千万 / 百万; not a count or a
-ratio: 三百万用户, 千万分之一, nor the adverb 千万别) sends the message to an adviser unless the model
+A sum of at least one million yuan (``assistant.amounts``: a number with 万 / 百万 / 亿 / million where money is
+meant, not 百万富翁 / 十万火急 / 三百万用户 / 千万别) sends the message to an adviser unless the model
 reads it clearly as a question about what the law says and the message asks something (``asks_the_law``), or
 the model is sure it is an order or a look at the menu (两百万的合同想请你们审查一下: a person follows the order
 up anyway). Everything else is decided by ``assistant.intents.IntentModel`` with a probability (``is_sure``).
@@ -22,15 +21,13 @@ not a request to act) and the knowledge base clearly answers; else an adviser.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 
-import cn2an
 import numpy as np
 
+from assistant.amounts import large_amount
 from assistant.intents import IntentModel, Prediction
 
-LARGE_AMOUNT_YUAN = 1_000_000  # a dispute of this size goes to an adviser, unless it only asks the law
 LARGE_AMOUNT_LEGAL = 0.5  # with such an amount, the legal reading must outweigh all others together (issue11R)
 SURE = 0.4  # the model's probability at or above which its intent is taken as said (calibrated on eval/tune.jsonl)
 LEAVE_SURE = 0.6  # leaving a hand-off from free text (the rule catches the usual words)
@@ -150,42 +147,6 @@ _QUESTION = re.compile(
     r"\btell me (if|whether|what|who|how|when)\b|\bunder the law\b|\blegally\b)",
     re.I,
 )
-_UNIT = {"万": 10_000, "亿": 100_000_000, "百万": 1_000_000, "千万": 10_000_000, "million": 1_000_000,
-         "billion": 1_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
-_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
-          "several": 2, "a few": 2}
-_CN_DIGITS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
-# Each number starts where a run of digits (or numerals) starts and is bounded: linear on any input (review12 §7).
-_NUM = r"(?<![\d,])(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,6})?"
-_AMOUNT = re.compile(
-    rf"(?P<num>{_NUM})\s{{0,3}}(?:多|余|来)?\s{{0,3}}(?P<unit>千万|百万|万|亿|million|billion|bn(?![a-z]))"
-    rf"|(?P<cn>(?<![{_CN_DIGITS}])(?![千百仟佰](?:多|余|来)?(?:千万|百万|万|亿))[{_CN_DIGITS}]{{1,12}}"
-    rf"(?:点[{_CN_DIGITS}]{{1,6}})?)(?:多|余|来)?(?P<cnunit>千万|百万|万|亿)"
-    r"|(?P<round>(?:几|数|上|近|好几|大几)?[百千]亿|(?:几|数|上|近|好几|大几)?百万|(?:几|数|上|近|好几|大几)千万"
-    r"|(?:几|数|上|过|近|好几|大几|一)个?亿)"
-    rf"|(?P<pre>rmb|cny|usd|hkd|eur|us\$|hk\$|¥|￥|\$|€|yuan)\s*(?P<pnum>{_NUM})\s*(?P<psuf>million|billion|mn|bn|m)?(?![a-z])"
-    rf"|(?P<bare>{_NUM})\s{{0,3}}(?P<bsuf>mn|m)?\s{{0,3}}(?P<cur>元|块|yuan|rmb|cny)"
-    r"|\b(?P<word>a few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|"
-    r"hundred|a(?=\s+(?:million|billion)\s+(?:yuan|rmb|cny|dollars|usd|hkd|euros?|pounds)\b))\s+"
-    r"(?P<wunit>million|billion)\b",
-    re.I,
-)
-# After the unit: a count, a measure or a ratio, not money
-# (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users"). A one-character counter is no counter when it
-# starts a word of money (两百万家具款, 三百万人工费, 三百万股权转让款, 三百万个人所得税, 两百万名誉损失,
-# 两百万户外广告费, 两百万次日到账) or a name (借款两百万张三不还): review13 §2.
-_NOT_MONEY = re.compile(
-    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|平方|平米|公里|像素|"
-    r"人(?!民|工|力|身|事|情|员工资)|名(?!誉|义|下)|位|个(?!人所得|人借款|人债务|税|体)|户(?!外|口)|"
-    r"家(?!具|属|电|装|用|居)|吨|亩|件|台|次(?!日|年|月|性)|张(?=[的，。,.;；、！!？?\s]|$|[发票卡单纸图照])|"
-    r"条(?!款|件)|股(?!权|东|份|金|本|款|息|利)|米|辆|册|计|倍|"
-    r"(users?|people|customers?|members?|subscribers?|downloads?|units?|tons?|tonnes?|square|visitors?|followers?|"
-    r"employees?|accounts?|records?|shares?|times|pieces?|items?)\b)",
-    re.I,
-)
-
-
 @dataclass
 class Intent:
     route: str  # menu | order | handoff | fallback | answer | unhappy | leave
@@ -206,42 +167,6 @@ ROUTE_OF: dict[str, tuple[str, str | None]] = {
     "out_of_scope": ("fallback", "out_of_scope"),
     "legal": ("answer", None),
 }
-
-
-def amounts(text: str) -> list[float]:
-    """Yuan amounts: digits (with thousands commas) or Chinese numerals (lower or upper case, through cn2an) with
-    万/百万/千万/亿/million/bn (1.2bn); a long sum of digits with 元/yuan/RMB/$/USD/HK$ before or after (RMB1.5m,
-    1.5m yuan); "two million yuan" ("a million" only before a currency: "thanks a million" is none); the round words
-    百万, 几百万, 上千万, 上亿, 百亿, 几百亿 (at least their unit). A count or a ratio after the unit (三百万用户,
-    千万分之一) is no sum, nor the adverb 千万 (千万别让对方知道: bare 千万 is never read)."""
-    found: list[float] = []
-    for m in _AMOUNT.finditer(text):
-        if _NOT_MONEY.match(text, m.end()):
-            continue
-        if m.group("num"):
-            found.append(float(m.group("num").replace(",", "")) * _UNIT[m.group("unit").lower()])
-        elif m.group("cn"):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    found.append(float(cn2an.cn2an(m.group("cn"), "smart")) * _UNIT[m.group("cnunit")])
-                except (ValueError, KeyError, TypeError):  # a numeral cn2an does not read
-                    continue
-        elif m.group("round"):
-            word = m.group("round")
-            times = 100 if "百亿" in word else 1000 if "千亿" in word else 1
-            found.append(float(_UNIT["亿" if "亿" in word else word[-2:]]) * times)
-        elif m.group("word"):
-            found.append(float(_WORDS[m.group("word").lower()] * _UNIT[m.group("wunit").lower()]))
-        else:
-            value = float((m.group("pnum") or m.group("bare")).replace(",", ""))
-            suffix = m.group("psuf") or m.group("bsuf")
-            found.append(value * _UNIT[suffix.lower()] if suffix else value)
-    return found
-
-
-def large_amount(text: str) -> bool:
-    return any(v >= LARGE_AMOUNT_YUAN for v in amounts(text))
 
 
 def asks_for_person(text: str) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.amounts import amounts, large_amount
 from assistant.intents import (
     EXAMPLES_DIR,
     INTENTS,
@@ -33,12 +34,10 @@ from assistant.router import (
     LEGAL_MARGIN,
     SURE,
     Router,
-    amounts,
     asks_a_question,
     asks_outcome,
     in_danger,
     is_sure,
-    large_amount,
 )
 from config.settings import DEFAULT_EMBEDDING_MODEL
 from knowledge.embeddings import QifaEmbeddings
