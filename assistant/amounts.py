@@ -87,7 +87,7 @@ _MONEY = re.compile(
     r"budget|tenders?|bids?|valuation|assets?|yuan|rmb|cny|dollars?|euros?|pounds?|usd|hkd|refunds?|tax\w*|bills?|"
     r"arrears|unpaid|settlements?|guarantees?|equity|insur\w+|estate|inheritance|sued?|suing|took|taken|take|"
     r"awarded|award|judgments?|accounts?|spent|spend|raised|transferr\w+|wired|sold|bought|earn\w*|made|seized|"
-    r"frozen|abscond\w*|(walked|ran|made) (away|off) with)\b",
+    r"frozen|abscond\w*|(walked|ran|made) (away|off) with|put|poured|sank|ventures?|stakes?)\b",
     re.I,
 )
 # Words that may stand beside an amount in a clause that holds nothing else (大概两千万左右, "about 3 million")

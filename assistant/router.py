@@ -64,6 +64,8 @@ _P_EN = (r"(him|her|them|us|me|(our|the|my|his|her|their) (\w+ )?(staff|employee
          r"husband|son|daughter|family))")
 # 游戏里有杀人情节: content, no event
 _FICTION = r"(?![^，。,.；;]{0,3}(情节|题材|内容|镜头|画面|场景|剧情|游戏|电影|小说|桥段))"
+# 关在门外 / 锁在外面: someone shut out, not held (锁在外面的仓库里 is held: a place follows)
+_OUTSIDE = r"(?![^，。,.；;]{0,4}((门|楼|厂|院|室|屋)外|外(面|头|边))(?!的))"
 # Danger to a life or to someone's liberty: self-harm and suicide, a threat of violence, a person held against their
 # will. Told as an event or asked as a question, it goes to an adviser (issue11R2). Each phrase names the harm
 # itself (打断/打伤, not any 打: 威胁要打官司; a person or a place set on fire, not 滞销货烧了; a person held, not goods
@@ -79,17 +81,19 @@ _DANGER = re.compile(
     r"(杀|砍|捅)(了|死|伤|人|他|她|你|我)|弄死|撞死|动手|报复(?!性)|放火|纵火|"
     r"(烧|炸)(了|掉|毁|死)?[^，。,.]{0,4}(厂|店|仓库|公司|房|家|车|工地|办公室|人|他|她|你|我))|"
     r"(要|会|来)[^，。,.]{0,6}(杀了|砍死|捅死|打死|弄死|撞死|放火|纵火)|"
-    r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?(烧|炸)(了|掉)|找人(弄|收拾|教训|砍|打)|"
-    r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)|"
+    r"找人(弄|收拾|教训|砍|打)|"
+    r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)"
+    r"(?!(支|械)?(弹药)?(的)?(运输|使用|储存|存储|购买|持有|生产|经营|销售|爆破|作业|管理|配备|携带)?"
+    r"(许可|证|资质|执照|牌照|资格))|"
     r"(?<!道德)绑架(?!赎金险|险)" + _FICTION + r"|劫持(了|着)?[^，。,.]{0,6}" + _P + r"|"
     + _P + r"[^，。,.的]{0,4}被劫持|"
     r"人质|非法拘禁|软禁|"
-    + _P + r"[^，。,.的]{0,10}(扣|关|困|押|锁|软禁)在|"
-    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在|"
+    + _P + r"[^，。,.的]{0,10}((扣|关|困|押|锁|软禁)在" + _OUTSIDE
+    + r"|(关|锁|困|押|软禁)(了|起来)[^，。,.]{0,3}(天|晚|夜|小时))|"
+    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在" + _OUTSIDE + r"|"
     r"(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
-    r"不(还钱|给钱|付钱)?就?不放人|别想(活着)?(出门|出去|离开)|"
-    r"不让((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3}(?<![带拿搬运拉取])(走|离开|出门|出去|回家|下车)"
-    r"(?![^，。,.]{0,2}账|手续|通道|程序|流程)|"
+    r"不(还钱|给钱|付钱|结款|结账|付款|交钱|赔钱|还债|交租|签字)?就?不放人|别想(活着)?(出门|出去|离开)|"
+    r"(扣|拦|堵|押|困|关|锁|看)(着|住|下)了?((我|你|他)们的)?" + _P + r"(?!的)[^，。,.]{0,8}不(让|放|许|准)|"
     r"suicid|self-?harm|\b(kill|hang|hanged|harm)(ed|ing|s)? (him|her|my|them|your)sel(f|ves)\b|"
     r"\b(end|take|took|taking) (his|her|my|their) (own )?life\b|\boverdose|\b(drank|drink|drinking|swallowed) "
     r"(\w+ )?pesticide\b|\b(swallow|swallowed|took|taken)\b[^.;,]{0,20}\b(pills|tablets)\b|\brather die\b|"
@@ -110,6 +114,66 @@ _DANGER = re.compile(
     r"\b(won't|will not|wouldn't|not|refus\w*( to)?) let " + _P_EN + r" (out|go home|leave the (room|building|site|"
     r"office|premises|factory|hotel|car|truck|warehouse))\b|\blet " + _P_EN + r" (go|leave)[^.;]{0,20}until (we|i|the "
     r"company) pays?\b)",
+    re.I,
+)
+# "kept us locked in the workshop", "our engineers were locked in the site office": a person shut in (the words
+# before "locked in" are looked at only where it occurs, to keep the scan of a long message cheap)
+_SHUT_IN_EN = re.compile(
+    r"\b((?P<strong>locked|shut|trapped|confined)|kept|held)( up)? (in|inside)\b"
+    r"(?! (the )?(dark|loop|contempt|reserve)| (to|into)\b| (a|an|the|our|their|this|that) ([\w-]+ ){0,2}"
+    r"(contracts?|leases?|deals?|prices?|rates?|agreements?|terms?|tenanc\w+|arrangements?|commitments?|positions?|"
+    r"disputes?)\b)",
+    re.I,
+)
+_BE = r"(were|was|are|is|got|have been|has been|had been|'ve been|'s been|'re|are being|were being)"
+# kept / held in: a person said to be so (our driver was kept in a locked room); locked / trapped / shut in: anyone
+# but a thing (our funds were locked in the account)
+_WHO_IS_KEPT_IN_EN = re.compile(
+    r"(\b(kept|keep|keeps|keeping|held|holding|had|has|have|got) " + _P_EN + r"( locked| shut| trapped| confined)?|"
+    r"\b(we|they|he|she|i|staff|workers|employees|" + _P_EN + r") " + _BE + r") $",
+    re.I,
+)
+_PASSIVE_EN = re.compile(r"\b" + _BE + r" $", re.I)
+_THING_SHUT_IN_EN = re.compile(
+    r"\b(goods|stock|documents?|files?|money|funds?|cash|capital|equipment|machines?|cars?|trucks?|containers?|cargo|"
+    r"data|assets?|deposits?|inventory|products?|shipments?|it|they) " + _BE + r" $",
+    re.I,
+)
+# 厂房烧了: a place burnt by someone; by a machine, a wire or a fire (机器有毛病把客户的厂房烧了) an accident, no threat
+_BURNT = re.compile(r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?(烧|炸)(了|掉)")
+_ACCIDENT = re.compile(
+    r"机器|设备|电线|线路|短路|电路|电池|充电|锅炉|电器|产品|烟头|鞭炮|烟花|雷|失火|起火|着火|火灾|自燃|故障|毛病|缺陷"
+)
+# 不让员工走 / 不许工人离开厂区 / "they won't allow us to leave": someone kept from leaving is held (safety first),
+# unless the message reads as a job left or a work rule (不让他辞职走 / 规定上班时间不让离开工位 / "not allowed to
+# leave during shifts") and tells of nothing that holds them (a lock, a guard, a door, papers taken, the police, a
+# debt): review13 §8, issue #11.
+_KEPT_FROM_LEAVING = re.compile(
+    r"(不|没)(让|许|准|放)((我|你|他)们的)?" + _P + r"?[^，。,.的]{0,3}(?<![带拿搬运拉取])"
+    r"(走|离开|出门|出去|出来|回家|下车|出厂|出(宿舍|厂区|厂门|园区|工地|车间|房间|屋|大门|公司|办公室|酒店|宾馆))"
+    r"(?![^，。,.]{0,2}账|手续|通道|程序|流程|后门|关系|访|路线|极端)|"
+    r"\b(won't|will not|wouldn't|would not|didn't|did not|don't|do not|not|never|refus\w*( to)?) "
+    r"(let|allow(ing)?|permit(ting)?) " + _P_EN + r" (to )?(leave|go|get out)\b|"
+    r"\b(is|are|was|were|being|been|'re) not (allowed|permitted) to leave\b",
+    re.I,
+)
+# a job left (a resignation, its notice, its costs) or a rule of the workplace (a workstation, working hours)
+_EVERYDAY = re.compile(
+    r"辞职|离职|辞工|辞呈|跳槽|不干了|交接|服务期|培训费|违约金|试用期|劳动合同|合同(没|未|还没)到期|提前(三十|30|一个月)|"
+    r"(项目|工作|活|任务)(还)?没(做|干)完|招到(新)?人|工位|岗位|座位|(上班|工作|营业|值班)(时间|期间)|规定|制度|规章|"
+    r"纪律|上厕所|抽烟|午休|"
+    r"\b(resign\w*|quit\w*|notice period|hand-?over|handing over|leave the (company|job)|"
+    r"(working|work|office|business) hours|shifts?|desks?|workstations?|lunch|breaks?|early)\b",
+    re.I,
+)
+# what holds a person whatever the reading: a lock, a guard, a door, papers or a phone taken, a debt, the police
+_HELD = re.compile(
+    r"锁|关(着|住|起来|在|了)|堵|拦|围(住|着)|困|押(着|在|住)|看(着|守|管|住)|盯(着|住)|守(着|在|住)|抓住|拽住|拉住|"
+    r"扣(着|住|留|下|在)(?!工资|钱|押金|证)|派人|叫人|找人|几个人|一群人|没收|收走|身份证|证件|护照|手机|出不去|不放人|"
+    r"控制|人身自由|报警|警察|110|打(了|人|他|她|我)|"
+    r"威胁|恐吓|门口|大门|宿舍|过夜|还钱|结款|欠款|讨债|债|"
+    r"\b(lock\w*|shut|trapp\w+|confin\w+|guards?|block\w*|doors?|gates?|phones?|passports?|police|threat\w*|"
+    r"forc\w+|held|hold(ing)?|kept|overnight|debts?|owe[sd]?|until (we|they|i|he|she|the company) pay\w*)\b",
     re.I,
 )
 # "What do we do now" asks for someone to act, not what the law says; every other question word asks something.
@@ -221,9 +285,34 @@ def asks_a_question(text: str) -> bool:
     return not _ACT.search(text) and bool(_QUESTION.search(_WHAT_NOW.sub(" ", text)))
 
 
+def _by_accident(text: str, at: int) -> bool:
+    """Whether the clause before ``at`` names a machine, a wire or a fire as what burnt the place."""
+    before = re.split(r"[，。,.；;！!？?]", text[max(0, at - 16): at])[-1]
+    return bool(_ACCIDENT.search(before))
+
+
+def _shut_in_en(text: str) -> bool:
+    """Whether a person is "locked in" / "trapped inside" / "kept in" (kept us locked in, our rep has been trapped
+    in their office, our driver was kept in a locked room); not goods or funds locked in."""
+    for m in _SHUT_IN_EN.finditer(text):
+        start = max(0, m.start() - 60)
+        if _WHO_IS_KEPT_IN_EN.search(text, start, m.start()):
+            return True
+        if (m.group("strong") and _PASSIVE_EN.search(text, start, m.start())
+                and not _THING_SHUT_IN_EN.search(text, start, m.start())):
+            return True
+    return False
+
+
+def _kept_from_leaving(text: str) -> bool:
+    """Whether someone is kept from leaving, in no reading of a job left or a work rule unless something holds them."""
+    return bool(_KEPT_FROM_LEAVING.search(text)) and (not _EVERYDAY.search(text) or bool(_HELD.search(text)))
+
+
 def in_danger(text: str) -> bool:
     """Whether the message tells of self-harm, a threat of violence or a person held against their will."""
-    return bool(_DANGER.search(text))
+    return (bool(_DANGER.search(text)) or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
+            or _shut_in_en(text) or _kept_from_leaving(text))
 
 
 def leaves_handoff(text: str) -> bool:
