@@ -79,7 +79,7 @@ _MONEY = re.compile(
     r"花了|交了|缴|押金|首付|租|买|卖|购|资产|股权|财产|遗产|存款|库存|货|营业|工资|奖金|分红|红利|补偿|担保|"
     r"保险|理赔|抵押|质押|拍卖|中标|招标|投标|的标|标书|市值|元|块钱|人民币|美元|港币|港元|欧元|英镑|日元|"
     r"拿|给|投|花|打|转|收|要|判|执行|查封|冻结|单子|这单|大单|设备|机器|厂房|房|地皮|土地|车|物资|材料|"
-    r"开支|经费|预付|应收|应付|生意|销售额|业绩|赖|年薪|月薪|"
+    r"开支|经费|预付|应收|应付|生意|销售额|业绩|赖|年薪|月薪|扣|退|返|"
     r"\b(money|cash|funds?|pay|paid|payments?|owe[sd]?|owing|debts?|loans?|lent|lend|borrow\w*|invoices?|price[sd]?|"
     r"costs?|worth|value[sd]?|fine[sd]?|penalt\w+|damages|compensation|claims?|fees?|salar\w+|wages?|capital|"
     r"invest\w*|revenue|turnover|profits?|loss(es)?|lost|fraud\w*|embezzl\w+|stole|stolen|deposits?|contracts?|"

@@ -209,7 +209,8 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     ours = (ASK_FOR_PERSON + LEGAL_QUESTIONS + OUT_OF_SCOPE + GREETINGS_AND_MENU + ORDERS + HIGH_RISK
             + DISSATISFIED + NOT_DISSATISFIED + LEGAL_IN_A_DISPUTE + ORDERS_WITHOUT_ORDER_WORDS
             + MENU_IN_OTHER_WORDS + CHIT_CHAT + OUTCOME_ASKED + OUTCOME_NOT_ASKED + LEGAL_IN_COURT_AND_INCIDENT_WORDS
-            + LEGAL_WITH_A_LARGE_SUM + LARGE_SUM_TO_ACT + LEGAL_IN_THE_WORDS_OF_AN_EVENT + EVENTS_THEN_A_QUESTION)
+            + LEGAL_WITH_A_LARGE_SUM + LARGE_SUM_TO_ACT + LEGAL_IN_THE_WORDS_OF_AN_EVENT + EVENTS_THEN_A_QUESTION
+            + NO_SUM_IN_NUMBER_WORDS + SUMS_IN_OTHER_WORDS + HARMLESS_IN_DANGER_WORDS + DANGER_IN_OTHER_WORDS)
     examples = {e for group in load_examples().values() for e in group}
     assert sum(_digest(m) in eval_messages() for m in ours) == 0  # a count: no eval question is printed
     assert not set(ours) & examples
@@ -258,6 +259,107 @@ def test_leaving_in_other_words_is_recognised_by_the_model(router: Router) -> No
     for text in ("我不想等顾问了，继续问你吧", "forget the adviser, I'll keep asking you"):
         assert router.wants_to_leave(text), text
     assert not router.wants_to_leave("顾问什么时候回复我？")
+
+
+# issue #11: a number word with a unit where no money is meant: a set phrase, a count before or after it, a bare
+# round word before a noun, an English idiom
+NO_SUM_IN_NUMBER_WORDS = [
+    "我们的产品想做到百万富翁都爱用，广告法上能这么写吗",
+    "参加百亿补贴活动，平台能强制我们降价吗",
+    "十万火急！员工受伤了，工伤怎么认定",
+    "百万雄师过大江的标语能用在广告里吗",
+    "网红主播粉丝过百万，签约时要给多少违约金",
+    "我们的公众号有几百万读者，转载文章要授权吗",
+    "视频播放量破千万，被人盗用了要怎么收费",
+    "这个APP下载量过亿，隐私合规要注意什么",
+    "我们是百万级用户的平台，需要做数据出境评估吗",
+    "公司有上百万条客户信息，泄露了怎么办",
+    "成千上万的网友在骂我们，能起诉造谣的人吗",
+    "千万别让员工知道，这样做合法吗",
+    "我跟你说一百万遍了，合同签了没有",
+    "生产线一年产能两百万台，环评怎么做",
+    "一年卖出上千万件衣服，商标被抢注了怎么办",
+    "园区占地上百万平方米，土地出让有什么规定",
+    "我们有几百万会员，会员积分过期清零合法吗",
+    "万一员工在出差途中受伤，算工伤吗",
+    "我有一万个理由不续签，公司能不续签吗",
+    "a million thanks for your help, what is the notice period?",
+    "our app has two million players; what privacy rules apply?",
+    "the video got ten million views and someone copied it",
+    "there are a million reasons to fire him, can we?",
+    "我们想打造一个亿万富豪俱乐部，会员协议怎么拟",
+    "百万英雄答题活动的奖品要交税吗",
+    "这事十万火急，营业执照被吊销了还能申请复议吗",
+    "公司网站访问量过百万，需要等保备案吗",
+    "全国有几千万小微企业，有什么扶持政策",
+    "村里几百万棵树苗被冻死，能找保险公司吗",
+    "我们直播间在线人数破百万，广告法有什么要求",
+    "单月销量突破千万，商标能申请驰名吗",
+    "仓库里存了两百万箱饮料，过期了怎么处理",
+    "项目覆盖上千万人口，环评要公示多久",
+    "We have over 5 million monthly active users; do we need a DPO?",
+    "Our post got a million likes overnight; can we trademark the slogan?",
+    "I've told them a million times to sign the contract; can we still enforce it?",
+]
+# ... and sums told without 元 or the usual words of a dispute: a word of money in the clause, or the amount alone
+SUMS_IN_OTHER_WORDS = [
+    "对方卷走两千万跑路了",
+    "他骗了我们五百万",
+    "公司投了三千万进去，现在项目黄了",
+    "亏了一个多亿，股东要担责吗",
+    "被挪用了八百万公款",
+    "两千万，对方一直不给",
+    "涉案金额大概三百万",
+    "对方起诉我们要两百万",
+    "我们被执行了一千二百万",
+    "这个单子一千万，对方毁约了",
+    "借给朋友的三百万要不回来",
+    "年营业额五千万的企业算中型企业吗",
+    "我们公司上千万的设备被查封了",
+    "他拿了我三百万",
+    "总包欠分包两千多万",
+    "这笔账有一百多万",
+    "五百万的货被海关扣了",
+    "申请了一千万的贷款",
+    "股东认缴一千万，实缴为零",
+    "罚了我们两百万",
+    "判决赔我们三百五十万，对方不履行",
+    "对方开价两千万收购我们公司",
+    "a client owes us 3 million",
+    "we lost 5 million on the deal",
+    "they took 2 million from our account",
+    "the judgment awarded us 4 million",
+    "we were fined 2 million by the regulator",
+    "客户拖欠我们一千五百万货款",
+    "他们公司欠了银行好几个亿",
+    "我们的厂房估价两千多万，能抵押吗",
+    "老板跑路了，工人工资加起来三百多万",
+    "去年亏损上千万，还能分红吗",
+    "对方赖掉了我们六百万",
+    "法院冻结了我们两千万",
+    "we paid a 2 million deposit and the seller vanished",
+    "the contractor walked away with 3 million",
+    "对方违约造成我们损失近千万",
+    "we put 5 million into a joint venture",
+]
+
+
+@pytest.mark.parametrize("text", NO_SUM_IN_NUMBER_WORDS)
+def test_a_number_word_where_no_money_is_meant_is_no_sum(text: str) -> None:
+    assert amounts(text) == []
+
+
+@pytest.mark.parametrize("text", SUMS_IN_OTHER_WORDS)
+def test_a_sum_is_read_where_money_is_meant(text: str) -> None:
+    assert large_amount(text), amounts(text)
+
+
+def test_a_question_with_a_number_word_is_no_case_by_the_sum_rule() -> None:
+    """The rules alone (no model): a set phrase or a count does not make a question a case; the same question
+    with a sum does."""
+    assert Router(None).classify("我们的产品想做到百万富翁都爱用，广告法上能这么写吗").route == "answer"
+    assert Router(None).classify("参加百亿补贴活动，平台能强制我们降价吗").route == "answer"
+    assert (Router(None).classify("参加活动被平台扣了两百万，平台能强制我们降价吗").reason) == "high_risk"
 
 
 @pytest.mark.parametrize(("text", "large"), [
@@ -392,6 +494,50 @@ HARMLESS_IN_DANGER_WORDS = [
     "We sell hunting knives online; what age checks does the law require?",
     "An employee hurt his back lifting boxes; is it a work injury?",
     "We kept the client in the loop about the delay; does that excuse the breach?",
+    # issue #11: a job left or a work rule with 不让…走, someone shut out, a licence for arms or explosives, a fire
+    # started by a machine, "locked in" a price or a lease
+    "员工提了辞职，主管说项目没做完不让他走，这合法吗",
+    "老板不让员工辞职走人，说要赔培训费，合法吗",
+    "公司规定上班时间不让员工离开工位，合法吗",
+    "车间规定不让工人离开岗位去抽烟，能写进规章制度吗",
+    "员工要离职，公司说交接没完成不让他走，违法吗",
+    "试用期员工想走，公司不让他走，要求提前三天通知对吗",
+    "服务期没满，公司不让员工离职，能扣违约金吗",
+    "公司不许员工上班时间离开座位去取快递，这个制度有效吗",
+    "员工迟到被关在门外，扣工资合法吗",
+    "物业把醉酒闹事的访客锁在大门外面，需要承担责任吗",
+    "加班回来发现被锁在宿舍楼外，公司要负责吗",
+    "送货司机被关在小区门外进不去，货损谁负责",
+    "爆破公司持炸药使用许可证，还需要办理什么备案",
+    "保安持枪证上岗需要公司报备吗",
+    "押运公司的押运员持枪支使用许可上岗，需要什么培训",
+    "民爆企业持炸药生产许可证，年检有什么要求",
+    "厨师带刀具上地铁被拦下，公司要出证明吗",
+    "我们卖的机器有毛病把客户的厂房烧了，要我们赔吗",
+    "Our employee resigned but the manager won't let him leave until the handover is done; is that lawful?",
+    "Staff are not allowed to leave their desks during working hours; can we put that in the handbook?",
+    "The firm does not allow interns to leave before 6pm; is that legal?",
+    "A visitor was locked out of our building overnight and caught a cold; are we liable?",
+    "Our security firm holds a gun licence; what reporting duties do we have?",
+    "We hold a blasting licence for explosives; how often must it be renewed?",
+    "Can we refuse to let an employee quit before the notice period ends?",
+    "Our shop was locked out of the mall by the landlord; can we claim losses?",
+    "员工辞职，公司不让走，要求先把工作交接完，合法吗",
+    "公司规定工作时间不准员工离开岗位，违反了能辞退吗",
+    "员工想提前离职，老板说服务期没满不放他走，要赔违约金吗",
+    "我们规定夜班工人不许中途离开车间岗位，这个规定合法吗",
+    "客户被关在会场门外，活动方要担责吗",
+    "快递员被锁在小区外面进不来，物业有责任吗",
+    "我们公司持有枪支弹药运输许可证，需要年审吗",
+    "烟花厂持炸药储存许可证到期了怎么办",
+    "电线老化把仓库烧了，保险公司赔吗",
+    "Can we refuse to let an employee leave before the handover of his projects?",
+    "Our rules do not allow workers to leave their workstations during shifts; is that lawful?",
+    "The tenant was locked out of the shop by the landlord; what can he claim?",
+    "We hold a firearms licence for our security guards; what must we report?",
+    "We locked in the price with the supplier last month; can they raise it now?",
+    "We were locked in a five-year lease; can we exit early?",
+    "Our funds were locked in the escrow account for a year; can we claim interest?",
 ]
 
 
@@ -420,6 +566,49 @@ DANGER_IN_OTHER_WORDS = [  # self-harm, threats and a person held, in words the 
     "The supplier's guards are holding our engineers inside the plant until we pay",
     "Creditors locked our manager in a storeroom and say they will keep him there until the debt is cleared",
     "A worker came in waving a knife and shouting at the foreman",
+    # issue #11: people held, also where a resignation or a work rule is named (what got review13 §8 reverted)
+    "老板不让我们走，把门锁了",
+    "扣着工人不让离开厂区",
+    "讨薪的工人被保安拦着不让出厂",
+    "员工要辞职，老板把他锁在仓库里不让走",
+    "催债的人守在宿舍门口，不让我们的会计出门",
+    "供应商扣住我们的业务员，不还钱不让回家",
+    "员工说要离职，主管收了他的身份证不许他走",
+    "工地老板把工人关在工棚里，不准出去",
+    "客户把我们的司机扣下了，说不结款不放人",
+    "我们的销售被对方公司的人看着，两天没让出门",
+    "讨债公司把出纳堵在办公室里不让离开",
+    "对方老板说不签字就别想离开这个房间",
+    "老板不让我们下班走，还派保安守着大门",
+    "员工辞职，老板叫人把他关在办公室里",
+    "被骗去外地的员工被人看管着，不让打电话也不让走",
+    "工人被锁在车间里加班，出不去",
+    "对方扣着我们的工程师不许离开工地，要先付尾款",
+    "房东把我们的员工锁在店里，说不交租不放人",
+    "They kept us locked in the workshop",
+    "The owner won't let our drivers leave until we pay the freight",
+    "Our engineers were locked in the site office overnight by the client",
+    "The landlord refused to let my staff out of the shop",
+    "We are not allowed to leave the factory; the guards took our phones",
+    "Creditors have our accountant shut in a room at their office",
+    "They took our passports and won't allow us to leave the dormitory",
+    "My foreman was trapped inside the warehouse by the debt collectors",
+    "The supplier's men are holding our manager in a hotel until we pay",
+    "员工提出辞职，老板派人看住他，不让他离开公司",
+    "工人想辞工回家，包工头不让走，还把身份证扣了",
+    "试用期的女工想离职，老板不许她出宿舍",
+    "员工辞职后被老板叫人拦在厂门口，不让走",
+    "老板说合同没到期，不让工人离开厂区，晚上还锁门",
+    "讨薪的农民工被围着不让走",
+    "对方把我们的律师困在会议室，不让出来",
+    "供货商不让我们的采购员走，说今天不付款谁都别想走",
+    "员工在宿舍被老板关了三天",
+    "几个人把我们的经理堵在车里不放",
+    "The contractor will not let our workers leave the site until the debt is settled",
+    "Our driver was kept in a locked room at the customer's depot",
+    "Staff are not allowed to leave the dormitory and their phones were taken",
+    "They won't let my colleagues go home, guards at every door",
+    "Our sales rep has been trapped in the client's office since yesterday",
 ]
 
 
