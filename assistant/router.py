@@ -93,7 +93,8 @@ _DANGER = re.compile(
     r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在" + _OUTSIDE + r"|"
     r"(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
     r"不(还钱|给钱|付钱|结款|结账|付款|交钱|赔钱|还债|交租|签字)?就?不放人|别想(活着)?(出门|出去|离开)|"
-    r"(扣|拦|堵|押|困|关|锁|看)(着|住|下)了?((我|你|他)们的)?" + _P + r"(?!的)[^，。,.]{0,8}不(让|放|许|准)|"
+    r"(扣|拦|堵|押|困|关|锁)(着|住|下)了?((我|你|他)们的)?" + _P + r"(?!的)[^，。,.]{0,8}"
+    r"(不(让|许|准)[^，。,.]{0,4}(走|离开|出|回)|不放)|"
     r"suicid|self-?harm|\b(kill|hang|hanged|harm)(ed|ing|s)? (him|her|my|them|your)sel(f|ves)\b|"
     r"\b(end|take|took|taking) (his|her|my|their) (own )?life\b|\boverdose|\b(drank|drink|drinking|swallowed) "
     r"(\w+ )?pesticide\b|\b(swallow|swallowed|took|taken)\b[^.;,]{0,20}\b(pills|tablets)\b|\brather die\b|"
@@ -149,7 +150,7 @@ _ACCIDENT = re.compile(
 # leave during shifts") and tells of nothing that holds them (a lock, a guard, a door, papers taken, the police, a
 # debt): review13 §8, issue #11.
 _KEPT_FROM_LEAVING = re.compile(
-    r"(不|没)(让|许|准|放)((我|你|他)们的)?" + _P + r"?[^，。,.的]{0,3}(?<![带拿搬运拉取])"
+    r"(不|没)(让|许|准|放)(((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3})?(?<![带拿搬运拉取])"
     r"(走|离开|出门|出去|出来|回家|下车|出厂|出(宿舍|厂区|厂门|园区|工地|车间|房间|屋|大门|公司|办公室|酒店|宾馆))"
     r"(?![^，。,.]{0,2}账|手续|通道|程序|流程|后门|关系|访|路线|极端)|"
     r"\b(won't|will not|wouldn't|would not|didn't|did not|don't|do not|not|never|refus\w*( to)?) "
@@ -159,9 +160,9 @@ _KEPT_FROM_LEAVING = re.compile(
 )
 # a job left (a resignation, its notice, its costs) or a rule of the workplace (a workstation, working hours)
 _EVERYDAY = re.compile(
-    r"辞职|离职|辞工|辞呈|跳槽|不干了|交接|服务期|培训费|违约金|试用期|劳动合同|合同(没|未|还没)到期|提前(三十|30|一个月)|"
-    r"(项目|工作|活|任务)(还)?没(做|干)完|招到(新)?人|工位|岗位|座位|(上班|工作|营业|值班)(时间|期间)|规定|制度|规章|"
-    r"纪律|上厕所|抽烟|午休|"
+    r"辞职|离职|辞工|辞呈|跳槽|不干了|交接|服务期|培训费|违约金|试用期|合同(没|未|还没)到期|提前(三十|30|一个月)|"
+    r"(项目|工作|活|任务)(还)?没(做|干)完|招到(新)?人|工位|岗位|座位|(上班|工作|营业|值班)(时间|期间)|"
+    r"(公司|单位|厂里|厂方|车间|部门|内部|我们|员工)的?(规定|制度|规章|纪律)|规章制度|员工手册|上厕所|抽烟|午休|"
     r"\b(resign\w*|quit\w*|notice period|hand-?over|handing over|leave the (company|job)|"
     r"(working|work|office|business) hours|shifts?|desks?|workstations?|lunch|breaks?|early)\b",
     re.I,

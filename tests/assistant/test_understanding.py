@@ -538,6 +538,7 @@ HARMLESS_IN_DANGER_WORDS = [
     "We locked in the price with the supplier last month; can they raise it now?",
     "We were locked in a five-year lease; can we exit early?",
     "Our funds were locked in the escrow account for a year; can we claim interest?",
+    "海关不让货物出来，滞港费谁出", "保安拦着员工不让进厂，合法吗", "老板不让我们走，公司规章制度这样写合法吗",
 ]
 
 
@@ -567,6 +568,8 @@ DANGER_IN_OTHER_WORDS = [  # self-harm, threats and a person held, in words the 
     "Creditors locked our manager in a storeroom and say they will keep him there until the debt is cleared",
     "A worker came in waving a knife and shouting at the foreman",
     # issue #11: people held, also where a resignation or a work rule is named (what got review13 §8 reverted)
+    "老板不让我们走，法律有什么规定",  # 法律规定 is no work rule
+    "老板不让我们走，这违反劳动合同法吗",
     "老板不让我们走，把门锁了",
     "扣着工人不让离开厂区",
     "讨薪的工人被保安拦着不让出厂",
