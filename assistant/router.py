@@ -21,6 +21,7 @@ not a request to act) and the knowledge base clearly answers; else an adviser.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,11 +62,14 @@ _P = (r"(人|他|她|他们|她们|我|我们|员工|职工|工人|会计|出纳
 _P_EN = (r"(him|her|them|us|me|(our|the|my|his|her|their) (\w+ )?(staff|employees?|workers?|people|colleagues?|"
          r"accountants?|managers?|boss|directors?|ceo|chairman|cashiers?|drivers?|guards?|engineers?|surveyors?|foreman|"
          r"foremen|supervisors?|clerks?|technicians?|officers?|owner|partners?|staff members?|representatives?|wife|"
-         r"husband|son|daughter|family))")
+         r"husband|son|daughter|family|brother|sister|father|mother|dad|mum|mom|parents?|friends?|cousin|uncle|aunt|"
+         r"nephew|niece|girlfriend|boyfriend|relatives?|children|kids?))")
 # 游戏里有杀人情节: content, no event
 _FICTION = r"(?![^，。,.；;]{0,3}(情节|题材|内容|镜头|画面|场景|剧情|游戏|电影|小说|桥段))"
-# 关在门外 / 锁在外面: someone shut out, not held (锁在外面的仓库里 is held: a place follows)
-_OUTSIDE = r"(?![^，。,.；;]{0,4}((门|楼|厂|院|室|屋)外|外(面|头|边))(?!的))"
+# 关在门外 / 锁在外面了: someone shut out, not held; only where "outside" ends the clause or 进 follows
+# (锁在外面的仓库里, 关在厂外面的仓库里 are held: a place follows)
+_OUTSIDE = (r"(?![^，。,.；;]{0,4}((门|楼|厂|院|室|屋)外|外)(面|头|边)?(了|啦|呢|吗|呀)?"
+            r"([，。,.；;！!？?\s]|$|不(让|许|准)?进|进不))")
 # Danger to a life or to someone's liberty: self-harm and suicide, a threat of violence, a person held against their
 # will. Told as an event or asked as a question, it goes to an adviser (issue11R2). Each phrase names the harm
 # itself (打断/打伤, not any 打: 威胁要打官司; a person or a place set on fire, not 滞销货烧了; a person held, not goods
@@ -88,13 +92,17 @@ _DANGER = re.compile(
     r"(?<!道德)绑架(?!赎金险|险)" + _FICTION + r"|劫持(了|着)?[^，。,.]{0,6}" + _P + r"|"
     + _P + r"[^，。,.的]{0,4}被劫持|"
     r"人质|非法拘禁|软禁|"
-    + _P + r"[^，。,.的]{0,10}((扣|关|困|押|锁|软禁)在" + _OUTSIDE
+    + _P + r"[^，。,.的把]{0,10}((扣|关|困|押|锁|拘|软禁)在" + _OUTSIDE + r"|(关|锁|押)进"
     + r"|(关|锁|困|押|软禁)(了|起来)[^，。,.]{0,3}(天|晚|夜|小时))|"
     r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在" + _OUTSIDE + r"|"
     r"(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
-    r"不(还钱|给钱|付钱|结款|结账|付款|交钱|赔钱|还债|交租|签字)?就?不放人|别想(活着)?(出门|出去|离开)|"
-    r"(扣|拦|堵|押|困|关|锁)(着|住|下)了?((我|你|他)们的)?" + _P + r"(?!的)[^，。,.]{0,8}"
+    r"不[^，。,.不]{0,6}不放人|别想(活着)?(走出|出门|出去|离开|回家|走(?![^，。,.]{0,2}(捷径|后门|关系|流程|程序)))|"
+    r"就(要)?(弄死|打死|杀了|砍死|捅死|打断)|弄死(你|我|他|她)|打断[^，。,.]{0,4}腿|"
+    r"(扣|拦|堵|押|困|关|锁)(着|住|下)了?((我|你|他)们的)?" + _P + r"(?![们的])[^，。,.]{0,8}"
     r"(不(让|许|准)[^，。,.]{0,4}(走|离开|出|回)|不放)|"
+    r"扣(下|留|押)了?((我|你|他)们的)?" + _P + r"(?![们的])(?![^，。,.]{0,6}(工资|钱|款|押金|证|薪|奖金|提成|绩效))|"
+    + _P + r"[^，。,.的]{0,8}被[^，。,.]{0,6}(扣|关|押|困|拦|堵)(着|住|下)[^，。,.]{0,2}(不放|不让)|"
+    r"被[^，。,.的]{0,6}(关|押|拘)(在|进|起来)" + _OUTSIDE + r"|(关|锁|押)进[^，。,.]{0,3}小黑屋|"
     r"suicid|self-?harm|\b(kill|hang|hanged|harm)(ed|ing|s)? (him|her|my|them|your)sel(f|ves)\b|"
     r"\b(end|take|took|taking) (his|her|my|their) (own )?life\b|\boverdose|\b(drank|drink|drinking|swallowed) "
     r"(\w+ )?pesticide\b|\b(swallow|swallowed|took|taken)\b[^.;,]{0,20}\b(pills|tablets)\b|\brather die\b|"
@@ -140,43 +148,60 @@ _THING_SHUT_IN_EN = re.compile(
     r"data|assets?|deposits?|inventory|products?|shipments?|it|they) " + _BE + r" $",
     re.I,
 )
-# 厂房烧了: a place burnt by someone; by a machine, a wire or a fire (机器有毛病把客户的厂房烧了) an accident, no threat
+# 厂房烧了: a place burnt, by someone (a threat) unless a fault or a fire just before is named as the cause
+# (设备短路把厂房烧了, 机器有毛病把客户的厂房烧了) and no one's act (闹事, 故意, 一怒之下) is told there
 _BURNT = re.compile(r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?(烧|炸)(了|掉)")
 _ACCIDENT = re.compile(
-    r"机器|设备|电线|线路|短路|电路|电池|充电|锅炉|电器|产品|烟头|鞭炮|烟花|雷|失火|起火|着火|火灾|自燃|故障|毛病|缺陷"
+    r"(机器|设备|电器|产品|电池|充电宝|电动车|锅炉|线路|电线|电路|插座)[^，。,.]{0,4}"
+    r"(故障|短路|老化|漏电|过热|爆炸|起火|着火|自燃|毛病|出问题|缺陷)|"
+    r"短路|漏电|失火|起火|着火|火灾|自燃|雷击|雷电|打雷|烟头|鞭炮|烟花"
 )
-# 不让员工走 / 不许工人离开厂区 / "they won't allow us to leave": someone kept from leaving is held (safety first),
-# unless the message reads as a job left or a work rule (不让他辞职走 / 规定上班时间不让离开工位 / "not allowed to
-# leave during shifts") and tells of nothing that holds them (a lock, a guard, a door, papers taken, the police, a
-# debt): review13 §8, issue #11.
+_SOMEONES_ACT = re.compile(r"闹事|故意|报复|一怒|气不过|放火|点火|纵火|泼|浇|扬言|不满|泄愤|恶意|半夜")
+# 不让员工走 / 不许工人离开厂区 / 不让我出这个会议室 / "they won't let us leave": someone kept from leaving is
+# held (safety first), also with no one named (对方不让走: review16 §7, kept as danger on purpose), unless a job
+# left or a work rule is told next to it (不让他辞职走 / 规定上班时间不让离开工位 / 不加班就不让走 / "not allowed
+# to leave early") and nothing in the message holds them (_HELD), or it is a thing that is kept (扣着我们的车不让走).
 _KEPT_FROM_LEAVING = re.compile(
-    r"(不|没)(让|许|准|放)(((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3})?(?<![带拿搬运拉取])"
-    r"(走|离开|出门|出去|出来|回家|下车|出厂|出(宿舍|厂区|厂门|园区|工地|车间|房间|屋|大门|公司|办公室|酒店|宾馆))"
+    r"(不|没)(让|许|准|放)(((我|你|他)们的)?" + _P + r"[^，。,.的带拿搬运拉取]{0,3})?"
+    r"(走|离开|出门|出去|出来|回家|回国|回来|回去|下车|下班|出厂|"
+    r"出(这个?|那个?)?(宿舍|厂区|厂门|园区|工地|车间|房间|屋|大门|门|公司|办公室|会议室|酒店|宾馆))"
     r"(?![^，。,.]{0,2}账|手续|通道|程序|流程|后门|关系|访|路线|极端)|"
-    r"\b(won't|will not|wouldn't|would not|didn't|did not|don't|do not|not|never|refus\w*( to)?) "
-    r"(let|allow(ing)?|permit(ting)?) " + _P_EN + r" (to )?(leave|go|get out)\b|"
-    r"\b(is|are|was|were|being|been|'re) not (allowed|permitted) to leave\b",
+    r"\b(won'?t|will not|wouldn'?t|would not|didn'?t|did not|don'?t|do not|not|never|refus\w*( to)?) "
+    r"(let|allow(ing)?|permit(ting)?) " + _P_EN + r" (to )?(leave|go|get out|out)\b|"
+    r"(n'?t|\bnot) (been )?(allowed|permitted) to leave\b|\b(i|we|he|she|they) (can'?t|cannot|can not) leave\b",
     re.I,
 )
-# a job left (a resignation, its notice, its costs) or a rule of the workplace (a workstation, working hours)
+# a job left (a resignation, its notice, its costs) or a rule of the workplace: read only in the clause of the
+# phrase and the clauses either side (a resignation told elsewhere does not excuse 已经两天没让我出车间: review16 §3)
 _EVERYDAY = re.compile(
-    r"辞职|离职|辞工|辞呈|跳槽|不干了|交接|服务期|培训费|违约金|试用期|合同(没|未|还没)到期|提前(三十|30|一个月)|"
+    r"辞职|离职|辞工|辞呈|跳槽|不干了|没交接|服务期|培训费|违约金|试用期|合同(没|未|还没)到期|提前(三十|30|一个月)|"
     r"(项目|工作|活|任务)(还)?没(做|干)完|招到(新)?人|工位|岗位|座位|(上班|工作|营业|值班)(时间|期间)|"
     r"(公司|单位|厂里|厂方|车间|部门|内部|我们|员工)的?(规定|制度|规章|纪律)|规章制度|员工手册|上厕所|抽烟|午休|"
-    r"\b(resign\w*|quit\w*|notice period|hand-?over|handing over|leave the (company|job)|"
-    r"(working|work|office|business) hours|shifts?|desks?|workstations?|lunch|breaks?|early)\b",
+    r"加班|下班|请假|休假|过年|"
+    r"\b(resign(s|ed|ing|ation)?|quit(s|ting)?|notice period|hand-?over|handing over|leave the (company|job)|"
+    r"(working|work|office|business) hours|shifts?|desks?|workstations?|lunch (break|hour|time)|breaks?|early|"
+    r"overtime)\b",
     re.I,
 )
-# what holds a person whatever the reading: a lock, a guard, a door, papers or a phone taken, a debt, the police
+# what holds a person in any reading, anywhere in the message: a lock, a guard, a door, papers or a phone taken,
+# a debt or a price for release, the police, a threat, being followed or cut off, a night or days kept
 _HELD = re.compile(
-    r"锁|关(着|住|起来|在|了)|堵|拦|围(住|着)|困|押(着|在|住)|看(着|守|管|住)|盯(着|住)|守(着|在|住)|抓住|拽住|拉住|"
-    r"扣(着|住|留|下|在)(?!工资|钱|押金|证)|派人|叫人|找人|几个人|一群人|没收|收走|身份证|证件|护照|手机|出不去|不放人|"
-    r"控制|人身自由|报警|警察|110|打(了|人|他|她|我)|"
-    r"威胁|恐吓|门口|大门|宿舍|过夜|还钱|结款|欠款|讨债|债|"
+    r"锁|关(着|住|起来|在|了|进)|堵|拦|围(住|着)|困|押(着|在|住)|看(着|守|管|住)|盯(着|住)|守(着|在|住)|跟着|"
+    r"抓住|拽住|拉住|扣(着|住|留|下|在)(?!工资|钱|押金|证)|派人|叫人|找人|几个人|一群人|没收|收走|身份证|证件|"
+    r"护照|手机|出不去|不放人|控制|人身自由|报警|警察|110|打(了|人|他|她|我)|打断|弄死|好看|别想|"
+    r"威胁|恐吓|门口|大门|宿舍|睡在|过夜|一夜|整夜|通宵|还钱|结款|欠款|讨债|债|"
+    r"不(让|许|准)[^，。,.]{0,4}(联系|打电话|通话|报警|见)|"
+    r"不(交|赔|付|给|还|签|结)[^，。,.]{0,6}就?(不行|不放|不让)|(交|赔|付|给|还|签|结)[^，。,.]{0,8}才(放|让|能走)|"
+    r"(已经|都|整整|足足)[^，。,.]{0,6}(天|夜|晚|小时|星期|周)|[一两三四五六七八九十几\d]+个?(天|夜|晚|小时|星期)(了|没|都)|"
     r"\b(lock\w*|shut|trapp\w+|confin\w+|guards?|block\w*|doors?|gates?|phones?|passports?|police|threat\w*|"
-    r"forc\w+|held|hold(ing)?|kept|overnight|debts?|owe[sd]?|until (we|they|i|he|she|the company) pay\w*)\b",
+    r"forc\w+|held|hold(ing)?|kept|overnight|all night|dorm\w*|sleep\w*|follow(ed|ing)|scar(y|ed)|afraid|"
+    r"(for|been) ([\w-]+ ){0,2}(days?|nights?|hours)|since (yesterday|last)|debts?|owe[sd]?|"
+    r"until (we|they|i|he|she|the company) pay\w*)\b",
     re.I,
 )
+# a thing named as what is kept before the phrase (扣着我们的车不让走, 拦着他们的货车不让走): no person held
+_THING_KEPT = re.compile(r"(扣|拦|押|堵|留)(着|住|下)了?((我|你|他|她)们?的)?(?P<thing>[^，。,.]{1,8})$")
+_CLAUSE_MARK = re.compile(r"[，。,；;！!？?\n]|\.(?!\d)")
 # "What do we do now" asks for someone to act, not what the law says; every other question word asks something.
 _WHAT_NOW = re.compile(
     r"(怎么办|咋办|咋整|咋弄|如何是好|(该|要|应该)?(怎么|如何|咋)(处理|应对|做|搞|弄|整|解决)|有(什么|啥|没有)(好)?(办法|招)|"
@@ -287,9 +312,9 @@ def asks_a_question(text: str) -> bool:
 
 
 def _by_accident(text: str, at: int) -> bool:
-    """Whether the clause before ``at`` names a machine, a wire or a fire as what burnt the place."""
+    """Whether the clause before ``at`` names a fault or a fire as what burnt the place, and no one's act."""
     before = re.split(r"[，。,.；;！!？?]", text[max(0, at - 16): at])[-1]
-    return bool(_ACCIDENT.search(before))
+    return bool(_ACCIDENT.search(before)) and not _SOMEONES_ACT.search(before)
 
 
 def _shut_in_en(text: str) -> bool:
@@ -306,8 +331,30 @@ def _shut_in_en(text: str) -> bool:
 
 
 def _kept_from_leaving(text: str) -> bool:
-    """Whether someone is kept from leaving, in no reading of a job left or a work rule unless something holds them."""
-    return bool(_KEPT_FROM_LEAVING.search(text)) and (not _EVERYDAY.search(text) or bool(_HELD.search(text)))
+    """Whether someone is kept from leaving: held unless a job left or a work rule is told next to the phrase (its
+    clause and the clauses either side, at most 40 characters away) and nothing holds them, or the one kept is a
+    thing. Clause marks and _HELD are looked for once, so a long message stays linear."""
+    marks: list[int] | None = None
+    held: bool | None = None
+    for m in _KEPT_FROM_LEAVING.finditer(text):
+        if marks is None:
+            marks = [i.start() for i in _CLAUSE_MARK.finditer(text)]
+        k = bisect_left(marks, m.start())  # marks[:k] are before the phrase
+        clause_start = marks[k - 1] + 1 if k else 0
+        thing = _THING_KEPT.search(text, max(clause_start, m.start() - 12), m.start())
+        if (thing and not re.search(_P, m.group(0))
+                and not re.search(_P, re.sub(r"[我你他她]们?的", "", thing["thing"]))):
+            continue
+        after = bisect_left(marks, m.end())
+        near = text[max(marks[k - 2] + 1 if k >= 2 else 0, m.start() - 40):
+                    min(marks[after + 1] if after + 1 < len(marks) else len(text), m.end() + 40)]
+        if not _EVERYDAY.search(near):
+            return True
+        if held is None:
+            held = bool(_HELD.search(text))
+        if held:
+            return True
+    return False
 
 
 def in_danger(text: str) -> bool:
