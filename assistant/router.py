@@ -116,7 +116,8 @@ _DANGER = re.compile(
     r"\bhostage|\barmed (men|man|people|gang)\b|"
     r"\bset (\w+ )?(on )?fire\b|\bburn (it|\w+|(the|our|your|his|their) \w+) down\b|"
     r"\bjump(s|ed|ing)? (off|from|out of) (the |a |our |his |her )?\w*\s?(roof|building|bridge|window|balcony)|"
-    r"\b(holding|held|keeping|kept|locked|locking|detaining|detained) " + _P_EN + r" (in|inside|hostage)\b"
+    r"\b(holding|held|keeping|kept|locked|locking|detaining|detained) " + _P_EN
+    + r" (in|inside|at(?! (arm'?s|bay|a distance|risk|ease)\b)|hostage)\b"
     r"(?! the (dark|loop)| mind| place| line| check)|"
     r"\b(lock|locked|locking|keep|keeping|kept|hold|holding|held)\b " + _P_EN + r"[^.;,]{0,30}\b(in|inside|up)\b"
     r"[^.;,]{0,20}\b(until|till|unless)\b|"
@@ -150,7 +151,7 @@ _THING_SHUT_IN_EN = re.compile(
 )
 # 厂房烧了: a place burnt, by someone (a threat) unless a fault or a fire just before is named as the cause
 # (设备短路把厂房烧了, 机器有毛病把客户的厂房烧了) and no one's act (闹事, 故意, 一怒之下) is told there
-_BURNT = re.compile(r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?(烧|炸)(了|掉)")
+_BURNT = re.compile(r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?((烧|炸)(了|掉)|点(着|燃))")
 _ACCIDENT = re.compile(
     r"(机器|设备|电器|产品|电池|充电宝|电动车|锅炉|线路|电线|电路|插座)[^，。,.]{0,4}"
     r"(故障|短路|老化|漏电|过热|爆炸|起火|着火|自燃|毛病|出问题|缺陷)|"
