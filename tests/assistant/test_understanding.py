@@ -615,6 +615,7 @@ DANGER_IN_OTHER_WORDS = [  # self-harm, threats and a person held, in words the 
     "Our sales rep has been trapped in the client's office since yesterday",
     "they kept my sister at the factory for two nights after she quit",
     "供应商的人把我们仓库点着了",
+    "员工把自己锁在仓库里了，怎么叫都不出来",
     "离职手续办完了，厂长还是不让我出厂门，保安一直盯着",
     "催款的同事被对方留在公司一晚上，不让回来",
 ]
