@@ -6,9 +6,8 @@ statute answers it), and danger to someone's life or liberty (self-harm and suic
 himself"; a threat of violence or a person held against their will: 扬言要烧了厂子 / 不还钱不放人 / "locked our
 staff in") — an adviser, whatever the message asks.
 
-An amount of at least one million yuan (digits, 1,500,000, RMB 3,000,000, 1.5千万, Chinese numerals in either
-form through cn2an, $ / USD / HK$, "two million yuan", and the round words 几百万 / 上千万 / 百万; not a count or a
-ratio: 三百万用户, 千万分之一, nor the adverb 千万别) sends the message to an adviser unless the model
+A sum of at least one million yuan (``assistant.amounts``: a number with 万 / 百万 / 亿 / million where money is
+meant, not 百万富翁 / 十万火急 / 三百万用户 / 千万别) sends the message to an adviser unless the model
 reads it clearly as a question about what the law says and the message asks something (``asks_the_law``), or
 the model is sure it is an order or a look at the menu (两百万的合同想请你们审查一下: a person follows the order
 up anyway). Everything else is decided by ``assistant.intents.IntentModel`` with a probability (``is_sure``).
@@ -22,15 +21,14 @@ not a request to act) and the knowledge base clearly answers; else an adviser.
 from __future__ import annotations
 
 import re
-import warnings
+from bisect import bisect_left
 from dataclasses import dataclass
 
-import cn2an
 import numpy as np
 
+from assistant.amounts import large_amount
 from assistant.intents import IntentModel, Prediction
 
-LARGE_AMOUNT_YUAN = 1_000_000  # a dispute of this size goes to an adviser, unless it only asks the law
 LARGE_AMOUNT_LEGAL = 0.5  # with such an amount, the legal reading must outweigh all others together (issue11R)
 SURE = 0.4  # the model's probability at or above which its intent is taken as said (calibrated on eval/tune.jsonl)
 LEAVE_SURE = 0.6  # leaving a hand-off from free text (the rule catches the usual words)
@@ -64,9 +62,14 @@ _P = (r"(人|他|她|他们|她们|我|我们|员工|职工|工人|会计|出纳
 _P_EN = (r"(him|her|them|us|me|(our|the|my|his|her|their) (\w+ )?(staff|employees?|workers?|people|colleagues?|"
          r"accountants?|managers?|boss|directors?|ceo|chairman|cashiers?|drivers?|guards?|engineers?|surveyors?|foreman|"
          r"foremen|supervisors?|clerks?|technicians?|officers?|owner|partners?|staff members?|representatives?|wife|"
-         r"husband|son|daughter|family))")
+         r"husband|son|daughter|family|brother|sister|father|mother|dad|mum|mom|parents?|friends?|cousin|uncle|aunt|"
+         r"nephew|niece|girlfriend|boyfriend|relatives?|children|kids?))")
 # 游戏里有杀人情节: content, no event
 _FICTION = r"(?![^，。,.；;]{0,3}(情节|题材|内容|镜头|画面|场景|剧情|游戏|电影|小说|桥段))"
+# 关在门外 / 锁在外面了: someone shut out, not held; only where "outside" ends the clause or 进 follows
+# (锁在外面的仓库里, 关在厂外面的仓库里 are held: a place follows)
+_OUTSIDE = (r"(?![^，。,.；;]{0,4}((门|楼|厂|院|室|屋)外|外)(面|头|边)?(了|啦|呢|吗|呀)?"
+            r"([，。,.；;！!？?\s]|$|不(让|许|准)?进|进不))")
 # Danger to a life or to someone's liberty: self-harm and suicide, a threat of violence, a person held against their
 # will. Told as an event or asked as a question, it goes to an adviser (issue11R2). Each phrase names the harm
 # itself (打断/打伤, not any 打: 威胁要打官司; a person or a place set on fire, not 滞销货烧了; a person held, not goods
@@ -82,17 +85,24 @@ _DANGER = re.compile(
     r"(杀|砍|捅)(了|死|伤|人|他|她|你|我)|弄死|撞死|动手|报复(?!性)|放火|纵火|"
     r"(烧|炸)(了|掉|毁|死)?[^，。,.]{0,4}(厂|店|仓库|公司|房|家|车|工地|办公室|人|他|她|你|我))|"
     r"(要|会|来)[^，。,.]{0,6}(杀了|砍死|捅死|打死|弄死|撞死|放火|纵火)|"
-    r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?(烧|炸)(了|掉)|找人(弄|收拾|教训|砍|打)|"
-    r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)|"
+    r"找人(弄|收拾|教训|砍|打)|"
+    r"(拿|持|带)(着)?[^，。,.]{0,2}(刀|枪|棍|斧|汽油|炸药|酒瓶)(?!具|片|架|模|样品)"
+    r"(?!(支|械)?(弹药)?(的)?(运输|使用|储存|存储|购买|持有|生产|经营|销售|爆破|作业|管理|配备|携带)?"
+    r"(许可|证|资质|执照|牌照|资格))|"
     r"(?<!道德)绑架(?!赎金险|险)" + _FICTION + r"|劫持(了|着)?[^，。,.]{0,6}" + _P + r"|"
     + _P + r"[^，。,.的]{0,4}被劫持|"
     r"人质|非法拘禁|软禁|"
-    + _P + r"[^，。,.的]{0,10}(扣|关|困|押|锁|软禁)在|"
-    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在|"
+    + _P + r"([^，。,.的把]|把(?=自己|他|她|我|人)){0,10}((扣|关|困|押|锁|拘|软禁)在" + _OUTSIDE + r"|(关|锁|押)进"
+    + r"|(关|锁|困|押|软禁)(了|起来)[^，。,.]{0,3}(天|晚|夜|小时))|"
+    r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在" + _OUTSIDE + r"|"
     r"(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
-    r"不(还钱|给钱|付钱)?就?不放人|别想(活着)?(出门|出去|离开)|"
-    r"不让((我|你|他)们的)?" + _P + r"[^，。,.的]{0,3}(?<![带拿搬运拉取])(走|离开|出门|出去|回家|下车)"
-    r"(?![^，。,.]{0,2}账|手续|通道|程序|流程)|"
+    r"不[^，。,.不]{0,6}不放人|别想(活着)?(走出|出门|出去|离开|回家|走(?![^，。,.]{0,2}(捷径|后门|关系|流程|程序)))|"
+    r"就(要)?(弄死|打死|杀了|砍死|捅死|打断)|弄死(你|我|他|她)|打断[^，。,.]{0,4}腿|"
+    r"(扣|拦|堵|押|困|关|锁)(着|住|下)了?((我|你|他)们的)?" + _P + r"(?![们的])[^，。,.]{0,8}"
+    r"(不(让|许|准)[^，。,.]{0,4}(走|离开|出|回)|不放)|"
+    r"扣(下|留|押)了?((我|你|他)们的)?" + _P + r"(?![们的])(?![^，。,.]{0,6}(工资|钱|款|押金|证|薪|奖金|提成|绩效))|"
+    + _P + r"[^，。,.的]{0,8}被[^，。,.]{0,6}(扣|关|押|困|拦|堵)(着|住|下)[^，。,.]{0,2}(不放|不让)|"
+    r"被[^，。,.的]{0,6}(关|押|拘)(在|进|起来)" + _OUTSIDE + r"|(关|锁|押)进[^，。,.]{0,3}小黑屋|"
     r"suicid|self-?harm|\b(kill|hang|hanged|harm)(ed|ing|s)? (him|her|my|them|your)sel(f|ves)\b|"
     r"\b(end|take|took|taking) (his|her|my|their) (own )?life\b|\boverdose|\b(drank|drink|drinking|swallowed) "
     r"(\w+ )?pesticide\b|\b(swallow|swallowed|took|taken)\b[^.;,]{0,20}\b(pills|tablets)\b|\brather die\b|"
@@ -106,7 +116,8 @@ _DANGER = re.compile(
     r"\bhostage|\barmed (men|man|people|gang)\b|"
     r"\bset (\w+ )?(on )?fire\b|\bburn (it|\w+|(the|our|your|his|their) \w+) down\b|"
     r"\bjump(s|ed|ing)? (off|from|out of) (the |a |our |his |her )?\w*\s?(roof|building|bridge|window|balcony)|"
-    r"\b(holding|held|keeping|kept|locked|locking|detaining|detained) " + _P_EN + r" (in|inside|hostage)\b"
+    r"\b(holding|held|keeping|kept|locked|locking|detaining|detained) " + _P_EN
+    + r" (in|inside|at(?! (arm'?s|bay|a distance|risk|ease)\b)|hostage)\b"
     r"(?! the (dark|loop)| mind| place| line| check)|"
     r"\b(lock|locked|locking|keep|keeping|kept|hold|holding|held)\b " + _P_EN + r"[^.;,]{0,30}\b(in|inside|up)\b"
     r"[^.;,]{0,20}\b(until|till|unless)\b|"
@@ -115,6 +126,83 @@ _DANGER = re.compile(
     r"company) pays?\b)",
     re.I,
 )
+# "kept us locked in the workshop", "our engineers were locked in the site office": a person shut in (the words
+# before "locked in" are looked at only where it occurs, to keep the scan of a long message cheap)
+_SHUT_IN_EN = re.compile(
+    r"\b((?P<strong>locked|shut|trapped|confined)|kept|held)( up)? (in|inside)\b"
+    r"(?! (the )?(dark|loop|contempt|reserve)| (to|into)\b| (a|an|the|our|their|this|that) ([\w-]+ ){0,2}"
+    r"(contracts?|leases?|deals?|prices?|rates?|agreements?|terms?|tenanc\w+|arrangements?|commitments?|positions?|"
+    r"disputes?)\b)",
+    re.I,
+)
+_BE = r"(were|was|are|is|got|have been|has been|had been|'ve been|'s been|'re|are being|were being)"
+# kept / held in: a person said to be so (our driver was kept in a locked room); locked / trapped / shut in: anyone
+# but a thing (our funds were locked in the account)
+_WHO_IS_KEPT_IN_EN = re.compile(
+    r"(\b(kept|keep|keeps|keeping|held|holding|had|has|have|got) " + _P_EN + r"( locked| shut| trapped| confined)?|"
+    r"\b(we|they|he|she|i|staff|workers|employees|" + _P_EN + r") " + _BE + r") $",
+    re.I,
+)
+_PASSIVE_EN = re.compile(r"\b" + _BE + r" $", re.I)
+_THING_SHUT_IN_EN = re.compile(
+    r"\b(goods|stock|documents?|files?|money|funds?|cash|capital|equipment|machines?|cars?|trucks?|containers?|cargo|"
+    r"data|assets?|deposits?|inventory|products?|shipments?|it|they) " + _BE + r" $",
+    re.I,
+)
+# 厂房烧了: a place burnt, by someone (a threat) unless a fault or a fire just before is named as the cause
+# (设备短路把厂房烧了, 机器有毛病把客户的厂房烧了) and no one's act (闹事, 故意, 一怒之下) is told there
+_BURNT = re.compile(r"(厂|工厂|厂子|厂房|店|门店|仓库|公司|房子|办公室|工地|车间|家)(给)?((烧|炸)(了|掉)|点(着|燃))")
+_ACCIDENT = re.compile(
+    r"(机器|设备|电器|产品|电池|充电宝|电动车|锅炉|线路|电线|电路|插座)[^，。,.]{0,4}"
+    r"(故障|短路|老化|漏电|过热|爆炸|起火|着火|自燃|毛病|出问题|缺陷)|"
+    r"短路|漏电|失火|起火|着火|火灾|自燃|雷击|雷电|打雷|烟头|鞭炮|烟花"
+)
+_SOMEONES_ACT = re.compile(r"闹事|故意|报复|一怒|气不过|放火|点火|纵火|泼|浇|扬言|不满|泄愤|恶意|半夜")
+# 不让员工走 / 不许工人离开厂区 / 不让我出这个会议室 / "they won't let us leave": someone kept from leaving is
+# held (safety first), also with no one named (对方不让走: review16 §7, kept as danger on purpose), unless a job
+# left or a work rule is told next to it (不让他辞职走 / 规定上班时间不让离开工位 / 不加班就不让走 / "not allowed
+# to leave early") and nothing in the message holds them (_HELD), or it is a thing that is kept (扣着我们的车不让走).
+_KEPT_FROM_LEAVING = re.compile(
+    r"(不|没)(让|许|准|放)(((我|你|他)们的)?" + _P + r"[^，。,.的带拿搬运拉取]{0,3})?"
+    r"(走|离开|出门|出去|出来|回家|回国|回来|回去|下车|下班|出厂|"
+    r"出(这个?|那个?)?(宿舍|厂区|厂门|园区|工地|车间|房间|屋|大门|门|公司|办公室|会议室|酒店|宾馆))"
+    r"(?![^，。,.]{0,2}账|手续|通道|程序|流程|后门|关系|访|路线|极端)|"
+    r"\b(won'?t|will not|wouldn'?t|would not|didn'?t|did not|don'?t|do not|not|never|refus\w*( to)?) "
+    r"(let|allow(ing)?|permit(ting)?) " + _P_EN + r" (to )?(leave|go|get out|out)\b|"
+    r"(n'?t|\bnot) (been )?(allowed|permitted) to leave\b|\b(i|we|he|she|they) (can'?t|cannot|can not) leave\b",
+    re.I,
+)
+# a job left (a resignation, its notice, its costs) or a rule of the workplace: read only in the clause of the
+# phrase and the clauses either side (a resignation told elsewhere does not excuse 已经两天没让我出车间: review16 §3)
+_EVERYDAY = re.compile(
+    r"辞职|离职|辞工|辞呈|跳槽|不干了|没交接|服务期|培训费|违约金|试用期|合同(没|未|还没)到期|提前(三十|30|一个月)|"
+    r"(项目|工作|活|任务)(还)?没(做|干)完|招到(新)?人|工位|岗位|座位|(上班|工作|营业|值班)(时间|期间)|"
+    r"(公司|单位|厂里|厂方|车间|部门|内部|我们|员工)的?(规定|制度|规章|纪律)|规章制度|员工手册|上厕所|抽烟|午休|"
+    r"加班|下班|请假|休假|过年|"
+    r"\b(resign(s|ed|ing|ation)?|quit(s|ting)?|notice period|hand-?over|handing over|leave the (company|job)|"
+    r"(working|work|office|business) hours|shifts?|desks?|workstations?|lunch (break|hour|time)|breaks?|early|"
+    r"overtime)\b",
+    re.I,
+)
+# what holds a person in any reading, anywhere in the message: a lock, a guard, a door, papers or a phone taken,
+# a debt or a price for release, the police, a threat, being followed or cut off, a night or days kept
+_HELD = re.compile(
+    r"锁|关(着|住|起来|在|了|进)|堵|拦|围(住|着)|困|押(着|在|住)|看(着|守|管|住)|盯(着|住)|守(着|在|住)|跟着|"
+    r"抓住|拽住|拉住|扣(着|住|留|下|在)(?!工资|钱|押金|证)|派人|叫人|找人|几个人|一群人|没收|收走|身份证|证件|"
+    r"护照|手机|出不去|不放人|控制|人身自由|报警|警察|110|打(了|人|他|她|我)|打断|弄死|好看|别想|"
+    r"威胁|恐吓|门口|大门|宿舍|睡在|过夜|一夜|整夜|通宵|还钱|结款|欠款|讨债|债|"
+    r"不(让|许|准)[^，。,.]{0,4}(联系|打电话|通话|报警|见)|"
+    r"不(交|赔|付|给|还|签|结)[^，。,.]{0,6}就?(不行|不放|不让)|(交|赔|付|给|还|签|结)[^，。,.]{0,8}才(放|让|能走)|"
+    r"(已经|都|整整|足足)[^，。,.]{0,6}(天|夜|晚|小时|星期|周)|[一两三四五六七八九十几\d]+个?(天|夜|晚|小时|星期)(了|没|都)|"
+    r"\b(lock\w*|shut|trapp\w+|confin\w+|guards?|block\w*|doors?|gates?|phones?|passports?|police|threat\w*|"
+    r"forc\w+|held|hold(ing)?|kept|overnight|all night|dorm\w*|sleep\w*|follow(ed|ing)|scar(y|ed)|afraid|"
+    r"(for|been) ([\w-]+ ){0,2}(days?|nights?|hours)|since (yesterday|last)|debts?|owe[sd]?|"
+    r"until (we|they|i|he|she|the company) pay\w*)\b",
+    re.I,
+)
+# a thing named as what is kept before the phrase (扣着我们的车不让走, 拦着他们的货车不让走): no person held
+_THING_KEPT = re.compile(r"(扣|拦|押|堵|留)(着|住|下)了?((我|你|他|她)们?的)?(?P<thing>[^，。,.]{1,8})$")
+_CLAUSE_MARK = re.compile(r"[，。,；;！!？?\n]|\.(?!\d)")
 # "What do we do now" asks for someone to act, not what the law says; every other question word asks something.
 _WHAT_NOW = re.compile(
     r"(怎么办|咋办|咋整|咋弄|如何是好|(该|要|应该)?(怎么|如何|咋)(处理|应对|做|搞|弄|整|解决)|有(什么|啥|没有)(好)?(办法|招)|"
@@ -150,42 +238,6 @@ _QUESTION = re.compile(
     r"\btell me (if|whether|what|who|how|when)\b|\bunder the law\b|\blegally\b)",
     re.I,
 )
-_UNIT = {"万": 10_000, "亿": 100_000_000, "百万": 1_000_000, "千万": 10_000_000, "million": 1_000_000,
-         "billion": 1_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
-_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
-          "several": 2, "a few": 2}
-_CN_DIGITS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
-# Each number starts where a run of digits (or numerals) starts and is bounded: linear on any input (review12 §7).
-_NUM = r"(?<![\d,])(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,6})?"
-_AMOUNT = re.compile(
-    rf"(?P<num>{_NUM})\s{{0,3}}(?:多|余|来)?\s{{0,3}}(?P<unit>千万|百万|万|亿|million|billion|bn(?![a-z]))"
-    rf"|(?P<cn>(?<![{_CN_DIGITS}])(?![千百仟佰](?:多|余|来)?(?:千万|百万|万|亿))[{_CN_DIGITS}]{{1,12}}"
-    rf"(?:点[{_CN_DIGITS}]{{1,6}})?)(?:多|余|来)?(?P<cnunit>千万|百万|万|亿)"
-    r"|(?P<round>(?:几|数|上|近|好几|大几)?[百千]亿|(?:几|数|上|近|好几|大几)?百万|(?:几|数|上|近|好几|大几)千万"
-    r"|(?:几|数|上|过|近|好几|大几|一)个?亿)"
-    rf"|(?P<pre>rmb|cny|usd|hkd|eur|us\$|hk\$|¥|￥|\$|€|yuan)\s*(?P<pnum>{_NUM})\s*(?P<psuf>million|billion|mn|bn|m)?(?![a-z])"
-    rf"|(?P<bare>{_NUM})\s{{0,3}}(?P<bsuf>mn|m)?\s{{0,3}}(?P<cur>元|块|yuan|rmb|cny)"
-    r"|\b(?P<word>a few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|"
-    r"hundred|a(?=\s+(?:million|billion)\s+(?:yuan|rmb|cny|dollars|usd|hkd|euros?|pounds)\b))\s+"
-    r"(?P<wunit>million|billion)\b",
-    re.I,
-)
-# After the unit: a count, a measure or a ratio, not money
-# (百万级用户, 三百万用户, 一百万平方米, 千万分之一, "5 million users"). A one-character counter is no counter when it
-# starts a word of money (两百万家具款, 三百万人工费, 三百万股权转让款, 三百万个人所得税, 两百万名誉损失,
-# 两百万户外广告费, 两百万次日到账) or a name (借款两百万张三不还): review13 §2.
-_NOT_MONEY = re.compile(
-    r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|平方|平米|公里|像素|"
-    r"人(?!民|工|力|身|事|情|员工资)|名(?!誉|义|下)|位|个(?!人所得|人借款|人债务|税|体)|户(?!外|口)|"
-    r"家(?!具|属|电|装|用|居)|吨|亩|件|台|次(?!日|年|月|性)|张(?=[的，。,.;；、！!？?\s]|$|[发票卡单纸图照])|"
-    r"条(?!款|件)|股(?!权|东|份|金|本|款|息|利)|米|辆|册|计|倍|"
-    r"(users?|people|customers?|members?|subscribers?|downloads?|units?|tons?|tonnes?|square|visitors?|followers?|"
-    r"employees?|accounts?|records?|shares?|times|pieces?|items?)\b)",
-    re.I,
-)
-
-
 @dataclass
 class Intent:
     route: str  # menu | order | handoff | fallback | answer | unhappy | leave
@@ -206,42 +258,6 @@ ROUTE_OF: dict[str, tuple[str, str | None]] = {
     "out_of_scope": ("fallback", "out_of_scope"),
     "legal": ("answer", None),
 }
-
-
-def amounts(text: str) -> list[float]:
-    """Yuan amounts: digits (with thousands commas) or Chinese numerals (lower or upper case, through cn2an) with
-    万/百万/千万/亿/million/bn (1.2bn); a long sum of digits with 元/yuan/RMB/$/USD/HK$ before or after (RMB1.5m,
-    1.5m yuan); "two million yuan" ("a million" only before a currency: "thanks a million" is none); the round words
-    百万, 几百万, 上千万, 上亿, 百亿, 几百亿 (at least their unit). A count or a ratio after the unit (三百万用户,
-    千万分之一) is no sum, nor the adverb 千万 (千万别让对方知道: bare 千万 is never read)."""
-    found: list[float] = []
-    for m in _AMOUNT.finditer(text):
-        if _NOT_MONEY.match(text, m.end()):
-            continue
-        if m.group("num"):
-            found.append(float(m.group("num").replace(",", "")) * _UNIT[m.group("unit").lower()])
-        elif m.group("cn"):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    found.append(float(cn2an.cn2an(m.group("cn"), "smart")) * _UNIT[m.group("cnunit")])
-                except (ValueError, KeyError, TypeError):  # a numeral cn2an does not read
-                    continue
-        elif m.group("round"):
-            word = m.group("round")
-            times = 100 if "百亿" in word else 1000 if "千亿" in word else 1
-            found.append(float(_UNIT["亿" if "亿" in word else word[-2:]]) * times)
-        elif m.group("word"):
-            found.append(float(_WORDS[m.group("word").lower()] * _UNIT[m.group("wunit").lower()]))
-        else:
-            value = float((m.group("pnum") or m.group("bare")).replace(",", ""))
-            suffix = m.group("psuf") or m.group("bsuf")
-            found.append(value * _UNIT[suffix.lower()] if suffix else value)
-    return found
-
-
-def large_amount(text: str) -> bool:
-    return any(v >= LARGE_AMOUNT_YUAN for v in amounts(text))
 
 
 def asks_for_person(text: str) -> bool:
@@ -296,9 +312,56 @@ def asks_a_question(text: str) -> bool:
     return not _ACT.search(text) and bool(_QUESTION.search(_WHAT_NOW.sub(" ", text)))
 
 
+def _by_accident(text: str, at: int) -> bool:
+    """Whether the clause before ``at`` names a fault or a fire as what burnt the place, and no one's act."""
+    before = re.split(r"[，。,.；;！!？?]", text[max(0, at - 16): at])[-1]
+    return bool(_ACCIDENT.search(before)) and not _SOMEONES_ACT.search(before)
+
+
+def _shut_in_en(text: str) -> bool:
+    """Whether a person is "locked in" / "trapped inside" / "kept in" (kept us locked in, our rep has been trapped
+    in their office, our driver was kept in a locked room); not goods or funds locked in."""
+    for m in _SHUT_IN_EN.finditer(text):
+        start = max(0, m.start() - 60)
+        if _WHO_IS_KEPT_IN_EN.search(text, start, m.start()):
+            return True
+        if (m.group("strong") and _PASSIVE_EN.search(text, start, m.start())
+                and not _THING_SHUT_IN_EN.search(text, start, m.start())):
+            return True
+    return False
+
+
+def _kept_from_leaving(text: str) -> bool:
+    """Whether someone is kept from leaving: held unless a job left or a work rule is told next to the phrase (its
+    clause and the clauses either side, at most 40 characters away) and nothing holds them, or the one kept is a
+    thing. Clause marks and _HELD are looked for once, so a long message stays linear."""
+    marks: list[int] | None = None
+    held: bool | None = None
+    for m in _KEPT_FROM_LEAVING.finditer(text):
+        if marks is None:
+            marks = [i.start() for i in _CLAUSE_MARK.finditer(text)]
+        k = bisect_left(marks, m.start())  # marks[:k] are before the phrase
+        clause_start = marks[k - 1] + 1 if k else 0
+        thing = _THING_KEPT.search(text, max(clause_start, m.start() - 12), m.start())
+        if (thing and not re.search(_P, m.group(0))
+                and not re.search(_P, re.sub(r"[我你他她]们?的", "", thing["thing"]))):
+            continue
+        after = bisect_left(marks, m.end())
+        near = text[max(marks[k - 2] + 1 if k >= 2 else 0, m.start() - 40):
+                    min(marks[after + 1] if after + 1 < len(marks) else len(text), m.end() + 40)]
+        if not _EVERYDAY.search(near):
+            return True
+        if held is None:
+            held = bool(_HELD.search(text))
+        if held:
+            return True
+    return False
+
+
 def in_danger(text: str) -> bool:
     """Whether the message tells of self-harm, a threat of violence or a person held against their will."""
-    return bool(_DANGER.search(text))
+    return (bool(_DANGER.search(text)) or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
+            or _shut_in_en(text) or _kept_from_leaving(text))
 
 
 def leaves_handoff(text: str) -> bool:

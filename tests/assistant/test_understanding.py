@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.amounts import amounts, large_amount
 from assistant.intents import (
     EXAMPLES_DIR,
     INTENTS,
@@ -33,12 +34,10 @@ from assistant.router import (
     LEGAL_MARGIN,
     SURE,
     Router,
-    amounts,
     asks_a_question,
     asks_outcome,
     in_danger,
     is_sure,
-    large_amount,
 )
 from config.settings import DEFAULT_EMBEDDING_MODEL
 from knowledge.embeddings import QifaEmbeddings
@@ -210,7 +209,9 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     ours = (ASK_FOR_PERSON + LEGAL_QUESTIONS + OUT_OF_SCOPE + GREETINGS_AND_MENU + ORDERS + HIGH_RISK
             + DISSATISFIED + NOT_DISSATISFIED + LEGAL_IN_A_DISPUTE + ORDERS_WITHOUT_ORDER_WORDS
             + MENU_IN_OTHER_WORDS + CHIT_CHAT + OUTCOME_ASKED + OUTCOME_NOT_ASKED + LEGAL_IN_COURT_AND_INCIDENT_WORDS
-            + LEGAL_WITH_A_LARGE_SUM + LARGE_SUM_TO_ACT + LEGAL_IN_THE_WORDS_OF_AN_EVENT + EVENTS_THEN_A_QUESTION)
+            + LEGAL_WITH_A_LARGE_SUM + LARGE_SUM_TO_ACT + LEGAL_IN_THE_WORDS_OF_AN_EVENT + EVENTS_THEN_A_QUESTION
+            + NO_SUM_IN_NUMBER_WORDS + SUMS_IN_OTHER_WORDS + HARMLESS_IN_DANGER_WORDS + DANGER_IN_OTHER_WORDS
+            + REVIEW16_PEOPLE_HELD + REVIEW16_HARMLESS + REVIEW16_LARGE_SUMS + REVIEW16_NO_SUMS)
     examples = {e for group in load_examples().values() for e in group}
     assert sum(_digest(m) in eval_messages() for m in ours) == 0  # a count: no eval question is printed
     assert not set(ours) & examples
@@ -259,6 +260,107 @@ def test_leaving_in_other_words_is_recognised_by_the_model(router: Router) -> No
     for text in ("我不想等顾问了，继续问你吧", "forget the adviser, I'll keep asking you"):
         assert router.wants_to_leave(text), text
     assert not router.wants_to_leave("顾问什么时候回复我？")
+
+
+# issue #11: a number word with a unit where no money is meant: a set phrase, a count before or after it, a bare
+# round word before a noun, an English idiom
+NO_SUM_IN_NUMBER_WORDS = [
+    "我们的产品想做到百万富翁都爱用，广告法上能这么写吗",
+    "参加百亿补贴活动，平台能强制我们降价吗",
+    "十万火急！员工受伤了，工伤怎么认定",
+    "百万雄师过大江的标语能用在广告里吗",
+    "网红主播粉丝过百万，签约时要给多少违约金",
+    "我们的公众号有几百万读者，转载文章要授权吗",
+    "视频播放量破千万，被人盗用了要怎么收费",
+    "这个APP下载量过亿，隐私合规要注意什么",
+    "我们是百万级用户的平台，需要做数据出境评估吗",
+    "公司有上百万条客户信息，泄露了怎么办",
+    "成千上万的网友在骂我们，能起诉造谣的人吗",
+    "千万别让员工知道，这样做合法吗",
+    "我跟你说一百万遍了，合同签了没有",
+    "生产线一年产能两百万台，环评怎么做",
+    "一年卖出上千万件衣服，商标被抢注了怎么办",
+    "园区占地上百万平方米，土地出让有什么规定",
+    "我们有几百万会员，会员积分过期清零合法吗",
+    "万一员工在出差途中受伤，算工伤吗",
+    "我有一万个理由不续签，公司能不续签吗",
+    "a million thanks for your help, what is the notice period?",
+    "our app has two million players; what privacy rules apply?",
+    "the video got ten million views and someone copied it",
+    "there are a million reasons to fire him, can we?",
+    "我们想打造一个亿万富豪俱乐部，会员协议怎么拟",
+    "百万英雄答题活动的奖品要交税吗",
+    "这事十万火急，营业执照被吊销了还能申请复议吗",
+    "公司网站访问量过百万，需要等保备案吗",
+    "全国有几千万小微企业，有什么扶持政策",
+    "村里几百万棵树苗被冻死，能找保险公司吗",
+    "我们直播间在线人数破百万，广告法有什么要求",
+    "单月销量突破千万，商标能申请驰名吗",
+    "仓库里存了两百万箱饮料，过期了怎么处理",
+    "项目覆盖上千万人口，环评要公示多久",
+    "We have over 5 million monthly active users; do we need a DPO?",
+    "Our post got a million likes overnight; can we trademark the slogan?",
+    "I've told them a million times to sign the contract; can we still enforce it?",
+]
+# ... and sums told without 元 or the usual words of a dispute (any verb, or the amount alone)
+SUMS_IN_OTHER_WORDS = [
+    "对方卷走两千万跑路了",
+    "他骗了我们五百万",
+    "公司投了三千万进去，现在项目黄了",
+    "亏了一个多亿，股东要担责吗",
+    "被挪用了八百万公款",
+    "两千万，对方一直不给",
+    "涉案金额大概三百万",
+    "对方起诉我们要两百万",
+    "我们被执行了一千二百万",
+    "这个单子一千万，对方毁约了",
+    "借给朋友的三百万要不回来",
+    "年营业额五千万的企业算中型企业吗",
+    "我们公司上千万的设备被查封了",
+    "他拿了我三百万",
+    "总包欠分包两千多万",
+    "这笔账有一百多万",
+    "五百万的货被海关扣了",
+    "申请了一千万的贷款",
+    "股东认缴一千万，实缴为零",
+    "罚了我们两百万",
+    "判决赔我们三百五十万，对方不履行",
+    "对方开价两千万收购我们公司",
+    "a client owes us 3 million",
+    "we lost 5 million on the deal",
+    "they took 2 million from our account",
+    "the judgment awarded us 4 million",
+    "we were fined 2 million by the regulator",
+    "客户拖欠我们一千五百万货款",
+    "他们公司欠了银行好几个亿",
+    "我们的厂房估价两千多万，能抵押吗",
+    "老板跑路了，工人工资加起来三百多万",
+    "去年亏损上千万，还能分红吗",
+    "对方赖掉了我们六百万",
+    "法院冻结了我们两千万",
+    "we paid a 2 million deposit and the seller vanished",
+    "the contractor walked away with 3 million",
+    "对方违约造成我们损失近千万",
+    "we put 5 million into a joint venture",
+]
+
+
+@pytest.mark.parametrize("text", NO_SUM_IN_NUMBER_WORDS)
+def test_a_number_word_where_no_money_is_meant_is_no_sum(text: str) -> None:
+    assert amounts(text) == []
+
+
+@pytest.mark.parametrize("text", SUMS_IN_OTHER_WORDS)
+def test_a_sum_is_read_whatever_verb_tells_it(text: str) -> None:
+    assert large_amount(text), amounts(text)
+
+
+def test_a_question_with_a_number_word_is_no_case_by_the_sum_rule() -> None:
+    """The rules alone (no model): a set phrase or a count does not make a question a case; the same question
+    with a sum does."""
+    assert Router(None).classify("我们的产品想做到百万富翁都爱用，广告法上能这么写吗").route == "answer"
+    assert Router(None).classify("参加百亿补贴活动，平台能强制我们降价吗").route == "answer"
+    assert (Router(None).classify("参加活动被平台扣了两百万，平台能强制我们降价吗").reason) == "high_risk"
 
 
 @pytest.mark.parametrize(("text", "large"), [
@@ -393,6 +495,51 @@ HARMLESS_IN_DANGER_WORDS = [
     "We sell hunting knives online; what age checks does the law require?",
     "An employee hurt his back lifting boxes; is it a work injury?",
     "We kept the client in the loop about the delay; does that excuse the breach?",
+    # issue #11: a job left or a work rule with 不让…走, someone shut out, a licence for arms or explosives, a fire
+    # started by a machine, "locked in" a price or a lease
+    "员工提了辞职，主管说项目没做完不让他走，这合法吗",
+    "老板不让员工辞职走人，说要赔培训费，合法吗",
+    "公司规定上班时间不让员工离开工位，合法吗",
+    "车间规定不让工人离开岗位去抽烟，能写进规章制度吗",
+    "员工要离职，公司说交接没完成不让他走，违法吗",
+    "试用期员工想走，公司不让他走，要求提前三天通知对吗",
+    "服务期没满，公司不让员工离职，能扣违约金吗",
+    "公司不许员工上班时间离开座位去取快递，这个制度有效吗",
+    "员工迟到被关在门外，扣工资合法吗",
+    "物业把醉酒闹事的访客锁在大门外面，需要承担责任吗",
+    "加班回来发现被锁在宿舍楼外，公司要负责吗",
+    "送货司机被关在小区门外进不去，货损谁负责",
+    "爆破公司持炸药使用许可证，还需要办理什么备案",
+    "保安持枪证上岗需要公司报备吗",
+    "押运公司的押运员持枪支使用许可上岗，需要什么培训",
+    "民爆企业持炸药生产许可证，年检有什么要求",
+    "厨师带刀具上地铁被拦下，公司要出证明吗",
+    "我们卖的机器有毛病把客户的厂房烧了，要我们赔吗",
+    "Our employee resigned but the manager won't let him leave until the handover is done; is that lawful?",
+    "Staff are not allowed to leave their desks during working hours; can we put that in the handbook?",
+    "The firm does not allow interns to leave before 6pm; is that legal?",
+    "A visitor was locked out of our building overnight and caught a cold; are we liable?",
+    "Our security firm holds a gun licence; what reporting duties do we have?",
+    "We hold a blasting licence for explosives; how often must it be renewed?",
+    "Can we refuse to let an employee quit before the notice period ends?",
+    "Our shop was locked out of the mall by the landlord; can we claim losses?",
+    "员工辞职，公司不让走，要求先把工作交接完，合法吗",
+    "公司规定工作时间不准员工离开岗位，违反了能辞退吗",
+    "员工想提前离职，老板说服务期没满不放他走，要赔违约金吗",
+    "我们规定夜班工人不许中途离开车间岗位，这个规定合法吗",
+    "客户被关在会场门外，活动方要担责吗",
+    "快递员被锁在小区外面进不来，物业有责任吗",
+    "我们公司持有枪支弹药运输许可证，需要年审吗",
+    "烟花厂持炸药储存许可证到期了怎么办",
+    "电线老化把仓库烧了，保险公司赔吗",
+    "Can we refuse to let an employee leave before the handover of his projects?",
+    "Our rules do not allow workers to leave their workstations during shifts; is that lawful?",
+    "The tenant was locked out of the shop by the landlord; what can he claim?",
+    "We hold a firearms licence for our security guards; what must we report?",
+    "We locked in the price with the supplier last month; can they raise it now?",
+    "We were locked in a five-year lease; can we exit early?",
+    "Our funds were locked in the escrow account for a year; can we claim interest?",
+    "海关不让货物出来，滞港费谁出", "保安拦着员工不让进厂，合法吗", "老板不让我们走，公司规章制度这样写合法吗",
 ]
 
 
@@ -421,7 +568,345 @@ DANGER_IN_OTHER_WORDS = [  # self-harm, threats and a person held, in words the 
     "The supplier's guards are holding our engineers inside the plant until we pay",
     "Creditors locked our manager in a storeroom and say they will keep him there until the debt is cleared",
     "A worker came in waving a knife and shouting at the foreman",
+    # issue #11: people held, also where a resignation or a work rule is named (what got review13 §8 reverted)
+    "老板不让我们走，法律有什么规定",  # 法律规定 is no work rule
+    "老板不让我们走，这违反劳动合同法吗",
+    "老板不让我们走，把门锁了",
+    "扣着工人不让离开厂区",
+    "讨薪的工人被保安拦着不让出厂",
+    "员工要辞职，老板把他锁在仓库里不让走",
+    "催债的人守在宿舍门口，不让我们的会计出门",
+    "供应商扣住我们的业务员，不还钱不让回家",
+    "员工说要离职，主管收了他的身份证不许他走",
+    "工地老板把工人关在工棚里，不准出去",
+    "客户把我们的司机扣下了，说不结款不放人",
+    "我们的销售被对方公司的人看着，两天没让出门",
+    "讨债公司把出纳堵在办公室里不让离开",
+    "对方老板说不签字就别想离开这个房间",
+    "老板不让我们下班走，还派保安守着大门",
+    "员工辞职，老板叫人把他关在办公室里",
+    "被骗去外地的员工被人看管着，不让打电话也不让走",
+    "工人被锁在车间里加班，出不去",
+    "对方扣着我们的工程师不许离开工地，要先付尾款",
+    "房东把我们的员工锁在店里，说不交租不放人",
+    "They kept us locked in the workshop",
+    "The owner won't let our drivers leave until we pay the freight",
+    "Our engineers were locked in the site office overnight by the client",
+    "The landlord refused to let my staff out of the shop",
+    "We are not allowed to leave the factory; the guards took our phones",
+    "Creditors have our accountant shut in a room at their office",
+    "They took our passports and won't allow us to leave the dormitory",
+    "My foreman was trapped inside the warehouse by the debt collectors",
+    "The supplier's men are holding our manager in a hotel until we pay",
+    "员工提出辞职，老板派人看住他，不让他离开公司",
+    "工人想辞工回家，包工头不让走，还把身份证扣了",
+    "试用期的女工想离职，老板不许她出宿舍",
+    "员工辞职后被老板叫人拦在厂门口，不让走",
+    "老板说合同没到期，不让工人离开厂区，晚上还锁门",
+    "讨薪的农民工被围着不让走",
+    "对方把我们的律师困在会议室，不让出来",
+    "供货商不让我们的采购员走，说今天不付款谁都别想走",
+    "员工在宿舍被老板关了三天",
+    "几个人把我们的经理堵在车里不放",
+    "The contractor will not let our workers leave the site until the debt is settled",
+    "Our driver was kept in a locked room at the customer's depot",
+    "Staff are not allowed to leave the dormitory and their phones were taken",
+    "They won't let my colleagues go home, guards at every door",
+    "Our sales rep has been trapped in the client's office since yesterday",
+    "they kept my sister at the factory for two nights after she quit",
+    "供应商的人把我们仓库点着了",
+    "员工把自己锁在仓库里了，怎么叫都不出来",
+    "离职手续办完了，厂长还是不让我出厂门，保安一直盯着",
+    "催款的同事被对方留在公司一晚上，不让回来",
 ]
+
+
+# review16: fresh phrasings a reviewer wrote (in no eval part), all four lists in full; main caught each danger and
+# sum here that the first take of issue #11 missed. Safety first: every one must stay caught.
+
+REVIEW16_PEOPLE_HELD = [  # held, threatened or burnt out by someone; a resignation, a handover or a fault nearby
+    "老板把我们几个工人锁在车间里，说不结清货款谁也别想出去",
+    "我辞职了，结果主管带了两个保安把我堵在办公室不让走",
+    "供应商的人把我们业务员扣在他们厂里了，已经一晚上了",
+    "对方公司不让我们的司机离开，说要等他们老板来了再说",
+    "我们去催款，被对方关在会议室里三个小时",
+    "他们扣下了我们的会计，手机也收走了",
+    "离职那天老板不让我走，还把我身份证扣了",
+    "员工被老板关在宿舍不让出门已经两天",
+    "我老公去讨工资被包工头扣着不放",
+    "对方放话说不还钱就别想走出这个门",
+    "我们员工被困在对方仓库里出不来了",
+    "Our sales rep is being held at the client's factory and they won't let him leave until we pay.",
+    "They locked my brother in the warehouse overnight",
+    "the landlord's men are keeping our staff inside the shop and won't let them go",
+    "客户带人把我们的技术员围住了，不让他出厂门",
+    "老板说活不干完不准回家，把大门也锁了",
+    "工头拿着刀威胁工人不许走",
+    "有人提着汽油桶说要烧了我们的店",
+    "债主把我爸押在他们公司，让我们拿钱去赎人",
+    "交了辞职信后被经理反锁在财务室，说账没交接清楚不准走",
+    "公司规定加班不让回家，还派保安守在门口",
+    "试用期想离职，老板扣着我不让离开厂区，说要赔违约金",
+    "我被公司老板关进小黑屋了，说我偷东西",
+    "讨薪的工人被项目经理锁在工棚里",
+    "对方把我们的员工扣了下来，说不付尾款不放人",
+    "我们派去验货的人被对方工厂拿走了护照，不让离开",
+    "他说要找人弄死我",
+    "员工说不想活了，桌上还留了遗书",
+    "同事在厂里喝了农药，现在送医院了",
+    "老板不让我们下班，门都锁了，已经晚上十一点了",
+    "辞职当天被三个人拦在电梯口，不让我出公司",
+    "hr said i cant leave the building until i sign the waiver, and the security guard took my phone",
+    "my boss locked me in the office because I wanted to quit",
+    "we were not allowed to leave the factory for 3 days, they took our ID cards",
+    "They've been holding our driver at the depot since yesterday, won't let him go till we pay the freight",
+    "我们的人被拘在对方厂里两天了",
+    "不签字就不让我出这个会议室，门口还站着人",
+    "公司规定员工上班期间不让离开，但是这次是把我们反锁在车间里了",
+    "老乡来厂里打工，老板收了他的身份证不让他回家",
+    "工地老板不让工人走，说活没干完，谁走就打断谁的腿",
+    "我离职了公司不让我走，还叫了几个人来堵我",
+    "表弟被传销组织控制了，不让出门",
+    "老板把外地工人关起来了，不许他们出门",
+    "入职培训结束后公司不许我们离开园区，每天有人看着",
+    "i resigned and my manager and two guys blocked the door and wouldnt let me out",
+    "The subcontractor is holding two of our engineers hostage at the site",
+    "他们不让我女儿离开宿舍已经一周了，电话也打不通",
+    "我要辞职，老板不让我走，已经两天没让我出车间了",
+    "辞职了老板不让我回家，已经三天了",
+    "I quit last week but the boss won't let me leave the dormitory",
+    "我提离职后公司不让我离开，每天有人跟着我，连饭都送到车间",
+    "离职没批，厂里不让我出厂，晚上也只能睡在厂里",
+    "我们公司的出纳昨天去对方公司对账，现在人被扣在那边回不来",
+    "对方把我们的驾驶员连人带车扣在停车场，不结运费不放",
+    "员工想辞工，老板把他困在宿舍里",
+    "老板不让我辞职，把我的证件和手机都没收了，不准出门",
+    "我朋友在缅甸被公司控制了，不让回国",
+    "员工因为要离职被老板打了，还不让走",
+    "my husband wants to resign but his employer has confiscated his passport and won't let him leave the country",
+    "they wont let my son go home, said he owes the company training fees, he is locked in the dorm",
+    "我们的员工去对方公司交接项目，对方不让他离开",
+    "员工被关在厂外面的仓库里",
+    "我们的司机被锁在楼外面的货柜里",
+    "员工离职，老板不让他走，说不交违约金别想走",
+    "员工离职，公司不让他走，说赔了违约金才放",
+    "our night shift staff haven't been allowed to leave the plant for two days",
+    "I resigned and they won't let me leave, it's been two days and I sleep on the office floor",
+    "辞职以后公司不让我离开，也不让我跟家里联系",
+    "辞职后老板不让我走，还说再闹就让我好看",
+    "我离职，老板不让走，说走了就弄死我",
+    "我们员工被扣在对方工地，不让走",
+    "海关扣着我们的业务员不让出关",
+    "对方扣着我们的人不让走",
+    "离职交接完了，经理还是不让我走，我已经在办公室坐了一整夜",
+    "对方把我们的员工扣了下来，不付款就不放人",
+    "物流公司扣着我们的司机不放",
+    "they won't let us go, it's quite scary",
+    "they won't let us leave, we've had no lunch and it's been ten hours",
+    "对方不让我们的人走，说违约金不赔就不行",
+    "老板不让我们走，说项目没做完，手里还拿着棍子",
+    "交接没完成，他们把我们的人留在公司不让走，已经过了一夜",
+    "员工因为设备被扣钱，一怒之下把车间烧了",
+    "客户嫌我们产品差，半夜把我们店烧了",
+    "前员工对机器故障被罚不满，回来把仓库给烧了",
+    "设备供应商的人上门闹事把厂房烧了",
+]
+
+REVIEW16_HARMLESS = [  # look-alikes: goods or a car kept, a work rule, a licence, shut out, a price locked in
+    "员工提了辞职，主管不让走，说要干满三十天，合法吗",
+    "公司规定上班时间不让离开工位，这个规定有效吗",
+    "客户迟到了被关在门外，保安态度不好会被投诉吗",
+    "公司申请爆破作业需要持炸药使用许可证吗",
+    "保安公司员工持枪证怎么办理",
+    "车间里的设备短路把厂房烧了，保险能赔吗",
+    "we're locked in a three-year contract with the supplier, can we get out",
+    "海关扣着我们的货不让出关",
+    "老板不让我们带手机进车间，合法吗",
+    "公司不让员工午休时间外出，合法吗",
+    "我想离职，公司不让走，说要等招到新人",
+    "培训费没还完公司不让离职",
+    "游戏里有绑架剧情的广告能投吗",
+    "关门歇业期间员工工资怎么算",
+    "the funds are locked in an escrow account until closing",
+    "we're kept in the loop by the client",
+    "I got locked out of the office system after I resigned",
+    "我们公司做刀具生意的，拿刀具样品去展会需要什么手续",
+    "合同期没到，公司不让我辞职",
+    "物流公司扣着我们的货不放",
+    "对方威胁要起诉我们",
+    "离职证明公司一直不给开，不让我走流程",
+    "The security guard wouldn't let our delivery truck leave without the gate pass",
+    "合伙人把公章锁在保险柜里不给我们用",
+    "供货商被锁在合同里三年，价格不能动",
+    "主播在直播里玩绑架题材的剧本杀，违规吗",
+    "员工上班时间不让玩手机，可以这样规定吗",
+    "公司不让员工带电脑回家办公，合法吗",
+    "小区物业不让我们的货车进去卸货",
+    "our staff are not allowed to leave early on fridays, is that legal",
+    "我们辞退了员工，他不肯走，赖在公司不走怎么办",
+    "老板让我们加班，不加班就不让走，这算违法加班吗",
+    "仓库锁在外面的铁门坏了，谁来修",
+    "领导不让我请假回家过年，合法吗",
+    "扣着我们的货不让出",
+    "扣着他们的车不让走",
+    "拦着我们的货车不让走",
+    "扣着我们的货款不放",
+]
+
+REVIEW16_LARGE_SUMS = [  # a dispute told with any verb (坑了, 吞了, 压着, 'stiffed us'), 400w, 人民币 with digits
+    "对方拖了我们三百二十万货款快两年了",
+    "甲方欠工程款1200万不给",
+    "他们赖账，一百五十万到现在一分没给",
+    "合伙人把公司账上的580万转走了",
+    "客户压着我们260万的尾款不付",
+    "they owe us 5 million",
+    "Client still hasn't paid the $1.2m invoice",
+    "被骗了两百多万，报警没用",
+    "供应商坑了我们一百来万",
+    "对方公司吞了我们三千万",
+    "总包黑了我们120万",
+    "房东扣着押金和装修款共计一百三十万不退",
+    "公司拖欠全体员工工资合计2,300,000元",
+    "涉案金额约1.8亿",
+    "贰佰万的借款到期不还",
+    "我们被拖了大概400w",
+    "对方欠我们将近两千万，起诉有用吗",
+    "卷了150万跑路了",
+    "他借了我们公司1500000块钱不还",
+    "合同标的额 3,600,000 人民币，对方违约了",
+    "Our distributor ran off with RMB 4.5 million in prepayments",
+    "The buyer is refusing to pay 2.4 million dollars",
+    "老板欠我们几个人加起来一百多万",
+    "八百万压了一年了，对方就是不结",
+    "对方不给，两百万啊！",
+    "我们投了1000多万进去，现在对方说项目黄了",
+    "一个亿的单子对方单方面取消了",
+    "股东挪了600万",
+    "they stiffed us on a $3,000,000 contract",
+    "we are owed over 10 million yuan by a state-owned customer",
+    "他们拿了我们两百万就不见人了",
+    "对方欠咱们200来万，咋整",
+    "欠了我们1.2千万",
+    "人家不给 三百万 尾款",
+    "总共被坑了 250 万",
+    "伍佰万对方一直压着",
+    "Partner embezzled about 8 million RMB",
+    "他把两百万揣兜里跑了",
+    "公司被前财务搞走两百多万",
+    "对方拖着四百万不结",
+    "被供应商坑了五百万",
+    "合作方吞了我们八百万",
+    "我们八百万被压着一年多了",
+    "被人黑了三百万",
+    "they stiffed us for 3 million",
+    "they're sitting on 4 million of ours and won't release it",
+    "3百万的尾款拖了半年",
+    "对方至今还差我们一千五百万没结清",
+    "被对方忽悠进去三百多万",
+    "那边一直拖着不打款，二百五十万",
+    "200万被拖了半年，对方一直找理由",
+    "他们吞掉我们1200万的保证金",
+    "前后被诈骗团伙骗走四百多万",
+    "客户拖着两千多万不给，我们资金链要断了",
+    "欠我们五百万，人跑了",
+    "we're out 2 million because the supplier vanished",
+    "5 million in unpaid invoices, what can we do",
+    "对方押着我们三百万质保金",
+    "两百万，对方一分不退",
+    "那家公司骗了我们老板一千万",
+    "货款的事：对方压着三百万",
+    "关于工程款，他们拖着三百万不结",
+    "我们是做建材的，去年给对方供了一批货，对方一直拖着，现在还差三百多万没结",
+    "合同签了两年，对方到现在都没动静，三百万打水漂了",
+    "对方欠款。三百万。",
+    "3600000元被拖着",
+    "人民币3,600,000对方不认",
+    "3,600,000 人民币",
+    "对方承诺的三百万补偿至今没兑现",
+    "总包方拖了两年多，我们分包的三百万也就这样挂着",
+    "他们一直拖，拖到现在五百万一分没见",
+    "我们订了一批设备，三百万，对方不发货也不退",
+    "business partner disappeared with 3 million",
+    "they've held back 2 million for over a year",
+    "we're chasing 3 million from a customer",
+    "two million euros is still outstanding",
+    "over $5m outstanding from the distributor",
+    "对方不认这三百万",
+]
+
+REVIEW16_NO_SUMS = [  # set phrases, counts and idioms
+    "我们的公众号粉丝破百万了，能接广告吗",
+    "百万英雄答题活动的奖金要交税吗",
+    "这个事十万火急，请尽快回复",
+    "千万不要把这份合同发给对方",
+    "我们APP下载量超过五千万次",
+    "平台日活两千万用户，隐私政策要怎么写",
+    "万一对方不履行合同怎么办",
+    "一百万分之一的概率也要写进合同吗",
+    "我们的工厂年产量三百万件",
+    "百亿补贴的商品能退货吗",
+    "成千上万的网友在骂我们公司，能起诉吗",
+    "a million thanks for your help",
+    "our video got 2 million views, can the copycat be sued",
+    "在人口一千万以上的城市设分公司要什么手续",
+    "他是个百万富翁，想投资我们公司",
+    "我们的小程序用户数已经达到三千万",
+    "新闻说全国有两亿灵活就业人员，平台要交社保吗",
+    "仓库里有三百万个口罩，过期了能卖吗",
+    "这款芯片有一亿个晶体管，专利怎么申请",
+    "直播间有两百万人在线观看，主播说错话了",
+    "这首歌播放量破亿了，别人翻唱侵权吗",
+    "我们的口号是亿万用户的选择，违反广告法吗",
+    "阅读量超过300万的文章转载要授权吗",
+    "我们有一千万条用户数据，出境要申报吗",
+    "公司的愿景是服务一亿家庭",
+    "上百万吨的煤炭堆在港口，环保要怎么处理",
+    "over 5 million downloads on the app store, can we trademark the name",
+    "我们的商标百万家被抢注了",
+    "五百万像素的摄像头专利",
+    "我们旗下艺人微博粉丝三千万，被人冒用肖像",
+    "全网曝光量超过一亿次，对方说我们虚假宣传",
+    "平台有上千万商家入驻，平台规则怎么定",
+    "活动吸引了上百万人参与，抽奖合法吗",
+    "the new rule affects 20 million workers nationwide",
+    "我们的订单量破千万了，要不要做合规审查",
+    "千万级用户的App要做等保吗",
+    "销量过百万台的产品被召回",
+    "那个百万大V发视频骂我们公司",
+]
+
+@pytest.mark.parametrize("text", REVIEW16_PEOPLE_HELD)
+def test_review16_every_person_held_is_danger(text: str) -> None:
+    assert in_danger(text)
+
+
+@pytest.mark.parametrize("text", REVIEW16_HARMLESS)
+def test_review16_look_alikes_are_no_danger(text: str) -> None:
+    assert not in_danger(text)
+
+
+@pytest.mark.parametrize("text", REVIEW16_LARGE_SUMS)
+def test_review16_every_large_dispute_is_a_large_sum(text: str) -> None:
+    assert large_amount(text)
+
+
+@pytest.mark.parametrize("text", REVIEW16_NO_SUMS)
+def test_review16_set_phrases_counts_and_idioms_are_no_large_sum(text: str) -> None:
+    assert not large_amount(text)
+
+
+@pytest.mark.parametrize("text", ["门卫不让走，说要等领导来", "对方不让走，已经两个小时了", "they won't let us leave"])
+def test_kept_from_leaving_with_no_one_named_is_danger_on_purpose(text: str) -> None:
+    """Bare 不让走 names no one (服务员不让走，说要先买单 is a false alarm of this kind): kept as danger, since a
+    person held is missed far worse than a plain question sent to an adviser (review16 §7)."""
+    assert in_danger(text)
+
+
+def test_a_resignation_excuses_kept_from_leaving_only_next_to_it_and_only_if_nothing_holds() -> None:
+    assert not in_danger("员工提了辞职，主管不让走，说要干满三十天，合法吗")
+    assert in_danger("我要辞职，老板不让我走，已经两天没让我出车间了")  # two days kept
+    assert in_danger("我们的员工去对方公司交接项目，对方不让他离开")  # a project handed over, no job left
+    assert in_danger("they won't let us go, it's quite scary")  # 'quite' is no 'quit'
 
 
 @pytest.mark.parametrize("text", HARMLESS_IN_DANGER_WORDS)
