@@ -3,7 +3,8 @@
 It knows nothing of Telegram or HTTP. Who answers a message is decided in ``_dispatch``, in this order: a
 waiting hand-off case (``assistant.paused``: the message is the case's, or withdraws it, or drops a booking the
 case paused); the first message after a case that paused a form or a self-check was closed (the paused question
-again); danger words (a case, even in the middle of a form or a self-check, which wait); 返回机器人 with no case;
+again); danger words (a case, even in the middle of a form or a self-check, which wait); 转人工 / "talk to a human"
+(likewise: never a field's value or a self-check's answer); 返回机器人 with no case;
 the self-check; compliance alerts; commands from buttons; an order form in progress (a legal question in it is
 answered, then the form goes on); order tracking; then the router (precise rules, then the intent model) and, for
 questions, the knowledge base, whose answerability decides between an answer, "not covered" and a hand-off. When
@@ -191,6 +192,8 @@ class Assistant:
             return closed
         if not text.startswith("/") and in_danger(text):  # a life or a liberty at stake: an adviser
             return self.paused.danger(sid, text, lang, state, self._search(text, None))
+        if self.paused.person_asked(text, state):  # 转人工 typed in a form or a self-check: no value, no answer
+            return self._handoff(sid, "user_request", lang, state, [])
         if leaves_handoff(text):  # no case waits: the assistant is here, and a form or self-check asks again
             state.pop("pending_handoff", None)
             resumed = self.paused.back_here(sid, state)
@@ -280,8 +283,10 @@ class Assistant:
     def _handoff(self, sid: str, reason: str, lang: str, state: dict[str, Any], passages: list[Passage]) -> Reply:
         case = self.handoffs.open(sid, reason, lang, [asdict(p) for p in passages])
         state["unhappy"] = 0
-        return Reply(sid, self.handoff_text(case, lang), "handoff", handoff=case.brief(),
-                     suggestions=[back_button(lang)])
+        reply = Reply(sid, self.handoff_text(case, lang), "handoff", handoff=case.brief(),
+                      suggestions=[back_button(lang)])
+        self.paused.opened(reply, state, lang)  # a form or a self-check in progress waits for the case's end
+        return reply
 
     def _low_confidence(self, sid: str, lang: str, state: dict[str, Any], passages: list[Passage]) -> Reply:
         """Outside office hours, ask before handing off: leave a message for an adviser, or keep asking."""

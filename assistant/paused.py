@@ -5,6 +5,8 @@ so), and an order form or a self-check the case interrupted is kept as it was, p
 this order, and the first that applies wins:
 
 1. danger words: the case's, always (never a withdrawal, never a cancel: a danger message reaches an adviser);
+   the self-check's stop words (退出, 暂停, stop) name no case: never a withdrawal either; with a self-check kept
+   the reply says it stays paused;
 2. /bot, 返回机器人, 取消人工 (the router's rule): the request is withdrawn and what the case paused asks its
    question again (the booking's summary at its confirm step);
 3. a word that cancels the booking by name (取消预约, "cancel the booking", the form's /cancel): the booking is
@@ -15,12 +17,13 @@ this order, and the first that applies wins:
 6. a withdrawal the intent model reads ("我们不需要等顾问了"): as in 2;
 7. anything else: the case's (an acknowledgement, or a short "please wait").
 
-Danger words while no case waits (``danger``) open a case that takes the conversation over, and pause the form
-or self-check in progress; at the booking's description the message is the user's account of the matter, so it
-is kept as the description first (never typed twice). After an adviser closed the case (``after_close``), the
-first message that would answer the paused question gets the question again instead; 返回机器人 with no case
-(``back_here``) asks it again too. The session's state holds the case that paused something (``PAUSED_BY``) from
-the danger message until one of these; ``_forget`` clears it.
+Every case that opens while a form or a self-check is in progress pauses it (``opened``, called by the engine for
+danger words, 转人工 / /human, a message left for an adviser, a self-check report sent to one); the reply says what is
+kept. Danger words while no case waits (``danger``) open such a case; at the booking's description the message is
+the user's account of the matter, so it is kept as the description first (never typed twice). After an adviser
+closed the case (``after_close``), the first message that would answer the paused question gets the question again
+instead; 返回机器人 with no case (``back_here``) asks it again too. The session's state holds the case that paused
+something (``PAUSED_BY``) from the case's opening until one of these; ``_forget`` clears it.
 """
 
 from __future__ import annotations
@@ -32,14 +35,15 @@ from typing import Any
 from assistant.menu import menu
 from assistant.ports import Case, CaseBook, FormFlow
 from assistant.reply import Reply, Suggestion
-from assistant.router import Router, in_danger, leaves_handoff
-from assistant.selfcheck import SelfCheck
+from assistant.router import Router, asks_for_person, in_danger, leaves_handoff
+from assistant.selfcheck import STOP, SelfCheck
 from assistant.texts import t
 from knowledge.base import Passage
 from knowledge.catalogue import Catalogue
 
 PAUSED_BY = "paused_by_case"  # state key: the case that paused a form or a self-check
 # a message that speaks of the booking: never read as withdrawing the case (取消预约, 不预约了, 预约还要吗)
+SHORT_REQUEST = 12  # at a free-text field, a request for a person is a message this short ("我要转人工客服")
 NAMES_BOOKING = re.compile(r"(预约|订单|\bbooking\b|\border\b)", re.I)
 
 HandoffFn = Callable[[str, str, str, dict[str, Any], list[Passage]], Reply]
@@ -69,6 +73,8 @@ class Paused:
         """The one place that decides what a message means while a case waits (the order is the module's)."""
         if not text.startswith("/") and in_danger(text):
             return self._wait(sid, case, lang)
+        if STOP.match(text):
+            return self._still_paused(sid, case, lang, state)
         if leaves_handoff(text):
             return self._withdraw(sid, case, lang, state)
         cancel = self.forms.cancel_word(text)
@@ -85,6 +91,13 @@ class Paused:
         body = t("handoff_ack", lang, case=case.id) + " " + self.when(lang) if self.handoffs.should_ack(case.id) \
             else t("handoff_wait", lang, case=case.id)
         return Reply(sid, body, "handoff", handoff=case.brief(), suggestions=[back_button(lang)])
+
+    def _still_paused(self, sid: str, case: Case, lang: str, state: dict[str, Any]) -> Reply:
+        """退出 / 暂停 / stop while a case waits: the self-check (if one is kept) stays paused, the case waits on."""
+        reply = self._wait(sid, case, lang)
+        if self._checking(state):
+            reply.reply = f"{t('checkup_still_paused', lang)}\n{reply.reply}"
+        return reply
 
     def _withdraw(self, sid: str, case: Case, lang: str, state: dict[str, Any]) -> Reply:
         """The user no longer waits: the case is closed as withdrawn; what it paused asks its question again."""
@@ -116,21 +129,36 @@ class Paused:
             Suggestion(t("cancel_form_keep_case_label", lang), "/cancel", "cancel")])
 
     # ---- a case opens, or has ended ----------------------------------------------------------------------------
+    def opened(self, reply: Reply, state: dict[str, Any], lang: str) -> None:
+        """A case has just opened, for whatever reason: a form or a self-check in progress waits as it was, the
+        state remembers which case paused it (so that the way back asks its question again) and the reply says
+        what is kept."""
+        checking, booking = self._checking(state), self.forms.active(state)
+        if reply.handoff is None or not (checking or booking):
+            return
+        state[PAUSED_BY] = reply.handoff["id"]
+        kept = "both_kept" if checking and booking else "checkup_kept" if checking else "form_kept"
+        reply.reply = f"{reply.reply}\n{t(kept, lang)}"
+
     def danger(self, sid: str, text: str, lang: str, state: dict[str, Any], passages: list[Passage]) -> Reply:
         """A life or a liberty at stake, no case waiting: an adviser, even in the middle of a form or a self-check,
-        which waits as it was (the booking's description keeps the message first) and the reply says so."""
-        checking = self._checking(state)
-        described = not checking and self.forms.takes_free_text(text, state)
+        which waits as it was (``opened``); at the booking's description the message is kept as the description
+        first, and the reply says so."""
+        described = not self._checking(state) and self.forms.takes_free_text(text, state)
         if described:  # the value is stored; the form's next question waits for the case's end
             self.forms.step(sid, text, lang, state)
         reply = self.handoff(sid, "high_risk", lang, state, passages)
-        booking = self.forms.active(state)
-        if (checking or booking) and reply.handoff is not None:
-            state[PAUSED_BY] = reply.handoff["id"]
-            kept = "both_kept" if checking and booking else "checkup_kept" if checking else "form_kept"
-            head = t("description_kept", lang) + "\n" if described else ""
-            reply.reply = f"{head}{reply.reply}\n{t(kept, lang)}"
+        if described and reply.handoff is not None:
+            reply.reply = f"{t('description_kept', lang)}\n{reply.reply}"
         return reply
+
+    def person_asked(self, text: str, state: dict[str, Any]) -> bool:
+        """转人工 / "talk to a human" typed in the middle of a form or a self-check is a request, not a field value
+        or an answer; at a field that takes free text (the booking's description) only a short message is, since
+        an account of the matter may mention 人工服务."""
+        if text.startswith("/") or not asks_for_person(text):
+            return False
+        return not self.forms.takes_free_text(text, state) or len(text) <= SHORT_REQUEST
 
     def after_close(self, sid: str, text: str, state: dict[str, Any]) -> Reply | None:
         """The first message after an adviser closed the case that paused a form or a self-check: when it would

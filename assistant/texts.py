@@ -95,6 +95,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your self-check is kept and goes on when the adviser is done; send \"back to the assistant\" to "
         "withdraw the request and go on with it.",
     },
+    "checkup_still_paused": {
+        "zh": "法治体检自测仍然暂停，已答的题目都保留；顾问结束服务后接着作答。",
+        "en": "The self-check stays paused with your answers kept; it goes on when the adviser is done.",
+    },
     "both_kept": {
         "zh": "您的法治体检自测和预约（尚未提交）都已保留：顾问结束服务后先继续自测；发送“返回机器人”可撤回人工"
         "请求并继续自测，发送“取消预约”可放弃预约。",
