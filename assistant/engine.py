@@ -5,8 +5,10 @@ waiting hand-off case (``assistant.paused``: the message is the case's, or withd
 case paused); the first message after a case that paused a form or a self-check was closed (the paused question
 again); danger words (a case, even in the middle of a form or a self-check, which wait); 转人工 / "talk to a human"
 (likewise: never a field's value or a self-check's answer); 返回机器人 with no case;
-the self-check; compliance alerts; commands from buttons; an order form in progress (a legal question in it is
-answered, then the form goes on); order tracking; then the router (precise rules, then the intent model) and, for
+the self-check; compliance alerts; commands from buttons (an unknown one is named as such); an order form in
+progress (a legal question in it is answered, then the form goes on); order tracking; a detail of the last service
+asked alone ("多久能办好"); small talk (thanks, bye, ok, a bare "no": a short reply, ``assistant.smalltalk``); then
+the router (precise rules, then the intent model) and, for
 questions, the knowledge base, whose answerability decides between an answer, "not covered" and a hand-off. When
 the intent model is unsure, the assistant answers only if the knowledge base clearly can, else asks.
 """
@@ -36,6 +38,7 @@ from assistant.router import Intent, Router, asks_a_question, in_danger, leaves_
 from assistant.selfcheck import SelfCheck
 from assistant.serial import FairSlots, SessionLocks
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
+from assistant.smalltalk import small_talk
 from assistant.subscribing import alerts_reply
 from assistant.texts import t
 from checkups import Checkups
@@ -50,6 +53,12 @@ log = logging.getLogger(__name__)
 FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问|这个|该服务|what about|and |then |how about)", re.I)
 SERVICE_DETAIL = re.compile(r"(材料|流程|步骤|多久|时限|费用|收费|多少钱|怎么办|怎么申请|联系|部门|"
                             r"documents?|materials?|steps?|how long|fee|cost|contact|process)", re.I)
+# what a follow-up on the last service may hold beside its detail words ("多久能办好", "how long will it take"): a
+# message left with nothing else names its own subject ("试用期最长多久" does) and is a question of its own
+_DETAIL_FILLER = re.compile(r"(需要|准备|提供|带|要|能|可以|大概|一般|请问|这个|这项|该|服务|办好|办完|办下来|"
+                            r"办理|得|的|吗|呢|啊|吧|呀|多少|什么|哪些|怎么|怎样|我们|咱们|\b(do|does|did|it|its|the|this|that|how|what|"
+                            r"which|is|are|will|would|take|need|needed|we|i|you|much|many|and|of|for|to|be|get|"
+                            r"done|there|any|please)\b|[\s\W_])", re.I)
 
 
 LANGS = ("zh", "en")
@@ -173,13 +182,14 @@ class Assistant:
         chosen = state.get(CHOSEN_LANG) if state else None
         return str(chosen) if chosen in LANGS else fallback
 
-    @staticmethod
-    def _choose_lang(sid: str, choice: str, lang: str, state: dict[str, Any]) -> tuple[Reply, str]:
-        """``/lang zh|en``: the session's language from now on (kept in its state)."""
+    def _choose_lang(self, sid: str, choice: str, lang: str, state: dict[str, Any]) -> tuple[Reply, str]:
+        """``/lang zh|en``: the session's language from now on (kept in its state); a form or a self-check in
+        progress goes on in it and asks its question again."""
         if choice not in LANGS:
             return Reply(sid, t("lang_usage", lang), "menu"), lang
         state[CHOSEN_LANG] = choice
-        return Reply(sid, t("lang_set", choice), "menu"), choice
+        again = self.paused.relabel(sid, state, choice)
+        return (again if again is not None else Reply(sid, t("lang_set", choice), "menu")), choice
 
     def _dispatch(self, sid: str, text: str, lang: str, state: dict[str, Any], fresh: bool = False) -> Reply:
         """Who answers, in the order of the module's docstring. ``fresh``: the session was created by this
@@ -210,6 +220,9 @@ class Assistant:
             command = self._command(sid, text, lang, state)
             if command is not None:
                 return command
+            if not self.forms.active(state):  # the form's own commands are the form's
+                _, suggestions = menu(self.catalogue, lang)
+                return Reply(sid, t("unknown_command", lang, command=text.split()[0]), "menu", suggestions=suggestions)
         if self.forms.active(state):
             side = self._side_question(sid, text, lang, state)
             return side if side is not None else self.forms.step(sid, text, lang, state)
@@ -217,9 +230,14 @@ class Assistant:
         if tracked is not None:
             return tracked
         last_service = self.catalogue.get(str(state.get("last_service") or ""))
-        if last_service is not None and SERVICE_DETAIL.search(text) and len(text) <= 30 and FOLLOW_UP.search(text):
+        if last_service is not None and SERVICE_DETAIL.search(text) and len(text) <= 30 and (
+                FOLLOW_UP.search(text) or _about_the_service(text)):
             return Reply(sid, service_detail(last_service, lang), "answer",  # "那需要什么材料？"
                          suggestions=service_suggestions(last_service, lang), data={"services": [last_service.id]})
+        small = small_talk(text)  # thanks, bye, ok, a bare "no", emoji: a short reply, never a complaint
+        if small is not None:
+            _, suggestions = menu(self.catalogue, lang)
+            return Reply(sid, t(small, lang), "menu", suggestions=suggestions, data={"small_talk": small})
         intent = self.router.classify(text)
         if intent.route == "unhappy" and intent.sure and len(text) <= 40:
             state["unhappy"] = int(state.get("unhappy", 0)) + 1
@@ -419,4 +437,9 @@ class Assistant:
         return None
 
 
-_WHY = {f"why_{r}" for r in ("user_request", "high_risk", "low_confidence", "dissatisfied")}
+def _about_the_service(text: str) -> bool:
+    """A short question that names only a detail of a service (its time, fee, materials …) and nothing else."""
+    return not _DETAIL_FILLER.sub("", SERVICE_DETAIL.sub("", text))
+
+
+_WHY = {f"why_{r}" for r in ("user_request", "danger", "high_risk", "low_confidence", "dissatisfied")}

@@ -12,7 +12,8 @@ this order, and the first that applies wins:
 3. a word that cancels the booking by name (取消预约, "cancel the booking", the form's /cancel): the booking is
    dropped, or the user is told there is none; either way the case waits on;
 4. 取消 alone while a booking is kept: it names neither, so nothing changes and the user picks one (two buttons,
-   the first naming what goes on without the adviser: the self-check comes first when one is kept too);
+   the first naming what goes on without the adviser: the self-check comes first when one is kept too); with no
+   booking kept it can only mean the request for an adviser: as in 2, in both languages alike;
 5. any other mention of the booking (预约, booking, order): the case's; the intent model never withdraws on it;
 6. a withdrawal the intent model reads ("我们不需要等顾问了"): as in 2;
 7. anything else: the case's (an acknowledgement, or a short "please wait").
@@ -33,7 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.menu import menu
-from assistant.ports import Case, CaseBook, FormFlow
+from assistant.ports import DANGER_REASON, Case, CaseBook, FormFlow
 from assistant.reply import Reply, Suggestion
 from assistant.router import Router, asks_for_person, in_danger, leaves_handoff
 from assistant.selfcheck import STOP, SelfCheck
@@ -82,6 +83,8 @@ class Paused:
             return self._drop_booking(sid, case, lang, state)
         if cancel == "bare" and self.forms.active(state):
             return self._which_cancel(sid, case, lang, state)
+        if cancel == "bare":  # 取消 / cancel with no booking kept: the request for an adviser is all it can name
+            return self._withdraw(sid, case, lang, state)
         if not NAMES_BOOKING.search(text) and self.router.wants_to_leave(text):
             return self._withdraw(sid, case, lang, state)
         return self._wait(sid, case, lang)
@@ -90,6 +93,8 @@ class Paused:
         """The message went to the adviser: the full acknowledgement now and then, else a short one."""
         body = t("handoff_ack", lang, case=case.id) + " " + self.when(lang) if self.handoffs.should_ack(case.id) \
             else t("handoff_wait", lang, case=case.id)
+        if case.reason == DANGER_REASON:  # every reply while a life may be at stake says whom to call first
+            body = f"{t('danger_wait', lang)}\n{body}"
         return Reply(sid, body, "handoff", handoff=case.brief(), suggestions=[back_button(lang)])
 
     def _still_paused(self, sid: str, case: Case, lang: str, state: dict[str, Any]) -> Reply:
@@ -147,7 +152,7 @@ class Paused:
         described = not self._checking(state) and self.forms.takes_free_text(text, state)
         if described:  # the value is stored; the form's next question waits for the case's end
             self.forms.step(sid, text, lang, state)
-        reply = self.handoff(sid, "high_risk", lang, state, passages)
+        reply = self.handoff(sid, DANGER_REASON, lang, state, passages)
         if described and reply.handoff is not None:
             reply.reply = f"{t('description_kept', lang)}\n{reply.reply}"
         return reply
@@ -176,6 +181,16 @@ class Paused:
     def back_here(self, sid: str, state: dict[str, Any]) -> Reply | None:
         """返回机器人 with no case waiting: the assistant is here, and a form or self-check asks again."""
         return self._resume(sid, state, "bot_here_resume")
+
+    def relabel(self, sid: str, state: dict[str, Any], lang: str) -> Reply | None:
+        """/lang in the middle of a form or a self-check: both go on in ``lang`` and, unless a case waits (the
+        conversation is the case's), ask their question again in it; None when neither is in progress."""
+        if self.selfcheck is not None:
+            self.selfcheck.relabel(state, lang)
+        self.forms.relabel(state, lang)
+        if self.handoffs.active(sid) is not None:
+            return None
+        return self._resume(sid, state, "lang_set")
 
     def _checking(self, state: dict[str, Any]) -> bool:
         return self.selfcheck is not None and self.selfcheck.language(state) is not None

@@ -144,6 +144,13 @@ class SelfCheck:
         current = state.get(STATE)
         return str(current["lang"]) if isinstance(current, dict) else None
 
+    @staticmethod
+    def relabel(state: dict[str, Any], lang: str) -> None:
+        """The self-check in progress (if any) goes on in ``lang`` (/lang)."""
+        current = state.get(STATE)
+        if isinstance(current, dict):
+            current["lang"] = lang
+
     def resume(self, sid: str, state: dict[str, Any], head: str) -> Reply | None:
         """After a hand-off that paused the self-check: ``head`` and its question again; None when none is in
         progress."""

@@ -48,6 +48,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "您的问题涉及较高法律风险或需要针对案情的专业判断，",
         "en": "Your question involves significant legal risk or needs a professional assessment of the facts. ",
     },
+    "why_danger": {
+        "zh": "如果有人的生命或人身安全正受到威胁，请立即拨打 110 报警（有人受伤请拨打 120），不要等待在线回复。",
+        "en": "If anyone's life or safety is under threat, call the police on 110 now (an ambulance: 120); do not "
+        "wait for an online reply. ",
+    },
+    "danger_wait": {
+        "zh": "如有紧急危险，请立即拨打 110（急救 120）。",
+        "en": "In an emergency, call 110 now (ambulance: 120).",
+    },
     "why_low_confidence": {
         "zh": "知识库中没有找到足够可靠的依据来回答这个问题，",
         "en": "I could not find a reliable enough source in the knowledge base for this question. ",
@@ -180,6 +189,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "and what you enter in order forms. They are used only for your requests, managed by the county "
         "justice bureau and kept for the period the rules set. Please do not send sensitive personal data "
         "the question does not need; reply \"human\" to ask for your data to be shown or deleted.",
+    },
+    "small_thanks": {"zh": "不客气！还有其他问题可以随时问我，或从下方选择服务。",
+                     "en": "You're welcome! Ask me anything else, or pick a service below."},
+    "small_bye": {"zh": "再见！需要时随时回来找我。", "en": "Goodbye! Come back whenever you need me."},
+    "small_ack": {"zh": "好的。还有其他问题可以随时问我，或从下方选择服务。",
+                  "en": "All right. Ask me anything else, or pick a service below."},
+    "small_no": {"zh": "好的。您想咨询什么问题？可以直接输入，也可以从下方选择服务或转人工。",
+                 "en": "All right. What would you like to ask? Type it, or pick a service below or ask for a person."},
+    "small_nothing": {"zh": "我没有看懂这条消息。请直接输入您的问题，或从下方选择服务。",
+                      "en": "I could not read that message. Type your question, or pick a service below."},
+    "unknown_command": {
+        "zh": "没有 {command} 这个命令。可用的命令：/menu 服务菜单，/human 转人工，/status 我的订单，"
+        "/checkup 法治体检自测，/lang 切换语言。",
+        "en": "There is no {command} command. Commands: /menu services, /human a person, /status my orders, "
+        "/checkup self-check, /lang language.",
     },
     "lang_set": {"zh": "已切换为中文。", "en": "Language set to English."},
     "lang_usage": {"zh": "用法：/lang zh 或 /lang en", "en": "Usage: /lang zh or /lang en"},

@@ -17,6 +17,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from assistant.ports import DANGER_REASON
 from bot.render import PARSE_MODE, adviser_message, escape, split_text
 from composition import Runtime
 from handoffs import (
@@ -84,7 +85,8 @@ async def run_adviser_replies(app: Application, runtime: Runtime,
 
 # ---- the advisers' group --------------------------------------------------------------------------------------
 def case_post(case: CaseInfo, recent: list[str]) -> str:
-    lines = [f"🆘 新工单 / New case #{case.id}",
+    head = "🚨 人身安全 紧急 / URGENT: life or liberty at stake — " if case.reason == DANGER_REASON else "🆘 "
+    lines = [f"{head}新工单 / New case #{case.id}",
              f"原因 reason: {case.reason} · 渠道 channel: {case.channel} · 语言 lang: {case.lang}"]
     if recent:
         lines.append("用户最近的消息 / Latest messages:")

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from assistant.conversations import Conversations, StoredMessage
+from assistant.ports import DANGER_REASON
 from db import Database
 from db.base import iso_utc, utcnow
 from db.models_chat import ChatMessage, Handoff
@@ -89,12 +90,13 @@ class AdviserDesk:
 
     # ---- reading -------------------------------------------------------------------------------------
     def queue(self, status: str = "open", now: datetime | None = None) -> list[QueueItem]:
-        """Cases with that status, oldest first."""
+        """Cases with that status: those where a life or a liberty is at stake first, then oldest first."""
         if status not in STATUSES:
             raise InvalidText(f"unknown status '{status}'; one of: {', '.join(STATUSES)} / 未知状态")
+        urgent = case((Handoff.reason == DANGER_REASON, 0), else_=1)
         with self.db.session() as s:
             rows = list(s.scalars(select(Handoff).where(Handoff.status == status)
-                                  .order_by(Handoff.created_at, Handoff.id)))
+                                  .order_by(urgent, Handoff.created_at, Handoff.id)))
             cases = [CaseInfo.from_row(h) for h in rows]
             firsts = self._first_replies(s, cases)
         return [self._item(c, firsts.get(c.id), now) for c in cases]

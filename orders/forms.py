@@ -76,6 +76,13 @@ class OrderForm:
         form = state.get("form")
         return str(form["lang"]) if isinstance(form, dict) else None
 
+    @staticmethod
+    def relabel(state: dict[str, Any], lang: str) -> None:
+        """The booking in progress (if any) goes on in ``lang`` (/lang): its questions, errors and summary."""
+        form = state.get("form")
+        if isinstance(form, dict):
+            form["lang"] = lang
+
     def reask(self, sid: str, state: dict[str, Any], head: str) -> Reply:
         """After a hand-off that paused the form: ``head``, where the booking stands, and its question again (its
         summary at the confirm step), with the step's buttons."""

@@ -54,7 +54,8 @@ LOGIN_CSRF = "qifa_login_csrf"
 CASE_LABELS = {"open": "待处理 Open", "assigned": "处理中 Assigned", "closed": "已结案 Closed"}
 ORDER_LABELS = {"submitted": "已提交 Submitted", "accepted": "已受理 Accepted", "in_progress": "办理中 In progress",
                 "completed": "已完成 Completed", "cancelled": "已取消 Cancelled", "rejected": "未受理 Rejected"}
-REASON_LABELS = {"user_request": "用户要求 Asked for a person", "high_risk": "高风险 High risk",
+REASON_LABELS = {"user_request": "用户要求 Asked for a person", "danger": "人身安全 Life or liberty at stake",
+                 "high_risk": "高风险 High risk",
                  "low_confidence": "把握不足 Low confidence", "dissatisfied": "不满意 Dissatisfied",
                  "checkup": "自测报告 Self-check report"}
 ROLE_LABELS = {"user": "企业 Enterprise", "bot": "机器人 Bot", "adviser": "顾问 Adviser", "system": "系统 System"}

@@ -239,6 +239,8 @@ def test_high_risk_matters_go_to_an_adviser(rt: Runtime, message: str, lang: str
     assert [p["chunk_id"] for p in case.passages] == [p.chunk_id for p in retrieved]
 
 
+# an event is a case for an adviser: "danger" when the danger rule reads a life or a liberty at stake, else high risk
+CASE_REASONS = ("danger", "high_risk")
 EVENTS_AND_THREATS = [  # deaths, arrests, violence, threats, blockades and seizures, told (issue11R)
     "昨天下午厂里的货梯掉下来，砸死了一个搬运工，家属已经报警", "我们法人代表被监察委留置了，公司的公章和账户该谁管",
     "有个客户拿着汽油到我们店里说要同归于尽", "两百多名员工围在县政府门口讨说法，说是我们拖欠工资",
@@ -259,7 +261,7 @@ def test_an_event_that_puts_people_or_the_company_at_risk_reaches_an_adviser(rt:
     got = {m: ask(rt, m) for m in EVENTS_AND_THREATS}
     wrong = {m: r.route for m, r in got.items()
              if r.route != "handoff" or (rt.handoffs.active(r.session_id) or None) is None
-             or rt.handoffs.active(r.session_id).reason != "high_risk"}  # type: ignore[union-attr]
+             or rt.handoffs.active(r.session_id).reason not in CASE_REASONS}  # type: ignore[union-attr]
     assert not wrong
 
 
@@ -285,7 +287,7 @@ def test_an_event_followed_by_a_question_reaches_an_adviser(rt: Runtime, message
     rule) is marked an expected failure, so its fix or any new miss shows (review12 §10)."""
     r = ask(rt, message)
     case = rt.handoffs.active(r.session_id)
-    assert r.route == "handoff" and case is not None and case.reason == "high_risk", r.route
+    assert r.route == "handoff" and case is not None and case.reason in CASE_REASONS, r.route
 
 
 def test_a_waiting_case_gets_a_short_notice_until_it_is_closed(rt: Runtime) -> None:

@@ -80,7 +80,7 @@ def test_danger_then_the_way_back_at_every_step_of_a_form(rt: Runtime, channel: 
                 continue
             handed = say(DANGER[lang])
             case = rt.handoffs.active(sid())
-            assert handed["route"] == "handoff" and case is not None and case.reason == "high_risk"
+            assert handed["route"] == "handoff" and case is not None and case.reason == "danger"
             assert handed["handoff"]["id"] == case.id and state(rt, sid())["form"] == kept and orders(rt) == 0
             if action == "bare_cancel":
                 asked = say(BARE_CANCEL[lang])
@@ -136,7 +136,7 @@ def test_a_description_in_danger_words_is_kept_and_the_case_takes_the_conversati
         up_to_the_description(say, lang)
         told = say(INCIDENT[lang])
         case = rt.handoffs.active(sid())
-        assert case is not None and case.reason == "high_risk" and told["handoff"]["id"] == case.id
+        assert case is not None and case.reason == "danger" and told["handoff"]["id"] == case.id
         assert told["route"] == "handoff" and told["reply"].startswith(t("description_kept", lang))
         assert told["reply"].endswith(t("form_kept", lang))
         kept = copy.deepcopy(state(rt, sid())["form"])

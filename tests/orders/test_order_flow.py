@@ -193,7 +193,7 @@ def test_danger_typed_in_a_form_reaches_an_adviser_and_the_form_waits(runtime: R
     assert chat.form is not None and chat.form["current"] == "enterprise_name"
     r = chat(danger)
     case = runtime.handoffs.active(chat.sid)  # type: ignore[arg-type]
-    assert r.route == "handoff" and case is not None and case.reason == "high_risk"
+    assert r.route == "handoff" and case is not None and case.reason == "danger"
     assert chat.form is not None and chat.form["values"] == {} and chat.form["current"] == "enterprise_name"
     chat("/bot")
     assert runtime.handoffs.active(chat.sid) is None  # type: ignore[arg-type]
