@@ -64,8 +64,9 @@ _DETAIL_FILLER = re.compile(r"(需要|准备|提供|带|要|能|可以|大概|�
 LANGS = ("zh", "en")
 LANG_COMMAND = re.compile(r"^/lang(?:@\w+)?(?:\s+(\S+))?\s*$", re.I)
 COMMAND = re.compile(r"^/\w+")  # a button press or a typed command: its words say nothing of the user's language
-# a word of either language: a Chinese character, or two or more letters not glued to digits (a credit code is none)
-_WORD = re.compile(r"[\u4e00-\u9fff]|(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
+# a word of either language: a Chinese character, or two or more letters not glued to digits (a credit code is none,
+# nor an order number QF-20260101-0001)
+_WORD = re.compile(r"[\u4e00-\u9fff]|(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9]|-\d)")
 # kept in the session's state: the language the user chose (/lang), and whether the personal-data notice was given
 CHOSEN_LANG = "chosen_lang"
 NOTICE_GIVEN = "notice_given"
@@ -339,9 +340,8 @@ class Assistant:
         found = match_services(self.catalogue, text)
         if len(found) == 1:
             return self.forms.start(sid, found[0], lang, state)
-        if not found:
-            body, suggestions = menu(self.catalogue, lang)
-            return Reply(sid, t("order_choose", lang) + "\n" + body, "order", suggestions=suggestions)
+        if not found:  # none offered: say so, then the services that are
+            return self.forms.not_offered(sid, text, lang)
         lines = [t("order_choose", lang)] + [f"· {service_name(s, lang)}" for s in found]
         suggestions = [Suggestion(service_name(s, lang), f"/order {s.id}", "order") for s in found]
         return Reply(sid, "\n".join(lines), "order", suggestions=suggestions, data={"services": [s.id for s in found]})

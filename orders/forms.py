@@ -15,35 +15,55 @@ from typing import Any
 
 from assistant.ports import CancelWord
 from assistant.reply import Reply, Suggestion
+from assistant.services import match_services, service_name
 from knowledge.catalogue import Catalogue, Service
 from orders.desk import NUMBER_RE, RATING_LEVELS, OrderDesk, OrderError, OrderInfo
-from orders.texts import FIELD_ALIASES, field_label, ot, status_label
+from orders.inputs import (
+    BOOKING_CANCEL_WORDS,
+    CANCEL_WORDS,
+    NAME_FIELDS,
+    EditRequest,
+    asks_to_book,
+    bare,
+    edit_request,
+    is_cancel,
+    labelled,
+    not_a_name,
+    says_yes,
+)
+from orders.offer import not_offered
+from orders.texts import field_label, ot, status_label
+from orders.tracking import cancels_mine, cancels_numbered, number_in, only_a_number
 from orders.validation import NO_WORDS, FieldError, FormInvalid, validate_field
 
-# words that cancel the booking by name, and bare ones that name nothing (while an adviser case is also open,
-# a bare one could mean either: the engine asks which)
-BOOKING_CANCEL_WORDS = frozenset({"取消预约", "放弃预约", "不约了", "cancel the booking", "cancel my booking",
-                                  "cancel booking"})
-CANCEL_WORDS = BOOKING_CANCEL_WORDS | {"取消", "不办了", "算了", "放弃", "cancel", "stop", "quit"}
 FREE_TEXT_FIELDS = ("description",)  # the fields whose value is the user's own account of the matter
-CONFIRM_WORDS = frozenset({"确认", "确认提交", "提交", "确定", "confirm", "submit", "yes", "ok"})
-EDIT_RE = re.compile(r"^(?:修改|更改|更正|改一下|change|edit|correct)\s*(.+)$", re.I)
-STATUS_RE = re.compile(r"(我的订单|订单进度|订单状态|查询订单|查订单|\bmy orders?\b|\border status\b)", re.I)
-CANCEL_ORDER_RE = re.compile(r"(?:取消订单|撤销订单|cancel order)\s*[:：]?\s*(QF-\d{8}-\d{4,})", re.I)
-_PUNCT = "。.!！ "
-
-
-def _word(text: str) -> str:
-    return text.strip().strip(_PUNCT).lower()
+# the fields that take any text: there a message starting with 修改 is a change request only when it names an item
+TEXT_FIELDS = (*NAME_FIELDS, "preferred_time", "description")
+# where a booking of another service is no value at all (a name, a code, a number)
+NO_BOOKING_FIELDS = (*NAME_FIELDS, "credit_code", "phone")
+STATUS_RE = re.compile(r"(我的订单|订单进度|订单状态|查询订单|查订单|我的预约|预约进度|预约状态|"
+                       r"(订单|预约)(到哪|怎么样了|进展|办得怎么样|处理得怎么样)|"
+                       r"\bmy (orders?|bookings?)\b|\b(order|booking) (status|progress)\b)", re.I)
 
 
 def _value_of(text: str, form: dict[str, Any]) -> bool | None:
-    """Whether the text is a valid value for the field asked; None when it is no value at all but a request to the
-    form (a cancel word, a change request)."""
-    if _word(text) in CANCEL_WORDS or EDIT_RE.match(text.strip()):
+    """Whether the text is a valid value for the field asked (a "yes" at the confirm step); None when it is no value
+    at all but a request to the form (a cancel word, a change request)."""
+    field = form["current"]
+    if is_cancel(text):
         return None
+    if field is None and says_yes(text):
+        return True
+    if edit_request(text, field in TEXT_FIELDS) is not None:
+        return None
+    if field is None:
+        return False
+    if field in NO_BOOKING_FIELDS and labelled(text, field) is None and asks_to_book(text):
+        return False
+    if field in NAME_FIELDS and labelled(text, field) is None and not_a_name(text):
+        return False
     try:
-        validate_field(form["current"], text)
+        validate_field(field, labelled(text, field) or text)
     except FieldError:
         return False
     return True
@@ -60,9 +80,10 @@ class OrderForm:
         return isinstance(state.get("form"), dict)
 
     def would_reject(self, text: str, state: dict[str, Any]) -> bool:
-        """True when the text is no value for the field being asked (so it may be a question aside)."""
+        """True when the text is no value for the field being asked, nor a "yes" at the confirm step (so it may be a
+        question aside)."""
         form = state.get("form")
-        return isinstance(form, dict) and form.get("current") is not None and _value_of(text, form) is False
+        return isinstance(form, dict) and _value_of(text, form) is False
 
     def resume(self, state: dict[str, Any]) -> str:
         """The form's current question again (the summary once every field is given), after a question asked
@@ -107,8 +128,6 @@ class OrderForm:
         form = state.get("form")
         if not isinstance(form, dict) or text.startswith("/"):
             return False
-        if form.get("current") is None:
-            return _word(text) in CONFIRM_WORDS
         return _value_of(text, form) is True
 
     @staticmethod
@@ -118,7 +137,7 @@ class OrderForm:
         if text.startswith("/"):
             name, _, arg = text[1:].partition(" ")
             return "booking" if name.lower().split("@")[0] == "cancel" and not NUMBER_RE.search(arg) else None
-        word = _word(text)
+        word = bare(text)
         if word in BOOKING_CANCEL_WORDS:
             return "booking"
         return "bare" if word in CANCEL_WORDS else None
@@ -135,30 +154,64 @@ class OrderForm:
     def step(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply:
         form: dict[str, Any] = state["form"]
         lang = form["lang"]
-        word = _word(text)
-        if word in CANCEL_WORDS:
+        field = form["current"]
+        if is_cancel(text):
             return self.cancel_form(sid, lang, state)
-        edit = EDIT_RE.match(text.strip())
-        if edit:
-            return self.edit(sid, edit.group(1), lang, state)
+        if field is None and says_yes(text):  # before change requests: "correct" is a yes
+            return self.confirm(sid, lang, state)
+        edit = edit_request(text, field in TEXT_FIELDS)
+        if edit is not None:
+            return self._edit(sid, edit, state)
         side = self.intercept(sid, text, lang, state, whole=True)  # free-text fields may mention 订单
         if side is not None:
             return side
-        if form["current"] is None:  # every field given: only confirm, change or cancel
-            if word in CONFIRM_WORDS:
-                return self.confirm(sid, lang, state)
-            return self._reply(sid, form, self._summary(form))
-        field = form["current"]
+        if field is None:  # every field given: only confirm, change or cancel
+            return self._reply(sid, form, f"{ot('confirm_hint', lang)}\n{self._summary(form)}")
+        given = labelled(text, field) if field in NO_BOOKING_FIELDS else None
+        if given is None and field in NO_BOOKING_FIELDS and asks_to_book(text):
+            return self._other_booking(sid, text, form)
+        if given is None and field in NAME_FIELDS and not_a_name(text):
+            shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "…"
+            head = ot("not_a_name", lang, text=shown, label=field_label(field, lang))
+            return self._reply(sid, form, f"{head}\n{self._ask(form)}", error=field)
         try:
-            value = validate_field(field, text)
+            value = validate_field(field, given or text)
         except FieldError as exc:
-            hint = "\n" + ot("consent_hint", lang) if field == "consent" and word in NO_WORDS else ""
+            hint = "\n" + ot("consent_hint", lang) if field == "consent" and bare(text) in NO_WORDS else ""
             return self._reply(sid, form, f"{exc.message(lang)}{hint}\n{self._ask(form)}", error=exc.field)
         form["values"][field] = value
         form["current"] = next((f for f in form["fields"] if f not in form["values"]), None)
+        taken = self._taken(field, value, lang) if field in NAME_FIELDS else ""
         if form["current"] is None:
-            return self._reply(sid, form, self._summary(form))
-        return self._reply(sid, form, self._ask(form))
+            return self._reply(sid, form, taken + self._summary(form))
+        return self._reply(sid, form, taken + self._ask(form))
+
+    @staticmethod
+    def _taken(field: str, value: str, lang: str) -> str:
+        """The value just taken at a name field, shown back, so that a mistaken take is seen (and how to change it)."""
+        label = field_label(field, lang)
+        return ot("taken", lang, label=label, label_cap=label[:1].upper() + label[1:], value=value) + "\n"
+
+    def _other_booking(self, sid: str, text: str, form: dict[str, Any]) -> Reply:
+        """A booking asked for where a name, a code or a number is asked: the booking in progress is named, a
+        button switches to the service asked for (if one is), and the form's question is asked again."""
+        lang = form["lang"]
+        svc = self.catalogue.get(form["service"])
+        found = match_services(self.catalogue, text, limit=1)
+        other = found[0] if found else None
+        filled = sum(1 for f in form["fields"] if f in form["values"])
+        lines = [ot("booking_open", lang, service=service_name(svc, lang) if svc else form["service"], done=filled,
+                    n=len(form["fields"]))]
+        if other is not None and other.id != form["service"]:
+            lines.append(ot("booking_switch", lang, other=service_name(other, lang)))
+        else:
+            lines.append(ot("booking_same" if other is not None else "booking_other", lang))
+        reply = self._reply(sid, form, "\n".join(lines) + "\n" + self._ask(form))
+        if other is not None and other.id != form["service"]:
+            reply.suggestions.insert(0, Suggestion(ot("switch_label", lang, other=service_name(other, lang)),
+                                                   f"/order {other.id}", "order"))
+        reply.data["other_booking"] = other.id if other is not None else None
+        return reply
 
     # ---- order commands (the engine's _command delegates here) ---------------------------------------
     def command(self, sid: str, name: str, arg: str, lang: str, state: dict[str, Any]) -> Reply | None:
@@ -180,12 +233,17 @@ class OrderForm:
         return self.confirm(sid, lang, state)
 
     def intercept(self, sid: str, text: str, lang: str, state: dict[str, Any], whole: bool = False) -> Reply | None:
-        """Order questions asked in words ("我的订单进度", "取消订单 QF-…"); None for anything else.
-        ``whole``: only when they are the whole message (inside a form, where answers are free text)."""
+        """Order questions asked in words ("我的订单进度", "取消订单 QF-…", "订单QF-…到哪了", the bare number, "我要取消
+        订单"); None for anything else. ``whole``: inside a form, where answers are free text, only a message that is
+        the number (with a word of tracking) or the request and the number."""
         text = text.strip()
-        m = CANCEL_ORDER_RE.search(text)
-        if m and (not whole or (m.start() == 0 and m.end() == len(text))):
-            return self._continue(self.cancel_order(sid, m.group(1), lang), state)
+        number = number_in(text)
+        if number is not None and (not whole or only_a_number(text) or (cancels_numbered(text) and len(text) <= 40)):
+            if cancels_numbered(text):
+                return self._continue(self.cancel_order(sid, number, lang), state)
+            return self._continue(self.order_status(sid, number, lang), state)
+        if not whole and cancels_mine(text):
+            return self._continue(self.cancel_pick(sid, lang), state)
         s = STATUS_RE.search(text)
         if s and (not whole or (s.start() == 0 and len(text.rstrip("？?。.!！")) - s.end() <= 2)) and len(text) <= 40:
             return self._continue(self.status(sid, lang), state)
@@ -215,17 +273,34 @@ class OrderForm:
         return Reply(sid, ot("form_cancelled", lang), "order", data={"form": None})
 
     def edit(self, sid: str, name: str, lang: str, state: dict[str, Any]) -> Reply:
+        """/edit ITEM (a button, or typed): the item's question again; with no item, which one."""
         if not self.active(state):
             return Reply(sid, ot("no_form", lang), "order")
+        key = bare(name)
+        if not key:
+            return self._edit(sid, EditRequest(None), state)
+        if key in state["form"]["fields"]:  # the buttons name the field itself
+            return self._edit(sid, EditRequest(key), state)
+        return self._edit(sid, edit_request(f"修改 {name.strip()}", free_text=False) or EditRequest(None), state)
+
+    def _edit(self, sid: str, request: EditRequest, state: dict[str, Any]) -> Reply:
+        """A change request: which item, when it names none; the list when it names one the form doesn't have; else
+        the item's question again, or the new value given with it taken at once (修改 电话为 139…)."""
         form: dict[str, Any] = state["form"]
         lang = form["lang"]
-        key = name.strip().strip(_PUNCT).lower()
-        field = key if key in form["fields"] else FIELD_ALIASES.get(key)
-        if field is None or field not in form["fields"]:
-            choices = ("、" if lang == "zh" else ", ").join(field_label(f, lang) for f in form["fields"])
-            return self._reply(sid, form, ot("edit_unknown", lang, name=name.strip(), fields=choices), error="field")
-        form["current"] = field
-        return self._reply(sid, form, ot("edit_ask", lang, label=field_label(field, lang)) + "\n" + self._ask(form))
+        choices = ("、" if lang == "zh" else ", ").join(field_label(f, lang) for f in form["fields"])
+        if request.field is None:
+            reply = self._reply(sid, form, ot("edit_which", lang, fields=choices), error="field")
+            reply.suggestions[:0] = [Suggestion(field_label(f, lang), f"/edit {f}", "edit") for f in form["fields"]]
+            return reply
+        if request.field not in form["fields"]:
+            name = field_label(request.field, lang) if request.field else request.value
+            return self._reply(sid, form, ot("edit_unknown", lang, name=name, fields=choices), error="field")
+        form["current"] = request.field
+        if request.value:
+            return self.step(sid, request.value, lang, state)
+        return self._reply(sid, form, ot("edit_ask", lang, label=field_label(request.field, lang)) + "\n"
+                           + self._ask(form))
 
     def confirm(self, sid: str, lang: str, state: dict[str, Any]) -> Reply:
         if not self.active(state):
@@ -261,18 +336,51 @@ class OrderForm:
         lines = [ot("orders_head", lang)]
         suggestions: list[Suggestion] = []
         for o in orders:
-            when = o.created_at.replace(tzinfo=UTC).astimezone(self.desk.tz).strftime("%Y-%m-%d")
-            lines.append(f"· {o.number} {self._service_name(o, lang)} — {status_label(o.status, lang)}（{when}）"
-                         if lang == "zh" else
-                         f"· {o.number} {self._service_name(o, lang)} — {status_label(o.status, lang)} ({when})")
+            lines.append(self._line(o, lang))
             if o.status in ("submitted", "accepted"):
-                label = f"取消 {o.number}" if lang == "zh" else f"Cancel {o.number}"
-                suggestions.append(Suggestion(label, f"/cancel_order {o.number}", "cancel_order"))
+                suggestions.append(self._cancel_button(o, lang))
         if suggestions:
             lines.append(ot("orders_foot", lang))
         data = {"orders": [{"id": o.id, "number": o.number, "status": o.status, "service_id": o.service_id}
                            for o in orders]}
         return Reply(sid, "\n".join(lines), "order", suggestions=suggestions, data=data)
+
+    def order_status(self, sid: str, number: str, lang: str) -> Reply:
+        """One order's status, asked by its number (订单QF-…到哪了, the bare number), with its cancel button."""
+        order = self.desk.by_number(number, sid)
+        if order is None:
+            return Reply(sid, self._unknown(number, lang), "order", data={"orders": []})
+        reply = Reply(sid, f"{ot('order_status_head', lang)}\n{self._line(order, lang)}", "order",
+                      data={"orders": [{"id": order.id, "number": order.number, "status": order.status,
+                                        "service_id": order.service_id}]})
+        if order.status in ("submitted", "accepted"):
+            reply.suggestions.append(self._cancel_button(order, lang))
+        return reply
+
+    def cancel_pick(self, sid: str, lang: str) -> Reply:
+        """Cancelling "my order" with no number: the orders that can be cancelled, each with its button (the user
+        picks; nothing is cancelled on a guess), or that there are none."""
+        orders = [o for o in self.desk.list_for_session(sid) if o.status in ("submitted", "accepted")]
+        if not orders:
+            return Reply(sid, ot("nothing_to_cancel", lang), "order", data={"orders": []})
+        lines = [ot("cancel_pick", lang)] + [self._line(o, lang) for o in orders]
+        return Reply(sid, "\n".join(lines), "order", suggestions=[self._cancel_button(o, lang) for o in orders],
+                     data={"orders": [{"id": o.id, "number": o.number, "status": o.status, "service_id": o.service_id}
+                                      for o in orders]})
+
+    def not_offered(self, sid: str, text: str, lang: str) -> Reply:
+        """A booking that names no service of the catalogue: says so, then lists the services offered."""
+        return not_offered(sid, text, lang, self.catalogue)
+
+    def _line(self, o: OrderInfo, lang: str) -> str:
+        when = o.created_at.replace(tzinfo=UTC).astimezone(self.desk.tz).strftime("%Y-%m-%d")
+        return (f"· {o.number} {self._service_name(o, lang)} — {status_label(o.status, lang)}（{when}）" if lang == "zh"
+                else f"· {o.number} {self._service_name(o, lang)} — {status_label(o.status, lang)} ({when})")
+
+    @staticmethod
+    def _cancel_button(o: OrderInfo, lang: str) -> Suggestion:
+        return Suggestion(f"取消 {o.number}" if lang == "zh" else f"Cancel {o.number}", f"/cancel_order {o.number}",
+                          "cancel_order")
 
     def cancel_order(self, sid: str, arg: str, lang: str) -> Reply:
         m = NUMBER_RE.search(arg)

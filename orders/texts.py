@@ -26,6 +26,14 @@ FIELD_ALIASES: dict[str, str] = {
     "需求说明": "description", "需求": "description", "说明": "description", "描述": "description",
     "description": "description", "details": "description",
     "同意": "consent", "consent": "consent",
+    "企业名": "enterprise_name", "公司名": "enterprise_name", "单位名称": "enterprise_name",
+    "company name": "enterprise_name",
+    "社会信用代码": "credit_code", "统一代码": "credit_code", "信用代码号": "credit_code",
+    "联系人姓名": "contact_name", "联系人名字": "contact_name", "contact person": "contact_name",
+    "电话号码": "phone", "手机号码": "phone", "联系方式": "phone", "号码": "phone", "phone number": "phone",
+    "mobile number": "phone", "number": "phone",
+    "服务时间": "preferred_time", "预约时间": "preferred_time",
+    "需求描述": "description", "情况说明": "description",
 }  # fmt: skip
 STATUS_LABELS: dict[str, dict[str, str]] = {
     "submitted": {"zh": "已提交", "en": "submitted"},
@@ -77,6 +85,64 @@ ORDER_TEXTS: dict[str, dict[str, str]] = {
     "edit_unknown": {
         "zh": "没有找到要修改的项“{name}”。可修改的项：{fields}",
         "en": "There is no item \"{name}\" to change. Items you can change: {fields}",
+    },
+    "edit_which": {
+        "zh": "请问要修改哪一项？可修改的项：{fields}（例如回复“修改 电话”）",
+        "en": "Which item would you like to change? Items: {fields} (e.g. reply \"change phone\")",
+    },
+    "taken": {
+        "zh": "{label}：{value}（如有误可回复“修改 {label}”）",
+        "en": "{label_cap}: {value} (if this is wrong, reply \"change {label}\")",
+    },
+    "not_a_name": {
+        "zh": "“{text}”看起来是一个问题，不像{label}，没有填入。如需咨询，可在预约提交后再问，或回复“取消”先结束预约；"
+              "如果这就是{label}，请回复“{label}：……”。",
+        "en": "\"{text}\" looks like a question, not a {label}, so it was not filled in. You can ask it once the "
+              "booking is submitted, or reply \"cancel\" to stop the booking; if this is the {label}, reply "
+              "\"{label}: …\".",
+    },
+    "booking_open": {
+        "zh": "您正在预约【{service}】（已填 {done}/{n} 项），还没有提交。",
+        "en": "You are booking \"{service}\" ({done} of {n} items given); it is not submitted yet.",
+    },
+    "booking_switch": {
+        "zh": "如要改为预约【{other}】，请点击下方按钮（本次填写的信息不会提交）；否则请继续填写：",
+        "en": "To book \"{other}\" instead, press the button below (nothing of this booking is submitted); "
+              "otherwise let us go on:",
+    },
+    "booking_same": {"zh": "请继续填写：", "en": "Let us go on:"},
+    "booking_other": {
+        "zh": "如需预约其他服务，请先回复“取消”结束本次预约；否则请继续填写：",
+        "en": "To book another service, reply \"cancel\" to stop this booking first; otherwise let us go on:",
+    },
+    "switch_label": {"zh": "改为预约{other}", "en": "Book {other} instead"},
+    "confirm_hint": {
+        "zh": "请回复“确认”提交，或“修改 项目名”更正（如“修改 电话”），或“取消”放弃。",
+        "en": "Please reply \"confirm\" to submit, \"change <item>\" (e.g. \"change phone\") to correct it, or "
+              "\"cancel\" to stop.",
+    },
+    "cancel_pick": {
+        "zh": "请点击下方按钮选择要取消的订单：",
+        "en": "Press the button of the order to cancel:",
+    },
+    "nothing_to_cancel": {
+        "zh": "您在本会话中没有可以取消的订单（只有已提交或已受理的订单可以取消）。",
+        "en": "You have no order in this conversation that can be cancelled (only submitted or accepted orders can).",
+    },
+    "order_status_head": {"zh": "订单状态：", "en": "Order status:"},
+    "not_offered": {
+        "zh": "抱歉，目前没有“{asked}”这项服务。",
+        "en": "Sorry, \"{asked}\" is not one of the services offered.",
+    },
+    "not_offered_plain": {
+        "zh": "抱歉，您要办理的事项不在可预约的服务之中。",
+        "en": "Sorry, what you asked for is not one of the services offered.",
+    },
+    "offered_head": {"zh": "可预约的服务：", "en": "The services you can book:"},
+    "offered_foot": {
+        "zh": "请点击类别查看详情，或直接回复服务名称预约；相关法律问题也可以直接提问。",
+        "en": "Press a category for details, or reply with a service's name to book it; you can also ask a legal "
+              "question directly.",
     },
     "summary_head": {"zh": "请核对预约信息：", "en": "Please check your booking:"},
     "summary_service": {"zh": "服务", "en": "Service"},

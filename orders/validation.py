@@ -6,6 +6,7 @@ Every message exists in Chinese and English; the chat form shows one, the HTTP A
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -17,10 +18,16 @@ CONTACT_NAME_MAX = 50
 PREFERRED_TIME_MAX = 100
 DESCRIPTION_MAX = 1000
 SKIP_WORDS = frozenset({"跳过", "略过", "无", "没有", "skip", "none", "n/a", "-"})
-YES_WORDS = frozenset({"同意", "我同意", "是", "是的", "好的", "确认同意", "yes", "y", "i agree", "agree", "true"})
+YES_WORDS = frozenset({"同意", "我同意", "是", "是的", "好的", "好", "确认同意", "可以", "行", "没问题", "同意的",
+                       "愿意", "我愿意", "接受", "yes", "y", "i agree", "agree", "agreed", "true", "sure", "ok", "okay",
+                       "yes please", "yes i agree", "i consent", "consent", "i accept", "accept", "fine",
+                       "that's fine"})
+_YES_ENDS = re.compile(r"(吧|啊|呀|了|哦|的|\s+please|\s+thanks|\s+thank you)$")
 NO_WORDS = frozenset({"不同意", "否", "不", "no", "n", "disagree", "false"})
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
+# every dash a keyboard makes (NFKC folds the full-width one, not these)
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63~～]")
 _LANDLINE = re.compile(r"(0\d{2,3})-?(\d{7,8})")
 
 
@@ -63,6 +70,12 @@ def _text(field: str, value: object) -> str:
     return re.sub(r"\s+", " ", value.replace("\x00", "")).strip()
 
 
+def _folded(field: str, value: object) -> str:
+    """A code's text with full-width characters folded (NFKC: ９１３３ → 9133, the default of a Chinese keyboard)
+    and every kind of dash made a hyphen."""
+    return _DASHES.sub("-", unicodedata.normalize("NFKC", _text(field, value)))
+
+
 def credit_check_char(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters (which must be in the charset)."""
     total = sum(CREDIT_CHARSET.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
@@ -80,7 +93,7 @@ def validate_enterprise_name(value: object) -> str:
 
 
 def validate_credit_code(value: object) -> str:
-    code = re.sub(r"[\s-]", "", _text("credit_code", value)).upper()
+    code = re.sub(r"[\s-]", "", _folded("credit_code", value)).upper()
     if len(code) != 18:
         raise FieldError("credit_code", f"统一社会信用代码应为 18 位（现为 {len(code)} 位）",
                          f"the unified social credit code has 18 characters (got {len(code)})")
@@ -112,11 +125,16 @@ def validate_contact_name(value: object) -> str:
 
 def validate_phone(value: object) -> str:
     """Mainland mobile (13800138000) or landline (0579-84123456 / 057984123456), optional +86."""
-    raw = _text("phone", value)
-    digits = re.sub(r"[\s()（）]", "", raw)
-    digits = re.sub(r"^(\+86|0086|86(?=1[3-9]\d{9}$))-?", "", digits)
-    if _MOBILE.fullmatch(digits):
-        return digits
+    raw = _folded("phone", value)
+    digits = re.sub(r"[\s()]", "", raw)
+    digits = re.sub(r"^(\+86|0086)-?", "", digits)
+    plain = digits.replace("-", "")  # 138-0013-8000: a mobile's dashes only group its digits
+    plain = plain[2:] if plain.startswith("86") and _MOBILE.fullmatch(plain[2:]) else plain
+    if _MOBILE.fullmatch(plain):
+        return plain
+    if digits.count("-") > 1:  # 0579-8412-3456: the area code, then the local number grouped
+        area, _, local = digits.partition("-")
+        digits = f"{area}-{local.replace('-', '')}"
     m = _LANDLINE.fullmatch(digits)
     if m:
         area, local = m.group(1), m.group(2)
@@ -155,10 +173,16 @@ def validate_description(value: object) -> str:
 def validate_consent(value: object) -> bool:
     if value is True:
         return True
-    if isinstance(value, str) and value.strip().lower().rstrip("。.!！") in YES_WORDS:
+    if isinstance(value, str) and _says_yes(value):
         return True
     raise FieldError("consent", "需要您明确同意个人信息的使用才能提交订单",
                      "explicit consent to the use of these personal details is needed to submit the order")
+
+
+def _says_yes(value: str) -> bool:
+    """Each clause of the answer is a yes (可以 / 好的，同意 / "yes please"), polite endings aside."""
+    parts = [p.strip() for p in re.split(r"[，,。.!！;；、~～]+", value.strip().lower()) if p.strip()]
+    return bool(parts) and all(p in YES_WORDS or _YES_ENDS.sub("", p).strip() in YES_WORDS for p in parts)
 
 
 VALIDATORS: dict[str, Callable[[object], Any]] = {
