@@ -67,6 +67,7 @@ COMMAND = re.compile(r"^/\w+")  # a button press or a typed command: its words s
 # a word of either language: a Chinese character, or two or more letters not glued to digits (a credit code is none,
 # nor an order number QF-20260101-0001)
 _WORD = re.compile(r"[\u4e00-\u9fff]|(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9]|-\d)")
+_MARKUP = re.compile(r"<(script|style)\b.*?(</\1\s*>|$)|<\s*/?\s*[a-z][^<>]*>", re.I | re.S)  # HTML pasted in
 # kept in the session's state: the language the user chose (/lang), and whether the personal-data notice was given
 CHOSEN_LANG = "chosen_lang"
 NOTICE_GIVEN = "notice_given"
@@ -148,10 +149,11 @@ class Assistant:
         chosen = state.get(CHOSEN_LANG)
         if lang not in LANGS:  # a command keeps the conversation's language; alone in a new one, Chinese first
             command = COMMAND.match(text) is not None
-            wordless = command or not _WORD.search(text)  # a command, a code, a number: no language of its own
+            said = _MARKUP.sub(" ", text)  # a script's or a tag's words are code, not the user's language
+            wordless = command or not _WORD.search(said)  # a command, a code, a number: no language of its own
             lang = (chosen if chosen in LANGS else sess.lang if sticky and sess.lang in LANGS
                     else hint if hint in LANGS else sess.lang if wordless and sess.lang in LANGS
-                    else "zh" if wordless or not is_english(text) else "en")
+                    else "zh" if wordless or not is_english(said) else "en")
         choice = LANG_COMMAND.match(text)
         if blocked is not None and self.words is not None:  # refused politely, kept for review only
             self.words.record(sess.id, "input", blocked, text)
@@ -161,7 +163,7 @@ class Assistant:
         else:
             reply = self._dispatch(sess.id, text, lang, state, sess.fresh)
             if self.selfcheck is not None:
-                self.selfcheck.offer(reply, lang)  # booking the on-site check: the self-check first
+                self.selfcheck.after(reply, lang, state)  # "self-check paused"; booking the on-site check: it first
             if not sess.fresh:  # the rating prompt once an order is completed (a new conversation has no order yet)
                 self.forms.after(sess.id, lang, state, reply)
             withheld = self.words.find(reply.reply) if self.words is not None and reply.reply else None
@@ -203,6 +205,9 @@ class Assistant:
             return closed
         if not text.startswith("/") and in_danger(text):  # a life or a liberty at stake: an adviser
             return self.paused.danger(sid, text, lang, state, self._search(text, None))
+        sent = self.selfcheck.send_report(sid, text, lang, state) if self.selfcheck is not None else None
+        if sent is not None:  # "把报告发给顾问": the report goes with the case, like its button
+            return sent
         if self.paused.person_asked(text, state):  # 转人工 typed in a form or a self-check: no value, no answer
             return self._handoff(sid, "user_request", lang, state, [])
         if leaves_handoff(text):  # no case waits: the assistant is here, and a form or self-check asks again
@@ -442,4 +447,4 @@ def _about_the_service(text: str) -> bool:
     return not _DETAIL_FILLER.sub("", SERVICE_DETAIL.sub("", text))
 
 
-_WHY = {f"why_{r}" for r in ("user_request", "danger", "high_risk", "low_confidence", "dissatisfied")}
+_WHY = {f"why_{r}" for r in ("user_request", "danger", "high_risk", "low_confidence", "dissatisfied", "checkup")}

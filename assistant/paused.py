@@ -6,7 +6,7 @@ this order, and the first that applies wins:
 
 1. danger words: the case's, always (never a withdrawal, never a cancel: a danger message reaches an adviser);
    the self-check's stop words (退出, 暂停, stop) name no case: never a withdrawal either; with a self-check kept
-   the reply says it stays paused;
+   the reply says it stays paused; 放弃自测 / quit the self-check gives the self-check up, and the case waits on;
 2. /bot, 返回机器人, 取消人工 (the router's rule): the request is withdrawn and what the case paused asks its
    question again (the booking's summary at its confirm step);
 3. a word that cancels the booking by name (取消预约, "cancel the booking", the form's /cancel): the booking is
@@ -76,6 +76,10 @@ class Paused:
             return self._wait(sid, case, lang)
         if STOP.match(text):
             return self._still_paused(sid, case, lang, state)
+        given_up = self.selfcheck.give_up(sid, text, state) if self.selfcheck is not None else None
+        if given_up is not None:  # 放弃自测: the self-check goes, the case waits on
+            return Reply(sid, f"{given_up.reply}\n{t('handoff_wait', lang, case=case.id)}", "handoff",
+                         handoff=case.brief(), suggestions=[back_button(lang)], data=given_up.data)
         if leaves_handoff(text):
             return self._withdraw(sid, case, lang, state)
         cancel = self.forms.cancel_word(text)

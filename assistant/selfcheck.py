@@ -2,10 +2,19 @@
 
 "我想做个法治体检自测" / "自查" / "self-check" / "checkup", the menu's button (``/checkup``) start it; the state
 lives in the session's JSON state (``state["checkup"]``), so a self-check interrupted in any way resumes where it
-stopped (``/checkup`` again, or the next answer). Answers come as buttons (``/ck yes|no|unsure``) or as words
-(是 / 否 / 不确定 / yes / no / unsure). The end is the report's summary, citing the law like answers do, with
-buttons to order the recommended services or hand the report to an adviser (``/checkup_handoff <id>``).
-"预约法治体检" still orders the on-site check; that reply offers the self-check first (``offer``).
+stopped. Answers come as buttons (``/ck yes|no|unsure``) or as words, read as people say them (有的，签了 / 没签 /
+不太清楚 / yep / not sure: ``assistant.checkup_answers``). The end is the report's summary, citing the law like answers
+do, with buttons to order the recommended services or hand the report to an adviser (``/checkup_handoff <id>``, or
+"把报告发给顾问" in words: ``send_report``). "预约法治体检" still orders the on-site check; that reply offers the
+self-check first (``after``).
+
+The self-check holds the conversation only while the user answers it (issue #11, no dead ends). A pause (退出自测 /
+暂停 / stop, the 暂停 button) frees the conversation: messages go to the assistant as usual, and 继续自测 / /checkup /
+resume the self-check / the button go on where it stopped. So does a message that is clearly not an answer (a question,
+a request such as 我的订单 or a booking, another command): the self-check pauses, the assistant handles the message,
+and its reply says the self-check is paused and how to go on (``after``). 放弃自测 / 不做了 / quit the self-check / the
+button give it up for good. A paused self-check is not "in progress" for the hand-off cases of ``assistant.paused``
+(``language`` is None): only a case that opens while the user is answering pauses it and brings it back.
 
 The alerts hook: a report's ``data["checkup_report"]["topics"]`` lists the topics it concerns (its industry and
 the areas with findings), for a later "subscribe to alerts" choice at the end of the report.
@@ -17,6 +26,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from assistant.checkup_answers import not_an_answer, read_answer, wants_a_break, wants_to_quit, wants_to_resume
 from assistant.ports import AlertBook
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.subscribing import panel
@@ -27,9 +37,16 @@ STATE = "checkup"
 HEALTH_CHECK_SERVICE = "enterprise-legal-health-check"  # the on-site check (进企法治体检) of the catalogue
 START = re.compile(r"(体检自测|法治自测|自测|自查|self[- ]?check|check[- ]?up|health check quiz)", re.I)
 STOP = re.compile(r"^\s*(退出自测|暂停自测|退出|暂停|结束自测|stop|pause|quit|exit)\s*[。.!！]?\s*$", re.I)
-WORDS = {"是": "yes", "是的": "yes", "有": "yes", "对": "yes", "yes": "yes", "y": "yes",
-         "否": "no", "不是": "no", "没有": "no", "无": "no", "不": "no", "no": "no", "n": "no",
-         "不确定": "unsure", "不清楚": "unsure", "不知道": "unsure", "unsure": "unsure", "not sure": "unsure"}
+PAUSED = "paused"  # in state["checkup"]: the user paused it (or turned to something else); the conversation is free
+NOTE = "checkup_paused_now"  # in the state for one turn: the self-check paused for this message; the reply says so
+# commands that open or withdraw a hand-off case: the case pauses the self-check itself (assistant.paused)
+CASE_COMMANDS = ("human", "adviser", "人工", "leave_message", "bot")
+# "把报告发给顾问" / "send the report to an adviser": the last report goes to an adviser, like its button
+SEND_REPORT = re.compile(r"(报告|\breport\b).{0,12}(发|给|交|转|提交|附|带|send|share|forward|pass|give|show)|"
+                         r"(发|给|交|转|提交|附|带|send|share|forward|pass|give|show).{0,12}(报告|\breport\b)", re.I)
+ADVISER = re.compile(r"顾问|律师|人工|专家|工作人员|\b(advis[eo]rs?|lawyers?|human|experts?|someone|a person)\b", re.I)
+HOW = re.compile(r"怎么|如何|怎样|\bhow\b", re.I)
+SEND_REPORT_MAX_CHARS = 40
 INDUSTRY_WORDS = {"水晶": "crystal", "crystal": "crystal", "挂锁": "padlock", "锁": "padlock", "padlock": "padlock",
                   "绗缝": "quilting", "家纺": "quilting", "quilt": "quilting", "涉外": "foreign", "外贸": "foreign",
                   "出口": "foreign", "外商": "foreign", "foreign": "foreign", "export": "foreign"}
@@ -49,10 +66,19 @@ TEXT: dict[str, dict[str, str]] = {
     "resume": {"zh": "继续上次的「{title}」（已答 {done} 题）。", "en": "Resuming \"{title}\" ({done} answered)."},
     "question": {"zh": "第 {n} 题（约 {total} 题）【{area}】\n{text}", "en": "Question {n} of about {total} ({area})\n"
                  "{text}"},
-    "again": {"zh": "请回答“是”“否”或“不确定”（也可发送“退出自测”暂停）。",
-              "en": "Please answer yes, no or unsure (or send \"stop\" to pause)."},
-    "paused": {"zh": "自测已暂停，已答 {done} 题，随时发送 /checkup 或点击下方按钮继续。",
-               "en": "Self-check paused with {done} answered; send /checkup or tap below to resume."},
+    "again": {"zh": "请回答“是”“否”或“不确定”（也可发送“暂停”稍后再做，或“放弃自测”不再作答）。",
+              "en": "Please answer yes, no or unsure (or send \"pause\" to go on later, or \"quit the self-check\" "
+                    "to stop for good)."},
+    "paused": {"zh": "自测已暂停，已答 {done} 题。现在可以直接向我提问或办理其他事项；发送“继续自测”或点击下方按钮"
+                     "接着做，发送“放弃自测”不再继续。",
+               "en": "Self-check paused with {done} answered. You can ask me anything meanwhile; send \"resume the "
+                     "self-check\" or tap below to go on, or \"quit the self-check\" to stop for good."},
+    "paused_note": {"zh": "（法治体检自测已暂停，已答 {done} 题：发送“继续自测”接着做，发送“放弃自测”不再继续。）",
+                    "en": "(Your self-check is paused with {done} answered: send \"resume the self-check\" to go on, "
+                          "or \"quit the self-check\" to stop for good.)"},
+    "quit": {"zh": "已放弃本次自测，已答的 {done} 题不再保留。需要时发送 /checkup 重新开始。",
+             "en": "Self-check given up; your {done} answers are discarded. Send /checkup to start again."},
+    "quit_label": {"zh": "放弃自测", "en": "Quit the self-check"},
     "nothing": {"zh": "目前没有进行中的自测。", "en": "No self-check is in progress."},
     "report_head": {"zh": "【{title}报告】编号 {id}\n总体风险：{level}（风险分 {score}%）",
                     "en": "[{title} report] No. {id}\nOverall: {level} (score {score}%)"},
@@ -96,7 +122,8 @@ def say(key: str, lang: str, **fields: object) -> str:
 
 
 def answer_word(text: str) -> str | None:
-    return WORDS.get(text.strip().strip("。.!！").lower())
+    """'yes', 'no' or 'unsure' for a typed answer (有的，签了 / 没签 / 不太清楚 / yep / not sure), else None."""
+    return read_answer(text)
 
 
 def command_parts(text: str) -> tuple[str, str]:
@@ -119,18 +146,36 @@ class SelfCheck:
 
     # ---- entry: a Reply when the message is the self-check's, else None -----------------------------------
     def handle(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
+        """The self-check's reply; None when the message is the assistant's (then, if it turned away from a question
+        the user was answering, the self-check has just paused and ``after`` says so in the reply)."""
         current = state.get(STATE) if isinstance(state.get(STATE), dict) else None
         if text.startswith("/"):
-            return self._command(sid, text, lang, state, current)
+            mine = self._command(sid, text, lang, state, current)
+            if mine is None and current is not None and not current.get(PAUSED) \
+                    and command_parts(text)[0] not in CASE_COMMANDS:
+                self._turn_away(state, current)  # /menu, /order …: the user went elsewhere
+            return mine
+        if current is not None and wants_to_quit(text):
+            return self._quit(sid, state, current)
+        if current is not None and current.get(PAUSED):
+            if STOP.match(text):  # 退出自测 again: still paused
+                return self._pause(sid, state, current)
+            return self._resume(sid, current) if wants_to_resume(text) or self._starts(text) else None
         if current is not None:
+            if STOP.match(text) or wants_a_break(text):  # before the answer: 算了 is no "done" (签了)
+                return self._pause(sid, state, current)
             word = answer_word(text)
             if word is not None:
                 return self._answer(sid, word, state, current)
-            if STOP.match(text):
-                return self._pause(sid, state, current)
-            if not START.search(text):
+            if not self._starts(text):
+                if not_an_answer(text):  # a question, a request: the assistant's, and the self-check waits
+                    self._turn_away(state, current)
+                    return None
                 return self._ask(sid, current, say("again", current["lang"]))
-        if START.search(text) and len(text) <= START_MAX_CHARS and "预约" not in text and not QUESTION.search(text):
+        if current is None and wants_to_quit(text):
+            return Reply(sid, say("nothing", lang), "menu",
+                         suggestions=[Suggestion(say("again_label", lang), "/checkup", "checkup")])
+        if self._starts(text):
             if current is not None:
                 return self._resume(sid, current)
             chosen = next((qid for word, qid in INDUSTRY_WORDS.items() if word in text.lower()), None)
@@ -139,10 +184,37 @@ class SelfCheck:
         return None
 
     @staticmethod
+    def _starts(text: str) -> bool:
+        """自测 / self-check in a short message that is neither a booking nor a question: start (or resume) one."""
+        return bool(START.search(text)) and len(text) <= START_MAX_CHARS and "预约" not in text \
+            and not QUESTION.search(text)
+
+    @staticmethod
     def language(state: dict[str, Any]) -> str | None:
-        """The language of the self-check in progress; None when none is."""
+        """The language of the self-check the user is answering; None when none is (or it is paused)."""
         current = state.get(STATE)
-        return str(current["lang"]) if isinstance(current, dict) else None
+        return str(current["lang"]) if isinstance(current, dict) and not current.get(PAUSED) else None
+
+    def after(self, reply: Reply, lang: str, state: dict[str, Any]) -> None:
+        """After the assistant's reply to any message: the self-check paused for this message is named in it (with
+        buttons to go on or give it up), and booking the on-site check offers the self-check first."""
+        current = state.get(STATE)
+        if state.pop(NOTE, None) and isinstance(current, dict) and current.get(PAUSED):
+            reply.reply = f"{reply.reply}\n\n{say('paused_note', lang, done=len(current['answers']))}"
+            reply.suggestions.extend(self._paused_buttons(lang))
+            reply.data.setdefault("checkup", {"stage": "paused", "id": current["id"],
+                                              "answered": len(current["answers"])})
+        self.offer(reply, lang)
+
+    def send_report(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
+        """"我想把报告发给顾问" / "send the report to an adviser" once this conversation has a report: it goes to an
+        adviser like the report's button (``/checkup_handoff``); None otherwise."""
+        report = state.get("last_checkup_report")
+        if report is None or text.startswith("/") or len(text) > SEND_REPORT_MAX_CHARS or HOW.search(text):
+            return None
+        if not (SEND_REPORT.search(text) and ADVISER.search(text)):
+            return None
+        return self._handoff(sid, str(report), lang, state)
 
     @staticmethod
     def relabel(state: dict[str, Any], lang: str) -> None:
@@ -155,7 +227,7 @@ class SelfCheck:
         """After a hand-off that paused the self-check: ``head`` and its question again; None when none is in
         progress."""
         current = state.get(STATE)
-        if not isinstance(current, dict):
+        if not isinstance(current, dict) or current.get(PAUSED):
             return None
         reply = self._resume(sid, current)
         reply.reply = f"{head}\n{reply.reply}"
@@ -163,7 +235,7 @@ class SelfCheck:
 
     def answers(self, text: str, state: dict[str, Any]) -> bool:
         """Whether the text would answer the question of the self-check in progress (是 / 否 / /ck yes …)."""
-        if not isinstance(state.get(STATE), dict):
+        if self.language(state) is None:
             return False
         if not text.startswith("/"):
             return answer_word(text) is not None
@@ -187,14 +259,20 @@ class SelfCheck:
                 if qn is not None:
                     return self._start(sid, qn, lang, state)
             return self._resume(sid, current) if current is not None else self._choose(sid, lang)
+        if name == "checkup_quit" or (name == "ck" and arg.lower() == "quit"):
+            if current is None:
+                return self._choose(sid, lang, say("nothing", lang))
+            return self._quit(sid, state, current)
         if name == "ck":
             if current is None:
                 return self._choose(sid, lang, say("nothing", lang))
             word = arg.lower()
-            if word in ("yes", "no", "unsure"):
+            if word in ("yes", "no", "unsure"):  # a question's button: also after a pause, it goes on from there
+                current.pop(PAUSED, None)
                 return self._answer(sid, word, state, current)
             if word in ("stop", "pause"):
                 return self._pause(sid, state, current)
+            current.pop(PAUSED, None)
             return self._ask(sid, current, say("again", current["lang"]))
         if name == "checkup_handoff":
             return self._handoff(sid, arg, lang, state)
@@ -229,15 +307,43 @@ class SelfCheck:
         qn = self.desk.find(str(current.get("id")))
         if qn is None:  # the questionnaire was withdrawn: start again
             return self._choose(sid, current.get("lang", "zh"))
+        current.pop(PAUSED, None)
         lang = current["lang"]
         title = qn.title_en if lang == "en" else qn.title
         return self._ask(sid, current, say("resume", lang, title=title, done=len(current["answers"])))
 
     def _pause(self, sid: str, state: dict[str, Any], current: dict[str, Any]) -> Reply:
+        """The user paused: the answers are kept and the conversation is free until they go on."""
+        current[PAUSED] = True
         lang = current["lang"]
         return Reply(sid, say("paused", lang, done=len(current["answers"])), "menu",
-                     suggestions=[Suggestion(say("resume_label", lang), "/checkup", "checkup")],
+                     suggestions=self._paused_buttons(lang),
                      data={"checkup": {"stage": "paused", "id": current["id"], "answered": len(current["answers"])}})
+
+    @staticmethod
+    def _turn_away(state: dict[str, Any], current: dict[str, Any]) -> None:
+        """The message is not an answer: the self-check pauses and the assistant's reply will say so (``after``)."""
+        current[PAUSED] = True
+        state[NOTE] = True
+
+    def give_up(self, sid: str, text: str, state: dict[str, Any]) -> Reply | None:
+        """放弃自测 / quit the self-check while a hand-off case waits: the self-check goes (the case waits on);
+        None when the text is not that or no self-check is kept."""
+        current = state.get(STATE)
+        return self._quit(sid, state, current) if isinstance(current, dict) and wants_to_quit(text) else None
+
+    def _quit(self, sid: str, state: dict[str, Any], current: dict[str, Any]) -> Reply:
+        """Given up for good: the answers are dropped (no report is made)."""
+        state.pop(STATE, None)
+        lang = current.get("lang", "zh")
+        return Reply(sid, say("quit", lang, done=len(current.get("answers", {}))), "menu",
+                     suggestions=[Suggestion(say("again_label", lang), "/checkup", "checkup")],
+                     data={"checkup": {"stage": "quit", "id": current.get("id")}})
+
+    @staticmethod
+    def _paused_buttons(lang: str) -> list[Suggestion]:
+        return [Suggestion(say("resume_label", lang), "/checkup", "checkup"),
+                Suggestion(say("quit_label", lang), "/checkup_quit", "checkup")]
 
     def _answer(self, sid: str, word: str, state: dict[str, Any], current: dict[str, Any]) -> Reply:
         qn = self.desk.find(str(current.get("id")))

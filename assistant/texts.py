@@ -62,6 +62,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "I could not find a reliable enough source in the knowledge base for this question. ",
     },
     "why_dissatisfied": {"zh": "很抱歉前面的回答没有帮到您，", "en": "Sorry the answers did not help. "},
+    "why_checkup": {"zh": "好的，您的法治体检自测报告已附在工单中。",
+                    "en": "Sure. Your self-check report goes with the case. "},
     "when_open": {
         "zh": "服务时间 {hours}，预计 {minutes} 分钟内回复。",
         "en": "Office hours are {hours}; expect a reply within {minutes} minutes.",

@@ -71,7 +71,7 @@ def test_a_whole_self_check_with_pause_resume_skips_report_and_handoff(rt: Runti
     assert [s.message for s in first.suggestions][:3] == ["/ck yes", "/ck no", "/ck unsure"]
     r = say(rt, sid, "否")  # not foreign-invested: the foreign investment questions are skipped
     assert r.data["checkup"]["question_id"] == "for-exports"
-    r = say(rt, sid, "今天天气怎么样")  # not an answer: asked again, nothing recorded
+    r = say(rt, sid, "一部分")  # neither yes nor no, nor anything else: asked again, nothing recorded
     assert r.data["checkup"]["question_id"] == "for-exports" and "请回答" in r.reply
     r = say(rt, sid, "退出自测")
     assert r.data["checkup"]["stage"] == "paused" and r.suggestions[0].message == "/checkup"
