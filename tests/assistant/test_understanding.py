@@ -376,7 +376,7 @@ def test_a_question_with_a_number_word_is_no_case_by_the_sum_rule() -> None:
     ("上千万的纠纷", True),
     ("欠我们百万", True),
     ("一点二亿", True), ("标的一个亿", True), ("几十万", False), ("十几万", False), ("12,000 yuan", False),
-    ("价值 1,200,000 的设备", False),
+    ("价值 1,200,000 的设备", True),  # thousands commas make a sum, no currency needed (danger19 §8)
     ("千万别把合同原件交出去", False), ("数以百万计的订单数据", False), ("平台有两百万注册用户", False),
     ("五百万平方米的园区", False), ("概率只有百万分之三", False), ("一千万分之五的误差", False),
     ("we have 3 million subscribers", False), ("US$ 1,500,000 unpaid", True), ("$1,250,000 owed", True),
