@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.amounts import large_amount
+from assistant.danger_cues import excuse, excused, harm_done, harm_phrases, stuck
 from assistant.intents import IntentModel, Prediction
 
 LARGE_AMOUNT_LEGAL = 0.5  # with such an amount, the legal reading must outweigh all others together (issue11R)
@@ -359,9 +360,21 @@ def _kept_from_leaving(text: str) -> bool:
 
 
 def in_danger(text: str) -> bool:
-    """Whether the message tells of self-harm, a threat of violence or a person held against their will."""
-    return (bool(_DANGER.search(text)) or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
-            or _shut_in_en(text) or _kept_from_leaving(text))
+    """Whether the message tells of self-harm, a threat of violence, violence done or a person held against their
+    will (``assistant.danger_cues`` names violence done, a person taken and a threat put as a condition). A phrase
+    of holding only is excused when the message names shelter or a game and nothing coercive (台风天把员工留在厂房里
+    不让出去, 密室逃脱里把玩家锁在房间里): ``danger_cues.excuse``."""
+    if not (_DANGER.search(text) or harm_done(text)
+            or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
+            or _shut_in_en(text) or _kept_from_leaving(text)):
+        return False
+    why = excuse(text)  # only where danger is read: a long message without it is scanned once
+    if why is None:
+        return True
+    return (any(not excused(m.group(0), why) for m in _DANGER.finditer(text))
+            or any(not excused(phrase, why) for phrase in harm_phrases(text))
+            or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
+            or (why == "shelter" and stuck(text) and _shut_in_en(text)))
 
 
 def leaves_handoff(text: str) -> bool:
