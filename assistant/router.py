@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.amounts import large_amount
+from assistant.danger_cues import excuse, excused, harm_done, harm_phrases, stuck
 from assistant.intents import IntentModel, Prediction
 
 LARGE_AMOUNT_LEGAL = 0.5  # with such an amount, the legal reading must outweigh all others together (issue11R)
@@ -228,8 +229,8 @@ _ACT = re.compile(
     re.I,
 )
 _QUESTION = re.compile(
-    r"([?？]|吗|呢|什么|多少|几[个天年次月条种]|谁|哪|是否|能否|能不能|可不可以|可以|算不算|要不要|有没有|合法|违法|咋|"
-    r"会不会|是不是|需不需要|用不用|该不该|应不应该|还有效|可否|允不允许|许不许|行不行|对不对|有无|"
+    r"([?？]|吗|呢|什么|多少|几[个天年次月条种]|谁|是否|能否|能不能|可不可以|算不算|要不要|有没有|咋|"
+    r"会不会|是不是|需不需要|用不用|该不该|应不应该|可否|允不允许|许不许|行不行|对不对|有无|合不合法|违不违法|"
     r"(是|算)[^，。,.]{0,12}还是|"
     r"怎么|怎样|如何|多久|多长|(^|[,;:，；：。]\s*)(what|how|when|where|why|is|are|can|could|do|does|"
     r"should|must|may|will|would)\b|(^|[;:；：。.?？!！]\s*)(who|whose|which)\b|"
@@ -238,6 +239,31 @@ _QUESTION = re.compile(
     r"\btell me (if|whether|what|who|how|when)\b|\bunder the law\b|\blegally\b)",
     re.I,
 )
+# Words that ask only where they stand (brief danger19 §9): 哪 in the message's last clause, not 哪怕, not
+# "any" (哪里都, 无论哪个) nor a state told (人不知道跑哪去了; 不知道去哪里申请 still asks); 可以 / 合法 /
+# 违法 / 还有效 only at the end of the last clause and not in words reported (对方拿了我们300万说这样合法 is a
+# statement; 这样合法, 外资企业可以怎么办 ask)
+_CLAUSE_SPLIT = re.compile(r"[，。,;；！!\n]")
+_WHICH = re.compile(r"(?<!不管)(?<!无论)(?<!不论)(?<!随便)哪(?!怕)(?![^，。,.]{0,3}(都|也))")
+_UNKNOWN = re.compile(r"不知道|不清楚|不晓得|找不到")
+_ASKS_AT_END = re.compile(r"(可以|合法|违法|还有效)(了|吗|么|呢|吧|啊|嘛|不|否|没有?)?\s*$")
+_REPORTED = re.compile(r"说|称|声称|认为|觉得|表示|坚称|以为|号称|保证|承诺|告诉|宣称|咬定")
+
+
+def _asks_where_it_stands(text: str) -> bool:
+    """哪 in the message's last clause, or 可以 / 合法 / 违法 / 还有效 ending it unreported (这样合法,
+    我们可以去哪里告)."""
+    clauses = [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
+    if not clauses:
+        return False
+    last = clauses[-1].rstrip()
+    which = _WHICH.search(last)
+    if which and not (last.endswith("了") and _UNKNOWN.search(last, 0, which.start())):
+        return True
+    end = _ASKS_AT_END.search(last)
+    return end is not None and not _REPORTED.search(last, 0, end.start())
+
+
 @dataclass
 class Intent:
     route: str  # menu | order | handoff | fallback | answer | unhappy | leave
@@ -309,7 +335,10 @@ def asks_a_question(text: str) -> bool:
     """Whether the message asks something (吗, 会不会, 谁, 多久, "who pays", "whether", a question mark) besides
     "what do we do now" (怎么办, 咋整, 有什么办法, "what are our options"), and asks no one to act (帮我们起诉, 可以派个
     律师过来吗, "can you sue them for us"): a report of an event, "…，怎么办" or a request to act asks an adviser."""
-    return not _ACT.search(text) and bool(_QUESTION.search(_WHAT_NOW.sub(" ", text)))
+    if _ACT.search(text):
+        return False
+    rest = _WHAT_NOW.sub(" ", text)
+    return bool(_QUESTION.search(rest)) or _asks_where_it_stands(rest)
 
 
 def _by_accident(text: str, at: int) -> bool:
@@ -359,9 +388,21 @@ def _kept_from_leaving(text: str) -> bool:
 
 
 def in_danger(text: str) -> bool:
-    """Whether the message tells of self-harm, a threat of violence or a person held against their will."""
-    return (bool(_DANGER.search(text)) or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
-            or _shut_in_en(text) or _kept_from_leaving(text))
+    """Whether the message tells of self-harm, a threat of violence, violence done or a person held against their
+    will (``assistant.danger_cues`` names violence done, a person taken and a threat put as a condition). A phrase
+    of holding only is excused when the message names shelter or a game and nothing coercive (台风天把员工留在厂房里
+    不让出去, 密室逃脱里把玩家锁在房间里): ``danger_cues.excuse``."""
+    if not (_DANGER.search(text) or harm_done(text)
+            or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
+            or _shut_in_en(text) or _kept_from_leaving(text)):
+        return False
+    why = excuse(text)  # only where danger is read: a long message without it is scanned once
+    if why is None:
+        return True
+    return (any(not excused(m.group(0), why) for m in _DANGER.finditer(text))
+            or any(not excused(phrase, why) for phrase in harm_phrases(text))
+            or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
+            or (why == "shelter" and stuck(text) and _shut_in_en(text)))
 
 
 def leaves_handoff(text: str) -> bool:

@@ -211,7 +211,9 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
             + MENU_IN_OTHER_WORDS + CHIT_CHAT + OUTCOME_ASKED + OUTCOME_NOT_ASKED + LEGAL_IN_COURT_AND_INCIDENT_WORDS
             + LEGAL_WITH_A_LARGE_SUM + LARGE_SUM_TO_ACT + LEGAL_IN_THE_WORDS_OF_AN_EVENT + EVENTS_THEN_A_QUESTION
             + NO_SUM_IN_NUMBER_WORDS + SUMS_IN_OTHER_WORDS + HARMLESS_IN_DANGER_WORDS + DANGER_IN_OTHER_WORDS
-            + REVIEW16_PEOPLE_HELD + REVIEW16_HARMLESS + REVIEW16_LARGE_SUMS + REVIEW16_NO_SUMS)
+            + REVIEW16_PEOPLE_HELD + REVIEW16_HARMLESS + REVIEW16_LARGE_SUMS + REVIEW16_NO_SUMS
+            + DANGER19_HARM + DANGER19_HARMLESS + DANGER19_LARGE_SUMS + DANGER19_NO_SUMS + DANGER19_ASKED
+            + DANGER19_TOLD + DANGER19_NO_ADVISER)
     examples = {e for group in load_examples().values() for e in group}
     assert sum(_digest(m) in eval_messages() for m in ours) == 0  # a count: no eval question is printed
     assert not set(ours) & examples
@@ -376,7 +378,7 @@ def test_a_question_with_a_number_word_is_no_case_by_the_sum_rule() -> None:
     ("上千万的纠纷", True),
     ("欠我们百万", True),
     ("一点二亿", True), ("标的一个亿", True), ("几十万", False), ("十几万", False), ("12,000 yuan", False),
-    ("价值 1,200,000 的设备", False),
+    ("价值 1,200,000 的设备", True),  # thousands commas make a sum, no currency needed (danger19 §8)
     ("千万别把合同原件交出去", False), ("数以百万计的订单数据", False), ("平台有两百万注册用户", False),
     ("五百万平方米的园区", False), ("概率只有百万分之三", False), ("一千万分之五的误差", False),
     ("we have 3 million subscribers", False), ("US$ 1,500,000 unpaid", True), ("$1,250,000 owed", True),
@@ -895,6 +897,133 @@ def test_review16_set_phrases_counts_and_idioms_are_no_large_sum(text: str) -> N
     assert not large_amount(text)
 
 
+# danger19: a reviewer's findings (issue #11, "understanding that holds"), each as a class of phrasing with paraphrases
+# of ours. Safety first for a person or a sum at stake; a county of manufacturers talks about wattage, games and counts.
+
+DANGER19_HARM = [  # violence done, a person taken or held, a threat put as a condition (in no eval part)
+    # violence done
+    "我们的出纳去对账，被对方老板打了", "仓库主管昨天被讨债的人打了一顿，现在在医院", "老板被几个混混打伤了",
+    "对方找人打了我们的司机", "供应商叫了一帮人把我们的业务员打了一顿", "他们派人殴打我们的工人",
+    "对方用铁棍把我们的保安打得头破血流", "有人拿砖头把店长砸伤了，还把他打骨折了", "他们把我们的采购员打进了医院",
+    "our manager was beaten up", "Our driver was assaulted by the buyer's men at the depot",
+    "two of our workers got beaten up outside the factory gate", "the landlord's thugs punched our shop assistant",
+    # a person taken or held
+    "对方把我们两个司机扣了", "客户把我们的工程师扣下来了", "他们把会计控制住了，说不付款不行",
+    "我们的销售被对方控制了，手机也打不通", "他们控制了我们的财务", "被对方带走了，到现在联系不上",
+    "业务员昨天被几个人带走，手机一直关机", "我们的人被围住出不去", "技术员被他们困在车间里出不来",
+    "they are keeping our two staff inside the warehouse", "our driver was detained by the buyer",
+    "our accountant was taken away by the supplier's men", "our engineers were held at the client's site overnight",
+    # a threat as a condition
+    "他说再不给钱就放一把火", "对方说要是今天不结款，就把我们仓库烧了", "他说再逼他他就跳",
+    "员工说再不发工资他就跳楼", "要是不还钱就对你不客气", "债主放话，小心你的家人",
+    "他们发短信说，你的孩子出了事别怪我们", "pay or your family gets hurt",
+    "the text said our families would get hurt if we went to the police", "they told him to pay up or he gets hurt",
+]
+DANGER19_HARMLESS = [  # look-alikes: a game, shelter from a storm, a blow of words, a thing held, a job left
+    # a game scenario with its players
+    "密室逃脱里把玩家锁在房间里，店家需要办什么消防手续", "剧本杀剧情里有把玩家关进小黑屋的环节，需要审批吗",
+    "鬼屋项目里演员把游客困在笼子里吓人，要签免责协议吗",
+    "Our escape room locks players in for sixty minutes; what fire safety rules apply?",
+    # shelter from weather, an epidemic or a drill
+    "台风天把员工留在厂房里不让出去，这段时间算加班吗", "暴雨预警期间公司不许工人离开宿舍，工资怎么算",
+    "疫情封控时工厂把员工留在厂区不让回家，这期间的工资要照发吗", "消防演练时把员工集中在车间不让离开，合法吗",
+    "台风来了，厂里把工人关在宿舍里不让出去，要给补贴吗",
+    "Staff were kept in the building during the typhoon; do we owe them overtime?",
+    "During the storm we did not let our workers leave the factory for their own safety; is that paid time?",
+    # a blow of words, a cut, a call; a thing kept; a job left; no one hurt
+    "我们被客户打了差评，能要求平台删除吗", "他被对方打了个措手不及，合同签错了", "会议上老板的发言被打断了",
+    "项目预算被砍了一半，合同还能继续履行吗", "公司把员工的工资扣了，合法吗", "把司机扣了12分，公司要负责吗",
+    "车被交警拖走了，怎么申请复议", "再不加薪他就跳槽", "再不发货我们就起诉", "如果对方不付款就走诉讼",
+    "our website was attacked by hackers; are we liable for the leak?", "the landlord kicked us out of the shop",
+    "my wife was hurt in a car accident on the way to work; is it a work injury?",
+    "our manager was held responsible for the loss", "our shipment was detained by customs",
+]
+DANGER19_LARGE_SUMS = [  # 两个亿, 七位数, digits mixed with numerals, bare digits after a word of money, commas, w
+    "对方欠了我们两个亿", "项目投了三个多亿进去", "被骗了2个亿", "赔了七位数", "对方欠我们八位数的货款",
+    "年薪七位数的高管要走", "1百20万的货款拖了一年", "对方欠了我们1千2百万", "工程款一百20万没结",
+    "货款金额3500000", "欠款 2800000 元", "合同金额：4500000.00", "欠了我们1,200,000", "损失了 3,400,000",
+    "对方拖了2,500,000没给", "一千二百万的工程款没结", "对方欠我们一千二百万", "我们被拖了400w货款",
+    "合同额500w，对方违约了", "欠款200w一直不还", "卖给对方的商品两百万没付款", "三百万的商品被扣了",
+]
+DANGER19_NO_SUMS = [  # wattage, counts of pixels, area, users, visits, goods, links and likes; codes of seven digits
+    "2000W吹风机", "5000W电磁炉出口认证", "1500w的电热水壶标签怎么写", "2000W功率的电机", "3kW电机",
+    "功率2000W的加热器",
+    "这款3000w电暖器要做3C认证吗", "我们的产品2000W，售价300元", "两千万像素的摄像头", "五百万平方英尺",
+    "平台月活两千万", "日活三百万的APP", "景区游客两百万", "上架了三百万商品", "三百万链接被屏蔽", "点赞两百万",
+    "视频点赞量破两百万", "20 megapixel camera", "5 million square feet warehouse", "2 million likes on the post",
+    "密码是七位数", "七位数的电话号码", "欠款人电话13812345678", "订单号2023001234",
+]
+DANGER19_ASKED = [  # a question: a question word or particle, 哪 in the last clause, 合法/可以 ending it unreported
+    "他们欠我们两百万，我们可以去哪里告", "欠了三百万，去哪个法院起诉", "公司扣员工身份证合法不", "这样做合法",
+    "对方拖欠三百万，不知道去哪里申请仲裁",
+]
+DANGER19_TOLD = [  # a statement with 合法 / 可以 / 哪 inside: no question
+    "对方拿了我们300万说这样合法", "他们坚称这样合法，拿走了五百万", "对方说可以，然后卷走了两百万",
+    "三百万，对方跑哪去了都不知道", "欠了我们三百万，哪怕打官司也要要回来", "欠款两百万，人不知道跑哪去了",
+    "对方认为合同还有效，扣着四百万不给",
+]
+DANGER19_NO_ADVISER = [  # what a manufacturer, a venue or a platform asks: no adviser, with the model
+    "我们厂生产2000W吹风机，出口欧盟要做什么认证", "5000W电磁炉的说明书上必须标注哪些安全警示",
+    "功率2000W的电机能不能申请节能补贴", "Is a 3kW heater subject to compulsory certification?",
+    "密室逃脱里把玩家锁在房间里，店家需要办什么消防手续", "剧本杀剧情里有把玩家关进小黑屋的环节，需要审批吗",
+    "Our escape room locks players in for sixty minutes; what fire safety rules apply?",
+    "台风天把员工留在厂房里不让出去，这段时间算加班吗", "暴雨预警期间公司不许工人离开宿舍，工资怎么算",
+    "Staff were kept in the building during the typhoon; do we owe them overtime?",
+    "我们的摄像头两千万像素，宣传时能写行业第一吗", "APP月活两千万，隐私政策要单独取得同意吗",
+    "景区每年游客两百万，门票涨价要听证吗", "视频点赞两百万，被别人搬运了能告吗",
+    "Our app has 20 million monthly active users; do we need a data protection officer?",
+]
+
+
+@pytest.mark.parametrize("text", DANGER19_HARM)
+def test_danger19_violence_done_a_person_taken_and_a_threat_as_a_condition_are_danger(text: str) -> None:
+    assert in_danger(text)
+
+
+@pytest.mark.parametrize("text", DANGER19_HARMLESS)
+def test_danger19_a_game_shelter_and_words_of_a_blow_are_no_danger(text: str) -> None:
+    assert not in_danger(text)
+
+
+def test_danger19_shelter_and_a_game_excuse_holding_only_and_only_when_nothing_coerces() -> None:
+    """The storm or the game excuses a person kept inside; money asked for, a blow or papers taken do not, and no
+    excuse covers a blow, a fire or self-harm (a real event in a venue or a storm)."""
+    assert not in_danger("台风天把员工留在厂房里不让出去")
+    assert in_danger("台风天讨债的人把我们会计留在厂房里不让出去，说不还钱不行")
+    assert in_danger("台风天老板把工人锁在宿舍里，还收了他们的身份证")
+    assert in_danger("台风天工人被老板打了")
+    assert in_danger("密室逃脱店里有顾客割腕了")
+    assert in_danger("密室逃脱店老板把员工锁在店里不让走")  # no player, no game scenario: held
+    assert in_danger("During the typhoon the creditors kept our accountant inside until we pay")
+
+
+@pytest.mark.parametrize("text", DANGER19_LARGE_SUMS)
+def test_danger19_every_large_sum_is_read(text: str) -> None:
+    assert large_amount(text), amounts(text)
+
+
+@pytest.mark.parametrize("text", DANGER19_NO_SUMS)
+def test_danger19_wattage_counts_and_codes_are_no_large_sum(text: str) -> None:
+    assert not large_amount(text), amounts(text)
+
+
+@pytest.mark.parametrize(("texts", "question"), [(DANGER19_ASKED, True), (DANGER19_TOLD, False)], ids=["asked", "told"])
+def test_danger19_the_question_test_looks_at_where_its_words_stand(texts: list[str], question: bool) -> None:
+    assert {t: asks_a_question(t) for t in texts} == {t: question for t in texts}
+
+
+def test_danger19_a_large_sum_told_with_words_of_the_law_stays_with_an_adviser() -> None:
+    """The rules alone (no model): a statement is no question, so the sum sends it to an adviser."""
+    assert Router(None).classify("对方拿了我们300万说这样合法").reason == "high_risk"
+    assert Router(None).classify("2000W吹风机出口要什么认证").route == "answer"
+
+
+@pytest.mark.parametrize("text", DANGER19_NO_ADVISER)
+def test_danger19_wattage_games_shelter_and_counts_do_not_call_an_adviser(router: Router, text: str) -> None:
+    got = router.classify(text)
+    assert not (got.route == "handoff" and got.sure), (got.intent, round(got.probability, 2))
+
+
 @pytest.mark.parametrize("text", ["门卫不让走，说要等领导来", "对方不让走，已经两个小时了", "they won't let us leave"])
 def test_kept_from_leaving_with_no_one_named_is_danger_on_purpose(text: str) -> None:
     """Bare 不让走 names no one (服务员不让走，说要先买单 is a false alarm of this kind): kept as danger, since a
@@ -940,7 +1069,7 @@ def test_danger_to_a_life_or_liberty_goes_to_an_adviser_before_the_model(router:
 
 
 _READ_AS_CASES = {  # new to the model and read as a sure case today (issue11R2): marked, so a fix or a new one shows
-    "董事因为职务侵占被判了刑，出狱后还能再当公司董事吗", "楼上的水管爆了把我们的门店淹了，可以向楼上的业主索赔吗",
+    "董事因为职务侵占被判了刑，出狱后还能再当公司董事吗",
     "我们的快递车连车带货被偷了，运输途中货物灭失的损失由谁承担"}
 
 
