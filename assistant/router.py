@@ -13,9 +13,10 @@ the model is sure it is an order or a look at the menu (两百万的合同想请
 up anyway). Everything else is decided by ``assistant.intents.IntentModel`` with a probability (``is_sure``).
 
 A high-risk reading is taken as said when its probability is at least ``HIGH_RISK_SURE``, or when the hand-off
-intents lead every other route by ``HANDOFF_MARGIN``; a near tie with the legal question is unsure, and the
-engine then answers only when the message asks something (``asks_a_question``: not an event told, not "怎么办",
-not a request to act) and the knowledge base clearly answers; else an adviser.
+intents lead every other route by ``HANDOFF_MARGIN``; a near tie with the legal question, whichever of the two
+leads (``near_a_case``), is unsure, and the engine then answers only when the message asks something
+(``asks_a_question``: not an event told, not "怎么办", not a request to act) and the knowledge base clearly answers;
+else an adviser.
 """
 
 from __future__ import annotations
@@ -319,6 +320,13 @@ def is_sure(p: Prediction) -> bool:
     return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
 
 
+def near_a_case(p: Prediction) -> bool:
+    """Whether a legal reading leads the high-risk one by less than ``LEGAL_MARGIN``: the near tie of ``is_sure`` the
+    other way round (刚被经侦传唤，让我交出护照，我还能出差吗: legal 0.48, high risk 0.47), read the same way, as
+    unsure between a question and a case (intents19: the examples moved such ties; the route should not follow)."""
+    return p.intent == "legal" and p.probability - p.probabilities.get("high_risk", 0.0) < LEGAL_MARGIN
+
+
 def asks_the_law(text: str, p: Prediction) -> bool:
     """Whether a message that names a large sum is still only a question about what the law says: the legal
     intent, clearly, and a question besides "what do we do" (a request to act on the dispute, a report of it, a
@@ -434,6 +442,8 @@ class Router:
         p = self.model.predict(t, vector)
         route, reason = ROUTE_OF[p.intent]
         sure = is_sure(p)
+        if near_a_case(p):  # unsure, and a possible case: answered only if a question the KB clearly answers
+            route, reason, sure = "handoff", "high_risk", False
         # 两百万的合同想请你们审查一下: an order; a person follows it up. Only when it beats the hand-off intents
         # together (卷走两千万跑路了，我要下单预约律师: order 0.43 against a case and a person 0.54 is a case).
         plain = sure and route in ("order", "menu") and p.probability - _to_adviser(p) >= HANDOFF_MARGIN

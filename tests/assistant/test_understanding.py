@@ -10,6 +10,7 @@ import json
 import shutil
 import time
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
@@ -38,6 +39,7 @@ from assistant.router import (
     asks_outcome,
     in_danger,
     is_sure,
+    near_a_case,
 )
 from config.settings import DEFAULT_EMBEDDING_MODEL
 from knowledge.embeddings import QifaEmbeddings
@@ -183,6 +185,29 @@ DISSATISFIED = ["你说的跟我问的不是一回事",
 NOT_DISSATISFIED = ["试用期六个月对不对",
     "没有用人单位盖章的合同有效吗",
     "合同里违约金写得不对怎么办"]
+# issue #11 (intents19): the boundaries new phrasings crossed, in phrasings written after the examples
+PERSON_NOT_A_BOT = [  # a person asked for with no word the rule knows
+    "别让机器人回了，我要跟真的人说", "有没有哪位律师能亲自看看我的问题", "你们那边的同事能直接回我消息吗",
+    "I'd like an actual human to reply, not this bot", "can a person from your team pick this up?",
+]
+LEAVING_BY_NEGATION = [  # no person wanted any more: the negation decides, not the word for a person
+    "不必麻烦律师了，我这边没事了", "那个顾问就别让他联系我了", "人就不用找了，你接着回答我",
+    "I no longer need to speak with a lawyer", "no one needs to get in touch, it's sorted",
+]
+COMPLAINTS_IN_EVERYDAY_WORDS = [
+    "你这答的啥玩意儿", "绕来绕去没说到重点", "真是服了，问啥都答不上", "this reply is pointless",
+    "you're going round in circles",
+]
+LEGAL_ABOUT_AN_AUTHORITYS_ACT = [  # an official's act, asked as a rule: may they, how long, is it valid
+    "住建局要我们停工，可没有书面通知，这个停工令有效吗", "商务局的人检查时要拷走我们的客户资料，我们有权拒绝吗",
+    "人社局的劳动监察让我们补缴社保，法律上能往前追几年", "城管把我们门口的广告牌拆了，事先不用通知吗",
+    "the customs office has held our sample goods for two months; how long may they hold them?",
+    "can a local government order our plant to relocate without a written decision?",
+]
+ORDERS_ASKED_AS_HOW = [  # a booking asked as a question of how to book
+    "合同审查怎么约，我们这周想审一份", "法律体检在哪里预约，我们想做一次", "调解服务怎么报名，我们跟客户谈崩了",
+    "how can I get a contract review booked with you?", "where do I sign up for the mediation service? we need it",
+]
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +238,8 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
             + NO_SUM_IN_NUMBER_WORDS + SUMS_IN_OTHER_WORDS + HARMLESS_IN_DANGER_WORDS + DANGER_IN_OTHER_WORDS
             + REVIEW16_PEOPLE_HELD + REVIEW16_HARMLESS + REVIEW16_LARGE_SUMS + REVIEW16_NO_SUMS
             + DANGER19_HARM + DANGER19_HARMLESS + DANGER19_LARGE_SUMS + DANGER19_NO_SUMS + DANGER19_ASKED
-            + DANGER19_TOLD + DANGER19_NO_ADVISER)
+            + DANGER19_TOLD + DANGER19_NO_ADVISER + PERSON_NOT_A_BOT + LEAVING_BY_NEGATION
+            + COMPLAINTS_IN_EVERYDAY_WORDS + LEGAL_ABOUT_AN_AUTHORITYS_ACT + ORDERS_ASKED_AS_HOW)
     examples = {e for group in load_examples().values() for e in group}
     assert sum(_digest(m) in eval_messages() for m in ours) == 0  # a count: no eval question is printed
     assert not set(ours) & examples
@@ -233,8 +259,15 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     (CHIT_CHAT, "fallback", "out_of_scope", 0.75),
     (LEGAL_WITH_A_LARGE_SUM, "answer", None, 0.9),
     (LARGE_SUM_TO_ACT, "handoff", "high_risk", 1.0),
+    (PERSON_NOT_A_BOT, "handoff", "user_request", 0.8),
+    (LEAVING_BY_NEGATION, "leave", None, 0.8),
+    (COMPLAINTS_IN_EVERYDAY_WORDS, "unhappy", None, 0.8),
+    (LEGAL_ABOUT_AN_AUTHORITYS_ACT, "answer", None, 0.8),
+    (ORDERS_ASKED_AS_HOW, "order", None, 0.8),
 ], ids=["person", "legal", "out-of-scope", "menu", "order", "high-risk", "legal-in-a-dispute", "legal-in-court-words",
-        "order-without-order-words", "menu-in-other-words", "chit-chat", "legal-with-a-large-sum", "large-sum-to-act"])
+        "order-without-order-words", "menu-in-other-words", "chit-chat", "legal-with-a-large-sum", "large-sum-to-act",
+        "person-not-a-bot", "leaving-by-negation", "complaints-in-everyday-words", "legal-about-an-authoritys-act",
+        "orders-asked-as-how"])
 def test_each_behaviour_class_is_recognised(router: Router, phrasings: list[str], route: str, reason: str | None,
                                             least: float) -> None:
     got = [router.classify(p) for p in phrasings]
@@ -1236,11 +1269,41 @@ def test_a_handoff_must_clearly_beat_the_other_routes() -> None:
     assert is_sure(_prediction("high_risk", HIGH_RISK_SURE - 0.05, "legal", 0.2))  # a clear lead is a case
     assert is_sure(_prediction("high_risk", 0.45, "order", 0.2))  # another runner-up: the plain hand-off margin
     assert is_sure(_prediction("high_risk", 0.5, "human", 0.45))  # both lead to an adviser
-    assert is_sure(_prediction("legal", 0.48, "high_risk", 0.45))  # other routes keep the plain threshold
+    assert is_sure(_prediction("legal", 0.48, "high_risk", 0.45))  # other routes keep the plain threshold (the router
+    # still reads this one as a near tie with a case: near_a_case)
     assert not is_sure(_prediction("order", SURE - 0.01, "legal", 0.3))
     assert not is_sure(_prediction("order", 0.48, "legal", 0.46))  # an order form on a coin flip: ask first
     assert is_sure(_prediction("order", 0.5, "greeting", 0.45))  # the tie rule is about the legal question
     assert is_sure(_prediction("order", 0.5 + LEGAL_MARGIN, "legal", 0.5 - LEGAL_MARGIN))
+
+
+class _FixedModel:
+    """An intent model that reads every message the same way (the router's decision on a given reading)."""
+
+    def __init__(self, p: Prediction) -> None:
+        self.p = p
+        self.embeddings = self
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.zeros((len(texts), 4), dtype=np.float32)
+
+    def predict(self, text: str, vector: np.ndarray | None = None) -> Prediction:
+        return self.p
+
+
+def test_a_legal_reading_just_ahead_of_a_case_is_a_near_tie_too() -> None:
+    """The tie of is_sure the other way round: a legal reading that leads a high-risk one by less than LEGAL_MARGIN is
+    unsure and a possible case (the engine answers it only as a question the knowledge base clearly answers)."""
+    assert near_a_case(_prediction("legal", 0.48, "high_risk", 0.45))
+    assert near_a_case(_prediction("legal", 0.5, "high_risk", 0.5 - LEGAL_MARGIN / 2))
+    assert not near_a_case(_prediction("legal", 0.6, "high_risk", 0.3))  # a clear lead is a question
+    assert not near_a_case(_prediction("legal", 0.48, "order", 0.45))  # another runner-up: the plain threshold
+    assert not near_a_case(_prediction("high_risk", 0.48, "legal", 0.45))  # is_sure's own tie
+    message = "公司股东被叫去问话了，我还能去外地出差吗"
+    tie = Router(cast(IntentModel, _FixedModel(_prediction("legal", 0.48, "high_risk", 0.45)))).classify(message)
+    assert (tie.route, tie.reason, tie.intent, tie.sure) == ("handoff", "high_risk", "legal", False)
+    clear = Router(cast(IntentModel, _FixedModel(_prediction("legal", 0.7, "high_risk", 0.2)))).classify(message)
+    assert (clear.route, clear.reason, clear.intent, clear.sure) == ("answer", None, "legal", True)
 
 
 def test_character_ngrams_are_counted_per_message() -> None:
