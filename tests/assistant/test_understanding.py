@@ -1088,11 +1088,13 @@ def test_the_danger_rule_names_self_harm_threats_and_a_person_held(text: str) ->
     "1" + " " * 4998 + "x", "1" + "\u3000" * 4998 + "x", "$1" + " " * 4997 + "x",  # a digit before a whitespace run
 ])
 def test_the_rules_take_bounded_time_on_long_inputs(text: str) -> None:
-    """Linear patterns: a 5,000-character message costs milliseconds, whatever it repeats (review12 §7)."""
+    """Linear patterns: a 5,000-character message costs milliseconds, whatever it repeats (review12 §7). The
+    thread's CPU time, not the wall clock: a backtracking pattern costs seconds of CPU, while a loaded machine only
+    stretches the wall clock (this test failed under other jobs' load with patterns unchanged)."""
     for rule in (in_danger, asks_a_question, large_amount, asks_outcome):
-        start = time.perf_counter()
+        start = time.thread_time()
         rule(text)
-        assert time.perf_counter() - start < 0.05, rule.__name__
+        assert time.thread_time() - start < 0.05, rule.__name__
 
 
 def test_danger_to_a_life_or_liberty_goes_to_an_adviser_before_the_model(router: Router) -> None:
