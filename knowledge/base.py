@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from db import Database
 from db.base import iso_utc
-from db.meta import seed_meta
+from db.meta import read_meta, seed_meta
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge import journal, mirror_file, snapshot
 from knowledge.bm25 import Bm25Index
@@ -474,9 +474,7 @@ class KnowledgeBase:
             return journal.since(s, version, until)
 
     def get_meta(self, key: str) -> str | None:
-        with self.db.session() as s:
-            row = s.get(KbMeta, key)
-            return row.value if row else None
+        return read_meta(self.db, key)
 
     def set_meta(self, key: str, value: str) -> None:
         with self.db.session() as s:
