@@ -9,7 +9,8 @@ import uuid
 from typing import Any
 
 from db import Database
-from db.meta import put_meta, read_meta
+from db.meta import put_meta
+from db.models_kb import KbMeta
 
 FRESH_S = 1.0
 
@@ -39,4 +40,6 @@ class VersionPoll:
         return True
 
     def read(self) -> str | None:
-        return read_meta(self.db, self.key)
+        with self.db.session() as s:
+            row = s.get(KbMeta, self.key)
+            return row.value if row is not None else None
