@@ -291,3 +291,15 @@ def console_login(client: TestClient, name: str) -> str:
                     follow_redirects=False)
     assert r.status_code == 303, r.text
     return str(r.headers["location"])
+
+
+@pytest.fixture
+def rt(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, embeddings: QifaEmbeddings) -> Iterator[Runtime]:
+    """A runtime on a fresh data dir with no rate limit, for tests that walk through whole conversations (a form
+    takes more messages than a person types in a minute). A test module may define its own ``rt`` instead."""
+    from chat_support import fresh_data_dir, open_runtime
+
+    runtime = open_runtime(fresh_data_dir(tmp_path_factory, embeddings, tmp_path / "var"), embeddings,
+                           rate_limit_per_session=0, rate_limit_per_ip=0)
+    yield runtime
+    runtime.close()

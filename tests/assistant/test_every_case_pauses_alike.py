@@ -8,11 +8,8 @@ withdraw it. Through the engine and through HTTP (TestClient on api.app), Chines
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from chat_support import fresh_data_dir, open_runtime
 from talk_support import cases, orders, question, state, talking
 
 from assistant.texts import t
@@ -30,14 +27,6 @@ PERSON = {"zh": ["转人工", "我要人工客服", "人工", "请帮我转人�
 DANGER = {"zh": "仓库保管员刚在群里说不想活了，现在人在楼顶",
           "en": "Our foreman has just threatened to stab the site manager tonight"}
 STOPS = {"zh": ["退出", "暂停", "退出自测"], "en": ["stop", "pause", "quit"]}
-
-
-@pytest.fixture
-def rt(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[Runtime]:
-    runtime = open_runtime(fresh_data_dir(tmp_path_factory, embeddings, tmp_path / "var"), embeddings,
-                           rate_limit_per_session=0, rate_limit_per_ip=0)
-    yield runtime
-    runtime.close()
 
 
 @pytest.mark.parametrize("channel", ["engine", "http"])

@@ -10,12 +10,9 @@ and through HTTP (TestClient on api.app), Chinese and English."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from chat_support import fresh_data_dir, open_runtime
 from talk_support import Say, cases, orders, question, state, talking
 
 from assistant.texts import t
@@ -38,15 +35,6 @@ BARE_CANCEL = {"zh": "取消", "en": "cancel"}
 INCIDENT = {"zh": "车间主任被讨薪的工人关在办公室一晚上，想请律师评估公司的责任",
             "en": "Last month a worker threatened to kill the site manager over unpaid wages; we need advice on "
                   "dismissing him"}
-
-
-@pytest.fixture
-def rt(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[Runtime]:
-    # a walk through a form takes more messages than a person types in a minute: no rate limit
-    runtime = open_runtime(fresh_data_dir(tmp_path_factory, embeddings, tmp_path / "var"), embeddings,
-                           rate_limit_per_session=0, rate_limit_per_ip=0)
-    yield runtime
-    runtime.close()
 
 
 def assert_resumed(rt: Runtime, back: dict[str, Any], kept: dict[str, Any], case_id: int, lang: str) -> None:

@@ -7,11 +7,7 @@ languages alike. Through the engine and HTTP (TestClient on api.app)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from chat_support import fresh_data_dir, open_runtime
 from talk_support import state, talking
 
 from assistant.smalltalk import small_talk
@@ -23,14 +19,6 @@ from orders.texts import ot
 DANGER = {"zh": ["有人拿刀堵在公司门口说要杀了我", "仓库保管员刚在群里说不想活了，现在人在楼顶"],
           "en": ["A man with a knife is threatening to kill our manager at the gate",
                  "Our foreman has just threatened to stab the site manager tonight"]}
-
-
-@pytest.fixture
-def rt(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[Runtime]:
-    runtime = open_runtime(fresh_data_dir(tmp_path_factory, embeddings, tmp_path / "var"), embeddings,
-                           rate_limit_per_session=0, rate_limit_per_ip=0)
-    yield runtime
-    runtime.close()
 
 
 @pytest.mark.parametrize("channel", ["engine", "http"])

@@ -7,12 +7,9 @@ the index on disk), Chinese first, English second."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from chat_support import fresh_data_dir, open_runtime
 from talk_support import orders, question, state, talking
 
 from assistant.texts import t
@@ -25,14 +22,6 @@ PERSON = {"zh": "张三", "en": "Zhang San"}
 DESCRIPTION = {"zh": "审查一份采购合同", "en": "Review a supply contract"}
 AGREE = {"zh": "同意", "en": "I agree"}
 CONFIRM = {"zh": "确认", "en": "confirm"}
-
-
-@pytest.fixture
-def rt(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[Runtime]:
-    runtime = open_runtime(fresh_data_dir(tmp_path_factory, embeddings, tmp_path / "var"), embeddings,
-                           rate_limit_per_session=0, rate_limit_per_ip=0)
-    yield runtime
-    runtime.close()
 
 
 def form_of(rt: Runtime, sid: str) -> dict[str, Any]:
