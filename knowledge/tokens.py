@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -135,20 +136,44 @@ def is_english(text: str) -> bool:
     return letters > 0 and len(_CJK.findall(text)) * 3 < letters
 
 
+_OPENED: dict[str, tuple[list[tuple[str, str]], dict[str, list[int]]]] = {}  # see _opened_by
+
+
+def _opened_by(name: str, pairs: list[tuple[str, str]], first: Callable[[str], str]) -> dict[str, list[int]]:
+    """The places in ``pairs`` (a glossary or thesaurus list, as loaded now) of the keys each ``first(key)`` opens;
+    built again when the list is another object (reloaded, or replaced in a test)."""
+    kept = _OPENED.get(name)
+    if kept is not None and kept[0] is pairs:
+        return kept[1]
+    index: dict[str, list[int]] = {}
+    for i, (key, _) in enumerate(pairs):
+        index.setdefault(first(key), []).append(i)
+    _OPENED[name] = (pairs, index)
+    return index
+
+
 def expand_query(text: str) -> str:
     """Append the statute wording for everyday words: English phrases through the glossary (matched on
     crude word stems), Chinese colloquialisms through the thesaurus (longest key first; matched text is
-    consumed)."""
+    consumed). Only the phrases opened by a word of the question, and the keys opened by one of its characters
+    (or holding a space), are tried, in the same order: consuming a match drops words or leaves a space, so it
+    makes no other phrase or key appear (the whole lists were tried for every question: 0.1-0.3 ms)."""
     extra: list[str] = []
     if re.search(r"[A-Za-z]", text):
         low = " " + _stems(text) + " "
-        for en, zh in _stemmed_glossary():
+        glossary_en = _stemmed_glossary()
+        by_word = _opened_by("glossary", glossary_en, lambda en: en.split(" ", 1)[0])
+        for i in sorted({i for word in set(low.split()) for i in by_word.get(word, ())}):
+            en, zh = glossary_en[i]
             if f" {en} " in low:
                 extra.append(zh)
                 low = low.replace(f" {en} ", " ")
     if _CJK.search(text):
         rest = text
-        for key, terms in thesaurus():
+        keys = thesaurus()
+        by_char = _opened_by("thesaurus", keys, lambda key: " " if " " in key else key[0])
+        for i in sorted({i for ch in {*text, " "} for i in by_char.get(ch, ())}):
+            key, terms = keys[i]
             if key in rest:
                 extra.append(terms)
                 rest = rest.replace(key, " ")
