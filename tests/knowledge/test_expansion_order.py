@@ -8,7 +8,8 @@ from __future__ import annotations
 import random
 import re
 
-from knowledge.tokens import _CJK, _stemmed_glossary, _stems, expand_query, glossary, thesaurus
+from knowledge.expansion import _stemmed_glossary, _stems, expand_query, glossary, thesaurus
+from knowledge.tokens import _CJK
 
 
 def _every_key(text: str) -> str:
