@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from db import Database
 from db.base import iso_utc, utcnow
@@ -64,6 +64,23 @@ _NEW_MESSAGE = insert(_MESSAGES)
 _TURN_STATE = update(_SESSIONS).where(_SESSIONS.c.id == bindparam("b_id"))
 
 
+@dataclass
+class _NewSession:
+    """A new session's row and its first message, held back by ``begin_turn`` (``Database.hold``): written by
+    ``close_turn``, or by the thread's next use of the store, whichever comes first."""
+
+    session: dict[str, Any]
+    message: dict[str, Any]
+
+    def __call__(self, conn: Connection) -> None:
+        conn.execute(_NEW_SESSION, self.session)
+        conn.execute(_NEW_MESSAGE, self.message)
+
+
+def _held_key(session_id: str) -> str:
+    return f"qifa-new-session:{session_id}"
+
+
 def _stored(m: ChatMessage) -> StoredMessage:
     return StoredMessage(m.id, m.session_id, m.role, m.text, m.route, list(m.citations or []), m.author,
                          m.feedback, m.created_at)
@@ -95,25 +112,40 @@ class Conversations:
                    text: str) -> TurnSession:
         """The session of a turn (created when ``session_id`` is None and no session of ``channel`` +
         ``external_id`` exists) and the turn's first message, in one transaction: stored before the turn is
-        handled, so a hand-off opened by the turn already shows it. Unknown ids raise UnknownSession."""
+        handled, so a hand-off opened by the turn already shows it. Unknown ids raise UnknownSession.
+
+        A new session's two rows are held back instead (``Database.hold``): ``close_turn`` writes them with the
+        reply in its one transaction, unless the turn uses the store meanwhile (a case, an order, a moderation
+        record), which stores them first, as before. Nobody else knows the new session's id until the turn ends.
+        A turn that fails stores them with ``settle``."""
+        if session_id is None and external_id is None:  # a new session: nothing to look up
+            return self._hold_new(channel, None, role, text)
         with self.db.transaction(write=True) as conn:
-            row = None
             if session_id is not None:
                 row = conn.execute(_SESSION_BY_ID, {"b_id": session_id}).first()
                 if row is None:
                     raise UnknownSession(session_id)
-            elif external_id is not None:
-                row = conn.execute(_SESSION_BY_EXTERNAL, {"b_channel": channel, "b_external": external_id}).first()
-            now = utcnow()
-            if row is None:
-                turn = TurnSession(uuid.uuid4().hex, channel, "zh", {}, fresh=True)
-                conn.execute(_NEW_SESSION, {"id": turn.id, "channel": channel, "external_id": external_id, "lang": "zh",
-                                            "state": {}, "created_at": now, "updated_at": now})
             else:
-                turn = TurnSession(row.id, row.channel, row.lang, dict(row.state or {}), fresh=False)
+                row = conn.execute(_SESSION_BY_EXTERNAL, {"b_channel": channel, "b_external": external_id}).first()
+            if row is None:
+                return self._hold_new(channel, external_id, role, text)
+            turn = TurnSession(row.id, row.channel, row.lang, dict(row.state or {}), fresh=False)
             conn.execute(_NEW_MESSAGE, {"session_id": turn.id, "role": role, "text": text, "route": None,
-                                        "citations": [], "created_at": now})
+                                        "citations": [], "created_at": utcnow()})
             return turn
+
+    def _hold_new(self, channel: str, external_id: str | None, role: str, text: str) -> TurnSession:
+        turn = TurnSession(uuid.uuid4().hex, channel, "zh", {}, fresh=True)
+        now = utcnow()
+        self.db.hold(_held_key(turn.id), _NewSession(
+            {"id": turn.id, "channel": channel, "external_id": external_id, "lang": "zh", "state": {},
+             "created_at": now, "updated_at": now},
+            {"session_id": turn.id, "role": role, "text": text, "route": None, "citations": [], "created_at": now}))
+        return turn
+
+    def settle(self) -> None:
+        """Store what the turns of this thread hold back (a turn that failed keeps its session and first message)."""
+        self.db.settle()
 
     def state_of(self, channel: str, external_id: str) -> dict[str, Any] | None:
         """The state of the session of ``channel`` + ``external_id`` (e.g. a Telegram chat), None when it has none."""
@@ -145,15 +177,30 @@ class Conversations:
 
     def close_turn(self, session_id: str, state: dict[str, Any], lang: str | None, text: str | None,
                    route: str | None = None, citations: list[dict[str, Any]] | None = None) -> StoredMessage | None:
-        """The bot's reply (when it has text) and the session's new state, in one transaction."""
+        """The bot's reply (when it has text) and the session's new state, in one transaction; a new session's
+        rows held back by ``begin_turn`` go in the same transaction, with the state they end the turn with."""
+        held = self.db.release(_held_key(session_id))
+        try:
+            return self._close(session_id, held, state, lang, text, route, citations)
+        except BaseException:
+            if held is not None:  # still the turn's to store (``settle``), as it began
+                self.db.hold(_held_key(session_id), held)
+            raise
+
+    def _close(self, session_id: str, held: object, state: dict[str, Any], lang: str | None, text: str | None,
+               route: str | None, citations: list[dict[str, Any]] | None) -> StoredMessage | None:
         with self.db.transaction(write=True) as conn:
             now = utcnow()
-            values: dict[str, Any] = {"b_id": session_id, "state": dict(state), "updated_at": now}
-            if lang:
-                values["lang"] = lang
-            done = conn.execute(_TURN_STATE, values)
-            if getattr(done, "rowcount", 1) == 0:
-                raise UnknownSession(session_id)
+            if isinstance(held, _NewSession):  # the session's row as the update below would leave it
+                row = {**held.session, "state": dict(state), "updated_at": now, **({"lang": lang} if lang else {})}
+                _NewSession(row, held.message)(conn)
+            else:
+                values: dict[str, Any] = {"b_id": session_id, "state": dict(state), "updated_at": now}
+                if lang:
+                    values["lang"] = lang
+                done = conn.execute(_TURN_STATE, values)
+                if getattr(done, "rowcount", 1) == 0:
+                    raise UnknownSession(session_id)
             if not text:
                 return None
             cites = list(citations or [])

@@ -25,12 +25,12 @@ import numpy as np
 
 from assistant.answer import extractive, with_notice
 from assistant.answerability import answerable, relevant
-from assistant.conversations import Conversations
+from assistant.conversations import Conversations, TurnSession
 from assistant.guard import PassageChecks
 from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
-from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, SensitiveWords
+from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, Blocked, SensitiveWords
 from assistant.paused import Paused, back_button
 from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
@@ -143,8 +143,16 @@ class Assistant:
     def _handle(self, session_id: str | None, text: str, lang: str | None, channel: str, external_id: str | None,
                 hint: str | None, sticky: bool) -> Reply:
         blocked = self.words.find(text) if self.words is not None else None
-        # the session and the user's message, in one transaction
+        # the session and the user's message, in one transaction (a new session's: with the reply, at the end)
         sess = self.conversations.begin_turn(session_id, channel, external_id, "user", PLACEHOLDER if blocked else text)
+        try:
+            return self._turn(sess, text, lang, hint, sticky, blocked)
+        except BaseException:
+            self.conversations.settle()  # a failed turn keeps the session and the user's message, as it began
+            raise
+
+    def _turn(self, sess: TurnSession, text: str, lang: str | None, hint: str | None, sticky: bool,
+              blocked: Blocked | None) -> Reply:
         state = sess.state
         chosen = state.get(CHOSEN_LANG)
         if lang not in LANGS:  # a command keeps the conversation's language; alone in a new one, Chinese first

@@ -54,9 +54,47 @@ class UnknownWord(WordError):
     """The word is not on the staff list (the shipped list cannot be changed)."""
 
 
+# The characters of nearly every message and answer: ASCII, Latin-1's symbols, general and CJK punctuation, circled
+# numbers, the full-width forms and the unified ideographs. NFKC of a text made of those that decompose among them
+# into no combining mark is NFKC of each character apart: none of them is a combining mark or the second character
+# of a composition (a test checks every code point), so no two of them compose or reorder.
+_RANGES = ((0x09, 0x0D), (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2460, 0x2473), (0x3000, 0x303F),
+           (0x4E00, 0x9FFF), (0xFF01, 0xFF65))
+_IDEOGRAPHS = (0x4E00, 0x9FFF)  # NFKC leaves each unified ideograph as it is (a test checks each)
+
+
+def _in_ranges(ch: str) -> bool:
+    return any(a <= ord(ch) <= b for a, b in _RANGES)
+
+
+def _nfkc_alone() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    """The characters of ``_RANGES`` that NFKC maps alone, with what it maps them to where that is another string;
+    a pattern finding any character that is not one of them, and one finding those it changes."""
+    changed: dict[str, str] = {}
+    alone: list[str] = [f"{chr(_IDEOGRAPHS[0])}-{chr(_IDEOGRAPHS[1])}"]
+    for a, b in _RANGES:
+        for ch in map(chr, range(a, b + 1) if (a, b) != _IDEOGRAPHS else ()):
+            if all(unicodedata.combining(p) == 0 and _in_ranges(p) for p in unicodedata.normalize("NFKD", ch)):
+                alone.append(re.escape(ch))
+                if (nfkc := unicodedata.normalize("NFKC", ch)) != ch:
+                    changed[ch] = nfkc
+    return (changed, re.compile(f"[^{''.join(alone)}]"),
+            re.compile(f"[{''.join(map(re.escape, changed))}]"))
+
+
+_CHANGED, _NOT_ALONE, _CHANGES = _nfkc_alone()
+
+
+def _changed(m: re.Match[str]) -> str:
+    return _CHANGED[m.group(0)]
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width to half-width), lower case, without spaces, zero-width and filler punctuation."""
-    return _SKIP.sub("", unicodedata.normalize("NFKC", text).lower())
+    """NFKC (full-width to half-width), lower case, without spaces, zero-width and filler punctuation. NFKC of a
+    text whose characters it maps alone (``_nfkc_alone``) is taken character by character, with the same result:
+    through ``unicodedata`` an answer of a thousand characters took a quarter of a millisecond."""
+    nfkc = _CHANGES.sub(_changed, text) if _NOT_ALONE.search(text) is None else unicodedata.normalize("NFKC", text)
+    return _SKIP.sub("", nfkc.lower())
 
 
 def shipped_words() -> list[str]:

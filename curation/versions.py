@@ -9,8 +9,7 @@ import uuid
 from typing import Any
 
 from db import Database
-from db.meta import put_meta
-from db.models_kb import KbMeta
+from db.meta import put_meta, read_meta
 
 FRESH_S = 1.0
 
@@ -40,6 +39,4 @@ class VersionPoll:
         return True
 
     def read(self) -> str | None:
-        with self.db.session() as s:
-            row = s.get(KbMeta, self.key)
-            return row.value if row is not None else None
+        return read_meta(self.db, self.key)

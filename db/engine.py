@@ -9,7 +9,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ class Database:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         self._lock_dir: tempfile.TemporaryDirectory[str] | None = None  # lock files of an in-memory database
         self._lock_dir_guard = threading.Lock()
+        self._local = threading.local()  # ``held``: the writes this thread holds back (see ``hold``)
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""
@@ -54,8 +55,38 @@ class Database:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
+    def hold(self, key: str, write: Callable[[Connection], None]) -> None:
+        """Hold a write back (a new conversation's first rows, ``assistant.conversations``): it runs, in a write
+        transaction of its own, before anything else this thread does through ``session`` or
+        ``transaction(write=True)``, unless ``release(key)`` takes it back first to run it in the caller's own
+        transaction. A turn that only reads the knowledge base between its start and its end then commits once;
+        one that opens a case or an order meanwhile finds the rows stored, as if they had never been held."""
+        held: dict[str, Callable[[Connection], None]] | None = getattr(self._local, "held", None)
+        if held is None:
+            held = self._local.held = {}
+        held[key] = write
+
+    def release(self, key: str) -> Callable[[Connection], None] | None:
+        """The write held back under ``key`` by this thread, now the caller's to run (None: none, or already run)."""
+        held: dict[str, Callable[[Connection], None]] | None = getattr(self._local, "held", None)
+        return held.pop(key, None) if held else None
+
+    def settle(self) -> None:
+        """Run the writes this thread holds back, now, in one write transaction (a turn that failed keeps what it
+        would have stored at its start)."""
+        held: dict[str, Callable[[Connection], None]] | None = getattr(self._local, "held", None)
+        if not held:
+            return
+        writes = list(held.values())
+        held.clear()  # before the transaction, which would otherwise settle them again
+        with self.transaction(write=True) as conn:
+            for write in writes:
+                write(conn)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
+        if getattr(self._local, "held", None):
+            self.settle()
         s = self._factory()
         try:
             yield s
@@ -71,7 +102,10 @@ class Database:
         """A Core connection in one transaction that commits or rolls back: for a hot path's few prepared
         statements, without an ORM session around them. ``write``: the block writes; on SQLite the writers of
         this process then go one after another, each woken the moment the one before commits, where two at once
-        would send the second into SQLite's busy handler, which sleeps a millisecond or more between tries."""
+        would send the second into SQLite's busy handler, which sleeps a millisecond or more between tries.
+        A write first runs what this thread holds back (``hold``)."""
+        if write and getattr(self._local, "held", None):
+            self.settle()
         if write and self._writer is not None:
             with self._writer, self.engine.begin() as conn:
                 yield conn

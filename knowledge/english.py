@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge.tokens import glossary
+from knowledge.expansion import glossary
 
 STOPWORDS = frozenset("""
 a an the this that these those there here it its it's i me my mine we us our ours you your yours he him his she

@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge import tokens
+from knowledge import expansion
 from knowledge.english import is_stopword, normalise
-from knowledge.tokens import _CJK, _WORD, QUESTION_WORDS, STOPWORDS, _jieba, expand_query, tokenize
+from knowledge.expansion import expand_query
+from knowledge.tokens import _CJK, _WORD, QUESTION_WORDS, STOPWORDS, _jieba, tokenize
 
 ENGLISH_WEIGHT = 0.25
 _LATIN = re.compile(r"[a-z]")
@@ -75,7 +76,7 @@ def _search_tokens(words: tuple[str, ...]) -> list[str]:
 
 
 def query_terms(query: str) -> list[str]:
-    """The question's BM25 terms, each once (``knowledge.tokens.query_terms`` of the question as the glossary reads
+    """The question's BM25 terms, each once (``knowledge.expansion.query_terms`` of the question as the glossary reads
     it: English possessives and inflections at their glossary form), from the cut its weights were read from."""
     return [t for t in dict.fromkeys(_search_tokens(_cut(query))) if t not in QUESTION_WORDS]
 
@@ -101,4 +102,4 @@ def question_cut(query: str) -> list[str]:
 
 def plain_query_terms(query: str) -> list[str]:
     """``query_terms`` computed the long way (expanded and cut again): what the shared cut must equal."""
-    return tokens.query_terms(normalise(query))
+    return expansion.query_terms(normalise(query))

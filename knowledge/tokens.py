@@ -1,18 +1,16 @@
-"""Search tokens for BM25: jieba with a legal-terms dictionary, English words, and an English→Chinese
-glossary so an English question still finds Chinese statutes."""
+"""Search tokens for BM25: jieba with a legal-terms dictionary and English words. The tokens of every shipped text
+are stored with the pack (``tokenizer_fingerprint`` hashes this module), so what only shapes a question — query
+expansion — lives in :mod:`knowledge.expansion`, and changing it re-tokenises nothing."""
 
 from __future__ import annotations
 
 import logging
 import re
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 CONTENT = Path(__file__).parent / "content"
 LEGAL_TERMS = CONTENT / "legal_terms.txt"
-GLOSSARY = CONTENT / "glossary_en_zh.tsv"
-THESAURUS = CONTENT / "thesaurus_zh.tsv"
 
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 或 及 等 吗 呢 啊 吧 呀 么 我 我们 你 你们 他 她 它 这 那 这个 那个 有 没有 "
@@ -79,77 +77,6 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def query_terms(query: str) -> list[str]:
-    """BM25 terms for a question: its own tokens plus the statute wording it expands to, once each."""
-    return [t for t in dict.fromkeys(tokenize(expand_query(query))) if t not in QUESTION_WORDS]
-
-
-_SUFFIXES = (
-    "ational", "ations", "ation", "ating", "ated", "ates", "ate", "ements", "ement", "ments", "ment",
-    "ions", "ion", "ings", "ing", "ies", "ied", "ed", "es", "al", "s", "e", "y",
-)
-
-
-def _stem(word: str) -> str:
-    """A crude English stem, so "expropriate", "expropriated" and "expropriation" meet one glossary key."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def _stems(text: str) -> str:
-    return " ".join(_stem(w) for w in re.sub(r"[^a-z0-9']+", " ", text.lower()).split())
-
-
-def _pairs(path: Path) -> list[tuple[str, str]]:
-    """``key<TAB>terms`` lines, longest key first; ``#`` lines are comments."""
-    pairs: list[tuple[str, str]] = []
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            key, _, terms = line.partition("\t")
-            if terms.strip() and not key.startswith("#"):
-                pairs.append((key.strip().lower(), terms.strip()))
-    pairs.sort(key=lambda p: -len(p[0]))
-    return pairs
-
-
-@lru_cache(maxsize=1)
-def glossary() -> list[tuple[str, str]]:
-    return _pairs(GLOSSARY)
-
-
-@lru_cache(maxsize=1)
-def _stemmed_glossary() -> list[tuple[str, str]]:
-    pairs = [(_stems(en), zh) for en, zh in glossary()]
-    return sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0]))
-
-
-@lru_cache(maxsize=1)
-def thesaurus() -> list[tuple[str, str]]:
-    return _pairs(THESAURUS)
-
-
 def is_english(text: str) -> bool:
     letters = len(re.findall(r"[A-Za-z]", text))
     return letters > 0 and len(_CJK.findall(text)) * 3 < letters
-
-
-def expand_query(text: str) -> str:
-    """Append the statute wording for everyday words: English phrases through the glossary (matched on
-    crude word stems), Chinese colloquialisms through the thesaurus (longest key first; matched text is
-    consumed)."""
-    extra: list[str] = []
-    if re.search(r"[A-Za-z]", text):
-        low = " " + _stems(text) + " "
-        for en, zh in _stemmed_glossary():
-            if f" {en} " in low:
-                extra.append(zh)
-                low = low.replace(f" {en} ", " ")
-    if _CJK.search(text):
-        rest = text
-        for key, terms in thesaurus():
-            if key in rest:
-                extra.append(terms)
-                rest = rest.replace(key, " ")
-    return text + (" " + " ".join(extra) if extra else "")

@@ -259,7 +259,9 @@ class DenseMirror:
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         return list(self.nearest(vector, k))
 
-    def nearest(self, vector: np.ndarray, k: int) -> Nearest:
+    def nearest(self, vector: np.ndarray, k: int, ordered: bool = True) -> Nearest:
+        """The ``k`` nearest live rows, best first; ``ordered=False``: the same rows in no particular order (the
+        hybrid search only marks them, and a sort of its deep pool costs as much as choosing it)."""
         ids, matrix, alive, dead = self._current()
         live = len(ids) - dead
         if not live or k <= 0:
@@ -269,7 +271,8 @@ class DenseMirror:
             sims[~alive] = -np.inf  # dead rows never rank
         k = min(k, live)
         top = np.argpartition(-sims, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
-        top = top[np.argsort(-sims[top], kind="stable")]
+        if ordered:
+            top = top[np.argsort(-sims[top], kind="stable")]
         return Nearest(ids, top, sims[top])
 
 
@@ -699,16 +702,17 @@ class VectorStore:
         return set(self.collection.get(include=[])["ids"])
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None, rows: bool = False,
-              ) -> list[tuple[str, float]] | Nearest:
+              ordered: bool = True) -> list[tuple[str, float]] | Nearest:
         """The ``k`` nearest chunks, best first, as (id, similarity) pairs: from the in-memory mirror when it
         serves and there is no filter, else from Chroma. ``rows``: the mirror's answer as :class:`Nearest`
-        (arrays, which iterate as the pairs) rather than a list."""
+        (arrays, which iterate as the pairs) rather than a list; with ``ordered=False`` its rows are the same
+        ones in no particular order (Chroma's answer stays best first)."""
         if k <= 0:
             return []
         if where is None and self._mirror_ready():
             mirror = self._mirror
             if mirror is not None:
-                return mirror.nearest(vector, k) if rows else mirror.query(vector, k)
+                return mirror.nearest(vector, k, ordered) if rows else mirror.query(vector, k)
         try:
             res = self.collection.query(
                 query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
@@ -720,7 +724,7 @@ class VectorStore:
             # the store is down: the copy answers even when it is behind another process's writes or marked
             # stale (older vectors beat no dense search; a chunk deleted since has no row and is dropped by the
             # knowledge base, a new one is found by keyword search until the store is back)
-            return mirror.nearest(vector, k) if rows else mirror.query(vector, k)
+            return mirror.nearest(vector, k, ordered) if rows else mirror.query(vector, k)
         ids = res["ids"][0]
         dists = (res.get("distances") or [[1.0] * len(ids)])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]

@@ -365,3 +365,25 @@ def test_questions_on_the_real_labour_contract_law(runtime, shared_dir: Path) ->
         hits = runtime.kb.search(question, k=5)
         assert any(expected in p.text for p in hits), (question, [p.locator for p in hits])
         assert all(p.effective == "2012-12-28" and p.title == LABOUR_TITLE for p in hits)
+
+
+def test_hybrid_scaling_keeps_the_values_of_a_full_sort() -> None:
+    """``_scaled`` finds the best and the POOL-th best score by a partition: the scaled scores are those of the sort
+    it replaced, float for float, with ties, fewer than POOL candidates, none, and float32 keyword scores."""
+    import numpy as np
+
+    from knowledge.base import POOL, _scaled
+
+    def by_sort(scores: np.ndarray, among: np.ndarray) -> np.ndarray:
+        pool = np.sort(scores[among])[::-1][:POOL]
+        if len(pool) == 0 or pool[0] <= pool[-1]:
+            return np.zeros_like(scores)
+        return np.where(among, np.clip((scores - pool[-1]) / (pool[0] - pool[-1]), 0.0, None), 0.0)
+
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 7, POOL, POOL + 1, 2_000):
+        for share in (0.0, 0.05, 0.5, 1.0):
+            among = rng.random(n) < share
+            for scores in (rng.random(n), rng.integers(0, 4, n).astype(np.float64), rng.random(n).astype(np.float32)):
+                got, want = _scaled(scores, among), by_sort(scores, among)
+                assert got.dtype == want.dtype and np.array_equal(got, want)

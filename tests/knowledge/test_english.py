@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from knowledge.english import is_stopword, normalise
+from knowledge.expansion import expand_query, glossary
 from knowledge.termweights import query_terms, query_weights
-from knowledge.tokens import expand_query, glossary
 
 
 @pytest.mark.parametrize(("question", "term"), [

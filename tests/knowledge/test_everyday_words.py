@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 from conftest import Docs
 
+import knowledge.expansion as expansion
 import knowledge.termweights as termweights
-import knowledge.tokens as tokens
 from composition import Runtime, build_runtime
 from config import Settings
 from ingest.pipeline import ingest
-from knowledge.tokens import expand_query, thesaurus
+from knowledge.expansion import expand_query, thesaurus
 
 LIMIT = 20_000_000
-CONTENT = Path(tokens.__file__).parent / "content"
+CONTENT = Path(expansion.__file__).parent / "content"
 STORAGE = "中华人民共和国仓储服务法"
 STORAGE_ARTICLES = {
     "第一章 一般规定": [
@@ -126,7 +126,7 @@ def test_a_question_in_everyday_words_reaches_the_article_in_statute_words(
 ) -> None:
     hits = storage.kb.search(question, k=3)
     assert (hits[0].title, hits[0].locator) == (STORAGE, locator)
-    monkeypatch.setattr(tokens, "thesaurus", lambda: [])
+    monkeypatch.setattr(expansion, "thesaurus", lambda: [])
     termweights._cut.cache_clear()  # the question's expanded cut is kept for its turn: cut it again without
     without = storage.kb.search(question, k=3)
     assert (without[0].title, without[0].locator) != (STORAGE, locator)  # the everyday words alone do not get there

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from knowledge.tokens import expand_query, glossary, thesaurus
+from knowledge.expansion import expand_query, glossary, thesaurus
 
 FIGURE = re.compile(r"(\d|[零一二三四五六七八九十百千万两]+(日|天|个月|年|周岁|人|倍|元|%|个工作日))")
 ANSWER_WORDS = ("不收取", "不收费", "不得", "应当", "可以不设", "缴足", "不停止", "不予受理", "有权", "以下罚款")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import indexed_statutes
 
+import knowledge.expansion as expansion
 import knowledge.termweights as termweights
-import knowledge.tokens as tokens
 from composition import Runtime
-from knowledge.tokens import expand_query
+from knowledge.expansion import expand_query
 
 
 def _added(question: str) -> str:
@@ -98,8 +98,8 @@ def test_a_question_on_the_reserve_fund_finds_the_company_article_and_no_longer_
     hits = two_funds.kb.search(question, k=6)
     assert (hits[0].title, hits[0].locator) == (COMPANY, "第一条")
     lead = _best(hits, COMPANY) - _best(hits, HOUSING)
-    old = tokens.thesaurus()
-    monkeypatch.setattr(tokens, "thesaurus", lambda: [("公积金", "住房公积金"), *old])  # the entry this replaced
+    old = expansion.thesaurus()
+    monkeypatch.setattr(expansion, "thesaurus", lambda: [("公积金", "住房公积金"), *old])  # the entry this replaced
     termweights._cut.cache_clear()  # the question's expanded cut is kept for its turn: cut it again with it
     with_housing = two_funds.kb.search(question, k=6)
     assert _best(with_housing, COMPANY) - _best(with_housing, HOUSING) < lead  # read as 住房公积金, it leaned there

@@ -8,7 +8,8 @@ import pytest
 
 from knowledge import termweights
 from knowledge.english import is_stopword, normalise
-from knowledge.tokens import QUESTION_WORDS, _jieba, expand_query, tokenize
+from knowledge.expansion import expand_query
+from knowledge.tokens import QUESTION_WORDS, _jieba, tokenize
 
 PHRASINGS = [
     "老板三个月没发工资了，我能不能直接去劳动仲裁？",

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from knowledge.bm25 import Bm25Index
+from knowledge.expansion import query_terms
 from knowledge.termweights import ENGLISH_WEIGHT, query_weights
-from knowledge.tokens import _jieba, query_terms, tokenize
+from knowledge.tokens import _jieba, tokenize
 
 
 @pytest.mark.parametrize("question", [

@@ -78,6 +78,24 @@ def test_the_mirror_answers_as_arrays_that_read_as_the_same_pairs(tmp_path: Path
     assert next(iter(after))[0] == "late"
 
 
+def test_an_unordered_answer_holds_the_same_rows_and_similarities(tmp_path: Path) -> None:
+    """The hybrid search's deep pool (``ordered=False``): the rows of the ordered answer, ties at its edge included
+    (copies of one vector), with the same similarities; only their order is left."""
+    rng = np.random.default_rng(5)
+    store = _store(tmp_path)
+    vecs = _unit(rng, 300)
+    vecs[100:140] = vecs[7]  # forty copies: a tie across the edge of the first 50
+    store.upsert([f"v{i}" for i in range(300)], vecs, [{"document_id": "d"} for _ in range(300)])
+    assert store.load_mirror() is True
+    for q in (_unit(rng, 1)[0], vecs[7]):
+        for k in (1, 50, 120, 299, 300, 400):
+            ranked = store.query(q, k, rows=True)
+            pooled = store.query(q, k, rows=True, ordered=False)
+            assert isinstance(ranked, Nearest) and isinstance(pooled, Nearest)
+            assert sorted(pooled.rows.tolist()) == sorted(ranked.rows.tolist())
+            assert dict(pooled) == dict(ranked)
+
+
 def test_a_query_while_the_mirror_loads_asks_chroma_instead_of_waiting(tmp_path: Path, monkeypatch) -> None:
     import knowledge.vectors as vectors
 
