@@ -65,7 +65,7 @@ def worker(out: Path, timeout: float) -> int:
 
     from composition import build_runtime
     from config import get_settings
-    from knowledge.vectors import Nearest
+    from knowledge.dense_mirror import Nearest
 
     rt = build_runtime(get_settings())
     kb = rt.kb

@@ -41,12 +41,13 @@ from knowledge.bm25 import Bm25Index
 from knowledge.charindex import CHAR_WEIGHT, query_chars
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
 from knowledge.coverage import cover
+from knowledge.dense_mirror import Nearest
 from knowledge.docrank import DocView, build_view, document_prior
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, shipped_vectors, vector_key
 from knowledge.termweights import query_weights
 from knowledge.tokens import tokenize, tokenizer_fingerprint
-from knowledge.vectors import INLINE_MAX, KeptVectors, Nearest, VectorStore
+from knowledge.vectors import INLINE_MAX, KeptVectors, VectorStore
 
 log = logging.getLogger(__name__)
 

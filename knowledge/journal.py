@@ -2,7 +2,7 @@
 whose vectors that write put into the vector store and the ones it deleted, written in the same transaction as the
 move.
 
-A process holding a copy of every vector (``knowledge.vectors.DenseMirror``) that sees another process's write
+A process holding a copy of every vector (``knowledge.dense_mirror.DenseMirror``) that sees another process's write
 reads the journal from the version its copy matches and then only the vectors of the ids written since (one
 ``get`` by ids), instead of every vector again (at laws-all size ~157,000 vectors, ~35 s over HTTP). When the
 journal does not reach back to that version (pruned, written by an older version of qifa, or a rebuild rewrote

@@ -1,4 +1,4 @@
-"""The in-memory vector mirror (``knowledge.vectors.DenseMirror``) kept on disk between processes, as the keyword
+"""The in-memory vector mirror (``knowledge.dense_mirror.DenseMirror``) kept on disk between processes, as the keyword
 snapshot is (``knowledge.snapshot``).
 
 At laws-all size (157,000 vectors) reading every vector back from embedded Chroma takes 24-44 s of both cores

@@ -9,8 +9,8 @@ import threading
 import numpy as np
 import pytest
 
-import knowledge.vectors as vectors
-from knowledge.vectors import DenseMirror
+import knowledge.dense_mirror as dense_mirror
+from knowledge.dense_mirror import DenseMirror
 
 DIM = 16
 
@@ -25,7 +25,7 @@ class HeldBuild:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.building, self.release = threading.Event(), threading.Event()
-        real = vectors._normalised
+        real = dense_mirror._normalised
 
         def held(m: np.ndarray) -> np.ndarray:
             if threading.current_thread().name == "compactor":
@@ -33,7 +33,7 @@ class HeldBuild:
                 self.release.wait(15)
             return real(m)
 
-        monkeypatch.setattr(vectors, "_normalised", held)
+        monkeypatch.setattr(dense_mirror, "_normalised", held)
 
 
 def test_a_query_during_a_compaction_is_not_held_up_and_the_result_equals_a_fresh_load(

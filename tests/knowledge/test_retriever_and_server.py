@@ -18,9 +18,10 @@ from conftest import COMPANY, COMPANY_TITLE, LABOUR_2012, LABOUR_TITLE, Docs
 from composition import build_runtime
 from config import Settings
 from ingest.pipeline import ingest
+from knowledge.dense_mirror import Nearest
 from knowledge.embeddings import QifaEmbeddings, make_embeddings
 from knowledge.retriever import QifaRetriever
-from knowledge.vectors import IndexModelMismatch, Nearest, VectorStore
+from knowledge.vectors import IndexModelMismatch, VectorStore
 
 LIMIT = 20_000_000
 CHROMA = Path(sys.executable).parent / "chroma"

@@ -278,7 +278,7 @@ def test_stray_vectors_reconcile_deletes_are_journalled_and_dropped_by_the_other
 def test_the_mirror_applies_replacements_deletions_and_additions_into_one_new_matrix() -> None:
     import numpy as np
 
-    from knowledge.vectors import DenseMirror
+    from knowledge.dense_mirror import DenseMirror
 
     rng = np.random.default_rng(7)
     start = rng.standard_normal((6, 8)).astype(np.float32)
@@ -304,7 +304,7 @@ def test_the_mirror_applies_replacements_deletions_and_additions_into_one_new_ma
 def test_a_few_changes_go_into_spare_rows_and_dead_marks_without_a_new_matrix() -> None:
     import numpy as np
 
-    from knowledge.vectors import DenseMirror
+    from knowledge.dense_mirror import DenseMirror
 
     rng = np.random.default_rng(8)
     rows = rng.standard_normal((20, 8)).astype(np.float32)

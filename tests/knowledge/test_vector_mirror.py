@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.vectors import Nearest, VectorStore
+from knowledge.dense_mirror import Nearest
+from knowledge.vectors import VectorStore
 
 
 def _store(tmp_path: Path) -> VectorStore:
