@@ -338,13 +338,22 @@ def lead_label(c: Citation, lang: str) -> str:
 
 
 def extractive(query: str, passages: list[Passage], lang: str, weights: dict[str, float] | None = None,
-               shown: int = 3) -> tuple[str, list[Citation]]:
-    """The reply body and the citations it numbers."""
-    citations = unique_sources([Citation.from_passage(p) for p in passages])
+               shown: int = 3, cited: list[Passage] | None = None) -> tuple[str, list[Citation]]:
+    """The reply body and the citations it numbers. The lead sentences are chosen among all ``passages``; the
+    reply cites only those of ``cited`` (the passages that address the question, ``answerability.relevant``) and
+    the passages a lead sentence is quoted from, so that an article sharing only a common word with the question
+    is not listed among the provisions the answer rests on (all of ``passages`` without ``cited``)."""
+    lead = lead_sentences(query, passages, weights)
+    if cited is not None:
+        keep = {p.chunk_id for p in cited} | {passages[idx].chunk_id for idx, _ in lead}
+        passages_cited = [p for p in passages if p.chunk_id in keep]
+    else:
+        passages_cited = passages
+    citations = unique_sources([Citation.from_passage(p) for p in passages_cited])
     number = {(c.title, c.locator): n for n, c in enumerate(citations, start=1)}
     lines: list[str] = []
     last = -1
-    for idx, sent in lead_sentences(query, passages, weights):
+    for idx, sent in lead:
         p = passages[idx]
         sent = without_own_number(sent, p.locator)
         n = number[(p.title, p.locator)]

@@ -44,7 +44,7 @@ def coverage(weights: dict[str, float], passages: list[Passage]) -> float | None
     """Share (by IDF weight) of the question's Chinese key terms (not its frame words), with their statute
     wording, found in the top passages; None when the question has no Chinese term the index knows (an English
     question is checked by the agreement of dense and keyword search)."""
-    terms = {t: w for t, w in weights.items() if _cjk(t) and w > 0 and t not in QUESTION_FRAME}
+    terms = key_terms(weights)
     if not terms:
         return None
     text = " ".join(f"{p.title} {p.heading_path} {p.text}" for p in passages[:COVERAGE_PASSAGES])
@@ -72,7 +72,35 @@ def answerable(passages: list[Passage], scale: float, weights: dict[str, float],
     return "yes" if share >= MIN_COVERAGE else "unaddressed"
 
 
-def relevant(passages: list[Passage], scale: float) -> list[Passage]:
-    """The passages worth showing: the best one, and every other one above the relevance floor."""
-    return [p for n, p in enumerate(passages)
-            if n == 0 or p.bm25 >= LEGAL_BM25 * scale or p.dense >= LEGAL_DENSE]
+# A passage after the first is shown (and cited) only when it addresses the question: it holds at least this share
+# of the question's key-term weight (IDF, frame words left out) that the passage holding the most of it holds, or its
+# search score is this close to the first passage's. Sharing only a common word (期限, 申请, 单位) is not enough: a
+# court's or an agency's deadline article must not stand beside the probation article because both say 期限.
+SUPPORT_SHARE = 0.5
+CLOSE_SCORE = 0.8
+
+
+def key_weight(terms: dict[str, float], passage: Passage) -> float:
+    """The IDF weight of the question's key terms (``key_terms``) that a passage holds."""
+    text = f"{passage.title} {passage.heading_path} {passage.text}"
+    return sum(w for t, w in terms.items() if t in text)
+
+
+def key_terms(weights: dict[str, float]) -> dict[str, float]:
+    """The question's Chinese terms the index knows, less its frame words: what a passage must share to address it."""
+    return {t: w for t, w in weights.items() if _cjk(t) and w > 0 and t not in QUESTION_FRAME}
+
+
+def relevant(passages: list[Passage], scale: float, weights: dict[str, float] | None = None) -> list[Passage]:
+    """The passages worth showing: the best one, and every other one above the relevance floor that addresses the
+    question (``SUPPORT_SHARE`` / ``CLOSE_SCORE``; without ``weights``, or for a question without a Chinese key term
+    (an English one the glossary does not reach), the floor alone decides)."""
+    floor = [p for n, p in enumerate(passages)
+             if n == 0 or p.bm25 >= LEGAL_BM25 * scale or p.dense >= LEGAL_DENSE]
+    terms = key_terms(weights or {})
+    if not terms or len(floor) < 2:
+        return floor
+    held = [key_weight(terms, p) for p in floor]
+    most, first = max(held), floor[0].score
+    return [p for n, (p, w) in enumerate(zip(floor, held, strict=True))
+            if n == 0 or w >= SUPPORT_SHARE * most or (first > 0 and p.score >= CLOSE_SCORE * first)]

@@ -386,15 +386,16 @@ class Assistant:
                 return self._not_covered(sid, lang)
             return self._low_confidence(sid, lang, state, passages)
         state["last_query"] = query
-        shown = relevant(passages, scale)
+        shown = relevant(passages, scale)  # the lead sentences are chosen among these ...
+        cited = relevant(passages, scale, weights)  # ... and these are cited: the ones that address the question
         cards = [p for p in shown if p.kind == "service"]
         if cards:
             state["last_service"] = cards[0].source.removeprefix("catalogue:")
-        citations = [Citation.from_passage(p) for p in shown]
+        citations = [Citation.from_passage(p) for p in cited]
         body = self.llm.write(text, citations, lang) if self.llm else None
         writer = "llm" if body else "extractive"
         if body is None:
-            body, citations = extractive(query, shown, lang, weights)
+            body, citations = extractive(query, shown, lang, weights, cited=cited)
         return Reply(sid, with_notice(body, citations, lang), "answer", citations=citations,
                      data={"writer": writer})
 

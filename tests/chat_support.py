@@ -78,6 +78,21 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: QifaEmbed
     return _template
 
 
+_pack_template: Path | None = None
+
+
+def pack_data_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: QifaEmbeddings, dest: Path) -> Path:
+    """A private copy of a data dir holding what a deployment holds: the shipped guides and catalogue and the shipped
+    statutes pack (``shipped_packs="laws"``), installed once per test session (about half a minute)."""
+    global _pack_template
+    if _pack_template is None:
+        root = tmp_path_factory.mktemp("pack-template") / "var"
+        build_runtime(make_settings(root, shipped_packs="laws"), embeddings=embeddings).close()
+        _pack_template = root
+    shutil.copytree(_pack_template, dest)
+    return dest
+
+
 def fresh_data_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: QifaEmbeddings, dest: Path) -> Path:
     """A private copy of the template data dir at ``dest`` (the copy takes milliseconds)."""
     shutil.copytree(template_dir(tmp_path_factory, embeddings), dest)

@@ -24,6 +24,7 @@ from cli.main import main
 from composition import Runtime
 from config import get_settings
 from db.models_chat import ChatSession
+from knowledge.termweights import query_terms
 
 CHAT = "/api/v1/chat"
 REPLY_KEYS = {"session_id", "reply", "route", "citations", "suggestions", "handoff", "message_id", "notice"}
@@ -81,8 +82,11 @@ def test_a_question_without_a_session_starts_one_and_gets_a_cited_answer(client:
     assert data["reply"].endswith(t("notice", "zh"))
     assert data["citations"] and all(set(c) >= CITATION_KEYS for c in data["citations"])
     retrieved = rt.kb.search("试用期最长多久？", k=rt.settings.retrieval_top_k)
-    shown = answerability.relevant(retrieved, rt.kb.keyword_scale())  # passages under the floor are not cited
-    assert [(c["source"], c["locator"]) for c in data["citations"]] == [(p.document_id, p.locator) for p in shown]
+    scale, weights = rt.kb.keyword_scale(), rt.kb.term_weights(query_terms("试用期最长多久？"))
+    shown = [(p.document_id, p.locator) for p in answerability.relevant(retrieved, scale)]  # above the floor
+    cited = [(p.document_id, p.locator) for p in answerability.relevant(retrieved, scale, weights)]  # addressing it
+    got = [(c["source"], c["locator"]) for c in data["citations"]]
+    assert set(cited) <= set(got) and got == [k for k in shown if k in got]  # plus a lead sentence's own passage
     assert all(isinstance(c["score"], float) and c["snippet"] for c in data["citations"])
     assert "第十九条" in [c["locator"] for c in data["citations"]]
     assert chat(client, "试用期最长多久？")["session_id"] != data["session_id"]  # each new chat is its own session

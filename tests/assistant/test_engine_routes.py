@@ -27,6 +27,7 @@ from composition import Runtime
 from db.base import utcnow
 from db.models_chat import ChatSession, Handoff
 from handoffs import OfficeHours
+from knowledge.termweights import query_terms
 
 CATEGORIES = ["法律咨询", "服务代办", "业务指引", "协调监督"]
 SCENARIOS = ["依法治企", "依法维权", "依法经营"]
@@ -52,8 +53,11 @@ def ask(rt: Runtime, message: str, sid: str | None = None, lang: str | None = No
 def assert_cites_only_retrieved(rt: Runtime, query: str, reply: Reply) -> None:
     retrieved = rt.kb.search(query, k=rt.settings.retrieval_top_k)
     assert retrieved, "the question should retrieve something"
-    shown = answerability.relevant(retrieved, rt.kb.keyword_scale())  # passages under the floor are not shown
-    assert [(c.source, c.locator) for c in reply.citations] == [(p.document_id, p.locator) for p in shown]
+    scale, weights = rt.kb.keyword_scale(), rt.kb.term_weights(query_terms(query))
+    shown = [(p.document_id, p.locator) for p in answerability.relevant(retrieved, scale)]  # above the floor
+    cited = [(p.document_id, p.locator) for p in answerability.relevant(retrieved, scale, weights)]  # addressing it
+    got = [(c.source, c.locator) for c in reply.citations]
+    assert set(cited) <= set(got) and got == [k for k in shown if k in got]  # plus a lead sentence's own passage
     numbers = {int(n) for n in CITE.findall(reply.reply)}
     assert numbers, "the reply should carry numbered citations"
     assert numbers <= set(range(1, len(reply.citations) + 1))
