@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.answer import extractive, with_notice
 from assistant.answerability import answerable, relevant
+from assistant.complaints import a_complaint
 from assistant.conversations import Conversations
 from assistant.guard import PassageChecks
 from assistant.intents import IntentModel
@@ -245,7 +246,9 @@ class Assistant:
             _, suggestions = menu(self.catalogue, lang)
             return Reply(sid, t(small, lang), "menu", suggestions=suggestions, data={"small_talk": small})
         intent = self.router.classify(text)
-        if intent.route == "unhappy" and intent.sure and len(text) <= 40:
+        # a complaint, however long, when it is about us (a supplier's bad service told at length is a question)
+        lead = intent.intent if intent.route != "handoff" else None  # a case is not overridden by venting
+        if a_complaint(text, lead, intent.runner_up if lead else None, intent.sure):
             state["unhappy"] = int(state.get("unhappy", 0)) + 1
             if state["unhappy"] >= 2:
                 return self._handoff(sid, "dissatisfied", lang, state, [])
