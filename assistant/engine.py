@@ -216,7 +216,9 @@ class Assistant:
             resumed = self.paused.back_here(sid, state)
             if resumed is not None:
                 return resumed
-        checkup = self.selfcheck.handle(sid, text, lang, state) if self.selfcheck is not None else None
+        # a booking's confirm step or "leave a message?" awaits a yes too: there a bare 是 is not the self-check's
+        elsewhere = self.forms.active(state) or "pending_handoff" in state
+        checkup = self.selfcheck.handle(sid, text, lang, state, elsewhere) if self.selfcheck is not None else None
         if checkup is not None:
             return checkup
         alert = alerts_reply(self.alerts, sid, text, lang, self.forms.active(state))
