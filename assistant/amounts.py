@@ -80,14 +80,15 @@ _CODE_BEFORE = re.compile(r"密码|号码|编号|电话|手机|账号|卡号|验
 # 两百万名誉损失, 两百万户外广告费, 两百万次日到账) or a name (借款两百万张三不还): review13 §2.
 _NOT_MONEY = re.compile(
     r"\s*(注册|活跃|月活|日活|付费|在线|会员|个人)?(分之|级|用户|月活|日活|周活|平方|平米|英尺|英亩|公里|像素|粉丝?|"
-    r"观众|玩家|网友|读者|游客|访客|人次|商品(?!款|房|贷)|链接|点赞|赞|评论|转发|收藏|关注|曝光|"
+    r"观众|玩家|网友|读者|游客|访客|访问|安装|注册|人次|商品(?!款|房|贷)|链接|点赞|赞|评论|转发|收藏|关注|曝光|"
     r"播放|阅读|浏览|点击|下载|字|篇|页|份(?!额)|粒|颗|只|头|斤|公斤|千克|升|立方|小时|公顷|票(?!据|款)|"
     r"人(?!民|工|力|身|事|情|员工资)|名(?!誉|义|下)|位|遍|个(?!人所得|人借款|人债务|税|体)|户(?!外|口)|"
     r"家(?!具|属|电|装|用|居)|吨|亩|件|台|次(?!日|年|月|性)|张(?=[的，。,.;；、！!？?\s]|$|[发票卡单纸图照])|"
     r"条(?!款|件)|股(?!权|东|份|金|本|款|息|利)|米|辆|册|计|倍|"
     r"((monthly|daily|weekly|active|registered|paying|unique|new|online)\s+){0,3}(users?|people|customers?|members?|"
     r"subscribers?|downloads?|units?|tons?|tonnes?|square|sq\.?\s?ft|acres?|(mega)?pixels?|mau|dau|visits?|links?|"
-    r"listings?|products?|skus?|impressions?|visitors?|followers?|"
+    r"listings?|products?|skus?|impressions?|visitors?|followers?|installs?|page ?views?|sessions?|sign-?ups?|"
+    r"registrations?|transactions?|orders(?! worth)|"
     r"employees?|accounts?|records?|shares?|times|pieces?|items?|fans?|views?|viewers?|players?|streams?|clicks?|"
     r"likes?|votes?|words?|pages?|hours?|miles?|kilomet(?:er|re)s?|copies|devices?|vehicles?|cars?|questions?|"
     r"reasons?|thanks|workers?|residents?|citizens?|households?|persons?|students?|patients?|children|merchants?|"
@@ -98,14 +99,21 @@ _NOT_MONEY = re.compile(
 # A count that leads into the amount (粉丝过百万, 播放量破千万, 下载量过亿, 用户数达到两千万): no sum, whatever
 # else the clause holds
 _COUNTED = re.compile(
-    r"(粉丝|用户|会员|读者|观众|网友|玩家|人口|人数|员工数|播放量|下载量|阅读量|浏览量|点击量|访问量|关注量|订阅量|"
-    r"销量|产量|发行量|流量|用户数|会员数|粉丝数|订单量|单量|月活|日活|周活|像素|平方|面积|占地|游客|访客|客流量?|"
-    r"人次|点赞|评论|转发|收藏|曝光量?|点赞量|评论量|转发量|商品数量?|链接数量?|sku数?)"
-    r"(已经|已|就|都|也|总|共|每年|一年|每天|每月)?(过|破|超|超过|突破|达|达到|有|近|逾|约|是|为|上|了)?了?\s*$"
+    r"(粉丝|用户|会员|读者|观众|网友|玩家|人口|人数|员工数|播放|下载|阅读|浏览|点击|访问|关注|订阅|安装|注册|"
+    r"销量|产量|发行量|流量|订单量|单量|月活|日活|周活|像素|平方|面积|占地|游客|访客|客流|"
+    r"人次|点赞|评论|转发|收藏|曝光|商品数量?|链接数量?|sku数?|"
+    # people and shops are counted only with a word of counting (员工人数三万, 商户数量两百万): 拖欠员工两千万 is money
+    r"(员工|职工|雇员|工人|客户|顾客|商家|商户|店铺|门店|学员|学生)(人数|数量|总数|规模|数))"
+    # a word of measure after the counted noun (用户量, 下载次数, 用户规模) and of how often (每月, 日均, 累计)
+    r"(量|数|数量|总数|总量|规模|次数|人数)?"
+    r"(已经|已|就|都|也|总|共|累计|每年|一年|每天|每日|每月|每周|一个月|日均|月均|年均|平均)*"
+    r"(过|破|超|超过|突破|达|达到|有|近|逾|约|是|为|上|了|在)?了?\s*$"
     # goods and links are counted only with a word of counting (上架的商品超过三百万; 卖给对方的商品两百万 is money)
     r"|(商品|链接|sku)(已经|已|总|共)?(过|破|超|超过|突破|达|达到|有|近|逾)了?\s*$"
-    r"|\b(population|downloads|views|visitors|followers|subscribers|mau|dau)( count)?( of| reached| hit| is| was| "
-    r"topped| exceeded| over)*\s*$",
+    r"|\b(population|downloads|installs|views|page views|visits|visitors|followers|subscribers|users?|members?|mau|dau|"
+    r"headcount|employees|staff|customer)( count| base| number)?( of| reached| hit| is| was| topped| exceeded| over| "
+    r"at| "
+    r"about| around| nearly| almost)*\s*$",
     re.I,
 )
 # A bare round word (no numeral, no 几 / 上 / 数) straight before a noun is a manner of speaking (百万英雄, 千亿市场),
@@ -212,3 +220,20 @@ def amounts(text: str) -> list[float]:
 
 def large_amount(text: str) -> bool:
     return any(v >= LARGE_AMOUNT_YUAN for v in amounts(text))
+
+
+def _is_count(text: str, m: re.Match[str]) -> bool:
+    """A number with a unit that counts something (三百万用户, 月活两千万, "5 million users"): no sum."""
+    return bool(_NOT_MONEY.match(text, m.end()) or _COUNTED.search(text, max(0, m.start() - 24), m.start()))
+
+
+def without_counts(text: str) -> str:
+    """The message with each counted number (月活两千万, 三百万用户, "20 million users") said as 很多 / "many": what
+    the intent model reads, so a count's number words (两千万) do not pull it towards a case the way a sum does
+    (talk20: "APP月活两千万，隐私政策怎么写" is a rule question). Unchanged when it counts nothing."""
+    spans = [(m.start(), m.end()) for m in _AMOUNT.finditer(text)
+             if (m.group("num") or m.group("cn") or m.group("round") or m.group("word")) and _is_count(text, m)]
+    for start, end in reversed(spans):
+        word = "很多" if re.search(r"[\u4e00-\u9fff]", text[start:end]) else "many"
+        text = text[:start] + word + text[end:]
+    return text

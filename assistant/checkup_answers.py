@@ -107,6 +107,20 @@ def read_answer(text: str) -> str | None:
     return readings.pop() if len(readings) == 1 else None
 
 
+# the whole message one answer word, as a user answering question after question types it (是 / 否 / yes / no):
+# after a pause it is still meant for the self-check (talk20); an acknowledgement (好的 / ok) is small talk
+BARE_ANSWERS = frozenset({
+    "是", "是的", "否", "不是", "有", "有的", "没有", "没", "无", "对", "不对", "不", "确定", "不确定", "不清楚",
+    "不知道", "yes", "y", "yep", "yeah", "yup", "no", "n", "nope", "nah", "unsure", "not sure", "don't know",
+    "dont know", "maybe",
+})
+
+
+def bare_answer(text: str) -> bool:
+    """Whether the whole message is one answer word (是 / 否 / 不确定 / yes / no / not sure)."""
+    return _clean(text) in BARE_ANSWERS
+
+
 def not_an_answer(text: str) -> bool:
     """A message that is clearly not meant as an answer: a question, a request (我的订单 / 我想预约 / book …) or a long
     account. A short message that is none of these ("一部分", "你好") is not counted: the question is asked again."""

@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.answer import extractive, with_notice
 from assistant.answerability import answerable, relevant
+from assistant.complaints import a_complaint
 from assistant.conversations import Conversations, TurnSession
 from assistant.guard import PassageChecks
 from assistant.intents import IntentModel
@@ -223,7 +224,9 @@ class Assistant:
             resumed = self.paused.back_here(sid, state)
             if resumed is not None:
                 return resumed
-        checkup = self.selfcheck.handle(sid, text, lang, state) if self.selfcheck is not None else None
+        # a booking's confirm step or "leave a message?" awaits a yes too: there a bare 是 is not the self-check's
+        elsewhere = self.forms.active(state) or "pending_handoff" in state
+        checkup = self.selfcheck.handle(sid, text, lang, state, elsewhere) if self.selfcheck is not None else None
         if checkup is not None:
             return checkup
         alert = alerts_reply(self.alerts, sid, text, lang, self.forms.active(state))
@@ -253,7 +256,9 @@ class Assistant:
             _, suggestions = menu(self.catalogue, lang)
             return Reply(sid, t(small, lang), "menu", suggestions=suggestions, data={"small_talk": small})
         intent = self.router.classify(text)
-        if intent.route == "unhappy" and intent.sure and len(text) <= 40:
+        # a complaint, however long, when it is about us (a supplier's bad service told at length is a question)
+        lead = intent.intent if intent.route != "handoff" else None  # a case is not overridden by venting
+        if a_complaint(text, lead, intent.runner_up if lead else None, intent.sure):
             state["unhappy"] = int(state.get("unhappy", 0)) + 1
             if state["unhappy"] >= 2:
                 return self._handoff(sid, "dissatisfied", lang, state, [])

@@ -16,7 +16,9 @@ A high-risk reading is taken as said when its probability is at least ``HIGH_RIS
 intents lead every other route by ``HANDOFF_MARGIN``; a near tie with the legal question, whichever of the two
 leads (``near_a_case``), is unsure, and the engine then answers only when the message asks something
 (``asks_a_question``: not an event told, not "怎么办", not a request to act) and the knowledge base clearly answers;
-else an adviser.
+else an adviser. A question about what a court's procedure requires (``asks_court_procedure``: 法院传票来了，我该准备
+什么 / "we were sued, how long do we have to respond") is a legal question whatever the model reads, unless a large sum
+is told with it. The model reads a count (月活两千万, "20 million users") as 很多 / "many" (``without_counts``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.amounts import large_amount
+from assistant.amounts import large_amount, without_counts
 from assistant.danger_cues import excuse, excused, harm_done, harm_phrases, stuck
 from assistant.intents import IntentModel, Prediction
 
@@ -251,6 +253,33 @@ _ASKS_AT_END = re.compile(r"(可以|合法|违法|还有效)(了|吗|么|呢|吧
 _REPORTED = re.compile(r"说|称|声称|认为|觉得|表示|坚称|以为|号称|保证|承诺|告诉|宣称|咬定")
 
 
+# A question about a court's or a tribunal's procedure (what to prepare or bring, a deadline, what a missed hearing
+# costs, where the case is heard): a rule the statutes answer, however the summons or the lawsuit is told (talk20:
+# 法院传票来了，我该准备什么 / "we got a court summons, what is the deadline to respond"). Not when a strategy or a
+# win is asked (怎么打才能赢, 应诉方案), nor with a criminal matter (传唤, 拘留, "police"), nor when someone is asked
+# to act (asks_a_question excludes 帮我们写答辩状 / "can your lawyers represent us").
+_COURT = re.compile(r"法院|传票|开庭|出庭|起诉|被告|告了|告到|应诉|诉讼|仲裁|答辩|判决|裁决|"
+                    r"\b(summons|summoned|court|hearing|lawsuit|sued|suing|arbitration|tribunal|judgment)\b", re.I)
+_PROCEDURE = re.compile(
+    r"(准备|带|提交|交|提供)(些)?(什么|哪些|啥)|材料|证据|期限|时限|多久|几天|多少天|多长时间|什么时候|何时|最晚|后果|"
+    r"会(怎么样|怎样|如何)|延期|改期|推迟|委托|管辖|(换|移|转)(到|去)?[^，。,.？?]{0,6}法院|答辩期|举证|上诉|流程|程序|步骤|"
+    r"手续|诉讼费|"
+    r"\b(prepare|bring|documents?|evidence|deadline|time limit|how long|how many days|what happens|consequences?|"
+    r"postpone|adjourn|reschedule|jurisdiction|which court|(local|another|other) court|procedure|steps|fees?|"
+    r"appeal)\b", re.I)
+_STRATEGY = re.compile(r"策略|方案|对策|打法|怎么打|赢|胜诉|败诉|\b(strateg\w*|tactics|win|winning|lose)\b", re.I)
+_CRIMINAL = re.compile(r"公安|警察|派出所|传唤|拘留|刑拘|逮捕|判刑|坐牢|刑事|检察|监察|纪委|经侦|留置|取保|看守所|"
+                       r"\b(police|arrest\w*|jail|prison|criminal|detain\w*|detention|prosecut\w*|custody|bail)\b",
+                       re.I)
+
+
+def asks_court_procedure(text: str) -> bool:
+    """Whether the message asks what a court's or a tribunal's procedure requires (a deadline, what to prepare, what
+    a missed hearing costs), with no strategy, win or criminal matter in it and no one asked to act."""
+    return bool(_COURT.search(text) and _PROCEDURE.search(text) and not _STRATEGY.search(text)
+                and not _CRIMINAL.search(text) and asks_a_question(text))
+
+
 def _asks_where_it_stands(text: str) -> bool:
     """哪 in the message's last clause, or 可以 / 合法 / 违法 / 还有效 ending it unreported (这样合法,
     我们可以去哪里告)."""
@@ -273,6 +302,7 @@ class Intent:
     probability: float = 1.0  # 1.0 for a rule
     sure: bool = True
     vector: np.ndarray | None = None  # the message's embedding, when the model computed it (search reuses it)
+    runner_up: str | None = None  # the model's second reading (a long complaint that names a law reads legal first)
 
 
 ROUTE_OF: dict[str, tuple[str, str | None]] = {
@@ -439,17 +469,21 @@ class Router:
         if self.model is None:  # no model (a test of the rules alone): a large sum is a case, the rest questions
             return Intent("handoff", "high_risk") if large else Intent("answer")
         vector = self.model.embeddings.encode([t])[0]
-        p = self.model.predict(t, vector)
+        # the model reads a count's number (月活两千万) as a count, not as the sum it would be in a dispute
+        counted = without_counts(t)
+        p = self.model.predict(t, vector) if counted == t else self.model.predict(counted)
         route, reason = ROUTE_OF[p.intent]
         sure = is_sure(p)
         if near_a_case(p):  # unsure, and a possible case: answered only if a question the KB clearly answers
             route, reason, sure = "handoff", "high_risk", False
+        if reason == "high_risk" and asks_court_procedure(t):  # what the procedure requires: the statutes say
+            route, reason, sure = "answer", None, True
         # 两百万的合同想请你们审查一下: an order; a person follows it up. Only when it beats the hand-off intents
         # together (卷走两千万跑路了，我要下单预约律师: order 0.43 against a case and a person 0.54 is a case).
         plain = sure and route in ("order", "menu") and p.probability - _to_adviser(p) >= HANDOFF_MARGIN
         if large and not plain and not asks_the_law(t, p):
             return Intent("handoff", "high_risk", p.intent, p.probability, True, vector)
-        return Intent(route, reason, p.intent, p.probability, sure, vector)
+        return Intent(route, reason, p.intent, p.probability, sure, vector, p.runner_up)
 
     def wants_to_leave(self, text: str) -> bool:
         if leaves_handoff(text):

@@ -13,7 +13,9 @@ The self-check holds the conversation only while the user answers it (issue #11,
 resume the self-check / the button go on where it stopped. So does a message that is clearly not an answer (a question,
 a request such as 我的订单 or a booking, another command): the self-check pauses, the assistant handles the message,
 and its reply says the self-check is paused and how to go on (``after``). 放弃自测 / 不做了 / quit the self-check / the
-button give it up for good. A paused self-check is not "in progress" for the hand-off cases of ``assistant.paused``
+button give it up for good. A bare answer word typed after a pause (是 / "yes", out of habit) is not sent to the
+assistant as a message of its own: the reply says the self-check is paused and how to go on, with its buttons. A
+paused self-check is not "in progress" for the hand-off cases of ``assistant.paused``
 (``language`` is None): only a case that opens while the user is answering pauses it and brings it back.
 
 The alerts hook: a report's ``data["checkup_report"]["topics"]`` lists the topics it concerns (its industry and
@@ -26,7 +28,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from assistant.checkup_answers import not_an_answer, read_answer, wants_a_break, wants_to_quit, wants_to_resume
+from assistant.checkup_answers import (
+    bare_answer,
+    not_an_answer,
+    read_answer,
+    wants_a_break,
+    wants_to_quit,
+    wants_to_resume,
+)
 from assistant.ports import AlertBook
 from assistant.reply import Citation, Reply, Suggestion
 from assistant.subscribing import panel
@@ -73,6 +82,11 @@ TEXT: dict[str, dict[str, str]] = {
                      "接着做，发送“放弃自测”不再继续。",
                "en": "Self-check paused with {done} answered. You can ask me anything meanwhile; send \"resume the "
                      "self-check\" or tap below to go on, or \"quit the self-check\" to stop for good."},
+    "still_paused": {"zh": "自测目前已暂停（已答 {done} 题），“{said}”没有记为答案。要接着作答，请发送 /checkup 或点击"
+                           "“继续自测”；发送“放弃自测”不再继续。",
+                     "en": "Your self-check is paused ({done} answered), so \"{said}\" was not taken as an answer. "
+                           "To go on answering, send /checkup or tap \"Resume self-check\"; send \"quit the "
+                           "self-check\" to stop for good."},
     "paused_note": {"zh": "（法治体检自测已暂停，已答 {done} 题：发送“继续自测”接着做，发送“放弃自测”不再继续。）",
                     "en": "(Your self-check is paused with {done} answered: send \"resume the self-check\" to go on, "
                           "or \"quit the self-check\" to stop for good.)"},
@@ -145,9 +159,10 @@ class SelfCheck:
         self.alerts = alerts  # compliance alerts: the report offers its topics (None: no alerts here)
 
     # ---- entry: a Reply when the message is the self-check's, else None -----------------------------------
-    def handle(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
+    def handle(self, sid: str, text: str, lang: str, state: dict[str, Any], elsewhere: bool = False) -> Reply | None:
         """The self-check's reply; None when the message is the assistant's (then, if it turned away from a question
-        the user was answering, the self-check has just paused and ``after`` says so in the reply)."""
+        the user was answering, the self-check has just paused and ``after`` says so in the reply). ``elsewhere``: a
+        yes or a no is awaited by something else (a booking's confirm step), so a bare answer word is not ours."""
         current = state.get(STATE) if isinstance(state.get(STATE), dict) else None
         if text.startswith("/"):
             mine = self._command(sid, text, lang, state, current)
@@ -160,7 +175,11 @@ class SelfCheck:
         if current is not None and current.get(PAUSED):
             if STOP.match(text):  # 退出自测 again: still paused
                 return self._pause(sid, state, current)
-            return self._resume(sid, current) if wants_to_resume(text) or self._starts(text) else None
+            if wants_to_resume(text) or self._starts(text):
+                return self._resume(sid, current)
+            if bare_answer(text) and not elsewhere:  # a habitual 是 / "yes": say it is paused and how to go on
+                return self._still_paused(sid, text, current)
+            return None
         if current is not None:
             if STOP.match(text) or wants_a_break(text):  # before the answer: 算了 is no "done" (签了)
                 return self._pause(sid, state, current)
@@ -319,6 +338,15 @@ class SelfCheck:
         return Reply(sid, say("paused", lang, done=len(current["answers"])), "menu",
                      suggestions=self._paused_buttons(lang),
                      data={"checkup": {"stage": "paused", "id": current["id"], "answered": len(current["answers"])}})
+
+    def _still_paused(self, sid: str, text: str, current: dict[str, Any]) -> Reply:
+        """An answer word typed while the self-check is paused: not taken (the question it would answer is not on
+        screen any more); the reply says it is paused, how to go on, with the buttons to resume or quit."""
+        lang = current["lang"]
+        done = len(current["answers"])
+        return Reply(sid, say("still_paused", lang, done=done, said=text.strip()), "menu",
+                     suggestions=self._paused_buttons(lang),
+                     data={"checkup": {"stage": "paused", "id": current["id"], "answered": done}})
 
     @staticmethod
     def _turn_away(state: dict[str, Any], current: dict[str, Any]) -> None:

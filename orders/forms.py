@@ -165,6 +165,8 @@ class OrderForm:
         side = self.intercept(sid, text, lang, state, whole=True)  # free-text fields may mention 订单
         if side is not None:
             return side
+        if cancels_mine(text):  # 取消订单 with no number: which order, or this booking? never a field's value
+            return self._cancel_which(sid, form, state)
         if field is None:  # every field given: only confirm, change or cancel
             return self._reply(sid, form, f"{ot('confirm_hint', lang)}\n{self._summary(form)}")
         given = labelled(text, field) if field in NO_BOOKING_FIELDS else None
@@ -191,6 +193,19 @@ class OrderForm:
         """The value just taken at a name field, shown back, so that a mistaken take is seen (and how to change it)."""
         label = field_label(field, lang)
         return ot("taken", lang, label=label, label_cap=label[:1].upper() + label[1:], value=value) + "\n"
+
+    def _cancel_which(self, sid: str, form: dict[str, Any], state: dict[str, Any]) -> Reply:
+        """取消订单 / "cancel my order" typed in the middle of a booking: the orders that can be cancelled (each with
+        its button, as outside the form), that this booking is not submitted and how to drop it (a button), then the
+        form's question again."""
+        lang = form["lang"]
+        svc = self.catalogue.get(form["service"])
+        picked = self.cancel_pick(sid, lang)
+        booking = ot("cancel_in_form", lang, service=service_name(svc, lang) if svc else form["service"])
+        reply = self._continue(Reply(sid, f"{picked.reply}\n{booking}", "order", suggestions=picked.suggestions,
+                                     data=picked.data), state)
+        reply.suggestions.append(Suggestion(ot("drop_booking_label", lang), "/cancel", "cancel"))
+        return reply
 
     def _other_booking(self, sid: str, text: str, form: dict[str, Any]) -> Reply:
         """A booking asked for where a name, a code or a number is asked: the booking in progress is named, a

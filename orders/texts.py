@@ -125,6 +125,12 @@ ORDER_TEXTS: dict[str, dict[str, str]] = {
         "zh": "请点击下方按钮选择要取消的订单：",
         "en": "Press the button of the order to cancel:",
     },
+    "cancel_in_form": {
+        "zh": "您正在填写【{service}】的预约（尚未提交）。如要放弃这次预约，请回复“取消预约”或点击“放弃本次预约”。",
+        "en": "You are filling in a booking of \"{service}\" (not submitted yet). To drop this booking, reply \"cancel "
+        "the booking\" or press \"Drop this booking\".",
+    },
+    "drop_booking_label": {"zh": "放弃本次预约", "en": "Drop this booking"},
     "nothing_to_cancel": {
         "zh": "您在本会话中没有可以取消的订单（只有已提交或已受理的订单可以取消）。",
         "en": "You have no order in this conversation that can be cancelled (only submitted or accepted orders can).",

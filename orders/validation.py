@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from orders.times import is_a_time
+
 # GB 32100-2015 统一社会信用代码: 18 characters from this set; the 18th is a check character.
 CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -82,10 +84,33 @@ def credit_check_char(first17: str) -> str:
     return CREDIT_CHARSET[(31 - total % 31) % 31]
 
 
+def _code_or_phone(text: str) -> str | None:
+    """"credit_code" / "phone" when a name field was given a credit code (18 letters and digits, mostly digits,
+    whether or not its check character is right) or a phone number (any run of 7 or more digits with dashes, spaces,
+    brackets or +86): typed a step early or late, it is no name (talk20)."""
+    folded = re.sub(r"[\s-]", "", _DASHES.sub("-", unicodedata.normalize("NFKC", text))).upper()
+    if re.fullmatch(r"[0-9A-Z]{18}", folded) and sum(c.isdigit() for c in folded) >= 10:
+        return "credit_code"
+    digits = re.sub(r"[\s()+-]", "", folded)
+    return "phone" if digits.isdigit() and len(digits) >= 7 else None
+
+
+_NOT_A_NAME = {"credit_code": ("统一社会信用代码", "a credit code"), "phone": ("电话号码", "a phone number")}
+
+
+def _no_code_as_name(field: str, text: str, zh_name: str, en_name: str) -> None:
+    kind = _code_or_phone(text)
+    if kind is not None:
+        zh, en = _NOT_A_NAME[kind]
+        raise FieldError(field, f"“{text}”看起来是{zh}，不是{zh_name}；请输入{zh_name}",
+                         f"\"{text}\" looks like {en}, not {en_name}; please give {en_name}")
+
+
 def validate_enterprise_name(value: object) -> str:
     text = _text("enterprise_name", value)
     if not text:
         raise FieldError("enterprise_name", "请填写企业名称", "please give the enterprise's name")
+    _no_code_as_name("enterprise_name", text, "企业名称", "the enterprise's name")
     if len(text) > ENTERPRISE_NAME_MAX:
         raise FieldError("enterprise_name", f"企业名称不能超过 {ENTERPRISE_NAME_MAX} 个字（现为 {len(text)} 个）",
                          f"the enterprise name must be at most {ENTERPRISE_NAME_MAX} characters (got {len(text)})")
@@ -115,6 +140,7 @@ def validate_contact_name(value: object) -> str:
     text = _text("contact_name", value)
     if not text:
         raise FieldError("contact_name", "请填写联系人姓名", "please give a contact name")
+    _no_code_as_name("contact_name", text, "联系人姓名", "the contact person's name")
     if len(text) > CONTACT_NAME_MAX:
         raise FieldError("contact_name", f"联系人姓名不能超过 {CONTACT_NAME_MAX} 个字",
                          f"the contact name must be at most {CONTACT_NAME_MAX} characters")
@@ -157,6 +183,11 @@ def validate_preferred_time(value: object) -> str | None:
     if len(text) > PREFERRED_TIME_MAX:
         raise FieldError("preferred_time", f"期望时间不能超过 {PREFERRED_TIME_MAX} 个字",
                          f"the preferred time must be at most {PREFERRED_TIME_MAX} characters")
+    if not is_a_time(text):  # a question, a code, "asdf": no time (a question is answered aside in the chat)
+        raise FieldError("preferred_time", "期望时间请写日期、星期或时段"
+                         "（如“下周二上午”“3月5日14:00”“工作日下午”“尽快”），不需要请回复“跳过”",
+                         "give the preferred time as a date, a weekday or a time of day (e.g. \"Tuesday morning\", "
+                         "\"5 March 2pm\", \"weekday afternoons\", \"as soon as possible\"), or reply \"skip\"")
     return text
 
 
