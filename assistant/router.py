@@ -29,6 +29,7 @@ import numpy as np
 
 from assistant.amounts import large_amount
 from assistant.danger_cues import excuse, excused, harm_done, harm_phrases, stuck
+from assistant.emergency_cues import emergency_now
 from assistant.intents import IntentModel, Prediction
 
 LARGE_AMOUNT_LEGAL = 0.5  # with such an amount, the legal reading must outweigh all others together (issue11R)
@@ -399,7 +400,10 @@ def in_danger(text: str) -> bool:
     """Whether the message tells of self-harm, a threat of violence, violence done or a person held against their
     will (``assistant.danger_cues`` names violence done, a person taken and a threat put as a condition). A phrase
     of holding only is excused when the message names shelter or a game and nothing coercive (台风天把员工留在厂房里
-    不让出去, 密室逃脱里把玩家锁在房间里): ``danger_cues.excuse``."""
+    不让出去, 密室逃脱里把玩家锁在房间里): ``danger_cues.excuse``. An emergency happening now (someone bleeding,
+    unconscious, trapped, in a fire: ``assistant.emergency_cues``) is danger too."""
+    if emergency_now(text):
+        return True
     if not (_DANGER.search(text) or harm_done(text)
             or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
             or _shut_in_en(text) or _kept_from_leaving(text)):
