@@ -19,7 +19,7 @@ _WHO = (r"(人|有人|他|她|工人|员工|职工|师傅|同事|工友|保安|�
         r"[一两二三四五六七八九十几\d]+(个|名|位)?(人|工人|员工))")
 # what money, a deal or a procedure is "stuck in" (资金被困在项目里, 卡在审批环节): no place a person is caught in
 _NOT_A_PLACE = (r"(?![^，。,.]{0,8}(合同|协议|项目|资金|钱|款|平台|谈判|流程|程序|手续|环节|审批|债|官司|账|系统|"
-                r"库存|货))")
+                r"货款))")
 # a sign that a life is in danger right now: these alone make an emergency, whatever else the message asks
 _NOW_ZH = re.compile(
     r"血流不止|流血不止|大出血|血流如注|流了(很多|好多|一地|一身)的?血|"

@@ -62,3 +62,10 @@ def test_the_reply_says_whom_to_call_first_and_the_case_is_danger(rt: Runtime, l
         assert all(number in first["reply"] for number in ("120", "119", "110"))
     queue = [item.case for item in rt.advisers.queue("open")]
     assert queue[0].reason == "danger"
+
+
+@pytest.mark.parametrize("message", ["货款被困在平台里出不来了，怎么要回来", "我们被困在这份租赁合同里，想提前解除",
+                                     "Our deal has been trapped in red tape for months",
+                                     "Our funds are locked in escrow until the dispute ends"])
+def test_money_or_a_deal_trapped_is_no_danger(message: str) -> None:
+    assert not in_danger(message)
