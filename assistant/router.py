@@ -31,6 +31,7 @@ import numpy as np
 
 from assistant.amounts import large_amount, without_counts
 from assistant.danger_cues import excuse, excused, harm_done, harm_phrases, stuck
+from assistant.emergency_cues import emergency_now
 from assistant.intents import IntentModel, Prediction
 
 LARGE_AMOUNT_LEGAL = 0.5  # with such an amount, the legal reading must outweigh all others together (issue11R)
@@ -73,7 +74,9 @@ _FICTION = r"(?![^，。,.；;]{0,3}(情节|题材|内容|镜头|画面|场景|�
 # 关在门外 / 锁在外面了: someone shut out, not held; only where "outside" ends the clause or 进 follows
 # (锁在外面的仓库里, 关在厂外面的仓库里 are held: a place follows)
 _OUTSIDE = (r"(?![^，。,.；;]{0,4}((门|楼|厂|院|室|屋)外|外)(面|头|边)?(了|啦|呢|吗|呀)?"
-            r"([，。,.；;！!？?\s]|$|不(让|许|准)?进|进不))")
+            r"([，。,.；;！!？?\s]|$|不(让|许|准)?进|进不))"
+            # nor money, a deal or a procedure (资金被困在项目里, 被困在这份合同里): no place a person is held in
+            r"(?![^，。,.；;]{0,6}(合同|协议|条款|项目|资金|钱|款|平台|谈判|流程|程序|手续|环节|审批|债|官司|账|系统|货款))")
 # Danger to a life or to someone's liberty: self-harm and suicide, a threat of violence, a person held against their
 # will. Told as an event or asked as a question, it goes to an adviser (issue11R2). Each phrase names the harm
 # itself (打断/打伤, not any 打: 威胁要打官司; a person or a place set on fire, not 滞销货烧了; a person held, not goods
@@ -99,7 +102,7 @@ _DANGER = re.compile(
     + _P + r"([^，。,.的把]|把(?=自己|他|她|我|人)){0,10}((扣|关|困|押|锁|拘|软禁)在" + _OUTSIDE + r"|(关|锁|押)进"
     + r"|(关|锁|困|押|软禁)(了|起来)[^，。,.]{0,3}(天|晚|夜|小时))|"
     r"把[^，。,.]{0,4}" + _P + r"[^，。,.的]{0,4}(堵|围|关|扣|困|锁|押)在" + _OUTSIDE + r"|"
-    r"(关|锁|扣|困|堵|押)(在|着|住|起来)[^，。,.]{0,14}(不放人|出不来)|"
+    r"(关|锁|扣|困|堵|押)(在|着|住|起来)" + _OUTSIDE + r"[^，。,.]{0,14}(不放人|出不来)|"
     r"不[^，。,.不]{0,6}不放人|别想(活着)?(走出|出门|出去|离开|回家|走(?![^，。,.]{0,2}(捷径|后门|关系|流程|程序)))|"
     r"就(要)?(弄死|打死|杀了|砍死|捅死|打断)|弄死(你|我|他|她)|打断[^，。,.]{0,4}腿|"
     r"(扣|拦|堵|押|困|关|锁)(着|住|下)了?((我|你|他)们的)?" + _P + r"(?![们的])[^，。,.]{0,8}"
@@ -136,7 +139,8 @@ _SHUT_IN_EN = re.compile(
     r"\b((?P<strong>locked|shut|trapped|confined)|kept|held)( up)? (in|inside)\b"
     r"(?! (the )?(dark|loop|contempt|reserve)| (to|into)\b| (a|an|the|our|their|this|that) ([\w-]+ ){0,2}"
     r"(contracts?|leases?|deals?|prices?|rates?|agreements?|terms?|tenanc\w+|arrangements?|commitments?|positions?|"
-    r"disputes?)\b)",
+    r"disputes?)\b| (negotiations?|talks|litigation|arbitration|disputes?|bureaucracy|red tape|debts?|limbo|escrow|"
+    r"customs|traffic|contracts?|paperwork)\b)",
     re.I,
 )
 _BE = r"(were|was|are|is|got|have been|has been|had been|'ve been|'s been|'re|are being|were being)"
@@ -429,7 +433,10 @@ def in_danger(text: str) -> bool:
     """Whether the message tells of self-harm, a threat of violence, violence done or a person held against their
     will (``assistant.danger_cues`` names violence done, a person taken and a threat put as a condition). A phrase
     of holding only is excused when the message names shelter or a game and nothing coercive (台风天把员工留在厂房里
-    不让出去, 密室逃脱里把玩家锁在房间里): ``danger_cues.excuse``."""
+    不让出去, 密室逃脱里把玩家锁在房间里): ``danger_cues.excuse``. An emergency happening now (someone bleeding,
+    unconscious, trapped, in a fire: ``assistant.emergency_cues``) is danger too."""
+    if emergency_now(text):
+        return True
     if not (_DANGER.search(text) or harm_done(text)
             or any(not _by_accident(text, m.start()) for m in _BURNT.finditer(text))
             or _shut_in_en(text) or _kept_from_leaving(text)):

@@ -49,13 +49,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your question involves significant legal risk or needs a professional assessment of the facts. ",
     },
     "why_danger": {
-        "zh": "如果有人的生命或人身安全正受到威胁，请立即拨打 110 报警（有人受伤请拨打 120），不要等待在线回复。",
-        "en": "If anyone's life or safety is under threat, call the police on 110 now (an ambulance: 120); do not "
-        "wait for an online reply. ",
+        "zh": "如果有人的生命或人身安全正受到威胁，请立即拨打 110 报警（有人受伤请拨打 120，火灾请拨打 119），"
+        "不要等待在线回复。",
+        "en": "If anyone's life or safety is under threat, call the police on 110 now (an ambulance: 120; a "
+        "fire: 119); do not wait for an online reply. ",
     },
     "danger_wait": {
-        "zh": "如有紧急危险，请立即拨打 110（急救 120）。",
-        "en": "In an emergency, call 110 now (ambulance: 120).",
+        "zh": "如有紧急危险，请立即拨打 110（急救 120，火警 119）。",
+        "en": "In an emergency, call 110 now (ambulance: 120; fire: 119).",
     },
     "why_low_confidence": {
         "zh": "知识库中没有找到足够可靠的依据来回答这个问题，",
