@@ -65,12 +65,13 @@ _PERSON_EN = re.compile(
 _QUESTION_ZH = re.compile(
     r"工伤|认定|赔偿|赔付|赔钱|要赔|谁(来)?赔|补偿|责任|负责|保险|待遇|伤残|鉴定|仲裁|起诉|法院|律师|合法|违法|"
     r"处罚|罚款|规定|法律|条例|协议|免责|条款|算不算|怎么算|医药费|医疗费|报销|索赔|工资|合同|辞退|上个?月|去年|前年|之前|以前|"
-    r"当时|曾经|那次|事后|后来"
+    r"当时|曾经|那次|事后|后来|昨天|昨晚|前天|上周|那天|当天|死亡|身亡|死了|去世|遇难"
 )
 _QUESTION_EN = re.compile(
     r"\b(compensat\w*|liab\w*|responsib\w*|insurance|insurer|work[- ]related|work injury|industrial injury|injury "
     r"claim|claims?|sue|lawsuit|court|legal\w*|law|laws|regulations?|fine[ds]?|penalt\w*|pay for|medical (bills|"
-    r"costs|expenses)|who pays|last (week|month|year)|ago|previously|earlier this|back in)\b",
+    r"costs|expenses)|who pays|last (week|month|year|night)|yesterday|ago|previously|earlier this|back in|died|dead|"
+    r"killed|passed away|fatal\w*)\b",
     re.I,
 )
 _WHO_ZH = re.compile(_WHO)  # an event is a person's only with one told (一个不合理的条款困住了我们 is none)

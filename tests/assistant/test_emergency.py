@@ -39,6 +39,8 @@ LEGAL_QUESTIONS = [
     "项目审批卡在环保局那一环了，能申请行政复议吗",
     "Our payment is stuck in the escrow account, what can we do?",
     "我们被一个不合理的条款困住了，能要求变更吗",
+    "锅炉房前天爆炸，两名工人身亡，企业要承担什么",
+    "A fire at our plant last night killed a welder, what happens now?",
 ]
 
 
