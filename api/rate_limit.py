@@ -3,9 +3,12 @@
 Counted with the ``limits`` library (moving windows of one minute): per client address, per conversation (the
 session id in the path, or in the JSON body of ``POST /chat`` and ``POST /orders``) and per site key on the
 enterprise endpoints; per (user name, address) on the two login forms, on top of the failed-login throttle.
-Over a limit the answer is 429 with ``Retry-After`` and a bilingual JSON error. Open event streams are capped per
-address and in total. The counters and the stream slots live in this worker's memory by default;
-``QIFA_RATE_LIMIT_STORAGE=database`` or ``redis://…`` shares them between workers (see ``api.limit_store``).
+Over a limit the answer is 429 with ``Retry-After`` and a bilingual JSON error. A user's "delete my conversation"
+(``DELETE /api/v1/sessions/{id}``) is a privacy right: the chat's own counters (per conversation, per site) never
+refuse it, so it is counted alone, per address (the site gate and the route's 404 for an unknown id still apply).
+Open event streams are capped per address and in total. The counters and the stream slots live in this worker's
+memory by default; ``QIFA_RATE_LIMIT_STORAGE=database`` or ``redis://…`` shares them between workers
+(see ``api.limit_store``).
 """
 
 from __future__ import annotations
@@ -45,13 +48,25 @@ def _path_session(path: str) -> str | None:
     return rest.split("/", 1)[0] or None
 
 
+def _deletes_session(method: str, path: str) -> bool:
+    """``DELETE /api/v1/sessions/{id}`` itself (not a sub-resource such as its subscriptions)."""
+    session = _path_session(path)
+    return method == "DELETE" and session is not None and path.rstrip("/") == SESSIONS_PREFIX + session
+
+
 def _limit(per_minute: int) -> RateLimitItem | None:
     return RateLimitItemPerMinute(per_minute) if per_minute > 0 else None
 
 
-def too_many(seconds: int, what: str) -> ASGIApp:
+def too_many(seconds: int, what: str, origin: str | None = None) -> ASGIApp:
+    """The 429. ``origin``: the widget's page, allowed to read it. This limit answers before the site gate (whose
+    CORS headers an admitted request gets), so without it a widget on another origin sees only a failed fetch and
+    cannot say "try again in N s". The refusal holds nothing but itself, as the gate's own refusal."""
+    headers = {"Retry-After": str(seconds)}
+    if origin:
+        headers |= {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
     return error(429, "rate_limited", f"too many requests {what}; try again in {seconds} s "
-                 f"/ 请求过于频繁，请 {seconds} 秒后再试", headers={"Retry-After": str(seconds)})
+                 f"/ 请求过于频繁，请 {seconds} 秒后再试", headers=headers)
 
 
 class RateLimit:
@@ -87,6 +102,12 @@ class RateLimit:
             if wait:
                 await too_many(wait, "to log in")(scope, receive, send)
                 return
+        elif _deletes_session(method, path):
+            wait = await self._hit(scope, self.per_ip, "to delete a conversation", address)
+            if wait:
+                await too_many(wait, "to delete a conversation", Headers(scope=scope).get("origin"))(
+                    scope, receive, send)
+                return
         elif path.startswith(GATED_PREFIXES):
             session = _path_session(path)
             body_session = path in SESSION_BODY_PATHS or (path.startswith(CHECKUPS_PREFIX) and path.endswith("/report"))
@@ -101,7 +122,7 @@ class RateLimit:
                                     (self.per_site, site, "for this site")):
                 wait = await self._hit(scope, item, what, key) if key else 0
                 if wait:
-                    await too_many(wait, what)(scope, receive, send)
+                    await too_many(wait, what, headers.get("origin"))(scope, receive, send)
                     return
             if method == "GET" and _events_path(path):
                 await self._stream(address, scope, receive, send)

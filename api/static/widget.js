@@ -39,7 +39,11 @@
         + "由承办部门和法律顾问查看，保存 {days} 天后删除。",
       consentNeeded: "需要您勾选同意个人信息的使用才能提交", ordered: "预约已提交，订单号 {number}。工作人员会尽快与您联系。",
       orderFailed: "预约未能提交：", network: "网络连接失败，请稍后再试。", busy: "正在回复…",
-      tooLong: "消息过长，最多 {n} 字", notEnabledNoKey: "企法通未对本网站开通（缺少站点密钥）。",
+      tooLong: "消息过长（{len} 字），最多 {n} 字，请删减后再发送。", notSent: "消息未发送，已放回输入框。",
+      queued: "正在回复上一条消息，您的新消息会在回复后自动发送。", confirm: "确定", keep: "取消",
+      confirmDelete: "删除本对话的全部消息、人工服务记录和自测报告？删除后无法恢复。", deleteYes: "删除",
+      confirmNew: "开始新对话？", newDrafts: "未提交的自测答案和预约表单将被清除。",
+      newWaiting: "正在等待法律顾问回复的工单 {id} 将被撤回。", newYes: "开始新对话", notEnabledNoKey: "企法通未对本网站开通（缺少站点密钥）。",
       unread: "有新消息", typing: "企法通正在输入…",
       checkup: "法治体检自测", ckProgress: "已答 {n} / {total} 题", ckSubmit: "生成报告", ckMissing: "请回答这道题",
       ckUnknown: "这道题已不在问卷中", ckAnswers: { yes: "是", no: "否", unsure: "不确定" },
@@ -80,7 +84,13 @@
       consentNeeded: "Please tick the consent box to submit the order",
       ordered: "Your order {number} has been submitted. The bureau will contact you soon.",
       orderFailed: "The order was not submitted: ", network: "Network error, please try again later.",
-      busy: "Replying…", tooLong: "The message is too long (at most {n} characters)",
+      busy: "Replying…", tooLong: "The message is too long ({len} characters; at most {n}). Please shorten it.",
+      notSent: "The message was not sent; it is back in the box.",
+      queued: "The previous reply is on its way; your new message is sent once it arrives.", confirm: "OK",
+      keep: "Cancel", confirmDelete: "Delete every message, adviser case and self-check report of this conversation? "
+        + "This cannot be undone.", deleteYes: "Delete", confirmNew: "Start a new conversation?",
+      newDrafts: "The self-check answers and order form you have not submitted will be cleared.",
+      newWaiting: "Your case {id}, waiting for an adviser, will be withdrawn.", newYes: "Start a new conversation",
       notEnabledNoKey: "qifa is not enabled for this site (no site key).", unread: "New message",
       typing: "qifa is typing…",
       checkup: "Legal health self-check", ckProgress: "{n} of {total} answered", ckSubmit: "Get the report",
@@ -195,6 +205,10 @@
     ".sheet legend{font-weight:600;font-size:13px;padding:0 4px}",
     ".sheet .topic{display:flex;gap:8px;align-items:center;font-weight:400;font-size:14px;margin:4px 0}",
     ".sheet .topic input{width:18px;height:18px;flex:none}.sheet .kept{font-size:12px;color:#4b5563}",
+    ".hint{margin:0;padding:4px 12px 0;font-size:12px;color:#92400e;background:#fff}",
+    ".confirm{position:absolute;left:0;right:0;bottom:0;z-index:3;display:flex;flex-direction:column;gap:6px;",
+    "padding:10px 12px;background:#fef2f2;border-top:1px solid #fecaca;box-shadow:0 -4px 12px rgba(0,0,0,.12);",
+    "font-size:13px;color:#7f1d1d}.confirm .row{display:flex;gap:6px;flex-wrap:wrap}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
   ].join("");
 
@@ -218,11 +232,46 @@
   function load() {
     try { return JSON.parse(localStorage.getItem(STORE) || "{}") || {}; } catch (e) { return {}; }
   }
+  // Kept with the conversation (localStorage): its id, the case it waits on (the history does not carry the case
+  // number) and its self-check reports (a report is not a message; their ids bring them back after a reload).
   function save() {
     try {
-      if (state.sid) localStorage.setItem(STORE, JSON.stringify({ sid: state.sid }));
-      else localStorage.removeItem(STORE);
+      if (state.sid) {
+        localStorage.setItem(STORE, JSON.stringify({ sid: state.sid, waiting: kept.waiting, reports: kept.reports }));
+      } else localStorage.removeItem(STORE);
     } catch (e) { /* storage may be blocked; the conversation still works until the page is left */ }
+  }
+  // What the user typed or answered but has not submitted (self-check answers, order forms): in sessionStorage,
+  // so it survives closing the sheet and a reload but not the tab (the forms hold names and phone numbers).
+  var DRAFTS = STORE + ":drafts";
+  function loadDrafts() {
+    try {
+      var d = JSON.parse(sessionStorage.getItem(DRAFTS) || "{}") || {};
+      return d.sid && state.sid && d.sid !== state.sid ? {} : d;  // another conversation's
+    } catch (e) { return {}; }
+  }
+  function saveDrafts() {
+    try {
+      drafts.sid = state.sid || null;
+      sessionStorage.setItem(DRAFTS, JSON.stringify(drafts));
+    } catch (e) { /* blocked storage: the drafts live as long as the page */ }
+  }
+  function clearDrafts() {
+    drafts = {};
+    try { sessionStorage.removeItem(DRAFTS); } catch (e) { /* nothing kept */ }
+  }
+  function draftsOf(kind) {
+    drafts[kind] = drafts[kind] || {};
+    return drafts[kind];
+  }
+  function hasDrafts() {
+    var some = function (group) {
+      return Object.keys(group || {}).some(function (k) {
+        var d = group[k] || {};
+        return Object.keys(d).some(function (f) { return !!d[f]; });
+      });
+    };
+    return some(drafts.checkups) || some(drafts.forms);
   }
 
   // ------------------------------------------------------------------ HTTP (only to the widget's own API)
@@ -240,12 +289,28 @@
     });
   }
   function errorText(res) {
-    return res && res.data && res.data.error && res.data.error.message ? res.data.error.message : L.network;
+    return res && res.data && res.data.error && res.data.error.message ? inLang(res.data.error.message) : L.network;
+  }
+  // The API's messages carry both languages ("English / 中文" or "中文 / English"): the widget's half.
+  // both: the two halves, the widget's first (for a refusal the site's developer may read in the other language)
+  var CJK = /[\u3400-\u9fff]/;
+  function inLang(message, both) {
+    var parts = String(message).split(" / ");
+    for (var i = 1; i < parts.length; i++) {
+      var a = parts.slice(0, i).join(" / "), b = parts.slice(i).join(" / ");
+      if (CJK.test(a) === CJK.test(b)) continue;
+      var mine = (CJK.test(a) ? LANG !== "en" : LANG === "en") ? a : b;
+      return both ? mine + " / " + (mine === a ? b : a) : mine;
+    }
+    return String(message);
   }
 
   // ------------------------------------------------------------------ state and the DOM
-  var state = { sid: load().sid || null, lastId: 0, open: false, busy: false, waiting: null, es: null,
-                retry: 1000, config: null, disabled: false, services: {}, chatForm: false };
+  var stored = load();
+  var state = { sid: stored.sid || null, lastId: 0, open: false, busy: false, waiting: null, es: null,
+                retry: 1000, config: null, disabled: false, services: {}, chatForm: false, queued: false };
+  var kept = { waiting: stored.waiting || null, reports: Array.isArray(stored.reports) ? stored.reports : [] };
+  var drafts = loadDrafts();
 
   var host = el("div", { "data-qifa": "root" });
   var root = host.attachShadow({ mode: "open" });
@@ -280,7 +345,7 @@
   var body = el("div", { "class": "body" });
   var log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
                         "aria-label": TITLE, tabindex: "0" });
-  var typing = el("div", { "class": "typing", "aria-hidden": "true", hidden: "" }, L.typing);
+  var typing = el("div", { "class": "typing", "data-qifa": "typing", "aria-hidden": "true", hidden: "" }, L.typing);
   var sugg = el("div", { "class": "sugg", "data-qifa": "suggestions" });
   var wait = el("div", { "class": "wait", role: "status", hidden: "" });
   var waitText = el("span");
@@ -288,8 +353,10 @@
   wait.appendChild(waitText);
   wait.appendChild(backBtn);
   var composer = el("form", { "class": "composer", novalidate: "" });
+  // no maxlength: a paste over the limit would be cut without a word; the hint below says how much is too much
   var input = el("textarea", { "data-qifa": "input", rows: "1", "aria-label": L.input, placeholder: L.input,
-                               maxlength: "2000" });
+                               "aria-describedby": "qf-hint" });
+  var hint = el("p", { "class": "hint", id: "qf-hint", "data-qifa": "composer-hint", role: "status", hidden: "" });
   var sendBtn = el("button", { type: "submit", "class": "primary", "data-qifa": "send" }, L.send);
   composer.appendChild(input);
   composer.appendChild(sendBtn);
@@ -302,7 +369,8 @@
   actions.appendChild(checkupBtn);
   actions.appendChild(alertsBtn);
   actions.appendChild(delBtn);
-  [log, typing, wait, sugg, composer, actions].forEach(function (n) { body.appendChild(n); });
+  var confirmBox = el("div", { "class": "confirm", "data-qifa": "confirm", role: "alertdialog", hidden: "" });
+  [log, typing, wait, sugg, hint, composer, confirmBox, actions].forEach(function (n) { body.appendChild(n); });
   panel.appendChild(head);
   panel.appendChild(body);
   wrap.appendChild(panel);
@@ -312,6 +380,15 @@
   function scrollDown() {
     log.scrollTop = log.scrollHeight;
     requestAnimationFrame(function () { log.scrollTop = log.scrollHeight; });
+  }
+  // a reply taller than the log opens at its first line, not at its disclaimer and sources
+  function scrollToReply(box) {
+    var place = function () {
+      if (box.offsetHeight <= log.clientHeight - 16) { log.scrollTop = log.scrollHeight; return; }
+      log.scrollTop += box.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+    };
+    place();
+    requestAnimationFrame(place);
   }
 
   function addNotice() {
@@ -387,10 +464,16 @@
   }
 
   // what the buttons send, shown with their labels when the history brings them back
-  var COMMANDS = { "/human": L.handoff, "/bot": L.backToBot, "/menu": L.start[0].label, "/status": L.start[1].label };
+  var COMMANDS = { "/human": L.handoff, "/bot": L.backToBot, "/menu": L.start[0].label, "/status": L.start[1].label,
+                   "/checkup": L.checkup, "/subscribe": L.alerts, "/checkup_handoff": L.ckHandoff,
+                   "/checkup_alerts": L.ckAlerts };
+  function commandLabel(text) {
+    var m = /^(\/[a-z_]+)(?:\s+\d+)?$/.exec(text || "");
+    return m && Object.prototype.hasOwnProperty.call(COMMANDS, m[1]) ? COMMANDS[m[1]] : null;
+  }
 
   function addMessage(m) {
-    if (m.history && m.role === "user" && COMMANDS[m.text]) m.text = COMMANDS[m.text];
+    if (m.history && m.role === "user" && commandLabel(m.text)) m.text = commandLabel(m.text);
     var box = el("div", { "class": "msg " + m.role, "data-qifa": "message", "data-role": m.role });
     if (m.id) box.setAttribute("data-id", String(m.id));
     box.appendChild(el("span", { "class": "who" }, who(m)));
@@ -402,7 +485,7 @@
     if (alert) addAlertActions(box, m.citations[0]);
     if (m.role === "bot" && m.id && m.route === "answer") addFeedback(box, m.id, m.feedback);
     log.appendChild(box);
-    scrollDown();
+    if (!m.quiet) scrollDown();
     if (!state.open && (m.role === "adviser" || m.role === "system") && !m.history) dot.removeAttribute("hidden");
     return box;
   }
@@ -442,7 +525,12 @@
   }
 
   function setWaiting(handoff) {
+    if (handoff && !handoff.id && kept.waiting) handoff = { id: kept.waiting };  // after a reload
     state.waiting = handoff;
+    if ((handoff && handoff.id) !== kept.waiting) {
+      kept.waiting = handoff && handoff.id ? handoff.id : null;
+      save();
+    }
     if (handoff) {
       waitText.textContent = "⏳ " + L.waiting + (handoff.id ? "（" + L.waitingCase + handoff.id + "）" : "");
       wait.removeAttribute("hidden");
@@ -467,7 +555,7 @@
       row.appendChild(order);
       row.appendChild(details);
       card.appendChild(row);
-      scrollDown();
+      if (log.scrollHeight - log.scrollTop - log.clientHeight < card.offsetHeight + 40) scrollDown();  // at the end
     };
     getService(id).then(fill, function (res) { card.appendChild(el("p", null, errorText(res))); });
   }
@@ -482,8 +570,10 @@
   }
 
   function renderReply(r) {
+    var box = null;
     if (r.reply) {
-      addMessage({ role: "bot", text: r.reply, id: r.message_id, citations: r.citations, route: r.route });
+      box = addMessage({ role: "bot", text: r.reply, id: r.message_id, citations: r.citations, route: r.route,
+                         quiet: true });
     }
     var data = r.data || {};
     var services = (data.services || []).slice();
@@ -498,22 +588,43 @@
     if (r.route === "handoff" && r.handoff) setWaiting(r.handoff);
     else if (r.route !== "handoff") setWaiting(null);
     if (r.message_id && r.message_id > state.lastId) state.lastId = r.message_id;
-    scrollDown();
+    if (box) scrollToReply(box); else scrollDown();
   }
 
   // ------------------------------------------------------------------ sending
+  // The send button stays usable while a reply is pending: what is sent then waits in the box (queued) and goes
+  // once the reply is in, so nothing typed is dropped.
   function setBusy(on) {
     state.busy = on;
-    sendBtn.disabled = on || state.disabled;
+    log.setAttribute("aria-busy", on ? "true" : "false");
     if (on) typing.removeAttribute("hidden"); else typing.setAttribute("hidden", "");
   }
 
-  function send(text, shown, lang) {
+  function setHint(text, kind) {
+    hint.textContent = text || "";
+    if (text) { hint.removeAttribute("hidden"); hint.setAttribute("data-kind", kind || ""); }
+    else { hint.setAttribute("hidden", ""); hint.removeAttribute("data-kind"); }
+  }
+  function maxChars() { return (state.config && state.config.max_message_chars) || 2000; }
+  function checkLength() {
+    var len = input.value.trim().length;
+    var over = len > maxChars();
+    if (over) { input.setAttribute("aria-invalid", "true"); setHint(fmt(L.tooLong, { n: maxChars(), len: len }), "long"); }
+    else {
+      input.removeAttribute("aria-invalid");
+      if (hint.getAttribute("data-kind") === "long") setHint("");
+    }
+    return !over;
+  }
+  input.addEventListener("input", checkLength);
+
+  // typed: the text came from the box, and goes back there if it could not be sent
+  function send(text, shown, lang, typed) {
     text = (text || "").trim();
     if (!text || state.busy || state.disabled) return;
-    var max = (state.config && state.config.max_message_chars) || 2000;
-    if (text.length > max) { system(fmt(L.tooLong, { n: max })); return; }
-    addMessage({ role: "user", text: shown || text });
+    var max = maxChars();
+    if (text.length > max) { system(fmt(L.tooLong, { n: max, len: text.length })); return; }
+    var mine = addMessage({ role: "user", text: shown || text });
     sugg.textContent = "";
     setBusy(true);
     var payload = { message: text };
@@ -530,19 +641,49 @@
         }
         renderReply(res.data);
       } else if (res.status === 404 && res.data && res.data.error && res.data.error.code === "unknown_session") {
-        reset(false);  // the conversation is gone on the server: start a new one with this message
-        send(text, shown, lang);
+        reset(false, true);  // the conversation is gone on the server: start a new one with this message
+        send(text, shown, lang, typed);
+        return;
       } else {
-        system(errorText(res));
+        failed(errorText(res));
+        return;
       }
-    }, function () { setBusy(false); system(L.network); });
+      sendQueued();
+    }, function () { setBusy(false); failed(L.network); });
+
+    function failed(message) {
+      state.queued = false;
+      if (typed) {  // back in the box (before anything typed meanwhile), and the bubble goes
+        mine.remove();
+        input.value = text + (input.value.trim() ? "\n" + input.value : "");
+        setHint("");
+        checkLength();
+        message += " " + L.notSent;
+      }
+      system(message).setAttribute("data-qifa-error", "send-failed");
+    }
+  }
+
+  function sendQueued() {
+    if (!state.queued) return;
+    state.queued = false;
+    setHint("");
+    if (input.value.trim()) submitBox();
+  }
+
+  function submitBox() {
+    var text = input.value.trim();
+    if (!text || state.disabled) return;
+    if (!checkLength()) return;
+    if (state.busy) { state.queued = true; setHint(L.queued, "queued"); return; }
+    input.value = "";
+    setHint("");
+    send(text, null, null, true);
   }
 
   composer.addEventListener("submit", function (e) {
     e.preventDefault();
-    var text = input.value;
-    input.value = "";
-    send(text);
+    submitBox();
     input.focus();
   });
   input.addEventListener("keydown", function (e) {
@@ -588,41 +729,103 @@
   function loadHistory() {
     return api("GET", "/api/v1/sessions/" + encodeURIComponent(state.sid) + "/messages").then(function (res) {
       if (!res.ok) {
-        if (res.status === 404) { reset(false); return; }
+        if (res.status === 404) { reset(false, true); return; }
         system(errorText(res));
         return;
       }
       var waiting = null;
+      var reports = kept.reports.slice().sort(function (a, b) { return a.after - b.after; });
+      var placeReports = function (before) {  // the reports made before message `before`, where they were made
+        while (reports.length && (before === null || reports[0].after < before)) restoreReport(reports.shift());
+      };
       res.data.forEach(function (m) {
+        placeReports(m.id);
         m.history = true;
         addMessage(m);
         state.lastId = Math.max(state.lastId, m.id);
         if (m.role === "bot" && m.route === "handoff") waiting = waiting || { id: null };
         else if (m.role === "system" || (m.role === "bot" && m.route && m.route !== "handoff")) waiting = null;
       });
+      placeReports(null);
       setWaiting(waiting);
       connectEvents();
     }, function () { system(L.network); });
   }
 
-  function reset(focus) {
+  // a self-check report of this conversation, back in the history (a gone report is forgotten)
+  function restoreReport(entry) {
+    var slot = el("div", { "data-qifa": "report-slot" });
+    log.appendChild(slot);
+    var path = "/api/v1/checkups/reports/" + encodeURIComponent(entry.id) + "?session_id=" + encodeURIComponent(state.sid);
+    api("GET", path).then(function (res) {
+      if (res.ok) { reportCard(res.data, slot); return; }
+      slot.remove();
+      if (res.status === 404) {
+        kept.reports = kept.reports.filter(function (r) { return r.id !== entry.id; });
+        save();
+      }
+    }, function () { slot.remove(); });
+  }
+
+  // drafts: false when the conversation is gone on the server but what the user typed is still theirs
+  function reset(focus, keepDrafts) {
     if (state.es) { state.es.close(); state.es = null; }
     state.sid = null;
     state.lastId = 0;
+    kept = { waiting: null, reports: [] };
     save();
+    if (!keepDrafts) clearDrafts();
     log.textContent = "";
     sugg.textContent = "";
     setWaiting(null);
     closeSheet();
+    askUser(null);
     addNotice();
     if (focus) input.focus();
   }
-  newBtn.addEventListener("click", function () { reset(true); });
+
+  // a question in the panel (not window.confirm, which a host page or a browser may suppress); null hides it
+  function askUser(question, yes, onYes) {
+    confirmBox.textContent = "";
+    if (!question) { confirmBox.setAttribute("hidden", ""); return; }
+    confirmBox.appendChild(el("span", { id: "qf-confirm-text" }, question));
+    confirmBox.setAttribute("aria-labelledby", "qf-confirm-text");
+    var row = el("div", { "class": "row" });
+    var ok = el("button", { type: "button", "class": "primary", "data-qifa": "confirm-yes" }, yes);
+    var no = el("button", { type: "button", "data-qifa": "confirm-no" }, L.keep);
+    ok.addEventListener("click", function () { askUser(null); onYes(); });
+    no.addEventListener("click", function () { askUser(null); input.focus(); });
+    row.appendChild(ok);
+    row.appendChild(no);
+    confirmBox.appendChild(row);
+    confirmBox.removeAttribute("hidden");
+    no.focus();
+  }
+
+  // 新对话: asks first when it would throw away unsent answers or leave a case waiting for nobody; a waiting case
+  // is withdrawn the engine's way (/bot), so no adviser answers a conversation nobody sees.
+  function startNew() {
+    var waitingId = state.waiting && state.sid ? (state.waiting.id || kept.waiting || "") : null;
+    var lost = [];
+    if (waitingId !== null) lost.push(fmt(L.newWaiting, { id: waitingId }));
+    if (hasDrafts()) lost.push(L.newDrafts);
+    if (!lost.length) { reset(true); return; }
+    askUser(L.confirmNew + " " + lost.join(" "), L.newYes, function () {
+      if (waitingId === null) { reset(true); return; }
+      var sid = state.sid;
+      api("POST", "/api/v1/chat", { session_id: sid, message: "/bot" }).then(function (res) {
+        if (res.ok) reset(true); else system(errorText(res));
+      }, function () { system(L.network); });
+    });
+  }
+  newBtn.addEventListener("click", startNew);
   delBtn.addEventListener("click", function () {
     if (!state.sid) { reset(true); return; }
-    api("DELETE", "/api/v1/sessions/" + encodeURIComponent(state.sid)).then(function (res) {
-      if (res.ok) reset(true); else system(errorText(res));
-    }, function () { system(L.network); });
+    askUser(L.confirmDelete, L.deleteYes, function () {
+      api("DELETE", "/api/v1/sessions/" + encodeURIComponent(state.sid)).then(function (res) {
+        if (res.ok || res.status === 404) reset(true); else system(errorText(res));
+      }, function () { system(L.network); });
+    });
   });
 
   // ------------------------------------------------------------------ the order form
@@ -683,6 +886,7 @@
     form.appendChild(el("h3", null, L.orderTitle + name));
     var inputs = {};
     var errors = {};
+    var draft = draftsOf("forms")[svc.id] || {};  // what was typed before the sheet was closed
     svc.form_fields.forEach(function (field) {
       var wrapField = el("div", { "data-field": field });
       var idIn = "qf-" + field;
@@ -705,6 +909,13 @@
                           maxlength: field === "credit_code" ? "24" : "100" });
         control.setAttribute("aria-describedby", idIn + "-err");
         if (!optional) control.setAttribute("aria-required", "true");
+        if (typeof draft[field] === "string") control.value = draft[field];
+        control.addEventListener("input", function () {  // the consent is not kept: it is given at each submit
+          var forms = draftsOf("forms");
+          forms[svc.id] = forms[svc.id] || {};
+          forms[svc.id][field] = control.value;
+          saveDrafts();
+        });
         wrapField.appendChild(control);
       }
       wrapField.appendChild(err);
@@ -767,6 +978,8 @@
         submit.disabled = false;
         if (res.ok) {
           if (!state.sid && res.data.session_id) { state.sid = res.data.session_id; save(); connectEvents(); }
+          delete draftsOf("forms")[svc.id];
+          saveDrafts();
           closeSheet();
           var note = system(fmt(L.ordered, { number: res.data.number }));
           note.setAttribute("data-order", res.data.number);
@@ -776,7 +989,7 @@
         var fields = (res.data && res.data.error && res.data.error.fields) || [];
         var firstBad = null;
         fields.forEach(function (f) {
-          if (errors[f.field]) { show(f.field, f.message); firstBad = firstBad || f.field; }
+          if (errors[f.field]) { show(f.field, inLang(f.message)); firstBad = firstBad || f.field; }
         });
         if (firstBad) inputs[firstBad].focus();
         else show("", L.orderFailed + errorText(res));
@@ -804,7 +1017,7 @@
     var barText = el("p", { "class": "progress", "aria-live": "polite" });
     form.appendChild(bar);
     form.appendChild(barText);
-    var answers = {};
+    var answers = draftsOf("checkups")[qn.id] || {};  // answers given before the sheet was closed or the page left
     var boxes = {};
     qn.questions.forEach(function (q, i) {
       var box = el("fieldset", { "data-question": q.id });
@@ -817,8 +1030,11 @@
         var rid = "qf-ck-" + i + "-" + a;
         var lab = el("label", { "for": rid });
         var radio = el("input", { type: "radio", id: rid, name: "qf-ck-" + i, value: a, "data-answer": a });
+        radio.checked = answers[q.id] === a;
         radio.addEventListener("change", function () {
           answers[q.id] = a;
+          draftsOf("checkups")[qn.id] = answers;
+          saveDrafts();
           box.removeAttribute("aria-invalid");
           update();
         });
@@ -893,13 +1109,17 @@
         submit.disabled = false;
         if (res.ok) {
           if (!state.sid && res.data.session_id) { state.sid = res.data.session_id; save(); connectEvents(); }
+          delete draftsOf("checkups")[qn.id];
+          saveDrafts();
+          kept.reports.push({ id: res.data.id, after: state.lastId });
+          save();
           closeSheet();
           reportCard(res.data);
           input.focus();
           return;
         }
         var fields = (res.data && res.data.error && res.data.error.fields) || [];
-        fields.forEach(function (f) { mark(String(f.field).replace(/^answers\./, ""), f.message); });
+        fields.forEach(function (f) { mark(String(f.field).replace(/^answers\./, ""), inLang(f.message)); });
         if (!fields.length) mark("", L.ckFailed + errorText(res));
       }, function () { submit.disabled = false; mark("", L.network); });
     }
@@ -909,7 +1129,8 @@
     return level === "低风险" ? "lvl lvl-low" : level === "中风险" ? "lvl lvl-medium" : "lvl lvl-high";
   }
 
-  function reportCard(r) {
+  // slot: the place kept for it in the history (after a reload); else it goes at the end
+  function reportCard(r, slot) {
     var en = LANG === "en";
     var card = el("div", { "class": "report", "data-qifa": "checkup-report", "data-report": String(r.id),
                            "data-level": r.overall.level });
@@ -957,6 +1178,7 @@
     a.addEventListener("click", function () { send("/checkup_alerts " + r.id, L.ckAlerts); });
     row.appendChild(a);
     card.appendChild(row);
+    if (slot) { slot.replaceWith(card); return; }
     log.appendChild(card);
     scrollDown();
   }
@@ -1035,6 +1257,19 @@
   alertsBtn.addEventListener("click", openAlerts);
 
   // ------------------------------------------------------------------ opening, closing, start-up
+  var PHONE = window.matchMedia ? window.matchMedia("(max-width:480px)") : null;
+  function fullScreen() { return !!(PHONE && PHONE.matches); }
+  function markModal() {
+    if (fullScreen()) panel.setAttribute("aria-modal", "true"); else panel.removeAttribute("aria-modal");
+  }
+  if (PHONE && PHONE.addEventListener) PHONE.addEventListener("change", markModal);
+  markModal();
+  function focusables() {
+    return Array.prototype.filter.call(
+      panel.querySelectorAll("button,textarea,input,a[href],[tabindex]:not([tabindex='-1'])"),
+      function (n) { return !n.disabled && n.getClientRects().length > 0; });
+  }
+
   function setOpen(open) {
     state.open = open;
     launcher.setAttribute("aria-expanded", open ? "true" : "false");
@@ -1051,8 +1286,18 @@
   launcher.addEventListener("click", function () { setOpen(!state.open); });
   closeBtn.addEventListener("click", function () { setOpen(false); });
   panel.addEventListener("keydown", function (e) {
+    if (e.isComposing || e.keyCode === 229) return;  // Escape then closes the IME's candidate list, not the widget
     if (e.key === "Escape") {
-      if (sheetNode) { closeSheet(); input.focus(); } else setOpen(false);
+      if (!confirmBox.hasAttribute("hidden")) { askUser(null); input.focus(); }
+      else if (sheetNode) { closeSheet(); input.focus(); } else setOpen(false);
+    } else if (e.key === "Tab" && fullScreen()) {
+      // the panel covers the page: Tab cycles inside it rather than reaching controls hidden behind it
+      var list = focusables();
+      if (!list.length) return;
+      var active = root.activeElement;
+      var at = list.indexOf(active);
+      if (e.shiftKey && at <= 0) { e.preventDefault(); list[list.length - 1].focus(); }
+      else if (!e.shiftKey && (at < 0 || at === list.length - 1)) { e.preventDefault(); list[0].focus(); }
     }
   });
 
@@ -1077,9 +1322,9 @@
         });
       })
       .then(function (res) {
-        if (!res.ok) { disable(errorText(res)); return; }
+        var refusal = res.data && res.data.error && res.data.error.message;
+        if (!res.ok) { disable(refusal ? inLang(refusal, true) : L.network); return; }
         state.config = res.data;
-        input.setAttribute("maxlength", String(res.data.max_message_chars || 2000));
         if (res.data.delete_conversation) delBtn.removeAttribute("hidden");
         if (state.sid) loadHistory();
       }, function () { disable(L.network); });

@@ -10,6 +10,7 @@ or carried by a document stays text; an unregistered origin is told the widget i
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -98,6 +99,13 @@ class Env:
 
 @pytest.fixture
 def env(rt: Runtime) -> Iterator[Env]:
+    with hosting(rt) as e:
+        yield e
+
+
+@contextlib.contextmanager
+def hosting(rt: Runtime) -> Iterator[Env]:
+    """The runtime's API on a live server and the host pages on another origin (other tests' runtimes too)."""
     port = free_port()
     host, other = f"http://127.0.0.1:{port}", f"http://localhost:{port}"  # two origins, one server
     site = Sites(rt.db).add("test-county", [host])
@@ -235,8 +243,8 @@ def test_an_order_through_the_form(page: Any, env: Env, rt: Runtime) -> None:
     page.get_by_role("button", name="提交预约").click()
     page.wait_for_function("""() => { const r = document.querySelector('[data-qifa=root]').shadowRoot;
         const e = r.querySelector('[data-field=credit_code] .err');
-        return !e.hidden && e.textContent.includes('/'); }""")
-    assert "check character" in error.inner_text()  # the API's message, in both languages
+        return !e.hidden && e.textContent.includes('校验位错误'); }""")
+    assert "check character" not in error.inner_text()  # the API's message, in the widget's language
     page.unroute(f"{env.api}/api/v1/orders")
 
     page.get_by_role("button", name="提交预约").click()
@@ -287,8 +295,7 @@ def test_hand_off_live_reply_close_and_history_after_reload(page: Any, env: Env,
     # "返回机器人" sends the engine's word for leaving the hand-off
     back.click()
     page.locator("[data-qifa=message][data-role=user]").last.wait_for()
-    page.wait_for_function("""() => !document.querySelector('[data-qifa=root]').shadowRoot
-        .querySelector('[data-qifa=send]').disabled""")
+    page.locator("[data-qifa=typing]").wait_for(state="hidden", timeout=TIMEOUT)
     assert [m.text for m in rt.conversations.messages(sid) if m.role == "user"][-1] == "/bot"
 
     # the engine withdraws the case on "/bot" and says so; the assistant answers again
@@ -324,6 +331,7 @@ def test_delete_my_conversation_from_another_origin(page: Any, env: Env, rt: Run
     button = page.locator("[data-qifa=delete]")
     button.wait_for(state="visible", timeout=TIMEOUT)
     button.click()
+    page.locator("[data-qifa=confirm-yes]").click()  # it asks first
     page.wait_for_function(f"() => localStorage.getItem('qifa:{env.api}:{env.site.key}') === null", timeout=TIMEOUT)
     assert page.locator("[data-qifa=message]").count() == 0
     assert not rt.conversations.exists(sid)
