@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.markup import plain
+
 CN_NUM = "零〇一二三四五六七八九十百千两"
 ARTICLE = re.compile(rf"^第[{CN_NUM}\d]+条(?:之[{CN_NUM}]+)?(?=[\s　]|$)")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
@@ -21,6 +23,7 @@ DATE_IN_NAME = re.compile(r"[(（](\d{4}-\d{2}-\d{2})[)）]")
 DATE_CN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 PUBLISHED = re.compile(r"(?:发布日期|发布时间|施行日期)[:：]\s*(\d{4}-\d{2}-\d{2})")
 INFO_END = "<!-- INFO END -->"
+TITLE_ENDINGS = ("规定", "细则", "规则", "意见", "通知", "决定", "方案")  # how a normative document's name ends
 
 MIN_CHARS, MAX_CHARS, MAX_ARTICLE = 200, 500, 1500
 STATUSES = ("现行有效", "已修订", "已废止", "已失效")
@@ -67,7 +70,7 @@ def parse_document(text: str, source: str, meta: dict[str, str] | None = None) -
     meta = meta or {}
     info, body = _split_info(text)
     lines = [ln.strip() for ln in body.split("\n")]
-    title = meta.get("title") or _first_heading(lines) or _title_from_name(source)
+    title = plain(meta.get("title") or "") or _first_heading(lines) or _title_from_name(source)
     body_lines = _drop_title(lines, title)
     statute = sum(1 for ln in body_lines if ARTICLE.match(ln)) >= 3
     doc_id = meta.get("id") or document_id(source)
@@ -107,24 +110,25 @@ def _split_info(text: str) -> tuple[str, str]:
 def _first_heading(lines: list[str]) -> str | None:
     for ln in lines[:40]:
         m = MD_HEADING.match(ln)
-        if m and len(m.group(1)) == 1:
-            return m.group(2).strip()
-    for ln in lines[:15]:
-        if 4 <= len(ln) <= 60 and ("报告" in ln or "办法" in ln or "指南" in ln or "条例" in ln or "法" in ln[-3:]):
+        if m and len(m.group(1)) == 1 and plain(m.group(2)):
+            return plain(m.group(2))
+    for ln in map(plain, lines[:15]):  # a line found by its wording: "## …办法", "**…条例**" without the marks
+        if 4 <= len(ln) <= 60 and ("报告" in ln or "办法" in ln or "指南" in ln or "条例" in ln or "法" in ln[-3:]
+                                   or ln.endswith(TITLE_ENDINGS)):
             return ln
     return None
 
 
 def _title_from_name(source: str) -> str:
     stem = Path(source).stem
-    return DATE_IN_NAME.sub("", stem).strip() or stem
+    return plain(DATE_IN_NAME.sub("", stem)) or stem
 
 
 def _drop_title(lines: list[str], title: str) -> list[str]:
     out = list(lines)
     for i, ln in enumerate(out[:40]):
         m = MD_HEADING.match(ln)
-        if (m and m.group(2).strip() == title) or ln == title:
+        if (m and plain(m.group(2)) == title) or plain(ln) == title:
             del out[i]
             break
     return out
@@ -170,7 +174,7 @@ def _articles(lines: list[str]) -> list[tuple[str, str, str]]:
             current, locator = [], ""
             level = len(h.group(1))
             path = {k: v for k, v in path.items() if k < level}
-            path[level] = re.sub(r"\s+", "", h.group(2))
+            path[level] = re.sub(r"\s+", "", plain(h.group(2)))
             heading = " ".join(path[k] for k in sorted(path))
             continue
         a = ARTICLE.match(ln)
@@ -204,7 +208,7 @@ def _prose(lines: list[str]) -> list[tuple[str, str, str]]:
             buf = []
             inline = bool(cn) and (len(ln) > 40 or ln.endswith(("。", "！", "？")))
             level = len(h.group(1)) if h else (2 if ln.startswith(("(", "（")) else 1)
-            name = (h.group(2) if h else (_lead(ln, 24) if inline else ln)).strip()
+            name = plain(h.group(2) if h else (_lead(ln, 24) if inline else ln))
             path = {k: v for k, v in path.items() if k < level}
             path[level] = name
             heading = " / ".join(path[k] for k in sorted(path))

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from knowledge.legibility import UNREADABLE, legible, strip_controls
+
 SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_DOCX_RATIO = 200
@@ -52,11 +54,15 @@ def load_file(path: Path, max_bytes: int) -> LoadedFile:
     meta: dict[str, str] = {}
     if suffix in {".md", ".markdown", ".txt"}:
         meta, text = split_front_matter(text)
-    text = normalise(text)
+    raw, text = text, normalise(text)
     if len(re.sub(r"\s", "", text)) < 10:
+        if len(re.sub(r"\s", "", raw)) >= 10:  # there was text, all of it control characters
+            raise LoadError(UNREADABLE)
         if suffix == ".pdf":
             raise LoadError(NO_PDF_TEXT)
         raise LoadError("no readable text in the file")
+    if not legible(raw, text):
+        raise LoadError(UNREADABLE)
     return LoadedFile(text=text, meta=meta)
 
 
@@ -107,15 +113,18 @@ def _docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds on broken XML
         raise LoadError(f"corrupt DOCX ({type(exc).__name__})") from exc
+    filled = [((p.style.name if p.style is not None else "") or "", p.text.strip()) for p in document.paragraphs
+              if p.text.strip()]
+    # headings come under the document's title (#, Word's Title style); a lone Heading 1 that opens a document
+    # without a Title is that title (chapters styled Heading 1 are several, and stay under it)
+    styles = [style for style, _ in filled]
+    lone = bool(styles) and styles[0] == "Heading 1" and styles.count("Heading 1") == 1 and "Title" not in styles
     lines: list[str] = []
-    for para in document.paragraphs:
-        style = (para.style.name if para.style is not None else "") or ""
-        text = para.text.strip()
-        if not text:
-            continue
+    for style, text in filled:
         if style.startswith("Heading"):
             level = style.removeprefix("Heading").strip()
-            lines.append("#" * (int(level) + 1 if level.isascii() and level.isdigit() else 2) + " " + text)
+            depth = min(int(level) + 1, 6) if level.isascii() and level.isdigit() else 2
+            lines.append("#" * (1 if lone and style == "Heading 1" else depth) + " " + text)
         elif style == "Title":
             lines.append("# " + text)
         else:
@@ -182,7 +191,8 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def normalise(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
+    """Line ends and spaces made plain, control characters removed (``legibility.strip_controls``)."""
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " "))
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()

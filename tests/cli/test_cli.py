@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import COMPANY, LABOUR_2012, LABOUR_TITLE, REPO, Docs
+from upload_support import DRILL, DRILL_TITLE, REFUSAL, TRAINING, cjk_pdf, needs_font, word_file
 
 from assistant import evaluation
 from cli.main import main
@@ -113,6 +114,29 @@ def test_ingest_of_some_missing_paths_goes_on_and_exits_1(qifa, docs: Docs, tmp_
     assert code == 1
     assert "documents: 1 added" in out
     assert f"failed: {tmp_path / 'nope.md'}: path does not exist" in err
+
+
+@needs_font
+def test_ingest_reads_word_titles_plain_and_reports_an_unreadable_pdf_then_goes_on(qifa, docs: Docs,
+                                                                                   tmp_path: Path) -> None:
+    """review20 findings 7 and 8: a Word Heading 1 title without "## ", a PDF whose text extracts behind NULs
+    read clean, and one whose font gives no text named with the reason; the others are still ingested."""
+    run = qifa(tmp_path / "var")
+    docs.write_bytes("a-消防演练办法.docx", word_file(DRILL_TITLE, DRILL))
+    unreadable = docs.write_bytes("b-扫描件.pdf", cjk_pdf(TRAINING, text_map=False))
+    docs.write_bytes("c-培训规定.pdf", cjk_pdf(TRAINING))
+
+    code, out, err = run("ingest", str(docs.root))
+    assert code == 1
+    assert out.strip().splitlines()[-1].startswith("documents: 2 added, 0 replaced, 0 unchanged, 1 failed;")
+    assert [ln for ln in err.splitlines() if ln.startswith("failed:")] == [
+        f"failed: {unreadable.resolve()}: {REFUSAL} / no readable text in the file (a scan, or a font whose text "
+        "does not extract?); upload a version whose text can be copied"]
+    code, out, _ = run("documents", "list", "--json")
+    assert code == 0
+    assert sorted(d["title"] for d in json.loads(out)) == sorted([DRILL_TITLE, "浦江县企业安全生产培训规定"])
+    code, out, _ = run("ask", "新员工上岗前安全培训要多少学时？", "--json")
+    assert code == 0 and "二十四学时" in json.loads(out)["reply"]
 
 
 # ------------------------------------------------------------------ qifa ask
