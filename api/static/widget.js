@@ -237,7 +237,8 @@
   function save() {
     try {
       if (state.sid) {
-        localStorage.setItem(STORE, JSON.stringify({ sid: state.sid, waiting: kept.waiting, reports: kept.reports }));
+        localStorage.setItem(STORE, JSON.stringify({ sid: state.sid, waiting: kept.waiting, reports: kept.reports,
+                                                     lang: kept.lang }));
       } else localStorage.removeItem(STORE);
     } catch (e) { /* storage may be blocked; the conversation still works until the page is left */ }
   }
@@ -309,7 +310,10 @@
   var stored = load();
   var state = { sid: stored.sid || null, lastId: 0, open: false, busy: false, waiting: null, es: null,
                 retry: 1000, config: null, disabled: false, services: {}, chatForm: false, queued: false };
-  var kept = { waiting: stored.waiting || null, reports: Array.isArray(stored.reports) ? stored.reports : [] };
+  // lang: the language chosen with /lang in this conversation; it wins over the page's (data-lang), so that the
+  // engine's "switched" is true for the next messages too
+  var kept = { waiting: stored.waiting || null, reports: Array.isArray(stored.reports) ? stored.reports : [],
+               lang: stored.lang === "zh" || stored.lang === "en" ? stored.lang : null };
   var drafts = loadDrafts();
 
   var host = el("div", { "data-qifa": "root" });
@@ -629,7 +633,10 @@
     setBusy(true);
     var payload = { message: text };
     if (state.sid) payload.session_id = state.sid;
-    if (lang) payload.lang = lang;  // a button of the widget's own: the page's language
+    var chosen = /^\/lang\s+(zh|en)\s*$/i.exec(text);
+    if (chosen) kept.lang = chosen[1].toLowerCase();  // kept with the conversation once it is saved below
+    if (kept.lang) payload.lang = kept.lang;  // /lang was typed: the conversation's language from now on
+    else if (lang) payload.lang = lang;  // a button of the widget's own: the page's language
     else if (LANG_ATTR === "zh" || LANG_ATTR === "en") payload.lang = LANG_ATTR;
     api("POST", "/api/v1/chat", payload).then(function (res) {
       setBusy(false);
@@ -638,7 +645,7 @@
           state.sid = res.data.session_id;
           save();
           connectEvents();
-        }
+        } else if (chosen) save();
         renderReply(res.data);
       } else if (res.status === 404 && res.data && res.data.error && res.data.error.code === "unknown_session") {
         reset(false, true);  // the conversation is gone on the server: start a new one with this message
@@ -772,7 +779,7 @@
     if (state.es) { state.es.close(); state.es = null; }
     state.sid = null;
     state.lastId = 0;
-    kept = { waiting: null, reports: [] };
+    kept = { waiting: null, reports: [], lang: null };
     save();
     if (!keepDrafts) clearDrafts();
     log.textContent = "";

@@ -407,3 +407,20 @@ def test_the_demo_page_works_out_of_the_box(page: Any, env: Env) -> None:
     assert ask(page, "试用期最长能约定多久？").locator("[data-qifa=citation]").count() >= 1
     page.locator("[data-qifa=message][data-role=user]").last.evaluate("e => e.scrollIntoView()")
     _shot(page, "widget-demo.png")
+
+
+def test_lang_typed_on_an_english_page_is_obeyed_and_kept(page: Any, env: Env) -> None:
+    """review20 finding 6: on a page with data-lang="en", "/lang zh" said "已切换为中文。" and the next answers came in
+    English (the widget sent the page's language with every message). The choice now wins, and survives a reload."""
+    open_widget(page, f"{env.host}/en")
+    assert "中文" in ask(page, "/lang zh").inner_text()
+    chinese = ask(page, "How long can a probation period be?").inner_text()
+    assert "第十九条" in chinese and "Article" not in chinese
+    page.reload()
+    page.locator("[data-qifa=launcher]").click()
+    page.locator("[data-qifa=message][data-role=bot]").nth(1).wait_for(timeout=TIMEOUT)  # the history is back
+    again = ask(page, "How long can a probation period be?").inner_text()
+    assert "第十九条" in again and "Article" not in again
+    assert "English" in ask(page, "/lang en").inner_text()
+    english = ask(page, "How long can a probation period be?").inner_text()
+    assert "Labour Contract Law of the PRC, Article" in english
