@@ -22,6 +22,7 @@ from api.console import notices as console_notices
 from api.console import reports as console_reports
 from api.console import review as console_review
 from api.console import services as console_services
+from api.console import users as console_users
 from api.console.router import install as install_console
 from api.headers import SecurityHeaders
 from api.live import LiveEvents
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(console_intents.router)  # curators' intent examples
     app.include_router(console_notices.router)  # compliance notices
     app.include_router(console_checkups.router)  # curators' edits of the self-check questionnaires
+    app.include_router(console_users.router)  # administrators: the staff accounts
     # the web widget and its demo page
     app.include_router(widget.router)
     return app

@@ -252,9 +252,8 @@ class DocumentDesk:
             path.write_bytes(data)
             try:
                 loaded = load_file(path, self.max_bytes)
-            except LoadError as exc:
-                text = str(exc)
-                raise FileRefused(text if " / " in text else f"{text} / 无法读取该文件") from exc
+            except LoadError as exc:  # the API's order, English / Chinese (the console shows Chinese first)
+                raise FileRefused(f"{str(exc).split(' / ')[0]} / {exc.zh}") from exc
         merged = {**loaded.meta, **meta}
         source = f"upload/{sha[:12]}/{name}"
         doc = parse_document(loaded.text, source, merged)

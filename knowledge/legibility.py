@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-UNREADABLE = ("无法从该文件读取文字（可能是扫描件或字体未嵌入），请上传可复制文字的版本 / "
-              "no readable text in the file (a scan, or a font whose text does not extract?); "
+UNREADABLE_ZH = "无法从该文件读取文字（可能是扫描件或字体未嵌入），请上传可复制文字的版本"
+UNREADABLE = ("no readable text in the file (a scan, or a font whose text does not extract?); "
               "upload a version whose text can be copied")
 
 MIN_SHARE = 0.5  # under half letters or digits: mostly unreadable (Chinese statutes ~0.9, English prose ~0.95)

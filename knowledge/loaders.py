@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge.legibility import UNREADABLE, legible, strip_controls
+from knowledge.legibility import UNREADABLE, UNREADABLE_ZH, legible, strip_controls
 
 SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -20,7 +20,12 @@ NO_PDF_TEXT = ("no text found in the PDF (a scanned image?); OCR is not supporte
 
 
 class LoadError(Exception):
-    """A file that cannot be ingested; the message says why, in plain words."""
+    """A file that cannot be ingested; the message says why, in plain words. ``str(exc)`` is English (the
+    ingest command's log); ``zh`` says the same in Chinese for the console, which shows it first."""
+
+    def __init__(self, message: str, zh: str = "无法读取该文件") -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 @dataclass
@@ -31,17 +36,19 @@ class LoadedFile:
 
 def load_file(path: Path, max_bytes: int) -> LoadedFile:
     if not path.exists():
-        raise LoadError("file does not exist")
+        raise LoadError("file does not exist", "文件不存在")
     if not path.is_file():
-        raise LoadError("not a regular file")
+        raise LoadError("not a regular file", "不是普通文件")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise LoadError(f"unsupported file type '{suffix or '(none)'}' (supported: PDF, DOCX, HTML, Markdown, TXT)")
+        raise LoadError(f"unsupported file type '{suffix or '(none)'}' (supported: PDF, DOCX, HTML, Markdown, TXT)",
+                        f"不支持的文件类型“{suffix or '（无扩展名）'}”（支持 PDF、DOCX、HTML、Markdown、TXT）")
     size = path.stat().st_size
     if size == 0:
-        raise LoadError("file is empty")
+        raise LoadError("file is empty", "文件为空")
     if size > max_bytes:
-        raise LoadError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit")
+        raise LoadError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit",
+                        f"文件大小 {size / 1e6:.1f} MB，超过 {max_bytes / 1e6:g} MB 的上限")
     data = path.read_bytes()
     if suffix == ".pdf":
         text = _pdf(path, data)
@@ -57,12 +64,12 @@ def load_file(path: Path, max_bytes: int) -> LoadedFile:
     raw, text = text, normalise(text)
     if len(re.sub(r"\s", "", text)) < 10:
         if len(re.sub(r"\s", "", raw)) >= 10:  # there was text, all of it control characters
-            raise LoadError(UNREADABLE)
+            raise LoadError(UNREADABLE, UNREADABLE_ZH)
         if suffix == ".pdf":
-            raise LoadError(NO_PDF_TEXT)
-        raise LoadError("no readable text in the file")
+            raise LoadError(NO_PDF_TEXT, "PDF 中没有文字层（可能是扫描件），不支持 OCR")
+        raise LoadError("no readable text in the file", "未识别到文字")
     if not legible(raw, text):
-        raise LoadError(UNREADABLE)
+        raise LoadError(UNREADABLE, UNREADABLE_ZH)
     return LoadedFile(text=text, meta=meta)
 
 
@@ -71,27 +78,28 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise LoadError("text starts as UTF-16 but does not decode as UTF-16") from exc
+            raise LoadError("text starts as UTF-16 but does not decode as UTF-16",
+                            "文本编码无法识别（UTF-16 解码失败）") from exc
     if b"\x00" in data[:8192]:
-        raise LoadError("binary content, not text")
+        raise LoadError("binary content, not text", "文件是二进制内容，不是文本")
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise LoadError("text is neither UTF-8 nor GB18030")
+    raise LoadError("text is neither UTF-8 nor GB18030", "文本编码无法识别（既不是 UTF-8 也不是 GB18030）")
 
 
 def _pdf(path: Path, data: bytes) -> str:
     if not data.startswith(b"%PDF-"):
-        raise LoadError("not a PDF (the file does not start with %PDF-)")
+        raise LoadError("not a PDF (the file does not start with %PDF-)", "不是有效的 PDF 文件")
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as exc:  # pypdf raises many kinds on broken files (unsupported filters, limits reached …)
-        raise LoadError(f"corrupt PDF ({exc})") from exc
+        raise LoadError(f"corrupt PDF ({exc})", "PDF 文件已损坏") from exc
     return "\n\n".join(pages)
 
 
@@ -102,17 +110,18 @@ def _docx(path: Path) -> str:
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             if total > MAX_DOCX_UNCOMPRESSED or total / packed > MAX_DOCX_RATIO:
-                raise LoadError("DOCX expands far beyond its size (a zip bomb?); refused")
+                raise LoadError("DOCX expands far beyond its size (a zip bomb?); refused",
+                                "DOCX 解压后远大于文件本身（疑似压缩炸弹），已拒绝")
             if "word/document.xml" not in zf.namelist():
-                raise LoadError("not a DOCX (no word/document.xml inside)")
+                raise LoadError("not a DOCX (no word/document.xml inside)", "不是有效的 DOCX 文件（缺少正文）")
     except zipfile.BadZipFile as exc:
-        raise LoadError("not a DOCX (not a zip archive)") from exc
+        raise LoadError("not a DOCX (not a zip archive)", "不是有效的 DOCX 文件") from exc
     import docx
 
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds on broken XML
-        raise LoadError(f"corrupt DOCX ({type(exc).__name__})") from exc
+        raise LoadError(f"corrupt DOCX ({type(exc).__name__})", "DOCX 文件已损坏") from exc
     filled = [((p.style.name if p.style is not None else "") or "", p.text.strip()) for p in document.paragraphs
               if p.text.strip()]
     # headings come under the document's title (#, Word's Title style); a lone Heading 1 that opens a document

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from alerts import AlertError
 from api.console.router import BANNERS, CsrfField, CuratorLoginDep, check_csrf, page, redirect
+from api.console.wording import zh_first
 from api.deps import RuntimeDep
 from api.errors import status_of
 from api.routers.documents import read_limited
@@ -58,7 +59,7 @@ async def _upload(request: Request, rt: Any, login_: Any, file: UploadFile, meta
         data = await read_limited(file, rt.documents.max_bytes)
         rt.documents.upload(file.filename or "", data, login_.staff.name, meta, replaces, topic_names(topics))
     except (CurationError, AlertError) as exc:
-        return _documents(request, rt, login_, err=str(exc), code=status_of(exc))
+        return _documents(request, rt, login_, err=zh_first(str(exc)), code=status_of(exc))
     return redirect("/console/documents", done="uploaded")
 
 
@@ -85,7 +86,7 @@ def change_status(doc_id: str, request: Request, rt: RuntimeDep, login_: Curator
     try:
         rt.documents.update(doc_id[:64], {"status": status}, login_.staff.name)
     except CurationError as exc:
-        return _documents(request, rt, login_, err=str(exc), code=status_of(exc))
+        return _documents(request, rt, login_, err=zh_first(str(exc)), code=status_of(exc))
     return redirect("/console/documents", done="validity")
 
 
@@ -95,5 +96,5 @@ def remove(doc_id: str, request: Request, rt: RuntimeDep, login_: CuratorLoginDe
     try:
         rt.documents.remove(doc_id[:64], login_.staff.name)
     except CurationError as exc:
-        return _documents(request, rt, login_, err=str(exc), code=status_of(exc))
+        return _documents(request, rt, login_, err=zh_first(str(exc)), code=status_of(exc))
     return redirect("/console/documents", done="removed")

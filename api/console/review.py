@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.console.intents import choices
 from api.console.router import BANNERS, CsrfField, CuratorLoginDep, check_csrf, page, redirect
+from api.console.wording import faq_error, zh_first
 from api.deps import RuntimeDep
 from api.errors import status_of
 from api.schemas import id_path
-from curation import CurationError, hit_test
+from curation import CurationError, InvalidMetadata, hit_test
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 TextField = Annotated[str, Form(max_length=20000)]
@@ -66,9 +67,12 @@ def faqs_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, done: s
     return _faqs(request, rt, login_, msg=BANNERS.get(done, ""))
 
 
-def _faqs(request: Request, rt: Any, login_: Any, msg: str = "", err: str = "", code: int = 200) -> HTMLResponse:
+def _faqs(request: Request, rt: Any, login_: Any, msg: str = "", err: str = "", code: int = 200,
+          typed: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> HTMLResponse:
+    """A refused FAQ comes back as typed (``typed``), its problem beside the field (``errors``)."""
     return page(request, "faqs.html", {"staff": login_.staff, "csrf": login_.csrf, "faqs": rt.faqs.entries(),
-                                       "msg": msg, "err": err}, status=code)
+                                       "msg": msg, "err": err, "form": typed or {}, "errors": errors or {}},
+                status=code)
 
 
 @router.post("/faqs", response_model=None)
@@ -79,7 +83,12 @@ def add_faq(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, csrf: Csr
     try:
         rt.faqs.add(question, lines, answer, login_.staff.name)
     except CurationError as exc:
-        return _faqs(request, rt, login_, err=str(exc), code=status_of(exc))
+        typed = {"question": question, "variants": variants, "answer": answer}
+        field = exc.field if exc.field in typed else ""
+        said = (faq_error(field, str(exc), not typed[field].strip()) if isinstance(exc, InvalidMetadata) and field
+                else zh_first(str(exc)))
+        return _faqs(request, rt, login_, err=f"未添加 / Not added: {said}", code=status_of(exc), typed=typed,
+                     errors={field: said} if field else {})
     return redirect("/console/faqs", done="faq_added")
 
 

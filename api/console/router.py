@@ -10,8 +10,10 @@ double-submit token of its own. Nobody who is not logged in is served a page: th
 from __future__ import annotations
 
 import hmac
+import inspect
 import math
 import secrets
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,15 +21,20 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.console.wording import button_label, zh_first
 from api.deps import RuntimeDep, get_runtime
 from api.errors import status_of
-from api.schemas import CaseId, OrderId
+from api.schemas import AfterQuery, CaseId, OrderId
 from api.security import COOKIE, login, staff_from_token
-from handoffs import STATUSES, CaseError
+from assistant.ports import DANGER_REASON
+from handoffs import STATUSES, CaseError, InvalidText
+from handoffs.cases import WITHDRAWN_NOTE
 from orders import STATUSES as ORDER_STATUSES
 from orders import OrderError, list_orders
 from staff import StaffInfo
@@ -49,6 +56,7 @@ def _local(ctx: Any, value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") 
 
 
 templates.env.filters["local"] = _local
+templates.env.globals["button_label"] = button_label
 LOGIN_CSRF = "qifa_login_csrf"
 
 CASE_LABELS = {"open": "待处理 Open", "assigned": "处理中 Assigned", "closed": "已结案 Closed"}
@@ -140,6 +148,7 @@ BANNERS = {"claimed": "已认领 Claimed", "sent": "已发送 Sent", "closed": "
            "dismissed": "已忽略 Dismissed", "faq_added": "常见问题已添加 FAQ added",
            "faq_removed": "常见问题已删除 FAQ removed", "saved": "已保存，立即生效 Saved; in effect now",
            "reset": "已恢复为初始内容 Back to the shipped text",
+           "user_added": "账号已添加 Account added", "user_disabled": "账号已停用 Account disabled",
            "intent": "已加为意图示例，分类器已更新 Added as intent examples; the classifier is updated",
            "example_added": "意图示例已添加，分类器已更新 Example added; the classifier is updated",
            "example_removed": "意图示例已删除 Example removed",
@@ -166,6 +175,47 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
         return page(request, "error.html", {"message": str(exc), "staff": None}, status=403)
+
+    # a mistyped console address gets a console page; the API's JSON errors stay for everything else
+    api_http = app.exception_handlers[StarletteHTTPException]
+    api_invalid = app.exception_handlers[RequestValidationError]
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        mistyped = exc.status_code == 404 or (exc.status_code == 405 and request.method in ("GET", "HEAD"))
+        if _console_path(request) and mistyped:  # a GET of a form's address is a page that does not exist
+            return _error_page(request, NOT_FOUND, 404)
+        return await _answer(api_http(request, exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not _console_path(request):
+            return await _answer(api_invalid(request, exc))
+        path_error = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
+        if path_error and request.method in ("GET", "HEAD"):  # /console/cases/abc: no such page
+            return _error_page(request, NOT_FOUND, 404)
+        return _error_page(request, "表单内容无法读取，请返回修改后重试 / The form could not be read; go back and try "
+                                    "again", 422)
+
+
+NOT_FOUND = "页面不存在：请检查网址，或从菜单进入 / No such page: check the address or use the menu"
+
+
+async def _answer(out: Response | Awaitable[Response]) -> Response:
+    """What the API's own handler answers (the handlers may be plain or async functions)."""
+    return await out if inspect.isawaitable(out) else out
+
+
+def _console_path(request: Request) -> bool:
+    return request.url.path == "/console" or request.url.path.startswith("/console/")
+
+
+def _error_page(request: Request, message: str, status: int) -> HTMLResponse:
+    """An error page of the console, with its menu when a member of staff is logged in."""
+    found = staff_from_token(request, request.cookies.get(COOKIE))
+    staff = found[0] if found is not None and found[0].can("adviser", "curator") else None
+    csrf = get_runtime(request).tokens.csrf(found[1]) if found is not None and staff is not None else ""
+    return page(request, "error.html", {"message": message, "staff": staff, "csrf": csrf}, status=status)
 
 
 # ---- login ----------------------------------------------------------------------------------------------
@@ -239,22 +289,63 @@ def case_page(case_id: CaseId, request: Request, rt: RuntimeDep, login_: LoginDe
     return _case(request, rt, login_, case_id, msg=BANNERS.get(done, ""))
 
 
+def _danger_unanswered(detail: Any) -> bool:
+    """An open danger case nobody has answered: closing it needs an explicit confirmation."""
+    item = detail.item
+    return bool(item.case.reason == DANGER_REASON and item.case.status != "closed" and item.first_reply_at is None)
+
+
+def closed_message(case: Any) -> str:
+    """Why a case the adviser is looking at is closed, Chinese first."""
+    if case.note == WITHDRAWN_NOTE:
+        return (f"企业已返回机器人，撤回了转人工请求，案件 {case.id} 已结案；未发送的回复仍保留在输入框中。 / "
+                f"The enterprise went back to the assistant and withdrew the request; case #{case.id} is closed. "
+                "An unsent reply is kept in its box.")
+    return (f"案件 {case.id} 已结案；未发送的回复仍保留在输入框中。 / Case #{case.id} is closed. "
+            "An unsent reply is kept in its box.")
+
+
 def _case(request: Request, rt: Any, login_: Login, case_id: int, msg: str = "", err: str = "",
-          status: int = 200) -> HTMLResponse:
+          status: int = 200, draft: str = "", note: str = "") -> HTMLResponse:
+    """``draft`` and ``note``: what the adviser typed in a refused form, shown back in its box."""
     try:
         detail = rt.advisers.case(case_id)
     except CaseError as exc:
-        return page(request, "error.html", {"message": str(exc), "staff": login_.staff, "csrf": login_.csrf},
-                     status=status_of(exc))
+        return page(request, "error.html", {"message": zh_first(str(exc)), "staff": login_.staff,
+                                            "csrf": login_.csrf}, status=status_of(exc))
+    last = detail.transcript[-1].id if detail.transcript else 0
     return page(request, "case.html", {"staff": login_.staff, "csrf": login_.csrf, "d": detail,
-                                        "c": detail.item.case, "msg": msg, "err": err}, status=status)
+                                        "c": detail.item.case, "msg": msg, "err": err, "draft": draft, "note": note,
+                                        "last_id": last, "danger_unanswered": _danger_unanswered(detail)},
+                status=status)
+
+
+@router.get("/cases/{case_id}/messages", response_model=None)
+def case_messages(case_id: CaseId, request: Request, rt: RuntimeDep, login_: LoginDep,
+                  after: AfterQuery = 0) -> Response:
+    """The case page's live transcript: the bubbles after message ``after`` and the case's status, looked at
+    every few seconds by the page (a reply being typed stays in its box)."""
+    try:
+        detail = rt.advisers.case(case_id)
+    except CaseError as exc:
+        return JSONResponse({"error": zh_first(str(exc))}, status_code=status_of(exc))
+    new = [m for m in detail.transcript if m.id > after]
+    html = templates.env.get_template("_bubbles.html").render(
+        messages=new, role_labels=ROLE_LABELS, request=request) if new else ""
+    c = detail.item.case
+    response = JSONResponse({"html": html, "last": new[-1].id if new else after, "status": c.status,
+                             "status_label": CASE_LABELS.get(c.status, c.status),
+                             "closed_message": closed_message(c) if c.status == "closed" else ""})
+    _secure(response)
+    return response
 
 
 @router.post("/cases/{case_id}/{action}", response_model=None)
 def case_action(case_id: CaseId, action: str, request: Request, rt: RuntimeDep, login_: LoginDep,
                 csrf: CsrfField = "", text: Annotated[str, Form()] = "",
-                note: Annotated[str, Form()] = "") -> Response:
-    """Success: a redirect naming a fixed banner; a refusal: the page itself, with the reason (no redirect)."""
+                note: Annotated[str, Form()] = "", confirm_danger: Annotated[str, Form()] = "") -> Response:
+    """Success: a redirect naming a fixed banner; a refusal: the page itself, with the reason (no redirect) and
+    what was typed still in its box."""
     check_csrf(login_, csrf)
     desk, name, url = rt.advisers, login_.staff.name, f"/console/cases/{case_id}"
     try:
@@ -265,14 +356,22 @@ def case_action(case_id: CaseId, action: str, request: Request, rt: RuntimeDep, 
             desk.reply(case_id, name, text)
             return redirect(url, done="sent")
         if action == "close":
+            if confirm_danger != "yes" and _danger_unanswered(desk.case(case_id)):
+                raise InvalidText("此案涉及人身安全且尚无顾问回复：请勾选确认后再结案 / This case is about a "
+                                  "person's safety and nobody has replied: tick the confirmation to close it")
             desk.close(case_id, name, note)
             return redirect(url, done="closed")
         if action == "should-answer":
             rt.review.mark(case_id, desk.case(case_id).item.case.session_id, name)
             return redirect(url, done="marked")
     except CaseError as exc:
-        return _case(request, rt, login_, case_id, err=str(exc), status=status_of(exc))
-    return _case(request, rt, login_, case_id, err="unknown action / 未知操作", status=404)
+        err = zh_first(str(exc))
+        if action == "reply" and not isinstance(exc, InvalidText):
+            found = rt.handoffs.get(case_id)
+            if found is not None and found.status == "closed":
+                err = f"回复未发送。{closed_message(found)}"
+        return _case(request, rt, login_, case_id, err=err, status=status_of(exc), draft=text, note=note)
+    return _case(request, rt, login_, case_id, err="未知操作 / unknown action", status=404)
 
 
 # ---- orders ----------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.console.router import BANNERS, CuratorLoginDep, check_csrf, page, redirect
+from api.console.wording import service_error, service_label, zh_first
 from api.deps import RuntimeDep
 from api.errors import status_of
 from curation import CatalogueInvalid, CurationError
@@ -34,13 +35,17 @@ def services_page(request: Request, rt: RuntimeDep, login_: CuratorLoginDep, edi
 
 
 def _services(request: Request, rt: Any, login_: Any, edit: str, msg: str = "", err: str = "",
-              code: int = 200) -> HTMLResponse:
-    """A success banner comes from the fixed table; a refusal is shown on the page itself (no redirect)."""
+              code: int = 200, typed: dict[str, Any] | None = None,
+              errors: dict[str, str] | None = None) -> HTMLResponse:
+    """A success banner comes from the fixed table; a refusal is shown on the page itself (no redirect), with
+    every field as the curator typed it (``typed``) and each problem beside its field (``errors``)."""
     svc = rt.catalogue.get(edit[:64]) if edit else None
+    fields = [(name, service_label(name), kind, typed[name] if typed and name in typed else value)
+              for name, kind, value in _fields(svc)] if svc else []
     return page(request, "services.html", {"staff": login_.staff, "csrf": login_.csrf,
-                                           "services": rt.catalogue.services, "svc": svc,
-                                           "fields": _fields(svc) if svc else [], "edited": rt.services.edits(),
-                                           "msg": msg, "err": err}, status=code)
+                                           "services": rt.catalogue.services, "svc": svc, "fields": fields,
+                                           "edited": rt.services.edits(), "msg": msg, "err": err,
+                                           "errors": errors or {}}, status=code)
 
 
 @router.post("/services/{service_id}", response_model=None)
@@ -52,22 +57,27 @@ async def save_service(service_id: str, request: Request, rt: RuntimeDep, login_
         return _services(request, rt, login_, "", err="服务目录中没有该服务 / no such service in the catalogue",
                          code=404)
     changes: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
     for name, kind, _ in _fields(svc):
         raw = str(form.get(name) or "")
         if kind == "flag":
-            changes[name] = form.get(name) == "on"
+            changes[name] = typed[name] = form.get(name) == "on"
         elif kind == "lines":
-            changes[name] = [ln.strip() for ln in raw.splitlines() if ln.strip()]
+            changes[name], typed[name] = [ln.strip() for ln in raw.splitlines() if ln.strip()], raw
         else:
-            changes[name] = raw.strip()
+            changes[name], typed[name] = raw.strip(), raw
     try:
         if form.get("reset") == "1":
             rt.services.reset(svc.id, login_.staff.name)
             return redirect("/console/services", edit=svc.id, done="reset")
         rt.services.edit(svc.id, changes, login_.staff.name)
     except CatalogueInvalid as exc:
-        detail = "; ".join(f"{f}: {m}" for f, m in exc.errors)
-        return _services(request, rt, login_, svc.id, err=f"{exc} — {detail}", code=status_of(exc))
+        errors: dict[str, str] = {}
+        for field, message in exc.errors:
+            errors.setdefault(field.split(".")[0], service_error(field.split(".")[0], message))
+        names = "、".join(service_label(f) for f in errors)
+        err = f"未保存：请修改标出的 {len(errors)} 项（{names}） / Not saved: correct the marked fields"
+        return _services(request, rt, login_, svc.id, err=err, code=status_of(exc), typed=typed, errors=errors)
     except CurationError as exc:
-        return _services(request, rt, login_, svc.id, err=str(exc), code=status_of(exc))
+        return _services(request, rt, login_, svc.id, err=zh_first(str(exc)), code=status_of(exc), typed=typed)
     return redirect("/console/services", edit=svc.id, done="saved")

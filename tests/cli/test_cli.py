@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import COMPANY, LABOUR_2012, LABOUR_TITLE, REPO, Docs
-from upload_support import DRILL, DRILL_TITLE, REFUSAL, TRAINING, cjk_pdf, needs_font, word_file
+from upload_support import DRILL, DRILL_TITLE, TRAINING, cjk_pdf, needs_font, word_file
 
 from assistant import evaluation
 from cli.main import main
@@ -130,7 +130,7 @@ def test_ingest_reads_word_titles_plain_and_reports_an_unreadable_pdf_then_goes_
     assert code == 1
     assert out.strip().splitlines()[-1].startswith("documents: 2 added, 0 replaced, 0 unchanged, 1 failed;")
     assert [ln for ln in err.splitlines() if ln.startswith("failed:")] == [
-        f"failed: {unreadable.resolve()}: {REFUSAL} / no readable text in the file (a scan, or a font whose text "
+        f"failed: {unreadable.resolve()}: no readable text in the file (a scan, or a font whose text "
         "does not extract?); upload a version whose text can be copied"]
     code, out, _ = run("documents", "list", "--json")
     assert code == 0

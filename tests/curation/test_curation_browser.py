@@ -197,3 +197,21 @@ def test_an_intent_example_from_the_review_queue_and_the_intents_page(base_url: 
     page.wait_for_selector("p.msg[role=status]")
     assert page.locator("#examples tbody tr").count() == 1
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_long_unbroken_question_wraps_on_the_dashboard(base_url: str, browser: Any, width: int) -> None:
+    """review20 finding 12: one 1,500-character message with no spaces must not widen the page."""
+    long = "合同编号" + "ABCDEFGHIJ0123456789" * 75  # no space and no Chinese character to break at
+    for _ in range(2):
+        assert httpx.post(f"{base_url}/api/v1/chat", json={"message": long}, timeout=60).status_code == 200
+    errors: list[str] = []
+    page = open_page(browser, errors, width)
+    log_in(page, base_url)
+    page.goto(f"{base_url}/console/dashboard")
+    assert long[:40] in page.inner_text("body")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    count = page.locator("table:has(th:text('次数 Count')) td").nth(1)
+    box = count.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= width  # the Count column is on screen
+    assert errors == []

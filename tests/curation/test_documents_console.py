@@ -103,6 +103,20 @@ def test_a_bad_file_is_shown_on_the_page(client: TestClient, runtime: Runtime) -
     assert runtime.documents.list() == []
 
 
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("合同模板.pdf", "这其实是一段文字。".encode(), "不是有效的 PDF 文件 / not a PDF"),
+    ("empty.md", b"", "文件为空 / file is empty"),
+    ("broken.docx", "不是压缩包".encode(), "不是有效的 DOCX 文件 / not a DOCX"),
+    ("short.txt", "五个字而已".encode(), "未识别到文字 / no readable text"),
+    ("tool.exe", b"MZ binary", "不支持的文件类型（支持 PDF、DOCX、HTML、Markdown、TXT） / unsupported file type"),
+])
+def test_an_upload_refusal_says_why_chinese_first(client: TestClient, name: str, data: bytes, reason: str) -> None:
+    """review20 finding 10: the reason itself in Chinese, not only 无法读取该文件, and before the English."""
+    _, token = log_in(client, "chen")
+    r = client.post("/console/documents", files={"file": (name, data)}, data={"csrf": token})
+    assert r.status_code == 422 and reason in r.text and "无法读取该文件" not in r.text
+
+
 def test_a_link_cannot_supply_banner_text(client: TestClient) -> None:
     """Only fixed banner codes are shown: text in ?msg= / ?err= or an unknown code shows no banner (phishing)."""
     log_in(client, "chen")

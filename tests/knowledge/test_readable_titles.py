@@ -100,13 +100,14 @@ def test_a_pdf_whose_font_gives_no_text_is_refused_chinese_first(docs: Docs, cha
     text = "".join(chr(0x4E00 + (i * 37) % 2000) if i % 3 == 0 else c for i, c in enumerate(text))  # many glyphs
     with pytest.raises(LoadError) as info:
         load_file(docs.write_bytes("培训.pdf", cjk_pdf(text, text_map=False)), LIMIT)
-    assert str(info.value).startswith(REFUSAL + " / no readable text")
+    assert info.value.zh == REFUSAL and str(info.value).startswith("no readable text")
 
 
 def test_text_of_symbols_from_a_private_font_is_refused(docs: Docs) -> None:
     path = docs.write("symbols.txt", "".join(chr(0xE000 + i) for i in range(300)) + "第一条 企业应当依法经营。")
-    with pytest.raises(LoadError, match=REFUSAL):
+    with pytest.raises(LoadError, match="no readable text") as info:
         load_file(path, LIMIT)
+    assert info.value.zh == REFUSAL
 
 
 @pytest.mark.parametrize("text", [
