@@ -909,11 +909,11 @@
         var optional = field === "preferred_time";
         wrapField.appendChild(el("label", { "for": idIn }, L.fields[field] + (optional ? L.optional : " *")));
         control = field === "description"
-          ? el("textarea", { id: idIn, name: field, rows: "3", maxlength: "1000" })
+          ? el("textarea", { id: idIn, name: field, rows: "3" })  // no maxlength: check() names a long one
           : el("input", { type: field === "phone" ? "tel" : "text", id: idIn, name: field,
                           autocomplete: field === "phone" ? "tel" : field === "contact_name" ? "name"
                             : field === "enterprise_name" ? "organization" : "off",
-                          maxlength: field === "credit_code" ? "24" : "100" });
+                          maxlength: field === "credit_code" ? "24" : "200" });  // check() names what is over
         control.setAttribute("aria-describedby", idIn + "-err");
         if (!optional) control.setAttribute("aria-required", "true");
         if (typeof draft[field] === "string") control.value = draft[field];

@@ -232,6 +232,15 @@ def test_an_order_through_the_form(page: Any, env: Env, rt: Runtime) -> None:
     assert credit.locator("input").get_attribute("aria-invalid") == "true"
     assert credit.locator("input").evaluate("e => e === e.getRootNode().activeElement")
 
+    # a description over the limit is kept whole and named at its field (a maxlength cut it without a word)
+    long = "请审查一份采购合同，" * 120
+    form.locator("[name=description]").fill(long)
+    page.get_by_role("button", name="提交预约").click()
+    described = form.locator("[data-field=description]")
+    assert described.locator(".err").is_visible() and "1000" in described.locator(".err").inner_text()
+    assert len(described.locator("textarea").input_value()) == len(long)
+    form.locator("[name=description]").fill("请审查一份采购合同。")
+
     # the API checks again: a code the page let through (swapped on the way) comes back next to the field
     def swap(route: Any) -> None:
         body = json.loads(route.request.post_data)
