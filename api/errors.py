@@ -115,7 +115,7 @@ def render(exc: Exception) -> JSONResponse:
     if isinstance(exc, InvalidMessage):
         return error(status, "invalid_message", str(exc), [{"field": "message", "message": str(exc)}])
     if isinstance(exc, CaseError):
-        return error(status, exc.code, str(exc), [{"field": "case", "message": str(exc)}])
+        return error(status, exc.code, str(exc), [{"field": exc.field, "message": str(exc)}])
     if isinstance(exc, AccountError):
         return error(status, exc.code, str(exc), [{"field": "user", "message": str(exc)}])
     if isinstance(exc, SiteRefused):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field, StrictStr
+from pydantic import BaseModel, Field, StrictBool, StrictStr
 
 from api.schemas import Body, MessageOut
 
@@ -34,6 +34,9 @@ class ReplyIn(Body):
 
 class CloseIn(Body):
     note: StrictStr | None = Field(default=None, max_length=2000, description="an internal note on the outcome")
+    confirm_danger: StrictBool = Field(
+        default=False, description="required (true) to close an open danger case nobody has replied to, as the "
+        "console's confirmation box is; ignored for other cases")
 
 
 class CaseOut(BaseModel):

@@ -29,9 +29,10 @@ MAX_NOTE = 2000
 
 class CaseError(Exception):
     """A refused operation on a case (a conflict with its state); ``str(exc)`` names the case and the reason
-    in both languages."""
+    in both languages; ``field`` is what the API names as the cause."""
 
     code = "case_conflict"
+    field = "case"
 
 
 class UnknownCase(CaseError):
@@ -47,6 +48,21 @@ class InvalidText(CaseError):
     code = "invalid_text"
 
 
+class DangerUnconfirmed(InvalidText):
+    """A close of an open danger case nobody has answered, without the staff's explicit confirmation: the person
+    may still be in danger and the enterprise would be told the service has ended, so a slip must not do it."""
+
+    code = "danger_unconfirmed"
+    field = "confirm_danger"
+
+    def __init__(self, case_id: int, message: str | None = None) -> None:
+        """``message``: a surface's own words for the same refusal (the console names its box, not a field)."""
+        self.case_id = case_id
+        super().__init__(message or f"案件 {case_id} 涉及人身安全且尚无顾问回复：结案前须确认（confirm_danger 设为 "
+                         f"true） / case #{case_id} is about a person's safety and nobody has replied: closing it "
+                         "needs the confirmation (confirm_danger: true)")
+
+
 @dataclass
 class QueueItem:
     case: CaseInfo
@@ -54,6 +70,12 @@ class QueueItem:
     office_minutes: int
     overdue: bool
     first_reply_at: datetime | None
+
+    @property
+    def danger_unanswered(self) -> bool:
+        """An open danger case nobody has answered: closing it needs an explicit confirmation (console and API)."""
+        c = self.case
+        return c.reason == DANGER_REASON and c.status != "closed" and self.first_reply_at is None
 
     def to_json(self) -> dict[str, Any]:
         c = self.case
@@ -162,8 +184,12 @@ class AdviserDesk:
                 h.updated_at = utcnow()
         return message
 
-    def close(self, case_id: int, adviser: str, note: str | None = None) -> CaseInfo:
-        """Close the case; the engine answers the conversation again from the next message on."""
+    def close(self, case_id: int, adviser: str, note: str | None = None, *, danger_confirmed: bool = True) -> CaseInfo:
+        """Close the case; the engine answers the conversation again from the next message on.
+
+        ``danger_confirmed``: what the staff member confirmed. The console and the API pass it, and an open danger
+        case nobody has answered is then refused without it (``DangerUnconfirmed``); code closing a case on its
+        own behalf passes nothing."""
         adviser = _adviser(adviser)
         note = (note or "").strip() or None
         if note is not None and len(note) > MAX_NOTE:
@@ -173,6 +199,9 @@ class AdviserDesk:
             if h is None:
                 raise UnknownCase(case_id)
             self._check_mine(h, adviser, "close")
+            if not danger_confirmed and h.reason == DANGER_REASON \
+                    and not self._first_replies(s, [CaseInfo.from_row(h)]):  # open (checked above), unanswered
+                raise DangerUnconfirmed(case_id)
             now = utcnow()
             h.status, h.closed_at, h.updated_at, h.note = "closed", now, now, note
             h.assigned_to = h.assigned_to or adviser

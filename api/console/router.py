@@ -32,8 +32,7 @@ from api.deps import RuntimeDep, get_runtime
 from api.errors import status_of
 from api.schemas import AfterQuery, CaseId, OrderId
 from api.security import COOKIE, login, staff_from_token
-from assistant.ports import DANGER_REASON
-from handoffs import STATUSES, CaseError, InvalidText
+from handoffs import STATUSES, CaseError, DangerUnconfirmed, InvalidText
 from handoffs.cases import WITHDRAWN_NOTE
 from orders import STATUSES as ORDER_STATUSES
 from orders import OrderError, list_orders
@@ -289,12 +288,6 @@ def case_page(case_id: CaseId, request: Request, rt: RuntimeDep, login_: LoginDe
     return _case(request, rt, login_, case_id, msg=BANNERS.get(done, ""))
 
 
-def _danger_unanswered(detail: Any) -> bool:
-    """An open danger case nobody has answered: closing it needs an explicit confirmation."""
-    item = detail.item
-    return bool(item.case.reason == DANGER_REASON and item.case.status != "closed" and item.first_reply_at is None)
-
-
 def closed_message(case: Any) -> str:
     """Why a case the adviser is looking at is closed, Chinese first."""
     if case.note == WITHDRAWN_NOTE:
@@ -316,7 +309,7 @@ def _case(request: Request, rt: Any, login_: Login, case_id: int, msg: str = "",
     last = detail.transcript[-1].id if detail.transcript else 0
     return page(request, "case.html", {"staff": login_.staff, "csrf": login_.csrf, "d": detail,
                                         "c": detail.item.case, "msg": msg, "err": err, "draft": draft, "note": note,
-                                        "last_id": last, "danger_unanswered": _danger_unanswered(detail)},
+                                        "last_id": last, "danger_unanswered": detail.item.danger_unanswered},
                 status=status)
 
 
@@ -356,10 +349,12 @@ def case_action(case_id: CaseId, action: str, request: Request, rt: RuntimeDep, 
             desk.reply(case_id, name, text)
             return redirect(url, done="sent")
         if action == "close":
-            if confirm_danger != "yes" and _danger_unanswered(desk.case(case_id)):
-                raise InvalidText("此案涉及人身安全且尚无顾问回复：请勾选确认后再结案 / This case is about a "
-                                  "person's safety and nobody has replied: tick the confirmation to close it")
-            desk.close(case_id, name, note)
+            try:
+                desk.close(case_id, name, note, danger_confirmed=confirm_danger == "yes")
+            except DangerUnconfirmed as exc:  # the desk's rule, in the console's words (its box, not a field)
+                raise DangerUnconfirmed(case_id, "此案涉及人身安全且尚无顾问回复：请勾选确认后再结案 / This case is "
+                                        "about a person's safety and nobody has replied: tick the confirmation "
+                                        "to close it") from exc
             return redirect(url, done="closed")
         if action == "should-answer":
             rt.review.mark(case_id, desk.case(case_id).item.case.session_id, name)

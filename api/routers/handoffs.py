@@ -38,7 +38,9 @@ def reply(case_id: CaseId, body: ReplyIn, rt: RuntimeDep, staff: Adviser) -> dic
 
 @router.post("/{case_id}/close", response_model=CaseOut)
 def close(case_id: CaseId, rt: RuntimeDep, staff: Adviser, body: CloseIn | None = None) -> dict[str, Any]:
-    rt.advisers.close(case_id, staff.name, body.note if body else None)
+    """A danger case nobody has answered closes only with ``confirm_danger: true`` (422 without it)."""
+    body = body or CloseIn()
+    rt.advisers.close(case_id, staff.name, body.note, danger_confirmed=body.confirm_danger)
     return rt.advisers.case(case_id).item.to_json()
 
 

@@ -19,8 +19,11 @@
   var BASE = SRC.href.replace(/\/widget\.js(?:[?#].*)?$/, "");
   var KEY = (script.getAttribute("data-site-key") || "").trim();
   var LANG_ATTR = script.getAttribute("data-lang");
-  var LANG = LANG_ATTR === "en" || LANG_ATTR === "zh" ? LANG_ATTR
+  // the page's language (data-lang, else its lang attribute) is the default; the language chosen in the widget
+  // (its 中文 / EN button or /lang) replaces it for the conversation: see applyLang
+  var PAGE_LANG = LANG_ATTR === "en" || LANG_ATTR === "zh" ? LANG_ATTR
     : (/^en/i.test(document.documentElement.lang || "") ? "en" : "zh");
+  var LANG = PAGE_LANG;
   var POSITION = script.getAttribute("data-position") === "left" ? "left" : "right";
   var COLOR = script.getAttribute("data-color") || "";
   var STORE = "qifa:" + BASE + ":" + (KEY || "-");
@@ -41,6 +44,8 @@
       orderFailed: "预约未能提交：", network: "网络连接失败，请稍后再试。", busy: "正在回复…",
       tooLong: "消息过长（{len} 字），最多 {n} 字，请删减后再发送。", notSent: "消息未发送，已放回输入框。",
       queued: "正在回复上一条消息，您的新消息会在回复后自动发送。", confirm: "确定", keep: "取消",
+      pressQueued: "正在回复上一条消息，“{labels}”会在回复后自动发送。", pressDropped: "未发送：“{labels}”，请稍后再点一次。",
+      langTo: "EN", langToName: "English", langToLabel: "Switch the chat to English", langToTag: "en",
       confirmDelete: "删除本对话的全部消息、人工服务记录和自测报告？删除后无法恢复。", deleteYes: "删除",
       confirmNew: "开始新对话？", newDrafts: "未提交的自测答案和预约表单将被清除。",
       newWaiting: "正在等待法律顾问回复的工单 {id} 将被撤回。", newYes: "开始新对话", notEnabledNoKey: "企法通未对本网站开通（缺少站点密钥）。",
@@ -87,6 +92,9 @@
       busy: "Replying…", tooLong: "The message is too long ({len} characters; at most {n}). Please shorten it.",
       notSent: "The message was not sent; it is back in the box.",
       queued: "The previous reply is on its way; your new message is sent once it arrives.", confirm: "OK",
+      pressQueued: "The previous reply is on its way; “{labels}” is sent once it arrives.",
+      pressDropped: "Not sent: “{labels}”; please press it again.",
+      langTo: "中文", langToName: "中文", langToLabel: "切换为中文", langToTag: "zh-CN",
       keep: "Cancel", confirmDelete: "Delete every message, adviser case and self-check report of this conversation? "
         + "This cannot be undone.", deleteYes: "Delete", confirmNew: "Start a new conversation?",
       newDrafts: "The self-check answers and order form you have not submitted will be cleared.",
@@ -120,7 +128,8 @@
     }
   };
   var L = T[LANG];
-  var TITLE = script.getAttribute("data-title") || L.title;
+  var TITLE_ATTR = script.getAttribute("data-title");
+  var TITLE = TITLE_ATTR || L.title;
 
   var STYLES = [
     ":host{all:initial !important;display:block !important;position:static !important}",
@@ -309,12 +318,14 @@
   // ------------------------------------------------------------------ state and the DOM
   var stored = load();
   var state = { sid: stored.sid || null, lastId: 0, open: false, busy: false, waiting: null, es: null,
-                retry: 1000, config: null, disabled: false, services: {}, chatForm: false, queued: false };
-  // lang: the language chosen with /lang in this conversation; it wins over the page's (data-lang), so that the
-  // engine's "switched" is true for the next messages too
+                retry: 1000, config: null, disabled: false, services: {}, chatForm: false, queued: false,
+                queue: [] };
+  // lang: the language chosen in this conversation (the 中文 / EN button or /lang); it wins over the page's
+  // (data-lang) for the labels and every message, so that the engine's "switched" is true for the next ones too
   var kept = { waiting: stored.waiting || null, reports: Array.isArray(stored.reports) ? stored.reports : [],
                lang: stored.lang === "zh" || stored.lang === "en" ? stored.lang : null };
   var drafts = loadDrafts();
+  if (kept.lang) { LANG = kept.lang; L = T[LANG]; TITLE = TITLE_ATTR || L.title; }  // chosen earlier in this one
 
   var host = el("div", { "data-qifa": "root" });
   var root = host.attachShadow({ mode: "open" });
@@ -333,17 +344,24 @@
 
   var launcher = el("button", { type: "button", "class": "launcher " + POSITION, "data-qifa": "launcher",
                                 "aria-expanded": "false", "aria-controls": "qifa-panel", "aria-label": L.open });
-  launcher.appendChild(el("span", null, "💬 " + L.launcher));
+  var launcherText = el("span", null, "💬 " + L.launcher);
+  launcher.appendChild(launcherText);
   var dot = el("span", { "class": "dot", hidden: "" });
-  dot.appendChild(el("span", { "class": "sr" }, L.unread));
+  var dotText = el("span", { "class": "sr" }, L.unread);
+  dot.appendChild(dotText);
   launcher.appendChild(dot);
 
   var panel = el("section", { id: "qifa-panel", "class": "panel " + POSITION, "data-qifa": "panel", role: "dialog",
                               "aria-label": TITLE, hidden: "" });
   var head = el("header");
-  head.appendChild(el("h2", null, TITLE));
+  var heading = el("h2", null, TITLE);
+  head.appendChild(heading);
+  // 中文 / EN: names the other language in that language (its reader is the one who needs it)
+  var langBtn = el("button", { type: "button", "data-qifa": "lang", "data-lang": LANG === "en" ? "zh" : "en",
+                               lang: L.langToTag, "aria-label": L.langToLabel, title: L.langToLabel }, L.langTo);
   var newBtn = el("button", { type: "button", "data-qifa": "new" }, L.newChat);
   var closeBtn = el("button", { type: "button", "data-qifa": "close", "aria-label": L.close }, "✕");
+  head.appendChild(langBtn);
   head.appendChild(newBtn);
   head.appendChild(closeBtn);
   var body = el("div", { "class": "body" });
@@ -467,19 +485,24 @@
     box.appendChild(row);
   }
 
-  // what the buttons send, shown with their labels when the history brings them back
-  var COMMANDS = { "/human": L.handoff, "/bot": L.backToBot, "/menu": L.start[0].label, "/status": L.start[1].label,
-                   "/checkup": L.checkup, "/subscribe": L.alerts, "/checkup_handoff": L.ckHandoff,
-                   "/checkup_alerts": L.ckAlerts };
+  // what the buttons send, shown with their labels (in the widget's language now) when the history brings them back
   function commandLabel(text) {
+    var commands = { "/human": L.handoff, "/bot": L.backToBot, "/menu": L.start[0].label,
+                     "/status": L.start[1].label, "/checkup": L.checkup, "/subscribe": L.alerts,
+                     "/checkup_handoff": L.ckHandoff, "/checkup_alerts": L.ckAlerts };
+    var lang = /^\/lang\s+(zh|en)$/.exec(text || "");
+    if (lang) return langLabel(lang[1]);
     var m = /^(\/[a-z_]+)(?:\s+\d+)?$/.exec(text || "");
-    return m && Object.prototype.hasOwnProperty.call(COMMANDS, m[1]) ? COMMANDS[m[1]] : null;
+    return m && Object.prototype.hasOwnProperty.call(commands, m[1]) ? commands[m[1]] : null;
   }
+  function langLabel(lang) { return "🌐 " + (lang === "en" ? T.zh.langToName : T.en.langToName); }
 
   function addMessage(m) {
     if (m.history && m.role === "user" && commandLabel(m.text)) m.text = commandLabel(m.text);
     var box = el("div", { "class": "msg " + m.role, "data-qifa": "message", "data-role": m.role });
     if (m.id) box.setAttribute("data-id", String(m.id));
+    if (m.author) box.setAttribute("data-author", m.author);
+    if (m.route) box.setAttribute("data-route", m.route);
     box.appendChild(el("span", { "class": "who" }, who(m)));
     var alert = m.route === "alert" && m.citations && m.citations[0] && m.citations[0].actions;
     var cited = m.citations && m.citations.length && !alert;
@@ -573,7 +596,8 @@
     });
   }
 
-  function renderReply(r) {
+  // langOnly: the reply to /lang, which says nothing of a case waiting (the engine answers it as a menu reply)
+  function renderReply(r, langOnly) {
     var box = null;
     if (r.reply) {
       box = addMessage({ role: "bot", text: r.reply, id: r.message_id, citations: r.citations, route: r.route,
@@ -590,14 +614,15 @@
     services.forEach(serviceCard);
     setSuggestions(r.suggestions, services);
     if (r.route === "handoff" && r.handoff) setWaiting(r.handoff);
-    else if (r.route !== "handoff") setWaiting(null);
+    else if (r.route !== "handoff" && !langOnly) setWaiting(null);
     if (r.message_id && r.message_id > state.lastId) state.lastId = r.message_id;
     if (box) scrollToReply(box); else scrollDown();
   }
 
   // ------------------------------------------------------------------ sending
   // The send button stays usable while a reply is pending: what is sent then waits in the box (queued) and goes
-  // once the reply is in, so nothing typed is dropped.
+  // once the reply is in, so nothing typed is dropped. A button pressed meanwhile (转人工, 详情, a report's or an
+  // alert's action, 中文 / EN) waits likewise: state.queue holds the presses and the box's turn, in the order made.
   function setBusy(on) {
     state.busy = on;
     log.setAttribute("aria-busy", on ? "true" : "false");
@@ -625,7 +650,8 @@
   // typed: the text came from the box, and goes back there if it could not be sent
   function send(text, shown, lang, typed) {
     text = (text || "").trim();
-    if (!text || state.busy || state.disabled) return;
+    if (!text || state.disabled) return;
+    if (state.busy) { queuePress(text, shown, lang); return; }
     var max = maxChars();
     if (text.length > max) { system(fmt(L.tooLong, { n: max, len: text.length })); return; }
     var mine = addMessage({ role: "user", text: shown || text });
@@ -634,7 +660,7 @@
     var payload = { message: text };
     if (state.sid) payload.session_id = state.sid;
     var chosen = /^\/lang\s+(zh|en)\s*$/i.exec(text);
-    if (chosen) kept.lang = chosen[1].toLowerCase();  // kept with the conversation once it is saved below
+    if (chosen) applyLang(chosen[1].toLowerCase());  // labels too; kept with the conversation once saved below
     if (kept.lang) payload.lang = kept.lang;  // /lang was typed: the conversation's language from now on
     else if (lang) payload.lang = lang;  // a button of the widget's own: the page's language
     else if (LANG_ATTR === "zh" || LANG_ATTR === "en") payload.lang = LANG_ATTR;
@@ -646,7 +672,7 @@
           save();
           connectEvents();
         } else if (chosen) save();
-        renderReply(res.data);
+        renderReply(res.data, !!chosen);
       } else if (res.status === 404 && res.data && res.data.error && res.data.error.code === "unknown_session") {
         reset(false, true);  // the conversation is gone on the server: start a new one with this message
         send(text, shown, lang, typed);
@@ -659,32 +685,66 @@
     }, function () { setBusy(false); failed(L.network); });
 
     function failed(message) {
+      // what waited is not sent after a failure: typed text stays in the box, the presses are named
+      var presses = state.queue.filter(function (q) { return !q.box; });
+      state.queue = [];
       state.queued = false;
       if (typed) {  // back in the box (before anything typed meanwhile), and the bubble goes
         mine.remove();
         input.value = text + (input.value.trim() ? "\n" + input.value : "");
-        setHint("");
         checkLength();
         message += " " + L.notSent;
       }
+      if (presses.length) message += " " + fmt(L.pressDropped, { labels: pressLabels(presses) });
+      queueHint();
       system(message).setAttribute("data-qifa-error", "send-failed");
     }
   }
 
+  function pressLabels(presses) {  // in the widget's language now (it may have been switched meanwhile)
+    return presses.map(function (q) { return commandLabel(q.text) || q.shown || q.text; })
+      .join(LANG === "en" ? ", " : "、");
+  }
+  // the hint says what waits for the pending reply (the box's text, the buttons pressed), or goes
+  function queueHint() {
+    var presses = state.queue.filter(function (q) { return !q.box; });
+    var parts = [];
+    if (state.queued) parts.push(L.queued);
+    if (presses.length) parts.push(fmt(L.pressQueued, { labels: pressLabels(presses) }));
+    if (parts.length) setHint(parts.join(" "), "queued");
+    else if (hint.getAttribute("data-kind") === "queued") setHint("");
+  }
+  // the same button twice waits once; a later language choice replaces an earlier one
+  function queuePress(text, shown, lang) {
+    var isLang = /^\/lang\s/.test(text);
+    state.queue = state.queue.filter(function (q) {
+      return q.box || (q.text !== text && !(isLang && /^\/lang\s/.test(q.text)));
+    });
+    state.queue.push({ text: text, shown: shown, lang: lang });
+    queueHint();
+  }
+
   function sendQueued() {
-    if (!state.queued) return;
-    state.queued = false;
-    setHint("");
+    var next = state.queue.shift();
+    if (!next) return;
+    if (next.box) state.queued = false;
+    queueHint();
+    if (!next.box) { send(next.text, commandLabel(next.text) || next.shown, next.lang); return; }
     if (input.value.trim()) submitBox();
+    if (!state.busy) sendQueued();  // the box was emptied (or is over the limit) meanwhile: the next in line
   }
 
   function submitBox() {
     var text = input.value.trim();
     if (!text || state.disabled) return;
     if (!checkLength()) return;
-    if (state.busy) { state.queued = true; setHint(L.queued, "queued"); return; }
+    if (state.busy) {
+      if (!state.queued) { state.queued = true; state.queue.push({ box: true }); }
+      queueHint();
+      return;
+    }
     input.value = "";
-    setHint("");
+    queueHint();
     send(text, null, null, true);
   }
 
@@ -703,6 +763,66 @@
   checkupBtn.addEventListener("click", function () { send("/checkup", L.checkup, LANG); });
   // the engine's word for leaving a hand-off and talking to the assistant again
   backBtn.addEventListener("click", function () { send("/bot", L.backToBot); });
+
+  // ------------------------------------------------------------------ the widget's language (中文 / EN)
+  // The page's language is only the default: the header's button (or /lang typed) switches the labels at once and
+  // the conversation's language on the server (it sends /lang, which the engine keeps for the session); the choice
+  // is kept with the conversation (localStorage) and for a 新对话. Messages already shown keep their text; their
+  // "who" labels, the open sheet (rebuilt from its kept draft) and the hint follow.
+  function applyLang(lang) {
+    kept.lang = lang;
+    if (lang === LANG) return;
+    LANG = lang;
+    L = T[lang];
+    TITLE = TITLE_ATTR || L.title;
+    wrap.setAttribute("lang", LANG === "en" ? "en" : "zh-CN");
+    launcher.setAttribute("aria-label", L.open);
+    launcherText.textContent = "💬 " + L.launcher;
+    dotText.textContent = L.unread;
+    panel.setAttribute("aria-label", TITLE);
+    heading.textContent = TITLE;
+    log.setAttribute("aria-label", TITLE);
+    langBtn.textContent = L.langTo;
+    langBtn.setAttribute("lang", L.langToTag);
+    langBtn.setAttribute("aria-label", L.langToLabel);
+    langBtn.setAttribute("title", L.langToLabel);
+    langBtn.setAttribute("data-lang", LANG === "en" ? "zh" : "en");
+    newBtn.textContent = L.newChat;
+    closeBtn.setAttribute("aria-label", L.close);
+    typing.textContent = L.typing;
+    backBtn.textContent = "🤖 " + L.backToBot;
+    input.setAttribute("aria-label", L.input);
+    input.setAttribute("placeholder", L.input);
+    sendBtn.textContent = L.send;
+    handoffBtn.textContent = "👩‍💼 " + L.handoff;
+    delBtn.textContent = L.del;
+    checkupBtn.textContent = "🩺 " + L.checkup;
+    alertsBtn.textContent = L.alerts;
+    setWaiting(state.waiting);
+    var all = function (selector, fn) { Array.prototype.forEach.call(log.querySelectorAll(selector), fn); };
+    all("[data-qifa=notice]", function (n) { n.textContent = L.notice; });
+    all("[data-qifa=message]", function (box) {
+      var w = box.querySelector(".who");
+      if (w) w.textContent = who({ role: box.getAttribute("data-role"), author: box.getAttribute("data-author"),
+                                   route: box.getAttribute("data-route") });
+    });
+    all(".cites-head", function (n) { n.textContent = L.sources; });
+    all("ol.cites", function (n) { n.setAttribute("aria-label", L.sources); });
+    all("[data-qifa=feedback]", function (b) {
+      var label = b.getAttribute("data-vote") === "1" ? L.helpful : L.unhelpful;
+      b.setAttribute("aria-label", label);
+      b.setAttribute("title", b.getAttribute("aria-pressed") === "true" ? L.thanks : label);
+    });
+    if (hint.getAttribute("data-kind") === "long") checkLength(); else queueHint();
+    if (!confirmBox.hasAttribute("hidden")) askUser(null);  // its question was in the other language
+    if (sheetNode && sheetNode.rebuild) sheetNode.rebuild();
+  }
+  langBtn.addEventListener("click", function () {
+    var next = LANG === "en" ? "zh" : "en";
+    applyLang(next);
+    langBtn.focus();  // a rebuilt sheet took the focus; the keyboard user stays where they pressed
+    send("/lang " + next, langLabel(next));  // waits its turn while a reply is pending
+  });
 
   // ------------------------------------------------------------------ live messages (advisers) and history
   function connectEvents() {
@@ -745,13 +865,18 @@
       var placeReports = function (before) {  // the reports made before message `before`, where they were made
         while (reports.length && (before === null || reports[0].after < before)) restoreReport(reports.shift());
       };
+      var asked = "";  // the user's message a bot message answers (the answer to /lang leaves a case waiting)
       res.data.forEach(function (m) {
         placeReports(m.id);
+        var lang = m.role === "bot" && /^\/lang\s/.test(asked);
+        if (m.role === "user") asked = m.text || "";
         m.history = true;
         addMessage(m);
         state.lastId = Math.max(state.lastId, m.id);
         if (m.role === "bot" && m.route === "handoff") waiting = waiting || { id: null };
-        else if (m.role === "system" || (m.role === "bot" && m.route && m.route !== "handoff")) waiting = null;
+        else if (m.role === "system" || (m.role === "bot" && m.route && m.route !== "handoff" && !lang)) {
+          waiting = null;
+        }
       });
       placeReports(null);
       setWaiting(waiting);
@@ -779,9 +904,14 @@
     if (state.es) { state.es.close(); state.es = null; }
     state.sid = null;
     state.lastId = 0;
-    kept = { waiting: null, reports: [], lang: null };
+    kept = { waiting: null, reports: [], lang: kept.lang };  // the language chosen stays for the next one
     save();
-    if (!keepDrafts) clearDrafts();
+    if (!keepDrafts) {  // else the conversation is gone on the server, and what waits goes to the new one
+      clearDrafts();
+      state.queue = [];
+      state.queued = false;
+      queueHint();
+    }
     log.textContent = "";
     sugg.textContent = "";
     setWaiting(null);
@@ -941,6 +1071,7 @@
     sheet.appendChild(row);
     body.appendChild(sheet);
     sheetNode = sheet;
+    sheet.rebuild = function () { buildForm(svc); };  // in the other language, from the kept draft
     var first = inputs[svc.form_fields[0]];
     if (first) first.focus();
 
@@ -1065,6 +1196,7 @@
     sheet.appendChild(row);
     body.appendChild(sheet);
     sheetNode = sheet;
+    sheet.rebuild = function () { buildCheckup(qn); };  // the answers are in the drafts
 
     function applies(q) {
       var c = q.depends_on;
@@ -1236,6 +1368,10 @@
     sheet.appendChild(row);
     body.appendChild(sheet);
     sheetNode = sheet;
+    sheet.rebuild = function () {  // the ticks not yet saved stay ticked
+      subs.topics = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+      buildAlerts(subs);
+    };
     if (boxes[0]) boxes[0].focus();
 
     function names(ids) {

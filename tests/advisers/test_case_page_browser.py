@@ -7,40 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
-from browser_support import chromium
-from live_server import live_server
-
-from api.app import create_app
-from composition import Runtime
-
-PW = "adviser-pass-1"
+from console_browser_support import chat, log_in
 
 
 @pytest.fixture
-def base_url(runtime: Runtime) -> Iterator[str]:
-    runtime.accounts.add("wang", "adviser", PW)
-    with live_server(create_app(runtime=runtime)) as url:
-        yield url
-
-
-@pytest.fixture
-def page(base_url: str) -> Iterator[Any]:
-    with chromium() as browser:
-        p = browser.new_page(viewport={"width": 1280, "height": 800})
-        p.goto(f"{base_url}/console/login")
-        p.fill("input[name=username]", "wang")
-        p.fill("input[name=password]", PW)
-        p.click("button[type=submit]")
-        p.wait_for_url(f"{base_url}/console/")
-        yield p
-
-
-def chat(base_url: str, message: str, sid: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"message": message} | ({"session_id": sid} if sid else {})
-    reply: dict[str, Any] = httpx.post(f"{base_url}/api/v1/chat", json=body, timeout=30).json()
-    return reply
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """The adviser wang, logged in, at 1280 px."""
+    p = browser.new_page(viewport={"width": 1280, "height": 800})
+    log_in(p, base_url)
+    yield p
 
 
 def test_new_messages_appear_and_a_reply_typed_as_the_enterprise_withdraws_is_kept(base_url: str, page: Any) -> None:

@@ -3,46 +3,23 @@ case page and the enterprise gets the message; the page fits a phone's width."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 import httpx
-import pytest
-from browser_support import chromium
-from live_server import live_server
-
-from api.app import create_app
-from composition import Runtime
-
-PW = "adviser-pass-1"
-
-
-@pytest.fixture
-def base_url(runtime: Runtime) -> Iterator[str]:
-    runtime.accounts.add("wang", "adviser", PW)
-    with live_server(create_app(runtime=runtime)) as url:
-        yield url
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
+from console_browser_support import chat, log_in
 
 
 def hand_off(base_url: str) -> str:
-    reply = httpx.post(f"{base_url}/api/v1/chat", json={"message": "转人工，我们和供应商有合同纠纷"}, timeout=30).json()
+    reply = chat(base_url, "转人工，我们和供应商有合同纠纷")
     assert reply["route"] == "handoff"
     return str(reply["session_id"])
 
 
-def test_queue_updates_by_itself_and_a_reply_reaches_the_enterprise(base_url: str, browser: object) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+def test_queue_updates_by_itself_and_a_reply_reaches_the_enterprise(base_url: str, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(f"{base_url}/console/")
     assert page.url.endswith("/console/login")
-    page.fill("input[name=username]", "wang")
-    page.fill("input[name=password]", PW)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/console/")
+    log_in(page, base_url)
     cases = page.locator("a[href*='/console/cases/']")
     assert cases.count() == 0
 
@@ -62,14 +39,10 @@ def test_queue_updates_by_itself_and_a_reply_reaches_the_enterprise(base_url: st
     assert messages[-1]["text"] == "您好，我是法律顾问王，请把合同发给我看看。"
 
 
-def test_console_pages_fit_a_phone(base_url: str, browser: object) -> None:
+def test_console_pages_fit_a_phone(base_url: str, browser: Any) -> None:
     hand_off(base_url)
-    page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
-    page.goto(f"{base_url}/console/login")
-    page.fill("input[name=username]", "wang")
-    page.fill("input[name=password]", PW)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/console/")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    log_in(page, base_url)
     for path in ("/console/", "/console/cases/1", "/console/orders"):
         page.goto(f"{base_url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")

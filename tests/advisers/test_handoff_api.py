@@ -92,6 +92,50 @@ def test_handoff_reaches_queue_claim_reply_close(client: TestClient) -> None:
     assert again["route"] == "menu" and again["reply"]
 
 
+@pytest.mark.parametrize(("message", "half"), [
+    ("有人拿刀堵在公司门口说要杀了我", "涉及人身安全且尚无顾问回复"),
+    ("A man with a knife is at our gate and says he will kill me", "about a person's safety and nobody has replied"),
+])
+def test_closing_an_unanswered_danger_case_needs_the_confirmation(client: TestClient, message: str,
+                                                                  half: str) -> None:
+    """review20 finding 5, the API's side: the console asks for a tick before closing an open danger case nobody
+    has answered; the staff API refused nothing. Without ``confirm_danger: true`` it is now a 422 naming the
+    field, in both languages (Chinese first), and the case stays open."""
+    first = client.post("/api/v1/chat", json={"message": message}).json()
+    assert first["route"] == "handoff" and first["handoff"]["reason"] == "danger", first
+    case_id, sid = first["handoff"]["id"], first["session_id"]
+    wang = auth(client, "wang")
+    for body in (None, {"note": "已电话联系"}, {"confirm_danger": False}, {"confirm_danger": "yes"}):
+        r = client.post(f"/api/v1/handoffs/{case_id}/close", headers=wang,
+                        **({} if body is None else {"json": body}))
+        assert r.status_code == 422, (body, r.text)
+        error = r.json()["error"]
+        if body != {"confirm_danger": "yes"}:  # a string is not a tick: the schema refuses it first
+            assert error["code"] == "danger_unconfirmed" and half in error["message"]
+            assert error["message"].index("涉及人身安全") < error["message"].index("person's safety")
+            assert error["fields"][0]["field"] == "confirm_danger"
+        assert client.get(f"/api/v1/handoffs/{case_id}", headers=wang).json()["status"] == "open"
+    assert client.get(f"/api/v1/sessions/{sid}/messages").json()[-1]["role"] != "system"  # nobody was told
+    r = client.post(f"/api/v1/handoffs/{case_id}/close", headers=wang,
+                    json={"note": "已电话联系，人员安全", "confirm_danger": True})
+    assert r.status_code == 200 and r.json()["status"] == "closed" and r.json()["note"] == "已电话联系，人员安全"
+    assert client.get(f"/api/v1/sessions/{sid}/messages").json()[-1]["text"] == CLOSED_NOTICE[first["lang"]]
+
+
+def test_an_answered_danger_case_and_other_cases_close_without_the_confirmation(client: TestClient) -> None:
+    wang = auth(client, "wang")
+    danger = client.post("/api/v1/chat", json={"message": "有人拿刀堵在公司门口说要杀了我"}).json()["handoff"]["id"]
+    assert client.post(f"/api/v1/handoffs/{danger}/reply", headers=wang,
+                       json={"text": "请立即拨打 110，我们马上联系您。"}).status_code == 201
+    r = client.post(f"/api/v1/handoffs/{danger}/close", headers=wang)
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    _, plain = hand_off(client)
+    r = client.post(f"/api/v1/handoffs/{plain}/close", headers=wang, json={"confirm_danger": True})
+    assert r.status_code == 200 and r.json()["status"] == "closed"  # the tick is ignored where it is not needed
+    r = client.post(f"/api/v1/handoffs/{plain}/close", headers=wang, json={"confirm_danger": True})
+    assert r.status_code == 409 and r.json()["error"]["fields"][0]["field"] == "case"  # closed already
+
+
 @pytest.fixture
 def server(runtime: Runtime, client: TestClient) -> Iterator[str]:
     with live_server(create_app(runtime=runtime)) as url:
