@@ -49,7 +49,7 @@ NO_CASE_OF_OURS = {
            "We want to sue a supplier, which court do we go to?"],
 }
 STILL_AN_ADVISER = {
-    "zh": ["被人起诉索赔三千万，帮我们制定应诉策略", "对方起诉要我们赔两千万，这官司能打赢吗"],
+    "zh": ["被人起诉索赔三千万，帮我们制定应诉策略", "供应商起诉索赔八百万，我们打赢的把握有多大"],
     "en": ["We are being sued for 5 million yuan, can your lawyers represent us?"],
 }
 
