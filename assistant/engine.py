@@ -303,7 +303,19 @@ class Assistant:
             return self._handoff(sid, intent.reason or "user_request", lang, state, passages)
         if intent.route == "order":
             return self._order(sid, text, lang, state)
-        return self._answer(sid, text, lang, state, vector=intent.vector)
+        reply = self._answer(sid, text, lang, state, vector=intent.vector)
+        if intent.offer_adviser and reply.route == "answer":
+            self._offer_adviser(reply, lang)
+        return reply
+
+    @staticmethod
+    def _offer_adviser(reply: Reply, lang: str) -> None:
+        """A procedural question told with the user's own case (sued, a large sum): the procedure is answered, and
+        the case is an adviser's to judge, so the answer offers one with the button ``_clarify`` and ``_not_covered``
+        use (a hand-off only when pressed: the question asked is the law's)."""
+        reply.reply = f"{reply.reply}\n\n{t('offer_adviser', lang)}"
+        reply.suggestions.append(Suggestion(t("clarify_human", lang), "/human", "handoff"))
+        reply.data["adviser_offer"] = True
 
     def _search(self, query: str, vector: np.ndarray | None) -> list[Passage]:
         passages = self.kb.search(query, k=self.settings.retrieval_top_k, vector=vector)

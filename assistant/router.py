@@ -17,8 +17,10 @@ intents lead every other route by ``HANDOFF_MARGIN``; a near tie with the legal 
 leads (``near_a_case``), is unsure, and the engine then answers only when the message asks something
 (``asks_a_question``: not an event told, not "怎么办", not a request to act) and the knowledge base clearly answers;
 else an adviser. A question about what a court's procedure requires (``asks_court_procedure``: 法院传票来了，我该准备
-什么 / "we were sued, how long do we have to respond") is a legal question whatever the model reads, unless a large sum
-is told with it. The model reads a count (月活两千万, "20 million users") as 很多 / "many" (``without_counts``).
+什么 / "we were sued, how long do we have to respond") is a legal question whatever the model reads, a large sum told
+with it too; told with the user's own case (a large sum, or a lawsuit against them: ``told_a_case``), the answer also
+offers an adviser (``Intent.offer_adviser``: 被起诉索赔两千万，答辩期是多久 gets the procedure and the offer, talk21).
+The model reads a count (月活两千万, "20 million users") as 很多 / "many" (``without_counts``).
 """
 
 from __future__ import annotations
@@ -277,6 +279,37 @@ _CRIMINAL = re.compile(r"公安|警察|派出所|传唤|拘留|刑拘|逮捕|判
                        re.I)
 
 
+# a lawsuit or an arbitration brought against the user's side, or its papers received (被起诉, 被人告了, 对方起诉我们,
+# 收到传票, 应诉, "we are being sued", "a claim filed against us"): not one the user brings (我们起诉了对方, "we sued"),
+# nor the parties named in a general question (被告收到起诉状后…, 被申请人收到仲裁申请书后…)
+_AGAINST_US = re.compile(
+    r"被[^，。,.？?]{0,8}(起诉|申请(劳动)?仲裁|提起(劳动)?仲裁|提起诉讼|诉至)|被[^，。,.？?]{1,8}告|被告(了|到|上)|"
+    r"(起诉|告)了?(我|我们|我司|本公司|咱们|公司)|(收到|接到)[^，。,.？?]{0,8}(传票|起诉状|应诉通知|仲裁通知|仲裁申请书)|"
+    r"应诉|(我们|我方|公司)是被(告|申请人)|作为被(告|申请人)|"
+    r"(对方|员工|职工|工人|前员工|客户|供应商|合作方|股东|房东)[^，。,.？?]{0,6}(申请|提起|提出|提交)了?(劳动)?(仲裁|诉讼)|"
+    r"\b(being|been|was|were|got|get|are|is|'re) sued\b|\bsu(ed|ing) (us|me|our|my)\b|"
+    r"\b(lawsuit|claim|suit|arbitration|case|complaint|proceedings)\b[^.;?]{0,40}\bagainst (us|me|our|my)\b|"
+    r"\bsummons\b|\b(we|i) (are|am|'re|'m) (the )?(defendants?|respondents?)\b",
+    re.I,
+)
+
+
+# the parties of a general question (被告应当…, "the defendant must…"), and the user's side named as such
+_PARTIES = re.compile(r"被告(?![了到上])|被申请人|原告|当事人|\b(defendants?|respondents?|plaintiffs?|claimants?)\b",
+                      re.I)
+_OUR_SIDE = re.compile(r"我|咱|本公司|我司|\b(we|us|our|i|me|my)\b", re.I)
+
+
+def told_a_case(text: str) -> bool:
+    """Whether the message tells of the user's own dispute: a large sum (``assistant.amounts``) or a lawsuit or an
+    arbitration brought against them (not a general question naming the parties: 被告收到起诉状后多久答辩)."""
+    if large_amount(text):
+        return True
+    if not _AGAINST_US.search(text):
+        return False
+    return not (_PARTIES.search(text) and not _OUR_SIDE.search(text))
+
+
 def asks_court_procedure(text: str) -> bool:
     """Whether the message asks what a court's or a tribunal's procedure requires (a deadline, what to prepare, what
     a missed hearing costs), with no strategy, win or criminal matter in it and no one asked to act."""
@@ -307,6 +340,8 @@ class Intent:
     sure: bool = True
     vector: np.ndarray | None = None  # the message's embedding, when the model computed it (search reuses it)
     runner_up: str | None = None  # the model's second reading (a long complaint that names a law reads legal first)
+    # a procedural question told with the user's own case (被起诉索赔两千万，答辩期是多久): the answer offers an adviser
+    offer_adviser: bool = False
 
 
 ROUTE_OF: dict[str, tuple[str, str | None]] = {
@@ -483,14 +518,18 @@ class Router:
         sure = is_sure(p)
         if near_a_case(p):  # unsure, and a possible case: answered only if a question the KB clearly answers
             route, reason, sure = "handoff", "high_risk", False
-        if reason == "high_risk" and asks_court_procedure(t):  # what the procedure requires: the statutes say
+        procedure = asks_court_procedure(t)
+        if reason == "high_risk" and procedure:  # what the procedure requires: the statutes say
             route, reason, sure = "answer", None, True
         # 两百万的合同想请你们审查一下: an order; a person follows it up. Only when it beats the hand-off intents
         # together (卷走两千万跑路了，我要下单预约律师: order 0.43 against a case and a person 0.54 is a case).
         plain = sure and route in ("order", "menu") and p.probability - _to_adviser(p) >= HANDOFF_MARGIN
-        if large and not plain and not asks_the_law(t, p):
+        if large and procedure and not plain:  # the procedure answered, and the case offered to an adviser (talk21)
+            route, reason, sure = "answer", None, True
+        elif large and not plain and not asks_the_law(t, p):
             return Intent("handoff", "high_risk", p.intent, p.probability, True, vector)
-        return Intent(route, reason, p.intent, p.probability, sure, vector, p.runner_up)
+        offer = route == "answer" and procedure and told_a_case(t)
+        return Intent(route, reason, p.intent, p.probability, sure, vector, p.runner_up, offer)
 
     def wants_to_leave(self, text: str) -> bool:
         if leaves_handoff(text):

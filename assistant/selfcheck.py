@@ -41,6 +41,7 @@ from assistant.reply import Citation, Reply, Suggestion
 from assistant.subscribing import panel
 from checkups import Checkups, Question, Questionnaire, StoredReport, UnknownReport
 from knowledge.base import Passage
+from knowledge.tokens import is_english
 
 STATE = "checkup"
 HEALTH_CHECK_SERVICE = "enterprise-legal-health-check"  # the on-site check (进企法治体检) of the catalogue
@@ -60,7 +61,18 @@ INDUSTRY_WORDS = {"水晶": "crystal", "crystal": "crystal", "挂锁": "padlock"
                   "绗缝": "quilting", "家纺": "quilting", "quilt": "quilting", "涉外": "foreign", "外贸": "foreign",
                   "出口": "foreign", "外商": "foreign", "foreign": "foreign", "export": "foreign"}
 START_MAX_CHARS = 24  # a longer message that mentions 自查 is a question, not a request to start
-QUESTION = re.compile(r"[？?]|如何|怎么|怎样|哪些|什么|是否|\b(how|what|which|should)\b", re.I)  # "企业如何自查…？"
+# the same request in English takes more letters ("start the compliance self-check", "I want to take the legal health
+# self-check"): counted in words, so that its length is no reason to miss it (talk21)
+START_MAX_WORDS = 14
+# a question about the self-check or about self-inspection ("企业如何自查…？", "what does the self-check cover?")
+QUESTION = re.compile(r"如何|怎么|怎样|哪些|什么|是否|多久|多长|\b(how|what|which|should|why|when|where)\b", re.I)
+QUESTION_MARK = re.compile(r"[？?]")
+# asked as a polite request it is a request all the same ("我可以做一下法治体检自测吗？", "Could we take the self-check
+# now?"), when the quiz itself is named (自测 / self-check, not 自查, which is any self-inspection)
+POLITE_REQUEST = re.compile(r"^\s*(请问)?\s*(我|我们|咱们)?\s*(可以|能不能|能否|能|可不可以|想)|"
+                            r"^\s*(please\s+)?(can|could|may)\s+(i|we|you)\b|^\s*(would|will)\s+you\b", re.I)
+QUIZ = re.compile(r"体检自测|法治自测|自测|self[- ]?check|check[- ]?up|health check quiz", re.I)
+BOOKING = re.compile(r"预约|\bbook(ing)?\b", re.I)  # 预约法治体检 / "book the health check": the on-site check
 TOP_FINDINGS = 5
 ANSWER_LABEL = {"zh": {"yes": "是", "no": "否", "unsure": "不确定"},
                 "en": {"yes": "Yes", "no": "No", "unsure": "Unsure"}}
@@ -204,9 +216,14 @@ class SelfCheck:
 
     @staticmethod
     def _starts(text: str) -> bool:
-        """自测 / self-check in a short message that is neither a booking nor a question: start (or resume) one."""
-        return bool(START.search(text)) and len(text) <= START_MAX_CHARS and "预约" not in text \
-            and not QUESTION.search(text)
+        """自测 / self-check in a short message (in characters, or in words for English) that is neither a booking nor
+        a question: start (or resume) one. A question mark is no question in a polite request naming the quiz."""
+        if not START.search(text) or BOOKING.search(text) or QUESTION.search(text):
+            return False
+        short = len(text.split()) <= START_MAX_WORDS if is_english(text) else len(text) <= START_MAX_CHARS
+        if not short:
+            return False
+        return not QUESTION_MARK.search(text) or bool(POLITE_REQUEST.search(text) and QUIZ.search(text))
 
     @staticmethod
     def language(state: dict[str, Any]) -> str | None:

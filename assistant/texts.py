@@ -169,6 +169,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "information, mediation, notarisation, lawyers and the county's services for enterprises. Rephrase "
         "the question, or ask for an adviser.",
     },
+    "offer_adviser": {
+        "zh": "以上是法律对程序的一般规定。您的企业已涉诉或涉及较大金额，应诉方案、证据和金额的判断需要结合案情，"
+        "可点击“转人工”由法律顾问跟进。",
+        "en": "The above is what the law says about the procedure. As your enterprise is in a lawsuit or a large sum "
+        "is at stake, how to respond, the evidence and the sums need an adviser who knows the facts: tap \"Talk to "
+        "an adviser\" to have one follow up.",
+    },
     "form_resume": {"zh": "—— 继续填写预约信息 ——", "en": "—— Back to your booking ——"},
     "order_intro": {
         "zh": "可以为您办理以下服务：",

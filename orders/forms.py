@@ -17,6 +17,7 @@ from assistant.ports import CancelWord
 from assistant.reply import Reply, Suggestion
 from assistant.services import match_services, service_name
 from knowledge.catalogue import Catalogue, Service
+from orders.contact_parts import ContactParts, split_contact
 from orders.desk import NUMBER_RE, RATING_LEVELS, OrderDesk, OrderError, OrderInfo
 from orders.inputs import (
     BOOKING_CANCEL_WORDS,
@@ -62,8 +63,10 @@ def _value_of(text: str, form: dict[str, Any]) -> bool | None:
         return False
     if field in NAME_FIELDS and labelled(text, field) is None and not_a_name(text):
         return False
+    given = labelled(text, field) or text
+    parts = split_contact(given) if field == "contact_name" else None
     try:
-        validate_field(field, labelled(text, field) or text)
+        validate_field(field, parts.name if parts is not None else given)
     except FieldError:
         return False
     return True
@@ -176,6 +179,9 @@ class OrderForm:
             shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "…"
             head = ot("not_a_name", lang, text=shown, label=field_label(field, lang))
             return self._reply(sid, form, f"{head}\n{self._ask(form)}", error=field)
+        parts = split_contact(given or text) if field == "contact_name" else None
+        if parts is not None:  # "李四 13800138000": the name, and the number as the phone's value
+            return self._contact_with_number(sid, form, parts)
         try:
             value = validate_field(field, given or text)
         except FieldError as exc:
@@ -187,6 +193,32 @@ class OrderForm:
         if form["current"] is None:
             return self._reply(sid, form, taken + self._summary(form))
         return self._reply(sid, form, taken + self._ask(form))
+
+    def _contact_with_number(self, sid: str, form: dict[str, Any], parts: ContactParts) -> Reply:
+        """A contact's name typed with a phone number or an e-mail address: the name is the name; a valid number is
+        the phone field's value (every service's form has one: knowledge.catalogue requires it), shown back like the
+        name so a wrong take is seen; an invalid number is left for the phone step, and an e-mail is not kept (the
+        form has no e-mail field). Nothing but the name is ever stored as the name."""
+        lang = form["lang"]
+        try:
+            name = validate_field("contact_name", parts.name)
+        except FieldError as exc:
+            return self._reply(sid, form, f"{exc.message(lang)}\n{self._ask(form)}", error=exc.field)
+        form["values"]["contact_name"] = name
+        lines = [self._taken("contact_name", name, lang)]
+        if parts.phone and "phone" in form["fields"]:
+            try:
+                phone = validate_field("phone", parts.phone)
+            except FieldError:
+                lines.append(ot("number_not_kept", lang, value=parts.phone) + "\n")
+            else:
+                form["values"]["phone"] = phone
+                lines.append(self._taken("phone", phone, lang))
+        if parts.email:
+            lines.append(ot("email_not_kept", lang, value=parts.email) + "\n")
+        form["current"] = next((f for f in form["fields"] if f not in form["values"]), None)
+        nxt = self._ask(form) if form["current"] is not None else self._summary(form)
+        return self._reply(sid, form, "".join(lines) + nxt)
 
     @staticmethod
     def _taken(field: str, value: str, lang: str) -> str:

@@ -94,6 +94,16 @@ ORDER_TEXTS: dict[str, dict[str, str]] = {
         "zh": "{label}：{value}（如有误可回复“修改 {label}”）",
         "en": "{label_cap}: {value} (if this is wrong, reply \"change {label}\")",
     },
+    "number_not_kept": {
+        "zh": "“{value}”不是有效的电话号码，没有填入；请在下一步单独填写联系电话。",
+        "en": "\"{value}\" is not a valid phone number, so it was not filled in; please give the phone number on "
+              "its own when it is asked.",
+    },
+    "email_not_kept": {
+        "zh": "邮箱“{value}”没有填入：预约只登记联系电话，顾问会通过电话与您联系。",
+        "en": "The e-mail address \"{value}\" was not kept: the booking records a phone number only, and the "
+              "adviser will call you on it.",
+    },
     "not_a_name": {
         "zh": "“{text}”看起来是一个问题，不像{label}，没有填入。如需咨询，可在预约提交后再问，或回复“取消”先结束预约；"
               "如果这就是{label}，请回复“{label}：……”。",

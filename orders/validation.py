@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from orders.contact_parts import split_contact
 from orders.times import is_a_time
 
 # GB 32100-2015 统一社会信用代码: 18 characters from this set; the 18th is a check character.
@@ -141,6 +142,13 @@ def validate_contact_name(value: object) -> str:
     if not text:
         raise FieldError("contact_name", "请填写联系人姓名", "please give a contact name")
     _no_code_as_name("contact_name", text, "联系人姓名", "the contact person's name")
+    parts = split_contact(text)
+    if parts is not None:  # "李四 13800138000": a phone or an e-mail is never kept inside the name (talk21)
+        zh, en = ("电话号码", "a phone number") if parts.phone else ("邮箱地址", "an e-mail address")
+        raise FieldError("contact_name",
+                         f"联系人姓名中含有{zh}，请只填写姓名（如“{parts.name}”），电话请填在联系电话一栏",
+                         f"the contact name holds {en}; give the name alone (e.g. \"{parts.name}\") and the phone "
+                         "number in its own field")
     if len(text) > CONTACT_NAME_MAX:
         raise FieldError("contact_name", f"联系人姓名不能超过 {CONTACT_NAME_MAX} 个字",
                          f"the contact name must be at most {CONTACT_NAME_MAX} characters")

@@ -1,7 +1,8 @@
 """A question about what a court's procedure requires is a legal question, however the summons or the lawsuit is told
 (talk20, issue #11): "法院传票来了，我该准备什么？" / "We got a court summons, what is the deadline to respond?" are not
-sure high risk, so they open no high-risk case; asking for a strategy or a win, for someone to represent us, a large
-sum in dispute, a criminal summons or an event told with no question still go to an adviser. On a real runtime (the
+sure high risk, so they open no high-risk case; asking for a strategy or a win, for someone to represent us, a criminal
+summons or an event told with no question still go to an adviser. (A large sum in dispute told with the question gets
+the answer and an adviser's offer since talk21: tests/assistant/test_procedure_with_a_case.py.) On a real runtime (the
 bundled model, SQLite and the index on disk)."""
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ PROCEDURE = {
 ADVISER = {
     "zh": ["法院传票来了，下周开庭，怎么应对", "我们被起诉了，帮我们制定应诉策略", "被告了，这个官司我们能打赢吗",
            "收到传票了，请你们派个律师帮我们出庭", "我们被人起诉了 下周就开庭 什么都没准备",
-           "被人起诉索赔三千万，开庭要准备什么", "公安发了传唤通知，去了要准备什么"],
+           "公安发了传唤通知，去了要准备什么"],
     "en": ["we've been served with a lawsuit and the hearing is next week",
            "We got a court summons, can your lawyers represent us?",
-           "We are being sued for 5 million yuan, how long do we have to respond?",
            "The police summoned our manager for questioning, what should he bring?"],
 }
 
@@ -43,7 +43,7 @@ def test_a_court_procedure_question_is_answered_not_handed_off_as_high_risk(rt: 
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_strategy_a_representation_a_large_sum_or_a_criminal_summons_still_goes_to_an_adviser(
+def test_a_strategy_a_representation_or_a_criminal_summons_still_goes_to_an_adviser(
         rt: Runtime, lang: str) -> None:
     for message in ADVISER[lang]:
         intent = rt.assistant.router.classify(message)
@@ -56,6 +56,6 @@ def test_a_strategy_a_representation_a_large_sum_or_a_criminal_summons_still_goe
 def test_asks_court_procedure_needs_a_court_a_procedure_and_a_question() -> None:
     for message in [*PROCEDURE["zh"], *PROCEDURE["en"]]:
         assert asks_court_procedure(message), message
-    for message in [*ADVISER["zh"][:5], *ADVISER["en"][:2], ADVISER["zh"][6], ADVISER["en"][3],
+    for message in [*ADVISER["zh"], *ADVISER["en"],
                     "试用期最长多久", "开庭了"]:
         assert not asks_court_procedure(message), message
