@@ -63,3 +63,12 @@ def test_a_company_limited_by_shares_is_not_read_as_a_limited_liability_company(
 def test_english_intellectual_property_words_reach_the_statute_that_governs_them(question: str, term: str) -> None:
     """Not only 知识产权 (a guide's heading): the statutes pack has the trademark, patent and copyright laws."""
     assert term in expand_query(question).removeprefix(question)
+
+
+@pytest.mark.parametrize("source", ["thesaurus", "glossary"])
+def test_each_word_has_one_line(source: str) -> None:
+    """A repeated key is dead weight at best and a silent conflict at worst (the longer-key-first order keeps
+    both, and which one a reader edits is luck): merges of two branches' additions meet here."""
+    pairs = thesaurus() if source == "thesaurus" else glossary()
+    keys = [k for k, _ in pairs]
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []
