@@ -6,7 +6,7 @@ routes every case too: minutes for a grid that this measures in seconds per sett
         --configs '[{}, {"knowledge.coverage.COVER_GAIN": 0.1}]' [--no-packs]
 
 Each config maps ``module.CONSTANT`` to a value, applied on top of the module's own values (``{}``: as shipped).
-The data dir is copied to a temporary folder first (a runtime may write to it), as /work/notes/ev.sh does;
+The data dir is copied to a temporary folder first (a runtime may write to it: the original stays as it was);
 ``--no-packs`` sets QIFA_SHIPPED_PACKS=none. For every setting after the first, the cases whose hit@5 it gained and
 lost against the first are counted (a net figure hides churn). Held-out sets are refused: parameters are chosen
 on the development set only."""
