@@ -11,8 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# a run of digits a phone number may be: +86 / 0086 in front, digits grouped by spaces, dashes, dots or brackets
-_PHONE = re.compile(r"(?:(?:\+|00)\s?\d{1,3}[\s.-]?)?\(?\d[\d\s().-]{5,20}\d")
+# a run of digits a phone number may be: +86 / 0086 in front, digits grouped by spaces, dashes, dots or brackets; never
+# glued to a Latin letter or digit (a credit code "91440300708461136T" is one word, no phone beside a "T")
+_PHONE = re.compile(r"(?<![A-Za-z0-9])(?:(?:\+|00)\s?\d{1,3}[\s.-]?)?\(?\d[\d\s().-]{5,20}\d(?![A-Za-z0-9])")
 PHONE_MIN_DIGITS = 7  # as a name field's own check counts a phone (orders.validation)
 # the local part starts where its run starts and is bounded: linear on any input (a long paste at the name field)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")

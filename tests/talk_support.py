@@ -41,7 +41,7 @@ def talking(rt: Runtime, channel: str, lang: str) -> Iterator[tuple[Say, Callabl
                 data: dict[str, Any] = r.json()
             else:
                 reply = rt.assistant.handle(sid[0] if sid else None, text, lang=lang_given)
-                data = {"session_id": reply.session_id, "reply": reply.reply, "route": reply.route,
+                data = {"session_id": reply.session_id, "reply": reply.reply, "route": reply.route, "lang": reply.lang,
                         "data": reply.data, "handoff": reply.handoff,
                         "suggestions": [{"message": s.message, "label": s.label} for s in reply.suggestions]}
             if not sid:
