@@ -161,8 +161,8 @@ class Assistant:
             said = _MARKUP.sub(" ", text)  # a script's or a tag's words are code, not the user's language
             wordless = command or not _WORD.search(said)  # a command, a code, a number: no language of its own
             filling = self.forms.language(state)  # a value for the form's field (a name, a company, an e-mail) is
-            if filling not in LANGS or self.forms.would_reject(text, state):  # no word of the user's language:
-                filling = None  # the form's goes on; a question aside speaks for itself
+            if filling not in LANGS or not self.forms.takes_value(text, state):  # no word of the user's language:
+                filling = None  # the form's goes on; a question aside or a request to the form speaks for itself
             lang = (chosen if chosen in LANGS else filling if filling else sess.lang if sticky and sess.lang in LANGS
                     else hint if hint in LANGS else sess.lang if wordless and sess.lang in LANGS
                     else "zh" if wordless or not is_english(said) else "en")

@@ -82,6 +82,13 @@ class OrderForm:
     def active(state: dict[str, Any]) -> bool:
         return isinstance(state.get("form"), dict)
 
+    @staticmethod
+    def takes_value(text: str, state: dict[str, Any]) -> bool:
+        """True when the text is a value for the field being asked: not a "yes" at the confirm step, nor a request to
+        the form (a cancel word, a change request), whose words are the user's language."""
+        form = state.get("form")
+        return isinstance(form, dict) and form["current"] is not None and _value_of(text, form) is True
+
     def would_reject(self, text: str, state: dict[str, Any]) -> bool:
         """True when the text is no value for the field being asked, nor a "yes" at the confirm step (so it may be a
         question aside)."""
