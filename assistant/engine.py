@@ -7,7 +7,9 @@ again); danger words (a case, even in the middle of a form or a self-check, whic
 (likewise: never a field's value or a self-check's answer); 返回机器人 with no case;
 the self-check; compliance alerts; commands from buttons (an unknown one is named as such); an order form in
 progress (a legal question in it is answered, then the form goes on); order tracking; a detail of the last service
-asked alone ("多久能办好"); small talk (thanks, bye, ok, a bare "no": a short reply, ``assistant.smalltalk``); then
+asked alone ("多久能办好"); small talk (thanks, bye, ok, a bare "no": a short reply, ``assistant.smalltalk``); a
+question about what we offer, from its own definition (``_about_us``: the self-check's time, fee or scope; one service's
+fee, time, materials, provider or way to apply, from its card; the services for a kind of enterprise); then
 the router (precise rules, then the intent model) and, for
 questions, the knowledge base, whose answerability decides between an answer, "not covered" and a hand-off. When
 the intent model is unsure, the assistant answers only if the knowledge base clearly can, else asks.
