@@ -7,7 +7,9 @@ again); danger words (a case, even in the middle of a form or a self-check, whic
 (likewise: never a field's value or a self-check's answer); 返回机器人 with no case;
 the self-check; compliance alerts; commands from buttons (an unknown one is named as such); an order form in
 progress (a legal question in it is answered, then the form goes on); order tracking; a detail of the last service
-asked alone ("多久能办好"); small talk (thanks, bye, ok, a bare "no": a short reply, ``assistant.smalltalk``); then
+asked alone ("多久能办好"); small talk (thanks, bye, ok, a bare "no": a short reply, ``assistant.smalltalk``); a
+question about what we offer, from its own definition (``_about_us``: the self-check's time, fee or scope; one service's
+fee, time, materials, provider or way to apply, from its card; the services for a kind of enterprise); then
 the router (precise rules, then the intent model) and, for
 questions, the knowledge base, whose answerability decides between an answer, "not covered" and a hand-off. When
 the intent model is unsure, the assistant answers only if the knowledge base clearly can, else asks.
@@ -38,6 +40,8 @@ from assistant.reply import Citation, Reply, Suggestion
 from assistant.router import Intent, Router, asks_a_question, in_danger, leaves_handoff
 from assistant.selfcheck import SelfCheck
 from assistant.serial import FairSlots, SessionLocks
+from assistant.service_listing import services_for
+from assistant.service_questions import card_citation, lead_sentence, service_question
 from assistant.services import match_services, service_card, service_detail, service_name, service_suggestions
 from assistant.smalltalk import small_talk
 from assistant.subscribing import alerts_reply
@@ -258,6 +262,9 @@ class Assistant:
         if small is not None:
             _, suggestions = menu(self.catalogue, lang)
             return Reply(sid, t(small, lang), "menu", suggestions=suggestions, data={"small_talk": small})
+        about_us = self._about_us(sid, text, lang, state)  # our services or the self-check: their own definition
+        if about_us is not None:
+            return about_us
         intent = self.router.classify(text)
         # a complaint, however long, when it is about us (a supplier's bad service told at length is a question)
         lead = intent.intent if intent.route != "handoff" else None  # a case is not overridden by venting
@@ -268,6 +275,29 @@ class Assistant:
             return self._fallback(sid, lang, key="dissatisfied")
         state["unhappy"] = 0
         return self._route(sid, text, lang, state, intent)
+
+    def _about_us(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
+        """A question about what we offer, answered from its own definition before any statute is looked up: the
+        self-check (its time, fee, scope), one service named with what is asked of it (its card's field first, the card
+        cited, its buttons), or the services for a kind of enterprise or a topic (issue #11, no dead ends)."""
+        english = is_english(text)
+        about = self.selfcheck.about(sid, text, lang) if self.selfcheck is not None else None
+        if about is not None:
+            return about
+        asked = service_question(self.catalogue, text, english)
+        if asked is not None:
+            svc = asked.service
+            state["last_service"] = svc.id
+            cite = card_citation(asked)
+            body = f"{lead_sentence(asked, lang)}\n\n{service_card(svc, lang)}"
+            return Reply(sid, with_notice(body, [cite], lang), "answer", citations=[cite],
+                         suggestions=service_suggestions(svc, lang),
+                         data={"services": [svc.id], "service_field": asked.aspect, "writer": "catalogue"})
+        listed = services_for(self.catalogue, text, lang, english)
+        if listed is not None:
+            body, suggestions, ids = listed
+            return Reply(sid, body, "menu", suggestions=suggestions, data={"services": ids} if ids else {})
+        return None
 
     def _side_question(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
         """A legal question in the middle of an order form: answer it, then ask the form's question again."""

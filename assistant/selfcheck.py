@@ -38,6 +38,7 @@ from assistant.checkup_answers import (
 )
 from assistant.ports import AlertBook
 from assistant.reply import Citation, Reply, Suggestion
+from assistant.selfcheck_about import about_the_self_check, asked_about
 from assistant.subscribing import panel
 from checkups import Checkups, Question, Questionnaire, StoredReport, UnknownReport
 from knowledge.base import Passage
@@ -220,6 +221,8 @@ class SelfCheck:
         a question: start (or resume) one. A question mark is no question in a polite request naming the quiz."""
         if not START.search(text) or BOOKING.search(text) or QUESTION.search(text):
             return False
+        if asked_about(text, is_english(text)) is not None:  # 自测收费吗: answered (``about``), not started
+            return False
         short = len(text.split()) <= START_MAX_WORDS if is_english(text) else len(text) <= START_MAX_CHARS
         if not short:
             return False
@@ -251,6 +254,12 @@ class SelfCheck:
         if not (SEND_REPORT.search(text) and ADVISER.search(text)):
             return None
         return self._handoff(sid, str(report), lang, state)
+
+    def about(self, sid: str, text: str, lang: str) -> Reply | None:
+        """A question about the self-check itself (自测要多久 / "what does the self-check cover"), answered from its
+        questionnaires (``assistant.selfcheck_about``); None for any other message."""
+        counts = {qn.id: _estimate(qn, {}) for qn in self.desk.all()}
+        return about_the_self_check(self.desk, sid, text, lang, is_english(text), counts)
 
     @staticmethod
     def relabel(state: dict[str, Any], lang: str) -> None:
