@@ -303,3 +303,24 @@ def rt(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, embeddings: Qif
                            rate_limit_per_session=0, rate_limit_per_ip=0)
     yield runtime
     runtime.close()
+
+
+# ---- the adviser console in a real browser (tests/advisers/*_browser.py; helpers in console_browser_support.py) ----
+@pytest.fixture
+def console_url(runtime: Runtime) -> Iterator[str]:
+    """The app on a real server (the console's own scripts poll it), with the adviser wang."""
+    from console_browser_support import PW
+    from live_server import live_server
+
+    runtime.accounts.add("wang", "adviser", PW)
+    with live_server(create_app(runtime=runtime)) as url:
+        yield url
+
+
+@pytest.fixture
+def console_browser() -> Iterator[object]:
+    """Debian's Chromium (tests/browser_support.py)."""
+    from browser_support import chromium
+
+    with chromium() as b:
+        yield b

@@ -12,25 +12,25 @@ from console_browser_support import chat, log_in
 
 
 @pytest.fixture
-def page(browser: Any, base_url: str) -> Iterator[Any]:
+def page(console_browser: Any, console_url: str) -> Iterator[Any]:
     """The adviser wang, logged in, at 1280 px."""
-    p = browser.new_page(viewport={"width": 1280, "height": 800})
-    log_in(p, base_url)
+    p = console_browser.new_page(viewport={"width": 1280, "height": 800})
+    log_in(p, console_url)
     yield p
 
 
-def test_new_messages_appear_and_a_reply_typed_as_the_enterprise_withdraws_is_kept(base_url: str, page: Any) -> None:
-    first = chat(base_url, "转人工，我们和员工有劳动合同纠纷")
+def test_new_messages_appear_and_a_reply_typed_as_the_enterprise_withdraws_is_kept(console_url: str, page: Any) -> None:
+    first = chat(console_url, "转人工，我们和员工有劳动合同纠纷")
     sid, case_id = first["session_id"], first["handoff"]["id"]
-    page.goto(f"{base_url}/console/cases/{case_id}")
+    page.goto(f"{console_url}/console/cases/{case_id}")
     transcript = page.locator("#transcript")
     assert "补充：员工已经入职两个月了。" not in transcript.inner_text()
 
-    chat(base_url, "补充：员工已经入职两个月了。", sid)  # no reload: the page shows it by itself
+    chat(console_url, "补充：员工已经入职两个月了。", sid)  # no reload: the page shows it by itself
     transcript.locator(".bubble.user", has_text="补充：员工已经入职两个月了。").wait_for(timeout=10_000)
 
     page.fill("textarea[name=text]", "您好，请提供劳动合同的复印件。")
-    chat(base_url, "/bot", sid)  # the enterprise presses 返回机器人 while the adviser writes
+    chat(console_url, "/bot", sid)  # the enterprise presses 返回机器人 while the adviser writes
     closed = page.locator("#case-closed-live")
     closed.wait_for(state="visible", timeout=10_000)
     assert closed.inner_text().startswith("企业已返回机器人") and "withdrew" in closed.inner_text()
@@ -39,20 +39,20 @@ def test_new_messages_appear_and_a_reply_typed_as_the_enterprise_withdraws_is_ke
     assert "返回机器人" in transcript.inner_text() and "/bot" not in transcript.inner_text()
 
 
-def test_a_reply_sent_after_the_withdrawal_comes_back_in_its_box(base_url: str, page: Any) -> None:
-    first = chat(base_url, "转人工，我们和员工有劳动合同纠纷")
-    page.goto(f"{base_url}/console/cases/{first['handoff']['id']}")
+def test_a_reply_sent_after_the_withdrawal_comes_back_in_its_box(console_url: str, page: Any) -> None:
+    first = chat(console_url, "转人工，我们和员工有劳动合同纠纷")
+    page.goto(f"{console_url}/console/cases/{first['handoff']['id']}")
     page.fill("textarea[name=text]", "您好，我是顾问王。")
-    chat(base_url, "/bot", first["session_id"])
+    chat(console_url, "/bot", first["session_id"])
     page.click("#reply-form button[type=submit]")  # before the page's next look at the case
     page.wait_for_load_state()
     assert page.locator("#case-error").inner_text().startswith("回复未发送。企业已返回机器人")
     assert page.input_value("textarea[name=text]") == "您好，我是顾问王。"
 
 
-def test_closing_asks_first(base_url: str, page: Any) -> None:
-    case_id = chat(base_url, "转人工，我们和供应商有合同纠纷")["handoff"]["id"]
-    page.goto(f"{base_url}/console/cases/{case_id}")
+def test_closing_asks_first(console_url: str, page: Any) -> None:
+    case_id = chat(console_url, "转人工，我们和供应商有合同纠纷")["handoff"]["id"]
+    page.goto(f"{console_url}/console/cases/{case_id}")
     asked: list[str] = []
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     page.click("#close-form button[type=submit]")
@@ -66,10 +66,10 @@ def test_closing_asks_first(base_url: str, page: Any) -> None:
     assert page.locator("#case-status").inner_text() == "已结案 Closed"
 
 
-def test_closing_an_unanswered_danger_case_asks_explicitly(base_url: str, page: Any) -> None:
-    reply = chat(base_url, "有人拿刀堵在公司门口说要杀了我")
+def test_closing_an_unanswered_danger_case_asks_explicitly(console_url: str, page: Any) -> None:
+    reply = chat(console_url, "有人拿刀堵在公司门口说要杀了我")
     assert reply["handoff"]["reason"] == "danger"
-    page.goto(f"{base_url}/console/cases/{reply['handoff']['id']}")
+    page.goto(f"{console_url}/console/cases/{reply['handoff']['id']}")
     asked: list[str] = []
     page.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.click("#close-form button[type=submit]")  # the confirmation box is required: the browser stops here

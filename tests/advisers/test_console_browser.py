@@ -9,21 +9,21 @@ import httpx
 from console_browser_support import chat, log_in
 
 
-def hand_off(base_url: str) -> str:
-    reply = chat(base_url, "转人工，我们和供应商有合同纠纷")
+def hand_off(console_url: str) -> str:
+    reply = chat(console_url, "转人工，我们和供应商有合同纠纷")
     assert reply["route"] == "handoff"
     return str(reply["session_id"])
 
 
-def test_queue_updates_by_itself_and_a_reply_reaches_the_enterprise(base_url: str, browser: Any) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(f"{base_url}/console/")
+def test_queue_updates_by_itself_and_a_reply_reaches_the_enterprise(console_url: str, console_browser: Any) -> None:
+    page = console_browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{console_url}/console/")
     assert page.url.endswith("/console/login")
-    log_in(page, base_url)
+    log_in(page, console_url)
     cases = page.locator("a[href*='/console/cases/']")
     assert cases.count() == 0
 
-    sid = hand_off(base_url)  # arrives while the page is open: no reload
+    sid = hand_off(console_url)  # arrives while the page is open: no reload
     cases.first.wait_for(timeout=12_000)
     assert cases.count() == 1
 
@@ -34,16 +34,16 @@ def test_queue_updates_by_itself_and_a_reply_reaches_the_enterprise(base_url: st
     page.click("form:has(textarea[name=text]) button[type=submit]")
     page.wait_for_load_state()
 
-    messages = httpx.get(f"{base_url}/api/v1/sessions/{sid}/messages", timeout=10).json()
+    messages = httpx.get(f"{console_url}/api/v1/sessions/{sid}/messages", timeout=10).json()
     assert messages[-1]["role"] == "adviser" and messages[-1]["author"] == "wang"
     assert messages[-1]["text"] == "您好，我是法律顾问王，请把合同发给我看看。"
 
 
-def test_console_pages_fit_a_phone(base_url: str, browser: Any) -> None:
-    hand_off(base_url)
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    log_in(page, base_url)
+def test_console_pages_fit_a_phone(console_url: str, console_browser: Any) -> None:
+    hand_off(console_url)
+    page = console_browser.new_page(viewport={"width": 390, "height": 844})
+    log_in(page, console_url)
     for path in ("/console/", "/console/cases/1", "/console/orders"):
-        page.goto(f"{base_url}{path}")
+        page.goto(f"{console_url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width}px wide on a 390px screen"
