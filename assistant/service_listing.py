@@ -32,6 +32,8 @@ _ASK_EN = re.compile(r"\b(what|which|any)\b[^.?!]{0,40}\bservices\b|\bservices\b
 # what someone must provide is the law's question (物业公司应当提供哪些服务), not a look at our list
 _DUTY = re.compile(r"应当|应该|必须|应提供|须提供|有义务|"
                    r"\b(must|shall|should|required|obliged|have to|has to|need to)\b", re.I)
+# what one thing is (企业法治体检是什么服务 / 属于哪类服务) asks about it, not for a list
+_WHAT_IS = re.compile(r"(是|属于|算)(一)?(个|种|项|类)?(什么|啥|哪类|哪种|哪一类)(样|类型|性质)?的?(服务|业务)")
 _WHICH_EN = re.compile(r"\b(what|which)\b")
 _TO_US = re.compile(r"你们|您们|你这|您这|贵(单位|局|中心)|这里|这儿|平台|助手|\b(you|your)\b", re.I)
 _FILLER_ZH = re.compile(r"哪些|哪一些|哪几个|哪几项|哪几类|哪几种|什么|啥|服务|业务|项目|包括|选|申请|点|请问|"
@@ -98,7 +100,7 @@ def services_for(catalogue: Catalogue, text: str, lang: str, english: bool) -> t
                                                                                       list[str]] | None:
     """The services a question asks for (text, buttons, their ids); the menu when it asks us and none fits; None when
     the message asks for no services of ours."""
-    if not asks_for_services(text, english) or _DUTY.search(text):
+    if not asks_for_services(text, english) or _DUTY.search(text) or _WHAT_IS.search(text):
         return None
     for key in (*SCENARIOS, *CATEGORIES):
         if key in text or (english and (SCENARIOS.get(key) or CATEGORIES.get(key, "")).lower() in text.lower()):

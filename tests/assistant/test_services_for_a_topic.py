@@ -82,3 +82,10 @@ def test_a_legal_question_about_services_someone_must_provide_is_not_a_listing()
     assert services_for(cat, "物业公司应当提供哪些服务", "zh", False) is None
     assert services_for(cat, "Which services must a property manager provide to owners?", "en", True) is None
     assert services_for(cat, "劳动合同里约定的服务期是多久", "zh", False) is None
+
+
+@pytest.mark.parametrize("text", ["企业法治体检是什么服务？", "三所联动是个什么样的服务", "合同审查属于哪类服务",
+                                  "公证代办算什么业务"])
+def test_what_one_service_is_is_no_listing(text: str) -> None:
+    """A question about what one thing is asks about it (the guides and its card answer), not for our list."""
+    assert services_for(load_catalogue(), text, "zh", False) is None
