@@ -21,6 +21,8 @@ else an adviser. A question about what a court's procedure requires (``asks_cour
 with it too; told with the user's own case (a large sum, or a lawsuit against them: ``told_a_case``), the answer also
 offers an adviser (``Intent.offer_adviser``: 被起诉索赔两千万，答辩期是多久 gets the procedure and the offer, talk21).
 The model reads a count (月活两千万, "20 million users") as 很多 / "many" (``without_counts``).
+A question about what someone other than us must provide (物业公司应提供哪些服务, "what services must a property
+manager provide": ``assistant.owed_services``) is a legal question, though the model reads "services" as the menu.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from assistant.amounts import large_amount, without_counts
 from assistant.danger_cues import excuse, excused, harm_done, harm_phrases, stuck
 from assistant.emergency_cues import emergency_now
 from assistant.intents import IntentModel, Prediction
+from assistant.owed_services import owed_by_another
 
 LARGE_AMOUNT_LEGAL = 0.5  # with such an amount, the legal reading must outweigh all others together (issue11R)
 SURE = 0.4  # the model's probability at or above which its intent is taken as said (calibrated on eval/tune.jsonl)
@@ -518,6 +521,8 @@ class Router:
         sure = is_sure(p)
         if near_a_case(p):  # unsure, and a possible case: answered only if a question the KB clearly answers
             route, reason, sure = "handoff", "high_risk", False
+        if route == "menu" and owed_by_another(t):  # 物业公司应提供哪些服务: the law's question, not our menu
+            route, reason, sure = "answer", None, True
         procedure = asks_court_procedure(t)
         if reason == "high_risk" and procedure:  # what the procedure requires: the statutes say
             route, reason, sure = "answer", None, True

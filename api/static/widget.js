@@ -243,12 +243,15 @@
   }
   // Kept with the conversation (localStorage): its id, the case it waits on (the history does not carry the case
   // number) and its self-check reports (a report is not a message; their ids bring them back after a reload).
+  // The language chosen is kept from the moment it is chosen, also with no conversation yet (after 新对话, before
+  // the next message: a reload then would fall back to the page's default).
   function save() {
     try {
       if (state.sid) {
         localStorage.setItem(STORE, JSON.stringify({ sid: state.sid, waiting: kept.waiting, reports: kept.reports,
                                                      lang: kept.lang }));
-      } else localStorage.removeItem(STORE);
+      } else if (kept.lang) localStorage.setItem(STORE, JSON.stringify({ lang: kept.lang }));
+      else localStorage.removeItem(STORE);
     } catch (e) { /* storage may be blocked; the conversation still works until the page is left */ }
   }
   // What the user typed or answered but has not submitted (self-check answers, order forms): in sessionStorage,
@@ -767,10 +770,11 @@
   // ------------------------------------------------------------------ the widget's language (中文 / EN)
   // The page's language is only the default: the header's button (or /lang typed) switches the labels at once and
   // the conversation's language on the server (it sends /lang, which the engine keeps for the session); the choice
-  // is kept with the conversation (localStorage) and for a 新对话. Messages already shown keep their text; their
+  // is kept (localStorage) from the moment it is made, with the conversation and for a 新对话, reloaded or not. Messages already shown keep their text; their
   // "who" labels, the open sheet (rebuilt from its kept draft) and the hint follow.
   function applyLang(lang) {
     kept.lang = lang;
+    save();  // kept at once, not only with the next reply (a reload before it keeps the choice)
     if (lang === LANG) return;
     LANG = lang;
     L = T[lang];

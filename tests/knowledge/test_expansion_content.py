@@ -72,3 +72,19 @@ def test_each_word_has_one_line(source: str) -> None:
     pairs = thesaurus() if source == "thesaurus" else glossary()
     keys = [k for k, _ in pairs]
     assert sorted({k for k in keys if keys.count(k) > 1}) == []
+
+
+@pytest.mark.parametrize("question", ["对方老板要跑路了，还没交的货怎么办", "供货商老板出国了，合同还能履行吗",
+                                      "买家一直不交货款的尾款，我们能解除合同吗", "对方拖到现在都不交图纸"])
+def test_a_boss_or_a_thing_not_handed_over_in_contract_talk_is_not_read_as_labour_or_payment_due(question: str) -> None:
+    added = expand_query(question).removeprefix(question)
+    assert "用人单位" not in added and "不缴" not in added
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("老板让我们周末都来加班，不来就扣钱", "用人单位"), ("老板要求员工下班后随时回消息合法吗", "用人单位"),
+    ("老板不给员工买意外险怎么办", "用人单位"), ("厂里一直不交税会被怎么罚", "不缴"),
+    ("单位不交公积金可以投诉吗", "不缴"),
+])
+def test_a_boss_directing_the_staff_and_what_is_paid_in_keep_their_statute_terms(question: str, term: str) -> None:
+    assert term in expand_query(question).removeprefix(question)

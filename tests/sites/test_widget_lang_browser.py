@@ -2,17 +2,20 @@
 real headless Chromium against the live API (the fixtures of test_widget_browser.py):
 
 - the header's language button is reachable by keyboard (and inside the phone's focus trap), switches the labels
-  at once and the conversation's language on the server (it sends /lang), is kept through a reload, and an open
-  order form follows it with what was typed;
+  at once and the conversation's language on the server (it sends /lang), is kept through a reload (from the
+  moment it is chosen: also after 新对话, before the next message), and an open order form follows it with what was
+  typed;
 - a button pressed while a reply is pending waits its turn, named in the hint, and goes after the reply (after
   text queued before it); when the pending send fails it is named as not sent, never dropped silently.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
+import pytest
 from test_widget_browser import (  # the host page, the live API and Chromium
     TIMEOUT,
     Env,
@@ -235,3 +238,38 @@ def test_english_buttons_pressed_while_pending_and_the_language_button_waits_its
     page.locator("[data-qifa=launcher]").click()
     page.locator("[data-qifa=back-to-bot]").wait_for(state="visible", timeout=TIMEOUT)
     assert page.locator("[data-qifa=back-to-bot]").inner_text().endswith("返回机器人")
+
+
+def kept_in_storage(page: Any, env: Env) -> dict[str, Any]:
+    data = page.evaluate(f"localStorage.getItem('qifa:{env.api}:{env.site.key}')")
+    kept: dict[str, Any] = json.loads(data) if data else {}
+    return kept
+
+
+# the page, the language it is switched to, its send label, a question and a word of the answer in that language
+SWITCHED = [("/", "en", "Send", "试用期最长能约定多久？", "Article"),
+            ("/en", "zh", "发送", "How long can a probation period be?", "第十九条")]
+
+
+@pytest.mark.parametrize(("path", "chosen", "send_label", "question", "in_reply"), SWITCHED)
+def test_the_language_chosen_is_kept_through_a_reload_after_a_new_conversation(
+        page: Any, env: Env, rt: Runtime, path: str, chosen: str, send_label: str, question: str,
+        in_reply: str) -> None:
+    open_widget(page, f"{env.host}{path}")
+    page.locator("[data-qifa=lang]").click()
+    assert kept_in_storage(page, env).get("lang") == chosen  # at once, before the reply to /lang
+    replies_settled(page, 1)
+    sid = stored(page, env)
+    # 新对话, then a reload before any message: the chosen language, not the page's default
+    page.locator("[data-qifa=new]").click()
+    assert page.locator("[data-qifa=message]").count() == 0
+    assert kept_in_storage(page, env) == {"lang": chosen}  # no conversation kept, only the language
+    page.reload()
+    page.locator("[data-qifa=launcher]").click()
+    page.locator("[data-qifa=panel]").wait_for(state="visible")
+    assert page.locator("[data-qifa=send]").inner_text() == send_label
+    # and the next conversation is held in it on the server
+    reply = ask(page, question).inner_text()
+    assert in_reply in reply
+    new_sid = stored(page, env)
+    assert new_sid != sid and kept_in_storage(page, env)["lang"] == chosen
