@@ -385,8 +385,9 @@ class OrderForm:
     # ---- tracking ------------------------------------------------------------------------------------------
     def status(self, sid: str, lang: str) -> Reply:
         orders = self.desk.list_for_session(sid)
-        if not orders:
-            return Reply(sid, ot("no_orders", lang), "order", data={"orders": []})
+        if not orders:  # no dead end: where earlier orders are, and the way to book one
+            return Reply(sid, ot("no_orders", lang), "order", data={"orders": []},
+                         suggestions=[Suggestion(ot("book_a_service", lang), "/menu", "menu")])
         lines = [ot("orders_head", lang)]
         suggestions: list[Suggestion] = []
         for o in orders:

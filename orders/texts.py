@@ -198,9 +198,11 @@ ORDER_TEXTS: dict[str, dict[str, str]] = {
         "you soon. Reply \"my orders\" to check its progress at any time.",
     },
     "no_orders": {
-        "zh": "您还没有在本会话中提交过订单。",
-        "en": "You have not placed any orders in this conversation.",
+        "zh": "您还没有在本会话中提交过订单。在其他对话中提交的订单，请回到那个对话查看；要预约服务，请点下方按钮。",
+        "en": "You have not placed any orders in this conversation. Orders placed in another conversation are shown "
+              "there; to book a service, press the button below.",
     },
+    "book_a_service": {"zh": "预约服务", "en": "Book a service"},
     "orders_head": {"zh": "您的订单：", "en": "Your orders:"},
     "orders_foot": {
         "zh": "已提交或已受理的订单可回复“取消订单 订单号”取消。",

@@ -203,9 +203,14 @@ def test_danger_typed_in_a_form_reaches_an_adviser_and_the_form_waits(runtime: R
 
 
 def test_no_orders_yet(runtime: Runtime) -> None:
+    """No dead end: the reply says where orders of another conversation are and offers the booking button, which
+    opens the menu."""
     chat = Chat(runtime)
-    assert "还没有" in chat("我的订单").reply
-    assert "You have not placed any orders" in chat("my orders").reply
+    for ask, said, label in (("我的订单", "还没有", "预约服务"), ("my orders", "You have not placed any orders",
+                                                                "Book a service")):
+        r = chat(ask)
+        assert said in r.reply and [(s.label, s.message) for s in r.suggestions] == [(label, "/menu")]
+        assert chat(r.suggestions[0].message).route == "menu"
 
 
 def test_enterprise_cancels_its_order_until_it_is_in_progress(runtime: Runtime) -> None:
