@@ -158,12 +158,19 @@ class ServiceOut(BaseModel):
     summary: str
     summary_en: str
     eligibility: str
+    eligibility_en: str | None = Field(description="null: not translated yet (English readers get the Chinese)")
     materials: list[str]
+    materials_en: list[str] | None = Field(description="one line per line of materials, or null")
     steps: list[str]
+    steps_en: list[str] | None = Field(description="one line per line of steps, or null")
     time_limit: str
+    time_limit_en: str | None
     fee: str
+    fee_en: str | None
     department: str
+    department_en: str | None
     contact: str
+    contact_en: str | None
     requires_adviser: bool
     form_fields: list[str] = Field(description="the fields POST /api/v1/orders asks for")
 

@@ -24,6 +24,7 @@ from assistant.clause_cues import LIST_ITEM, ClauseCues, clause_cues
 from assistant.lead_features import Clause
 from assistant.lead_model import ordered
 from assistant.reply import Citation
+from assistant.service_questions import LOCATOR_EN
 from assistant.texts import t
 from knowledge.base import Passage
 from knowledge.termweights import query_terms
@@ -56,7 +57,8 @@ def english_locator(locator: str) -> str:
 
 def english_label(c: Citation) -> str:
     name = c.title_en or LAW_EN.get(c.title)
-    where = english_locator(c.locator)
+    card = c.source.startswith("catalogue:")  # a service card cited by its field (费用 -> fee)
+    where = LOCATOR_EN.get(c.locator, c.locator) if card else english_locator(c.locator)
     head = f"{name}, {where}" if name else f"{c.title} — {where}" if where else c.title
     return head + (f" ({c.effective})" if c.effective else "") + (f" 《{c.title}》" if name else "")
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.reply import Citation
+from assistant.service_english import en_field, en_joined, en_label, en_lines, en_text
 from knowledge.catalogue import Catalogue, Service
 
 MAX_CHARS_ZH = 30  # a longer message tells more than a service's name: a question of its own
@@ -38,8 +39,11 @@ ASPECTS: dict[str, tuple[str, str]] = {
               r"procedure)\b"),
 }
 FIELD_LABEL = {"fee": "费用", "time": "办理时限", "materials": "所需材料", "provider": "承办部门", "apply": "办理流程"}
-EN_LEAD = {"fee": "What {name} costs", "time": "How long {name} takes", "materials": "What to bring for {name}",
-           "provider": "Who provides {name}", "apply": "How to apply for {name}"}
+EN_LABEL = {"fee": "fee", "time": "time limit", "materials": "what to bring", "provider": "provided by",
+            "apply": "how to apply"}
+# a card cited in English names its field in English (the Chinese label is the citation's locator)
+LOCATOR_EN = {FIELD_LABEL["fee"]: "fee", FIELD_LABEL["time"]: "time limit", FIELD_LABEL["materials"]: "materials",
+              FIELD_LABEL["provider"]: "department", FIELD_LABEL["apply"]: "steps"}
 _FILLER_ZH = re.compile(r"请问|你们|您们|我们|咱们|这个|这项|那个|该|服务|项目|一般|大概|需要|要|能|可以|得|"
                         r"办好|办完|好|出结果|有结果|结果|办|办下来|出来|办理|做完|做|是|不是|有没有|有|多少|什么|哪些|怎么|一下|都|还|就|也|"
                         r"的|吗|呢|啊|吧|呀|嘛|了|[\s\W_\d]")
@@ -125,7 +129,11 @@ def service_question(catalogue: Catalogue, text: str, english: bool) -> ServiceQ
     return ServiceQuestion(best[2], aspect) if best else None
 
 
-def field_value(svc: Service, aspect: str) -> str:
+def field_value(svc: Service, aspect: str, lang: str = "zh") -> str:
+    """The card's field an aspect asks for, as the catalogue says it in ``lang`` (English: from the twins, the
+    Chinese where a twin is missing)."""
+    if lang == "en":
+        return _field_en(svc, aspect)[0]
     if aspect == "fee":
         return svc.fee
     if aspect == "time":
@@ -137,15 +145,30 @@ def field_value(svc: Service, aspect: str) -> str:
     return "；".join(f"{n}. {s}" for n, s in enumerate(svc.steps, start=1))
 
 
+def _field_en(svc: Service, aspect: str) -> tuple[str, bool]:
+    """(the value, whether it is English): the provider's contact carries its own label, marked on its own."""
+    if aspect in ("fee", "time"):
+        return en_text(svc, "fee" if aspect == "fee" else "time_limit")
+    if aspect == "materials":
+        return en_joined(svc, "materials")
+    if aspect == "provider":
+        department, translated = en_text(svc, "department")
+        return f"{department}; {en_field(svc, 'contact', 'contact')}", translated
+    steps, translated = en_lines(svc, "steps")
+    return ("; " if translated else "；").join(f"{n}. {s}" for n, s in enumerate(steps, start=1)), translated
+
+
 def lead_sentence(q: ServiceQuestion, lang: str) -> str:
-    """The card's field, first: what was asked, as the catalogue says it (its values are in Chinese)."""
-    svc, value = q.service, field_value(q.service, q.aspect)
-    zh_label = FIELD_LABEL[q.aspect]
+    """The card's field, first: what was asked, as the catalogue says it (in English from its English twins; a
+    service without them gives the Chinese under a label marked "(in Chinese)")."""
+    svc = q.service
     if lang == "en":
-        if q.aspect == "fee" and svc.fee == "免费":
-            return f"{svc.name_en} is free of charge (费用：免费)."
-        return f"{EN_LEAD[q.aspect].format(name=svc.name_en)}, as our service catalogue states it (in Chinese): {value}"
-    return f"{svc.name}的{zh_label}：{value}。"
+        if q.aspect == "fee" and (svc.fee_en or "").rstrip(".").casefold() == "free of charge":
+            return f"{svc.name_en} ({svc.name}) is free of charge."
+        value, translated = _field_en(svc, q.aspect)
+        stop = "." if value[-1:].isascii() and not value.endswith(".") else ""
+        return f"{svc.name_en} ({svc.name}) — {en_label(EN_LABEL[q.aspect], translated)}: {value}{stop}"
+    return f"{svc.name}的{FIELD_LABEL[q.aspect]}：{field_value(svc, q.aspect)}。"
 
 
 def card_citation(q: ServiceQuestion) -> Citation:

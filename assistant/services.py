@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from assistant.reply import Suggestion
+from assistant.service_english import en_field, en_label, en_lines
 from knowledge.catalogue import Catalogue, Service
 
 
@@ -48,20 +49,25 @@ def service_name(svc: Service, lang: str) -> str:
 
 
 def service_card(svc: Service, lang: str) -> str:
+    """The card: what the service is, who may apply, what to bring, how long, what it costs, who provides it. The
+    English card shows the same fields as the Chinese one, from the English twins (the Chinese, marked, without)."""
     if lang == "en":
-        return (f"【{svc.name_en}】({svc.name}) — {svc.category_en}\n{svc.summary_en}\n"
-                f"Time limit: {svc.time_limit} · Fee: {svc.fee}\nDepartment: {svc.department}")
+        return (f"【{svc.name_en}】({svc.name}) — {svc.category_en}\n{svc.summary_en}\n{en_field(svc, 'eligibility')}\n"
+                f"{en_field(svc, 'materials')}\n{en_field(svc, 'time_limit')} · {en_field(svc, 'fee')}\n"
+                f"{en_field(svc, 'department')}; {en_field(svc, 'contact')}")
     return (f"【{svc.name}】（{svc.category}）\n{svc.summary}\n适用对象：{svc.eligibility}\n"
             f"所需材料：{'；'.join(svc.materials)}\n办理时限：{svc.time_limit} · 费用：{svc.fee}\n"
             f"承办部门：{svc.department}；联系方式：{svc.contact}")
 
 
 def service_detail(svc: Service, lang: str) -> str:
-    steps = "\n".join(f"{n}. {s}" for n, s in enumerate(svc.steps, start=1))
-    materials = "\n".join(f"· {m}" for m in svc.materials)
+    """The card and the steps, numbered."""
     if lang == "en":
-        return (f"{service_card(svc, lang)}\nMaterials (in Chinese):\n{materials}\nSteps (in Chinese):\n{steps}")
-    return f"{service_card(svc, lang)}\n办理流程：\n{steps}"
+        steps, translated = en_lines(svc, "steps")
+        numbered = "\n".join(f"{n}. {s}" for n, s in enumerate(steps, start=1))
+        return f"{service_card(svc, lang)}\n{en_label('Steps', translated)}:\n{numbered}"
+    numbered = "\n".join(f"{n}. {s}" for n, s in enumerate(svc.steps, start=1))
+    return f"{service_card(svc, lang)}\n办理流程：\n{numbered}"
 
 
 def service_suggestions(svc: Service, lang: str) -> list[Suggestion]:

@@ -16,7 +16,7 @@ from curation.versions import VersionPoll, bump_version
 from db import Database
 from db.models_curation import CatalogueEdit
 from knowledge.base import KnowledgeBase
-from knowledge.catalogue import Catalogue, Service, load_catalogue
+from knowledge.catalogue import EN_FIELDS, Catalogue, Service, load_catalogue
 from knowledge.factory import service_document
 
 VERSION_KEY = "catalogue_version"
@@ -41,6 +41,42 @@ class CatalogueInvalid(CurationError):
         super().__init__(f"invalid fields: {names} / 以下字段无效：{names}")
 
 
+def _plain(value: Any) -> Any:
+    """A field's value as compared: text stripped, a list as a tuple of stripped lines (the console and the API
+    send lists; the model holds tuples)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list | tuple):
+        return tuple(v.strip() if isinstance(v, str) else v for v in value)
+    return value
+
+
+def stale_twins(current: Service, changes: dict[str, Any]) -> list[str]:
+    """The English twins an edit leaves behind their Chinese: the Chinese changed, the twin was not given anew. A
+    stale English fee or time limit would tell a foreign-related enterprise what the card no longer says; dropped,
+    the English reader gets the new Chinese, marked "(in Chinese)", until a curator translates it."""
+    stale = []
+    for english, chinese in EN_FIELDS.items():
+        if chinese not in changes or _plain(changes[chinese]) == _plain(getattr(current, chinese)):
+            continue
+        if getattr(current, english) is None:
+            continue
+        if english not in changes or _plain(changes[english]) == _plain(getattr(current, english)):
+            stale.append(english)
+    return stale
+
+
+def with_seed_twins(data: dict[str, Any], seed: Service) -> dict[str, Any]:
+    """An edit stored before the catalogue had English twins has no twin keys: it keeps the shipped twin of each
+    field whose Chinese it left as shipped (a twin of changed Chinese would be stale, and stays out)."""
+    filled = dict(data)
+    for english, chinese in EN_FIELDS.items():
+        if english not in filled and _plain(filled.get(chinese)) == _plain(getattr(seed, chinese)):
+            twin = getattr(seed, english)
+            filled[english] = list(twin) if isinstance(twin, tuple) else twin
+    return filled
+
+
 class CatalogueEditor:
     def __init__(self, db: Database, kb: KnowledgeBase, catalogue: Catalogue, audit: AuditLog) -> None:
         self.db, self.kb, self.catalogue, self.audit = db, kb, catalogue, audit
@@ -61,7 +97,7 @@ class CatalogueEditor:
             target = svc
             if data is not None:
                 try:
-                    target = Service.model_validate(data)
+                    target = Service.model_validate(with_seed_twins(data, svc))
                 except ValidationError:  # a seed change made an old edit invalid: the seed wins
                     target = svc
             if self.catalogue.get(svc.id) != target:
@@ -84,6 +120,8 @@ class CatalogueEditor:
         if "id" in changes and changes["id"] != service_id:
             raise InvalidMetadata("id", "a service's id cannot be changed / 服务编号不可修改")
         merged = {**current.model_dump(), **changes, "id": service_id}
+        for english in stale_twins(current, changes):
+            merged[english] = None
         try:
             svc = Service.model_validate(merged)
         except ValidationError as exc:

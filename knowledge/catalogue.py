@@ -2,6 +2,11 @@
 
 Staff curate ``content/catalogue/services.yaml``; loading checks every entry and reports all
 problems at once, one per line, each naming the file, the service and the field.
+
+Each field an enterprise reads has an English twin (``eligibility_en`` … ``contact_en``, ``EN_FIELDS``) for
+foreign-related enterprises. The twins are optional in the model, not required: a service a curator added or edited
+before translating it must still load and be offered (English readers then get the Chinese, marked as such); the
+shipped file is held to having every twin by its test (``Service.untranslated``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_core import ErrorDetails
@@ -47,6 +53,14 @@ DEFAULT_PATH: Path = Path(__file__).parent / "content/catalogue/services.yaml"
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 TextList = Annotated[tuple[Text, ...], Field(min_length=1)]
+
+
+# English twin -> the Chinese field it translates, in the order a card shows them
+EN_FIELDS: dict[str, str] = {
+    "eligibility_en": "eligibility", "materials_en": "materials", "steps_en": "steps",
+    "time_limit_en": "time_limit", "fee_en": "fee", "department_en": "department", "contact_en": "contact",
+}  # fmt: skip
+EN_LISTS: tuple[str, ...] = ("materials_en", "steps_en")
 
 
 class CatalogueError(ValueError):
@@ -84,12 +98,19 @@ class Service(BaseModel):
     summary: Text
     summary_en: Text
     eligibility: Text
+    eligibility_en: Text | None = None
     materials: TextList
+    materials_en: TextList | None = None
     steps: TextList
+    steps_en: TextList | None = None
     time_limit: Text
+    time_limit_en: Text | None = None
     fee: Text
+    fee_en: Text | None = None
     department: Text
+    department_en: Text | None = None
     contact: Text
+    contact_en: Text | None = None
     requires_adviser: StrictBool
     form_fields: TextList
 
@@ -98,6 +119,28 @@ class Service(BaseModel):
     def _check_id(cls, value: str) -> str:
         if not _ID_RE.match(value):
             raise ValueError(f"'{value}' is not a slug of lowercase letters, digits and hyphens")
+        return value
+
+    @field_validator(*EN_FIELDS, mode="before")
+    @classmethod
+    def _blank_is_untranslated(cls, value: Any) -> Any:
+        """A blank twin (an emptied console field, ``fee_en: ""``, an empty list) means "not translated yet"."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, list | tuple) and all(isinstance(v, str) and not v.strip() for v in value):
+            return None
+        return value
+
+    @field_validator(*EN_LISTS)
+    @classmethod
+    def _one_line_per_chinese_line(cls, value: tuple[str, ...] | None,
+                                   info: ValidationInfo) -> tuple[str, ...] | None:
+        """Materials and steps are read side by side (step 3 in English is step 3 in Chinese): same count."""
+        zh_field = EN_FIELDS[str(info.field_name)]
+        chinese = info.data.get(zh_field)
+        if value is not None and chinese is not None and len(value) != len(chinese):
+            raise ValueError(f"has {len(value)} line(s) but '{zh_field}' has {len(chinese)}: "
+                             f"give one English line for each Chinese line")
         return value
 
     @field_validator("category")
@@ -125,6 +168,10 @@ class Service(BaseModel):
         if value[-1] != "consent":
             raise ValueError("'consent' must be the last field")
         return _no_repeats(value)
+
+    def untranslated(self) -> list[str]:
+        """The English twins this service lacks (empty for every shipped service)."""
+        return [en for en in EN_FIELDS if getattr(self, en) is None]
 
     @property
     def category_en(self) -> str:

@@ -146,6 +146,9 @@ BANNERS = {"claimed": "已认领 Claimed", "sent": "已发送 Sent", "closed": "
            "unlinked": "已撤销关联，问题回到复核队列 Unlinked; the question is back in the queue",
            "dismissed": "已忽略 Dismissed", "faq_added": "常见问题已添加 FAQ added",
            "faq_removed": "常见问题已删除 FAQ removed", "saved": "已保存，立即生效 Saved; in effect now",
+           "saved_untranslated": "已保存，立即生效；已改中文的英文译文已清空，英文用户暂见中文，请补译 / "
+                                 "Saved; in effect now. The English of the changed Chinese fields was cleared: "
+                                 "English readers see the Chinese, marked, until it is translated",
            "reset": "已恢复为初始内容 Back to the shipped text",
            "user_added": "账号已添加 Account added", "user_disabled": "账号已停用 Account disabled",
            "intent": "已加为意图示例，分类器已更新 Added as intent examples; the classifier is updated",

@@ -13,18 +13,22 @@ from api.console.wording import service_error, service_label, zh_first
 from api.deps import RuntimeDep
 from api.errors import status_of
 from curation import CatalogueInvalid, CurationError
+from knowledge.catalogue import EN_FIELDS, EN_LISTS
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 
 def _fields(svc: Any) -> list[tuple[str, str, Any]]:
-    """(name, kind, value): kind is text, lines or flag."""
+    """(name, kind, value): kind is text, lines or flag. An English twin not yet written (None) is an empty box of
+    its kind: left empty, the service stays untranslated there and English readers get the Chinese, marked."""
     out = []
     for name, value in svc.model_dump().items():
         if name == "id":
             continue
-        kind = "flag" if isinstance(value, bool) else "lines" if isinstance(value, tuple | list) else "text"
-        out.append((name, kind, "\n".join(value) if kind == "lines" else value))
+        lines = name in EN_LISTS or isinstance(value, tuple | list)
+        kind = "flag" if isinstance(value, bool) else "lines" if lines else "text"
+        shown = "" if value is None else "\n".join(value) if kind == "lines" else value
+        out.append((name, kind, shown))
     return out
 
 
@@ -70,7 +74,7 @@ async def save_service(service_id: str, request: Request, rt: RuntimeDep, login_
         if form.get("reset") == "1":
             rt.services.reset(svc.id, login_.staff.name)
             return redirect("/console/services", edit=svc.id, done="reset")
-        rt.services.edit(svc.id, changes, login_.staff.name)
+        saved = rt.services.edit(svc.id, changes, login_.staff.name)
     except CatalogueInvalid as exc:
         errors: dict[str, str] = {}
         for field, message in exc.errors:
@@ -80,4 +84,5 @@ async def save_service(service_id: str, request: Request, rt: RuntimeDep, login_
         return _services(request, rt, login_, svc.id, err=err, code=status_of(exc), typed=typed, errors=errors)
     except CurationError as exc:
         return _services(request, rt, login_, svc.id, err=zh_first(str(exc)), code=status_of(exc), typed=typed)
-    return redirect("/console/services", edit=svc.id, done="saved")
+    cleared = [f for f in EN_FIELDS if getattr(svc, f) is not None and getattr(saved, f) is None]
+    return redirect("/console/services", edit=svc.id, done="saved_untranslated" if cleared else "saved")

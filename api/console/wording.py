@@ -52,7 +52,13 @@ SERVICE_LABELS = {
     "materials": ("所需材料", "Materials"), "steps": ("办理步骤", "Steps"), "time_limit": ("办理时限", "Time limit"),
     "fee": ("收费", "Fee"), "department": ("承办部门", "Department"), "contact": ("联系方式", "Contact"),
     "requires_adviser": ("需法律顾问办理", "Needs an adviser"), "form_fields": ("预约表单字段", "Order form fields"),
+    "eligibility_en": ("英文适用对象", "Who may apply (English)"),
+    "materials_en": ("英文所需材料", "Materials (English)"),
+    "steps_en": ("英文办理步骤", "Steps (English)"), "time_limit_en": ("英文办理时限", "Time limit (English)"),
+    "fee_en": ("英文收费", "Fee (English)"), "department_en": ("英文承办部门", "Department (English)"),
+    "contact_en": ("英文联系方式", "Contact (English)"),
 }
+_LINE_COUNTS = re.compile(r"has (\d+) line\(s\) but '(\w+)' has (\d+)")
 
 
 def service_label(field: str) -> str:
@@ -64,6 +70,13 @@ def service_error(field: str, message: str) -> str:
     """One refusal of ``curation.CatalogueInvalid`` (pydantic's text) in words a curator reads, Chinese first."""
     from knowledge.catalogue import CATEGORIES, FORM_FIELDS, REQUIRED_FORM_FIELDS, SCENARIOS
 
+    counts = _LINE_COUNTS.search(message)
+    if counts:
+        english, chinese, wanted = counts.groups()
+        zh, en = SERVICE_LABELS.get(chinese, (chinese, chinese))
+        return (f"英文须逐行对应中文：{zh}有 {wanted} 行，此处有 {english} 行（或清空此项，英文用户将看到中文） / "
+                f"Give one English line for each Chinese line: {en} has {wanted}, this has {english} "
+                f"(or empty it: English readers then get the Chinese)")
     if "at least 1" in message:
         lines = field in ("scenarios", "tags", "materials", "steps", "form_fields")
         return "至少填写一行 / Fill in at least one line" if lines else "不能为空 / This cannot be empty"

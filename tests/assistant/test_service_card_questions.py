@@ -71,7 +71,7 @@ def test_the_cards_field_comes_first_cited_with_the_booking_button(rt: Runtime, 
             assert r["route"] == "answer", text
             first = r["reply"].split("\n")[0]
             if lang == "zh" or not (aspect == "fee" and svc.fee == "免费"):
-                assert field_value(svc, aspect) in first, (text, first)
+                assert field_value(svc, aspect, lang) in first, (text, first)
             else:
                 assert "free of charge" in first, (text, first)
             assert r["data"]["services"] == [service] and r["data"]["service_field"] == aspect
@@ -88,7 +88,7 @@ def test_through_http_the_card_is_the_citation(rt: Runtime, lang: str) -> None:
         r = say(text)
         assert r["route"] == "answer"
         assert [c["source"] for c in r["citations"]] == [f"catalogue:{service}"]
-        assert field_value(svc, aspect) in r["reply"].split("\n")[0]
+        assert field_value(svc, aspect, lang) in r["reply"].split("\n")[0]
         # the booking button starts the order form of that service
         form = say(f"/order {service}")
         assert form["route"] == "order" and form["data"]["form"]["service"] == service

@@ -79,13 +79,9 @@ def test_unknown_service(client: TestClient) -> None:
     assert client.patch(f"/api/v1/services/{SID}", headers=bearer(client, "chen"), json=[1]).status_code == 422
 
 
-def test_the_console_form_edits_every_field_and_refuses_a_broken_one(client: TestClient, runtime: Runtime) -> None:
-    console_login(client, "chen")
-    form_page = client.get("/console/services", params={"edit": SID}).text
-    assert 'name="form_fields"' in form_page and 'name="requires_adviser"' in form_page
-    svc = runtime.catalogue.get(SID)
-    assert svc is not None
-    data: dict[str, Any] = {"csrf": csrf_of(form_page)}
+def _form_of(svc: Any) -> dict[str, Any]:
+    """The console form's fields as a browser posts them (lists one item a line, a ticked box as "on")."""
+    data: dict[str, Any] = {}
     for name, value in svc.model_dump().items():
         if isinstance(value, tuple):
             data[name] = "\n".join(value)
@@ -94,9 +90,22 @@ def test_the_console_form_edits_every_field_and_refuses_a_broken_one(client: Tes
                 data[name] = "on"
         elif name != "id":
             data[name] = value
-    r = client.post(f"/console/services/{SID}", data={**data, "fee": "面议"}, follow_redirects=False)
+    return data
+
+
+def test_the_console_form_edits_every_field_and_refuses_a_broken_one(client: TestClient, runtime: Runtime) -> None:
+    console_login(client, "chen")
+    form_page = client.get("/console/services", params={"edit": SID}).text
+    assert 'name="form_fields"' in form_page and 'name="requires_adviser"' in form_page
+    svc = runtime.catalogue.get(SID)
+    assert svc is not None
+    data: dict[str, Any] = {"csrf": csrf_of(form_page)}
+    data.update(_form_of(svc))
+    r = client.post(f"/console/services/{SID}", data={**data, "fee": "面议", "fee_en": "By agreement"},
+                    follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/console/services?edit={SID}&done=saved"
-    assert runtime.catalogue.get(SID).fee == "面议"  # type: ignore[union-attr]
+    saved = runtime.catalogue.get(SID)
+    assert saved is not None and (saved.fee, saved.fee_en) == ("面议", "By agreement")
     r = client.post(f"/console/services/{SID}", data={**data, "category": "烹饪"}, follow_redirects=False)
     assert r.status_code == 422 and 'role="alert"' in r.text and "category" in r.text
     assert runtime.catalogue.get(SID).category == svc.category  # type: ignore[union-attr]
