@@ -50,9 +50,10 @@ def service_name(svc: Service, lang: str) -> str:
 
 def service_card(svc: Service, lang: str) -> str:
     """The card: what the service is, who may apply, what to bring, how long, what it costs, who provides it. The
-    English card shows the same fields as the Chinese one, from the English twins (the Chinese, marked, without)."""
+    English card shows the same fields as the Chinese one, from the English twins (the Chinese, marked, without), and
+    no full-width brackets: its only Chinese is the service's name, in parentheses."""
     if lang == "en":
-        return (f"【{svc.name_en}】({svc.name}) — {svc.category_en}\n{svc.summary_en}\n{en_field(svc, 'eligibility')}\n"
+        return (f"{svc.name_en} ({svc.name}) — {svc.category_en}\n{svc.summary_en}\n{en_field(svc, 'eligibility')}\n"
                 f"{en_field(svc, 'materials')}\n{en_field(svc, 'time_limit')} · {en_field(svc, 'fee')}\n"
                 f"{en_field(svc, 'department')}; {en_field(svc, 'contact')}")
     return (f"【{svc.name}】（{svc.category}）\n{svc.summary}\n适用对象：{svc.eligibility}\n"

@@ -125,8 +125,8 @@ class CatalogueEditor:
         try:
             svc = Service.model_validate(merged)
         except ValidationError as exc:
-            raise CatalogueInvalid([(".".join(str(p) for p in e["loc"]) or "service", str(e["msg"]))
-                                    for e in exc.errors()]) from None
+            raise CatalogueInvalid([(".".join(str(p) for p in e["loc"]) or "service",
+                                     str(e["msg"]).removeprefix("Value error, ")) for e in exc.errors()]) from None
         with self.db.session() as s:
             row = s.get(CatalogueEdit, service_id) or CatalogueEdit(service_id=service_id)
             row.data, row.edited_by = svc.model_dump(mode="json"), actor

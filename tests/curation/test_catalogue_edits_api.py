@@ -114,3 +114,68 @@ def test_the_console_form_edits_every_field_and_refuses_a_broken_one(client: Tes
     assert runtime.catalogue.get(SID) == svc
     assert client.post(f"/console/services/{SID}", data={**data, "csrf": "x"}, follow_redirects=False
                        ).status_code == 403
+
+
+# ---- the English twins ----------------------------------------------------------------------------------------
+def test_the_api_sets_an_english_twin_and_refuses_a_list_of_another_length(client: TestClient) -> None:
+    curator = bearer(client, "chen")
+    r = client.patch(f"/api/v1/services/{SID}", headers=curator,
+                     json={"fee_en": "Free of charge for the first contract each year"})
+    assert r.status_code == 200 and r.json()["fee_en"] == "Free of charge for the first contract each year"
+    seed = client.get(f"/api/v1/services/{SID}").json()
+    r = client.patch(f"/api/v1/services/{SID}", headers=curator, json={"materials_en": ["The contract"]})
+    assert r.status_code == 422
+    fields = r.json()["error"]["fields"]
+    assert fields == [{"field": "materials_en", "message": "has 1 line(s) but 'materials' has 3: "
+                                                          "give one English line for each Chinese line"}]
+    assert client.get(f"/api/v1/services/{SID}").json() == seed
+
+
+def test_the_console_words_a_short_english_list_in_both_languages(client: TestClient, runtime: Runtime) -> None:
+    console_login(client, "chen")
+    page = client.get("/console/services", params={"edit": SID}).text
+    assert "英文所需材料 Materials (English)" in page and 'name="steps_en"' in page
+    svc = runtime.catalogue.get(SID)
+    assert svc is not None
+    data = {**_form_of(svc), "csrf": csrf_of(page), "steps_en": "Order online\nA lawyer reviews it"}
+    r = client.post(f"/console/services/{SID}", data=data, follow_redirects=False)
+    assert r.status_code == 422
+    assert ("英文须逐行对应中文：办理步骤有 4 行，此处有 2 行（或清空此项，英文用户将看到中文） / "
+            "Give one English line for each Chinese line: Steps has 4, this has 2 "
+            "(or empty it: English readers then get the Chinese)") in r.text
+    assert runtime.catalogue.get(SID) == svc
+
+
+def test_a_console_edit_of_the_chinese_alone_clears_its_english_and_says_so(client: TestClient,
+                                                                           runtime: Runtime) -> None:
+    console_login(client, "chen")
+    page = client.get("/console/services", params={"edit": SID}).text
+    svc = runtime.catalogue.get(SID)
+    assert svc is not None
+    data = {**_form_of(svc), "csrf": csrf_of(page), "time_limit": "材料齐全后4个工作日内出具审查意见"}
+    r = client.post(f"/console/services/{SID}", data=data, follow_redirects=False)
+    assert r.headers["location"] == f"/console/services?edit={SID}&done=saved_untranslated"
+    saved = runtime.catalogue.get(SID)
+    assert saved is not None and saved.time_limit_en is None and saved.fee_en == svc.fee_en
+    shown = client.get(r.headers["location"]).text
+    assert "已改中文的英文译文已清空" in shown and 'name="time_limit_en" value=""' in shown
+    card = client.post("/api/v1/chat", json={"message": f"/service {SID}", "lang": "en"}).json()["reply"]
+    assert "Time limit (in Chinese): 材料齐全后4个工作日内出具审查意见" in card and f"Fee: {svc.fee_en}" in card
+
+
+def test_an_edit_stored_before_the_twins_keeps_the_shipped_english_of_unchanged_chinese(
+        runtime: Runtime) -> None:
+    from db.models_curation import CatalogueEdit
+    from knowledge.catalogue import EN_FIELDS
+
+    svc = runtime.catalogue.get(SID)
+    assert svc is not None
+    old_style = {k: v for k, v in svc.model_dump(mode="json").items() if k not in EN_FIELDS}
+    old_style["fee"] = "基础审查免费（2026 年起）"
+    with runtime.db.session() as s:
+        s.add(CatalogueEdit(service_id=SID, data=old_style, edited_by="chen"))
+    assert runtime.services.apply_stored() == 1
+    applied = runtime.catalogue.get(SID)
+    assert applied is not None and applied.fee == "基础审查免费（2026 年起）"
+    assert applied.fee_en is None  # its Chinese changed: the shipped English would be stale
+    assert applied.untranslated() == ["fee_en"] and applied.steps_en == svc.steps_en
