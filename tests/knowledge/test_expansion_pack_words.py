@@ -36,7 +36,7 @@ def test_chinese_everyday_words_reach_the_statute_term(question: str, term: str)
     ("Can our factory borrow from a supplier at 10% interest?", "借款"),
     ("May a company raise funds from its workers?", "筹集资金"),
     ("When can we start using the new crane?", "投入使用"),
-    ("Does a design made by a former employee belong to the company?", "职务发明创造"),
+    ("Does a design made by a former employee belong to the company?", "属于 单位"),
 ])
 def test_english_everyday_words_reach_the_statute_term(question: str, term: str) -> None:
     assert term in _added(question)
