@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from test_widget_browser import (  # the host page, the live API and Chromium
+    ARTIFACTS,
     TIMEOUT,
     Env,
     ask,
@@ -104,6 +105,7 @@ def test_what_the_widget_drew_follows_a_switch_and_what_was_said_keeps_its_langu
     assert "合同审查" not in card.locator("h3").inner_text()
     english_menu = [s.label for s in menu(rt.catalogue, "en")[1]]
     assert page.locator("[data-qifa=suggestion]").all_inner_texts() == english_menu
+    page.screenshot(path=str(ARTIFACTS / "widget-lang-switched.png"))
     # what was said stays, in its language, named on its text; the widget's root is in the widget's
     assert "第十九条" in answer.inner_text() and text_lang(answer) == "zh-CN"
     assert page.locator("[data-qifa=message][data-role=user] .text").first.get_attribute("lang") == "zh-CN"
@@ -158,3 +160,34 @@ def test_an_open_forms_problems_and_a_question_asked_follow_a_switch(page: Any, 
     assert focused(page) == "lang"
     page.locator("[data-qifa=confirm-no]").click()
     assert not confirm.is_visible() and page.locator("[data-qifa=message]").count() > 0
+
+
+def test_a_self_checks_missing_answer_and_its_report_follow_a_switch(page: Any, env: Env) -> None:
+    open_widget(page, f"{env.host}/")
+    page.locator("[data-qifa=checkup]").click()
+    page.locator("[data-qifa=suggestion][data-kind=checkup]").filter(has_text="涉外").click(timeout=TIMEOUT)
+    form = page.locator("[data-qifa=checkup-form]")
+    form.wait_for(timeout=TIMEOUT)
+    for q in form.locator("fieldset[data-question]").all():
+        if q.is_visible() and q.get_attribute("data-question") != "for-exports":
+            q.locator("input[data-answer=no]").check()
+    page.locator("[data-qifa=checkup-submit]").click()
+    missing = form.locator("fieldset[data-question=for-exports]")
+    assert "请回答这道题" in missing.inner_text()
+    page.locator("[data-qifa=lang]").click()
+    # the sheet again in English, the answers kept and the missing one still named, in English
+    missing = page.locator("[data-qifa=checkup-form] fieldset[data-question=for-exports]")
+    assert "Please answer this question" in missing.inner_text() and missing.get_attribute("aria-invalid") == "true"
+    assert page.locator("[data-qifa=checkup-form] input[data-answer=no]:checked").count() >= 4
+    replies_settled(page, 2)
+    missing.locator("input[data-answer=no]").check()
+    page.locator("[data-qifa=checkup-submit]").click()
+    card = page.locator("[data-qifa=checkup-report]")
+    card.wait_for(timeout=TIMEOUT)
+    report = card.get_attribute("data-report")
+    assert "Basis: " in card.inner_text() and "Download the PDF report" in card.inner_text()
+    page.locator("[data-qifa=lang]").click()
+    # the report in Chinese, in its place
+    card = page.locator("[data-qifa=checkup-report]")
+    assert card.count() == 1 and card.get_attribute("data-report") == report
+    assert "依据：" in card.inner_text() and "下载 PDF 报告" in card.inner_text() and "Basis" not in card.inner_text()
