@@ -175,6 +175,11 @@ class ServiceOut(BaseModel):
     form_fields: list[str] = Field(description="the fields POST /api/v1/orders asks for")
 
 
+class LabelPair(BaseModel):
+    zh: str
+    en: str
+
+
 class WidgetConfig(BaseModel):
     """What the widget needs before the first message (GET /api/v1/widget/config)."""
 
@@ -182,3 +187,5 @@ class WidgetConfig(BaseModel):
     retention_days: int = Field(description="days an order's personal details are kept (the consent text)")
     max_message_chars: int
     delete_conversation: bool = Field(description="whether the widget offers to delete a conversation")
+    labels: list[LabelPair] = Field(default_factory=list, description="the engine's fixed button labels in both "
+                                    "languages: the widget shows the buttons on screen in the language switched to")

@@ -428,8 +428,8 @@ class Assistant:
             verdict = "yes"
         if verdict != "yes":
             services = match_services(self.catalogue, text, limit=1)
-            if services and not strict:
-                return self._service_answer(sid, services[0], lang, state)
+            if services and not strict:  # no provision answers it: the service that can, said to be instead
+                return self._service_answer(sid, services[0], lang, state, instead=True)
             if verdict == "off_topic" or not allow_handoff:
                 return self._fallback(sid, lang)
             if verdict == "unaddressed":
@@ -454,10 +454,15 @@ class Assistant:
             Suggestion(t("clarify_human", lang), "/human", "handoff"),
             Suggestion(t("clarify_order", lang), "/menu", "menu")])
 
-    def _service_answer(self, sid: str, svc: Service, lang: str, state: dict[str, Any]) -> Reply:
+    def _service_answer(self, sid: str, svc: Service, lang: str, state: dict[str, Any], instead: bool = False,
+                        ) -> Reply:
+        """The card of a service. ``instead``: offered because no provision answers a question ("给员工买商业保险代替
+        社保行不行"): the reply says so first, or the card would read as the answer to it."""
         state["last_service"] = svc.id
-        return Reply(sid, service_card(svc, lang), "answer", suggestions=service_suggestions(svc, lang),
-                     data={"services": [svc.id]})
+        card = service_card(svc, lang)
+        return Reply(sid, f"{t('service_instead', lang)}\n{card}" if instead else card, "answer",
+                     suggestions=service_suggestions(svc, lang),
+                     data={"services": [svc.id], "no_provision": True} if instead else {"services": [svc.id]})
 
     # ---- the FAQ hook: a curated answer takes precedence over retrieval when the question matches closely ----
     def _faq_answer(self, sid: str, text: str, lang: str) -> Reply | None:

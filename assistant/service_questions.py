@@ -46,11 +46,11 @@ LOCATOR_EN = {FIELD_LABEL["fee"]: "fee", FIELD_LABEL["time"]: "time limit", FIEL
               FIELD_LABEL["provider"]: "department", FIELD_LABEL["apply"]: "steps"}
 _FILLER_ZH = re.compile(r"请问|你们|您们|我们|咱们|这个|这项|那个|该|服务|项目|一般|大概|需要|要|能|可以|得|"
                         r"办好|办完|好|出结果|有结果|结果|办|办下来|出来|办理|做完|做|是|不是|有没有|有|多少|什么|哪些|怎么|一下|都|还|就|也|"
-                        r"的|吗|呢|啊|吧|呀|嘛|了|[\s\W_\d]")
+                        r"和|以及|另外|的|吗|呢|啊|吧|呀|嘛|了|[\s\W_\d]")  # 和 / and: two things asked at once
 _FILLER_EN = frozenset(
     "a an the is are it its this that these your you our we i me do does did will would can could should how what "
     "which much many there any for of to get be done please service services long quickly soon days whole usually "
-    "normally typically generally need needed required offer offered by with on at".split())
+    "normally typically generally need needed required offer offered by with on at and also or".split())
 # the act a service's name names: the residue of a question must hold one of its service's
 _ACTS_ZH = re.compile(r"咨询|审查|体检|对接|代办|协助|指引|帮扶|辅导|讲座|调解|公证|调处|解纷|监督|认证|确认|投诉")
 _ACTS_EN = frozenset("review consultation check matching notarisation authentication help confirmation guidance "

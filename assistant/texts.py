@@ -169,6 +169,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "information, mediation, notarisation, lawyers and the county's services for enterprises. Rephrase "
         "the question, or ask for an adviser.",
     },
+    "service_instead": {
+        "zh": "知识库里没有直接回答这个问题的条文。这项服务可以由工作人员结合您的情况解答：",
+        "en": "The knowledge base has no provision that answers this directly. This service can have staff answer it "
+        "for your case:",
+    },
     "offer_adviser": {
         "zh": "以上是法律对程序的一般规定。您的企业已涉诉或涉及较大金额，应诉方案、证据和金额的判断需要结合案情，"
         "可点击“转人工”由法律顾问跟进。",

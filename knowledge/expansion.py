@@ -62,6 +62,28 @@ def _stemmed_glossary() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _same_stem() -> dict[str, list[tuple[str, str]]]:
+    """Glossary phrases that stem alike but expand differently ("register" 登记, "registered" 注册; "minor" 轻微,
+    "minors" 未成年人), by stem, longest phrase first: the stem alone cannot tell them apart, the question's own
+    words can."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for en, zh in glossary():
+        stem = _stems(en)
+        if stem:
+            groups.setdefault(stem, []).append((en, zh))
+    return {stem: g for stem, g in groups.items() if len({zh for _, zh in g}) > 1}
+
+
+def _as_written(stem: str, zh: str, words: str) -> str:
+    """The expansion of the phrase the question writes itself when several share ``stem`` (``words``: the
+    question's words, space-padded); else ``zh``."""
+    for en, terms in _same_stem().get(stem, ()):
+        if f" {en} " in words:
+            return terms
+    return zh
+
+
+@lru_cache(maxsize=1)
 def thesaurus() -> list[tuple[str, str]]:
     return _pairs(THESAURUS)
 
@@ -91,12 +113,13 @@ def expand_query(text: str) -> str:
     extra: list[str] = []
     if re.search(r"[A-Za-z]", text):
         low = " " + _stems(text) + " "
+        words = " " + " ".join(re.sub(r"[^a-z0-9']+", " ", text.lower()).split()) + " "
         glossary_en = _stemmed_glossary()
         by_word = _opened_by("glossary", glossary_en, lambda en: en.split(" ", 1)[0])
         for i in sorted({i for word in set(low.split()) for i in by_word.get(word, ())}):
             en, zh = glossary_en[i]
             if f" {en} " in low:
-                extra.append(zh)
+                extra.append(_as_written(en, zh, words))
                 low = low.replace(f" {en} ", " ")
     if _CJK.search(text):
         rest = text

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request, Response
 from api.deps import RuntimeDep
 from api.schemas import WidgetConfig
 from api.sites import SiteDep
+from api.widget_labels import button_labels
 
 router = APIRouter(tags=["widget"])
 
@@ -67,4 +68,5 @@ def widget_config(rt: RuntimeDep, site: SiteDep) -> dict[str, Any]:
     """What the widget needs before the first message. With a ``site_key`` (query) or ``X-Qifa-Site-Key`` from a
     page whose origin is not registered for it, the answer is 403 ``site_not_enabled`` (readable by that page)."""
     return {"site": site.name if site else None, "retention_days": rt.settings.order_retention_days,
-            "max_message_chars": rt.settings.max_message_chars, "delete_conversation": True}
+            "max_message_chars": rt.settings.max_message_chars, "delete_conversation": True,
+            "labels": list(button_labels())}

@@ -308,21 +308,37 @@
   // both: the two halves, the widget's first (for a refusal the site's developer may read in the other language)
   var CJK = /[\u3400-\u9fff]/;
   function inLang(message, both) {
+    var h = halves(message);
+    if (!h) return String(message);
+    return both ? h.mine + " / " + h.other : h.mine;
+  }
+  // a text in both languages ("中文 / English"): the widget's half (mine) and the other; null for one language
+  function halves(message) {
     var parts = String(message).split(" / ");
     for (var i = 1; i < parts.length; i++) {
       var a = parts.slice(0, i).join(" / "), b = parts.slice(i).join(" / ");
       if (CJK.test(a) === CJK.test(b)) continue;
       var mine = (CJK.test(a) ? LANG !== "en" : LANG === "en") ? a : b;
-      return both ? mine + " / " + (mine === a ? b : a) : mine;
+      return { mine: mine, other: mine === a ? b : a };
     }
-    return String(message);
+    return null;
   }
+  // The language of a text for its lang attribute (a screen reader picks its voice by it): what the server said
+  // and what the user typed keep theirs after a switch. English by its letters (an English answer quotes Chinese
+  // titles and articles), else Chinese.
+  function textLang(text) {
+    var s = String(text || "");
+    var han = (s.match(/[\u3400-\u9fff]/g) || []).length;
+    var latin = (s.match(/[A-Za-z]/g) || []).length;
+    return latin > 2 * han ? "en" : "zh";
+  }
+  function tag(lang) { return lang === "en" ? "en" : "zh-CN"; }
 
   // ------------------------------------------------------------------ state and the DOM
   var stored = load();
   var state = { sid: stored.sid || null, lastId: 0, open: false, busy: false, waiting: null, es: null,
                 retry: 1000, config: null, disabled: false, services: {}, chatForm: false, queued: false,
-                queue: [] };
+                queue: [], suggs: null, asking: null };
   // lang: the language chosen in this conversation (the 中文 / EN button or /lang); it wins over the page's
   // (data-lang) for the labels and every message, so that the engine's "switched" is true for the next ones too
   var kept = { waiting: stored.waiting || null, reports: Array.isArray(stored.reports) ? stored.reports : [],
@@ -330,7 +346,8 @@
   var drafts = loadDrafts();
   if (kept.lang) { LANG = kept.lang; L = T[LANG]; TITLE = TITLE_ATTR || L.title; }  // chosen earlier in this one
 
-  var host = el("div", { "data-qifa": "root" });
+  // lang on the widget's root (the page's may be another) and its wrapper: its labels are read in their language
+  var host = el("div", { "data-qifa": "root", lang: tag(LANG) });
   var root = host.attachShadow({ mode: "open" });
   if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === "function") {
     var sheet = new CSSStyleSheet();
@@ -339,7 +356,7 @@
   } else {
     root.appendChild(el("style", null, STYLES));
   }
-  var wrap = el("div", { "class": "qf", lang: LANG === "en" ? "en" : "zh-CN" });
+  var wrap = el("div", { "class": "qf", lang: tag(LANG) });
   if (COLOR && window.CSS && window.CSS.supports && window.CSS.supports("color", COLOR)) {
     wrap.style.setProperty("--qf-accent", COLOR);  // CSSOM, allowed under a strict style-src
   }
@@ -418,7 +435,7 @@
 
   function addNotice() {
     log.appendChild(el("div", { "class": "notice", "data-qifa": "notice", role: "note" }, L.notice));
-    setSuggestions(L.start, []);
+    setSuggestions(L.start, [], null);
   }
 
   function who(m) {
@@ -446,13 +463,14 @@
              labels: m[1].split("\n").filter(Boolean) };
   }
 
-  function addCitations(box, citations, labels) {
+  // lang: the reply's (its list of sources is in it); the passages quoted are the law's own words, in Chinese
+  function addCitations(box, citations, labels, lang) {
     box.appendChild(el("span", { "class": "cites-head" }, L.sources));
     var list = el("ol", { "class": "cites", "aria-label": L.sources });
     citations.forEach(function (c, i) {
       var item = el("li");
-      var quote = el("blockquote", { hidden: "" }, c.snippet || "");
-      var btn = el("button", { type: "button", "data-qifa": "citation", "aria-expanded": "false" },
+      var quote = el("blockquote", { hidden: "", lang: tag(textLang(c.snippet)) }, c.snippet || "");
+      var btn = el("button", { type: "button", "data-qifa": "citation", "aria-expanded": "false", lang: lang },
                    citationLabel(c, i + 1, labels));
       btn.addEventListener("click", function () {
         var open = quote.hasAttribute("hidden");
@@ -476,12 +494,12 @@
         if (!state.sid) return;
         api("POST", "/api/v1/sessions/" + encodeURIComponent(state.sid) + "/feedback",
             { message_id: messageId, vote: v[0] }).then(function (res) {
-          if (!res.ok) { system(errorText(res)); return; }
+          if (!res.ok) { system(function () { return errorText(res); }); return; }
           Array.prototype.forEach.call(row.querySelectorAll("button"), function (x) {
             x.setAttribute("aria-pressed", x === b ? "true" : "false");
           });
           b.setAttribute("title", L.thanks);
-        }, function () { system(L.network); });
+        }, function () { system(function () { return L.network; }); });
       });
       row.appendChild(b);
     });
@@ -500,9 +518,15 @@
   }
   function langLabel(lang) { return "🌐 " + (lang === "en" ? T.zh.langToName : T.en.langToName); }
 
+  // m.say: the text in the widget's language now, for what the widget writes itself (its notes, the label of a
+  // button pressed); it is written again when the language is switched. Anything else is what was said, and
+  // stays as it was, with its language (m.lang, else read from it) on its text for a screen reader.
   function addMessage(m) {
-    if (m.history && m.role === "user" && commandLabel(m.text)) m.text = commandLabel(m.text);
+    var command = m.role === "user" && !m.say ? (m.history ? m.text : m.command) : null;
+    if (command && commandLabel(command)) m.say = function () { return commandLabel(command); };
+    if (m.say) m.text = m.say();
     var box = el("div", { "class": "msg " + m.role, "data-qifa": "message", "data-role": m.role });
+    if (m.say) box.qfSay = m.say;
     if (m.id) box.setAttribute("data-id", String(m.id));
     if (m.author) box.setAttribute("data-author", m.author);
     if (m.route) box.setAttribute("data-route", m.route);
@@ -510,8 +534,9 @@
     var alert = m.route === "alert" && m.citations && m.citations[0] && m.citations[0].actions;
     var cited = m.citations && m.citations.length && !alert;
     var parts = cited ? splitSources(m.text) : { text: m.text, labels: [] };
-    box.appendChild(el("span", { "class": "text" }, parts.text));
-    if (cited) addCitations(box, m.citations, parts.labels);
+    var lang = tag(m.say ? LANG : m.lang || textLang(m.text));
+    box.appendChild(el("span", { "class": "text", lang: lang }, parts.text));
+    if (cited) addCitations(box, m.citations, parts.labels, lang);
     if (alert) addAlertActions(box, m.citations[0]);
     if (m.role === "bot" && m.id && m.route === "answer") addFeedback(box, m.id, m.feedback);
     log.appendChild(box);
@@ -520,14 +545,17 @@
     return box;
   }
 
-  function system(text) { return addMessage({ role: "system", text: text }); }
+  // text: a function giving the note in the widget's language now (it follows a switch), or a string as written
+  function system(text) {
+    return addMessage(typeof text === "function" ? { role: "system", say: text } : { role: "system", text: text });
+  }
 
   // a compliance alert (a notice delivered to this session): its actions as buttons
   function addAlertActions(box, notice) {
     box.className += " alert";
     box.setAttribute("data-qifa", "alert");
     box.setAttribute("data-notice", String(notice.notice_id));
-    var row = el("div", { "class": "row" });
+    var row = el("div", { "class": "row", lang: box.querySelector(".text").getAttribute("lang") });  // the notice's
     (notice.actions || []).forEach(function (a) {
       var b = el("button", { type: "button", "data-qifa": "alert-action", "data-message": a.message }, a.label);
       b.addEventListener("click", function () {
@@ -538,20 +566,57 @@
     box.appendChild(row);
   }
 
-  function setSuggestions(list, skipServices) {
+  // written: the language the labels were written in (the reply's); null for the widget's own (L.start)
+  function setSuggestions(list, skipServices, written) {
+    state.suggs = { list: list || [], skip: skipServices, written: written };
+    showSuggestions();
+  }
+  // the suggestions kept in state.suggs, each labelled in the widget's language now (see suggestionLabel)
+  function showSuggestions() {
     sugg.textContent = "";
-    (list || []).forEach(function (s) {
+    var kept = state.suggs || { list: [], skip: [] };
+    kept.list.forEach(function (s) {
       var id = (s.message || "").replace(/^\/(order|service)\s+/, "");
-      if ((s.kind === "order" || s.kind === "details") && skipServices.indexOf(id) >= 0) return;
-      var b = el("button", { type: "button", "data-qifa": "suggestion", "data-kind": s.kind || "message" }, s.label);
+      if ((s.kind === "order" || s.kind === "details") && kept.skip.indexOf(id) >= 0) return;
+      var label = suggestionLabel(s, kept.written);
+      var b = el("button", { type: "button", "data-qifa": "suggestion", "data-kind": s.kind || "message",
+                             lang: tag(textLang(label)) }, label);
       var ck = /^\/checkup\s+([a-z0-9-]+)$/.exec(s.message || "");
       b.addEventListener("click", function () {
         if (s.kind === "order" && /^\/order\s+\S+$/.test(s.message)) openOrderForm(id);
         else if (s.kind === "checkup" && ck) openCheckup(ck[1]);
-        else send(s.message, s.label);
+        else send(s.message, b.textContent);
       });
       sugg.appendChild(b);
     });
+  }
+  // A suggestion's label after a switch of the language, as the engine would have written it in the new one: the
+  // widget's own from its table; one in both languages ("预约 / Order") with the new language first, as the engine
+  // orders them; a fixed label of the engine by its pair (the config's labels); a service by its name in the new
+  // language. A name the widget cannot know in the other language (a topic's, a self-check's) stays as written:
+  // pressing it sends the same message, answered in the language chosen.
+  function suggestionLabel(s, written) {
+    if (!written) return commandLabel(s.message) || s.label;
+    if (written === LANG) return s.label;
+    var h = halves(s.label);
+    if (h) return h.mine + " / " + h.other;
+    var pairs = (state.config && state.config.labels) || [];
+    for (var i = 0; i < pairs.length; i++) {
+      if (pairs[i][written] === s.label) return pairs[i][LANG];
+    }
+    var svc = /^\/(?:service|order)\s+(\S+)$/.exec(s.message || "");
+    if (svc) {
+      var known = state.services[svc[1]];
+      if (!known) {  // named once the catalogue answers (a switch before that shows the label as written)
+        getService(svc[1]).then(function () {
+          if (sugg.childNodes.length && state.suggs && state.suggs.list.indexOf(s) >= 0) showSuggestions();
+        },
+                                function () { /* the label as written */ });
+      } else if (s.label === (written === "en" ? known.name_en : known.name)) {
+        return LANG === "en" ? known.name_en : known.name;
+      }
+    }
+    return s.label;
   }
 
   function setWaiting(handoff) {
@@ -569,10 +634,13 @@
     }
   }
 
+  // a service's card, drawn by the widget from the catalogue: drawn again in the other language after a switch
   function serviceCard(id) {
     var card = el("div", { "class": "card", "data-qifa": "service-card", "data-service": id });
     log.appendChild(card);
+    var first = true;
     var fill = function (svc) {
+      card.textContent = "";
       var name = LANG === "en" ? svc.name_en : svc.name;
       card.appendChild(el("h3", null, name));
       card.appendChild(el("p", null, LANG === "en" ? svc.summary_en : svc.summary));
@@ -585,9 +653,16 @@
       row.appendChild(order);
       row.appendChild(details);
       card.appendChild(row);
-      if (log.scrollHeight - log.scrollTop - log.clientHeight < card.offsetHeight + 40) scrollDown();  // at the end
+      if (first && log.scrollHeight - log.scrollTop - log.clientHeight < card.offsetHeight + 40) scrollDown();  // at the end
+      first = false;
     };
-    getService(id).then(fill, function (res) { card.appendChild(el("p", null, errorText(res))); });
+    card.qfDraw = function () {
+      getService(id).then(fill, function (res) {
+        card.textContent = "";
+        card.appendChild(el("p", null, errorText(res)));
+      });
+    };
+    card.qfDraw();
   }
 
   function getService(id) {
@@ -604,7 +679,7 @@
     var box = null;
     if (r.reply) {
       box = addMessage({ role: "bot", text: r.reply, id: r.message_id, citations: r.citations, route: r.route,
-                         quiet: true });
+                         lang: r.lang, quiet: true });
     }
     var data = r.data || {};
     var services = (data.services || []).slice();
@@ -615,7 +690,8 @@
       services.push(form.service);
     }
     services.forEach(serviceCard);
-    setSuggestions(r.suggestions, services);
+    // the answer to a language choice with no buttons of its own leaves those shown (they follow the language)
+    if (!(langOnly && !(r.suggestions || []).length)) setSuggestions(r.suggestions, services, r.lang || LANG);
     if (r.route === "handoff" && r.handoff) setWaiting(r.handoff);
     else if (r.route !== "handoff" && !langOnly) setWaiting(null);
     if (r.message_id && r.message_id > state.lastId) state.lastId = r.message_id;
@@ -656,13 +732,15 @@
     if (!text || state.disabled) return;
     if (state.busy) { queuePress(text, shown, lang); return; }
     var max = maxChars();
-    if (text.length > max) { system(fmt(L.tooLong, { n: max, len: text.length })); return; }
-    var mine = addMessage({ role: "user", text: shown || text });
-    sugg.textContent = "";
+    if (text.length > max) { system(function () { return fmt(L.tooLong, { n: max, len: text.length }); }); return; }
+    // a press shown by the widget's own label follows a switch of the language (as it does after a reload)
+    var mine = addMessage({ role: "user", text: shown || text,
+                            command: !shown || shown === commandLabel(text) ? text : null });
+    var chosen = /^\/lang\s+(zh|en)\s*$/i.exec(text);
+    if (!chosen) sugg.textContent = "";  // the buttons shown stay valid after a language choice (in its language)
     setBusy(true);
     var payload = { message: text };
     if (state.sid) payload.session_id = state.sid;
-    var chosen = /^\/lang\s+(zh|en)\s*$/i.exec(text);
     if (chosen) applyLang(chosen[1].toLowerCase());  // labels too; kept with the conversation once saved below
     if (kept.lang) payload.lang = kept.lang;  // /lang was typed: the conversation's language from now on
     else if (lang) payload.lang = lang;  // a button of the widget's own: the page's language
@@ -681,13 +759,14 @@
         send(text, shown, lang, typed);
         return;
       } else {
-        failed(errorText(res));
+        failed(function () { return errorText(res); });
         return;
       }
       sendQueued();
-    }, function () { setBusy(false); failed(L.network); });
+    }, function () { setBusy(false); failed(function () { return L.network; }); });
 
-    function failed(message) {
+    // why: a function giving the reason in the widget's language now (the note follows a switch)
+    function failed(why) {
       // what waited is not sent after a failure: typed text stays in the box, the presses are named
       var presses = state.queue.filter(function (q) { return !q.box; });
       state.queue = [];
@@ -696,11 +775,13 @@
         mine.remove();
         input.value = text + (input.value.trim() ? "\n" + input.value : "");
         checkLength();
-        message += " " + L.notSent;
       }
-      if (presses.length) message += " " + fmt(L.pressDropped, { labels: pressLabels(presses) });
       queueHint();
-      system(message).setAttribute("data-qifa-error", "send-failed");
+      if (!sugg.childNodes.length) showSuggestions();  // the last reply's buttons are still what can be pressed
+      system(function () {
+        return why() + (typed ? " " + L.notSent : "")
+          + (presses.length ? " " + fmt(L.pressDropped, { labels: pressLabels(presses) }) : "");
+      }).setAttribute("data-qifa-error", "send-failed");
     }
   }
 
@@ -770,8 +851,11 @@
   // ------------------------------------------------------------------ the widget's language (中文 / EN)
   // The page's language is only the default: the header's button (or /lang typed) switches the labels at once and
   // the conversation's language on the server (it sends /lang, which the engine keeps for the session); the choice
-  // is kept (localStorage) from the moment it is made, with the conversation and for a 新对话, reloaded or not. Messages already shown keep their text; their
-  // "who" labels, the open sheet (rebuilt from its kept draft) and the hint follow.
+  // is kept (localStorage) from the moment it is made, with the conversation and for a 新对话, reloaded or not.
+  // Before the first message no conversation is made for it: the first message carries the language (payload.lang).
+  // What was said (the assistant's, an adviser's, the user's own words) stays as it was, in its language; what the
+  // widget draws itself follows: the labels, its notes, the buttons pressed, the suggestions, the service and report
+  // cards, the open sheet (rebuilt from its kept draft, with its problems), a question asked and the hint.
   function applyLang(lang) {
     kept.lang = lang;
     save();  // kept at once, not only with the next reply (a reload before it keeps the choice)
@@ -779,7 +863,8 @@
     LANG = lang;
     L = T[lang];
     TITLE = TITLE_ATTR || L.title;
-    wrap.setAttribute("lang", LANG === "en" ? "en" : "zh-CN");
+    host.setAttribute("lang", tag(LANG));
+    wrap.setAttribute("lang", tag(LANG));
     launcher.setAttribute("aria-label", L.open);
     launcherText.textContent = "💬 " + L.launcher;
     dotText.textContent = L.unread;
@@ -809,7 +894,11 @@
       var w = box.querySelector(".who");
       if (w) w.textContent = who({ role: box.getAttribute("data-role"), author: box.getAttribute("data-author"),
                                    route: box.getAttribute("data-route") });
+      var text = box.qfSay && box.querySelector(".text");
+      if (text) { text.textContent = box.qfSay(); text.setAttribute("lang", tag(LANG)); }
     });
+    all("[data-qifa=service-card], [data-qifa=checkup-report]", function (card) { if (card.qfDraw) card.qfDraw(); });
+    if (sugg.childNodes.length) showSuggestions();  // none while a reply is pending: its own come with it
     all(".cites-head", function (n) { n.textContent = L.sources; });
     all("ol.cites", function (n) { n.setAttribute("aria-label", L.sources); });
     all("[data-qifa=feedback]", function (b) {
@@ -818,14 +907,15 @@
       b.setAttribute("title", b.getAttribute("aria-pressed") === "true" ? L.thanks : label);
     });
     if (hint.getAttribute("data-kind") === "long") checkLength(); else queueHint();
-    if (!confirmBox.hasAttribute("hidden")) askUser(null);  // its question was in the other language
+    if (state.asking) askUser(state.asking.words, state.asking.onYes);  // the question again, in this language
     if (sheetNode && sheetNode.rebuild) sheetNode.rebuild();
   }
   langBtn.addEventListener("click", function () {
     var next = LANG === "en" ? "zh" : "en";
     applyLang(next);
-    langBtn.focus();  // a rebuilt sheet took the focus; the keyboard user stays where they pressed
-    send("/lang " + next, langLabel(next));  // waits its turn while a reply is pending
+    langBtn.focus();  // a rebuilt sheet or a question asked again took the focus; the keyboard user stays here
+    // no conversation yet (none on its way either): none is made for this, the first message carries the choice
+    if (state.sid || state.busy) send("/lang " + next, langLabel(next));  // waits its turn while a reply is pending
   });
 
   // ------------------------------------------------------------------ live messages (advisers) and history
@@ -861,7 +951,7 @@
     return api("GET", "/api/v1/sessions/" + encodeURIComponent(state.sid) + "/messages").then(function (res) {
       if (!res.ok) {
         if (res.status === 404) { reset(false, true); return; }
-        system(errorText(res));
+        system(function () { return errorText(res); });
         return;
       }
       var waiting = null;
@@ -885,7 +975,7 @@
       placeReports(null);
       setWaiting(waiting);
       connectEvents();
-    }, function () { system(L.network); });
+    }, function () { system(function () { return L.network; }); });
   }
 
   // a self-check report of this conversation, back in the history (a gone report is forgotten)
@@ -925,10 +1015,13 @@
     if (focus) input.focus();
   }
 
-  // a question in the panel (not window.confirm, which a host page or a browser may suppress); null hides it
-  function askUser(question, yes, onYes) {
+  // a question in the panel (not window.confirm, which a host page or a browser may suppress); null hides it.
+  // words: a function giving [the question, its yes] in the widget's language now (asked again after a switch)
+  function askUser(words, onYes) {
     confirmBox.textContent = "";
-    if (!question) { confirmBox.setAttribute("hidden", ""); return; }
+    state.asking = words ? { words: words, onYes: onYes } : null;
+    if (!words) { confirmBox.setAttribute("hidden", ""); return; }
+    var question = words()[0], yes = words()[1];
     confirmBox.appendChild(el("span", { id: "qf-confirm-text" }, question));
     confirmBox.setAttribute("aria-labelledby", "qf-confirm-text");
     var row = el("div", { "class": "row" });
@@ -947,25 +1040,29 @@
   // is withdrawn the engine's way (/bot), so no adviser answers a conversation nobody sees.
   function startNew() {
     var waitingId = state.waiting && state.sid ? (state.waiting.id || kept.waiting || "") : null;
-    var lost = [];
-    if (waitingId !== null) lost.push(fmt(L.newWaiting, { id: waitingId }));
-    if (hasDrafts()) lost.push(L.newDrafts);
-    if (!lost.length) { reset(true); return; }
-    askUser(L.confirmNew + " " + lost.join(" "), L.newYes, function () {
+    var drafted = hasDrafts();
+    var lost = function () {
+      var what = [];
+      if (waitingId !== null) what.push(fmt(L.newWaiting, { id: waitingId }));
+      if (drafted) what.push(L.newDrafts);
+      return what;
+    };
+    if (!lost().length) { reset(true); return; }
+    askUser(function () { return [L.confirmNew + " " + lost().join(" "), L.newYes]; }, function () {
       if (waitingId === null) { reset(true); return; }
       var sid = state.sid;
       api("POST", "/api/v1/chat", { session_id: sid, message: "/bot" }).then(function (res) {
-        if (res.ok) reset(true); else system(errorText(res));
-      }, function () { system(L.network); });
+        if (res.ok) reset(true); else system(function () { return errorText(res); });
+      }, function () { system(function () { return L.network; }); });
     });
   }
   newBtn.addEventListener("click", startNew);
   delBtn.addEventListener("click", function () {
     if (!state.sid) { reset(true); return; }
-    askUser(L.confirmDelete, L.deleteYes, function () {
+    askUser(function () { return [L.confirmDelete, L.deleteYes]; }, function () {
       api("DELETE", "/api/v1/sessions/" + encodeURIComponent(state.sid)).then(function (res) {
-        if (res.ok || res.status === 404) reset(true); else system(errorText(res));
-      }, function () { system(L.network); });
+        if (res.ok || res.status === 404) reset(true); else system(function () { return errorText(res); });
+      }, function () { system(function () { return L.network; }); });
     });
   });
 
@@ -1015,10 +1112,13 @@
         if (res.ok && res.data.message_id > state.lastId) state.lastId = res.data.message_id;
       }, function () { /* the form below still works */ });
     }
-    getService(id).then(function (svc) { buildForm(svc); }, function (res) { system(errorText(res)); });
+    getService(id).then(function (svc) { buildForm(svc); }, function (res) { system(function () { return errorText(res); }); });
   }
 
-  function buildForm(svc) {
+  // marks: the problems shown at its fields (field -> a function giving the words in the widget's language now; ""
+  // for the form's own line), shown again when the sheet is drawn again in the other language
+  function buildForm(svc, marks) {
+    marks = marks || {};
     closeSheet();
     var days = (state.config && state.config.retention_days) || 365;
     var name = LANG === "en" ? svc.name_en : svc.name;
@@ -1075,12 +1175,16 @@
     sheet.appendChild(row);
     body.appendChild(sheet);
     sheetNode = sheet;
-    sheet.rebuild = function () { buildForm(svc); };  // in the other language, from the kept draft
+    sheet.rebuild = function () { buildForm(svc, marks); };  // in the other language, from the kept draft
     var first = inputs[svc.form_fields[0]];
     if (first) first.focus();
+    Object.keys(marks).forEach(function (field) { show(field, marks[field]); });
 
-    function show(field, message) {
+    // say: a function giving the problem in the widget's language now; null: none
+    function show(field, say) {
       var e = errors[field];
+      if (say) marks[errors[field] ? field : ""] = say; else delete marks[field];
+      var message = say ? say() : "";
       if (!e) { formError.textContent = message; formError.removeAttribute("hidden"); return; }
       if (message) {
         e.textContent = message;
@@ -1098,16 +1202,18 @@
 
     function submitForm() {
       formError.setAttribute("hidden", "");
+      delete marks[""];
       var bad = null;
       var payload = { service_id: svc.id, lang: LANG };
       svc.form_fields.forEach(function (field) {
         var message;
         if (field === "consent") {
-          message = inputs[field].checked ? null : L.consentNeeded;
+          message = inputs[field].checked ? null : function () { return L.consentNeeded; };
           payload.consent = inputs[field].checked;
         } else {
-          message = check(field, inputs[field].value);
-          var v = inputs[field].value.trim();
+          var typed = inputs[field].value;
+          message = check(field, typed) ? function () { return check(field, typed); } : null;
+          var v = typed.trim();
           if (v || field !== "preferred_time") payload[field] = v;
         }
         show(field, message);
@@ -1123,7 +1229,8 @@
           delete draftsOf("forms")[svc.id];
           saveDrafts();
           closeSheet();
-          var note = system(fmt(L.ordered, { number: res.data.number }));
+          var number = res.data.number;
+          var note = system(function () { return fmt(L.ordered, { number: number }); });
           note.setAttribute("data-order", res.data.number);
           input.focus();
           return;
@@ -1131,23 +1238,28 @@
         var fields = (res.data && res.data.error && res.data.error.fields) || [];
         var firstBad = null;
         fields.forEach(function (f) {
-          if (errors[f.field]) { show(f.field, inLang(f.message)); firstBad = firstBad || f.field; }
+          if (errors[f.field]) {
+            show(f.field, function () { return inLang(f.message); });
+            firstBad = firstBad || f.field;
+          }
         });
         if (firstBad) inputs[firstBad].focus();
-        else show("", L.orderFailed + errorText(res));
-      }, function () { submit.disabled = false; show("", L.network); });
+        else show("", function () { return L.orderFailed + errorText(res); });
+      }, function () { submit.disabled = false; show("", function () { return L.network; }); });
     }
   }
 
   // ------------------------------------------------------------------ the self-check: a form, then the report
   function openCheckup(id) {
     api("GET", "/api/v1/checkups/" + encodeURIComponent(id)).then(function (res) {
-      if (!res.ok) { system(errorText(res)); return; }
+      if (!res.ok) { system(function () { return errorText(res); }); return; }
       buildCheckup(res.data);
-    }, function () { system(L.network); });
+    }, function () { system(function () { return L.network; }); });
   }
 
-  function buildCheckup(qn) {
+  // marks: the problems shown (question id -> a function giving the words now; "" for the form's line), as buildForm
+  function buildCheckup(qn, marks) {
+    marks = marks || {};
     closeSheet();
     var en = LANG === "en";
     var title = en ? qn.title_en : qn.title;
@@ -1178,6 +1290,7 @@
           draftsOf("checkups")[qn.id] = answers;
           saveDrafts();
           box.removeAttribute("aria-invalid");
+          delete marks[q.id];
           update();
         });
         lab.appendChild(radio);
@@ -1200,7 +1313,7 @@
     sheet.appendChild(row);
     body.appendChild(sheet);
     sheetNode = sheet;
-    sheet.rebuild = function () { buildCheckup(qn); };  // the answers are in the drafts
+    sheet.rebuild = function () { buildCheckup(qn, marks); };  // the answers are in the drafts
 
     function applies(q) {
       var c = q.depends_on;
@@ -1225,8 +1338,12 @@
       barText.textContent = fmt(L.ckProgress, { n: done, total: shown.length });
     }
     update();
-    function mark(qid, message) {
+    Object.keys(marks).forEach(function (qid) { mark(qid, marks[qid]); });
+    // say: a function giving the problem in the widget's language now
+    function mark(qid, say) {
       var b = boxes[qid];
+      marks[b ? qid : ""] = say;
+      var message = say();
       if (!b) { formError.textContent = message; formError.removeAttribute("hidden"); return; }
       b.node.setAttribute("aria-invalid", "true");
       var e = b.node.querySelector(".err");
@@ -1239,11 +1356,12 @@
 
     function submitCheckup() {
       formError.setAttribute("hidden", "");
+      delete marks[""];
       var payload = { answers: {}, lang: LANG };
       var firstMissing = null;
       visible().forEach(function (q) {
         if (answers[q.id]) payload.answers[q.id] = answers[q.id];
-        else { mark(q.id, L.ckMissing); firstMissing = firstMissing || q.id; }
+        else { mark(q.id, function () { return L.ckMissing; }); firstMissing = firstMissing || q.id; }
       });
       if (firstMissing) { boxes[firstMissing].node.querySelector("input").focus(); return; }
       if (state.sid) payload.session_id = state.sid;
@@ -1262,9 +1380,11 @@
           return;
         }
         var fields = (res.data && res.data.error && res.data.error.fields) || [];
-        fields.forEach(function (f) { mark(String(f.field).replace(/^answers\./, ""), inLang(f.message)); });
-        if (!fields.length) mark("", L.ckFailed + errorText(res));
-      }, function () { submit.disabled = false; mark("", L.network); });
+        fields.forEach(function (f) {
+          mark(String(f.field).replace(/^answers\./, ""), function () { return inLang(f.message); });
+        });
+        if (!fields.length) mark("", function () { return L.ckFailed + errorText(res); });
+      }, function () { submit.disabled = false; mark("", function () { return L.network; }); });
     }
   }
 
@@ -1321,6 +1441,7 @@
     a.addEventListener("click", function () { send("/checkup_alerts " + r.id, L.ckAlerts); });
     row.appendChild(a);
     card.appendChild(row);
+    card.qfDraw = function () { reportCard(r, card); };  // in the other language after a switch, in its place
     if (slot) { slot.replaceWith(card); return; }
     log.appendChild(card);
     scrollDown();
@@ -1332,12 +1453,13 @@
   function openAlerts() {
     if (!state.sid) { send("/subscribe", L.alerts, LANG); return; }  // the engine starts the session and offers topics
     api("GET", subsPath()).then(function (res) {
-      if (!res.ok) { system(errorText(res)); return; }
+      if (!res.ok) { system(function () { return errorText(res); }); return; }
       buildAlerts(res.data);
-    }, function () { system(L.network); });
+    }, function () { system(function () { return L.network; }); });
   }
 
-  function buildAlerts(subs) {
+  // problem: a function giving the form's problem in the widget's language now, shown again after a switch
+  function buildAlerts(subs, problem) {
     closeSheet();
     var sheet = el("div", { "class": "sheet", role: "region", "aria-label": L.alertsTitle, "data-qifa": "alerts-sheet" });
     var form = el("form", { "data-qifa": "alerts-form", novalidate: "" });
@@ -1374,24 +1496,30 @@
     sheetNode = sheet;
     sheet.rebuild = function () {  // the ticks not yet saved stay ticked
       subs.topics = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
-      buildAlerts(subs);
+      buildAlerts(subs, problem);
     };
     if (boxes[0]) boxes[0].focus();
+    if (problem) showProblem(problem);
+    function showProblem(say) {
+      problem = say;
+      formError.textContent = say();
+      formError.removeAttribute("hidden");
+    }
 
     function names(ids) {
       return subs.available.filter(function (t) { return ids.indexOf(t.id) >= 0; })
         .map(function (t) { return LANG === "en" ? t.en : t.zh; }).join(LANG === "en" ? ", " : "、");
     }
     function done(res) {
-      if (!res.ok) { formError.textContent = errorText(res); formError.removeAttribute("hidden"); return; }
+      if (!res.ok) { showProblem(function () { return errorText(res); }); return; }
       closeSheet();
-      sugg.textContent = "";  // the assistant's toggle buttons would show the old choice
+      setSuggestions([], [], LANG);  // the assistant's toggle buttons would show the old choice
       var topics = res.data.topics || [];
-      system(topics.length ? fmt(L.alertsSaved, { topics: names(topics) }) : L.alertsNone)
+      system(function () { return topics.length ? fmt(L.alertsSaved, { topics: names(topics) }) : L.alertsNone; })
         .setAttribute("data-qifa-subscriptions", topics.join(","));
       input.focus();
     }
-    function fail() { formError.textContent = L.network; formError.removeAttribute("hidden"); }
+    function fail() { showProblem(function () { return L.network; }); }
     function save() {
       var topics = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
       api("PUT", subsPath(), { topics: topics }).then(done, fail);
@@ -1459,7 +1587,7 @@
 
   function start() {
     addNotice();
-    if (!KEY && SRC.origin !== location.origin) { disable(L.notEnabledNoKey); return; }
+    if (!KEY && SRC.origin !== location.origin) { disable(function () { return L.notEnabledNoKey; }); return; }
     var q = KEY ? "?site_key=" + encodeURIComponent(KEY) : "";
     // a simple GET (no custom header): a page that is not registered can read the refusal and say so
     fetch(BASE + "/api/v1/widget/config" + q, { credentials: "omit", mode: "cors", cache: "no-store" })
@@ -1470,11 +1598,11 @@
       })
       .then(function (res) {
         var refusal = res.data && res.data.error && res.data.error.message;
-        if (!res.ok) { disable(refusal ? inLang(refusal, true) : L.network); return; }
+        if (!res.ok) { disable(function () { return refusal ? inLang(refusal, true) : L.network; }); return; }
         state.config = res.data;
         if (res.data.delete_conversation) delBtn.removeAttribute("hidden");
         if (state.sid) loadHistory();
-      }, function () { disable(L.network); });
+      }, function () { disable(function () { return L.network; }); });
   }
 
   function mount() {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import re
 
-from knowledge.expansion import _stemmed_glossary, _stems, expand_query, glossary, thesaurus
+from knowledge.expansion import _as_written, _stemmed_glossary, _stems, expand_query, glossary, thesaurus
 from knowledge.tokens import _CJK
 
 
@@ -17,9 +17,10 @@ def _every_key(text: str) -> str:
     extra: list[str] = []
     if re.search(r"[A-Za-z]", text):
         low = " " + _stems(text) + " "
+        words = " " + " ".join(re.sub(r"[^a-z0-9']+", " ", text.lower()).split()) + " "
         for en, zh in _stemmed_glossary():
             if f" {en} " in low:
-                extra.append(zh)
+                extra.append(_as_written(en, zh, words))
                 low = low.replace(f" {en} ", " ")
     if _CJK.search(text):
         rest = text

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from assistant.texts import t
 from composition import Runtime
 from db.models_chat import ChatSession
 from sites import SiteInfo, Sites
@@ -147,9 +148,33 @@ def test_widget_config_names_the_site_and_the_retention_period(client: TestClien
                                                                runtime: Runtime) -> None:
     r = client.get(f"/api/v1/widget/config?site_key={site.key}", headers={"Origin": GOOD})
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == GOOD
-    assert r.json() == {"site": "pujiang", "retention_days": runtime.settings.order_retention_days,
-                        "max_message_chars": runtime.settings.max_message_chars, "delete_conversation": True}
+    config = r.json()
+    assert config.pop("labels")  # see test_widget_config_pairs_the_engines_button_labels
+    assert config == {"site": "pujiang", "retention_days": runtime.settings.order_retention_days,
+                      "max_message_chars": runtime.settings.max_message_chars, "delete_conversation": True}
     assert client.get("/api/v1/widget/config").json()["site"] is None  # the same-origin demo page
+
+
+def suggestion_labels(client: TestClient, message: str, lang: str) -> list[str]:
+    r = client.post("/api/v1/chat", json={"message": message, "lang": lang})
+    assert r.status_code == 200
+    return [s["label"] for s in r.json()["suggestions"]]
+
+
+def test_widget_config_pairs_the_engines_button_labels(client: TestClient) -> None:
+    """After a switch of the widget's language the buttons on screen are shown as the engine writes them in the
+    other language: the config pairs each fixed label of the engine's (the menu's, a clarifying question's)
+    with its other language, Chinese first, and names no label with a name to fill in."""
+    pairs = client.get("/api/v1/widget/config").json()["labels"]
+    to_en = {p["zh"]: p["en"] for p in reversed(pairs)}  # the first pair wins, as in the widget
+    to_zh = {p["en"]: p["zh"] for p in reversed(pairs)}
+    zh, en = suggestion_labels(client, "/menu", "zh"), suggestion_labels(client, "/menu", "en")
+    assert len(zh) == len(en) > 5  # the categories, the scenarios, the self-check
+    assert [to_en[z] for z in zh] == en and [to_zh[e] for e in en] == zh
+    for key in ("clarify_legal", "clarify_order", "clarify_human", "back_label", "keep_asking_label"):
+        assert to_en[t(key, "zh")] == t(key, "en")  # the labels of a question asked back, of a hand-off
+    assert {"zh": "是", "en": "Yes"} in pairs and {"zh": "放弃本次预约", "en": "Drop this booking"} in pairs
+    assert not any("{" in p["zh"] + p["en"] for p in pairs)
 
 
 def test_widget_script_is_small_cacheable_and_inserts_text_only(client: TestClient) -> None:

@@ -256,9 +256,10 @@ def test_the_language_chosen_is_kept_through_a_reload_after_a_new_conversation(
         page: Any, env: Env, rt: Runtime, path: str, chosen: str, send_label: str, question: str,
         in_reply: str) -> None:
     open_widget(page, f"{env.host}{path}")
+    ask(page, question)
     page.locator("[data-qifa=lang]").click()
     assert kept_in_storage(page, env).get("lang") == chosen  # at once, before the reply to /lang
-    replies_settled(page, 1)
+    replies_settled(page, 2)
     sid = stored(page, env)
     # 新对话, then a reload before any message: the chosen language, not the page's default
     page.locator("[data-qifa=new]").click()
