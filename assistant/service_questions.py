@@ -50,7 +50,8 @@ _FILLER_ZH = re.compile(r"请问|你们|您们|我们|咱们|这个|这项|那�
 _FILLER_EN = frozenset(
     "a an the is are it its this that these your you our we i me do does did will would can could should how what "
     "which much many there any for of to get be done please service services long quickly soon days whole usually "
-    "normally typically generally need needed required offer offered by with on at and also or".split())
+    "normally typically generally need needed required offer offered by with on at and also or handle handles "
+    "handled provide provides provided run runs".split())
 # the act a service's name names: the residue of a question must hold one of its service's
 _ACTS_ZH = re.compile(r"咨询|审查|体检|对接|代办|协助|指引|帮扶|辅导|讲座|调解|公证|调处|解纷|监督|认证|确认|投诉")
 _ACTS_EN = frozenset("review consultation check matching notarisation authentication help confirmation guidance "

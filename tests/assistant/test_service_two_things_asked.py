@@ -28,3 +28,13 @@ def test_two_aspects_joined_by_and_are_the_cards(text: str, english: bool, servi
 ])
 def test_and_does_not_make_a_question_of_the_law_a_card(text: str, english: bool) -> None:
     assert service_question(load_catalogue(), text.lower(), english) is None
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("Which department handles the contract review?", "contract-review"),
+    ("Which office provides the enterprise legal health check?", "enterprise-legal-health-check"),
+])
+def test_a_verb_of_who_does_it_is_no_word_of_another_service(text: str, service: str) -> None:
+    asked = service_question(load_catalogue(), text.lower(), True)
+    assert asked is not None
+    assert (asked.service.id, asked.aspect) == (service, "provider")
