@@ -27,7 +27,11 @@ _SUFFIXES = (
 
 
 def _stem(word: str) -> str:
-    """A crude English stem, so "expropriate", "expropriated" and "expropriation" meet one glossary key."""
+    """A crude English stem, so "expropriate", "expropriated" and "expropriation" meet one glossary key. A -ies / -ied
+    word is its -y word first ("copied", "copies" -> "copy"): stripped as they are, a short one lost its y and missed
+    its key ("copi" against "copy")."""
+    if len(word) > 4 and word.endswith(("ies", "ied")):
+        word = word[:-3] + "y"
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
@@ -76,11 +80,14 @@ def _same_stem() -> dict[str, list[tuple[str, str]]]:
 
 def _as_written(stem: str, zh: str, words: str) -> str:
     """The expansion of the phrase the question writes itself when several share ``stem`` (``words``: the
-    question's words, space-padded); else ``zh``."""
-    for en, terms in _same_stem().get(stem, ()):
+    question's words, space-padded); else of the longest one the question's words begin with ("designed" is a
+    form of "design", not of "designate"); else ``zh``."""
+    group = _same_stem().get(stem, ())
+    for en, terms in group:
         if f" {en} " in words:
             return terms
-    return zh
+    begun = [(en, terms) for en, terms in group if f" {en}" in words]
+    return max(begun, key=lambda p: len(p[0]))[1] if begun else zh
 
 
 @lru_cache(maxsize=1)
