@@ -338,7 +338,7 @@
   var stored = load();
   var state = { sid: stored.sid || null, lastId: 0, open: false, busy: false, waiting: null, es: null,
                 retry: 1000, config: null, disabled: false, services: {}, chatForm: false, queued: false,
-                queue: [], suggs: null, asking: null };
+                queue: [], suggs: null, asking: null, formCard: null };
   // lang: the language chosen in this conversation (the 中文 / EN button or /lang); it wins over the page's
   // (data-lang) for the labels and every message, so that the engine's "switched" is true for the next ones too
   var kept = { waiting: stored.waiting || null, reports: Array.isArray(stored.reports) ? stored.reports : [],
@@ -663,6 +663,16 @@
       });
     };
     card.qfDraw();
+    return card;
+  }
+
+  // The chat's booking in progress already has its card on screen (drawn when the booking started, relabelled in
+  // place by a switch of the language), or its service's page form is open: a reply that asks the booking's
+  // question again (the answer to /lang, a side question, a second "我要预约…") draws no second one.
+  function formShown(service) {
+    var shown = state.formCard;
+    return !!(shown && shown.service === service && log.contains(shown.card))
+      || !!(sheetNode && sheetNode.qfService === service);
   }
 
   function getService(id) {
@@ -686,10 +696,16 @@
     // a form the engine started in the chat: offer the same service's card, whose "预约" opens the page form
     var form = data.form;
     state.chatForm = !!form;
-    if (form && form.stage === "fill" && !(form.filled || []).length && services.indexOf(form.service) < 0) {
+    if (form === null) state.formCard = null;  // the booking ended (sent or dropped): a new one gets its own card
+    if (form && formShown(form.service)) {
+      services = services.filter(function (id) { return id !== form.service; });  // the live one stays the one
+    } else if (form && form.stage === "fill" && !(form.filled || []).length && services.indexOf(form.service) < 0) {
       services.push(form.service);
     }
-    services.forEach(serviceCard);
+    services.forEach(function (id) {
+      var card = serviceCard(id);
+      if (form && id === form.service) state.formCard = { service: id, card: card };
+    });
     // the answer to a language choice with no buttons of its own leaves those shown (they follow the language)
     if (!(langOnly && !(r.suggestions || []).length)) setSuggestions(r.suggestions, services, r.lang || LANG);
     if (r.route === "handoff" && r.handoff) setWaiting(r.handoff);
@@ -908,7 +924,22 @@
     });
     if (hint.getAttribute("data-kind") === "long") checkLength(); else queueHint();
     if (state.asking) askUser(state.asking.words, state.asking.onYes);  // the question again, in this language
-    if (sheetNode && sheetNode.rebuild) sheetNode.rebuild();
+    if (sheetNode && sheetNode.rebuild) rebuildInPlace();
+  }
+  // The open sheet drawn again in the new language, scrolled to the same field or question (a long self-check
+  // answered half-way does not jump back to its first question): the one at its top stays at its top.
+  function rebuildInPlace() {
+    var part = "[data-field],[data-question],fieldset";
+    var before = sheetNode.querySelector("form");
+    var top = before.getBoundingClientRect().top;
+    var parts = Array.prototype.slice.call(before.querySelectorAll(part));
+    var at = parts.filter(function (n) { return n.getBoundingClientRect().bottom > top; })[0];
+    var index = parts.indexOf(at);
+    var offset = at ? at.getBoundingClientRect().top - top : 0;
+    sheetNode.rebuild();
+    var after = sheetNode && sheetNode.querySelector("form");
+    var again = after && index >= 0 ? after.querySelectorAll(part)[index] : null;
+    if (again) after.scrollTop += again.getBoundingClientRect().top - after.getBoundingClientRect().top - offset;
   }
   langBtn.addEventListener("click", function () {
     var next = LANG === "en" ? "zh" : "en";
@@ -1117,7 +1148,8 @@
 
   // marks: the problems shown at its fields (field -> a function giving the words in the widget's language now; ""
   // for the form's own line), shown again when the sheet is drawn again in the other language
-  function buildForm(svc, marks) {
+  // consented: the consent box ticked before the sheet was drawn again in the other language
+  function buildForm(svc, marks, consented) {
     marks = marks || {};
     closeSheet();
     var days = (state.config && state.config.retention_days) || 365;
@@ -1175,7 +1207,10 @@
     sheet.appendChild(row);
     body.appendChild(sheet);
     sheetNode = sheet;
-    sheet.rebuild = function () { buildForm(svc, marks); };  // in the other language, from the kept draft
+    sheet.qfService = svc.id;
+    // in the other language, from the kept draft; the consent ticked stays ticked (it is given by this submit)
+    sheet.rebuild = function () { buildForm(svc, marks, !!(inputs.consent && inputs.consent.checked)); };
+    if (inputs.consent && consented) inputs.consent.checked = true;
     var first = inputs[svc.form_fields[0]];
     if (first) first.focus();
     Object.keys(marks).forEach(function (field) { show(field, marks[field]); });
