@@ -58,7 +58,7 @@
       ckRule: "评分规则", ckReport: "自测报告 {id}", ckAlerts: "🔔 订阅相关合规预警",
       alerts: "🔔 合规预警", alertsTitle: "合规预警订阅", alertsIntro: "选择您关心的主题；相关规则变化时，我们会在本对话中通知您。",
       alertsSave: "保存订阅", alertsOff: "取消全部订阅", alertsSaved: "已保存订阅：{topics}", alertsNone: "已取消全部订阅。",
-      industry: "本地产业", area: "领域", alertWho: "📢 合规预警",
+      industry: "本地产业", area: "领域", alertWho: "📢 合规预警", suggestions: "建议的操作",
       start: [{ label: "服务清单 / Menu", message: "/menu" }, { label: "我的订单 / My orders", message: "/status" }],
       fields: {
         enterprise_name: "企业名称", credit_code: "统一社会信用代码", contact_name: "联系人", phone: "联系电话",
@@ -111,7 +111,7 @@
       alerts: "🔔 Alerts", alertsTitle: "Compliance alerts", alertsIntro: "Choose the topics you care about; when "
         + "rules on them change, we tell you in this conversation.", alertsSave: "Save", alertsOff: "Unsubscribe all",
       alertsSaved: "Subscribed: {topics}", alertsNone: "Unsubscribed from all alerts.", industry: "Local industries",
-      area: "Areas", alertWho: "📢 Compliance alert",
+      area: "Areas", alertWho: "📢 Compliance alert", suggestions: "Suggested actions",
       start: [{ label: "Service menu / 服务清单", message: "/menu" }, { label: "My orders / 我的订单", message: "/status" }],
       fields: {
         enterprise_name: "Enterprise name", credit_code: "Unified social credit code", contact_name: "Contact name",
@@ -175,8 +175,18 @@
     ".card h3{margin:0 0 4px;font-size:15px}.card p{margin:0 0 8px;font-size:13px;color:#374151}",
     ".card .row{display:flex;gap:6px;flex-wrap:wrap}",
     ".primary{background:var(--qf-accent);color:var(--qf-accent-text);border-color:var(--qf-accent)}",
-    ".sugg{display:flex;flex-wrap:wrap;gap:6px;padding:6px 12px 0;background:#fff}",
-    ".sugg button{font-size:13px;padding:4px 10px;min-height:32px;border-radius:16px}",
+    // the suggestions: a wrapping row of chips (two a row at least, a long label on two lines), about two rows high
+    // in its own scroll, so eight long English labels on a phone leave the conversation its room; while more wait
+    // below, its lower edge fades (.more). Its padding and scroll-padding keep a focused chip and its outline in
+    // sight, above the fade, when Tab scrolls it into view.
+    ".sugg{display:flex;flex-wrap:wrap;align-content:flex-start;gap:5px 6px;padding:6px 12px;max-height:108px;",
+    "overflow-y:auto;overscroll-behavior:contain;scroll-padding:6px 0 18px;scrollbar-width:thin;",
+    "scrollbar-color:#9ca3af transparent;background:#fff;border-top:1px solid #f3f4f6}",
+    ".sugg.more{-webkit-mask-image:linear-gradient(to bottom,#000 calc(100% - 16px),transparent);",
+    "mask-image:linear-gradient(to bottom,#000 calc(100% - 16px),transparent)}",
+    ".sugg:empty{display:none}",
+    ".sugg button{flex:0 1 auto;max-width:calc(50% - 3px);font-size:13px;line-height:1.25;padding:3px 10px;",
+    "min-height:32px;border-radius:16px;text-align:left}",
     ".wait{display:flex;align-items:center;gap:8px;padding:6px 12px;background:#ecfdf5;font-size:13px;color:#065f46}",
     ".wait span{flex:1}",
     "form.composer{display:flex;gap:6px;padding:8px 12px;background:#fff;border-top:1px solid #e5e7eb}",
@@ -338,7 +348,7 @@
   var stored = load();
   var state = { sid: stored.sid || null, lastId: 0, open: false, busy: false, waiting: null, es: null,
                 retry: 1000, config: null, disabled: false, services: {}, chatForm: false, queued: false,
-                queue: [], suggs: null, asking: null };
+                queue: [], suggs: null, asking: null, formCard: null };
   // lang: the language chosen in this conversation (the 中文 / EN button or /lang); it wins over the page's
   // (data-lang) for the labels and every message, so that the engine's "switched" is true for the next ones too
   var kept = { waiting: stored.waiting || null, reports: Array.isArray(stored.reports) ? stored.reports : [],
@@ -388,7 +398,8 @@
   var log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
                         "aria-label": TITLE, tabindex: "0" });
   var typing = el("div", { "class": "typing", "data-qifa": "typing", "aria-hidden": "true", hidden: "" }, L.typing);
-  var sugg = el("div", { "class": "sugg", "data-qifa": "suggestions" });
+  // a named group: a screen reader announces what the buttons are for, wherever the bar's scroll stands
+  var sugg = el("div", { "class": "sugg", "data-qifa": "suggestions", role: "group", "aria-label": L.suggestions });
   var wait = el("div", { "class": "wait", role: "status", hidden: "" });
   var waitText = el("span");
   var backBtn = el("button", { type: "button", "data-qifa": "back-to-bot" }, "🤖 " + L.backToBot);
@@ -589,7 +600,16 @@
       });
       sugg.appendChild(b);
     });
+    sugg.scrollTop = 0;
+    moreBelow();
   }
+  // the fade at the bar's lower edge while chips wait below (scrolled, resized, refilled, the panel opened)
+  function moreBelow() {
+    var more = sugg.scrollHeight - sugg.scrollTop - sugg.clientHeight > 2;
+    if (more) sugg.classList.add("more"); else sugg.classList.remove("more");
+  }
+  sugg.addEventListener("scroll", moreBelow);
+  if (typeof ResizeObserver === "function") new ResizeObserver(moreBelow).observe(sugg);
   // A suggestion's label after a switch of the language, as the engine would have written it in the new one: the
   // widget's own from its table; one in both languages ("预约 / Order") with the new language first, as the engine
   // orders them; a fixed label of the engine by its pair (the config's labels); a service by its name in the new
@@ -663,6 +683,16 @@
       });
     };
     card.qfDraw();
+    return card;
+  }
+
+  // The chat's booking in progress already has its card on screen (drawn when the booking started, relabelled in
+  // place by a switch of the language), or its service's page form is open: a reply that asks the booking's
+  // question again (the answer to /lang, a side question, a second "我要预约…") draws no second one.
+  function formShown(service) {
+    var shown = state.formCard;
+    return !!(shown && shown.service === service && log.contains(shown.card))
+      || !!(sheetNode && sheetNode.qfService === service);
   }
 
   function getService(id) {
@@ -686,10 +716,16 @@
     // a form the engine started in the chat: offer the same service's card, whose "预约" opens the page form
     var form = data.form;
     state.chatForm = !!form;
-    if (form && form.stage === "fill" && !(form.filled || []).length && services.indexOf(form.service) < 0) {
+    if (form === null) state.formCard = null;  // the booking ended (sent or dropped): a new one gets its own card
+    if (form && formShown(form.service)) {
+      services = services.filter(function (id) { return id !== form.service; });  // the live one stays the one
+    } else if (form && form.stage === "fill" && !(form.filled || []).length && services.indexOf(form.service) < 0) {
       services.push(form.service);
     }
-    services.forEach(serviceCard);
+    services.forEach(function (id) {
+      var card = serviceCard(id);
+      if (form && id === form.service) state.formCard = { service: id, card: card };
+    });
     // the answer to a language choice with no buttons of its own leaves those shown (they follow the language)
     if (!(langOnly && !(r.suggestions || []).length)) setSuggestions(r.suggestions, services, r.lang || LANG);
     if (r.route === "handoff" && r.handoff) setWaiting(r.handoff);
@@ -879,6 +915,7 @@
     newBtn.textContent = L.newChat;
     closeBtn.setAttribute("aria-label", L.close);
     typing.textContent = L.typing;
+    sugg.setAttribute("aria-label", L.suggestions);
     backBtn.textContent = "🤖 " + L.backToBot;
     input.setAttribute("aria-label", L.input);
     input.setAttribute("placeholder", L.input);
@@ -908,7 +945,22 @@
     });
     if (hint.getAttribute("data-kind") === "long") checkLength(); else queueHint();
     if (state.asking) askUser(state.asking.words, state.asking.onYes);  // the question again, in this language
-    if (sheetNode && sheetNode.rebuild) sheetNode.rebuild();
+    if (sheetNode && sheetNode.rebuild) rebuildInPlace();
+  }
+  // The open sheet drawn again in the new language, scrolled to the same field or question (a long self-check
+  // answered half-way does not jump back to its first question): the one at its top stays at its top.
+  function rebuildInPlace() {
+    var part = "[data-field],[data-question],fieldset";
+    var before = sheetNode.querySelector("form");
+    var top = before.getBoundingClientRect().top;
+    var parts = Array.prototype.slice.call(before.querySelectorAll(part));
+    var at = parts.filter(function (n) { return n.getBoundingClientRect().bottom > top; })[0];
+    var index = parts.indexOf(at);
+    var offset = at ? at.getBoundingClientRect().top - top : 0;
+    sheetNode.rebuild();
+    var after = sheetNode && sheetNode.querySelector("form");
+    var again = after && index >= 0 ? after.querySelectorAll(part)[index] : null;
+    if (again) after.scrollTop += again.getBoundingClientRect().top - after.getBoundingClientRect().top - offset;
   }
   langBtn.addEventListener("click", function () {
     var next = LANG === "en" ? "zh" : "en";
@@ -1117,7 +1169,8 @@
 
   // marks: the problems shown at its fields (field -> a function giving the words in the widget's language now; ""
   // for the form's own line), shown again when the sheet is drawn again in the other language
-  function buildForm(svc, marks) {
+  // consented: the consent box ticked before the sheet was drawn again in the other language
+  function buildForm(svc, marks, consented) {
     marks = marks || {};
     closeSheet();
     var days = (state.config && state.config.retention_days) || 365;
@@ -1175,7 +1228,10 @@
     sheet.appendChild(row);
     body.appendChild(sheet);
     sheetNode = sheet;
-    sheet.rebuild = function () { buildForm(svc, marks); };  // in the other language, from the kept draft
+    sheet.qfService = svc.id;
+    // in the other language, from the kept draft; the consent ticked stays ticked (it is given by this submit)
+    sheet.rebuild = function () { buildForm(svc, marks, !!(inputs.consent && inputs.consent.checked)); };
+    if (inputs.consent && consented) inputs.consent.checked = true;
     var first = inputs[svc.form_fields[0]];
     if (first) first.focus();
     Object.keys(marks).forEach(function (field) { show(field, marks[field]); });

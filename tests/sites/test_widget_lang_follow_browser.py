@@ -6,7 +6,11 @@ the live API (the fixtures of test_widget_browser.py):
 - what the widget draws itself follows a switch: its own notes (a failed send), the suggestions under the last
   reply (the engine's fixed labels as the engine writes them in the other language), a service's card, the
   problems shown in an open order form, a question it asks (新对话); what was said keeps its language, named on
-  its text (lang) for a screen reader, while the widget's root carries the widget's.
+  its text (lang) for a screen reader, while the widget's root carries the widget's;
+- a booking in the chat stays one live form through a switch (widget23): its card relabelled in place, the
+  question asked again as the only new thing, the answers given and the text in the box kept; the self-check in
+  the chat likewise; an open order sheet keeps its values, its consent tick and its place, a self-check sheet its
+  answers and its place.
 """
 
 from __future__ import annotations
@@ -191,3 +195,146 @@ def test_a_self_checks_missing_answer_and_its_report_follow_a_switch(page: Any, 
     card = page.locator("[data-qifa=checkup-report]")
     assert card.count() == 1 and card.get_attribute("data-report") == report
     assert "依据：" in card.inner_text() and "下载 PDF 报告" in card.inner_text() and "Basis" not in card.inner_text()
+
+
+def form_state(rt: Runtime, sid: str) -> dict[str, Any]:
+    """The booking in progress as the engine keeps it (the session's state)."""
+    with rt.db.session() as s:
+        row = s.get(ChatSession, sid)
+        assert row is not None
+        form: dict[str, Any] = dict(row.state or {})["form"]
+        return form
+
+
+def last_in_log(page: Any) -> str:
+    """What the conversation shows last: the data-qifa of the log's last child."""
+    last: str = page.evaluate(f"{SHADOW}.querySelector('[role=log]').lastElementChild.dataset.qifa")
+    return last
+
+
+def test_a_booking_in_the_chat_stays_one_live_form_through_a_switch(page: Any, env: Env, rt: Runtime) -> None:
+    open_widget(page, f"{env.host}/")
+    ask(page, "我要预约合同审查")
+    cards = page.locator("[data-qifa=service-card]")
+    cards.first.locator("h3").wait_for(timeout=TIMEOUT)
+    assert cards.count() == 1 and "合同审查" in cards.first.inner_text()
+    bots = page.locator("[data-qifa=message][data-role=bot]")
+    page.locator("[data-qifa=lang]").click()
+    replies_settled(page, 2)
+    page.wait_for_timeout(300)  # a second card would be drawn from the catalogue by now
+    # one card, the first, in English; the question again is the only new thing in the conversation
+    assert cards.count() == 1 and "Contract review" in cards.first.inner_text()
+    asked = bots.nth(1)
+    assert "Language set to English." in asked.inner_text() and "enterprise's name" in asked.inner_text()
+    assert text_lang(asked) == "en" and last_in_log(page) == "message"
+    assert page.locator("[data-qifa=suggestion]").all_inner_texts() == ["Cancel / 取消"]
+    ask(page, "Pujiang Crystal Co., Ltd.")
+    # typed in the box, not sent yet, when the language is switched back: it stays there, and is the next answer
+    page.locator("[data-qifa=input]").fill("91440300708461136T")
+    page.locator("[data-qifa=lang]").click()
+    replies_settled(page, 4)
+    page.wait_for_timeout(300)
+    again = bots.nth(3)
+    said = again.inner_text()
+    assert "已切换为中文" in said and "1/6" in said and "统一社会信用代码" in said
+    assert cards.count() == 1 and "合同审查" in cards.first.inner_text() and last_in_log(page) == "message"
+    assert page.locator("[data-qifa=input]").input_value() == "91440300708461136T"
+    page.locator("[data-qifa=send]").click()
+    replies_settled(page, 5)
+    form = form_state(rt, stored(page, env))
+    assert form["service"] == "contract-review" and form["lang"] == "zh"
+    assert form["values"]["enterprise_name"] == "Pujiang Crystal Co., Ltd."
+    assert form["values"]["credit_code"] == "91440300708461136T" and form["current"] == "contact_name"
+    # asked twice for the same booking meanwhile: still the one card
+    ask(page, "我要预约合同审查")
+    page.wait_for_timeout(300)
+    assert cards.count() == 1
+    # dropped and booked again: the new booking has its own card
+    ask(page, "/cancel")
+    ask(page, "我要预约合同审查")
+    page.locator("[data-qifa=service-card]").nth(1).locator("h3").wait_for(timeout=TIMEOUT)
+    assert cards.count() == 2
+
+
+def test_the_self_check_in_the_chat_asks_again_once_through_a_switch(page: Any, env: Env) -> None:
+    open_widget(page, f"{env.host}/")
+    ask(page, "/checkup foreign")
+    ask(page, "否")
+    assert page.locator("[data-qifa=suggestion]").all_inner_texts() == ["是", "否", "不确定", "暂停"]
+    messages = page.locator("[data-qifa=message]")
+    before = messages.count()
+    page.locator("[data-qifa=lang]").click()
+    replies_settled(page, 3)
+    # the press and the question again, in English, nothing else drawn (no card, no sheet)
+    assert messages.count() == before + 2 and last_in_log(page) == "message"
+    again = page.locator("[data-qifa=message][data-role=bot]").nth(2)
+    assert "Language set to English." in again.inner_text() and "(1 answered)" in again.inner_text()
+    assert "Question 2" in again.inner_text() and text_lang(again) == "en"
+    assert page.locator("[data-qifa=checkup-form], [data-qifa=service-card]").count() == 0
+    assert page.locator("[data-qifa=suggestion]").all_inner_texts() == ["Yes", "No", "Unsure", "Pause"]
+    page.locator("[data-qifa=suggestion]").filter(has_text="No").click()
+    replies_settled(page, 4)
+    assert "Question 3" in page.locator("[data-qifa=message][data-role=bot]").nth(3).inner_text()
+
+
+def sheet_top(page: Any, sheet: str, part: str) -> str | None:
+    """The field or question at the top of an open sheet's scrolled form (its data-field / data-question)."""
+    top: str | None = page.evaluate(f"""() => {{ const f = {SHADOW}.querySelector('{sheet}');
+        const t = f.getBoundingClientRect().top;
+        const n = Array.from(f.querySelectorAll('[{part}]')).find(n => n.getBoundingClientRect().bottom > t + 1);
+        return n ? n.getAttribute('{part}') : null; }}""")
+    return top
+
+
+def scroll_to_second(page: Any, sheet: str, part: str) -> str:
+    """Scroll an open sheet's form to put its second field or question shown at its top; its name."""
+    name: str = page.evaluate(f"""() => {{ const f = {SHADOW}.querySelector('{sheet}');
+        const n = Array.from(f.querySelectorAll('[{part}]')).filter(n => n.getClientRects().length)[1];
+        f.scrollTop += n.getBoundingClientRect().top - f.getBoundingClientRect().top;
+        return n.getAttribute('{part}'); }}""")
+    return name
+
+
+def test_an_open_order_sheet_keeps_its_values_its_consent_and_its_place(browser: Any, env: Env) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 480})  # a form taller than the screen
+    page = context.new_page()
+    try:
+        open_widget(page, f"{env.host}/en")
+        ask(page, "I want to book a contract review")
+        page.locator("[data-qifa=service-card] [data-qifa=order]").click(timeout=TIMEOUT)
+        form = page.locator("[data-qifa=order-form]")
+        form.wait_for()
+        form.locator("[name=enterprise_name]").fill("Pujiang Crystal Co., Ltd.")
+        form.locator("[name=phone]").fill("13812345678")
+        form.locator("[name=description]").fill("Review a supply contract")
+        form.locator("[name=consent]").check()
+        there = scroll_to_second(page, "[data-qifa=order-form]", "data-field")
+        assert sheet_top(page, "[data-qifa=order-form]", "data-field") == there == "credit_code"
+        page.locator("[data-qifa=lang]").click()
+        replies_settled(page, 2)
+        form = page.locator("[data-qifa=order-form]")
+        assert form.count() == 1 and "企业名称" in form.inner_text()
+        assert form.locator("[name=phone]").input_value() == "13812345678"
+        assert form.locator("[name=consent]").is_checked()  # ticked for this submit: a switch does not untick it
+        assert sheet_top(page, "[data-qifa=order-form]", "data-field") == there  # not back at its first field
+        assert page.locator("[data-qifa=service-card]").count() == 1
+    finally:
+        context.close()
+
+
+def test_an_open_self_check_sheet_keeps_its_answers_and_its_place(page: Any, env: Env) -> None:
+    open_widget(page, f"{env.host}/")
+    page.locator("[data-qifa=checkup]").click()
+    page.locator("[data-qifa=suggestion][data-kind=checkup]").filter(has_text="涉外").click(timeout=TIMEOUT)
+    sheet = "[data-qifa=checkup-form]"
+    page.locator(sheet).wait_for(timeout=TIMEOUT)
+    for _ in range(5):  # the first five questions shown (an answer may show or hide the ones that depend on it)
+        page.locator(f"{sheet} fieldset[data-question]:visible:not(:has(input:checked))").first \
+            .locator("input[data-answer=no]").check()
+    there = scroll_to_second(page, sheet, "data-question")
+    assert sheet_top(page, sheet, "data-question") == there
+    page.locator("[data-qifa=lang]").click()
+    assert page.locator(sheet).count() == 1 and "Please answer" not in page.locator(sheet).inner_text()
+    assert page.locator(f"{sheet} input[data-answer=no]:checked").count() == 5
+    assert sheet_top(page, sheet, "data-question") == there  # not back at its first question
+    replies_settled(page, 2)
