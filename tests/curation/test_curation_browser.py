@@ -172,7 +172,7 @@ def test_an_faq_made_from_the_review_queue_answers_the_next_enterprise(base_url:
 
 def test_an_intent_example_from_the_review_queue_and_the_intents_page(base_url: str, browser: Any,
                                                                       runtime: Runtime) -> None:
-    wrong, close = "哪里可以申请律师审合同", "在哪里可以申请律师审查合同"  # written for this test
+    wrong, close = "律师审合同去哪里办", "律师审查合同要去哪里办理"  # written for this test
     reply = httpx.post(f"{base_url}/api/v1/chat", json={"message": wrong}, timeout=60).json()
     assert reply["route"] != "order"  # the service's card at best: the enterprise gives it a 👎
     httpx.post(f"{base_url}/api/v1/sessions/{reply['session_id']}/feedback",

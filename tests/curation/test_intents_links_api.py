@@ -21,8 +21,8 @@ from config import Settings
 from ingest.pipeline import ingest
 from knowledge.embeddings import QifaEmbeddings
 
-WRONG = "哪里可以申请律师审合同"  # an order, which the shipped examples take for a legal question
-CLOSE = "在哪里可以申请律师审查合同"  # the curator's example, close to it
+WRONG = "律师审合同去哪里办"  # an order, which the shipped examples take for a legal question
+CLOSE = "律师审查合同要去哪里办理"  # the curator's example, close to it
 LINKED = "社保局不给认定工伤，我们企业能怎么办"
 SIMILAR = "社保局不认定工伤，企业可以怎么办"
 ALSO_LINKED = "社保局不给我们认定工伤，企业能怎么办呢"
