@@ -8,7 +8,9 @@ routes every case too: minutes for a grid that this measures in seconds per sett
 Each config maps ``module.CONSTANT`` to a value, applied on top of the module's own values (``{}``: as shipped).
 The data dir is copied to a temporary folder first (a runtime may write to it: the original stays as it was);
 ``--no-packs`` sets QIFA_SHIPPED_PACKS=none. For every setting after the first, the cases whose hit@5 it gained and
-lost against the first are counted (a net figure hides churn). Held-out sets are refused: parameters are chosen
+lost against the first are counted (a net figure hides churn); ``--moved`` names them. Constants read when the
+keyword snapshot is built cannot be swept this way (the document level prior is read per question for this reason,
+``knowledge.docrank.DocView.prior``). Held-out sets are refused: parameters are chosen
 on the development set only."""
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def main() -> int:
     ap.add_argument("--sets", nargs="+", type=Path, required=True)
     ap.add_argument("--configs", default="[{}]", help="JSON list of {module.CONSTANT: value}")
     ap.add_argument("--no-packs", action="store_true", help="QIFA_SHIPPED_PACKS=none")
+    ap.add_argument("--moved", action="store_true",
+                    help="name the cases each setting gained and lost at hit@5, and whose rank it moved")
     args = ap.parse_args()
 
     from assistant.evaluation import _rank, is_held_out, load_cases
@@ -75,6 +79,7 @@ def main() -> int:
                 cases = [c for c in load_cases(path) if c.expect_any]
                 sets[path.stem] = (cases, rt.kb.embeddings.encode([c.message for c in cases]))
             first: dict[str, list[int | None]] = {}
+            moved: list[str] = []
             for config in configs:
                 _apply(config, shipped)
                 parts = []
@@ -89,13 +94,23 @@ def main() -> int:
                     mrr = sum(1 / r for r in ranks if r) / n
                     part = f"{name}: hit@1 {hit1} hit@5 {hit5}/{len(cases)} MRR {mrr:.3f} cpu {cpu_ms:.1f} ms"
                     if name in first:
-                        gained = sum(a is None and b is not None for a, b in zip(first[name], ranks, strict=True))
-                        lost = sum(a is not None and b is None for a, b in zip(first[name], ranks, strict=True))
-                        part += f" (+{gained} -{lost})"
+                        pairs = list(zip(cases, first[name], ranks, strict=True))
+                        gained = [c.id for c, a, b in pairs if a is None and b is not None]
+                        lost = [c.id for c, a, b in pairs if a is not None and b is None]
+                        part += f" (+{len(gained)} -{len(lost)})"
+                        if gained or lost:
+                            moved.append(f"  {name} hit@5: +{' +'.join(gained) or '0'} -{' -'.join(lost) or '0'}")
+                        up = [f"{c.id} {a or '-'}->{b}" for c, a, b in pairs if b and (not a or b < a)]
+                        down = [f"{c.id} {a}->{b or '-'}" for c, a, b in pairs if a and (not b or b > a)]
+                        if up or down:
+                            moved.append(f"  {name} rank up: {', '.join(up) or '0'}; down: {', '.join(down) or '0'}")
                     else:
                         first[name] = ranks
                     parts.append(part)
-                print(json.dumps(config), " | ".join(parts), flush=True)
+                print(json.dumps(config, ensure_ascii=False), " | ".join(parts), flush=True)
+                if args.moved and moved:
+                    print("\n".join(moved), flush=True)
+                moved.clear()
         finally:
             rt.close()
     return 0

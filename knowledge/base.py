@@ -45,6 +45,7 @@ from knowledge.dense_mirror import Nearest
 from knowledge.docrank import DocView, build_view, document_prior
 from knowledge.embeddings import QifaEmbeddings
 from knowledge.precomputed import Precomputed, shipped_vectors, vector_key
+from knowledge.specificity import specific
 from knowledge.termweights import query_weights
 from knowledge.tokens import tokenize, tokenizer_fingerprint
 from knowledge.vectors import INLINE_MAX, KeptVectors, VectorStore
@@ -555,6 +556,7 @@ class KnowledgeBase:
         cand = np.flatnonzero(((bm > 0) | in_pool) & snap.active)
         cand = cand[np.argsort(-score[cand], kind="stable")]
         if mode == "hybrid":
+            cand, score = specific(snap.bm25, snap.view, terms, cand, score)
             cand, score = cover(snap.bm25, terms, cand, score)
         cand = cand[:k]
         best = [(snap.ids[i], float(score[i])) for i in cand]

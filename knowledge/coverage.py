@@ -19,6 +19,22 @@ COVER_GAIN = 0.15
 COVER_POOL = 10  # how many of the first results are re-ordered
 
 
+def holds(index: Bm25Index, cols: list[int], top: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``has[i, j]``: whether chunk ``top[i]`` holds the term of vocabulary column ``cols[j]``; and each term's IDF
+    over the rarest one's (a rare term 1, a common one little)."""
+    m = index.matrix
+    has = np.zeros((len(top), len(cols)), dtype=bool)
+    for j, col in enumerate(cols):
+        rows = m.indices[m.indptr[col]:m.indptr[col + 1]]  # the chunks holding the term
+        if not m.has_sorted_indices:  # (built and loaded indexes keep them sorted: the fast path below)
+            has[:, j] = np.isin(top, rows)
+        elif len(rows):
+            at = np.minimum(np.searchsorted(rows, top), len(rows) - 1)
+            has[:, j] = rows[at] == top
+    idf = index.idf[cols].astype(np.float64)
+    return has, idf / (idf.max() or 1.0)
+
+
 def cover(index: Bm25Index, terms: dict[str, float], ranked: np.ndarray, score: np.ndarray,
           ) -> tuple[np.ndarray, np.ndarray]:
     """``ranked``: chunk positions, best first by ``score``. Returns them with the first COVER_POOL in
@@ -28,17 +44,7 @@ def cover(index: Bm25Index, terms: dict[str, float], ranked: np.ndarray, score: 
     cols = [index.vocab[t] for t in terms if t in index.vocab]
     if len(top) < 2 or not cols:
         return ranked, score
-    m = index.matrix
-    has = np.zeros((len(top), len(cols)), dtype=bool)  # has[i, j]: the i-th result holds the j-th term
-    for j, col in enumerate(cols):
-        rows = m.indices[m.indptr[col]:m.indptr[col + 1]]  # the chunks holding the term
-        if not m.has_sorted_indices:  # (built and loaded indexes keep them sorted: the fast path below)
-            has[:, j] = np.isin(top, rows)
-        elif len(rows):
-            at = np.minimum(np.searchsorted(rows, top), len(rows) - 1)
-            has[:, j] = rows[at] == top
-    idf = index.idf[cols].astype(np.float64)
-    idf = idf / (idf.max() or 1.0)
+    has, idf = holds(index, cols, top)
     base = score[top].astype(np.float64)
     covered = np.zeros(len(cols), dtype=bool)
     free = np.ones(len(top), dtype=bool)

@@ -6,7 +6,9 @@ When it names none, a document's level decides ties between near neighbours: the
 is usually about (劳动合同法, 民法典 第一百八十八条) over the regulation that implements it, and both over a judicial
 interpretation's detail (SPC rules on one point of limitation, of guarantees). LEVEL_PRIOR is small, a fraction of
 the gap between a chunk and its neighbour, so it re-orders articles the rankers found about equally good and never
-brings in one they did not find. The level is read from the title, the way a citation names it."""
+brings in one they did not find. The level is read from the title, the way a citation names it; LEVEL_PRIOR is read
+per question (``DocView.prior``), so a sweep can set it without building the snapshot again. An interpretation
+that answers what the law's article leaves open is raised by ``knowledge.specificity``, not by its level."""
 
 from __future__ import annotations
 
@@ -29,15 +31,32 @@ class DocView:
     doc_of: np.ndarray  # the document index of each chunk
     doc_ids: list[str]
     names: LawNames
-    prior: np.ndarray  # LEVEL_PRIOR of each chunk's document
+    levels: list[str | None]  # each document's level (``level``)
     cover: NameCover  # how much of each statute's name a question covers (knowledge.namecore)
 
     def __post_init__(self) -> None:
+        self._prior: tuple[tuple[tuple[str, float], ...], np.ndarray] | None = None
+        self._level_names = np.array([lv or "" for lv in self.levels], dtype=object)
         # each chunk's name weight when the question covers no core, and each document's chunks: a question
         # changes only the chunks of the few documents whose core it touches, never gathers over every chunk
         self._base = self.cover.base()[self.doc_of] if len(self.doc_ids) else np.zeros(0, dtype=np.float32)
         order = np.argsort(self.doc_of, kind="stable")
         self._chunks = np.split(order, np.searchsorted(self.doc_of[order], np.arange(1, len(self.doc_ids))))
+
+    @property
+    def prior(self) -> np.ndarray:
+        """LEVEL_PRIOR of each chunk's document, as LEVEL_PRIOR is now: worked out again only when its values
+        changed since the last question (a sweep sets them between runs without rebuilding the snapshot)."""
+        key = tuple(LEVEL_PRIOR.items())
+        kept = self._prior
+        if kept is None or kept[0] != key:
+            per_doc = np.array([LEVEL_PRIOR.get(lv or "", 0.0) for lv in self.levels], dtype=np.float64)
+            kept = self._prior = (key, per_doc[self.doc_of])
+        return kept[1]
+
+    def chunk_levels(self, chunks: np.ndarray) -> np.ndarray:
+        """The level of each of these chunks' documents ("" for none)."""
+        return self._level_names[self.doc_of[chunks]]
 
     def name_weights(self, terms: dict[str, float]) -> np.ndarray:
         """The weight of each chunk's name field for a question's terms (``NameCover.weights``)."""
@@ -52,9 +71,9 @@ def build_view(chunk_docs: list[str], titles: dict[str, tuple[str, str | None]])
     doc_ids = list(dict.fromkeys(chunk_docs))
     index = {d: i for i, d in enumerate(doc_ids)}
     doc_of = np.array([index[d] for d in chunk_docs], dtype=np.int64)
-    levels = np.array([LEVEL_PRIOR.get(level(titles[d][0]) or "", 0.0) for d in doc_ids], dtype=np.float64)
-    cover = NameCover.build([titles[d][0] for d in doc_ids], [level(titles[d][0]) is not None for d in doc_ids])
-    return DocView(doc_of, doc_ids, LawNames.build([(d, *titles[d]) for d in doc_ids]), levels[doc_of], cover)
+    levels = [level(titles[d][0]) for d in doc_ids]
+    cover = NameCover.build([titles[d][0] for d in doc_ids], [lv is not None for lv in levels])
+    return DocView(doc_of, doc_ids, LawNames.build([(d, *titles[d]) for d in doc_ids]), levels, cover)
 
 
 _INTERPRETATION = re.compile(r"^最高人民(法院|检察院)")
