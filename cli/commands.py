@@ -138,9 +138,14 @@ def _ask_batch(args: argparse.Namespace) -> int:
 
 
 def documents_list(args: argparse.Namespace) -> int:
+    from knowledge.retokenize import status
+
     rt = _runtime()
     docs = rt.kb.documents()
+    tokens = status(rt.db)  # rebuilt by this start unless another process is at it
     rt.close()
+    if tokens:
+        print(tokens, file=sys.stderr)
     if args.json:
         _print_json([d.__dict__ for d in docs])
         return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 from typing import Any
 
@@ -23,6 +24,7 @@ def packs_list(args: argparse.Namespace) -> int:
     from db import DataDirError, open_database
     from knowledge.factory import open_knowledge_base, selected_packs
     from knowledge.packs import PackError, pack_status, shipped_packs
+    from knowledge.retokenize import status
     from knowledge.vectors import IndexModelMismatch
 
     settings = get_settings()
@@ -34,9 +36,12 @@ def packs_list(args: argparse.Namespace) -> int:
     except (PackError, DataDirError, IndexModelMismatch) as exc:
         raise UserError(str(exc)) from exc
     rows = [{**asdict(pack_status(kb, p)), "selected": p.name in selected} for p in packs]
+    tokens = status(db)  # this command does no start-up work: it says when the tokens are not current
     db.dispose()
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
+        if tokens:
+            print(tokens, file=sys.stderr)
         return 0
     for r in rows:
         state = "installed" if r["installed"] else "not installed"
@@ -44,4 +49,6 @@ def packs_list(args: argparse.Namespace) -> int:
         vectors = "shipped vectors" if r["vectors"] else "no shipped vectors for this model"
         print(f"{r['name']:8s} {r['title']}  {r['documents']} documents ({r['in_force']} in force), "
               f"{r['chunks']} chunks, {state}, {vectors}{chosen}")
+    if tokens:
+        print(tokens)
     return 0

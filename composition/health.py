@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 
 from composition.runtime import Runtime
 from db.models_chat import ChatMessage, Handoff
+from knowledge.retokenize import status
 
 
 @dataclass
@@ -46,10 +47,22 @@ def readiness(rt: Runtime, telegram: tuple[bool, str | None] | None) -> Readines
                                            f"the vectors, documents cannot be added or changed ({vector_error})")
     else:
         out.checks["index"] = Check(False, f"vector store unavailable, keyword search only ({vector_error})")
+    note = _tokens_note(rt)
+    if note:  # answers go on meanwhile (the old cut still finds most articles): said, not counted as unready
+        out.checks["index"].detail += f"; {note}"
     if telegram is not None:
         started, error = telegram
         out.checks["telegram"] = Check(started, "running" if started else f"unreachable, retrying ({error})")
     return out
+
+
+def _tokens_note(rt: Runtime) -> str | None:
+    """Whether the stored keyword tokens are another tokenizer's (being rebuilt, or at the next start); None when
+    they are current or the database does not answer (the database check says so)."""
+    try:
+        return status(rt.db)
+    except Exception:
+        return None
 
 
 def handoffs_waiting(rt: Runtime) -> int:

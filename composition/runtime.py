@@ -19,7 +19,7 @@ from handoffs import AdviserDesk, Handoffs, OfficeHours
 from knowledge.base import KnowledgeBase
 from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.embeddings import QifaEmbeddings
-from knowledge.factory import ensure_shipped, open_knowledge_base
+from knowledge.factory import ensure_shipped, ensure_tokens, open_knowledge_base
 from knowledge.tokens import warm_up
 from orders import OrderDesk, OrderForm
 from sites import Sites
@@ -94,9 +94,11 @@ def build_runtime(
     audit = AuditLog(database)
     services = CatalogueEditor(database, kb, catalogue, audit)
     services.apply_stored()  # staff edits over the shipped seed, before the catalogue is indexed
-    if shipped and not prepared:
+    if not prepared:
         with database.exclusive(START_UP_LOCK):  # several processes starting on one PostgreSQL: one installs
-            ensure_shipped(kb, settings, catalogue)
+            ensure_tokens(kb)  # stored keyword tokens of another tokenizer are cut again (knowledge.retokenize)
+            if shipped:
+                ensure_shipped(kb, settings, catalogue)
     warm_up()
     if chat_model is None and settings.llm_enabled:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None

@@ -36,7 +36,7 @@ from db import Database
 from db.base import iso_utc
 from db.meta import read_meta, seed_meta
 from db.models_kb import KbChunk, KbDocument, KbMeta
-from knowledge import journal, mirror_file, snapshot
+from knowledge import journal, mirror_file, retokenize, snapshot
 from knowledge.bm25 import Bm25Index
 from knowledge.charindex import CHAR_WEIGHT, query_chars
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
@@ -727,6 +727,22 @@ class KnowledgeBase:
         mirror too, when this process followed it through its writes (``follow_vectors``)."""
         self._snap()
         self.vectors.keep_mirror()
+
+    def follow_tokenizer(self, on_total: Callable[[int], None] | None = None,
+                         on_done: Callable[[int], None] | None = None) -> retokenize.Rebuilt | None:
+        """Re-tokenise the stored chunks when another tokenizer made their keyword tokens (``knowledge.retokenize``;
+        None: nothing to do, or another process does it). The vector mirror is loaded first when that is cheap and
+        kept again after the counter moved, so the next start need not read every vector back for a write that
+        changed none."""
+        if not retokenize.stale(self.db):
+            retokenize.record(self.db)
+            return None
+        self.follow_vectors()
+        done = retokenize.rebuild(self.db, self._bump, on_total=on_total, on_done=on_done)
+        if done is not None:
+            self._invalidate()
+            self.vectors.keep_mirror()
+        return done
 
     def warm_up(self) -> None:
         self._snap()

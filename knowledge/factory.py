@@ -16,10 +16,12 @@ from knowledge.embeddings import QifaEmbeddings, QueryCache, make_embeddings
 from knowledge.loaders import load_file
 from knowledge.packs import Pack, PackError, install_pack, shipped_packs
 from knowledge.precomputed import load_precomputed, vectors_file
+from knowledge.retokenize import Rebuilt
 from knowledge.vectors import VectorStore, chroma_client
 
 SHIPPED_DIR = Path(__file__).parent / "content" / "guides"
 SHIPPED_KEY = "shipped_hash"
+RETOKENISE_BAR_FROM = 5_000  # chunks left to re-tokenise from which a progress bar is shown (else the log lines)
 
 
 def open_knowledge_base(
@@ -111,6 +113,22 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def ensure_tokens(kb: KnowledgeBase) -> Rebuilt | None:
+    """Re-tokenise the stored chunks when another tokenizer made them (``knowledge.retokenize``), before the shipped
+    knowledge is looked at: an unchanged pack is skipped, and its chunks must not keep the old cut. A progress bar
+    on stderr for a large index."""
+    bar = _Progress("re-tokenising")
+
+    def start(total: int) -> None:
+        if total >= RETOKENISE_BAR_FROM:
+            bar.start(total)
+
+    try:
+        return kb.follow_tokenizer(on_total=start, on_done=bar.update)
+    finally:
+        bar.close()
 
 
 def ensure_shipped(kb: KnowledgeBase, settings: Settings, catalogue: Catalogue | None = None) -> int:

@@ -85,3 +85,20 @@ def shipped_vectors(model_id: str) -> Mapping[str, np.ndarray]:
                                            strict=True))
             found = _shipped[model_id] = vectors
         return found
+
+
+def shipped_tokens() -> dict[str, str]:
+    """Every shipped text's search tokens made by the current tokenizer (the guides' and every pack's, from any
+    model's file), by ``vector_key``: a data dir re-tokenised after a tokenizer change takes these instead of
+    cutting each text again (``knowledge.retokenize``). Files of another tokenizer give none. Not cached: read
+    once per re-tokenisation, which is once per tokenizer change."""
+    from knowledge.tokens import tokenizer_fingerprint
+
+    current = tokenizer_fingerprint()
+    tokens: dict[str, str] = {}
+    for path in sorted(CONTENT.rglob("vectors-*.npz")):
+        with np.load(path, allow_pickle=False) as data:
+            if "tokens" in data.files and str(data["tokenizer"]) == current:
+                lines = bytes(data["tokens"]).decode("utf-8").split("\n")
+                tokens.update(zip([str(k) for k in data["keys"]], lines, strict=True))
+    return tokens
