@@ -65,9 +65,9 @@ class Candidate:
 
 
 def _cut(run: str) -> list[str]:
-    from knowledge.tokens import _jieba
+    from knowledge.termweights import dictionary_cut
 
-    return [w for w in _jieba().cut(run) if w]
+    return dictionary_cut(run)
 
 
 def mine(chunks: Iterable[tuple[str, str]], *, min_count: int = 5, max_neighbour: float = 0.5,

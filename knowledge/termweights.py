@@ -28,6 +28,13 @@ ENGLISH_WEIGHT = 0.25
 _LATIN = re.compile(r"[a-z]")
 
 
+def dictionary_cut(text: str) -> list[str]:
+    """jieba's accurate cut of a text with the legal-terms dictionary, nothing dropped (``ingest.compound_terms``
+    mines the compounds it splits). Here rather than in ``knowledge.tokens``, whose source is the index tokens'
+    fingerprint: a new helper there would re-cut every shipped chunk."""
+    return [w for w in _jieba().cut(text) if w]
+
+
 @lru_cache(maxsize=16)  # the questions of the turns in flight, not a query cache
 def _cut(query: str) -> tuple[str, ...]:
     """jieba's accurate cut of the question as the glossary reads it, with its expansion, lower-cased."""

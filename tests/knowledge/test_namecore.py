@@ -17,12 +17,13 @@ from knowledge.docrank import build_view
 from knowledge.namecore import PARTIAL_WEIGHT, NameCover, bare, core
 
 COLD = "中华人民共和国冷链设备安全法"
+# 运营者, not 使用单位: the dictionary keeps that compound whole, and the articles' lengths matter here
 COLD_ARTICLES = {
     "第一章 总则": [
-        "使用单位应当建立安全技术档案。",
+        "运营者应当建立安全技术档案。",
         "检验机构应当对检验结果负责。",
-        "检验机构不得扣留使用单位的技术档案。",
-        "冷链设备出现故障或者发生异常情况的，使用单位应当对其进行全面检查，消除隐患后，方可继续使用。",
+        "检验机构不得扣留运营者的技术档案。",
+        "冷链设备出现故障或者发生异常情况的，运营者应当对其进行全面检查，消除隐患后，方可继续使用。",
     ],
 }
 STORE = "中华人民共和国仓储服务法"
