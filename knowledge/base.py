@@ -44,6 +44,7 @@ from knowledge.coverage import cover
 from knowledge.dense_mirror import Nearest
 from knowledge.docrank import DocView, build_view, document_prior
 from knowledge.embeddings import QifaEmbeddings
+from knowledge.liability import liable
 from knowledge.precomputed import Precomputed, shipped_vectors, vector_key
 from knowledge.specificity import specific
 from knowledge.termweights import query_weights
@@ -557,6 +558,7 @@ class KnowledgeBase:
         cand = cand[np.argsort(-score[cand], kind="stable")]
         if mode == "hybrid":
             cand, score = specific(snap.bm25, snap.view, terms, cand, score)
+            cand, score = liable(snap.bm25, snap.view, query, cand, score)
             cand, score = cover(snap.bm25, terms, cand, score)
         cand = cand[:k]
         best = [(snap.ids[i], float(score[i])) for i in cand]
