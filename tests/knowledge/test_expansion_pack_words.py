@@ -56,3 +56,14 @@ def test_phrases_that_stem_alike_keep_the_expansion_of_the_one_written(question:
 
 def test_a_boss_in_contract_talk_is_still_not_the_head_of_a_unit() -> None:
     assert "单位负责人" not in _added("对方老板要跑路了，还没交的货怎么办")
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("The customer wants to cancel our purchase agreement halfway. Can they?", "解除"),
+    ("Cancellation of a lease by the landlord: what notice is owed?", "解除"),
+    ("Can the authority cancel our permit?", "撤销"),
+    ("The parts were delivered late again this month.", "迟延 交付"),
+])
+def test_cancelling_a_contract_reads_as_rescinding_it_and_late_delivery_as_delay(question: str, term: str) -> None:
+    """"Cancel" is 解除 for a contract and 撤销 for a decision; the glossary gives both (the statute's two words)."""
+    assert term in _added(question)
