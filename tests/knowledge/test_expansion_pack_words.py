@@ -81,3 +81,14 @@ def test_pack_article_words_of_everyday_talk_reach_the_statute_term(question: st
 ])
 def test_pack_article_words_of_english_questions_reach_the_statute_term(question: str, term: str) -> None:
     assert term in _added(question)
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("The customer wants to cancel our purchase agreement halfway. Can they?", "解除"),
+    ("Cancellation of a lease by the landlord: what notice is owed?", "解除"),
+    ("Can the authority cancel our permit?", "撤销"),
+    ("The parts were delivered late again this month.", "迟延 交付"),
+])
+def test_cancelling_a_contract_reads_as_rescinding_it_and_late_delivery_as_delay(question: str, term: str) -> None:
+    """"Cancel" is 解除 for a contract and 撤销 for a decision; the glossary gives both (the statute's two words)."""
+    assert term in _added(question)
