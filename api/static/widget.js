@@ -189,16 +189,17 @@
     "mask-image:linear-gradient(to bottom,#000 calc(100% - 16px),transparent)}",
     ".sugg:empty{display:none}",
     ".sugg button{flex:0 1 auto;max-width:calc(50% - 3px);font-size:13px;line-height:1.25;padding:3px 10px;",
-    "min-height:32px;border-radius:16px;text-align:left}",
+    "min-height:32px;border-radius:16px;text-align:left;word-break:keep-all;overflow-wrap:break-word}",  // 服务清单 whole
     ".wait{display:flex;align-items:center;gap:8px;padding:6px 12px;background:#ecfdf5;font-size:13px;color:#065f46}",
     ".wait span{flex:1}",
     "form.composer{display:flex;gap:6px;padding:8px 12px;background:#fff;border-top:1px solid #e5e7eb}",
     "textarea{flex:1;resize:none;font:inherit;border:1px solid #d1d5db;border-radius:8px;padding:7px 9px;min-height:40px;",
     "max-height:120px;color:#111827;background:#fff}",
     // the action row stays one row (a narrower screen than a phone's shortens a label, never wraps the row)
-    ".actions{display:flex;gap:6px;padding:0 12px 10px;background:#fff;flex-wrap:nowrap}",
-    ".actions button{font-size:13px;min-height:32px;padding:4px 10px;flex:0 1 auto;min-width:0;display:flex;",
-    "align-items:center;gap:4px;white-space:nowrap;overflow:hidden}",
+    ".actions{display:flex;gap:4px;padding:0 12px 10px;background:#fff;flex-wrap:nowrap}",
+    ".actions button{font-size:13px;min-height:32px;padding:4px 7px;flex:0 1 auto;min-width:0;display:flex;",
+    "align-items:center;gap:3px;white-space:nowrap;overflow:hidden}",
+    "@media (max-width:359px){.actions button{font-size:12px;padding:4px 5px}}",  // whole on a 320 px phone too
     ".actions .label{overflow:hidden;text-overflow:ellipsis}.actions .icon{flex:none}",
     ".actions [data-qifa=delete]{margin-left:auto;flex:none}",
     ".typing{font-size:12px;color:#6b7280;padding:0 12px}",
