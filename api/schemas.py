@@ -114,6 +114,12 @@ class MessageOut(BaseModel):
     author: str | None
     feedback: int | None
     created_at: str
+    # a bot reply's rich parts, as the chat's reply gave them: a channel showing the history again draws them
+    suggestions: list[SuggestionOut] = Field(default_factory=list,
+                                             description="the reply's buttons (a bot message; empty otherwise)")
+    data: dict[str, Any] = Field(default_factory=dict,
+                                 description="the reply's structured extras (service cards, the booking's state)")
+    lang: str | None = Field(default=None, description="the reply's language (a bot message with parts)")
 
 
 class FeedbackRequest(Body):

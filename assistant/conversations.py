@@ -33,11 +33,26 @@ class StoredMessage:
     author: str | None
     feedback: int | None
     created_at: datetime
+    # a bot reply's rich parts (``reply_parts``): its suggestions, its data (service cards, the booking's state)
+    # and its language; None for every other message and for a reply that had none
+    parts: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = dict(self.__dict__)
         d["created_at"] = iso_utc(self.created_at)
+        parts = d.pop("parts") or {}
+        d["suggestions"] = list(parts.get("suggestions") or [])
+        d["data"] = dict(parts.get("data") or {})
+        d["lang"] = parts.get("lang")
         return d
+
+
+def reply_parts(suggestions: list[dict[str, Any]], data: dict[str, Any], lang: str | None) -> dict[str, Any] | None:
+    """What a reply gave besides its text and citations, kept with it so the history can be shown again as it was
+    (its buttons, its cards); None when it gave nothing more than its language."""
+    if not suggestions and not data:
+        return None
+    return {"suggestions": list(suggestions), "data": dict(data), "lang": lang}
 
 
 @dataclass
@@ -83,7 +98,7 @@ def _held_key(session_id: str) -> str:
 
 def _stored(m: ChatMessage) -> StoredMessage:
     return StoredMessage(m.id, m.session_id, m.role, m.text, m.route, list(m.citations or []), m.author,
-                         m.feedback, m.created_at)
+                         m.feedback, m.created_at, dict(m.parts) if m.parts else None)
 
 
 class Conversations:
@@ -176,19 +191,22 @@ class Conversations:
                 row.lang = lang
 
     def close_turn(self, session_id: str, state: dict[str, Any], lang: str | None, text: str | None,
-                   route: str | None = None, citations: list[dict[str, Any]] | None = None) -> StoredMessage | None:
-        """The bot's reply (when it has text) and the session's new state, in one transaction; a new session's
-        rows held back by ``begin_turn`` go in the same transaction, with the state they end the turn with."""
+                   route: str | None = None, citations: list[dict[str, Any]] | None = None,
+                   parts: dict[str, Any] | None = None) -> StoredMessage | None:
+        """The bot's reply (when it has text, with its ``parts``: see ``reply_parts``) and the session's new state,
+        in one transaction; a new session's rows held back by ``begin_turn`` go in the same transaction, with the
+        state they end the turn with."""
         held = self.db.release(_held_key(session_id))
         try:
-            return self._close(session_id, held, state, lang, text, route, citations)
+            return self._close(session_id, held, state, lang, text, route, citations, parts)
         except BaseException:
             if held is not None:  # still the turn's to store (``settle``), as it began
                 self.db.hold(_held_key(session_id), held)
             raise
 
     def _close(self, session_id: str, held: object, state: dict[str, Any], lang: str | None, text: str | None,
-               route: str | None, citations: list[dict[str, Any]] | None) -> StoredMessage | None:
+               route: str | None, citations: list[dict[str, Any]] | None,
+               parts: dict[str, Any] | None) -> StoredMessage | None:
         with self.db.transaction(write=True) as conn:
             now = utcnow()
             if isinstance(held, _NewSession):  # the session's row as the update below would leave it
@@ -205,11 +223,11 @@ class Conversations:
                 return None
             cites = list(citations or [])
             result = conn.execute(_NEW_MESSAGE, {"session_id": session_id, "role": "bot", "text": text, "route": route,
-                                                 "citations": cites, "created_at": now})
+                                                 "citations": cites, "parts": parts, "created_at": now})
             key = result.inserted_primary_key
             if key is None or key[0] is None:
                 raise RuntimeError("the store returned no id for the stored reply")
-            return StoredMessage(int(key[0]), session_id, "bot", text, route, cites, None, None, now)
+            return StoredMessage(int(key[0]), session_id, "bot", text, route, cites, None, None, now, parts)
 
     def add(self, session_id: str, role: str, text: str, route: str | None = None,
             citations: list[dict[str, Any]] | None = None, author: str | None = None) -> StoredMessage:

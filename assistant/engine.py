@@ -28,7 +28,7 @@ import numpy as np
 from assistant.answer import extractive, with_notice
 from assistant.answerability import answerable, relevant
 from assistant.complaints import a_complaint
-from assistant.conversations import Conversations, TurnSession
+from assistant.conversations import Conversations, TurnSession, reply_parts
 from assistant.guard import PassageChecks
 from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
@@ -191,7 +191,8 @@ class Assistant:
             reply.notice = t("privacy", lang)
             state[NOTICE_GIVEN] = True
         stored = self.conversations.close_turn(sess.id, state, lang, reply.reply, reply.route,
-                                               [c.as_dict() for c in reply.citations])
+                                               [c.as_dict() for c in reply.citations],
+                                               reply_parts([s.as_dict() for s in reply.suggestions], reply.data, lang))
         reply.message_id = stored.id if stored else None
         return reply
 

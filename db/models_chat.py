@@ -41,6 +41,9 @@ class ChatMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # when a channel that pushes (Telegram) delivered an adviser message; NULL = not yet
     delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # a bot reply's rich parts, for showing the history again: {"suggestions": [...], "data": {...}, "lang": "zh"}
+    # (what the reply gave besides its text and citations); NULL when it had none
+    parts: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class Handoff(Base):

@@ -32,6 +32,8 @@
     zh: {
       title: "企法通 · 涉企法律服务", launcher: "法律咨询", open: "打开企法通对话", close: "关闭对话",
       newChat: "新对话", input: "请输入您的问题", send: "发送", handoff: "转人工",
+      // the action row's visible labels, short enough for one row on a phone (the full names are their aria-label)
+      short: { handoff: "转人工", checkup: "体检自测", alerts: "合规预警" },
       backToBot: "返回机器人", del: "删除我的对话", you: "您", bot: "企法通", adviser: "法律顾问", system: "系统消息",
       notice: "个人信息说明：为解答问题、办理预约和转接法律顾问，我们会保存您在本对话中发送的消息以及您在预约表单中填写的信息，"
         + "仅用于办理您的请求，由县司法局依法管理并按规定期限保存。请勿发送与咨询无关的敏感个人信息。",
@@ -72,7 +74,8 @@
     },
     en: {
       title: "qifa · legal help", launcher: "Legal help", open: "Open the qifa chat",
-      close: "Close the chat", newChat: "New conversation", input: "Type your question", send: "Send",
+      close: "Close the chat", newChat: "New chat", input: "Type your question", send: "Send",
+      short: { handoff: "Adviser", checkup: "Self-check", alerts: "Alerts" },
       handoff: "Talk to an adviser", backToBot: "Back to the assistant", del: "Delete my conversation", you: "You",
       bot: "qifa", adviser: "Legal adviser", system: "Notice",
       notice: "Personal data: to answer your questions, handle your orders and connect you with a legal adviser we "
@@ -186,14 +189,19 @@
     "mask-image:linear-gradient(to bottom,#000 calc(100% - 16px),transparent)}",
     ".sugg:empty{display:none}",
     ".sugg button{flex:0 1 auto;max-width:calc(50% - 3px);font-size:13px;line-height:1.25;padding:3px 10px;",
-    "min-height:32px;border-radius:16px;text-align:left}",
+    "min-height:32px;border-radius:16px;text-align:left;word-break:keep-all;overflow-wrap:break-word}",  // 服务清单 whole
     ".wait{display:flex;align-items:center;gap:8px;padding:6px 12px;background:#ecfdf5;font-size:13px;color:#065f46}",
     ".wait span{flex:1}",
     "form.composer{display:flex;gap:6px;padding:8px 12px;background:#fff;border-top:1px solid #e5e7eb}",
     "textarea{flex:1;resize:none;font:inherit;border:1px solid #d1d5db;border-radius:8px;padding:7px 9px;min-height:40px;",
     "max-height:120px;color:#111827;background:#fff}",
-    ".actions{display:flex;gap:6px;padding:0 12px 10px;background:#fff;flex-wrap:wrap}",
-    ".actions button{font-size:13px;min-height:32px;padding:4px 10px}",
+    // the action row stays one row (a narrower screen than a phone's shortens a label, never wraps the row)
+    ".actions{display:flex;gap:4px;padding:0 12px 10px;background:#fff;flex-wrap:nowrap}",
+    ".actions button{font-size:13px;min-height:32px;padding:4px 7px;flex:0 1 auto;min-width:0;display:flex;",
+    "align-items:center;gap:3px;white-space:nowrap;overflow:hidden}",
+    "@media (max-width:359px){.actions button{font-size:12px;padding:4px 5px}}",  // whole on a 320 px phone too
+    ".actions .label{overflow:hidden;text-overflow:ellipsis}.actions .icon{flex:none}",
+    ".actions [data-qifa=delete]{margin-left:auto;flex:none}",
     ".typing{font-size:12px;color:#6b7280;padding:0 12px}",
     ".sheet{position:absolute;inset:0;background:#fff;display:flex;flex-direction:column;z-index:2}",
     ".sheet form{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}",
@@ -252,14 +260,15 @@
     try { return JSON.parse(localStorage.getItem(STORE) || "{}") || {}; } catch (e) { return {}; }
   }
   // Kept with the conversation (localStorage): its id, the case it waits on (the history does not carry the case
-  // number) and its self-check reports (a report is not a message; their ids bring them back after a reload).
+  // number), its self-check reports (a report is not a message; their ids bring them back after a reload) and the
+  // orders placed through the page form (their note is the widget's, not a message: the number brings it back).
   // The language chosen is kept from the moment it is chosen, also with no conversation yet (after 新对话, before
   // the next message: a reload then would fall back to the page's default).
   function save() {
     try {
       if (state.sid) {
         localStorage.setItem(STORE, JSON.stringify({ sid: state.sid, waiting: kept.waiting, reports: kept.reports,
-                                                     lang: kept.lang }));
+                                                     orders: kept.orders, lang: kept.lang }));
       } else if (kept.lang) localStorage.setItem(STORE, JSON.stringify({ lang: kept.lang }));
       else localStorage.removeItem(STORE);
     } catch (e) { /* storage may be blocked; the conversation still works until the page is left */ }
@@ -307,9 +316,17 @@
       credentials: "omit", mode: "cors", cache: "no-store"
     }).then(function (r) {
       return r.json().catch(function () { return null; }).then(function (data) {
-        return { ok: r.ok, status: r.status, data: data };
+        return { ok: r.ok, status: r.status, data: data, retry: r.headers.get("Retry-After") };
       });
     });
+  }
+  // a refusal for too many requests (429): the milliseconds to wait before asking again (its Retry-After, which
+  // another origin cannot read, else the seconds its message names); null for any other answer
+  function retryIn(res) {
+    if (!res || res.status !== 429) return null;
+    var m = /(\d+)\s*s\b/.exec(String((res.data && res.data.error && res.data.error.message) || ""));
+    var seconds = parseInt(res.retry || (m && m[1]) || "5", 10);
+    return Math.min(Math.max(seconds || 5, 1), 60) * 1000 + 250;
   }
   function errorText(res) {
     return res && res.data && res.data.error && res.data.error.message ? inLang(res.data.error.message) : L.network;
@@ -352,6 +369,7 @@
   // lang: the language chosen in this conversation (the 中文 / EN button or /lang); it wins over the page's
   // (data-lang) for the labels and every message, so that the engine's "switched" is true for the next ones too
   var kept = { waiting: stored.waiting || null, reports: Array.isArray(stored.reports) ? stored.reports : [],
+               orders: Array.isArray(stored.orders) ? stored.orders : [],
                lang: stored.lang === "zh" || stored.lang === "en" ? stored.lang : null };
   var drafts = loadDrafts();
   if (kept.lang) { LANG = kept.lang; L = T[LANG]; TITLE = TITLE_ATTR || L.title; }  // chosen earlier in this one
@@ -414,10 +432,23 @@
   composer.appendChild(input);
   composer.appendChild(sendBtn);
   var actions = el("div", { "class": "actions" });
-  var handoffBtn = el("button", { type: "button", "data-qifa": "handoff" }, "👩‍💼 " + L.handoff);
-  var delBtn = el("button", { type: "button", "data-qifa": "delete", hidden: "" }, L.del);
-  var checkupBtn = el("button", { type: "button", "data-qifa": "checkup" }, "🩺 " + L.checkup);
-  var alertsBtn = el("button", { type: "button", "data-qifa": "alerts" }, L.alerts);
+  var handoffBtn = el("button", { type: "button", "data-qifa": "handoff" });
+  var delBtn = el("button", { type: "button", "data-qifa": "delete", hidden: "" });
+  var checkupBtn = el("button", { type: "button", "data-qifa": "checkup" });
+  var alertsBtn = el("button", { type: "button", "data-qifa": "alerts" });
+  // One row on a phone in both languages: an icon and a short label each, the full name as the button's name
+  // (a screen reader's and a voice user's; the short label is part of it) and its tooltip; 删除 is its icon alone.
+  function labelActions() {
+    [[handoffBtn, "👩‍💼", L.short.handoff, L.handoff], [checkupBtn, "🩺", L.short.checkup, L.checkup],
+     [alertsBtn, "🔔", L.short.alerts, L.alertsTitle], [delBtn, "🗑️", "", L.del]].forEach(function (a) {
+      a[0].textContent = "";
+      a[0].appendChild(el("span", { "class": "icon", "aria-hidden": "true" }, a[1]));
+      if (a[2]) a[0].appendChild(el("span", { "class": "label" }, a[2]));
+      a[0].setAttribute("aria-label", a[3]);
+      a[0].setAttribute("title", a[3]);
+    });
+  }
+  labelActions();
   actions.appendChild(handoffBtn);
   actions.appendChild(checkupBtn);
   actions.appendChild(alertsBtn);
@@ -680,6 +711,8 @@
       getService(id).then(fill, function (res) {
         card.textContent = "";
         card.appendChild(el("p", null, errorText(res)));
+        var wait = retryIn(res);  // too many requests: drawn once it may ask again
+        if (wait) setTimeout(function () { if (log.contains(card)) card.qfDraw(); }, wait);
       });
     };
     card.qfDraw();
@@ -711,7 +744,18 @@
       box = addMessage({ role: "bot", text: r.reply, id: r.message_id, citations: r.citations, route: r.route,
                          lang: r.lang, quiet: true });
     }
-    var data = r.data || {};
+    var services = drawCards(r.data || {});
+    // the answer to a language choice with no buttons of its own leaves those shown (they follow the language)
+    if (!(langOnly && !(r.suggestions || []).length)) setSuggestions(r.suggestions, services, r.lang || LANG);
+    if (r.route === "handoff" && r.handoff) setWaiting(r.handoff);
+    else if (r.route !== "handoff" && !langOnly) setWaiting(null);
+    if (r.message_id && r.message_id > state.lastId) state.lastId = r.message_id;
+    if (box) scrollToReply(box); else scrollDown();
+  }
+
+  // A reply's cards, below it: its services', and the card of a booking the engine started in the chat. The same
+  // for a reply just in and for one of the history (a reload draws what the reply showed). The ids drawn as cards.
+  function drawCards(data) {
     var services = (data.services || []).slice();
     // a form the engine started in the chat: offer the same service's card, whose "预约" opens the page form
     var form = data.form;
@@ -726,12 +770,7 @@
       var card = serviceCard(id);
       if (form && id === form.service) state.formCard = { service: id, card: card };
     });
-    // the answer to a language choice with no buttons of its own leaves those shown (they follow the language)
-    if (!(langOnly && !(r.suggestions || []).length)) setSuggestions(r.suggestions, services, r.lang || LANG);
-    if (r.route === "handoff" && r.handoff) setWaiting(r.handoff);
-    else if (r.route !== "handoff" && !langOnly) setWaiting(null);
-    if (r.message_id && r.message_id > state.lastId) state.lastId = r.message_id;
-    if (box) scrollToReply(box); else scrollDown();
+    return services;
   }
 
   // ------------------------------------------------------------------ sending
@@ -920,10 +959,7 @@
     input.setAttribute("aria-label", L.input);
     input.setAttribute("placeholder", L.input);
     sendBtn.textContent = L.send;
-    handoffBtn.textContent = "👩‍💼 " + L.handoff;
-    delBtn.textContent = L.del;
-    checkupBtn.textContent = "🩺 " + L.checkup;
-    alertsBtn.textContent = L.alerts;
+    labelActions();
     setWaiting(state.waiting);
     var all = function (selector, fn) { Array.prototype.forEach.call(log.querySelectorAll(selector), fn); };
     all("[data-qifa=notice]", function (n) { n.textContent = L.notice; });
@@ -999,25 +1035,76 @@
     });
   }
 
-  function loadHistory() {
-    return api("GET", "/api/v1/sessions/" + encodeURIComponent(state.sid) + "/messages").then(function (res) {
+  // A refusal for too many requests (a reload right after a quick exchange) says so and asks again once it may:
+  // the conversation comes back by itself. Whatever was said meanwhile is in the history, drawn whole again then.
+  function loadHistory(tries) {
+    tries = tries || 0;
+    var sid = state.sid;
+    return api("GET", "/api/v1/sessions/" + encodeURIComponent(sid) + "/messages").then(function (res) {
+      if (sid !== state.sid) return;  // a new conversation was started meanwhile
       if (!res.ok) {
         if (res.status === 404) { reset(false, true); return; }
-        system(function () { return errorText(res); });
+        var wait = retryIn(res);
+        var note = system(function () { return errorText(res); });
+        if (wait && tries < 5) {
+          note.setAttribute("data-qifa-error", "history-wait");
+          setTimeout(function () { if (sid === state.sid) loadHistory(tries + 1); }, wait);
+        }
         return;
       }
+      if (tries) {  // drawn whole: the notice stays, the rest (the refusal, anything said meanwhile) is drawn again
+        Array.prototype.slice.call(log.childNodes).forEach(function (n) {
+          if (n.getAttribute("data-qifa") !== "notice") n.remove();
+        });
+        state.lastId = 0;
+        state.formCard = null;
+      }
       var waiting = null;
-      var reports = kept.reports.slice().sort(function (a, b) { return a.after - b.after; });
-      var placeReports = function (before) {  // the reports made before message `before`, where they were made
-        while (reports.length && (before === null || reports[0].after < before)) restoreReport(reports.shift());
+      var reports = kept.reports.map(function (r) { return { report: r, after: r.after }; })
+        .concat(kept.orders.map(function (o) { return { order: o, after: o.after }; }))
+        .sort(function (a, b) { return a.after - b.after; });
+      var placeReports = function (before) {  // the reports and orders made before message `before`, where made
+        while (reports.length && (before === null || reports[0].after < before)) {
+          var next = reports.shift();
+          if (next.report) restoreReport(next.report); else orderNote(next.order.number, true);
+        }
       };
       var asked = "";  // the user's message a bot message answers (the answer to /lang leaves a case waiting)
+      // the last reply's buttons, shown again in the bar as they were (a message sent after it took them away; the
+      // answer to a language choice with none of its own left them)
+      var offered = null;
       res.data.forEach(function (m) {
         placeReports(m.id);
         var lang = m.role === "bot" && /^\/lang\s/.test(asked);
-        if (m.role === "user") asked = m.text || "";
+        if (m.role === "user") {
+          asked = m.text || "";
+          // a button of the reply before it, pressed: shown by its label, as when it was pressed, not as its command
+          var pressed = offered && !commandLabel(asked) && offered.list.filter(function (s) {
+            return s.message === asked;
+          })[0];
+          if (pressed) {
+            var written = offered.lang;
+            m.say = function () { return suggestionLabel(pressed, written); };
+          }
+          if (!/^\/lang\s/.test(asked)) offered = null;
+        }
+        // a service card's 详情, pressed: shown as it was, by the service's name (once the catalogue answers)
+        var details = m.role === "user" && !m.say && /^\/service\s+(\S+)$/.exec(asked);
         m.history = true;
-        addMessage(m);
+        var box = addMessage(m);
+        if (details) {
+          getService(details[1]).then(function (svc) {
+            box.qfSay = function () { return (LANG === "en" ? svc.name_en : svc.name) + " · " + L.details; };
+            var text = box.querySelector(".text");
+            text.textContent = box.qfSay();
+            text.setAttribute("lang", tag(LANG));
+          }, function () { /* shown as sent */ });
+        }
+        if (m.role === "bot") {  // its cards below it, as the reply drew them
+          var cards = drawCards(m.data || {});
+          if ((m.suggestions || []).length) offered = { list: m.suggestions, skip: cards, lang: m.lang || textLang(m.text) };
+          else if (!lang) offered = null;
+        }
         state.lastId = Math.max(state.lastId, m.id);
         if (m.role === "bot" && m.route === "handoff") waiting = waiting || { id: null };
         else if (m.role === "system" || (m.role === "bot" && m.route && m.route !== "handoff" && !lang)) {
@@ -1025,6 +1112,7 @@
         }
       });
       placeReports(null);
+      if (offered) setSuggestions(offered.list, offered.skip, offered.lang);
       setWaiting(waiting);
       connectEvents();
     }, function () { system(function () { return L.network; }); });
@@ -1050,7 +1138,7 @@
     if (state.es) { state.es.close(); state.es = null; }
     state.sid = null;
     state.lastId = 0;
-    kept = { waiting: null, reports: [], lang: kept.lang };  // the language chosen stays for the next one
+    kept = { waiting: null, reports: [], orders: [], lang: kept.lang };  // the language chosen stays for the next one
     save();
     if (!keepDrafts) {  // else the conversation is gone on the server, and what waits goes to the new one
       clearDrafts();
@@ -1285,9 +1373,9 @@
           delete draftsOf("forms")[svc.id];
           saveDrafts();
           closeSheet();
-          var number = res.data.number;
-          var note = system(function () { return fmt(L.ordered, { number: number }); });
-          note.setAttribute("data-order", res.data.number);
+          kept.orders.push({ number: res.data.number, after: state.lastId });
+          save();
+          orderNote(res.data.number);
           input.focus();
           return;
         }
@@ -1303,6 +1391,14 @@
         else show("", function () { return L.orderFailed + errorText(res); });
       }, function () { submit.disabled = false; show("", function () { return L.network; }); });
     }
+  }
+
+  // the note of an order placed through the page form, in the widget's language now; history: back after a reload
+  function orderNote(number, history) {
+    var note = addMessage({ role: "system", say: function () { return fmt(L.ordered, { number: number }); },
+                            history: !!history });
+    note.setAttribute("data-order", number);
+    return note;
   }
 
   // ------------------------------------------------------------------ the self-check: a form, then the report
