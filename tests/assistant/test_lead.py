@@ -14,7 +14,17 @@ import yaml
 from assistant import answer, lead_model
 from assistant.answer import candidate_clauses, lead_sentences, scored_clauses
 from assistant.lead_features import FEATURES, features
-from assistant.lead_fit import feature_probe, fit, hand_prior, load_capture, save_capture
+from assistant.lead_fit import (
+    cross_validate,
+    feature_probe,
+    fit,
+    fold_of,
+    hand_prior,
+    leads_with_key_fact,
+    load_capture,
+    load_capture_ids,
+    save_capture,
+)
 from assistant.lead_model import FIT_FILE, TRAIN_FILE, coefficients, fit_key, ordered
 from knowledge.base import Passage
 from knowledge.termweights import query_terms
@@ -179,3 +189,47 @@ def test_a_fit_with_a_missing_or_non_finite_coefficient_leaves_the_hand_order(tm
     path = tmp_path / "fit-ok.yaml"
     path.write_text(yaml.safe_dump({"features": names, "coefficients": {n: 1.0 for n in names}}), encoding="utf-8")
     assert lead_model.coefficients(path) is not None  # the same file with every coefficient a number is read
+
+
+def _marked_groups(count: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Random candidates whose key fact is the clause with the most character pairs shared with the question."""
+    rng = np.random.default_rng(seed)
+    marker = FEATURES.index("bigram_share")
+    out = []
+    for _ in range(count):
+        x = rng.random((8, len(FEATURES)))
+        y = np.zeros(8, dtype=bool)
+        y[int(np.argmax(x[:, marker]))] = True
+        out.append((x, y))
+    return out
+
+
+def test_cross_validation_measures_what_the_recipe_learns_on_questions_it_did_not_see() -> None:
+    rows = [(f"case-{n}", x, y) for n, (x, y) in enumerate(_marked_groups(80, 11))]
+    r = cross_validate(rows, k=4)
+    assert r["questions"] == 80
+    assert r["held_out"] >= 0.8 and r["in_sample"] >= r["held_out"] - 0.05
+    assert r["hand"] < 0.5  # the hand score column is noise here: two of eight by chance
+    noise = [(q, x, np.roll(y, 3)) for q, x, y in rows]  # the key fact moved off the marked clause: nothing to learn
+    assert cross_validate(noise, k=4)["held_out"] < 0.5
+    with pytest.raises(ValueError, match="at least 2 folds"):
+        cross_validate(rows, k=1)
+
+
+def test_a_question_is_held_out_with_its_rows_from_every_data_dir() -> None:
+    assert all(fold_of(q, 5) == fold_of(q, 5) for q in ("q-1", "own-07", "e-35"))
+    assert {fold_of(f"case-{n}", 5) for n in range(50)} == set(range(5))
+    x, y = np.eye(3), np.asarray([False, False, True])
+    assert leads_with_key_fact(x, y, np.asarray([0.0, 1.0, 0.9])) is True  # second of the two leads
+    assert leads_with_key_fact(x, y, np.asarray([1.0, 0.9, 0.0])) is False
+    assert leads_with_key_fact(np.zeros((0, 3)), np.zeros(0, dtype=bool), np.ones(3)) is False
+
+
+def test_a_capture_keeps_its_case_ids(tmp_path: Path) -> None:
+    groups = _marked_groups(5, 3)
+    path = tmp_path / "cap.npz"
+    save_capture(path, "k1", [x for x, _ in groups], [y for _, y in groups], ["a-1", "a-2", "b-1", "b-2", "c"])
+    loaded = load_capture_ids(path, "k1")
+    assert [q for q, _, _ in loaded] == ["a-1", "a-2", "b-1", "b-2", "c"]
+    assert np.array_equal(loaded[2][1], groups[2][0]) and np.array_equal(loaded[2][2], groups[2][1])
+    assert len(load_capture(path, "k1")) == 5
