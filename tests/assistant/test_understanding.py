@@ -215,10 +215,11 @@ ORDER_TRACKING_IN_WORDS = [  # a booking already made, asked about without the w
     "How is my booking coming along?", "any progress on the notarisation I requested?",
     "I placed an order for a legal consultation, has it been assigned?", "can you check where my request stands",
 ]
-MEDIATION_WITH_A_DISPUTE_TOLD = [  # a quarrel told, then our mediation asked for: an order, not a case (probe30)
+MEDIATION_WITH_A_DISPUTE_TOLD = [  # a quarrel told, then our mediation asked: an order, not a case (probe30)
     "和隔壁厂为共用的停车场闹矛盾，想请你们派人来调解", "跟装修队因为工程尾款争执不下，能不能帮我们调一调",
     "我们和老员工为加班费吵了几回了，想约个调解", "和供货商在质量问题上各说各的，想请司法所出面说和",
-    "为了厂区围栏的位置和邻居单位吵得不可开交，想请你们过来调解", "两家厂为一条共用道路闹翻了，想请司法所的人出面调一下",
+    "为了厂区围栏的位置和邻居单位吵得不可开交，想请你们过来调解",
+    "两家厂为一条共用道路闹翻了，想请司法所的人出面调一下",
     "跟承包方为返工的事起了好几次争执，麻烦你们安排调解", "我们跟房东因为提前退租的押金吵过好几回，能请你们居中调解吗",
     "和合作方因为分账闹得很僵，想申请你们的人民调解",
     "We keep quarrelling with the neighbouring plant over a shared wall, can you arrange a mediator?",
