@@ -103,8 +103,8 @@ class ReviewActionIn(Body):
 
 
 class IntentExampleIn(Body):
-    intent: StrictStr = Field(max_length=40, description="greeting, order, human, high_risk, dissatisfied, "
-                                                         "leave_handoff, out_of_scope or legal")
+    intent: StrictStr = Field(max_length=40, description="greeting, order, order_status, human, high_risk, "
+                                                         "dissatisfied, leave_handoff, out_of_scope or legal")
     text: StrictStr = Field(max_length=1000, description="2-200 characters")
 
 

@@ -335,6 +335,10 @@ class Assistant:
         if intent.route == "handoff":
             passages = self._search(text, intent.vector) if intent.reason == "high_risk" else []
             return self._handoff(sid, intent.reason or "user_request", lang, state, passages)
+        if intent.route == "order" and intent.reason == "status":  # "我约的审查到哪了": the session's orders
+            status = self.forms.command(sid, "status", "", lang, state)
+            if status is not None:
+                return status
         if intent.route == "order":
             return self._order(sid, text, lang, state)
         reply = self._answer(sid, text, lang, state, vector=intent.vector)

@@ -36,7 +36,8 @@ from knowledge.embeddings import QifaEmbeddings
 log = logging.getLogger(__name__)
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "knowledge" / "content" / "intents"
-INTENTS = ("greeting", "order", "human", "high_risk", "dissatisfied", "leave_handoff", "out_of_scope", "legal")
+INTENTS = ("greeting", "order", "order_status", "human", "high_risk", "dissatisfied", "leave_handoff", "out_of_scope",
+           "legal")
 MIN_EXAMPLES = 40
 FEATURES = "embedding+char-1-3-gram-tfidf"  # part of the examples' hash: a fit with other features is not reused
 GRAM_SIZES = (1, 2, 3)

@@ -350,6 +350,7 @@ class Intent:
 ROUTE_OF: dict[str, tuple[str, str | None]] = {
     "greeting": ("menu", None),
     "order": ("order", None),
+    "order_status": ("order", "status"),  # a booking already made: where it stands (no new form)
     "human": ("handoff", "user_request"),
     "high_risk": ("handoff", "high_risk"),
     "dissatisfied": ("unhappy", None),

@@ -12,7 +12,7 @@ from knowledge.catalogue import Catalogue, Service
 
 def _terms(service: Service) -> list[str]:
     words = [service.name, service.name_en, *service.tags]
-    return [w.lower() for w in words if len(w) >= 2]
+    return [british(w.lower()) for w in words if len(w) >= 2]
 
 
 _LATIN_TERM = re.compile(r"[a-z0-9 .'-]+")
@@ -22,12 +22,25 @@ _LATIN_TERM = re.compile(r"[a-z0-9 .'-]+")
 def _english_pattern(term: str) -> re.Pattern[str] | None:
     """The whole-word pattern of an English term (a plural -s allowed), compiled once; None for a term with other
     characters (matched as a substring). Kept per term: 316 terms asked about anew with every message cost ~0.6 ms."""
-    return re.compile(rf"\b{re.escape(term)}s?\b") if _LATIN_TERM.fullmatch(term) else None
+    if not _LATIN_TERM.fullmatch(term):
+        return None
+    if term.endswith("ise"):  # a verb: notarise, notarised, notarising
+        return re.compile(rf"\b{re.escape(term[:-1])}(e|es|ed|ing)\b")
+    return re.compile(rf"\b{re.escape(term)}s?\b")
+
+
+_IZE = re.compile(r"(?<=[a-z])iz(?=(e|es|ed|ing|ation|ations)\b)")
+
+
+def british(text: str) -> str:
+    """American -ize / -ization spelt the British way the catalogue's English uses (notarize → notarise,
+    notarization → notarisation), so a term matches whichever spelling the user types."""
+    return _IZE.sub("is", text)
 
 
 def match_services(catalogue: Catalogue, text: str, limit: int = 3) -> list[Service]:
     """Services ranked by how many of their name/tag terms the message contains (longer terms weigh more)."""
-    low = text.lower()
+    low = british(text.lower())
     scored: list[tuple[float, int, Service]] = []
     for i, svc in enumerate(catalogue.services):
         score = 0.0

@@ -17,7 +17,8 @@ from curation import CurationError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 TextField = Annotated[str, Form(max_length=1000)]
-INTENT_LABELS = {"greeting": "问候 Greeting", "order": "下单 Order a service", "human": "转人工 Ask for a person",
+INTENT_LABELS = {"greeting": "问候 Greeting", "order": "下单 Order a service",
+                 "order_status": "查订单进度 Track a booking", "human": "转人工 Ask for a person",
                  "high_risk": "高风险 High risk", "dissatisfied": "不满意 Dissatisfied",
                  "leave_handoff": "退出人工 Leave the hand-off", "out_of_scope": "超出范围 Out of scope",
                  "legal": "法律问题 Legal question"}

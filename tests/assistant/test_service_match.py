@@ -28,3 +28,14 @@ def test_each_terms_pattern_is_compiled_once() -> None:
     second = services._english_pattern.cache_info()
     assert second.misses == first.misses  # the second message compiled nothing
     assert second.hits > first.hits
+
+
+def test_american_spellings_and_everyday_names_find_the_service() -> None:
+    """The catalogue's English is British (notarisation); a user's -ize / -ization spelling finds the same service,
+    and a talk asked for as a 讲座 / lecture finds the training service."""
+    cat = load_catalogue()
+    for text in ("we need our articles notarized, can you book it", "please arrange a notarization for our lease",
+                 "could you organize notarizing a power of attorney"):
+        assert "notarisation-agency" in [s.id for s in match_services(cat, text)], text
+    assert [s.id for s in match_services(cat, "想请人来厂里给中层搞个讲座")][:1] == ["enterprise-legal-training"]
+    assert "enterprise-legal-training" in [s.id for s in match_services(cat, "can someone give our staff a lecture?")]

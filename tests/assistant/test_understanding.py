@@ -208,6 +208,24 @@ ORDERS_ASKED_AS_HOW = [  # a booking asked as a question of how to book
     "合同审查怎么约，我们这周想审一份", "法律体检在哪里预约，我们想做一次", "调解服务怎么报名，我们跟客户谈崩了",
     "how can I get a contract review booked with you?", "where do I sign up for the mediation service? we need it",
 ]
+ORDER_TRACKING_IN_WORDS = [  # a booking already made, asked about without the words of the status rule (probe30)
+    "那个法律顾问对接弄好了没有呀", "请问我申请的复议协助有人在跟吗", "预约都一个星期了，到底什么时候有人来",
+    "帮忙看看我提交过的单子处理到哪了", "我约的体检排上没有", "下过单的合同审查多久能给结果，现在审到哪了",
+    "我们报的普法讲座啥时候来，定了吗", "我们登记的公证代办现在啥进展",
+    "How is my booking coming along?", "any progress on the notarisation I requested?",
+    "I placed an order for a legal consultation, has it been assigned?", "can you check where my request stands",
+]
+MEDIATION_WITH_A_DISPUTE_TOLD = [  # a quarrel told, then our mediation asked: an order, not a case (probe30)
+    "和隔壁厂为共用的停车场闹矛盾，想请你们派人来调解", "跟装修队因为工程尾款争执不下，能不能帮我们调一调",
+    "我们和老员工为加班费吵了几回了，想约个调解", "和供货商在质量问题上各说各的，想请司法所出面说和",
+    "为了厂区围栏的位置和邻居单位吵得不可开交，想请你们过来调解",
+    "两家厂为一条共用道路闹翻了，想请司法所的人出面调一下",
+    "跟承包方为返工的事起了好几次争执，麻烦你们安排调解", "我们跟房东因为提前退租的押金吵过好几回，能请你们居中调解吗",
+    "和合作方因为分账闹得很僵，想申请你们的人民调解",
+    "We keep quarrelling with the neighbouring plant over a shared wall, can you arrange a mediator?",
+    "our subcontractor and we disagree on the final bill, we'd like to book a mediation",
+    "The landlord and we have had several shouting matches over the deposit, could you arrange mediation?",
+]
 
 
 @pytest.fixture(scope="module")
@@ -239,10 +257,13 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
             + REVIEW16_PEOPLE_HELD + REVIEW16_HARMLESS + REVIEW16_LARGE_SUMS + REVIEW16_NO_SUMS
             + DANGER19_HARM + DANGER19_HARMLESS + DANGER19_LARGE_SUMS + DANGER19_NO_SUMS + DANGER19_ASKED
             + DANGER19_TOLD + DANGER19_NO_ADVISER + PERSON_NOT_A_BOT + LEAVING_BY_NEGATION
-            + COMPLAINTS_IN_EVERYDAY_WORDS + LEGAL_ABOUT_AN_AUTHORITYS_ACT + ORDERS_ASKED_AS_HOW)
+            + COMPLAINTS_IN_EVERYDAY_WORDS + LEGAL_ABOUT_AN_AUTHORITYS_ACT + ORDERS_ASKED_AS_HOW
+            + ORDER_TRACKING_IN_WORDS + MEDIATION_WITH_A_DISPUTE_TOLD)
     examples = {e for group in load_examples().values() for e in group}
     assert sum(_digest(m) in eval_messages() for m in ours) == 0  # a count: no eval question is printed
     assert not set(ours) & examples
+    probe = ORDER_TRACKING_IN_WORDS + MEDIATION_WITH_A_DISPUTE_TOLD  # nor in the probe that found the classes
+    assert sum(_digest(m) in eval_messages("probe30_dev.jsonl") for m in probe) == 0
 
 
 @pytest.mark.parametrize(("phrasings", "route", "reason", "least"), [
@@ -264,10 +285,12 @@ def test_no_phrasing_here_is_in_an_eval_part_or_among_the_examples() -> None:
     (COMPLAINTS_IN_EVERYDAY_WORDS, "unhappy", None, 0.8),
     (LEGAL_ABOUT_AN_AUTHORITYS_ACT, "answer", None, 0.8),
     (ORDERS_ASKED_AS_HOW, "order", None, 0.8),
+    (ORDER_TRACKING_IN_WORDS, "order", "status", 0.8),
+    (MEDIATION_WITH_A_DISPUTE_TOLD, "order", None, 0.8),
 ], ids=["person", "legal", "out-of-scope", "menu", "order", "high-risk", "legal-in-a-dispute", "legal-in-court-words",
         "order-without-order-words", "menu-in-other-words", "chit-chat", "legal-with-a-large-sum", "large-sum-to-act",
         "person-not-a-bot", "leaving-by-negation", "complaints-in-everyday-words", "legal-about-an-authoritys-act",
-        "orders-asked-as-how"])
+        "orders-asked-as-how", "order-tracking-in-words", "mediation-with-a-dispute-told"])
 def test_each_behaviour_class_is_recognised(router: Router, phrasings: list[str], route: str, reason: str | None,
                                             least: float) -> None:
     got = [router.classify(p) for p in phrasings]
