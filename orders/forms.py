@@ -20,12 +20,11 @@ from knowledge.catalogue import Catalogue, Service
 from orders.contact_parts import ContactParts, split_contact
 from orders.desk import NUMBER_RE, RATING_LEVELS, OrderDesk, OrderError, OrderInfo
 from orders.inputs import (
-    BOOKING_CANCEL_WORDS,
-    CANCEL_WORDS,
     NAME_FIELDS,
     EditRequest,
     asks_to_book,
     bare,
+    cancels_the_booking,
     edit_request,
     is_cancel,
     labelled,
@@ -147,10 +146,9 @@ class OrderForm:
         if text.startswith("/"):
             name, _, arg = text[1:].partition(" ")
             return "booking" if name.lower().split("@")[0] == "cancel" and not NUMBER_RE.search(arg) else None
-        word = bare(text)
-        if word in BOOKING_CANCEL_WORDS:
+        if cancels_the_booking(text):
             return "booking"
-        return "bare" if word in CANCEL_WORDS else None
+        return "bare" if is_cancel(text) else None
 
     def start(self, sid: str, service: Service, lang: str, state: dict[str, Any]) -> Reply:
         fields = list(service.form_fields)

@@ -100,22 +100,42 @@ def edit_request(text: str, free_text: bool) -> EditRequest | None:
 
 
 def is_cancel(text: str) -> bool:
-    return bare(text) in CANCEL_WORDS
+    """Whether every clause of the message is a word that stops the form (取消 / 算了，取消预约 / "never mind, cancel
+    the booking")."""
+    return clause_words(text, CANCEL_WORDS) is not None
+
+
+def cancels_the_booking(text: str) -> bool:
+    """Whether the message stops the form and one of its clauses names the booking (算了，不约了 / "forget it, cancel
+    my booking")."""
+    words = clause_words(text, CANCEL_WORDS)
+    return words is not None and any(w in BOOKING_CANCEL_WORDS for w in words)
 
 
 def says_yes(text: str, words: frozenset[str] = CONFIRM_WORDS) -> bool:
     """Whether every clause of the message is one of ``words`` (没问题 / 对的，提交吧 / "ok, submit it")."""
+    return clause_words(text, words) is not None
+
+
+def clause_words(text: str, words: frozenset[str]) -> list[str] | None:
+    """The message's clauses as the words of ``words`` they are, once a polite start or end is dropped (对的，提交吧 ->
+    对的, 提交); None when a clause is something else or the message is empty."""
     parts = [p.strip() for p in re.split(r"[，,。.!！;；、~～]+", text.strip().lower()) if p.strip()]
     if not parts:
-        return False
+        return None
+    found: list[str] = []
     for part in parts:
         word = _POLITE_START.sub("", part).strip()
+        half = len(word) // 2
+        if word[:half] == word[half:] and word[:half] in words:  # 算了算了
+            word = word[:half]
         while word not in words:
             shorter = _POLITE_END.sub("", word).strip()
             if shorter == word or not shorter:
-                return False
+                return None
             word = shorter
-    return True
+        found.append(word)
+    return found
 
 
 def not_a_name(text: str) -> bool:
