@@ -340,10 +340,26 @@ class Assistant:
             if status is not None:
                 return status
         if intent.route == "order":
-            return self._order(sid, text, lang, state)
+            answered = self._not_a_service(sid, text, lang, state, intent)
+            return answered if answered is not None else self._order(sid, text, lang, state)
         reply = self._answer(sid, text, lang, state, vector=intent.vector)
         if intent.offer_adviser and reply.route == "answer":
             self._offer_adviser(reply, lang)
+        return reply
+
+    def _not_a_service(self, sid: str, text: str, lang: str, state: dict[str, Any], intent: Intent) -> Reply | None:
+        """A wish to do something no service of ours offers, asked as a question (我们想注销公司，要走哪些流程 / "we
+        want to rename the company, what do we need?"): what the law says of it when the knowledge base clearly
+        answers (dense and keyword search agree), with a line that it is no bookable service and the menu's button;
+        None to say it is not offered."""
+        if match_services(self.catalogue, text) or not (asks_a_question(text) or intent.runner_up == "legal"):
+            return None  # 我要注册公司: a wish, not a question; the services that are offered
+        reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
+        if reply.route != "answer" or not reply.citations:
+            return None
+        reply.reply = f"{reply.reply}\n\n{t('not_a_service_answered', lang)}"
+        reply.suggestions.append(Suggestion(t("clarify_order", lang), "/menu", "menu"))
+        reply.data["not_a_service"] = True
         return reply
 
     @staticmethod

@@ -186,6 +186,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "可以为您办理以下服务：",
         "en": "I can arrange this service for you:",
     },
+    "not_a_service_answered": {
+        "zh": "这件事不在可预约的服务里，以上是相关规定；需要预约服务时，点“预约服务”查看可预约的服务。",
+        "en": "This is not one of the services you can book; the provisions above apply. To book a service, press "
+              "\"Book a service\" to see the ones offered.",
+    },
     "order_choose": {
         "zh": "您想预约的可能是以下服务之一，请选择：",
         "en": "You may want one of these services; please choose:",

@@ -17,6 +17,8 @@ _ASKING = re.compile(
     r"(?![\w-])",
     re.I)
 ASKED_MAX = 20  # longer than this, what is left is no service's name: the reply names nothing
+# a clause break or a question word left over: what is left is a sentence, not a service's name (注销这个公司，怎么)
+_NOT_A_NAME = re.compile(r"[，,；;？?]|怎么|如何|哪些|什么|多少|\b(?:how|what|which|where|when)\b", re.I)
 
 
 def asked_for(text: str) -> str:
@@ -29,7 +31,7 @@ def not_offered(sid: str, text: str, lang: str, catalogue: Catalogue) -> Reply:
     asked = asked_for(text)
     if not asked:
         head = ot("offered_head", lang)
-    elif len(asked) <= ASKED_MAX:
+    elif len(asked) <= ASKED_MAX and not _NOT_A_NAME.search(asked):
         head = ot("not_offered", lang, asked=asked) + "\n" + ot("offered_head", lang)
     else:
         head = ot("not_offered_plain", lang) + "\n" + ot("offered_head", lang)
