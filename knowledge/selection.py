@@ -22,8 +22,8 @@ def nth_largest(values: np.ndarray, n: int) -> np.generic:
     sign) is taken from the direct partition, so that the sign of the zero is the one it picks."""
     found = -np.partition(-values, n - 1)[n - 1]
     if found == 0:
-        return np.partition(values, len(values) - n)[len(values) - n]  # type: ignore[no-any-return]
-    return found  # type: ignore[no-any-return]
+        return np.partition(values, len(values) - n)[len(values) - n]
+    return found
 
 
 def top_rows(values: np.ndarray, k: int) -> np.ndarray:
