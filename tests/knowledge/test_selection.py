@@ -60,7 +60,8 @@ def test_the_mirrors_unordered_pool_is_its_ordered_pool_on_real_vectors(embeddin
     passages = [
         "用人单位应当按时足额支付劳动报酬。", "劳动合同期满的，劳动合同终止。", "试用期包含在劳动合同期限内。",
         "商标注册人享有商标专用权，受法律保护。", "注册商标的有效期为十年。", "出租人应当按照约定将租赁物交付承租人。",
-        "承租人应当按照约定的期限支付租金。", "消费者享有自主选择商品或者服务的权利。", "经营者应当保证其提供的商品安全。",
+        "承租人应当按照约定的期限支付租金。", "消费者享有自主选择商品或者服务的权利。",
+        "经营者应当保证其提供的商品安全。",
         "The employer shall pay wages in full and on time.", "A lease shall not exceed twenty years.",
         "个人信息的处理应当具有明确、合理的目的。", "公司股东依法享有资产收益、参与重大决策的权利。",
         "当事人一方不履行合同义务的，应当承担违约责任。", "劳动者在试用期间被证明不符合录用条件的，可以解除合同。",
@@ -69,7 +70,7 @@ def test_the_mirrors_unordered_pool_is_its_ordered_pool_on_real_vectors(embeddin
     vectors = embeddings.encode(texts)
     mirror = DenseMirror()
     mirror.fill([f"c{i:02d}" for i in range(len(texts))], vectors)
-    ids, matrix = mirror.rows()
+    _, matrix = mirror.rows()
     for q in embeddings.encode(["拖欠工资怎么办", "租房合同最长多久", "How long is a trademark valid?", "试用期"]):
         full = matrix @ np.asarray(q, dtype=np.float32)
         for k in range(1, len(texts) + 1):
