@@ -258,8 +258,7 @@ class SelfCheck:
     def about(self, sid: str, text: str, lang: str) -> Reply | None:
         """A question about the self-check itself (自测要多久 / "what does the self-check cover"), answered from its
         questionnaires (``assistant.selfcheck_about``); None for any other message."""
-        counts = {qn.id: _estimate(qn, {}) for qn in self.desk.all()}
-        return about_the_self_check(self.desk, sid, text, lang, is_english(text), counts)
+        return about_the_self_check(self.desk, sid, text, lang, is_english(text), lambda qn: _estimate(qn, {}))
 
     @staticmethod
     def relabel(state: dict[str, Any], lang: str) -> None:

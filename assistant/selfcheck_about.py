@@ -12,6 +12,7 @@ check's.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.reply import Reply, Suggestion
 from checkups import Checkups, Questionnaire
@@ -71,10 +72,11 @@ def about_reply(sid: str, aspect: str, lang: str, questionnaires: list[tuple[Que
 
 
 def about_the_self_check(desk: Checkups, sid: str, text: str, lang: str, english: bool,
-                         count: dict[str, int]) -> Reply | None:
-    """The reply to a question about the self-check; None for any other message. ``count``: questions per
-    questionnaire id (as the self-check announces them when it starts)."""
+                         count: Callable[[Questionnaire], int]) -> Reply | None:
+    """The reply to a question about the self-check; None for any other message. ``count``: a questionnaire's
+    number of questions (as the self-check announces them when it starts), asked only for such a question (every
+    message passes here: counting them for all took 0.3 ms a message)."""
     aspect = asked_about(text, english)
     if aspect is None:
         return None
-    return about_reply(sid, aspect, lang, [(qn, count[qn.id]) for qn in desk.all()])
+    return about_reply(sid, aspect, lang, [(qn, count(qn)) for qn in desk.all()])

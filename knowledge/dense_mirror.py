@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from knowledge.selection import top_rows
+
 _PENDING_MAX = 20_000  # writes held before they are applied (an ingest of the whole laws-all: 149,000)
 
 
@@ -201,7 +203,12 @@ class DenseMirror:
         if alive is not None:
             sims[~alive] = -np.inf  # dead rows never rank
         k = min(k, live)
-        top = np.argpartition(-sims, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
+        if k >= len(ids):
+            top = np.arange(len(ids))
+        elif ordered:
+            top = np.argpartition(-sims, k - 1)[:k]
+        else:  # the same rows as the partition above, found from the values alone (knowledge.selection)
+            top = top_rows(sims, k)
         if ordered:
             top = top[np.argsort(-sims[top], kind="stable")]
         return Nearest(ids, top, sims[top])
