@@ -301,10 +301,14 @@ class Assistant:
         return None
 
     def _side_question(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
-        """A legal question in the middle of an order form: answer it, then ask the form's question again."""
+        """A legal question in the middle of an order form: answer it, then ask the form's question again. Asking
+        where a booking made before stands (我之前约的体检到哪一步了 / "where is my previous booking at?"): the
+        session's orders, then the form's question again."""
         if text.startswith("/") or not self.forms.would_reject(text, state):
             return None
         intent = self.router.classify(text)
+        if intent.route == "order" and intent.reason == "status" and intent.sure:
+            return self.forms.command(sid, "status", "", lang, state)
         if intent.route != "answer" or not intent.sure:
             return None
         reply = self._answer(sid, text, lang, state, allow_handoff=False, vector=intent.vector)
