@@ -356,8 +356,8 @@ class Assistant:
         want to rename the company, what do we need?"): what the law says of it when the knowledge base clearly
         answers (dense and keyword search agree), with a line that it is no bookable service and the menu's button;
         None to say it is not offered."""
-        if match_services(self.catalogue, text) or not (asks_a_question(text) or intent.runner_up == "legal"):
-            return None  # 我要注册公司: a wish, not a question; the services that are offered
+        if match_services(self.catalogue, text) or not asks_a_question(text):
+            return None  # 我要注册公司 / 帮我办理营业执照年检: a wish, not a question; the services that are offered
         reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
         if reply.route != "answer" or not reply.citations:
             return None
