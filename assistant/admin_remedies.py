@@ -24,7 +24,7 @@ _ADMIN_REMEDY = re.compile(
 )
 # a remedy that may be any (a civil appeal, a court hearing): administrative only with a decision or an authority
 _ANY_REMEDY = re.compile(
-    r"不服|申辩|陈述(权|意见)?|异议|申诉|停止执行|暂停执行|撤销|(告|起诉)[^，。,.？?]{0,6}(局|政府|机关|城管|大队|支队|委员会)|"
+    r"不服|申辩|陈述(权|意见)?|异议|申诉|停止执行|暂停执行|撤销(这个|该|这份|此)?(行政)?(处罚|罚款|罚单|决定|责令)|(告(?![诉知])|起诉)[^，。,.？?]{0,6}(局|政府|机关|城管|大队|支队|委员会)|"
     r"\b(appeal\w*|challeng\w*|contest\w*|dispute|object to|objection|hearing|defen[cs]e|argue|"
     r"sue (the|a) [\w ]{0,20}(bureau|authority|regulator|government|agency|department|administration))\b",
     re.I,

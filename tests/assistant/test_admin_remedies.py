@@ -105,5 +105,6 @@ def test_a_remedy_is_administrative_by_itself_or_with_a_decision_named() -> None
                     "Can we challenge the bureau's decision?"]:
         assert names_a_remedy(message), message
     for message in ["对一审判决不服可以上诉吗", "Can we appeal the court's judgment?", "试用期最长多久",
+                    "换了开户行要不要告诉市场监管局，撤销旧账户要多久",
                     "Is it fine to send the contract by email?"]:
         assert not names_a_remedy(message), message
