@@ -550,7 +550,8 @@ class Router:
         elif large and not plain and not asks_the_law(t, p):
             return Intent("handoff", "high_risk", p.intent, p.probability, True, vector)
         case = told_a_case(t)
-        decision = remedy and not case and received_a_decision(t)  # 被罚了五万，能复议吗: the remedies' offer
+        # 被罚了五万 / 被罚了五百万，能复议吗: the remedies' offer (a lawsuit against us keeps the lawsuit's)
+        decision = remedy and received_a_decision(t) and not _AGAINST_US.search(t)
         offer = route == "answer" and procedure and (case or decision)
         return Intent(route, reason, p.intent, p.probability, sure, vector, p.runner_up, offer,
                       "offer_adviser_decision" if decision else "offer_adviser")

@@ -38,7 +38,7 @@ WITH_OUR_DECISION = {
     "zh": ["我们公司刚被卫健部门罚了两万元，这个罚款能不能申请复议",
            "仓库被消防支队查封了，想申请行政复议，有期限限制吗",
            "厂里接到了吊销排污许可证的告知书，可以要求举行听证吗", "规划局罚了我们六万，罚款交完以后还可以提行政诉讼吗",
-           "我司被水利局处罚，能否在作出决定前进行陈述和申辩？"],
+           "我司被水利局处罚，能否在作出决定前进行陈述和申辩？", "被自然资源局罚了六百万，申请行政复议有没有期限"],
     "en": ["Our warehouse was fined by the fire brigade last week. Is there a deadline to apply for reconsideration?",
            "The regulator revoked our operating permit; our shop has been penalised. Can we ask for a hearing?",
            "We have been fined by the tax authority and we disagree. Can we challenge the penalty?"],
