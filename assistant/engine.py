@@ -348,7 +348,7 @@ class Assistant:
             return answered if answered is not None else self._order(sid, text, lang, state)
         reply = self._answer(sid, text, lang, state, vector=intent.vector)
         if intent.offer_adviser and reply.route == "answer":
-            self._offer_adviser(reply, lang)
+            self._offer_adviser(reply, lang, intent.offer_text)
         return reply
 
     def _not_a_service(self, sid: str, text: str, lang: str, state: dict[str, Any], intent: Intent) -> Reply | None:
@@ -367,11 +367,12 @@ class Assistant:
         return reply
 
     @staticmethod
-    def _offer_adviser(reply: Reply, lang: str) -> None:
-        """A procedural question told with the user's own case (sued, a large sum): the procedure is answered, and
-        the case is an adviser's to judge, so the answer offers one with the button ``_clarify`` and ``_not_covered``
+    def _offer_adviser(reply: Reply, lang: str, text: str = "offer_adviser") -> None:
+        """A procedural question told with the user's own case (sued, a large sum; a decision received, asked about
+        its remedies: ``text`` is the offer's, admin31): the procedure is answered, and the case is an adviser's to
+        judge, so the answer offers one with the button ``_clarify`` and ``_not_covered``
         use (a hand-off only when pressed: the question asked is the law's)."""
-        reply.reply = f"{reply.reply}\n\n{t('offer_adviser', lang)}"
+        reply.reply = f"{reply.reply}\n\n{t(text, lang)}"
         reply.suggestions.append(Suggestion(t("clarify_human", lang), "/human", "handoff"))
         reply.data["adviser_offer"] = True
 

@@ -20,6 +20,9 @@ else an adviser. A question about what a court's procedure requires (``asks_cour
 什么 / "we were sued, how long do we have to respond") is a legal question whatever the model reads, a large sum told
 with it too; told with the user's own case (a large sum, or a lawsuit against them: ``told_a_case``), the answer also
 offers an adviser (``Intent.offer_adviser``: 被起诉索赔两千万，答辩期是多久 gets the procedure and the offer, talk21).
+A remedy against an administrative decision (``asks_admin_remedy``: 被环保局罚了五万，能申请复议吗 / 收到责令停产通知
+能要求听证吗 / "we were fined, can we appeal?") is read the same way: answered, and an adviser offered when the
+decision is the user's own (``assistant.admin_remedies.received_a_decision``, admin31).
 The model reads a count (月活两千万, "20 million users") as 很多 / "many" (``without_counts``).
 A question about what someone other than us must provide (物业公司应提供哪些服务, "what services must a property
 manager provide": ``assistant.owed_services``) is a legal question, though the model reads "services" as the menu.
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.admin_remedies import names_a_remedy, received_a_decision
 from assistant.amounts import large_amount, without_counts
 from assistant.danger_cues import excuse, excused, harm_done, harm_phrases, stuck
 from assistant.emergency_cues import emergency_now
@@ -320,6 +324,14 @@ def asks_court_procedure(text: str) -> bool:
                 and not _CRIMINAL.search(text) and asks_a_question(text))
 
 
+def asks_admin_remedy(text: str) -> bool:
+    """Whether the message asks about a remedy against an administrative decision (行政复议, 行政诉讼, 听证, 陈述申辩,
+    "can we appeal the fine": ``assistant.admin_remedies``), with no strategy, win or criminal matter in it and no
+    one asked to act: the statutes answer it as they answer a court's procedure."""
+    return bool(names_a_remedy(text) and not _STRATEGY.search(text) and not _CRIMINAL.search(text)
+                and asks_a_question(text))
+
+
 def _asks_where_it_stands(text: str) -> bool:
     """哪 in the message's last clause, or 可以 / 合法 / 违法 / 还有效 ending it unreported (这样合法,
     我们可以去哪里告)."""
@@ -343,8 +355,10 @@ class Intent:
     sure: bool = True
     vector: np.ndarray | None = None  # the message's embedding, when the model computed it (search reuses it)
     runner_up: str | None = None  # the model's second reading (a long complaint that names a law reads legal first)
-    # a procedural question told with the user's own case (被起诉索赔两千万，答辩期是多久): the answer offers an adviser
+    # a procedural question told with the user's own case (被起诉索赔两千万，答辩期是多久, 被罚了五万能复议吗): the
+    # answer offers an adviser
     offer_adviser: bool = False
+    offer_text: str = "offer_adviser"  # the offer's text: a case (sued, a large sum) or a decision received
 
 
 ROUTE_OF: dict[str, tuple[str, str | None]] = {
@@ -524,7 +538,8 @@ class Router:
             route, reason, sure = "handoff", "high_risk", False
         if route == "menu" and owed_by_another(t):  # 物业公司应提供哪些服务: the law's question, not our menu
             route, reason, sure = "answer", None, True
-        procedure = asks_court_procedure(t)
+        remedy = asks_admin_remedy(t)  # 被罚了五万，能申请复议吗: the administrative remedies, read the same way
+        procedure = remedy or asks_court_procedure(t)
         if reason == "high_risk" and procedure:  # what the procedure requires: the statutes say
             route, reason, sure = "answer", None, True
         # 两百万的合同想请你们审查一下: an order; a person follows it up. Only when it beats the hand-off intents
@@ -534,8 +549,12 @@ class Router:
             route, reason, sure = "answer", None, True
         elif large and not plain and not asks_the_law(t, p):
             return Intent("handoff", "high_risk", p.intent, p.probability, True, vector)
-        offer = route == "answer" and procedure and told_a_case(t)
-        return Intent(route, reason, p.intent, p.probability, sure, vector, p.runner_up, offer)
+        case = told_a_case(t)
+        # 被罚了五万 / 被罚了五百万，能复议吗: the remedies' offer (a lawsuit against us keeps the lawsuit's)
+        decision = remedy and received_a_decision(t) and not _AGAINST_US.search(t)
+        offer = route == "answer" and procedure and (case or decision)
+        return Intent(route, reason, p.intent, p.probability, sure, vector, p.runner_up, offer,
+                      "offer_adviser_decision" if decision else "offer_adviser")
 
     def wants_to_leave(self, text: str) -> bool:
         if leaves_handoff(text):

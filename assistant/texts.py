@@ -181,6 +181,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "is at stake, how to respond, the evidence and the sums need an adviser who knows the facts: tap \"Talk to "
         "an adviser\" to have one follow up.",
     },
+    "offer_adviser_decision": {
+        "zh": "以上是法律对复议、诉讼和听证等救济途径的一般规定。贵企业收到的具体决定是否救济、如何准备材料和证据，"
+        "需要结合案情判断，可点击“转人工”由法律顾问跟进。",
+        "en": "The above is what the law says about the remedies (reconsideration, a lawsuit, a hearing). Whether and "
+        "how to challenge the decision your enterprise received, and the evidence for it, need an adviser who knows "
+        "the facts: tap \"Talk to an adviser\" to have one follow up.",
+    },
     "form_resume": {"zh": "—— 继续填写预约信息 ——", "en": "—— Back to your booking ——"},
     "order_intro": {
         "zh": "可以为您办理以下服务：",
