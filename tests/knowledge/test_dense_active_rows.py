@@ -22,7 +22,8 @@ from knowledge.embeddings import QifaEmbeddings
 LIMIT = 20_000_000
 QUESTION = "公司和员工之间没签书面合同，多久之内必须补签？"
 # a later version of the labour-contract statute (one article reworded): the 2012 text is superseded by it
-LABOUR_2030 = {chapter: [a.replace("一个月内", "十五日内") for a in articles] for chapter, articles in LABOUR_2012.items()}
+LABOUR_2030 = {chapter: [a.replace("一个月内", "十五日内") for a in articles]
+               for chapter, articles in LABOUR_2012.items()}
 
 
 class Pools:
