@@ -37,6 +37,7 @@ from db.base import iso_utc
 from db.meta import read_meta, seed_meta
 from db.models_kb import KbChunk, KbDocument, KbMeta
 from knowledge import journal, mirror_file, retokenize, snapshot
+from knowledge.active_rows import ActiveRows, active_rows
 from knowledge.bm25 import Bm25Index
 from knowledge.charindex import CHAR_WEIGHT, query_chars
 from knowledge.chunking import INACTIVE, ParsedDocument, index_text
@@ -61,6 +62,10 @@ Mode = Literal["hybrid", "bm25", "dense"]
 # an article one ranker puts first below the top five whenever the other ranker disagreed. The characters of
 # the question's words add CHAR_WEIGHT times their own scaled BM25 (knowledge.charindex).
 POOL = 100
+# The dense pool: the POOL + (inactive chunks) nearest chunks, active ones only when the in-memory mirror answers
+# (knowledge.active_rows: superseded and removed documents' rows cost the product nothing and no longer take
+# places in the pool); from Chroma (no mirror): the nearest of every chunk, the inactive ones dropped afterwards.
+DENSE_ACTIVE_ONLY = True
 BM25_WEIGHT = 0.5
 TITLE_WEIGHT = 0.5  # the law's name is its own BM25 field, so its words count once, not in every chunk
 VERSION_KEY = "kb_version"  # moved by every write, in the same SQL transaction
@@ -141,6 +146,7 @@ class KnowledgeBase:
         self._seen: str | None = None  # the last version this process built a snapshot at or wrote
         self._foreign = False  # another process wrote between two of ours: reopen the vector client
         self._row_places: tuple[list[str], _Snapshot, np.ndarray] | None = None  # see _places
+        self._row_active: tuple[list[str], _Snapshot, ActiveRows] | None = None  # see _active_rows
         self._left: set[str] = set()  # replaced chunks' vectors not yet dropped (``_drop_stale``)
         self._left_lock = threading.Lock()
         if snapshot_dir is not None and vectors.path is not None:  # an embedded store: its mirror is kept too
@@ -529,7 +535,7 @@ class KnowledgeBase:
         if mode in ("hybrid", "bm25"):
             bm = np.where(snap.active, ranked_kw, 0.0)
         if mode in ("hybrid", "dense"):
-            found = self._dense(query, min(n, POOL + snap.inactive), vector)
+            found = self._dense(query, min(n, POOL + snap.inactive), vector, snap)
             if found is None:  # the vector store is unavailable: keyword-only answers
                 if mode == "dense":
                     return []
@@ -604,13 +610,29 @@ class KnowledgeBase:
         self._row_places = (ids, snap, places)
         return places
 
-    def _dense(self, query: str, k: int, vector: np.ndarray | None = None,
+    def _active_rows(self, snap: _Snapshot, ids: list[str], matrix: np.ndarray) -> ActiveRows:
+        """The mirror's rows that are active chunks of ``snap`` (``knowledge.active_rows``), built once for each
+        pair of the two (the mirror's id list is a new object whenever its rows change, the snapshot whenever the
+        version moves: an activation change, here or in another process, moves it)."""
+        known = self._row_active
+        if known is not None and known[0] is ids and known[1] is snap:
+            return known[2]
+        chosen = active_rows(self._places(snap, ids), snap.active, matrix)
+        self._row_active = (ids, snap, chosen)
+        return chosen
+
+    def _dense(self, query: str, k: int, vector: np.ndarray | None = None, snap: _Snapshot | None = None,
                ) -> list[tuple[str, float]] | Nearest | None:
         """The vector store's nearest chunks, or None when it fails (logged once per outage; ``vector_error``
-        says why until a query succeeds again)."""
+        says why until a query succeeds again). ``snap``: from the in-memory mirror, consider only its active
+        chunks (``DENSE_ACTIVE_ONLY``)."""
         vec = self.embeddings.encode([query])[0] if vector is None else vector
+        among = None
+        if snap is not None and DENSE_ACTIVE_ONLY:
+            def among(ids: list[str], matrix: np.ndarray, snap: _Snapshot = snap) -> ActiveRows:
+                return self._active_rows(snap, ids, matrix)
         try:
-            found = self.vectors.query(vec, k, rows=True, ordered=False)  # the pool is marked, not ranked
+            found = self.vectors.query(vec, k, rows=True, ordered=False, among=among)  # marked, not ranked
         except Exception as exc:  # Chroma down, unreachable or corrupt: answer from keywords
             if self.vector_error is None:
                 log.warning("vector store unavailable (%s: %s); answering with keyword search only",

@@ -5,11 +5,12 @@ Chroma and with other processes' writes; this module knows nothing of Chroma."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from knowledge.active_rows import ActiveRows
 from knowledge.selection import top_rows
 
 _PENDING_MAX = 20_000  # writes held before they are applied (an ingest of the whole laws-all: 149,000)
@@ -192,14 +193,29 @@ class DenseMirror:
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         return list(self.nearest(vector, k))
 
-    def nearest(self, vector: np.ndarray, k: int, ordered: bool = True) -> Nearest:
+    def nearest(self, vector: np.ndarray, k: int, ordered: bool = True,
+                among: Callable[[list[str], np.ndarray], ActiveRows] | None = None) -> Nearest:
         """The ``k`` nearest live rows, best first; ``ordered=False``: the same rows in no particular order (the
-        hybrid search only marks them, and a sort of its deep pool costs as much as choosing it)."""
+        hybrid search only marks them, and a sort of its deep pool costs as much as choosing it). ``among``: the
+        rows to consider, given the id list and matrix this query works on (``knowledge.active_rows``: the active
+        chunks' rows; the caller keeps it for as long as the id list is the same object)."""
         ids, matrix, alive, dead = self._current()
+        vec = np.asarray(vector, dtype=np.float32)
+        if among is not None and len(ids) - dead > 0 and k > 0:
+            chosen = among(ids, matrix)  # never a dead row: a dead row's id is ""
+            if not len(chosen.rows):
+                return Nearest(ids, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+            sims = chosen.similarities(matrix, vec)
+            k = min(k, len(sims))
+            top = np.arange(len(sims)) if k >= len(sims) else (
+                np.argpartition(-sims, k - 1)[:k] if ordered else top_rows(sims, k))
+            if ordered:
+                top = top[np.argsort(-sims[top], kind="stable")]
+            return Nearest(ids, chosen.rows[top], sims[top])
         live = len(ids) - dead
         if not live or k <= 0:
             return Nearest(ids, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-        sims = matrix @ np.asarray(vector, dtype=np.float32)
+        sims = matrix @ vec
         if alive is not None:
             sims[~alive] = -np.inf  # dead rows never rank
         k = min(k, live)

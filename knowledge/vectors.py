@@ -34,6 +34,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from knowledge.active_rows import ActiveRows
 from knowledge.dense_mirror import DenseMirror, Nearest
 from knowledge.journal import Changes, number
 from knowledge.mirror_file import MirrorFile
@@ -491,17 +492,19 @@ class VectorStore:
         return set(self.collection.get(include=[])["ids"])
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None, rows: bool = False,
-              ordered: bool = True) -> list[tuple[str, float]] | Nearest:
+              ordered: bool = True, among: Callable[[list[str], np.ndarray], ActiveRows] | None = None,
+              ) -> list[tuple[str, float]] | Nearest:
         """The ``k`` nearest chunks, best first, as (id, similarity) pairs: from the in-memory mirror when it
         serves and there is no filter, else from Chroma. ``rows``: the mirror's answer as :class:`Nearest`
         (arrays, which iterate as the pairs) rather than a list; with ``ordered=False`` its rows are the same
-        ones in no particular order (Chroma's answer stays best first)."""
+        ones in no particular order (Chroma's answer stays best first). ``among``: the mirror considers only the
+        rows it chooses (``DenseMirror.nearest``; Chroma's answer is over every chunk)."""
         if k <= 0:
             return []
         if where is None and self._mirror_ready():
             mirror = self._mirror
             if mirror is not None:
-                return mirror.nearest(vector, k, ordered) if rows else mirror.query(vector, k)
+                return mirror.nearest(vector, k, ordered, among) if rows else mirror.query(vector, k)
         try:
             res = self.collection.query(
                 query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
@@ -513,7 +516,7 @@ class VectorStore:
             # the store is down: the copy answers even when it is behind another process's writes or marked
             # stale (older vectors beat no dense search; a chunk deleted since has no row and is dropped by the
             # knowledge base, a new one is found by keyword search until the store is back)
-            return mirror.nearest(vector, k, ordered) if rows else mirror.query(vector, k)
+            return mirror.nearest(vector, k, ordered, among) if rows else mirror.query(vector, k)
         ids = res["ids"][0]
         dists = (res.get("distances") or [[1.0] * len(ids)])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
