@@ -39,8 +39,13 @@ _INSPECT = re.compile(r"\binspect(?:ed|s|ing|ion|ions)?\b", re.I)
 # "his authority", "her authority to sign": an agent's power to act (代理权), not an authority (行政机关).
 _AGENT_AUTHORITY = re.compile(r"\b(?:his|her|their|its agent's|the agent's|agent)\s+authority\b(?! to)", re.I)
 
+# "right away", "right after the fire": at once, just — no right (权利).
+_RIGHT_AS_JUST = re.compile(r"\bright(?= (?:away|now|then|there|here|after|before|when|at|in front|next to|on time)\b)",
+                            re.I)
+
 
 def _one(sentence: str, contract_penalty: bool) -> str:
+    sentence = _RIGHT_AS_JUST.sub("just", sentence)
     sentence = _QUITTING.sub(lambda m: m.group("before") + m.group("gap") + "quit", sentence)
     if contract_penalty:
         sentence = _PENALTY.sub("liquidated damages", sentence)
