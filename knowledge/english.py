@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from knowledge.english_senses import choose_senses
 from knowledge.expansion import glossary
 
 STOPWORDS = frozenset("""
@@ -79,11 +80,12 @@ _LASTS = re.compile(r"\bhow (?:long|many years)\b[^?.!]*?\b(?:valid|in force)\b|
 
 def normalise(text: str) -> str:
     """An English question as the glossary reads it: possessives dropped ("the director's term" -> "the director
-    term"), inflected words at their glossary form, a question on how long a registration or licence lasts naming
+    term"), a word of two senses at the word of the one its sentence gives it (``knowledge.english_senses``),
+    inflected words at their glossary form, a question on how long a registration or licence lasts naming
     its validity period. Chinese text is returned unchanged."""
     if not _LATIN_WORD.search(text):
         return text
-    text = _POSSESSIVE.sub("", text)
+    text = choose_senses(_POSSESSIVE.sub("", text))
     if _LASTS.search(text):
         text += " (validity period)"
     return _LATIN_WORD.sub(lambda m: base_form(m.group(0)), text)
