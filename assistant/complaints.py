@@ -55,13 +55,14 @@ def vents(text: str) -> bool:
     return len({m.group(0).lower() for m in _VENTING.finditer(text)}) >= VENTING_WORDS
 
 
-def a_complaint(text: str, lead: str | None, runner_up: str | None, sure: bool) -> bool:
-    """Whether a message is a complaint to answer as one, from the intent model's first and second readings
-    (``lead``, ``runner_up``; ``sure``: the first is taken as said): a short message surely read as dissatisfaction;
-    a long one about us read so first, or second behind another reading when it vents (a paragraph about the
-    answers names the law it asked about: "我问的是劳动合同的事它给我讲公司登记…你们到底有没有人在维护")."""
+def a_complaint(text: str, lead: str | None, behind: tuple[str, ...], sure: bool) -> bool:
+    """Whether a message is a complaint to answer as one, from the intent model's readings (``lead`` first,
+    ``behind``: the second and third; ``sure``: the first is taken as said): a short message surely read as
+    dissatisfaction; a long one about us read so first, or second or third behind other readings when it vents (a
+    paragraph about the answers names the law it asked about and asks whether anyone looks after us, which reads as
+    a legal question and as tracking too: "我问的是劳动合同的事它给我讲公司登记…你们到底有没有人在维护")."""
     if len(text) <= SHORT:
         return lead == DISSATISFIED and sure
     if not about_us(text):
         return False
-    return lead == DISSATISFIED or (runner_up == DISSATISFIED and vents(text))
+    return lead == DISSATISFIED or (DISSATISFIED in behind and vents(text))

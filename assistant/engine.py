@@ -269,7 +269,7 @@ class Assistant:
         intent = self.router.classify(text)
         # a complaint, however long, when it is about us (a supplier's bad service told at length is a question)
         lead = intent.intent if intent.route != "handoff" else None  # a case is not overridden by venting
-        if a_complaint(text, lead, intent.runner_up if lead else None, intent.sure):
+        if a_complaint(text, lead, intent.behind if lead else (), intent.sure):
             state["unhappy"] = int(state.get("unhappy", 0)) + 1
             if state["unhappy"] >= 2:
                 return self._handoff(sid, "dissatisfied", lang, state, [])

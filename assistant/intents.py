@@ -58,6 +58,11 @@ class Prediction:
     runner_up: str
     probabilities: dict[str, float]
 
+    def behind(self, n: int = 2) -> tuple[str, ...]:
+        """The ``n`` readings after the first, most probable first."""
+        ranked = sorted(self.probabilities, key=lambda k: -self.probabilities[k])
+        return tuple(ranked[1:1 + n])
+
 
 def load_examples(folder: Path = EXAMPLES_DIR) -> dict[str, list[str]]:
     """Every intent's examples; a broken file is reported with its name."""

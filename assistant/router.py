@@ -359,6 +359,7 @@ class Intent:
     # answer offers an adviser
     offer_adviser: bool = False
     offer_text: str = "offer_adviser"  # the offer's text: a case (sued, a large sum) or a decision received
+    behind: tuple[str, ...] = ()  # the model's second and third readings (a long complaint may read legal and tracking)
 
 
 ROUTE_OF: dict[str, tuple[str, str | None]] = {
@@ -554,7 +555,7 @@ class Router:
         decision = remedy and received_a_decision(t) and not _AGAINST_US.search(t)
         offer = route == "answer" and procedure and (case or decision)
         return Intent(route, reason, p.intent, p.probability, sure, vector, p.runner_up, offer,
-                      "offer_adviser_decision" if decision else "offer_adviser")
+                      "offer_adviser_decision" if decision else "offer_adviser", p.behind())
 
     def wants_to_leave(self, text: str) -> bool:
         if leaves_handoff(text):

@@ -77,9 +77,11 @@ def test_about_us_names_the_assistant_or_its_answers_not_someone_else() -> None:
     for message in [*OTHERS["zh"], *OTHERS["en"]]:
         assert not about_us(message), message
     # a short message read surely as dissatisfaction is one, an unsure short one is not; a long one must be about us,
-    # and read as dissatisfaction first, or second when it vents in two words or more
-    assert a_complaint("没用", "dissatisfied", None, True) and not a_complaint("没用", "dissatisfied", None, False)
-    assert a_complaint(COMPLAINTS["zh"][2], "legal", "dissatisfied", False)
-    assert not a_complaint(OTHERS["zh"][0], "dissatisfied", None, True)
-    assert not a_complaint(COMPLAINTS["en"][0], "legal", "order", True)
+    # and read as dissatisfaction first, or second or third when it vents in two words or more
+    assert a_complaint("没用", "dissatisfied", (), True) and not a_complaint("没用", "dissatisfied", (), False)
+    assert a_complaint(COMPLAINTS["zh"][2], "legal", ("dissatisfied", "order"), False)
+    assert a_complaint(COMPLAINTS["zh"][2], "legal", ("order_status", "dissatisfied"), False)
+    assert not a_complaint(COMPLAINTS["zh"][2], "legal", ("order_status", "order"), False)
+    assert not a_complaint(OTHERS["zh"][0], "dissatisfied", (), True)
+    assert not a_complaint(COMPLAINTS["en"][0], "legal", ("order", "greeting"), True)
     assert not vents("你们的回答没用，我再问一次：试用期最长可以约定多久，超过了怎么赔？")
