@@ -307,7 +307,8 @@ class Assistant:
         if text.startswith("/") or not self.forms.would_reject(text, state):
             return None
         intent = self.router.classify(text)
-        if intent.route == "order" and intent.reason == "status" and intent.sure:
+        tracking = intent.route == "order" and intent.reason == "status" and intent.sure
+        if tracking and not self.forms.asks_to_cancel(text):  # 帮我取消刚才的预约 is the form's to answer
             return self.forms.command(sid, "status", "", lang, state)
         if intent.route != "answer" or not intent.sure:
             return None

@@ -150,6 +150,12 @@ class OrderForm:
             return "booking"
         return "bare" if is_cancel(text) else None
 
+    @staticmethod
+    def asks_to_cancel(text: str) -> bool:
+        """Whether the message asks to cancel the booking or an order (取消 / 帮我取消刚才的预约 / 取消订单 QF-…): the
+        form's own business, never a question aside."""
+        return is_cancel(text) or cancels_mine(text) or cancels_numbered(text)
+
     def start(self, sid: str, service: Service, lang: str, state: dict[str, Any]) -> Reply:
         fields = list(service.form_fields)
         form = {"service": service.id, "lang": lang, "fields": fields, "values": {}, "current": fields[0]}
