@@ -34,6 +34,7 @@ from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
 from assistant.menu import category_listing, menu
 from assistant.moderation import ANSWER_WITHHELD, PLACEHOLDER, REFUSAL, Blocked, SensitiveWords
+from assistant.our_hours import asks_our_hours
 from assistant.paused import Paused, back_button
 from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
@@ -263,6 +264,8 @@ class Assistant:
         if small is not None:
             _, suggestions = menu(self.catalogue, lang)
             return Reply(sid, t(small, lang), "menu", suggestions=suggestions, data={"small_talk": small})
+        if asks_our_hours(text):  # 你们几点下班 / "what are your office hours?": when an adviser is there
+            return self._our_hours(sid, lang)
         about_us = self._about_us(sid, text, lang, state)  # our services or the self-check: their own definition
         if about_us is not None:
             return about_us
@@ -404,7 +407,7 @@ class Assistant:
             return self._handoff(sid, "low_confidence", lang, state, passages)
         state["pending_handoff"] = [asdict(p) for p in passages[:3]]
         nxt = self.hours.next_opening(now).strftime("%Y-%m-%d %H:%M")
-        return Reply(sid, t("ask_first", lang, hours=self.hours.spec, next=nxt), "handoff",
+        return Reply(sid, t("ask_first", lang, hours=self.hours.described(lang), next=nxt), "handoff",
                      suggestions=[Suggestion(t("leave_message_label", lang), "/leave_message", "handoff"),
                                   Suggestion(t("keep_asking_label", lang), "/bot", "bot")],
                      data={"ask_first": True})
@@ -415,12 +418,24 @@ class Assistant:
             Suggestion(t("clarify_order", lang), "/menu", "menu"),
             Suggestion(t("clarify_human", lang), "/human", "handoff")])
 
+    def _our_hours(self, sid: str, lang: str, now: datetime | None = None) -> Reply:
+        """The advisers' hours and whether one is on duty now; the assistant itself answers at any hour."""
+        now = now or datetime.now(UTC)
+        on_duty = self.hours.is_open(now)
+        nxt = self.hours.next_opening(now).strftime("%Y-%m-%d %H:%M")
+        now_text = t("our_hours_open", lang) if on_duty else t("our_hours_closed", lang, next=nxt)
+        _, suggestions = menu(self.catalogue, lang)
+        return Reply(sid, t("our_hours", lang, hours=self.hours.described(lang), now=now_text), "menu",
+                     suggestions=[Suggestion(t("clarify_human", lang), "/human", "handoff"), *suggestions],
+                     data={"our_hours": True, "on_duty": on_duty})
+
     def _when(self, lang: str, now: datetime | None = None) -> str:
         now = now or datetime.now(UTC)
         if self.hours.is_open(now):
-            return t("when_open", lang, hours=self.hours.spec, minutes=self.settings.handoff_response_minutes)
+            return t("when_open", lang, hours=self.hours.described(lang),
+                     minutes=self.settings.handoff_response_minutes)
         nxt = self.hours.next_opening(now).strftime("%Y-%m-%d %H:%M")
-        return t("when_closed", lang, hours=self.hours.spec, next=nxt)
+        return t("when_closed", lang, hours=self.hours.described(lang), next=nxt)
 
     def handoff_text(self, case: Case, lang: str, now: datetime | None = None) -> str:
         why = t(f"why_{case.reason}", lang) if f"why_{case.reason}" in _WHY else ""

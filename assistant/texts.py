@@ -73,6 +73,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "现在是非工作时间（服务时间 {hours}），顾问将于 {next} 起尽快回复。",
         "en": "It is outside office hours ({hours}); an adviser will reply from {next}.",
     },
+    "our_hours": {
+        "zh": "我（企法通）全天在线，随时可以提问、预约服务和查询进度。"
+              "人工法律顾问的服务时间是{hours}（法定节假日除外），{now}",
+        "en": "I (Qifa) am here at any hour to answer questions, book services and track orders. Our legal advisers "
+              "work {hours} (China time, closed on public holidays); {now}",
+    },
+    "our_hours_open": {"zh": "现在顾问在线，需要的话点“转人工”即可。",
+                       "en": "an adviser is on duty now: tap \"Talk to an adviser\" if you need one."},
+    "our_hours_closed": {"zh": "现在是非工作时间，您可以留言，顾问将于 {next} 起回复。",
+                         "en": "it is outside office hours now: leave a message and an adviser will reply "
+                               "from {next}."},
     "handoff_ack": {
         "zh": "已收到，您的消息已转给法律顾问（工单号 {case}），请耐心等待回复。",
         "en": "Received. Your message has been passed to the legal adviser (case {case}); please wait for the reply.",

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_ZH_DAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 _SPEC = re.compile(r"^\s*(\w{3})\s*-\s*(\w{3})\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -36,6 +37,14 @@ class OfficeHours:
         tz: tzinfo = ZoneInfo(tz_name)  # Settings has checked the name
         return cls(DAYS.index(m.group(1).lower()), DAYS.index(m.group(2).lower()),
                    time(int(m.group(3)), int(m.group(4))), time(int(m.group(5)), int(m.group(6))), tz, spec)
+
+    def described(self, lang: str) -> str:
+        """The hours as a user reads them: 周一至周五 08:30-17:00 in Chinese, the spec itself in English."""
+        if lang != "zh":
+            return self.spec
+        days = _ZH_DAYS[self.first_day] if self.first_day == self.last_day else \
+            f"{_ZH_DAYS[self.first_day]}至{_ZH_DAYS[self.last_day]}"
+        return f"{days} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
     def workday(self, day: date) -> bool:
         """A public holiday is closed and a make-up working day (调休) open; other days follow the spec."""

@@ -199,7 +199,7 @@ def assert_handoff_text(reply: Reply, case_id: int, lang: str) -> None:
         assert "A human legal adviser will take over" in text and f"case {case_id}" in text
         assert "Please have ready" in text
         assert "expect a reply within 30 minutes" in text or "It is outside office hours" in text
-    assert "Mon-Fri 08:30-17:00" in text
+    assert ("周一至周五 08:30-17:00" if lang == "zh" else "Mon-Fri 08:30-17:00") in text
 
 
 @pytest.mark.parametrize(("message", "lang"), [
@@ -325,7 +325,7 @@ def test_a_waiting_user_is_acknowledged_again_after_a_few_minutes(rt: Runtime) -
         h.last_ack_at = utcnow() - timedelta(minutes=10)
     ack = ask(rt, "还要等多久？", sid)
     assert ack.route == "handoff" and ack.reply.startswith(t("handoff_ack", "zh", case=case.id)) and not ack.citations
-    assert "Mon-Fri 08:30-17:00" in ack.reply  # the full notice says when to expect the adviser
+    assert "周一至周五 08:30-17:00" in ack.reply  # the full notice says when to expect the adviser
     assert rt.conversations.messages(sid)[-1].text == ack.reply
     assert ask(rt, "在吗？", sid).reply == t("handoff_wait", "zh", case=case.id)  # the short one straight after
 

@@ -123,7 +123,7 @@ def case_for(runtime: Runtime, reason: str = "user_request") -> CaseInfo:
 def test_handoff_text_when_open_promises_a_reply_within_the_configured_minutes(runtime: Runtime) -> None:
     case = case_for(runtime)
     zh = runtime.assistant.handoff_text(case, "zh", now=at("2024-03-06", "10:00"))
-    assert "服务时间 Mon-Fri 08:30-17:00，预计 30 分钟内回复。" in zh and "非工作时间" not in zh
+    assert "服务时间 周一至周五 08:30-17:00，预计 30 分钟内回复。" in zh and "非工作时间" not in zh
     en = runtime.assistant.handoff_text(case, "en", now=at("2024-03-06", "10:00"))
     assert "Office hours are Mon-Fri 08:30-17:00; expect a reply within 30 minutes." in en
 
@@ -132,7 +132,7 @@ def test_handoff_text_when_closed_says_so_and_names_the_next_opening(runtime: Ru
     case = case_for(runtime, "high_risk")
     friday_evening = at("2024-03-08", "19:00")
     zh = runtime.assistant.handoff_text(case, "zh", now=friday_evening)
-    assert "现在是非工作时间（服务时间 Mon-Fri 08:30-17:00），顾问将于 2024-03-11 08:30 起尽快回复。" in zh
+    assert "现在是非工作时间（服务时间 周一至周五 08:30-17:00），顾问将于 2024-03-11 08:30 起尽快回复。" in zh
     assert zh.startswith("您的问题涉及较高法律风险") and f"工单号 {case.id}" in zh and "请准备" in zh
     assert "预计" not in zh
     en = runtime.assistant.handoff_text(case, "en", now=friday_evening)
@@ -146,7 +146,7 @@ def test_handoff_text_follows_the_configured_hours_and_minutes(settings, embeddi
     try:
         case = case_for(rt)
         saturday = rt.assistant.handoff_text(case, "zh", now=at("2024-03-09", "10:00"))
-        assert "服务时间 Mon-Sat 09:00-12:00，预计 45 分钟内回复。" in saturday
+        assert "服务时间 周一至周六 09:00-12:00，预计 45 分钟内回复。" in saturday
         afternoon = rt.assistant.handoff_text(case, "zh", now=at("2024-03-09", "13:00"))
         assert "顾问将于 2024-03-11 09:00 起" in afternoon
     finally:
