@@ -29,6 +29,7 @@ from assistant.answer import extractive, with_notice
 from assistant.answerability import answerable, relevant
 from assistant.complaints import a_complaint
 from assistant.conversations import Conversations, TurnSession, reply_parts
+from assistant.framing import without_address, without_wish_to_learn
 from assistant.guard import PassageChecks
 from assistant.intents import IntentModel
 from assistant.llm import LlmWriter
@@ -38,7 +39,7 @@ from assistant.our_hours import asks_our_hours
 from assistant.paused import Paused, back_button
 from assistant.ports import AlertBook, Case, CaseBook, FaqAnswer, FaqMatcher, FormFlow, Hours, PassageLinks
 from assistant.reply import Citation, Reply, Suggestion
-from assistant.router import Intent, Router, asks_a_question, in_danger, leaves_handoff
+from assistant.router import Intent, Router, asks_a_question, asks_to_learn, in_danger, leaves_handoff
 from assistant.selfcheck import SelfCheck
 from assistant.serial import FairSlots, SessionLocks
 from assistant.service_listing import services_for
@@ -221,6 +222,7 @@ class Assistant:
         closed = self.paused.after_close(sid, text, state)
         if closed is not None:
             return closed
+        text = without_address(text)  # 领导您好，… / 老师，请问…: said to us, not about the matter
         if not text.startswith("/") and in_danger(text):  # a life or a liberty at stake: an adviser
             return self.paused.danger(sid, text, lang, state, self._search(text, None))
         sent = self.selfcheck.send_report(sid, text, lang, state) if self.selfcheck is not None else None
@@ -360,7 +362,7 @@ class Assistant:
         want to rename the company, what do we need?"): what the law says of it when the knowledge base clearly
         answers (dense and keyword search agree), with a line that it is no bookable service and the menu's button;
         None to say it is not offered."""
-        if match_services(self.catalogue, text) or not asks_a_question(text):
+        if match_services(self.catalogue, text) or not (asks_a_question(text) or asks_to_learn(text)):
             return None  # 我要注册公司 / 帮我办理营业执照年检: a wish, not a question; the services that are offered
         reply = self._answer(sid, text, lang, state, allow_handoff=False, strict=True, vector=intent.vector)
         if reply.route != "answer" or not reply.citations:
@@ -459,7 +461,7 @@ class Assistant:
         faq = self._faq_answer(sid, text, lang)
         if faq is not None:
             return faq
-        query = text
+        query = without_wish_to_learn(text)  # 想了解一下…的流程: the matter is looked up, not 了解
         if FOLLOW_UP.search(text) and len(text) <= 30 and state.get("last_query"):
             query = f"{state['last_query']} {text}"
         passages = self._search(query, vector if query == text else None)

@@ -437,6 +437,15 @@ def asks_a_question(text: str) -> bool:
     return bool(_QUESTION.search(rest)) or _asks_where_it_stands(rest)
 
 
+_LEARN = re.compile(r"了解|想知道|请教|问问|问一下|\b(learn|know|understand) (about|how|what|whether)\b", re.I)
+
+
+def asks_to_learn(text: str) -> bool:
+    """Whether the message asks to learn about something (了解一下劳动仲裁的流程 / 想知道注销要什么材料 / "I'd like to
+    know about …"): a question in the form of a wish, and asks no one to act."""
+    return bool(_LEARN.search(text)) and not _ACT.search(text)
+
+
 def _by_accident(text: str, at: int) -> bool:
     """Whether the clause before ``at`` names a fault or a fire as what burnt the place, and no one's act."""
     before = re.split(r"[，。,.；;！!？?]", text[max(0, at - 16): at])[-1]

@@ -18,7 +18,7 @@ _ASKING = re.compile(
     re.I)
 ASKED_MAX = 20  # longer than this, what is left is no service's name: the reply names nothing
 # a clause break or a question word left over: what is left is a sentence, not a service's name (注销这个公司，怎么)
-_NOT_A_NAME = re.compile(r"[，,；;？?]|怎么|如何|哪些|什么|多少|\b(?:how|what|which|where|when)\b", re.I)
+_NOT_A_NAME = re.compile(r"[，,；;？?]|怎么|如何|哪些|什么|多少|了解|知道|流程|\b(?:how|what|which|where|when)\b", re.I)
 
 
 def asked_for(text: str) -> str:
