@@ -10,7 +10,9 @@ A sum of at least one million yuan (``assistant.amounts``: a number with 万 / �
 meant, not 百万富翁 / 十万火急 / 三百万用户 / 千万别) sends the message to an adviser unless the model
 reads it clearly as a question about what the law says and the message asks something (``asks_the_law``), or
 the model is sure it is an order or a look at the menu (两百万的合同想请你们审查一下: a person follows the order
-up anyway). Everything else is decided by ``assistant.intents.IntentModel`` with a probability (``is_sure``).
+up anyway). Everything else is decided by ``assistant.intents.IntentModel`` with a probability (``is_sure``): the
+probability of a route, its intents' together (``route_probabilities``: a request for a person and a case both lead
+to an adviser, so a message split between them is sure of the hand-off; tracking a booking made is no new order).
 
 A high-risk reading is taken as said when its probability is at least ``HIGH_RISK_SURE``, or when the hand-off
 intents lead every other route by ``HANDOFF_MARGIN``; a near tie with the legal question, whichever of the two
@@ -350,8 +352,8 @@ def _asks_where_it_stands(text: str) -> bool:
 class Intent:
     route: str  # menu | order | handoff | fallback | answer | unhappy | leave
     reason: str | None = None
-    intent: str | None = None  # the model's intent, when the model decided
-    probability: float = 1.0  # 1.0 for a rule
+    intent: str | None = None  # the model's likeliest intent of the route it decided, when the model decided
+    probability: float = 1.0  # the route's probability (its intents together); 1.0 for a rule
     sure: bool = True
     vector: np.ndarray | None = None  # the message's embedding, when the model computed it (search reuses it)
     runner_up: str | None = None  # the model's second reading (a long complaint that names a law reads legal first)
@@ -379,33 +381,59 @@ def asks_for_person(text: str) -> bool:
     return bool(_HUMAN.search(text.strip()))
 
 
+def leads_to(intent: str) -> tuple[str, str | None]:
+    """Where an intent leads: its route, and an order's reason with it (tracking a booking made is not a new form);
+    a hand-off's reason only says why an adviser is called, so a request for a person and a case lead to one place."""
+    route, reason = ROUTE_OF[intent]
+    return (route, None) if route == "handoff" else (route, reason)
+
+
+def route_probabilities(p: Prediction) -> dict[tuple[str, str | None], float]:
+    """The probability of each place a message may lead to: its intents' probabilities together (two intents of one
+    route split the mass the route has; a ninth intent spread them without making any route less likely)."""
+    found: dict[tuple[str, str | None], float] = {}
+    for intent, v in p.probabilities.items():
+        found[leads_to(intent)] = found.get(leads_to(intent), 0.0) + v
+    return found
+
+
+def leading_route(p: Prediction) -> tuple[str, float]:
+    """The likeliest intent of the likeliest route, and that route's probability (on a tie, the model's own reading's
+    route)."""
+    routes = route_probabilities(p)
+    where = max(routes, key=lambda r: (routes[r], r == leads_to(p.intent)))
+    intent = max((i for i in p.probabilities if leads_to(i) == where), key=lambda i: p.probabilities[i])
+    return intent, routes[where]
+
+
 def _to_adviser(p: Prediction) -> float:
-    """The probability of the intents that lead to a hand-off, together."""
-    return sum(v for k, v in p.probabilities.items() if ROUTE_OF[k][0] == "handoff")
+    """The probability of the hand-off route: the intents that lead to an adviser, together."""
+    return route_probabilities(p).get(("handoff", None), 0.0)
 
 
 def _best_other(p: Prediction) -> float:
-    """The probability of the likeliest intent that does not lead to a hand-off."""
-    return max((v for k, v in p.probabilities.items() if ROUTE_OF[k][0] != "handoff"), default=0.0)
+    """The probability of the likeliest route that is not a hand-off."""
+    return max((v for r, v in route_probabilities(p).items() if r[0] != "handoff"), default=0.0)
 
 
 def is_sure(p: Prediction) -> bool:
-    """Whether the model's intent is taken as said: probable enough; a high-risk reading at ``HIGH_RISK_SURE`` or
-    above; another hand-off, or a high-risk reading below it, clearly ahead of every other route (the hand-off
-    intents together, by ``HANDOFF_MARGIN``: a near tie between a case and a legal question, or a coin flip between
-    a request for a person and anything else, is unsure); and any route but an answer ahead of the legal question
-    (an order form started on a coin flip is a dead end too)."""
-    if p.probability < SURE:
+    """Whether the route the message leads to (``leading_route``: the intents of one route together) is taken as
+    said: probable enough; a high-risk reading at ``HIGH_RISK_SURE`` or above; a hand-off with a high-risk reading
+    below it, clearly ahead of every other route (by ``HANDOFF_MARGIN``: a near tie between a case and a legal
+    question, or a coin flip between a request for a person and anything else, is unsure); and any route but an
+    answer ahead of the legal question (an order form started on a coin flip is a dead end too)."""
+    intent, probability = leading_route(p)
+    if probability < SURE:
         return False
-    route = ROUTE_OF[p.intent][0]
+    route = ROUTE_OF[intent][0]
     if route == "answer":
         return True
-    if p.intent == "high_risk" and p.probability >= HIGH_RISK_SURE:
+    if route == "handoff" and p.probabilities.get("high_risk", 0.0) >= HIGH_RISK_SURE:
         return True
     # the hand-off intents together (high risk and a request for a person) lead by a margin
-    if route == "handoff" and _to_adviser(p) - _best_other(p) < HANDOFF_MARGIN:
+    if route == "handoff" and probability - _best_other(p) < HANDOFF_MARGIN:
         return False
-    return p.probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
+    return probability - p.probabilities.get("legal", 0.0) >= LEGAL_MARGIN
 
 
 def near_a_case(p: Prediction) -> bool:
@@ -542,7 +570,8 @@ class Router:
         # the model reads a count's number (月活两千万) as a count, not as the sum it would be in a dispute
         counted = without_counts(t)
         p = self.model.predict(t, vector) if counted == t else self.model.predict(counted)
-        route, reason = ROUTE_OF[p.intent]
+        intent, probability = leading_route(p)  # a request for a person and a case split one route's mass
+        route, reason = ROUTE_OF[intent]
         sure = is_sure(p)
         if near_a_case(p):  # unsure, and a possible case: answered only if a question the KB clearly answers
             route, reason, sure = "handoff", "high_risk", False
@@ -554,7 +583,7 @@ class Router:
             route, reason, sure = "answer", None, True
         # 两百万的合同想请你们审查一下: an order; a person follows it up. Only when it beats the hand-off intents
         # together (卷走两千万跑路了，我要下单预约律师: order 0.43 against a case and a person 0.54 is a case).
-        plain = sure and route in ("order", "menu") and p.probability - _to_adviser(p) >= HANDOFF_MARGIN
+        plain = sure and route in ("order", "menu") and probability - _to_adviser(p) >= HANDOFF_MARGIN
         if large and procedure and not plain:  # the procedure answered, and the case offered to an adviser (talk21)
             route, reason, sure = "answer", None, True
         elif large and not plain and not asks_the_law(t, p):
@@ -563,7 +592,7 @@ class Router:
         # 被罚了五万 / 被罚了五百万，能复议吗: the remedies' offer (a lawsuit against us keeps the lawsuit's)
         decision = remedy and received_a_decision(t) and not _AGAINST_US.search(t)
         offer = route == "answer" and procedure and (case or decision)
-        return Intent(route, reason, p.intent, p.probability, sure, vector, p.runner_up, offer,
+        return Intent(route, reason, intent, probability, sure, vector, p.runner_up, offer,
                       "offer_adviser_decision" if decision else "offer_adviser", p.behind())
 
     def wants_to_leave(self, text: str) -> bool:
