@@ -306,11 +306,17 @@ class Assistant:
         return None
 
     def _side_question(self, sid: str, text: str, lang: str, state: dict[str, Any]) -> Reply | None:
-        """A legal question in the middle of an order form: answer it, then ask the form's question again. Asking
+        """A legal question in the middle of an order form: answer it, then ask the form's question again (our hours
+        too). Asking
         where a booking made before stands (我之前约的体检到哪一步了 / "where is my previous booking at?"): the
         session's orders, then the form's question again."""
         if text.startswith("/") or not self.forms.would_reject(text, state):
             return None
+        if asks_our_hours(text):  # 等一下，你们几点下班: the hours, then the form's question again
+            reply = self._our_hours(sid, lang)
+            reply.suggestions = reply.suggestions[:1]  # the button to an adviser; the menu would leave the form
+            reply.reply += f"\n\n{t('form_resume', lang)}\n{self.forms.resume(state)}"
+            return reply
         intent = self.router.classify(text)
         tracking = intent.route == "order" and intent.reason == "status" and intent.sure
         if tracking and not self.forms.asks_to_cancel(text):  # 帮我取消刚才的预约 is the form's to answer

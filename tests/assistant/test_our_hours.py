@@ -75,3 +75,18 @@ def test_the_closed_notice_names_the_next_opening(rt: Runtime, monkeypatch) -> N
     sunday_noon = datetime(2026, 3, 8, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai, no holiday that day
     reply = rt.assistant._our_hours("s", "zh", sunday_noon)
     assert "2026-03-09 08:30" in reply.reply and reply.data["on_duty"] is False
+
+
+@pytest.mark.parametrize(("message", "lang"), [("等一下，你们几点下班？", "zh"),
+                                              ("wait, what are your opening hours?", "en")])
+def test_our_hours_asked_inside_a_booking_are_answered_and_the_form_goes_on(rt: Runtime, message: str,
+                                                                         lang: str) -> None:
+    start = rt.assistant.handle(None, "我想预约合同审查" if lang == "zh" else "I'd like to book a contract review",
+                                lang=None)
+    asked = start.reply.rsplit("\n", 1)[-1]
+    reply = rt.assistant.handle(start.session_id, message, lang=None)
+    assert reply.data.get("our_hours") and "error" not in reply.data, reply.reply
+    assert reply.reply.endswith(asked), reply.reply  # the form's question again, nothing filled
+    assert [s.message for s in reply.suggestions] == ["/human"]
+    name = rt.assistant.handle(start.session_id, "浙江某某机械有限公司", lang=None)
+    assert "浙江某某机械有限公司" in name.reply and "error" not in name.data, name.reply
